@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* A mustache engine: compile a template once, render it many times. */
+#ifndef GW_MUSTACHE_H
+#define GW_MUSTACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "escape.h"
+
+/*
+ * The engine knows nothing about AWS, cJSON or files. Templates come as
+ * text; partials and parents ({{> name}}, {{< name}}, {{>*dynamic}}) come
+ * from a loader; data comes through the context interface in
+ * mustache_itf.h (see mustache_cjson.h for the cJSON adapter).
+ *
+ * Supported: the whole mustache spec v1.4 including the optional
+ * inheritance and dynamic-names modules. Lambdas are not supported.
+ */
+
+struct gw_mustache; /* a compiled template */
+
+/* Finds the text of a partial or parent by name. */
+struct gw_mustache_loader {
+	/*
+	 * Look up 'name'. On success set '*text' and '*len' to its source and
+	 * '*file' to the name to use in diagnostics, all lent and valid as
+	 * long as the loader, and return true. Return false when there is no
+	 * such partial.
+	 */
+	bool (*load)(void *ud, const char *name, const char **text,
+			size_t *len, const char **file);
+	void *ud;
+};
+
+/* Render flags. */
+enum gw_mustache_flags {
+	/* An undefined name is an error at its template location, instead
+	 * of the spec's empty string; an unknown partial too. */
+	GW_MUSTACHE_STRICT = 1u << 0,
+};
+
+/* Named limits: deeper nesting is an error, never a stack overflow. */
+#define GW_MUSTACHE_MAX_DEPTH 64          /* sections inside sections */
+#define GW_MUSTACHE_MAX_PARTIAL_DEPTH 64  /* partials/parents inside each other */
+
+/*
+ * Compile 'text' ('len' bytes) whose name in diagnostics is 'file'. Partials
+ * are looked up through 'loader' (may be NULL: no partials), lazily at
+ * render time for dynamic names. Syntax errors are reported into 'd' as
+ * FILE:LINE:COL. Returns the template (free with gw_mustache_destroy) or
+ * NULL. 'text', 'file' and 'loader' must outlive the template.
+ */
+struct gw_mustache *gw_mustache_compile(const char *text, size_t len,
+		const char *file, const struct gw_mustache_loader *loader,
+		struct gw_diags *d);
+
+/* Free a compiled template. Accepts NULL. */
+void gw_mustache_destroy(struct gw_mustache *t);
+
+#endif

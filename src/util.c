@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* Aborting allocators, string helpers and whole-file reading. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static void die_oom(void)
+{
+	fputs("gwgen: out of memory\n", stderr);
+	abort();
+}
+
+void *gw_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p) {
+		die_oom();
+	}
+	return p;
+}
+
+void *gw_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p) {
+		die_oom();
+	}
+	return p;
+}
+
+void *gw_xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+	if (!q) {
+		die_oom();
+	}
+	return q;
+}
+
+char *gw_xstrdup(const char *s)
+{
+	return gw_xstrndup(s, strlen(s));
+}
+
+char *gw_xstrndup(const char *s, size_t n)
+{
+	char *p = gw_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void gw_grow(void **items, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap) {
+		return;
+	}
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2) {
+			die_oom();
+		}
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size) {
+		die_oom();
+	}
+	*items = gw_xrealloc(*items, ncap * size);
+	*cap = ncap;
+}
+
+char *gw_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		die_oom();
+	}
+	char *s = gw_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+bool gw_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool gw_has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+char *gw_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		return NULL;
+	}
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+	for (;;) {
+		gw_grow((void **)&buf, &cap, n + 65536 + 1, 1);
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (n > max) {
+			free(buf);
+			fclose(f);
+			errno = EFBIG;
+			return NULL;
+		}
+		if (got == 0) {
+			break;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void *cjson_malloc(size_t size)
+{
+	return gw_xmalloc(size);
+}
+
+void gw_cjson_init(void)
+{
+	cJSON_Hooks hooks = {.malloc_fn = cjson_malloc, .free_fn = free};
+	cJSON_InitHooks(&hooks);
+}

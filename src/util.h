@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Aborting allocators, string helpers and whole-file reading. */
+#ifndef GW_UTIL_H
+#define GW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Number of elements of a true array (not a pointer). */
+#define GW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Allocate like malloc/calloc/realloc/strdup, but print "gwgen: out of
+ * memory" and abort() instead of returning NULL. Free results with free().
+ */
+void *gw_xmalloc(size_t size);
+void *gw_xcalloc(size_t n, size_t size);
+void *gw_xrealloc(void *p, size_t size);
+char *gw_xstrdup(const char *s);
+char *gw_xstrndup(const char *s, size_t n);
+
+/*
+ * Grow the array '*items' of '*cap' elements of 'size' bytes so that it
+ * holds at least 'need' elements. Aborts on overflow or out of memory.
+ */
+void gw_grow(void **items, size_t *cap, size_t need, size_t size);
+
+/* printf into a newly allocated string; free() the result. */
+char *gw_xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* True when 's' starts with 'prefix' / ends with 'suffix'. */
+bool gw_has_prefix(const char *s, const char *prefix);
+bool gw_has_suffix(const char *s, const char *suffix);
+
+/*
+ * Read the file at 'path' into a NUL-terminated buffer. Refuses files larger
+ * than 'max' bytes (errno EFBIG). Returns the buffer (free() it) and stores
+ * its length in '*len', or returns NULL with errno set.
+ */
+char *gw_read_file(const char *path, size_t max, size_t *len);
+
+/* Install the aborting allocators as cJSON's hooks. Call once from main. */
+void gw_cjson_init(void);
+
+#endif
