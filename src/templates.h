@@ -11,9 +11,11 @@
 
 /* One template file; 'name' is its path below templates/, e.g. "cfn/stack.yaml.mustache". */
 struct gw_template_file {
-	const char *name;
-	const char *text;
-	size_t len;
+	const char *name; /* below templates/, '/'-separated; the lookup key */
+	const char *path; /* for diagnostics: "templates/NAME" when built in,
+			   * "DIR/NAME" when read from --templates DIR */
+	const char *text; /* NUL-terminated */
+	size_t len;       /* bytes, not counting the NUL */
 };
 
 struct gw_templates; /* opaque */
@@ -44,7 +46,8 @@ const struct gw_template_file *gw_templates_at(const struct gw_templates *t,
  * A mustache loader that resolves partial 'name' for a template in directory
  * 'kind' ("cfn", "iam", ...) as KIND/NAME.mustache, then common/NAME.mustache.
  * Names containing "..", or starting with "/", are never resolved.
- * 'kind' and 't' must outlive the loader's use.
+ * 'kind' and 't' must outlive the loader's use, and 'l' must stay where it
+ * is (its loader points back at it): pass &l->loader to the compiler.
  */
 struct gw_templates_loader {
 	struct gw_mustache_loader loader;
