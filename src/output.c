@@ -1,3 +1,481 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
+/* Writing rendered files into DIR/NAME/: a fresh temporary tree, fsync'd, then swapped in. */
+#ifdef __linux__
+/* syscall(): renameat2 has no glibc wrapper under _POSIX_C_SOURCE alone. */
+#define _DEFAULT_SOURCE
+#endif
+
 #include "output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <linux/fs.h>
+#include <sys/syscall.h>
+#endif
+
+#include "util.h"
+
+/* Suffix mkdtemp(3) replaces with unique characters. */
+#define TMP_UNIQUE "XXXXXX"
+/* Permissions of every directory written (the umask does not apply). */
+#define DIR_MODE 0755
+/* Permissions a file has while it is being written. */
+#define FILE_MODE_WRITING 0600
+/* The permission bits of a struct gw_file mode that are honoured. */
+#define FILE_MODE_MASK 0777
+/* Mode for directories created along 'dir' itself (the umask applies). */
+#define PARENT_MODE 0777
+
+struct writer {
+	const char *dir;     /* as given; used in messages */
+	const char *name;
+	const struct gw_output_hooks *hooks;
+	struct gw_diags *d;
+	int dirfd;           /* 'dir' */
+	int tmpfd;           /* the temporary directory */
+	char *tmppath;       /* DIR/.NAME.tmp-XXXXXX */
+	const char *tmpbase; /* its last component, inside tmppath */
+	char **subdirs;      /* created below the temporary directory */
+	size_t n_subdirs, cap_subdirs;
+};
+
+/* Run the test hook for 'step'; false (errno set) means: fail this step. */
+static bool step(const struct writer *w, enum gw_output_step s)
+{
+	return !w->hooks || !w->hooks->before || w->hooks->before(w->hooks->ud, s);
+}
+
+/* 'a'/'b', without doubling a '/' that 'a' already ends with. */
+static char *join(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return gw_xasprintf("%s%s%s", a, n && a[n - 1] == '/' ? "" : "/", b);
+}
+
+/* Report "cannot write 'DIR/NAME[/REL]': REASON". */
+static void fail(const struct writer *w, const char *rel, const char *reason)
+{
+	char *top = join(w->dir, w->name);
+	char *shown = rel ? join(top, rel) : NULL;
+	gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': %s",
+			shown ? shown : top, reason);
+	free(shown);
+	free(top);
+}
+
+static bool is_single_component(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") != 0
+		&& strcmp(s, "..") != 0;
+}
+
+/* A relative path whose components are all non-empty and not "." or "..". */
+static bool is_safe_relative_path(const char *path)
+{
+	if (!*path || path[0] == '/') {
+		return false;
+	}
+	for (const char *p = path;;) {
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')
+				|| (n == 2 && p[0] == '.' && p[1] == '.')) {
+			return false;
+		}
+		if (!p[n]) {
+			return true;
+		}
+		p += n + 1;
+	}
+}
+
+/* mkdir -p 'dir' (its parents get PARENT_MODE minus the umask). */
+static bool make_parents(const char *dir)
+{
+	char *p = gw_xstrdup(dir);
+	bool ok = true;
+	for (char *s = p + 1; ok; s++) {
+		bool end = !*s;
+		if (*s != '/' && !end) {
+			continue;
+		}
+		*s = '\0';
+		if (mkdir(p, PARENT_MODE) != 0 && errno != EEXIST) {
+			ok = false;
+		}
+		if (end) {
+			break;
+		}
+		*s = '/';
+	}
+	free(p);
+	return ok;
+}
+
+/*
+ * Remove 'name' below 'parentfd' and everything in it, never following a
+ * symlink (a symlink is removed, not its target). Best effort: returns
+ * false with errno set when something could not be removed.
+ */
+static bool remove_tree(int parentfd, const char *name)
+{
+	int fd = openat(parentfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP) {
+			return unlinkat(parentfd, name, 0) == 0;
+		}
+		return errno == ENOENT;
+	}
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return false;
+	}
+	bool ok = true;
+	int saved = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+			continue;
+		}
+		struct stat st;
+		bool done = fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+			&& (S_ISDIR(st.st_mode) ? remove_tree(fd, e->d_name)
+				: unlinkat(fd, e->d_name, 0) == 0);
+		if (!done && ok) {
+			ok = false;
+			saved = errno;
+		}
+	}
+	closedir(dp);
+	if (unlinkat(parentfd, name, AT_REMOVEDIR) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	errno = saved;
+	return ok;
+}
+
+/* Record 'sub' as created; false when it already was. */
+static bool note_subdir(struct writer *w, const char *sub)
+{
+	for (size_t i = 0; i < w->n_subdirs; i++) {
+		if (strcmp(w->subdirs[i], sub) == 0) {
+			return false;
+		}
+	}
+	gw_grow((void **)&w->subdirs, &w->cap_subdirs, w->n_subdirs + 1,
+			sizeof(*w->subdirs));
+	w->subdirs[w->n_subdirs++] = gw_xstrdup(sub);
+	return true;
+}
+
+/* Create the directories along 'path' below the temporary directory. */
+static bool make_subdirs(struct writer *w, const char *path)
+{
+	for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+		char *sub = gw_xstrndup(path, (size_t)(s - path));
+		bool ok = true;
+		if (note_subdir(w, sub)) {
+			ok = step(w, GW_OUTPUT_MKDIR)
+				&& (mkdirat(w->tmpfd, sub, DIR_MODE) == 0
+					|| errno == EEXIST)
+				&& fchmodat(w->tmpfd, sub, DIR_MODE, 0) == 0;
+			if (!ok) {
+				fail(w, sub, strerror(errno));
+			}
+		}
+		free(sub);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool write_file(struct writer *w, const struct gw_file *f)
+{
+	if (!make_subdirs(w, f->path)) {
+		return false;
+	}
+	if (!step(w, GW_OUTPUT_WRITE)) {
+		fail(w, f->path, strerror(errno));
+		return false;
+	}
+	int fd = openat(w->tmpfd, f->path,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			FILE_MODE_WRITING);
+	if (fd < 0) {
+		fail(w, f->path, strerror(errno));
+		return false;
+	}
+	bool ok = write_all(fd, f->data, f->len)
+		&& fchmod(fd, (mode_t)(f->mode & FILE_MODE_MASK)) == 0
+		&& step(w, GW_OUTPUT_FSYNC) && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		fail(w, f->path, strerror(saved));
+	}
+	return ok;
+}
+
+static bool fsync_dir_at(struct writer *w, int parentfd, const char *sub)
+{
+	int fd = openat(parentfd, sub,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		return false;
+	}
+	bool ok = step(w, GW_OUTPUT_FSYNC) && fsync(fd) == 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ok;
+}
+
+/* Make the directory entries durable: every subdirectory, then the top. */
+static bool fsync_tree(struct writer *w)
+{
+	for (size_t i = w->n_subdirs; i-- > 0;) {
+		if (!fsync_dir_at(w, w->tmpfd, w->subdirs[i])) {
+			fail(w, w->subdirs[i], strerror(errno));
+			return false;
+		}
+	}
+	if (!step(w, GW_OUTPUT_FSYNC) || fsync(w->tmpfd) != 0) {
+		fail(w, NULL, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Atomically exchange two names in 'dirfd'; errno ENOSYS where unsupported. */
+static bool exchange(int dirfd, const char *a, const char *b)
+{
+#if defined(__linux__) && defined(SYS_renameat2) && defined(RENAME_EXCHANGE)
+	return syscall(SYS_renameat2, dirfd, a, dirfd, b, RENAME_EXCHANGE) == 0;
+#else
+	(void)dirfd;
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return false;
+#endif
+}
+
+/*
+ * Put the new tree in place of an existing 'name'. Where the exchange is
+ * not available, the old tree goes to a backup name first; between the two
+ * renames 'name' is missing (never mixed), and a failed second rename puts
+ * the old tree back. On success '*old' names what is to be removed.
+ */
+static bool replace_old(struct writer *w, char **old)
+{
+	if (exchange(w->dirfd, w->tmpbase, w->name)) {
+		*old = gw_xstrdup(w->tmpbase);
+		return true;
+	}
+	if (errno != ENOSYS && errno != EINVAL) {
+		return false;
+	}
+	/* The temporary name is unique, and so is the backup built from it. */
+	char *backup = gw_xasprintf(".%s.old-%s", w->name,
+			w->tmpbase + strlen(w->tmpbase) - strlen(TMP_UNIQUE));
+	if (renameat(w->dirfd, w->name, w->dirfd, backup) != 0) {
+		free(backup);
+		return false;
+	}
+	if (renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) != 0) {
+		int saved = errno;
+		renameat(w->dirfd, backup, w->dirfd, w->name);
+		free(backup);
+		errno = saved;
+		return false;
+	}
+	*old = backup;
+	return true;
+}
+
+/* Swap the complete temporary tree into place and remove the old one. */
+static bool swap_in(struct writer *w, bool had_old)
+{
+	char *old = NULL;
+	bool ok = step(w, GW_OUTPUT_SWAP)
+		&& (had_old ? replace_old(w, &old)
+			: renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) == 0);
+	if (!ok) {
+		fail(w, NULL, strerror(errno));
+		return false;
+	}
+	/* From here on the new output is in place: the temporary name is
+	 * gone (or holds the old tree), so failures below are warnings. */
+	free(w->tmppath);
+	w->tmppath = NULL;
+	if (!step(w, GW_OUTPUT_FSYNC) || fsync(w->dirfd) != 0) {
+		gw_diag_warning(w->d, (struct gw_loc){0},
+				"cannot sync '%s': %s", w->dir, strerror(errno));
+	}
+	if (old && (!step(w, GW_OUTPUT_REMOVE) || !remove_tree(w->dirfd, old))) {
+		char *shown = join(w->dir, old);
+		gw_diag_warning(w->d, (struct gw_loc){0},
+				"cannot remove the old output '%s': %s", shown,
+				strerror(errno));
+		free(shown);
+	}
+	free(old);
+	return true;
+}
+
+/* Open 'dir' (creating it) and check what is at 'dir'/'name' now. */
+static bool open_dir(struct writer *w, bool *had_old)
+{
+	if (!make_parents(w->dir)) {
+		gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': %s",
+				w->dir, strerror(errno));
+		return false;
+	}
+	w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->dirfd < 0) {
+		gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': %s",
+				w->dir, strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstatat(w->dirfd, w->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			fail(w, NULL, "is a symbolic link; refusing to follow it");
+			return false;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			fail(w, NULL, "exists and is not a directory");
+			return false;
+		}
+		*had_old = true;
+	} else if (errno == ENOENT) {
+		*had_old = false;
+	} else {
+		fail(w, NULL, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool make_tmp(struct writer *w)
+{
+	char *base = gw_xasprintf(".%s.tmp-" TMP_UNIQUE, w->name);
+	size_t baselen = strlen(base);
+	w->tmppath = join(w->dir, base);
+	w->tmpbase = w->tmppath + strlen(w->tmppath) - baselen;
+	free(base);
+	if (!step(w, GW_OUTPUT_MKDIR) || !mkdtemp(w->tmppath)) {
+		fail(w, NULL, strerror(errno));
+		free(w->tmppath);
+		w->tmppath = NULL;
+		return false;
+	}
+	w->tmpfd = openat(w->dirfd, w->tmpbase,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->tmpfd < 0 || fchmod(w->tmpfd, DIR_MODE) != 0) {
+		fail(w, NULL, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool check_paths(const struct writer *w, const struct gw_files *files)
+{
+	if (!*w->dir) {
+		gw_diag_error(w->d, (struct gw_loc){0},
+				"the output directory name is empty");
+		return false;
+	}
+	if (!is_single_component(w->name)) {
+		gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': "
+				"the output name must be a single path "
+				"component", w->name);
+		return false;
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		if (!is_safe_relative_path(files->v[i].path)) {
+			fail(w, files->v[i].path, "unsafe file name");
+			return false;
+		}
+	}
+	return true;
+}
+
+bool gw_output_write_hooked(const char *dir, const char *name,
+		const struct gw_files *files,
+		const struct gw_output_hooks *hooks, struct gw_diags *d)
+{
+	struct writer w = {
+		.dir = dir,
+		.name = name,
+		.hooks = hooks,
+		.d = d,
+		.dirfd = -1,
+		.tmpfd = -1,
+	};
+	bool ok = false, had_old = false;
+
+	if (!check_paths(&w, files) || !open_dir(&w, &had_old)
+			|| !make_tmp(&w)) {
+		goto out;
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		if (!write_file(&w, &files->v[i])) {
+			goto out;
+		}
+	}
+	ok = fsync_tree(&w) && swap_in(&w, had_old);
+out:
+	if (w.tmpfd >= 0) {
+		close(w.tmpfd);
+	}
+	if (w.tmppath) {
+		/* Not swapped in: the old output is untouched; drop ours. */
+		remove_tree(w.dirfd, w.tmpbase);
+		free(w.tmppath);
+	}
+	if (w.dirfd >= 0) {
+		close(w.dirfd);
+	}
+	for (size_t i = 0; i < w.n_subdirs; i++) {
+		free(w.subdirs[i]);
+	}
+	free(w.subdirs);
+	return ok;
+}
+
+bool gw_output_write(const char *dir, const char *name,
+		const struct gw_files *files, struct gw_diags *d)
+{
+	return gw_output_write_hooked(dir, name, files, NULL, d);
+}

@@ -10,14 +10,47 @@
 
 /*
  * Replace directory 'dir'/'name' by exactly 'files': write them into a new
- * temporary directory beside it (created inside 'dir', which is created if
- * missing), fsync every file and the directory, then swap it into place
- * with rename(2) so a reader sees the complete old or the complete new
- * output, never a mix. On any error nothing at 'dir'/'name' changes, the
- * temporary directory is removed, and the error is in 'd'. 'name' must be
- * a single path component.
+ * temporary directory 'dir'/.NAME.tmp-XXXXXX (created inside 'dir', which
+ * is created if missing), fsync every file and directory, then swap it into
+ * place so a reader sees the complete old or the complete new output, never
+ * a mix. On Linux the swap is one renameat2(RENAME_EXCHANGE); elsewhere (or
+ * on a file system without it) the old directory is first renamed to a
+ * backup name, leaving a short window in which 'dir'/'name' does not exist
+ * but never one with mixed contents. Files get exactly their 'mode' (the
+ * umask does not apply, so the output is the same everywhere); directories
+ * get 0755.
+ *
+ * Refused: a 'name' that is not a single path component, a file path that
+ * is absolute or has an empty, "." or ".." component, and an existing
+ * 'dir'/'name' that is not a directory (a symlink is never followed). On any
+ * error nothing at 'dir'/'name' changes, the temporary directory is removed,
+ * and the error is in 'd' as "cannot write 'DIR/NAME/PATH': REASON".
  */
 bool gw_output_write(const char *dir, const char *name,
 		const struct gw_files *files, struct gw_diags *d);
+
+/* The steps that change the disk, for gw_output_hooks. */
+enum gw_output_step {
+	GW_OUTPUT_MKDIR,  /* creating the temporary directory or a subdirectory */
+	GW_OUTPUT_WRITE,  /* writing one file's contents */
+	GW_OUTPUT_FSYNC,  /* fsync of a file or directory */
+	GW_OUTPUT_SWAP,   /* renaming the new directory into place */
+	GW_OUTPUT_REMOVE, /* removing the old or the temporary tree */
+};
+
+/*
+ * Test hooks: 'before' runs before every step; returning false makes the
+ * step fail with the errno the hook set (ENOSPC, EIO, ...). Tests use it to
+ * inject failures and to crash the process at a chosen point.
+ */
+struct gw_output_hooks {
+	bool (*before)(void *ud, enum gw_output_step step);
+	void *ud;
+};
+
+/* gw_output_write with 'hooks' (NULL: none). */
+bool gw_output_write_hooked(const char *dir, const char *name,
+		const struct gw_files *files,
+		const struct gw_output_hooks *hooks, struct gw_diags *d);
 
 #endif
