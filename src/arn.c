@@ -1,3 +1,552 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
-#include "verify.h"
+/* ARN grammar per service, partitions and service principals (rules A1..A9). */
+#include "arn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "names.h"
+#include "util.h"
+
+#define ACCOUNT_DIGITS 12
+#define MAX_REGION_PREFIXES 10
+#define ARN_FIELDS 5 /* colons before the resource */
+/* Six one-character wildcards; escaped, since C11 reads "??" trigraphs. */
+#define SECRET_WILD "?\?\?\?\?\?"
+
+/*
+ * Partitions, DNS suffixes and region prefixes from the AWS SDK's
+ * partitions.json (aws-sdk-go-v2 internal/endpoints/awsrulesfn, plus the
+ * newer aws-eusc). A region matches when it is PREFIX-WORD-DIGITS.
+ */
+struct partition {
+	const char *name;
+	const char *dns_suffix;
+	const char *prefixes[MAX_REGION_PREFIXES];
+};
+
+static const struct partition partitions[] = {
+	{ "aws", "amazonaws.com",
+	  { "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx" } },
+	{ "aws-cn", "amazonaws.com.cn", { "cn" } },
+	{ "aws-us-gov", "amazonaws.com", { "us-gov" } },
+	{ "aws-iso", "c2s.ic.gov", { "us-iso" } },
+	{ "aws-iso-b", "sc2s.sgov.gov", { "us-isob" } },
+	{ "aws-iso-e", "cloud.adc-e.uk", { "eu-isoe" } },
+	{ "aws-iso-f", "csp.hci.ic.gov", { "us-isof" } },
+	{ "aws-eusc", "amazonaws.eu", { "eusc-de" } },
+};
+
+/* IAM resource types gwgen knows; others get only the general checks. */
+static const char *const iam_types[] = {
+	"role", "user", "group", "policy", "instance-profile",
+	"oidc-provider", "saml-provider", "server-certificate", "mfa",
+};
+
+static const char *const batch_types[] = {
+	"compute-environment", "job-queue", "job-definition",
+	"scheduling-policy", "job", "consumable-resource",
+};
+
+/* WORD-DIGITS with WORD = [A-Za-z0-9_]+, as in \w+-\d+. */
+static bool is_word_digits(const char *s)
+{
+	const char *p = s;
+	while (isalnum((unsigned char)*p) || *p == '_') {
+		p++;
+	}
+	if (p == s || *p != '-') {
+		return false;
+	}
+	p++;
+	const char *d = p;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+	}
+	return p != d && *p == '\0';
+}
+
+static const struct partition *partition_of_region(const char *region)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
+		const struct partition *p = &partitions[i];
+		for (size_t j = 0; j < MAX_REGION_PREFIXES && p->prefixes[j];
+				j++) {
+			size_t n = strlen(p->prefixes[j]);
+			if (strncmp(region, p->prefixes[j], n) == 0 &&
+					region[n] == '-' &&
+					is_word_digits(region + n + 1)) {
+				return p;
+			}
+		}
+	}
+	return NULL;
+}
+
+static const struct partition *find_partition(const char *name)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
+		if (strcmp(partitions[i].name, name) == 0) {
+			return &partitions[i];
+		}
+	}
+	return NULL;
+}
+
+bool gw_arn_partition_for_region(const char *region, const char **partition,
+		const char **dns_suffix)
+{
+	const struct partition *p = partition_of_region(region);
+	if (!p) {
+		return false;
+	}
+	*partition = p->name;
+	*dns_suffix = p->dns_suffix;
+	return true;
+}
+
+bool gw_arn_partition_known(const char *partition)
+{
+	return find_partition(partition) != NULL;
+}
+
+const char *gw_arn_dns_suffix(const char *partition)
+{
+	const struct partition *p = find_partition(partition);
+	return p ? p->dns_suffix : NULL;
+}
+
+bool gw_arn_parse(const char *text, struct gw_arn *arn)
+{
+	memset(arn, 0, sizeof(*arn));
+	if (!gw_has_prefix(text, "arn:")) {
+		return false;
+	}
+	char *buf = gw_xstrdup(text + strlen("arn:"));
+	const char *fields[ARN_FIELDS];
+	char *p = buf;
+	for (size_t i = 0; i < ARN_FIELDS - 1; i++) {
+		fields[i] = p;
+		p = strchr(p, ':');
+		if (!p) {
+			free(buf);
+			return false;
+		}
+		*p++ = '\0';
+	}
+	fields[ARN_FIELDS - 1] = p;
+	arn->buf = buf;
+	arn->partition = fields[0];
+	arn->service = fields[1];
+	arn->region = fields[2];
+	arn->account = fields[3];
+	arn->resource = fields[4];
+	return true;
+}
+
+void gw_arn_finish(struct gw_arn *arn)
+{
+	if (arn) {
+		free(arn->buf);
+		memset(arn, 0, sizeof(*arn));
+	}
+}
+
+/* Shared state of one gw_arn_verify call. */
+struct check {
+	const char *text; /* the ARN as written */
+	unsigned flags;
+	struct gw_loc at;
+	struct gw_diags *d;
+	bool ok;
+};
+
+static void fail(struct check *c, const char *rule, const char *hint,
+		const char *what)
+{
+	gw_diag_add(c->d, GW_SEV_ERROR, c->at, rule, hint, "arn '%s' %s",
+			c->text, what);
+	c->ok = false;
+}
+
+/* A field we cannot judge: a template substitution. */
+static bool is_templated(const struct check *c, const char *field)
+{
+	return (c->flags & GW_ARN_TEMPLATE) && strstr(field, "${");
+}
+
+static bool has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+static bool is_wild_ok(const struct check *c, const char *field)
+{
+	return (c->flags & GW_ARN_POLICY) && has_wildcard(field);
+}
+
+static bool is_account(const char *s)
+{
+	size_t n = strlen(s);
+	if (n != ACCOUNT_DIGITS) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool in_list(const char *s, size_t n, const char *const *list,
+		size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strlen(list[i]) == n && strncmp(s, list[i], n) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void need_region_account(struct check *c, const struct gw_arn *a,
+		const char *rule)
+{
+	if (a->region[0] == '\0') {
+		fail(c, rule, "write the region, e.g. arn:P:SERVICE:REGION:...",
+				"has an empty region");
+	}
+	if (a->account[0] == '\0') {
+		fail(c, rule, "write the 12-digit account ID (or '*' in a "
+				"policy)", "has an empty account");
+	}
+}
+
+static void check_iam(struct check *c, const struct gw_arn *a)
+{
+	if (a->region[0] != '\0' && !is_templated(c, a->region)) {
+		fail(c, "A3", "IAM ARNs have no region: arn:P:iam::ACCOUNT:...",
+				"has a region but IAM is global");
+	}
+	const char *slash = strchr(a->resource, '/');
+	size_t tlen = slash ? (size_t)(slash - a->resource)
+			    : strlen(a->resource);
+	if (!slash || !in_list(a->resource, tlen, iam_types,
+			GW_ARRAY_LEN(iam_types))) {
+		if (!is_templated(c, a->resource)) {
+			fail(c, "A3", "use role/NAME, policy/NAME, user/NAME, "
+					"group/NAME or instance-profile/NAME",
+					"has no known IAM resource type");
+		}
+		return;
+	}
+	if (strcmp(a->account, "aws") == 0) {
+		if (strncmp(a->resource, "policy", tlen) != 0) {
+			fail(c, "A3", "only AWS-managed policies use the account "
+					"'aws'", "uses account 'aws' for a "
+					"resource that is not a policy");
+		}
+	} else if (a->account[0] == '\0') {
+		fail(c, "A3", "write the 12-digit account ID (or '*' in a "
+				"policy)", "has an empty account");
+	}
+	const char *name = slash + 1;
+	if (*name == '\0') {
+		fail(c, "A3", "name the resource after the '/'",
+				"has an empty IAM name");
+		return;
+	}
+	if (!is_templated(c, name) && !is_wild_ok(c, name)) {
+		for (const char *p = name; *p; p++) {
+			if (!isalnum((unsigned char)*p) &&
+					!strchr("+=,.@_-/", *p)) {
+				fail(c, "A3", "IAM paths and names use "
+						"[A-Za-z0-9+=,.@_-/]",
+						"has a character IAM names do not "
+						"allow");
+				break;
+			}
+		}
+	}
+}
+
+static void check_s3(struct check *c, const struct gw_arn *a)
+{
+	if (a->region[0] != '\0' || a->account[0] != '\0') {
+		fail(c, "A4", "S3 bucket ARNs are arn:P:s3:::BUCKET[/KEY]",
+				"has a region or account, but S3 bucket ARNs "
+				"leave both empty");
+	}
+	char bucket[BUFSIZ];
+	const char *slash = strchr(a->resource, '/');
+	size_t n = slash ? (size_t)(slash - a->resource) : strlen(a->resource);
+	if (n >= sizeof(bucket)) {
+		n = sizeof(bucket) - 1;
+	}
+	memcpy(bucket, a->resource, n);
+	bucket[n] = '\0';
+	if (is_templated(c, bucket) || is_wild_ok(c, bucket)) {
+		return;
+	}
+	const char *why = gw_names_bucket_error(bucket);
+	if (why) {
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A4",
+				"use a valid bucket name: 3..63 of [a-z0-9.-]",
+				"arn '%s' names bucket '%s', which %s", c->text,
+				bucket, why);
+		c->ok = false;
+	}
+}
+
+static void check_secret(struct check *c, const struct gw_arn *a)
+{
+	need_region_account(c, a, "A5");
+	if (!gw_has_prefix(a->resource, "secret:") ||
+			a->resource[strlen("secret:")] == '\0') {
+		fail(c, "A5", "write secret:NAME-" SECRET_WILD " or secret:PREFIX*",
+				"is not a secret ARN (secret:NAME)");
+		return;
+	}
+	const char *name = a->resource + strlen("secret:");
+	/* Secret ARNs end in '-' plus six random characters. */
+	if ((c->flags & GW_ARN_POLICY) && !strchr(name, '*') &&
+			!is_templated(c, name) &&
+			!gw_has_suffix(name, "-" SECRET_WILD)) {
+		size_t n = strlen(name);
+		bool has_suffix = n > sizeof("-XXXXXX") - 1 &&
+			name[n - (sizeof("-XXXXXX") - 1)] == '-';
+		if (!has_suffix) {
+			gw_diag_add(c->d, GW_SEV_WARNING, c->at, "A5",
+					"end the name with '-" SECRET_WILD "' or use a "
+					"prefix wildcard such as 'NF_*'",
+					"secret arn '%s' has no '-" SECRET_WILD "' suffix, "
+					"so it matches no secret", c->text);
+		}
+	}
+}
+
+static void check_logs(struct check *c, const struct gw_arn *a)
+{
+	need_region_account(c, a, "A6");
+	if (!gw_has_prefix(a->resource, "log-group:") ||
+			a->resource[strlen("log-group:")] == '\0') {
+		fail(c, "A6", "write log-group:NAME, log-group:NAME:* or "
+				"log-group:NAME:log-stream:STREAM",
+				"is not a log group ARN (log-group:NAME)");
+		return;
+	}
+	char name[BUFSIZ];
+	const char *g = a->resource + strlen("log-group:");
+	const char *colon = strchr(g, ':');
+	size_t n = colon ? (size_t)(colon - g) : strlen(g);
+	if (n >= sizeof(name)) {
+		n = sizeof(name) - 1;
+	}
+	memcpy(name, g, n);
+	name[n] = '\0';
+	if (colon && strcmp(colon, ":*") != 0 &&
+			!gw_has_prefix(colon, ":log-stream:")) {
+		fail(c, "A6", "after the group name only ':*' or "
+				":log-stream:STREAM may follow",
+				"has an unknown suffix after the log group name");
+	}
+	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
+			gw_names_log_group_error(name)) {
+		fail(c, "A6", "log group names are [.\\-_/#A-Za-z0-9]{1,512}",
+				"has an invalid log group name");
+	}
+}
+
+static void check_batch(struct check *c, const struct gw_arn *a)
+{
+	need_region_account(c, a, "A7");
+	const char *slash = strchr(a->resource, '/');
+	size_t tlen = slash ? (size_t)(slash - a->resource)
+			    : strlen(a->resource);
+	if (!slash || !in_list(a->resource, tlen, batch_types,
+			GW_ARRAY_LEN(batch_types))) {
+		if (!is_templated(c, a->resource) &&
+				!is_wild_ok(c, a->resource)) {
+			fail(c, "A7", "use compute-environment/NAME, "
+					"job-queue/NAME or job-definition/NAME[:REV]",
+					"has no known batch resource type");
+		}
+		return;
+	}
+	char name[BUFSIZ];
+	snprintf(name, sizeof(name), "%s", slash + 1);
+	if (strncmp(a->resource, "job-definition", tlen) == 0) {
+		char *rev = strchr(name, ':');
+		if (rev) {
+			*rev = '\0';
+		}
+	}
+	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
+			gw_names_batch_error(name)) {
+		fail(c, "A7", "batch names are [A-Za-z0-9_-]{1,128}",
+				"has an invalid batch name");
+	}
+}
+
+static void check_kms(struct check *c, const struct gw_arn *a)
+{
+	need_region_account(c, a, "A8");
+	bool key = gw_has_prefix(a->resource, "key/");
+	bool alias = gw_has_prefix(a->resource, "alias/");
+	if ((!key && !alias) || strchr(a->resource, '/')[1] == '\0') {
+		if (!is_templated(c, a->resource) &&
+				!is_wild_ok(c, a->resource)) {
+			fail(c, "A8", "use key/KEY-ID or alias/NAME",
+					"is not a kms key or alias ARN");
+		}
+	}
+}
+
+/* Replace every ${...} with "${}" so substitutions hold no colons. */
+static char *flatten_subs(const char *text)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	for (const char *p = text; *p; p++) {
+		const char *end;
+		if (p[0] == '$' && p[1] == '{' && (end = strchr(p, '}'))) {
+			gw_buf_puts(&b, "${}");
+			p = end;
+		} else {
+			gw_buf_putc(&b, *p);
+		}
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+static void check_general(struct check *c, const struct gw_arn *a,
+		const char *want_partition)
+{
+	if (a->service[0] == '\0' && !is_templated(c, a->service)) {
+		fail(c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+				"RESOURCE", "has an empty service");
+	}
+	for (const char *p = a->service; *p; p++) {
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+				*p != '-' && !is_templated(c, a->service)) {
+			fail(c, "A9", "service namespaces are lowercase, e.g. "
+					"'s3', 'iam', 'batch'",
+					"has an invalid service namespace");
+			break;
+		}
+	}
+	if (a->resource[0] == '\0') {
+		fail(c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+				"RESOURCE", "has an empty resource");
+	}
+	if (is_templated(c, a->partition)) {
+		return;
+	}
+	const struct partition *p = find_partition(a->partition);
+	if (!p) {
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+				"use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, "
+				"aws-iso-e, aws-iso-f or aws-eusc",
+				"arn '%s' has unknown partition '%s'", c->text,
+				a->partition);
+		c->ok = false;
+		return;
+	}
+	if (want_partition && strcmp(want_partition, a->partition) != 0) {
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+				"use the 'role:', 'bucket', 'secret:' or "
+				"'log-group:' forms, which follow the profile's "
+				"region",
+				"arn '%s' is in partition '%s' but the profile's "
+				"region is in '%s'", c->text, a->partition,
+				want_partition);
+		c->ok = false;
+	}
+	if (a->region[0] && !is_templated(c, a->region) &&
+			!is_wild_ok(c, a->region)) {
+		const struct partition *rp = partition_of_region(a->region);
+		if (rp != p) {
+			gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+					"write a region of the ARN's partition",
+					"arn '%s' has region '%s', which is not "
+					"in partition '%s'", c->text, a->region,
+					a->partition);
+			c->ok = false;
+		}
+	}
+	if (a->account[0] && strcmp(a->account, "aws") != 0 &&
+			!is_templated(c, a->account) &&
+			!is_wild_ok(c, a->account) && !is_account(a->account)) {
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A9",
+				"account IDs are 12 digits",
+				"arn '%s' has account '%s', which is not 12 "
+				"digits", c->text, a->account);
+		c->ok = false;
+	}
+}
+
+/* Per-service grammar, one row per service namespace. */
+struct service_rule {
+	const char *service;
+	void (*check)(struct check *c, const struct gw_arn *a);
+};
+
+static const struct service_rule service_rules[] = {
+	{ "iam", check_iam },
+	{ "s3", check_s3 },
+	{ "secretsmanager", check_secret },
+	{ "logs", check_logs },
+	{ "batch", check_batch },
+	{ "kms", check_kms },
+};
+
+bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
+		struct gw_loc at, struct gw_diags *d)
+{
+	struct check c = {
+		.text = text, .flags = flags, .at = at, .d = d, .ok = true,
+	};
+	char *flat = (flags & GW_ARN_TEMPLATE) ? flatten_subs(text)
+					       : gw_xstrdup(text);
+	struct gw_arn a;
+	if (!gw_arn_parse(flat, &a)) {
+		fail(&c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+				"RESOURCE", "is not an arn of the form "
+				"arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
+		free(flat);
+		return false;
+	}
+	check_general(&c, &a, partition);
+	for (size_t i = 0; i < GW_ARRAY_LEN(service_rules); i++) {
+		if (strcmp(a.service, service_rules[i].service) == 0) {
+			service_rules[i].check(&c, &a);
+			break;
+		}
+	}
+	gw_arn_finish(&a);
+	free(flat);
+	return c.ok;
+}
+
+bool gw_arn_verify_principal(const char *principal, const char *partition,
+		struct gw_loc at, struct gw_diags *d)
+{
+	const char *suffix = gw_arn_dns_suffix(partition);
+	const char *dot = strchr(principal, '.');
+	if (!suffix || strstr(principal, "${")) {
+		return true;
+	}
+	if (!dot || strcmp(dot + 1, suffix) != 0) {
+		gw_diag_add(d, GW_SEV_WARNING, at, "A2",
+				"write SERVICE.DNS-SUFFIX of the partition",
+				"service principal '%s' does not end in '.%s', the "
+				"dns suffix of partition '%s'", principal, suffix,
+				partition);
+		return false;
+	}
+	return true;
+}

@@ -1,3 +1,285 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
-#include "verify.h"
+/* Pure validators for AWS resource names and EC2 block device names. */
+#include "names.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "util.h"
+
+/* S3 "General purpose bucket naming rules". */
+#define BUCKET_MIN 3
+#define BUCKET_MAX 63
+#define IPV4_PARTS 4
+#define LOG_GROUP_MAX 512
+#define LT_MIN 3
+#define LT_MAX 128
+#define IMAGE_MAX 255
+
+static const char *const bucket_bad_prefixes[] = {
+	"xn--",
+	"sthree-",
+	"amzn-s3-demo-",
+};
+
+static const char *const bucket_bad_suffixes[] = {
+	"-s3alias",
+	"--ol-s3",
+	".mrap",
+	"--x-s3",
+	"--table-s3",
+};
+
+/* CloudWatch Logs RetentionInDays (cfn-lint aws-logs-loggroup.json). */
+static const long long retention_days[] = {
+	1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+	1827, 2192, 2557, 2922, 3288, 3653,
+};
+
+static bool all_chars_in(const char *s, const char *extra, bool upper)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (islower(c) || isdigit(c) || (upper && isupper(c))) {
+			continue;
+		}
+		if (!strchr(extra, c)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool is_ipv4_form(const char *s)
+{
+	size_t parts = 1;
+	size_t digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.') {
+			if (digits == 0) {
+				return false;
+			}
+			parts++;
+			digits = 0;
+		} else if (isdigit((unsigned char)*p)) {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	return parts == IPV4_PARTS && digits > 0;
+}
+
+const char *gw_names_bucket_error(const char *name)
+{
+	size_t len = strlen(name);
+	if (len < BUCKET_MIN || len > BUCKET_MAX) {
+		return "must be 3..63 characters";
+	}
+	if (!all_chars_in(name, ".-", false)) {
+		return "may only contain lowercase letters, digits, '.' and '-'";
+	}
+	if (!isalnum((unsigned char)name[0]) ||
+			!isalnum((unsigned char)name[len - 1])) {
+		return "must begin and end with a letter or digit";
+	}
+	if (strstr(name, "..")) {
+		return "must not contain two adjacent periods";
+	}
+	if (strstr(name, ".-") || strstr(name, "-.")) {
+		return "must not have a '-' next to a '.'";
+	}
+	if (is_ipv4_form(name)) {
+		return "must not be formatted as an IP address";
+	}
+	for (size_t i = 0; i < GW_ARRAY_LEN(bucket_bad_prefixes); i++) {
+		if (gw_has_prefix(name, bucket_bad_prefixes[i])) {
+			return "uses a prefix reserved by S3 ('xn--', 'sthree-', "
+				"'amzn-s3-demo-')";
+		}
+	}
+	for (size_t i = 0; i < GW_ARRAY_LEN(bucket_bad_suffixes); i++) {
+		if (gw_has_suffix(name, bucket_bad_suffixes[i])) {
+			return "uses a suffix reserved by S3 ('-s3alias', "
+				"'--ol-s3', '.mrap', '--x-s3', '--table-s3')";
+		}
+	}
+	return NULL;
+}
+
+const char *gw_names_iam_error(const char *name, size_t max)
+{
+	size_t len = strlen(name);
+	if (len == 0) {
+		return "must not be empty";
+	}
+	if (len > max) {
+		return max == GW_NAMES_ROLE_MAX ? "must be at most 64 characters"
+						: "must be at most 128 characters";
+	}
+	if (!all_chars_in(name, "+=,.@_-", true)) {
+		return "may only contain letters, digits and '+=,.@_-'";
+	}
+	return NULL;
+}
+
+const char *gw_names_batch_error(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len > GW_NAMES_BATCH_MAX) {
+		return "must be 1..128 characters";
+	}
+	if (!all_chars_in(name, "_-", true)) {
+		return "may only contain letters, digits, '_' and '-'";
+	}
+	return NULL;
+}
+
+const char *gw_names_log_group_error(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len > LOG_GROUP_MAX) {
+		return "must be 1..512 characters";
+	}
+	if (!all_chars_in(name, ".-_/#", true)) {
+		return "may only contain letters, digits and '.-_/#'";
+	}
+	return NULL;
+}
+
+const char *gw_names_launch_template_error(const char *name)
+{
+	size_t len = strlen(name);
+	if (len < LT_MIN || len > LT_MAX) {
+		return "must be 3..128 characters";
+	}
+	if (!all_chars_in(name, "().-/_", true)) {
+		return "may only contain letters, digits and '().-/_'";
+	}
+	return NULL;
+}
+
+const char *gw_names_image_error(const char *image)
+{
+	size_t len = strlen(image);
+	if (len == 0 || len > IMAGE_MAX) {
+		return "must be 1..255 characters";
+	}
+	/* The Batch doc lists -_:./#; '@' is added for digest references. */
+	if (!all_chars_in(image, "-_:./#@", true)) {
+		return "may only contain letters, digits and '-_:./#@'";
+	}
+	return NULL;
+}
+
+bool gw_names_is_retention_days(long long days)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(retention_days); i++) {
+		if (retention_days[i] == days) {
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *gw_names_retention_list(void)
+{
+	return "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, "
+	       "731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
+}
+
+bool gw_names_equal_nocase(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) {
+			return false;
+		}
+	}
+	return *a == *b;
+}
+
+/* ---- device names ----------------------------------------------------- */
+
+#define DEV_PREFIX "/dev/"
+#define SD_PREFIX "/dev/sd"
+#define XVD_PREFIX "/dev/xvd"
+#define NVME_PREFIX "/dev/nvme"
+
+static bool is_lower_range(char c, char lo, char hi)
+{
+	return c >= lo && c <= hi;
+}
+
+enum gw_device_kind gw_device_classify(const char *dev)
+{
+	if (gw_has_prefix(dev, NVME_PREFIX)) {
+		return GW_DEVICE_NVME;
+	}
+	if (strcmp(dev, "/dev/xvda") == 0 || strcmp(dev, "/dev/sda1") == 0 ||
+			strcmp(dev, "/dev/sda") == 0) {
+		return GW_DEVICE_ROOT;
+	}
+	if (gw_has_prefix(dev, SD_PREFIX)) {
+		const char *s = dev + strlen(SD_PREFIX);
+		/* HVM: /dev/sd[a-z]; partition numbers are paravirtual only. */
+		if (is_lower_range(s[0], 'a', 'z') && s[1] == '\0') {
+			return GW_DEVICE_EBS;
+		}
+		return GW_DEVICE_BAD;
+	}
+	if (gw_has_prefix(dev, XVD_PREFIX)) {
+		const char *s = dev + strlen(XVD_PREFIX);
+		/* /dev/xvd[e-z] */
+		if (is_lower_range(s[0], 'e', 'z') && s[1] == '\0') {
+			return GW_DEVICE_EBS;
+		}
+		/* /dev/xvd[a-d][a-z] */
+		if (is_lower_range(s[0], 'a', 'd') &&
+				is_lower_range(s[1], 'a', 'z') && s[2] == '\0') {
+			return GW_DEVICE_EBS;
+		}
+	}
+	return GW_DEVICE_BAD;
+}
+
+bool gw_device_slot(const char *dev, char out[GW_DEVICE_NAME_MAX])
+{
+	const char *rest;
+	if (strcmp(dev, "/dev/sda1") == 0) {
+		rest = "a";
+	} else if (gw_has_prefix(dev, SD_PREFIX)) {
+		rest = dev + strlen(SD_PREFIX);
+	} else if (gw_has_prefix(dev, XVD_PREFIX)) {
+		rest = dev + strlen(XVD_PREFIX);
+	} else {
+		return false;
+	}
+	if (strlen(rest) + sizeof("xvd") > GW_DEVICE_NAME_MAX) {
+		return false;
+	}
+	strcpy(out, "xvd");
+	strcat(out, rest);
+	return true;
+}
+
+bool gw_device_is_instance_store(const char *dev)
+{
+	char slot[GW_DEVICE_NAME_MAX];
+	if (!gw_device_slot(dev, slot)) {
+		return false;
+	}
+	/* /dev/sd[b-e]: "xvd" + one letter b..e */
+	return slot[4] == '\0' && is_lower_range(slot[3], 'b', 'e');
+}
+
+bool gw_device_is_al1_docker(const char *dev)
+{
+	return strcmp(dev, "/dev/xvdcz") == 0;
+}
+
+bool gw_device_is_tool_range(const char *dev)
+{
+	return gw_has_prefix(dev, "/dev/xvdb") && strlen(dev) ==
+		strlen("/dev/xvdba") && is_lower_range(dev[strlen(dev) - 1],
+		'a', 'z');
+}

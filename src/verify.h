@@ -4,9 +4,19 @@
 #define GW_VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 #include "model.h"
+
+/* EC2 user data limit before base64 (EC2 "instancedata-add-user-data"). */
+#define GW_VERIFY_USER_DATA_MAX 16384
+/* CloudFormation TemplateBody limit when passed inline (rule C1). */
+#define GW_VERIFY_TEMPLATE_INLINE_MAX 51200
+/* CloudFormation template limit when staged in S3 (rule C1). */
+#define GW_VERIFY_TEMPLATE_S3_MAX 1000000
+/* CloudFormation resources per template (rule C2). */
+#define GW_VERIFY_TEMPLATE_RESOURCES_MAX 500
 
 /*
  * Run every rule on 'm' and report all findings into 'd', each with its rule
@@ -16,9 +26,27 @@
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d);
 
 /*
- * Run the same rules on a CloudFormation template file (YAML with short-form
- * intrinsics, or JSON), with locations in that file. Returns true when no
- * finding is an error.
+ * Check rendered EC2 user data 'mime' ('len' bytes, before base64): the
+ * 16 KB limit (L2), the MIME multipart shape AWS Batch needs (L1), the
+ * cloud-init-per guard of boothooks (L7) and unpinned downloads (L9).
+ * Findings are reported at 'at'. Returns true when no finding is an error.
+ */
+bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
+		struct gw_diags *d);
+
+/*
+ * Run the template rules on CloudFormation text 'yaml' ('len' bytes; YAML
+ * with short-form intrinsics, or JSON) named 'file' in diagnostics: size and
+ * count limits (C1..C4) and the rules that apply to raw Batch, EC2, IAM, S3
+ * and Logs resources. Returns true when no finding is an error.
+ */
+bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
+		struct gw_diags *d);
+
+/*
+ * Read the template at 'path' and run gw_verify_template_text on it. An
+ * unreadable file is reported as an error. Returns true when no finding is
+ * an error.
  */
 bool gw_verify_template_file(const char *path, struct gw_diags *d);
 

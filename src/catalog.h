@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The offline EC2 instance-type catalog: sizes, GPUs and architecture. */
+#ifndef GW_CATALOG_H
+#define GW_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum gw_arch {
+	GW_ARCH_X86_64,
+	GW_ARCH_ARM64,
+};
+
+struct gw_instance_type {
+	const char *name;       /* "r6a.4xlarge" */
+	unsigned vcpus;
+	unsigned memory_mib;    /* nominal, EC2 MemoryInfo.SizeInMiB */
+	unsigned gpus;
+	enum gw_arch arch;
+	unsigned nvme_disks;    /* instance-store disks; 0 = EBS only */
+	unsigned nvme_disk_gb;  /* GB per instance-store disk */
+};
+
+/*
+ * The table generated from data/instance-types.tsv (tools/gen-catalog.py),
+ * sorted by name. Read it through the functions below.
+ */
+extern const struct gw_instance_type gw_catalog_types[];
+extern const size_t gw_catalog_n_types;
+
+/* The entry for exactly 'name', or NULL when the catalog lacks it. Lent. */
+const struct gw_instance_type *gw_catalog_find(const char *name);
+
+/*
+ * Whether the CE instance-type entry 'spec' selects 't': the type itself, its
+ * family ("c5" selects every non-metal c5 size), or "optimal" (c4, m4, r4,
+ * which AWS Batch uses for "optimal", all x86_64).
+ */
+bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t);
+
+/* Whether 'spec' selects at least one catalog entry. */
+bool gw_catalog_spec_known(const char *spec);
+
+/* The entry at 'i' (< gw_catalog_count()). Lent. */
+size_t gw_catalog_count(void);
+const struct gw_instance_type *gw_catalog_at(size_t i);
+
+/* The family of 'type' ("c5" for "c5.xlarge") into 'out' of 'n' bytes. */
+void gw_catalog_family(const char *type, char *out, size_t n);
+
+/* "x86_64" or "arm64". */
+const char *gw_arch_name(enum gw_arch arch);
+
+#endif

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* Pure validators for AWS resource names and EC2 block device names. */
+#ifndef GW_NAMES_H
+#define GW_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest IAM role name (cfn-lint aws-iam-role.json, RoleName maxLength). */
+#define GW_NAMES_ROLE_MAX 64
+/* Longest IAM policy, group, user and instance-profile name [unconf]. */
+#define GW_NAMES_IAM_MAX 128
+/* Longest Batch compute environment, queue and job definition name. */
+#define GW_NAMES_BATCH_MAX 128
+
+/*
+ * Each *_error function returns NULL when 'name' is valid, or a static,
+ * lowercase phrase saying what is wrong ("must be 3..63 characters"). The
+ * phrase is lent and lives for the whole program.
+ */
+
+/* S3 general purpose bucket naming rules, including reserved prefixes. */
+const char *gw_names_bucket_error(const char *name);
+
+/* IAM name: [A-Za-z0-9+=,.@_-]{1,max}. */
+const char *gw_names_iam_error(const char *name, size_t max);
+
+/* AWS Batch name (CE, queue, job definition): [A-Za-z0-9_-]{1,128}. */
+const char *gw_names_batch_error(const char *name);
+
+/* CloudWatch Logs group name: [.\-_/#A-Za-z0-9]{1,512}. */
+const char *gw_names_log_group_error(const char *name);
+
+/* EC2 launch template name: [a-zA-Z0-9().\-/_]{3,128}. */
+const char *gw_names_launch_template_error(const char *name);
+
+/* Container image reference: at most 255 characters of [A-Za-z0-9-_:./#@]. */
+const char *gw_names_image_error(const char *image);
+
+/* Whether 'days' is a CloudWatch Logs RetentionInDays value. */
+bool gw_names_is_retention_days(long long days);
+
+/* The accepted RetentionInDays values as "1, 3, 5, ..." (lent, static). */
+const char *gw_names_retention_list(void);
+
+/* ASCII case-insensitive equality, for IAM name uniqueness. */
+bool gw_names_equal_nocase(const char *a, const char *b);
+
+/* ---- EC2 block device names (Linux) ---------------------------------- */
+
+/* Longest device name gwgen accepts, including the terminating NUL. */
+#define GW_DEVICE_NAME_MAX 32
+
+enum gw_device_kind {
+	GW_DEVICE_BAD,      /* not a name EC2 accepts in an HVM mapping */
+	GW_DEVICE_NVME,     /* /dev/nvme*: refused in a mapping */
+	GW_DEVICE_ROOT,     /* /dev/xvda, /dev/sda1, /dev/sda */
+	GW_DEVICE_EBS,      /* an available EBS name */
+};
+
+/*
+ * Classify 'dev' by the EC2 "device naming on Linux instances" rules for
+ * HVM AMIs: /dev/sd[a-z], /dev/xvd[a-d][a-z], /dev/xvd[e-z], plus the root
+ * names.
+ */
+enum gw_device_kind gw_device_classify(const char *dev);
+
+/*
+ * Write the canonical slot of 'dev' into 'out' (GW_DEVICE_NAME_MAX bytes):
+ * /dev/sdX and /dev/xvdX name the same slot, as do /dev/sda1 and /dev/xvda,
+ * so both become "xvdX". Returns false (out untouched) when 'dev' is not a
+ * /dev/sd* or /dev/xvd* name.
+ */
+bool gw_device_slot(const char *dev, char out[GW_DEVICE_NAME_MAX]);
+
+/* /dev/sd[b-e] and their /dev/xvd aliases: instance-store names (D4). */
+bool gw_device_is_instance_store(const char *dev);
+
+/* /dev/xvdcz: the Amazon Linux 1 ECS AMI's Docker volume (D8). */
+bool gw_device_is_al1_docker(const char *dev);
+
+/* /dev/xvdb[a-z]: the range ebs-autoscale and ParallelCluster use (D9). */
+bool gw_device_is_tool_range(const char *dev);
+
+#endif
