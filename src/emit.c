@@ -1,3 +1,381 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
+/* The artifact table and the driver that renders every artifact in memory. */
 #include "emit.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "emit_check.h"
+#include "escape.h"
+#include "escape_groovy.h"
+#include "mustache.h"
+#include "mustache_cjson.h"
+#include "userdata.h"
+#include "util.h"
+#include "view.h"
+
+#define MODE_FILE 0644u
+#define MODE_SCRIPT 0755u
+/* In an output path pattern, replaced by the item's 'name' (see 'each'). */
+#define ITEM_MARK "{}"
+/* The view key under which the current item of an 'each' row is visible. */
+#define ITEM_KEY "item"
+
+/* ---- gw_files --------------------------------------------------------------- */
+
+void gw_files_init(struct gw_files *f)
+{
+	*f = (struct gw_files){ 0 };
+}
+
+void gw_files_finish(struct gw_files *f)
+{
+	if (!f) {
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].data);
+	}
+	free(f->v);
+	*f = (struct gw_files){ 0 };
+}
+
+void gw_files_add(struct gw_files *f, const char *path, char *data, size_t len,
+		unsigned mode)
+{
+	gw_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
+	f->v[f->n++] = (struct gw_file){
+		.path = gw_xstrdup(path),
+		.data = data,
+		.len = len,
+		.mode = mode,
+	};
+}
+
+const struct gw_file *gw_files_find(const struct gw_files *f, const char *path)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->v[i].path, path) == 0) {
+			return &f->v[i];
+		}
+	}
+	return NULL;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct gw_file *)a)->path,
+			((const struct gw_file *)b)->path);
+}
+
+/* ---- the artifact table ------------------------------------------------------ */
+
+/* Every artifact gwgen writes besides user data, in render order. */
+enum gw_kind {
+	GW_KIND_CFN,          /* cloudformation.yaml */
+	GW_KIND_IAM_POLICY,   /* iam/POLICY.json, one per policy */
+	GW_KIND_IAM_TRUST,    /* iam/ROLE-trust.json, one per role */
+	GW_KIND_BUCKET_POLICY, /* iam/bucket-policy.json */
+	GW_KIND_DEPLOY,       /* scripts/deploy.sh */
+	GW_KIND_TEARDOWN,     /* scripts/teardown.sh */
+	GW_KIND_USERS,        /* scripts/users.sh */
+	GW_KIND_ENV,          /* deploy.env.example */
+	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
+	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
+	GW_KIND_SUMMARY,      /* README.md */
+	GW_KIND_COUNT
+};
+
+struct gw_artifact {
+	const char *name;     /* kind name, for messages and the CLI */
+	const char *template; /* below templates/; its directory is the partial kind */
+	const char *out;      /* path below out/NAME/; ITEM_MARK = item's name */
+	gw_escape_fn escape;  /* for {{name}} */
+	const char *each;     /* view list rendered once per element, or NULL */
+	const char *when;     /* view boolean ("a.b") enabling the row, or NULL */
+	unsigned mode;
+	gw_check_fn check;    /* re-parse of the output, or NULL */
+	/* Tell the view about the rendered text (later rows read it). */
+	void (*publish)(cJSON *view, const char *text, size_t len);
+};
+
+static void publish_template_size(cJSON *view, const char *text, size_t len)
+{
+	gw_view_set_template_size(view, len);
+}
+
+static const struct gw_artifact artifacts[] = {
+	[GW_KIND_CFN] = {
+		.name = "cloudformation", .template = "cfn/stack.yaml.mustache",
+		.out = "cloudformation.yaml", .escape = gw_escape_yaml,
+		.mode = MODE_FILE, .check = gw_check_cfn,
+		.publish = publish_template_size,
+	},
+	[GW_KIND_IAM_POLICY] = {
+		.name = "iam-policy", .template = "iam/policy.json.mustache",
+		.out = "iam/" ITEM_MARK ".json", .escape = gw_escape_json,
+		.each = "policies", .mode = MODE_FILE, .check = gw_check_json,
+	},
+	[GW_KIND_IAM_TRUST] = {
+		.name = "iam-trust", .template = "iam/trust.json.mustache",
+		.out = "iam/" ITEM_MARK "-trust.json", .escape = gw_escape_json,
+		.each = "roles", .mode = MODE_FILE, .check = gw_check_json,
+	},
+	[GW_KIND_BUCKET_POLICY] = {
+		.name = "bucket-policy",
+		.template = "iam/bucket-policy.json.mustache",
+		.out = "iam/bucket-policy.json", .escape = gw_escape_json,
+		.when = "bucket.present", .mode = MODE_FILE,
+		.check = gw_check_json,
+	},
+	[GW_KIND_DEPLOY] = {
+		.name = "deploy", .template = "cli/deploy.sh.mustache",
+		.out = "scripts/deploy.sh", .escape = gw_escape_sh,
+		.mode = MODE_SCRIPT, .check = gw_check_bash,
+	},
+	[GW_KIND_TEARDOWN] = {
+		.name = "teardown", .template = "cli/teardown.sh.mustache",
+		.out = "scripts/teardown.sh", .escape = gw_escape_sh,
+		.mode = MODE_SCRIPT, .check = gw_check_bash,
+	},
+	[GW_KIND_USERS] = {
+		.name = "users", .template = "cli/users.sh.mustache",
+		.out = "scripts/users.sh", .escape = gw_escape_sh,
+		.when = "has_iam_people", .mode = MODE_SCRIPT,
+		.check = gw_check_bash,
+	},
+	[GW_KIND_ENV] = {
+		.name = "deploy-env", .template = "cli/deploy.env.mustache",
+		.out = "deploy.env.example", .escape = gw_escape_sh,
+		.mode = MODE_FILE,
+	},
+	[GW_KIND_NEXTFLOW] = {
+		.name = "nextflow", .template = "client/nextflow.config.mustache",
+		.out = "client/nextflow.config", .escape = gw_escape_groovy,
+		.when = "engine.nextflow", .mode = MODE_FILE,
+		.check = gw_check_groovy,
+	},
+	[GW_KIND_NEXTSTRAIN] = {
+		.name = "nextstrain",
+		.template = "client/nextstrain.config.mustache",
+		/* INI values are taken verbatim up to the line end; the check
+		 * refuses any value that would start a new line. */
+		.out = "client/nextstrain.config", .escape = gw_escape_none,
+		.when = "engine.nextstrain", .mode = MODE_FILE,
+		.check = gw_check_ini,
+	},
+	[GW_KIND_SUMMARY] = {
+		.name = "summary", .template = "summary/README.md.mustache",
+		.out = "README.md", .escape = gw_escape_md, .mode = MODE_FILE,
+	},
+};
+_Static_assert(GW_ARRAY_LEN(artifacts) == GW_KIND_COUNT,
+		"one artifact row per enum gw_kind");
+
+/* ---- driver ---------------------------------------------------------------------- */
+
+/* The value at dotted 'path' ("bucket.present") of 'view' is true. */
+static bool view_true(const cJSON *view, const char *path)
+{
+	char *copy = gw_xstrdup(path);
+	const cJSON *it = view;
+	for (char *save = NULL, *part = strtok_r(copy, ".", &save); part && it;
+			part = strtok_r(NULL, ".", &save)) {
+		it = cJSON_GetObjectItemCaseSensitive(it, part);
+	}
+	free(copy);
+	return cJSON_IsTrue(it);
+}
+
+/* The output path of row 'a' for 'item' (NULL for single rows). */
+static char *out_path(const struct gw_artifact *a, const cJSON *item)
+{
+	const char *mark = strstr(a->out, ITEM_MARK);
+	if (!mark) {
+		return gw_xstrdup(a->out);
+	}
+	assert(item);
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
+	assert(cJSON_IsString(name));
+	return gw_xasprintf("%.*s%s%s", (int)(mark - a->out), a->out,
+			name->valuestring, mark + strlen(ITEM_MARK));
+}
+
+/* Render 'tmpl' for one output file and check it. */
+static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
+		const char *tpath, cJSON *view, const cJSON *item,
+		struct gw_files *files, struct gw_diags *d)
+{
+	if (item) {
+		cJSON_AddItemReferenceToObject(view, ITEM_KEY, (cJSON *)item);
+	}
+	struct gw_buf buf;
+	gw_buf_init(&buf);
+	bool ok = gw_mustache_render_cjson(tmpl, view, a->escape,
+			GW_MUSTACHE_STRICT, &buf, d);
+	if (item) {
+		cJSON_DeleteItemFromObjectCaseSensitive(view, ITEM_KEY);
+	}
+	char *path = out_path(a, item);
+	if (ok && (buf.len == 0 || buf.data[buf.len - 1] != '\n')) {
+		gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: template "
+				"'%s' rendered '%s' without a final newline",
+				tpath, path);
+		ok = false;
+	}
+	struct gw_check_ctx c = { .template = tpath, .path = path,
+		.files = files };
+	if (ok && a->check) {
+		ok = a->check(&c, gw_buf_str(&buf), buf.len, d);
+	}
+	if (ok && a->publish) {
+		a->publish(view, gw_buf_str(&buf), buf.len);
+	}
+	if (ok) {
+		size_t len;
+		char *data = gw_buf_detach(&buf, &len);
+		gw_files_add(files, path, data, len, a->mode);
+	}
+	free(path);
+	gw_buf_finish(&buf);
+	return ok;
+}
+
+/* Compile row 'a' once and render it for every item it covers. */
+static bool render_row(const struct gw_artifact *a,
+		const struct gw_templates *t, cJSON *view,
+		struct gw_files *files, struct gw_diags *d)
+{
+	if (a->when && !view_true(view, a->when)) {
+		return true;
+	}
+	const struct gw_template_file *tf = gw_templates_find(t, a->template);
+	if (!tf) {
+		gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: no "
+				"template '%s' for the %s artifact",
+				a->template, a->name);
+		return false;
+	}
+	/* Partials resolve in the template's own directory, then common/. */
+	const char *slash = strchr(a->template, '/');
+	char *kind = gw_xstrndup(a->template, (size_t)(slash - a->template));
+	struct gw_templates_loader loader;
+	gw_templates_loader_init(&loader, t, kind);
+	bool ok = false;
+	struct gw_mustache *tmpl = gw_mustache_compile(tf->text, tf->len,
+			tf->path, &loader.loader, d);
+	if (!tmpl) {
+		goto out;
+	}
+	if (!a->each) {
+		ok = render_one(a, tmpl, tf->path, view, NULL, files, d);
+		goto out_tmpl;
+	}
+	ok = true;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
+				a->each)) {
+		ok = render_one(a, tmpl, tf->path, view, item, files, d) && ok;
+	}
+out_tmpl:
+	gw_mustache_destroy(tmpl);
+out:
+	free(kind);
+	return ok;
+}
+
+/* Render the user data of every launch template that has some, keep the
+ * MIME as userdata/NAME.mime and hand its lines to the view. */
+static bool render_user_data(const struct gw_model *m,
+		const struct gw_templates *t, cJSON *view,
+		struct gw_files *files, struct gw_diags *d)
+{
+	bool ok = true;
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		const struct gw_launch_template *lt = &m->launch_templates[i];
+		if (!lt->user_data.present) {
+			continue;
+		}
+		struct gw_buf mime;
+		gw_buf_init(&mime);
+		if (!gw_userdata_render(m, lt, t, &mime, d)) {
+			gw_buf_finish(&mime);
+			ok = false;
+			continue;
+		}
+		char *path = gw_xasprintf("userdata/%s.mime", lt->name.s);
+		gw_view_set_user_data(view, i, path, gw_buf_str(&mime), mime.len);
+		size_t len;
+		char *data = gw_buf_detach(&mime, &len);
+		gw_files_add(files, path, data, len, MODE_FILE);
+		free(path);
+	}
+	return ok;
+}
+
+/* The provisioning scripts user data fetches, and deploy.sh's uploads:
+ * provision/VERSION/NAME goes to PREFIX/VERSION/NAME in the bucket. */
+static bool add_provision(const struct gw_model *m,
+		const struct gw_templates *t, cJSON *view,
+		struct gw_files *files, struct gw_diags *d)
+{
+	size_t first = files->n;
+	if (!gw_userdata_provision_files(m, t, files, d)) {
+		return false;
+	}
+	for (size_t i = first; i < files->n; i++) {
+		const char *rest = files->v[i].path + strlen("provision/");
+		assert(gw_has_prefix(files->v[i].path, "provision/"));
+		for (size_t j = 0; j < m->n_launch_templates; j++) {
+			const struct gw_provision *p =
+				&m->launch_templates[j].user_data.provision;
+			char *version = gw_xasprintf("%s/", p->version.s ?
+					p->version.s : "");
+			bool match = p->present && gw_has_prefix(rest, version);
+			free(version);
+			if (!match) {
+				continue;
+			}
+			char *key = gw_xasprintf("%s/%s", p->prefix.s ?
+					p->prefix.s : "provision", rest);
+			gw_view_add_upload(view, files->v[i].path, key);
+			free(key);
+			break;
+		}
+	}
+	return true;
+}
+
+bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
+		struct gw_files *out, struct gw_diags *d)
+{
+	struct gw_files files;
+	gw_files_init(&files);
+	cJSON *view = cJSON_CreateObject();
+	bool ok = gw_view_build(m, view, d);
+	gw_view_add_warnings(view, d);
+	ok = ok && render_user_data(m, t, view, &files, d);
+	ok = ok && add_provision(m, t, view, &files, d);
+	for (size_t i = 0; ok && i < GW_ARRAY_LEN(artifacts); i++) {
+		ok = render_row(&artifacts[i], t, view, &files, d);
+	}
+	cJSON_Delete(view);
+	if (!ok) {
+		gw_files_finish(&files);
+		return false;
+	}
+	qsort(files.v, files.n, sizeof(*files.v), cmp_file);
+	for (size_t i = 0; i < files.n; i++) {
+		gw_files_add(out, files.v[i].path, files.v[i].data,
+				files.v[i].len, files.v[i].mode);
+		free(files.v[i].path);
+	}
+	free(files.v);
+	qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	return true;
+}

@@ -1,3 +1,1010 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
-#include "emit.h"
+/* The view: the verified model as cJSON, with logical IDs and ARNs decided once. */
+#include "view.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The Batch log group when a job definition names none (AWS Batch docs,
+ * "Using the awslogs log driver"). */
+#define DEFAULT_JOB_LOG_GROUP "/aws/batch/job"
+/* Tag that marks instances and volumes, so teardown.sh can find leftovers. */
+#define STACK_TAG_KEY "gwgen:stack"
+/* The reason recorded when a job waits in RUNNABLE too long. */
+#define RUNNABLE_TIMEOUT_REASON "gwgen: no compute environment could run the job"
+#define MIB_PER_GIB 1024
+
+/* Service short names of the profile format and their principal host. */
+static const char *const trust_services[] = {
+	"ec2", "ecs-tasks", "batch", "spotfleet",
+};
+
+/* Every logical ID handed out, so two names never collide (rule C3). */
+struct ids {
+	char **v;
+	size_t n, cap;
+};
+
+static void ids_finish(struct ids *ids)
+{
+	for (size_t i = 0; i < ids->n; i++) {
+		free(ids->v[i]);
+	}
+	free(ids->v);
+}
+
+static bool ids_has(const struct ids *ids, const char *id)
+{
+	for (size_t i = 0; i < ids->n; i++) {
+		if (strcmp(ids->v[i], id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A new logical ID for 'name' + 'suffix'. Names that differ only in
+ * punctuation ("a-b", "a_b") get a counter, in profile order, so IDs are
+ * stable as long as the profile's order is.
+ */
+static char *ids_take(struct ids *ids, const char *name, const char *suffix)
+{
+	char *id = gw_logical_id(name, suffix);
+	for (unsigned n = 2; ids_has(ids, id); n++) {
+		free(id);
+		char *base = gw_logical_id(name, suffix);
+		id = gw_xasprintf("%s%u", base, n);
+		free(base);
+	}
+	gw_grow((void **)&ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v));
+	ids->v[ids->n++] = id;
+	return id;
+}
+
+/* ---- cJSON helpers ------------------------------------------------------ */
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateString(s ? s : ""));
+}
+
+static void add_int(cJSON *o, const char *key, long long v)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateNumber((double)v));
+}
+
+static void add_bool(cJSON *o, const char *key, bool v)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateBool(v));
+}
+
+static cJSON *add_obj(cJSON *o, const char *key)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, key, c);
+	return c;
+}
+
+static cJSON *add_arr(cJSON *o, const char *key)
+{
+	cJSON *c = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, key, c);
+	return c;
+}
+
+static cJSON *push_obj(cJSON *arr)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddItemToArray(arr, c);
+	return c;
+}
+
+/* Set 'first' and 'last' on every object of 'arr' and 'has_KEY' on 'o'. */
+static void finish_list(cJSON *o, const char *key, cJSON *arr)
+{
+	int n = cJSON_GetArraySize(arr);
+	int i = 0;
+	for (cJSON *it = arr->child; it; it = it->next, i++) {
+		add_bool(it, "first", i == 0);
+		add_bool(it, "last", i == n - 1);
+	}
+	char *has = gw_xasprintf("has_%s", key);
+	add_bool(o, has, n > 0);
+	free(has);
+}
+
+/* A list of strings as [{value, first, last}] plus has_KEY. */
+static void add_strs(cJSON *o, const char *key, const struct gw_strs *l)
+{
+	cJSON *arr = add_arr(o, key);
+	for (size_t i = 0; i < l->n; i++) {
+		add_str(push_obj(arr), "value", l->v[i].s);
+	}
+	finish_list(o, key, arr);
+}
+
+/* A mermaid label: quoted in the diagram, so '"' and '#' become entities. */
+static char *mermaid_label(const char *s)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '"') {
+			gw_buf_puts(&b, "#quot;");
+		} else if (*p == '#') {
+			gw_buf_puts(&b, "#35;");
+		} else if ((unsigned char)*p < ' ') {
+			gw_buf_putc(&b, ' ');
+		} else {
+			gw_buf_putc(&b, *p);
+		}
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+static void add_label(cJSON *o, const char *name)
+{
+	char *l = mermaid_label(name);
+	add_str(o, "label", l);
+	free(l);
+}
+
+/* ---- tags --------------------------------------------------------------- */
+
+/* A tag list under construction: later keys replace earlier ones in place. */
+struct tagset {
+	const char **k, **v;
+	size_t n, cap;
+};
+
+static void tagset_put(struct tagset *t, const char *k, const char *v)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (strcmp(t->k[i], k) == 0) {
+			t->v[i] = v;
+			return;
+		}
+	}
+	size_t cap = t->cap;
+	gw_grow((void **)&t->k, &cap, t->n + 1, sizeof(*t->k));
+	gw_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v));
+	t->k[t->n] = k;
+	t->v[t->n++] = v;
+}
+
+static void tagset_kvs(struct tagset *t, const struct gw_kvs *kvs)
+{
+	for (size_t i = 0; i < kvs->n; i++) {
+		tagset_put(t, kvs->v[i].key.s, kvs->v[i].value.s);
+	}
+}
+
+/* Write 't' as KEY: [{key, value, first, last}] + has_KEY and free it. */
+static void tagset_emit(cJSON *o, const char *key, struct tagset *t)
+{
+	cJSON *arr = add_arr(o, key);
+	for (size_t i = 0; i < t->n; i++) {
+		cJSON *e = push_obj(arr);
+		add_str(e, "key", t->k[i]);
+		add_str(e, "value", t->v[i]);
+	}
+	finish_list(o, key, arr);
+	free(t->k);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static void add_kvs(cJSON *o, const char *key, const struct gw_kvs *kvs)
+{
+	struct tagset t = { 0 };
+	tagset_kvs(&t, kvs);
+	tagset_emit(o, key, &t);
+}
+
+/* ---- ARNs ---------------------------------------------------------------- */
+
+void gw_view_sub_literal(struct gw_buf *out, const char *text)
+{
+	for (const char *p = text ? text : ""; *p; p++) {
+		gw_buf_putc(out, *p);
+		/* Fn::Sub: "To write a dollar sign and curly braces (${})
+		 * literally, add an exclamation point (!) after the open
+		 * curly brace". */
+		if (p[0] == '$' && p[1] == '{') {
+			gw_buf_puts(out, "{!");
+			p++;
+		}
+	}
+}
+
+/* The partition, region and account parts: pseudo parameters or values. */
+struct arn_parts {
+	const char *partition, *region, *account;
+};
+
+static struct arn_parts arn_parts(const struct gw_model *m, bool sub)
+{
+	if (sub) {
+		return (struct arn_parts){ "${AWS::Partition}",
+			"${AWS::Region}", "${AWS::AccountId}" };
+	}
+	return (struct arn_parts){ m->partition, m->region.s,
+		m->account_id.s ? m->account_id.s : "*" };
+}
+
+/* Append 'text', made literal for !Sub when 'sub'. */
+static void put_lit(struct gw_buf *out, const char *text, bool sub)
+{
+	if (sub) {
+		gw_view_sub_literal(out, text);
+	} else {
+		gw_buf_puts(out, text ? text : "");
+	}
+}
+
+void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
+		const struct gw_resource *r, bool sub)
+{
+	struct arn_parts p = arn_parts(m, sub);
+	const char *v = r->value.s ? r->value.s : "";
+	switch (r->kind) {
+	case GW_RES_ANY:
+		gw_buf_putc(out, '*');
+		return;
+	case GW_RES_BUCKET:
+	case GW_RES_OBJECTS:
+		/* S3 ARNs have neither region nor account (AWS General
+		 * Reference, "Amazon S3 resource types"). */
+		gw_buf_printf(out, "arn:%s:s3:::", p.partition);
+		put_lit(out, m->bucket.name.s, sub);
+		if (r->kind == GW_RES_OBJECTS) {
+			gw_buf_putc(out, '/');
+			put_lit(out, v, sub);
+		}
+		return;
+	case GW_RES_SECRET:
+		gw_buf_printf(out, "arn:%s:secretsmanager:%s:%s:secret:",
+				p.partition, p.region, p.account);
+		put_lit(out, v, sub);
+		return;
+	case GW_RES_LOG_GROUP:
+		gw_buf_printf(out, "arn:%s:logs:%s:%s:log-group:",
+				p.partition, p.region, p.account);
+		put_lit(out, v, sub);
+		return;
+	case GW_RES_ROLE:
+		gw_buf_printf(out, "arn:%s:iam::%s:role/", p.partition,
+				p.account);
+		put_lit(out, v, sub);
+		return;
+	case GW_RES_ARN: {
+		/* A literal ARN in the profile's partition (the verifier
+		 * checks that) gets its partition from the stack too. */
+		char *head = gw_xasprintf("arn:%s:", m->partition);
+		if (sub && gw_has_prefix(v, head)) {
+			gw_buf_printf(out, "arn:%s:", p.partition);
+			put_lit(out, v + strlen(head), sub);
+		} else {
+			put_lit(out, v, sub);
+		}
+		free(head);
+		return;
+	}
+	}
+	assert(!"unknown resource kind");
+}
+
+/* Add KEY_sub and KEY (resolved) for 'r'. */
+static void add_arn_pair(cJSON *o, const struct gw_model *m,
+		const struct gw_resource *r)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_view_resource_arn(&b, m, r, true);
+	add_str(o, "sub", gw_buf_str(&b));
+	gw_buf_clear(&b);
+	gw_view_resource_arn(&b, m, r, false);
+	add_str(o, "arn", gw_buf_str(&b));
+	gw_buf_finish(&b);
+}
+
+/* AWS-managed policies: arn:P:iam::aws:policy/PATH. */
+static void add_managed(cJSON *o, const struct gw_model *m,
+		const struct gw_strs *managed)
+{
+	cJSON *arr = add_arr(o, "managed");
+	for (size_t i = 0; i < managed->n; i++) {
+		cJSON *e = push_obj(arr);
+		struct gw_buf b;
+		gw_buf_init(&b);
+		gw_buf_puts(&b, "arn:${AWS::Partition}:iam::aws:policy/");
+		gw_view_sub_literal(&b, managed->v[i].s);
+		add_str(e, "path", managed->v[i].s);
+		add_str(e, "sub", gw_buf_str(&b));
+		gw_buf_clear(&b);
+		gw_buf_printf(&b, "arn:%s:iam::aws:policy/%s", m->partition,
+				managed->v[i].s);
+		add_str(e, "arn", gw_buf_str(&b));
+		gw_buf_finish(&b);
+	}
+	finish_list(o, "managed", arr);
+}
+
+/* ---- lookups from names to logical IDs ---------------------------------- */
+
+/* The logical ID recorded under 'name' in the view list 'arr', or NULL. */
+static const char *id_of(const cJSON *arr, const char *name)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+		if (cJSON_IsString(n) && name && strcmp(n->valuestring, name) == 0) {
+			return cJSON_GetObjectItemCaseSensitive(it,
+					"logical_id")->valuestring;
+		}
+	}
+	return NULL;
+}
+
+/* A reference from 'o' to the object 'name' of 'arr' as KEY_id + has_KEY;
+ * an unknown name is an error at 'loc' (the verifier should have said). */
+static bool add_ref(cJSON *o, const char *key, const cJSON *arr,
+		const struct gw_str *name, struct gw_diags *d)
+{
+	char *has = gw_xasprintf("has_%s", key);
+	char *idk = gw_xasprintf("%s_id", key);
+	const char *id = name->s ? id_of(arr, name->s) : NULL;
+	bool ok = !name->s || id;
+	if (!ok) {
+		gw_diag_error(d, name->loc, "'%s' names no object of the "
+				"profile", name->s);
+	}
+	add_bool(o, has, id != NULL);
+	add_str(o, idk, id ? id : "");
+	free(has);
+	free(idk);
+	return ok;
+}
+
+/* A list of names resolved to [{name, id, first, last}] + has_KEY. */
+static bool add_refs(cJSON *o, const char *key, const cJSON *arr,
+		const struct gw_strs *names, struct gw_diags *d)
+{
+	bool ok = true;
+	cJSON *list = add_arr(o, key);
+	for (size_t i = 0; i < names->n; i++) {
+		const char *id = id_of(arr, names->v[i].s);
+		if (!id) {
+			gw_diag_error(d, names->v[i].loc, "'%s' names no object "
+					"of the profile", names->v[i].s);
+			ok = false;
+			continue;
+		}
+		cJSON *e = push_obj(list);
+		add_str(e, "name", names->v[i].s);
+		add_str(e, "id", id);
+	}
+	finish_list(o, key, list);
+	return ok;
+}
+
+/* ---- sections ------------------------------------------------------------- */
+
+static void build_profile(const struct gw_model *m, cJSON *root)
+{
+	cJSON *p = add_obj(root, "profile");
+	add_str(p, "name", m->name.s);
+	add_str(p, "description", m->description.s);
+	add_str(p, "region", m->region.s);
+	add_str(p, "partition", m->partition);
+	add_str(p, "dns_suffix", m->dns_suffix);
+	add_str(p, "account", m->account_id.s ? m->account_id.s : "*");
+	add_bool(p, "has_account", m->account_id.s != NULL);
+	add_str(p, "stack_name", m->stack_name.s);
+	add_str(p, "engine", m->engine_name.s ? m->engine_name.s : "none");
+	char *regen = gw_xasprintf("gwgen --profile %s -o out/", m->name.s);
+	add_str(p, "regen", regen);
+	free(regen);
+	add_str(p, "stack_tag_key", STACK_TAG_KEY);
+	add_kvs(root, "tags", &m->tags);
+
+	cJSON *n = add_obj(root, "network");
+	add_bool(n, "vpc", m->network.vpc.v);
+	add_bool(n, "key_pair", m->network.key_pair.v);
+	add_bool(n, "custom_ami", m->network.custom_ami.v);
+
+	cJSON *e = add_obj(root, "engine");
+	add_bool(e, "nextflow", m->engine == GW_ENGINE_NEXTFLOW);
+	add_bool(e, "nextstrain", m->engine == GW_ENGINE_NEXTSTRAIN);
+	add_bool(e, "snakemake", m->engine == GW_ENGINE_SNAKEMAKE);
+}
+
+static void build_bucket(const struct gw_model *m, cJSON *root,
+		struct ids *ids)
+{
+	const struct gw_bucket *b = &m->bucket;
+	cJSON *o = add_obj(root, "bucket");
+	add_bool(o, "present", b->present);
+	add_str(o, "name", b->name.s);
+	add_label(o, b->name.s);
+	add_str(o, "logical_id", b->present ? ids_take(ids, "", "Bucket") : "");
+	add_str(o, "policy_id",
+			b->present ? ids_take(ids, "", "BucketPolicy") : "");
+	bool kms = b->encryption.s && strcmp(b->encryption.s, "sse-kms") == 0;
+	add_bool(o, "kms", kms);
+	add_str(o, "sse_algorithm", kms ? "aws:kms" : "AES256");
+	add_bool(o, "versioning", b->versioning.v);
+	add_bool(o, "retain", b->retain.v);
+	add_bool(o, "has_expiry", b->expire_days.v > 0);
+	add_int(o, "expire_days", b->expire_days.v);
+	add_int(o, "abort_multipart_days", b->abort_multipart_days.v);
+	struct gw_resource r = { .kind = GW_RES_BUCKET };
+	cJSON *arn = add_obj(o, "bucket_arn");
+	add_arn_pair(arn, m, &r);
+	r = (struct gw_resource){ .kind = GW_RES_OBJECTS,
+		.value = { .s = "*" } };
+	cJSON *objects = add_obj(o, "objects_arn");
+	add_arn_pair(objects, m, &r);
+}
+
+static void build_policies(const struct gw_model *m, cJSON *root,
+		struct ids *ids)
+{
+	cJSON *arr = add_arr(root, "policies");
+	for (size_t i = 0; i < m->n_policies; i++) {
+		const struct gw_policy *p = &m->policies[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", p->name.s);
+		add_str(o, "logical_id", ids_take(ids, p->name.s, "Policy"));
+		add_bool(o, "has_description", p->description.s != NULL);
+		add_str(o, "description", p->description.s);
+		cJSON *sts = add_arr(o, "statements");
+		for (size_t j = 0; j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			cJSON *so = push_obj(sts);
+			add_bool(so, "has_sid", st->sid.s && st->sid.s[0]);
+			add_str(so, "sid", st->sid.s);
+			add_str(so, "effect", st->effect.s ? st->effect.s : "Allow");
+			add_strs(so, "actions", &st->actions);
+			cJSON *res = add_arr(so, "resources");
+			for (size_t k = 0; k < st->n_resources; k++) {
+				add_arn_pair(push_obj(res), m, &st->resources[k]);
+			}
+			finish_list(so, "resources", res);
+		}
+		finish_list(o, "statements", sts);
+	}
+	finish_list(root, "policies", arr);
+}
+
+static bool build_trust(const struct gw_model *m, cJSON *o,
+		const struct gw_role *r, struct gw_diags *d)
+{
+	bool ok = true;
+	cJSON *arr = add_arr(o, "trust");
+	for (size_t i = 0; i < r->trust.n; i++) {
+		const char *svc = r->trust.v[i].s;
+		bool known = false;
+		for (size_t k = 0; k < GW_ARRAY_LEN(trust_services); k++) {
+			known = known || strcmp(svc, trust_services[k]) == 0;
+		}
+		if (!known) {
+			gw_diag_error(d, r->trust.v[i].loc,
+					"unknown trust service '%s'", svc);
+			ok = false;
+			continue;
+		}
+		cJSON *e = push_obj(arr);
+		add_str(e, "service", svc);
+		/* AWS::URLSuffix is amazonaws.com, or amazonaws.com.cn in
+		 * the China partition (domain.md 4.7, rule A2). */
+		char *s = gw_xasprintf("%s.${AWS::URLSuffix}", svc);
+		add_str(e, "sub", s);
+		free(s);
+		s = gw_xasprintf("%s.%s", svc, m->dns_suffix);
+		add_str(e, "principal", s);
+		free(s);
+	}
+	finish_list(o, "trust", arr);
+	return ok;
+}
+
+static bool build_roles(const struct gw_model *m, cJSON *root,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
+	cJSON *arr = add_arr(root, "roles");
+	cJSON *profiles = add_arr(root, "instance_profiles");
+	for (size_t i = 0; i < m->n_roles; i++) {
+		const struct gw_role *r = &m->roles[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", r->name.s);
+		add_label(o, r->name.s);
+		add_str(o, "logical_id", ids_take(ids, r->name.s, "Role"));
+		add_bool(o, "has_description", r->description.s != NULL);
+		add_str(o, "description", r->description.s);
+		char *file = gw_xasprintf("iam/%s-trust.json", r->name.s);
+		add_str(o, "trust_file", file);
+		free(file);
+		ok = build_trust(m, o, r, d) && ok;
+		add_managed(o, m, &r->managed);
+		ok = add_refs(o, "policies", policies, &r->policies, d) && ok;
+		add_bool(o, "has_policy_arns", r->managed.n + r->policies.n > 0);
+		add_bool(o, "instance_profile", r->instance_profile.v);
+		const char *ip = r->instance_profile.v ?
+			ids_take(ids, r->name.s, "InstanceProfile") : "";
+		add_str(o, "instance_profile_id", ip);
+		if (r->instance_profile.v) {
+			cJSON *p = push_obj(profiles);
+			/* The instance profile takes the role's name: what
+			 * the console does for ecsInstanceRole. */
+			add_str(p, "name", r->name.s);
+			add_str(p, "logical_id", ip);
+			add_str(p, "role_id", cJSON_GetObjectItemCaseSensitive(o,
+					"logical_id")->valuestring);
+		}
+	}
+	finish_list(root, "roles", arr);
+	finish_list(root, "instance_profiles", profiles);
+	return ok;
+}
+
+static bool build_groups_users(const struct gw_model *m, cJSON *root,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
+	cJSON *arr = add_arr(root, "groups");
+	for (size_t i = 0; i < m->n_groups; i++) {
+		const struct gw_group *g = &m->groups[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", g->name.s);
+		add_str(o, "logical_id", ids_take(ids, g->name.s, "Group"));
+		add_managed(o, m, &g->managed);
+		ok = add_refs(o, "policies", policies, &g->policies, d) && ok;
+		add_bool(o, "has_policy_arns", g->managed.n + g->policies.n > 0);
+	}
+	finish_list(root, "groups", arr);
+
+	cJSON *users = add_arr(root, "users");
+	for (size_t i = 0; i < m->n_users; i++) {
+		const struct gw_user *u = &m->users[i];
+		cJSON *o = push_obj(users);
+		add_str(o, "name", u->name.s);
+		ok = add_refs(o, "groups", arr, &u->groups, d) && ok;
+		ok = add_refs(o, "policies", policies, &u->policies, d) && ok;
+	}
+	finish_list(root, "users", users);
+	add_bool(root, "has_iam_people", m->n_users > 0);
+	return ok;
+}
+
+static void add_volume(cJSON *arr, const struct gw_volume *v)
+{
+	cJSON *o = push_obj(arr);
+	add_str(o, "device", v->device.s);
+	add_int(o, "size_gib", v->size_gib.v);
+	add_str(o, "type", v->type.s ? v->type.s : "gp3");
+	add_bool(o, "has_iops", v->iops.set && v->iops.v > 0);
+	add_int(o, "iops", v->iops.v);
+	add_bool(o, "has_throughput", v->throughput.set && v->throughput.v > 0);
+	add_int(o, "throughput", v->throughput.v);
+	add_bool(o, "delete_on_termination", v->delete_on_termination.v);
+}
+
+static void build_launch_templates(const struct gw_model *m, cJSON *root,
+		struct ids *ids)
+{
+	cJSON *arr = add_arr(root, "launch_templates");
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		const struct gw_launch_template *lt = &m->launch_templates[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", lt->name.s);
+		add_label(o, lt->name.s);
+		add_str(o, "logical_id",
+				ids_take(ids, lt->name.s, "LaunchTemplate"));
+		add_bool(o, "has_description", lt->description.s != NULL);
+		add_str(o, "description", lt->description.s);
+		cJSON *vols = add_arr(o, "volumes");
+		if (lt->has_root) {
+			add_volume(vols, &lt->root);
+		}
+		for (size_t j = 0; j < lt->n_volumes; j++) {
+			add_volume(vols, &lt->volumes[j]);
+		}
+		finish_list(o, "volumes", vols);
+		add_bool(o, "ebs_optimized", lt->ebs_optimized.v);
+		add_str(o, "shutdown_behavior", lt->shutdown_behavior.s ?
+				lt->shutdown_behavior.s : "terminate");
+		add_int(o, "hop_limit", lt->hop_limit.v);
+		struct tagset t = { 0 };
+		tagset_kvs(&t, &m->tags);
+		tagset_kvs(&t, &lt->tags);
+		tagset_put(&t, STACK_TAG_KEY, m->stack_name.s);
+		tagset_emit(o, "tags", &t);
+		add_bool(o, "has_user_data", lt->user_data.present);
+		cJSON *ud = add_obj(o, "user_data");
+		add_str(ud, "file", "");
+		add_arr(ud, "lines");
+	}
+	finish_list(root, "launch_templates", arr);
+}
+
+static bool is_ec2_type(const char *type)
+{
+	return !type || strcmp(type, "EC2") == 0 || strcmp(type, "SPOT") == 0;
+}
+
+static bool build_compute_envs(const struct gw_model *m, cJSON *root,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	const cJSON *roles = cJSON_GetObjectItemCaseSensitive(root, "roles");
+	const cJSON *lts = cJSON_GetObjectItemCaseSensitive(root,
+			"launch_templates");
+	cJSON *arr = add_arr(root, "compute_environments");
+	for (size_t i = 0; i < m->n_compute_envs; i++) {
+		const struct gw_compute_env *ce = &m->compute_envs[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", ce->name.s);
+		add_label(o, ce->name.s);
+		add_str(o, "logical_id", ids_take(ids, ce->name.s, "ComputeEnv"));
+		const char *type = ce->type.s ? ce->type.s : "EC2";
+		add_str(o, "type", type);
+		add_bool(o, "ec2", is_ec2_type(type));
+		add_bool(o, "spot", strcmp(type, "SPOT") == 0 ||
+				strcmp(type, "FARGATE_SPOT") == 0);
+		add_bool(o, "has_allocation_strategy",
+				ce->allocation_strategy.s != NULL);
+		add_str(o, "allocation_strategy", ce->allocation_strategy.s);
+		add_strs(o, "instance_types", &ce->instance_types);
+		add_int(o, "min_vcpus", ce->min_vcpus.v);
+		add_int(o, "desired_vcpus", ce->desired_vcpus.v);
+		add_int(o, "max_vcpus", ce->max_vcpus.v);
+		add_bool(o, "has_bid_percentage", ce->bid_percentage.set);
+		add_int(o, "bid_percentage", ce->bid_percentage.v);
+		add_str(o, "image_type", ce->image_type.s ?
+				ce->image_type.s : "ECS_AL2023");
+		add_bool(o, "update_to_latest_image",
+				ce->update_to_latest_image.v);
+		ok = add_ref(o, "launch_template", lts, &ce->launch_template,
+				d) && ok;
+		ok = add_ref(o, "spot_fleet_role", roles, &ce->spot_fleet_role,
+				d) && ok;
+		ok = add_ref(o, "service_role", roles, &ce->service_role, d) &&
+			ok;
+		/* InstanceRole takes the instance profile, not the role. */
+		const cJSON *role = NULL;
+		const cJSON *it;
+		cJSON_ArrayForEach(it, roles) {
+			const char *n = cJSON_GetObjectItemCaseSensitive(it,
+					"name")->valuestring;
+			if (ce->instance_role.s &&
+					strcmp(n, ce->instance_role.s) == 0) {
+				role = it;
+			}
+		}
+		const char *ip = role ? cJSON_GetObjectItemCaseSensitive(role,
+				"instance_profile_id")->valuestring : "";
+		if (ce->instance_role.s && !ip[0]) {
+			gw_diag_error(d, ce->instance_role.loc, "'%s' is not a "
+					"role with an instance profile",
+					ce->instance_role.s);
+			ok = false;
+		}
+		add_bool(o, "has_instance_role", ip[0] != '\0');
+		add_str(o, "instance_profile_id", ip);
+		add_str(o, "instance_role_id", role ?
+				cJSON_GetObjectItemCaseSensitive(role,
+					"logical_id")->valuestring : "");
+		struct tagset t = { 0 };
+		tagset_kvs(&t, &m->tags);
+		tagset_kvs(&t, &ce->tags);
+		tagset_put(&t, STACK_TAG_KEY, m->stack_name.s);
+		tagset_emit(o, "instance_tags", &t);
+	}
+	finish_list(root, "compute_environments", arr);
+	return ok;
+}
+
+static bool build_queues(const struct gw_model *m, cJSON *root,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	const cJSON *ces = cJSON_GetObjectItemCaseSensitive(root,
+			"compute_environments");
+	cJSON *arr = add_arr(root, "job_queues");
+	for (size_t i = 0; i < m->n_queues; i++) {
+		const struct gw_queue *q = &m->queues[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", q->name.s);
+		add_label(o, q->name.s);
+		add_str(o, "logical_id", ids_take(ids, q->name.s, "JobQueue"));
+		add_int(o, "priority", q->priority.v);
+		add_bool(o, "head", q->head.v);
+		add_bool(o, "has_runnable_timeout", q->runnable_timeout.v > 0);
+		add_int(o, "runnable_timeout", q->runnable_timeout.v);
+		add_str(o, "runnable_timeout_reason", RUNNABLE_TIMEOUT_REASON);
+		cJSON *order = add_arr(o, "compute_environments");
+		for (size_t j = 0; j < q->n_ces; j++) {
+			const char *id = id_of(ces, q->ces[j].ce.s);
+			if (!id) {
+				gw_diag_error(d, q->ces[j].loc, "'%s' names no "
+						"compute environment",
+						q->ces[j].ce.s);
+				ok = false;
+				continue;
+			}
+			cJSON *e = push_obj(order);
+			add_str(e, "name", q->ces[j].ce.s);
+			add_str(e, "id", id);
+			add_int(e, "order", q->ces[j].order.set ?
+					q->ces[j].order.v : (long long)j + 1);
+		}
+		finish_list(o, "compute_environments", order);
+	}
+	finish_list(root, "job_queues", arr);
+	return ok;
+}
+
+static bool build_job_defs(const struct gw_model *m, cJSON *root,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	const cJSON *roles = cJSON_GetObjectItemCaseSensitive(root, "roles");
+	cJSON *arr = add_arr(root, "job_definitions");
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", j->name.s);
+		add_str(o, "logical_id", ids_take(ids, j->name.s, "JobDefinition"));
+		add_str(o, "image", j->image.s);
+		add_int(o, "vcpus", j->vcpus.v);
+		add_int(o, "memory_mib", j->memory_mib.v);
+		add_bool(o, "has_gpus", j->gpus.v > 0);
+		add_int(o, "gpus", j->gpus.v);
+		add_strs(o, "command", &j->command);
+		add_int(o, "attempts", j->attempts.v);
+		add_bool(o, "has_timeout", j->timeout.v > 0);
+		add_int(o, "timeout", j->timeout.v);
+		ok = add_ref(o, "job_role", roles, &j->job_role, d) && ok;
+		add_kvs(o, "environment", &j->environment);
+		add_str(o, "log_group", j->log_group.s ?
+				j->log_group.s : DEFAULT_JOB_LOG_GROUP);
+		add_str(o, "queue", j->queue.s);
+	}
+	finish_list(root, "job_definitions", arr);
+	return ok;
+}
+
+static void build_log_groups(const struct gw_model *m, cJSON *root,
+		struct ids *ids)
+{
+	cJSON *arr = add_arr(root, "log_groups");
+	for (size_t i = 0; i < m->n_log_groups; i++) {
+		const struct gw_log_group *g = &m->log_groups[i];
+		cJSON *o = push_obj(arr);
+		add_str(o, "name", g->name.s);
+		add_label(o, g->name.s);
+		add_str(o, "logical_id", ids_take(ids, g->name.s, "LogGroup"));
+		add_int(o, "retention_days", g->retention_days.v);
+	}
+	finish_list(root, "log_groups", arr);
+}
+
+/* Nextflow memory: "N MB" (Nextflow's MemoryUnit counts MB in 1024s). */
+static void add_memory(cJSON *o, const char *key, long long mib)
+{
+	char *s = mib % MIB_PER_GIB == 0 ?
+		gw_xasprintf("%lld GB", mib / MIB_PER_GIB) :
+		gw_xasprintf("%lld MB", mib);
+	add_str(o, key, s);
+	free(s);
+}
+
+static void add_opt_str(cJSON *o, const char *key, const struct gw_str *s)
+{
+	char *has = gw_xasprintf("has_%s", key);
+	add_bool(o, has, s->s && s->s[0]);
+	add_str(o, key, s->s);
+	free(has);
+}
+
+static void add_opt_int(cJSON *o, const char *key, const struct gw_int *v)
+{
+	char *has = gw_xasprintf("has_%s", key);
+	add_bool(o, has, v->set && v->v > 0);
+	add_int(o, key, v->v);
+	free(has);
+}
+
+static bool build_nextflow(const struct gw_model *m, cJSON *root,
+		struct gw_diags *d)
+{
+	bool ok = true;
+	const struct gw_nextflow *nf = &m->nextflow;
+	cJSON *o = add_obj(root, "nextflow");
+	add_bool(o, "present", nf->present);
+	add_str(o, "queue", nf->queue.s);
+	char *work = gw_xasprintf("s3://%s/%s", m->bucket.name.s ?
+			m->bucket.name.s : "", nf->work_dir.s ?
+			nf->work_dir.s : "work");
+	add_str(o, "work_dir", work);
+	free(work);
+	add_opt_str(o, "cli_path", &nf->cli_path);
+	add_int(o, "max_spot_attempts", nf->max_spot_attempts.v);
+	add_opt_int(o, "max_parallel_transfers", &nf->max_parallel_transfers);
+	add_opt_int(o, "max_cpus", &nf->max_cpus);
+	add_bool(o, "has_max_memory", nf->max_memory_mib.v > 0);
+	add_memory(o, "max_memory", nf->max_memory_mib.v);
+	add_bool(o, "has_params", nf->max_cpus.v > 0 ||
+			nf->max_memory_mib.v > 0);
+	add_opt_str(o, "log_group", &nf->log_group);
+	add_opt_str(o, "storage_class", &nf->storage_class);
+	add_opt_str(o, "storage_encryption", &nf->storage_encryption);
+	add_opt_int(o, "max_connections", &nf->max_connections);
+	add_opt_int(o, "connection_timeout", &nf->connection_timeout);
+	add_opt_str(o, "retry_mode", &nf->retry_mode);
+	add_bool(o, "has_client", (nf->storage_class.s && nf->storage_class.s[0]) ||
+			(nf->storage_encryption.s && nf->storage_encryption.s[0]) ||
+			nf->max_connections.v > 0 || nf->connection_timeout.v > 0);
+	add_opt_str(o, "config_profile", &nf->config_profile);
+	cJSON *arr = add_arr(o, "processes");
+	for (size_t i = 0; i < nf->n_processes; i++) {
+		const struct gw_nf_process *p = &nf->processes[i];
+		const char *sel = p->selector.s ? p->selector.s : "";
+		const char *colon = strchr(sel, ':');
+		bool by_name = gw_has_prefix(sel, "withName:");
+		if (!colon || !(by_name || gw_has_prefix(sel, "withLabel:")) ||
+				!colon[1]) {
+			gw_diag_error(d, p->selector.loc, "selector must be "
+					"'withName:NAME' or 'withLabel:LABEL', "
+					"got '%s'", sel);
+			ok = false;
+			continue;
+		}
+		cJSON *e = push_obj(arr);
+		add_str(e, "kind", by_name ? "withName" : "withLabel");
+		add_str(e, "pattern", colon + 1);
+		add_opt_int(e, "cpus", &p->cpus);
+		add_bool(e, "has_memory", p->memory_mib.v > 0);
+		add_memory(e, "memory", p->memory_mib.v);
+		add_opt_str(e, "queue", &p->queue);
+		add_opt_str(e, "disk", &p->disk);
+	}
+	finish_list(o, "processes", arr);
+	return ok;
+}
+
+static void build_nextstrain(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_nextstrain *ns = &m->nextstrain;
+	cJSON *o = add_obj(root, "nextstrain");
+	add_bool(o, "present", ns->present);
+	add_str(o, "job_definition", ns->job_definition.s);
+	add_str(o, "queue", ns->queue.s);
+	add_opt_int(o, "cpus", &ns->cpus);
+	add_opt_int(o, "memory_mib", &ns->memory_mib);
+}
+
+bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
+{
+	struct ids ids = { 0 };
+	bool ok = true;
+	build_profile(m, root);
+	build_bucket(m, root, &ids);
+	build_policies(m, root, &ids);
+	ok = build_roles(m, root, &ids, d) && ok;
+	ok = build_groups_users(m, root, &ids, d) && ok;
+	build_launch_templates(m, root, &ids);
+	ok = build_compute_envs(m, root, &ids, d) && ok;
+	ok = build_queues(m, root, &ids, d) && ok;
+	ok = build_job_defs(m, root, &ids, d) && ok;
+	build_log_groups(m, root, &ids);
+	ok = build_nextflow(m, root, d) && ok;
+	build_nextstrain(m, root);
+	finish_list(root, "uploads", add_arr(root, "uploads"));
+	finish_list(root, "warnings", add_arr(root, "warnings"));
+	cJSON *t = add_obj(root, "template");
+	add_int(t, "bytes", 0);
+	add_int(t, "inline_max", GW_VIEW_INLINE_TEMPLATE_MAX);
+	add_bool(t, "needs_s3", false);
+	ids_finish(&ids);
+	return ok;
+}
+
+/* Replace o[key] with 'item'. */
+static void set_item(cJSON *o, const char *key, cJSON *item)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, key)) {
+		cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
+	} else {
+		cJSON_AddItemToObject(o, key, item);
+	}
+}
+
+void gw_view_set_user_data(cJSON *root, size_t lt, const char *file,
+		const char *mime, size_t len)
+{
+	cJSON *lts = cJSON_GetObjectItemCaseSensitive(root, "launch_templates");
+	cJSON *o = cJSON_GetArrayItem(lts, (int)lt);
+	assert(o);
+	cJSON *ud = cJSON_CreateObject();
+	add_str(ud, "file", file);
+	cJSON *lines = add_arr(ud, "lines");
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (mime[i] != '\n') {
+			continue;
+		}
+		char *text = gw_xstrndup(mime + start, i - start);
+		cJSON *e = push_obj(lines);
+		add_str(e, "text", text);
+		add_bool(e, "blank", i == start);
+		free(text);
+		start = i + 1;
+	}
+	/* User data always ends with a newline (userdata.h); a missing one
+	 * would be kept as a last line without it, which the template's
+	 * literal block cannot express, and the CFN check reports it. */
+	if (start < len) {
+		char *text = gw_xstrndup(mime + start, len - start);
+		add_str(push_obj(lines), "text", text);
+		free(text);
+	}
+	set_item(o, "user_data", ud);
+}
+
+void gw_view_add_upload(cJSON *root, const char *local, const char *key)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "uploads");
+	cJSON *e = push_obj(arr);
+	add_str(e, "local", local);
+	add_str(e, "key", key);
+	cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "first");
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "last");
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "has_uploads");
+	finish_list(root, "uploads", arr);
+}
+
+void gw_view_set_template_size(cJSON *root, size_t bytes)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "template");
+	set_item(t, "bytes", cJSON_CreateNumber((double)bytes));
+	set_item(t, "needs_s3", cJSON_CreateBool(
+			bytes > GW_VIEW_INLINE_TEMPLATE_MAX));
+}
+
+void gw_view_add_warnings(cJSON *root, const struct gw_diags *d)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "warnings");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct gw_diag *w = &d->v[i];
+		if (w->sev != GW_SEV_WARNING) {
+			continue;
+		}
+		cJSON *e = push_obj(arr);
+		char *text = w->loc.line ? gw_xasprintf("%s:%u:%u: %s%s%s%s",
+				w->loc.file, w->loc.line, w->loc.col, w->msg,
+				w->rule ? " [" : "", w->rule ? w->rule : "",
+				w->rule ? "]" : "") :
+			gw_xasprintf("%s", w->msg);
+		add_str(e, "text", text);
+		free(text);
+	}
+	cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "first");
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "last");
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "has_warnings");
+	finish_list(root, "warnings", arr);
+}

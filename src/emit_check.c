@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* Re-parse checks for rendered artifacts (cJSON for JSON, libyaml for CFN). */
+#include "emit_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "util.h"
+
+/* The CloudFormation short forms (CFN "Intrinsic function reference"). */
+static const char *const cfn_tags[] = {
+	"!And", "!Base64", "!Cidr", "!Condition", "!Equals", "!FindInMap",
+	"!GetAtt", "!GetAZs", "!If", "!ImportValue", "!Join", "!Not", "!Or",
+	"!Ref", "!Select", "!Split", "!Sub", "!Transform",
+};
+
+#define SHEBANG "#!/usr/bin/env bash\n"
+#define STRICT_MODE "set -euo pipefail\n"
+
+static void internal(struct gw_diags *d, const struct gw_check_ctx *c,
+		const char *what)
+{
+	gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: template '%s' "
+			"rendered '%s' that %s", c->template, c->path, what);
+}
+
+bool gw_check_json(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	bool ok = j && cJSON_IsObject(j);
+	/* Only whitespace may follow the value. */
+	for (const char *p = end; ok && p < text + len; p++) {
+		ok = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+	}
+	cJSON_Delete(j);
+	if (!ok) {
+		internal(d, c, "is not one JSON object");
+	}
+	return ok;
+}
+
+/* ---- CloudFormation ------------------------------------------------------ */
+
+static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map,
+		const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE) {
+		return NULL;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+			p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		if (k && k->type == YAML_SCALAR_NODE &&
+				strlen(key) == k->data.scalar.length &&
+				memcmp(k->data.scalar.value, key,
+					k->data.scalar.length) == 0) {
+			return yaml_document_get_node(doc, p->value);
+		}
+	}
+	return NULL;
+}
+
+static bool scalar_is(const yaml_node_t *n, const char *s)
+{
+	return n && n->type == YAML_SCALAR_NODE &&
+		n->data.scalar.length == strlen(s) &&
+		memcmp(n->data.scalar.value, s, n->data.scalar.length) == 0;
+}
+
+static bool tags_known(yaml_document_t *doc, struct gw_buf *why)
+{
+	for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+		const char *tag = (const char *)n->tag;
+		if (!tag || tag[0] != '!' || tag[1] == '!') {
+			continue;
+		}
+		bool known = false;
+		for (size_t i = 0; i < GW_ARRAY_LEN(cfn_tags); i++) {
+			known = known || strcmp(tag, cfn_tags[i]) == 0;
+		}
+		if (!known) {
+			gw_buf_printf(why, "has the unknown tag '%s' at line %lu",
+					tag, (unsigned long)n->start_mark.line + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every launch template's UserData equals its standalone MIME file. */
+static bool user_data_matches(yaml_document_t *doc, yaml_node_t *resources,
+		const struct gw_files *files, struct gw_buf *why)
+{
+	for (yaml_node_pair_t *p = resources->data.mapping.pairs.start;
+			p < resources->data.mapping.pairs.top; p++) {
+		yaml_node_t *res = yaml_document_get_node(doc, p->value);
+		if (!scalar_is(map_get(doc, res, "Type"),
+					"AWS::EC2::LaunchTemplate")) {
+			continue;
+		}
+		yaml_node_t *props = map_get(doc, res, "Properties");
+		yaml_node_t *name = map_get(doc, props, "LaunchTemplateName");
+		yaml_node_t *ud = map_get(doc, map_get(doc, props,
+					"LaunchTemplateData"), "UserData");
+		if (!ud) {
+			continue;
+		}
+		if (!name || name->type != YAML_SCALAR_NODE ||
+				ud->type != YAML_SCALAR_NODE || !ud->tag ||
+				strcmp((const char *)ud->tag, "!Base64") != 0) {
+			gw_buf_puts(why, "has a UserData that is not a !Base64 "
+					"scalar of a named launch template");
+			return false;
+		}
+		char *path = gw_xasprintf("userdata/%.*s.mime",
+				(int)name->data.scalar.length,
+				(const char *)name->data.scalar.value);
+		const struct gw_file *f = gw_files_find(files, path);
+		bool same = f && f->len == ud->data.scalar.length &&
+			memcmp(f->data, ud->data.scalar.value, f->len) == 0;
+		if (!same) {
+			gw_buf_printf(why, "embeds user data that differs from "
+					"'%s'", path);
+		}
+		free(path);
+		if (!same) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct gw_buf why;
+	gw_buf_init(&why);
+	bool ok = false;
+	if (!yaml_parser_initialize(&parser)) {
+		internal(d, c, "could not be parsed (libyaml out of memory)");
+		return false;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
+				parser.problem ? parser.problem : "error",
+				(unsigned long)parser.problem_mark.line + 1,
+				(unsigned long)parser.problem_mark.column + 1);
+		goto out_parser;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	yaml_node_t *resources = map_get(&doc, root, "Resources");
+	if (!resources || resources->type != YAML_MAPPING_NODE) {
+		gw_buf_puts(&why, "has no Resources mapping");
+		goto out_doc;
+	}
+	if (!tags_known(&doc, &why) ||
+			!user_data_matches(&doc, resources, c->files, &why)) {
+		goto out_doc;
+	}
+	/* One document only: a stray '---' would split the template. */
+	yaml_document_t next;
+	if (!yaml_parser_load(&parser, &next)) {
+		gw_buf_puts(&why, "does not end cleanly after its document");
+		goto out_doc;
+	}
+	bool more = yaml_document_get_root_node(&next) != NULL;
+	yaml_document_delete(&next);
+	if (more) {
+		gw_buf_puts(&why, "holds more than one YAML document");
+		goto out_doc;
+	}
+	ok = true;
+out_doc:
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	if (!ok) {
+		internal(d, c, gw_buf_str(&why));
+	}
+	gw_buf_finish(&why);
+	return ok;
+}
+
+/* ---- scripts and client configuration ------------------------------------- */
+
+bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	const char *strict = strstr(text, "\n" STRICT_MODE);
+	if (len < strlen(SHEBANG) || memcmp(text, SHEBANG, strlen(SHEBANG)) ||
+			!strict) {
+		internal(d, c, "lacks the bash shebang or 'set -euo pipefail'");
+		return false;
+	}
+	/* Nothing but comments and blank lines before the strict mode. */
+	for (const char *p = text; p <= strict; p = strchr(p, '\n') + 1) {
+		if (p[0] != '#' && p[0] != '\n') {
+			internal(d, c, "runs a command before 'set -euo pipefail'");
+			return false;
+		}
+	}
+	return true;
+}
+
+bool gw_check_ini(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	size_t line = 1;
+	for (const char *p = text; p < text + len; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		bool ok = n == 0 || p[0] == '#' || p[0] == ';' ||
+			(p[0] == '[' && p[n - 1] == ']') ||
+			(p[0] != ' ' && memchr(p, '=', n) != NULL);
+		for (size_t i = 0; ok && i < n; i++) {
+			ok = (unsigned char)p[i] >= ' ' || p[i] == '\t';
+		}
+		if (!ok) {
+			struct gw_buf why;
+			gw_buf_init(&why);
+			gw_buf_printf(&why, "has a malformed INI line %zu", line);
+			internal(d, c, gw_buf_str(&why));
+			gw_buf_finish(&why);
+			return false;
+		}
+		p += n + 1;
+	}
+	return true;
+}
+
+bool gw_check_groovy(const struct gw_check_ctx *c, const char *text,
+		size_t len, struct gw_diags *d)
+{
+	long depth = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < len; i++) {
+		char ch = text[i];
+		if (ch == '/' && i + 1 < len && text[i + 1] == '/') {
+			while (i < len && text[i] != '\n') {
+				i++;
+			}
+		} else if (ch == '\'') {
+			/* A single-quoted string ends at an unescaped quote
+			 * and never spans lines. */
+			for (i++; i < len && text[i] != '\''; i++) {
+				if (text[i] == '\n') {
+					ok = false;
+					break;
+				}
+				if (text[i] == '\\') {
+					i++;
+				}
+			}
+			ok = ok && i < len;
+		} else if (ch == '{') {
+			depth++;
+		} else if (ch == '}') {
+			ok = --depth >= 0;
+		}
+	}
+	if (!ok || depth != 0) {
+		internal(d, c, "has unbalanced quotes or braces");
+		return false;
+	}
+	return true;
+}
