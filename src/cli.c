@@ -1,12 +1,938 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
+/* The command line: parse options, then load, verify, emit and write each profile. */
 #include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "diff.h"
+#include "emit.h"
+#include "model.h"
+#include "output.h"
+#include "profile.h"
+#if __has_include("render.h") /* TRANSITION: until render.c lands */
+#include "render.h"
+#define GW_HAVE_RENDER 1
+#else
+#define GW_HAVE_RENDER 0
+#endif
+#include "templates.h"
+#include "util.h"
+#include "verify.h"
+
+/* Where generated files go unless -o says otherwise. */
+#define DEFAULT_OUT_DIR "out"
+/* The profiles directory searched after $GWGEN_PROFILE_PATH. */
+#define LOCAL_PROFILE_DIR "profiles"
+#define PROFILE_PATH_ENV "GWGEN_PROFILE_PATH"
+#define PROFILE_EXT ".yaml"
+/* --check reads committed files up to this size; larger ones are stale. */
+#define CHECK_MAX_BYTES (64 * 1024 * 1024)
+/* Permission bits that make a file executable. */
+#define EXEC_BITS 0111
+
+enum mode {
+	MODE_GENERATE,
+	MODE_VERIFY,
+	MODE_CHECK,
+	MODE_LIST,
+};
+
+static const char *const mode_names[] = {
+	[MODE_GENERATE] = "generate",
+	[MODE_VERIFY] = "verify",
+	[MODE_CHECK] = "check",
+	[MODE_LIST] = "list",
+};
+_Static_assert(GW_ARRAY_LEN(mode_names) == MODE_LIST + 1,
+		"one name per mode");
+
+enum color_choice {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
+static const char *const color_names[] = {
+	[COLOR_AUTO] = "auto",
+	[COLOR_ALWAYS] = "always",
+	[COLOR_NEVER] = "never",
+};
+_Static_assert(GW_ARRAY_LEN(color_names) == COLOR_NEVER + 1,
+		"one name per colour choice");
+
+static const char *const format_names[] = {
+	[GW_DIAG_TEXT] = "text",
+	[GW_DIAG_JSON] = "json",
+	[GW_DIAG_GITHUB] = "github",
+};
+_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_GITHUB + 1,
+		"one name per diagnostics format");
+
+/* Long-only options: values past every character getopt can return. */
+enum long_only {
+	OPT_VERIFY_ONLY = 256,
+	OPT_CHECK,
+	OPT_DIFF,
+	OPT_LIST,
+	OPT_ALL,
+	OPT_TEMPLATE,
+	OPT_FORMAT,
+	OPT_COLOR,
+	OPT_STRICT,
+};
+
+/* Leading ':': getopt returns ':' for a missing argument, and stays quiet. */
+static const char short_options[] = ":p:o:T:vhV";
+
+static const struct option long_options[] = {
+	{"profile", required_argument, NULL, 'p'},
+	{"out", required_argument, NULL, 'o'},
+	{"templates", required_argument, NULL, 'T'},
+	{"all", optional_argument, NULL, OPT_ALL},
+	{"verify-only", no_argument, NULL, OPT_VERIFY_ONLY},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"diff", no_argument, NULL, OPT_DIFF},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"template", required_argument, NULL, OPT_TEMPLATE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{0},
+};
+
+static const char help_text[] =
+	"usage: gwgen [generate] --profile NAME|FILE [-o DIR] [OPTION...]\n"
+	"       gwgen [generate] --all [DIR] [-o DIR] [OPTION...]\n"
+	"       gwgen verify --profile NAME|FILE | --template FILE [OPTION...]\n"
+	"       gwgen check --profile NAME|FILE | --all [DIR] [-o DIR] [--diff]\n"
+	"       gwgen list\n"
+	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
+	"\n"
+	"Turn a YAML profile of an AWS Batch set-up into reviewed, deployable\n"
+	"files under DIR/NAME/ (CloudFormation, IAM policies, user data,\n"
+	"deploy.sh, client configuration). Nothing is written unless the\n"
+	"profile verifies and every file renders; gwgen makes no AWS calls.\n"
+	"\n"
+	"Commands (the first argument; each also has an option form):\n"
+	"  generate              verify and write DIR/NAME/ (the default)\n"
+	"  verify                verify only, write nothing (--verify-only)\n"
+	"  check                 regenerate in memory and compare with DIR/NAME/;\n"
+	"                        exit 4 when it differs (--check)\n"
+	"  list                  list the profiles on the search path (--list)\n"
+	"  render                render a mustache template with JSON data\n"
+	"\n"
+	"Options:\n"
+	"  -p, --profile NAME|FILE|DIR/\n"
+	"                        a profile name, a path to a .yaml file, or a\n"
+	"                        directory written with a '/' (every profile in\n"
+	"                        it); may be repeated\n"
+	"      --all[=DIR]       every profile in DIR, or on the search path\n"
+	"                        (also 'gwgen --all DIR')\n"
+	"  -o, --out DIR         output directory (default: out); files go to\n"
+	"                        DIR/NAME/, NAME being the profile's name\n"
+	"  -T, --templates DIR   use the templates in DIR instead of the ones\n"
+	"                        built into gwgen\n"
+	"      --template FILE   (verify) check a CloudFormation template file\n"
+	"      --diff            (check) print a unified diff of what differs\n"
+	"      --strict          treat warnings as errors\n"
+	"      --format FORMAT   diagnostics as text (default), json, or github\n"
+	"                        (GitHub Actions annotations)\n"
+	"      --color WHEN      auto (default: a terminal and no NO_COLOR),\n"
+	"                        always, or never\n"
+	"  -v, --verbose         name each file written or checked\n"
+	"  -h, --help            show this help and exit\n"
+	"  -V, --version         show the version and exit\n"
+	"\n"
+	"Profile search path for a NAME: each directory of $GWGEN_PROFILE_PATH\n"
+	"(':'-separated), then ./profiles, then " GW_PROFILE_DIR ".\n"
+	"\n"
+	"Exit status:\n"
+	"  0  success\n"
+	"  1  a profile, template or data file is invalid (or has warnings\n"
+	"     with --strict)\n"
+	"  2  usage error\n"
+	"  3  reading or writing files failed (also: no such profile)\n"
+	"  4  check: the files under DIR/NAME/ are stale, missing or extra\n"
+	"With several profiles the highest status is returned.\n";
+
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+
+struct options {
+	enum mode mode;
+	bool mode_set;
+	const char *out_dir;
+	const char *templates_dir;
+	struct strv profiles;  /* --profile values, in order */
+	struct strv templates; /* verify --template FILE values */
+	bool all;
+	const char *all_dir;   /* NULL: the search path */
+	enum gw_diag_format format;
+	enum color_choice color;
+	bool verbose, strict, diff;
+};
+
+/* What one run shares between profiles. */
+struct run {
+	const struct options *o;
+	FILE *out, *err;
+	bool color;
+	const struct gw_templates *templates;
+	struct gw_diags all; /* --format json: every profile's findings */
+};
+
+/* A profile found on disk by listing a directory. */
+struct found {
+	char *name; /* file name without .yaml */
+	char *path;
+};
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+};
+
+static void strv_push(struct strv *s, const char *x)
+{
+	gw_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = x;
+}
+
+static int status_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Print the one-line usage error and the pointer to --help. */
+__attribute__((format(printf, 2, 3)))
+static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("gwgen: error: ", err);
+	vfprintf(err, fmt, ap);
+	fputs("\ntry 'gwgen --help'\n", err);
+	va_end(ap);
+	return GW_EXIT_USAGE;
+}
+
+/* Index of 'arg' in 'names' (n entries), or -1. */
+static int lookup(const char *const *names, size_t n, const char *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], arg) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool set_mode(struct options *o, enum mode m, FILE *err)
+{
+	if (o->mode_set && o->mode != m) {
+		fprintf(err, "gwgen: error: '%s' and '%s' cannot be combined\n"
+				"try 'gwgen --help'\n", mode_names[o->mode],
+				mode_names[m]);
+		return false;
+	}
+	o->mode = m;
+	o->mode_set = true;
+	return true;
+}
+
+/* The option as the user wrote it, for messages about it. */
+static const char *bad_option(char **argv, char *buf, size_t size)
+{
+	if (optopt > 0 && optopt < OPT_VERIFY_ONLY) {
+		snprintf(buf, size, "-%c", optopt);
+		return buf;
+	}
+	const char *s = argv[optind - 1];
+	size_t n = strcspn(s, "=");
+	snprintf(buf, size, "%.*s", (int)n, s);
+	return buf;
+}
+
+/*
+ * Parse 'argv' (its first element is the program or command name). Returns
+ * -1 to go on, or the exit status to return at once (help, version, usage).
+ */
+static int parse_options(int argc, char **argv, struct options *o, FILE *out,
+		FILE *err)
+{
+	char optbuf[64];
+	/* 0, not 1: glibc and musl then also reset their state inside a
+	 * bundle of short options, so gw_cli_run can run more than once. */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, short_options, long_options,
+				NULL);
+		if (c == -1) {
+			break;
+		}
+		int i;
+		switch (c) {
+		case 'p':
+			strv_push(&o->profiles, optarg);
+			break;
+		case 'o':
+			o->out_dir = optarg;
+			break;
+		case 'T':
+			o->templates_dir = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			fputs(help_text, out);
+			return GW_EXIT_OK;
+		case 'V':
+			fprintf(out, "gwgen %s\n", GW_VERSION);
+			return GW_EXIT_OK;
+		case OPT_ALL:
+			o->all = true;
+			o->all_dir = optarg;
+			break;
+		case OPT_VERIFY_ONLY:
+			if (!set_mode(o, MODE_VERIFY, err)) {
+				return GW_EXIT_USAGE;
+			}
+			break;
+		case OPT_CHECK:
+			if (!set_mode(o, MODE_CHECK, err)) {
+				return GW_EXIT_USAGE;
+			}
+			break;
+		case OPT_LIST:
+			if (!set_mode(o, MODE_LIST, err)) {
+				return GW_EXIT_USAGE;
+			}
+			break;
+		case OPT_DIFF:
+			o->diff = true;
+			break;
+		case OPT_TEMPLATE:
+			strv_push(&o->templates, optarg);
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_FORMAT:
+			i = lookup(format_names, GW_ARRAY_LEN(format_names),
+					optarg);
+			if (i < 0) {
+				return usage_error(err, "unknown --format '%s' "
+						"(text, json or github)", optarg);
+			}
+			o->format = (enum gw_diag_format)i;
+			break;
+		case OPT_COLOR:
+			i = lookup(color_names, GW_ARRAY_LEN(color_names),
+					optarg);
+			if (i < 0) {
+				return usage_error(err, "unknown --color '%s' "
+						"(auto, always or never)", optarg);
+			}
+			o->color = (enum color_choice)i;
+			break;
+		case ':':
+			return usage_error(err, "option '%s' needs an argument",
+					bad_option(argv, optbuf, sizeof(optbuf)));
+		default:
+			return usage_error(err, "unknown option '%s'",
+					bad_option(argv, optbuf, sizeof(optbuf)));
+		}
+	}
+
+	/* 'gwgen --all DIR': the directory may follow as an operand. */
+	if (o->all && !o->all_dir && optind + 1 == argc) {
+		o->all_dir = argv[optind++];
+	}
+	if (optind < argc) {
+		return usage_error(err, "unexpected argument '%s'",
+				argv[optind]);
+	}
+	if (o->diff && o->mode != MODE_CHECK) {
+		return usage_error(err, "%s only goes with 'check'", "--diff");
+	}
+	if (o->templates.n && o->mode != MODE_VERIFY) {
+		return usage_error(err, "%s only goes with 'verify'",
+				"--template");
+	}
+	bool any = o->profiles.n || o->all || o->templates.n;
+	if (o->mode == MODE_LIST && any) {
+		return usage_error(err, "%s takes no profile", "list");
+	}
+	if (o->mode != MODE_LIST && !any) {
+		return usage_error(err, "no profile given (use --profile "
+				"NAME or --all)");
+	}
+	return -1;
+}
+
+/* ---- finding profiles ---------------------------------------------------- */
+
+static int compare_found(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	return strcmp(x->name, y->name);
+}
+
+static bool found_has(const struct found_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Add every NAME.yaml in 'dir' whose NAME is not in 'l' yet (earlier
+ * directories win, as in the search path). A missing directory adds nothing
+ * and is an error only when 'required'.
+ */
+static bool find_profiles(struct found_list *l, const char *dir,
+		bool required, struct gw_diags *d)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		if (!required) {
+			return true;
+		}
+		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
+				dir, strerror(errno));
+		return false;
+	}
+	size_t dlen = strlen(dir);
+	const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (e->d_name[0] == '.' || !gw_has_suffix(e->d_name, PROFILE_EXT)) {
+			continue;
+		}
+		char *name = gw_xstrndup(e->d_name,
+				strlen(e->d_name) - strlen(PROFILE_EXT));
+		if (!*name || found_has(l, name)) {
+			free(name);
+			continue;
+		}
+		gw_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = (struct found){
+			.name = name,
+			.path = gw_xasprintf("%s%s%s", dir, sep, e->d_name),
+		};
+	}
+	closedir(dp);
+	return true;
+}
+
+/* Every profile on the search path (see --help), sorted by name. */
+static void find_search_path(struct found_list *l)
+{
+	struct gw_diags ignored;
+	gw_diags_init(&ignored);
+	const char *env = getenv(PROFILE_PATH_ENV);
+	char *copy = gw_xstrdup(env ? env : "");
+	for (char *s = copy, *next; s; s = next) {
+		next = strchr(s, ':');
+		if (next) {
+			*next++ = '\0';
+		}
+		if (*s) {
+			find_profiles(l, s, false, &ignored);
+		}
+	}
+	free(copy);
+	find_profiles(l, LOCAL_PROFILE_DIR, false, &ignored);
+	find_profiles(l, GW_PROFILE_DIR, false, &ignored);
+	gw_diags_finish(&ignored);
+}
+
+static void sort_found(struct found_list *l)
+{
+	if (l->n) {
+		qsort(l->v, l->n, sizeof(*l->v), compare_found);
+	}
+}
+
+static void found_finish(struct found_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].path);
+	}
+	free(l->v);
+	*l = (struct found_list){0};
+}
+
+/* ---- reporting ----------------------------------------------------------- */
+
+/* Print (or, for JSON, keep) one profile's findings. */
+static void report(struct run *r, struct gw_diags *d)
+{
+	if (r->o->format == GW_DIAG_JSON) {
+		gw_diags_move(&r->all, d);
+		return;
+	}
+	gw_diags_sort(d);
+	gw_diags_print(d, r->err, r->o->format, r->color);
+	gw_diags_finish(d);
+	gw_diags_init(d);
+}
+
+/* ---- check: compare with what is on disk --------------------------------- */
+
+/* Collect the relative paths of every non-directory below 'top'/'rel'. */
+static bool list_tree(const char *top, const char *rel, struct strv *paths,
+		struct gw_diags *d)
+{
+	char *dir = *rel ? gw_xasprintf("%s/%s", top, rel) : gw_xstrdup(top);
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
+				dir, strerror(errno));
+		free(dir);
+		return false;
+	}
+	bool ok = true;
+	for (struct dirent *e; ok && (e = readdir(dp));) {
+		if (strcmp(e->d_name, ".") == 0
+				|| strcmp(e->d_name, "..") == 0) {
+			continue;
+		}
+		char *sub = *rel ? gw_xasprintf("%s/%s", rel, e->d_name)
+				 : gw_xstrdup(e->d_name);
+		char *full = gw_xasprintf("%s/%s", top, sub);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			ok = list_tree(top, sub, paths, d);
+			free(sub);
+		} else {
+			/* 'paths' owns it now; check_tree frees it. */
+			strv_push(paths, sub);
+		}
+		free(full);
+	}
+	closedir(dp);
+	free(dir);
+	return ok;
+}
+
+static int compare_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void put_diff(struct run *r, const char *shown, const char *old,
+		size_t oldlen, const char *new, size_t newlen)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	char *alabel = old ? gw_xasprintf("a/%s", shown) : gw_xstrdup("/dev/null");
+	char *blabel = new ? gw_xasprintf("b/%s", shown) : gw_xstrdup("/dev/null");
+	gw_diff_unified(&b, alabel, old, oldlen, blabel, new, newlen);
+	fwrite(b.data ? b.data : "", 1, b.len, r->out);
+	free(alabel);
+	free(blabel);
+	gw_buf_finish(&b);
+}
+
+/* Compare one generated file with DIR/NAME/PATH; true when equal. */
+static bool check_file(struct run *r, const char *top, const struct gw_file *f,
+		struct gw_diags *d)
+{
+	char *shown = gw_xasprintf("%s/%s", top, f->path);
+	struct stat st;
+	size_t len = 0;
+	char *text = NULL;
+	bool fresh = false;
+	const char *what = NULL;
+
+	if (lstat(shown, &st) != 0) {
+		what = "missing: gwgen generates this file";
+	} else if (!S_ISREG(st.st_mode)) {
+		what = "stale: not a regular file";
+	} else if (!(text = gw_read_file(shown, CHECK_MAX_BYTES, &len))) {
+		what = "stale: cannot read it";
+	} else if (len != f->len || memcmp(text, f->data, len) != 0) {
+		what = "stale: differs from what gwgen generates";
+	} else if (!(st.st_mode & EXEC_BITS) != !(f->mode & EXEC_BITS)) {
+		what = "stale: its executable bit differs";
+	} else {
+		fresh = true;
+	}
+	if (!fresh) {
+		gw_diag_error(d, (struct gw_loc){.file = shown}, "%s", what);
+		if (r->o->diff) {
+			put_diff(r, shown, text, len, f->data, f->len);
+		}
+	} else if (r->o->verbose) {
+		fprintf(r->out, "up to date: %s\n", shown);
+	}
+	free(text);
+	free(shown);
+	return fresh;
+}
+
+/* --check for one profile: GW_EXIT_OK, GW_EXIT_STALE or GW_EXIT_IO. */
+static int check_tree(struct run *r, const char *name,
+		const struct gw_files *files, struct gw_diags *d)
+{
+	size_t olen = strlen(r->o->out_dir);
+	const char *sep = olen && r->o->out_dir[olen - 1] == '/' ? "" : "/";
+	char *top = gw_xasprintf("%s%s%s", r->o->out_dir, sep, name);
+	struct strv disk = {0};
+	int status = GW_EXIT_OK;
+	bool stale = false;
+	struct stat st;
+
+	if (lstat(top, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			gw_diag_error(d, (struct gw_loc){0}, "cannot check "
+					"'%s': not a directory", top);
+			status = GW_EXIT_IO;
+			goto out;
+		}
+		if (!list_tree(top, "", &disk, d)) {
+			status = GW_EXIT_IO;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		stale |= !check_file(r, top, &files->v[i], d);
+	}
+	if (disk.n) {
+		qsort(disk.v, disk.n, sizeof(*disk.v), compare_str);
+	}
+	for (size_t i = 0; i < disk.n; i++) {
+		if (gw_files_find(files, disk.v[i])) {
+			continue;
+		}
+		char *shown = gw_xasprintf("%s/%s", top, disk.v[i]);
+		gw_diag_error(d, (struct gw_loc){.file = shown},
+				"extra: gwgen does not generate this file");
+		if (r->o->diff) {
+			size_t len = 0;
+			char *text = gw_read_file(shown, CHECK_MAX_BYTES, &len);
+			put_diff(r, shown, text ? text : "", len, NULL, 0);
+			free(text);
+		}
+		free(shown);
+		stale = true;
+	}
+	if (stale) {
+		gw_diag_note(d, (struct gw_loc){0}, "'%s' is out of date; "
+				"regenerate it with 'gwgen --profile %s -o %s'",
+				top, name, r->o->out_dir);
+		status = GW_EXIT_STALE;
+	}
+out:
+	for (size_t i = 0; i < disk.n; i++) {
+		free((char *)disk.v[i]);
+	}
+	free(disk.v);
+	free(top);
+	return status;
+}
+
+/* ---- the pipeline -------------------------------------------------------- */
+
+/* With --strict, a warning fails the profile (and says so). */
+static bool too_strict(const struct run *r, struct gw_diags *d)
+{
+	if (r->o->strict && d->n_warnings) {
+		gw_diag_error(d, (struct gw_loc){0},
+				"%zu warning%s, and --strict is on",
+				d->n_warnings, d->n_warnings == 1 ? "" : "s");
+		return true;
+	}
+	return false;
+}
+
+static void list_written(const struct run *r, const char *name,
+		const struct gw_files *files)
+{
+	size_t olen = strlen(r->o->out_dir);
+	const char *sep = olen && r->o->out_dir[olen - 1] == '/' ? "" : "/";
+	for (size_t i = 0; i < files->n; i++) {
+		fprintf(r->out, "wrote %s%s%s/%s\n", r->o->out_dir, sep, name,
+				files->v[i].path);
+	}
+}
+
+/*
+ * Load, verify, and (by mode) emit and write or compare one profile.
+ * Everything it allocates is freed before it returns. Returns an enum gw_exit.
+ */
+static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
+{
+	int status = GW_EXIT_OK;
+	struct gw_model *m = NULL;
+	struct gw_files files;
+	gw_files_init(&files);
+
+	char *path = gw_profile_resolve(arg, d);
+	if (!path) {
+		status = GW_EXIT_IO;
+		goto out;
+	}
+	if (access(path, R_OK) != 0) {
+		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
+				path, strerror(errno));
+		status = GW_EXIT_IO;
+		goto out;
+	}
+	m = gw_profile_load(path, d);
+	if (!m || !gw_verify_model(m, d) || too_strict(r, d)) {
+		status = GW_EXIT_INVALID;
+		goto out;
+	}
+	if (r->o->mode == MODE_VERIFY) {
+		if (r->o->verbose) {
+			fprintf(r->out, "verified %s\n", path);
+		}
+		goto out;
+	}
+	if (!gw_emit(m, r->templates, &files, d) || too_strict(r, d)) {
+		status = GW_EXIT_INVALID;
+		goto out;
+	}
+	if (r->o->mode == MODE_CHECK) {
+		status = check_tree(r, m->name.s, &files, d);
+	} else if (!gw_output_write(r->o->out_dir, m->name.s, &files, d)) {
+		status = GW_EXIT_IO;
+	} else if (r->o->verbose) {
+		list_written(r, m->name.s, &files);
+	}
+out:
+	gw_files_finish(&files);
+	gw_model_destroy(m);
+	free(path);
+	return status;
+}
+
+static int run_template(struct run *r, const char *path, struct gw_diags *d)
+{
+	if (access(path, R_OK) != 0) {
+		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
+				path, strerror(errno));
+		return GW_EXIT_IO;
+	}
+	if (!gw_verify_template_file(path, d) || too_strict(r, d)) {
+		return GW_EXIT_INVALID;
+	}
+	if (r->o->verbose) {
+		fprintf(r->out, "verified %s\n", path);
+	}
+	return GW_EXIT_OK;
+}
+
+/* A --profile value naming a directory (written with a '/'). */
+static bool is_profile_dir(const char *arg)
+{
+	struct stat st;
+	return strchr(arg, '/') && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Run every profile of 'l' in name order. */
+static int run_found(struct run *r, struct found_list *l)
+{
+	int status = GW_EXIT_OK;
+	sort_found(l);
+	for (size_t i = 0; i < l->n; i++) {
+		struct gw_diags d;
+		gw_diags_init(&d);
+		status = status_max(status, run_profile(r, l->v[i].path, &d));
+		report(r, &d);
+	}
+	return status;
+}
+
+/* Run a directory of profiles; an empty one is an error. */
+static int run_dir(struct run *r, const char *dir)
+{
+	struct found_list l = {0};
+	struct gw_diags d;
+	gw_diags_init(&d);
+	int status = GW_EXIT_OK;
+	if (!find_profiles(&l, dir, true, &d)) {
+		status = GW_EXIT_IO;
+	} else if (!l.n) {
+		gw_diag_error(&d, (struct gw_loc){0}, "no profiles (*%s) in "
+				"'%s'", PROFILE_EXT, dir);
+		status = GW_EXIT_IO;
+	}
+	report(r, &d);
+	if (status == GW_EXIT_OK) {
+		status = run_found(r, &l);
+	}
+	found_finish(&l);
+	return status;
+}
+
+static int run_all(struct run *r)
+{
+	const struct options *o = r->o;
+	int status = GW_EXIT_OK;
+
+	if (o->all && o->all_dir) {
+		status = status_max(status, run_dir(r, o->all_dir));
+	} else if (o->all) {
+		struct found_list l = {0};
+		find_search_path(&l);
+		if (!l.n) {
+			struct gw_diags d;
+			gw_diags_init(&d);
+			gw_diag_error(&d, (struct gw_loc){0}, "no profiles on "
+					"the search path (see 'gwgen --help')");
+			report(r, &d);
+			status = GW_EXIT_IO;
+		}
+		status = status_max(status, run_found(r, &l));
+		found_finish(&l);
+	}
+	for (size_t i = 0; i < o->profiles.n; i++) {
+		const char *arg = o->profiles.v[i];
+		if (is_profile_dir(arg)) {
+			status = status_max(status, run_dir(r, arg));
+			continue;
+		}
+		struct gw_diags d;
+		gw_diags_init(&d);
+		status = status_max(status, run_profile(r, arg, &d));
+		report(r, &d);
+	}
+	for (size_t i = 0; i < o->templates.n; i++) {
+		struct gw_diags d;
+		gw_diags_init(&d);
+		status = status_max(status, run_template(r, o->templates.v[i], &d));
+		report(r, &d);
+	}
+	return status;
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+static int run_list(struct run *r)
+{
+	struct found_list l = {0};
+	find_search_path(&l);
+	sort_found(&l);
+	int width = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		int n = (int)strlen(l.v[i].name);
+		width = n > width ? n : width;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		/* Loading gives the description; findings are for 'verify'. */
+		struct gw_diags d;
+		gw_diags_init(&d);
+		struct gw_model *m = gw_profile_load(l.v[i].path, &d);
+		const char *desc = m && m->description.s ? m->description.s
+			: "(invalid: see 'gwgen verify --profile NAME')";
+		fprintf(r->out, "%-*s  %s\n", width, l.v[i].name, desc);
+		if (r->o->verbose) {
+			fprintf(r->out, "%-*s  (%s)\n", width, "", l.v[i].path);
+		}
+		gw_model_destroy(m);
+		gw_diags_finish(&d);
+	}
+	found_finish(&l);
+	return GW_EXIT_OK;
+}
+
+/* ---- entry --------------------------------------------------------------- */
+
+static void options_finish(struct options *o)
+{
+	free(o->profiles.v);
+	free(o->templates.v);
+}
 
 int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
-	(void)argc;
-	(void)argv;
-	(void)out;
-	fputs("gwgen: not built yet\n", err);
-	return GW_EXIT_USAGE;
+	/* Idempotent: cJSON's allocators abort on out of memory (STYLE 5). */
+	gw_cjson_init();
+
+	struct options o = {
+		.mode = MODE_GENERATE,
+		.out_dir = DEFAULT_OUT_DIR,
+		.format = GW_DIAG_TEXT,
+		.color = COLOR_AUTO,
+	};
+	int status;
+	struct gw_templates *loaded = NULL;
+	struct run r = {.o = &o, .out = out, .err = err};
+	gw_diags_init(&r.all);
+
+	/* A command name, if any, comes first; it then plays argv[0]. */
+	const char *cmd = argc > 1 ? argv[1] : "";
+	if (strcmp(cmd, "render") == 0) {
+#if GW_HAVE_RENDER
+		return gw_render_main(argc - 1, argv + 1, out, err);
+#else
+		return usage_error(err, "'%s' is not built yet", cmd);
+#endif
+	}
+	int at = lookup(mode_names, GW_ARRAY_LEN(mode_names), cmd);
+	if (at >= 0) {
+		o.mode = (enum mode)at;
+		o.mode_set = true;
+		argc--;
+		argv++;
+	}
+
+	status = parse_options(argc, argv, &o, out, err);
+	if (status >= 0) {
+		goto out;
+	}
+	r.color = o.color == COLOR_ALWAYS
+		|| (o.color == COLOR_AUTO && gw_diag_want_color(err));
+
+	if (o.mode == MODE_LIST) {
+		status = run_list(&r);
+		goto out;
+	}
+	r.templates = gw_templates_builtin();
+	if (o.templates_dir) {
+		struct gw_diags d;
+		gw_diags_init(&d);
+		loaded = gw_templates_load_dir(o.templates_dir, &d);
+		report(&r, &d);
+		if (!loaded) {
+			status = GW_EXIT_IO;
+			goto print;
+		}
+		r.templates = loaded;
+	}
+	status = run_all(&r);
+print:
+	if (o.format == GW_DIAG_JSON) {
+		gw_diags_sort(&r.all);
+		gw_diags_print(&r.all, err, GW_DIAG_JSON, false);
+	}
+out:
+	gw_templates_destroy(loaded);
+	gw_diags_finish(&r.all);
+	options_finish(&o);
+	return status;
 }

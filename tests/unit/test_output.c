@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for output.c: atomic replacement of DIR/NAME, refusals, injected failures and crashes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "emit.h"
+#include "output.h"
+#include "util.h"
+
+#define TEST_NAME "lab"
+
+/* A scratch directory below the test's working directory (the build tree). */
+struct scratch {
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct scratch *s = gw_xcalloc(1, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "gwtest-output-XXXXXX");
+	if (!mkdtemp(s->dir)) {
+		free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		chmod(path, 0755);
+		DIR *dp = opendir(path);
+		for (struct dirent *e; dp && (e = readdir(dp));) {
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				char *sub = gw_xasprintf("%s/%s", path, e->d_name);
+				rm_rf(sub);
+				free(sub);
+			}
+		}
+		if (dp) {
+			closedir(dp);
+		}
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+static int teardown(void **state)
+{
+	struct scratch *s = *state;
+	rm_rf(s->dir);
+	free(s);
+	return 0;
+}
+
+static void add(struct gw_files *f, const char *path, const char *text,
+		unsigned mode)
+{
+	gw_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
+	f->v[f->n++] = (struct gw_file){
+		.path = gw_xstrdup(path),
+		.data = gw_xstrdup(text),
+		.len = strlen(text),
+		.mode = mode,
+	};
+}
+
+static void files_free(struct gw_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].data);
+	}
+	free(f->v);
+	*f = (struct gw_files){0};
+}
+
+static void old_set(struct gw_files *f)
+{
+	*f = (struct gw_files){0};
+	add(f, "deploy.sh", "#!/bin/sh\necho old\n", 0755);
+	add(f, "cfn/stack.yaml", "old: 1\n", 0644);
+	add(f, "iam/a/b/policy.json", "{\"old\": true}\n", 0644);
+	add(f, "only-old.txt", "gone after the new set\n", 0644);
+}
+
+static void new_set(struct gw_files *f)
+{
+	*f = (struct gw_files){0};
+	add(f, "deploy.sh", "#!/bin/sh\necho new\n", 0755);
+	add(f, "cfn/stack.yaml", "new: 2\nmore: 3\n", 0644);
+	add(f, "iam/a/b/policy.json", "{\"new\": true}\n", 0644);
+	add(f, "iam/c/other.json", "{}\n", 0644);
+	add(f, "users.sh", "#!/bin/sh\n", 0755);
+}
+
+/* Every entry below 'path' as "REL MODE\nCONTENTS\n", sorted. */
+static void snapshot_into(struct gw_buf *b, const char *top, const char *rel)
+{
+	char *path = *rel ? gw_xasprintf("%s/%s", top, rel) : gw_xstrdup(top);
+	struct dirent **names = NULL;
+	int n = scandir(path, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *e = names[i]->d_name;
+		if (strcmp(e, ".") && strcmp(e, "..")) {
+			char *sub = *rel ? gw_xasprintf("%s/%s", rel, e)
+					 : gw_xstrdup(e);
+			char *full = gw_xasprintf("%s/%s", top, sub);
+			struct stat st;
+			assert_int_equal(lstat(full, &st), 0);
+			gw_buf_printf(b, "%s %o\n", sub,
+					(unsigned)(st.st_mode & 07777));
+			if (S_ISDIR(st.st_mode)) {
+				snapshot_into(b, top, sub);
+			} else {
+				size_t len = 0;
+				char *text = gw_read_file(full, 1 << 20, &len);
+				assert_non_null(text);
+				gw_buf_append(b, text, len);
+				free(text);
+			}
+			free(full);
+			free(sub);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(path);
+}
+
+static char *snapshot(const char *top)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	struct stat st;
+	if (lstat(top, &st) != 0) {
+		gw_buf_puts(&b, "(absent)");
+	} else {
+		snapshot_into(&b, top, "");
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+/* The names in 'dir' other than NAME: temporary or backup trees. */
+static size_t count_leftovers(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	assert_non_null(dp);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")
+				&& strcmp(e->d_name, TEST_NAME)) {
+			n++;
+		}
+	}
+	closedir(dp);
+	return n;
+}
+
+static char *top_of(const struct scratch *s)
+{
+	return gw_xasprintf("%s/%s", s->dir, TEST_NAME);
+}
+
+/* Write 'f' and return true on success; 'd' keeps the findings. */
+static bool write_set(const struct scratch *s, const struct gw_files *f,
+		const struct gw_output_hooks *h, struct gw_diags *d)
+{
+	return gw_output_write_hooked(s->dir, TEST_NAME, f, h, d);
+}
+
+/* Expected tree for a set: the same format as snapshot(). */
+static char *expected_of(const struct scratch *s, const struct gw_files *f)
+{
+	/* Write the set into a second scratch directory and snapshot it. */
+	char *dir = gw_xasprintf("%s/expect", s->dir);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(gw_output_write(dir, TEST_NAME, f, &d));
+	gw_diags_finish(&d);
+	char *top = gw_xasprintf("%s/%s", dir, TEST_NAME);
+	char *snap = snapshot(top);
+	rm_rf(dir);
+	free(top);
+	free(dir);
+	return snap;
+}
+
+static void test_output_write_new(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &f, NULL, &d));
+	assert_int_equal(d.n, 0);
+
+	char *top = top_of(s);
+	char *snap = snapshot(top);
+	/* The spec, written out by hand: modes are exact, umask or not. */
+	const char *want =
+		"cfn 755\n"
+		"cfn/stack.yaml 644\nnew: 2\nmore: 3\n"
+		"deploy.sh 755\n#!/bin/sh\necho new\n"
+		"iam 755\n"
+		"iam/a 755\n"
+		"iam/a/b 755\n"
+		"iam/a/b/policy.json 644\n{\"new\": true}\n"
+		"iam/c 755\n"
+		"iam/c/other.json 644\n{}\n"
+		"users.sh 755\n#!/bin/sh\n";
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(snap);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void test_output_replaces_old_completely(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	char *top = top_of(s);
+	char *only_old = gw_xasprintf("%s/only-old.txt", top);
+	assert_int_equal(access(only_old, F_OK), -1);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(want);
+	free(snap);
+	free(only_old);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+static void test_output_creates_missing_dir(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	char *dir = gw_xasprintf("%s/deep/er/", s->dir);
+	assert_true(gw_output_write(dir, TEST_NAME, &f, &d));
+	char *path = gw_xasprintf("%s%s/deploy.sh", dir, TEST_NAME);
+	assert_int_equal(access(path, F_OK), 0);
+	free(path);
+	free(dir);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+/* Fail the step of kind 'kind' number 'after' (1-based) with 'err'. */
+struct failer {
+	enum gw_output_step kind;
+	int after;
+	int err;
+	int seen;
+};
+
+static bool fail_nth(void *ud, enum gw_output_step step)
+{
+	struct failer *f = ud;
+	if (step == f->kind && ++f->seen == f->after) {
+		errno = f->err;
+		return false;
+	}
+	return true;
+}
+
+static void expect_failure_keeps_old(struct scratch *s,
+		enum gw_output_step kind, int after, int err)
+{
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	char *top = top_of(s);
+	rm_rf(top);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *before = snapshot(top);
+
+	struct failer fl = {.kind = kind, .after = after, .err = err};
+	struct gw_output_hooks h = {.before = fail_nth, .ud = &fl};
+	assert_false(write_set(s, &b, &h, &d));
+	assert_int_equal(fl.seen, after);
+	assert_int_equal(d.n_errors, 1);
+	assert_non_null(strstr(d.v[0].msg, "cannot write '"));
+	assert_non_null(strstr(d.v[0].msg, strerror(err)));
+
+	char *after_snap = snapshot(top);
+	assert_string_equal(after_snap, before);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(after_snap);
+	free(before);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+static void test_output_failed_write_keeps_old(void **state)
+{
+	/* Each of the five files of the new set fails in turn. */
+	for (int n = 1; n <= 5; n++) {
+		expect_failure_keeps_old(*state, GW_OUTPUT_WRITE, n, ENOSPC);
+	}
+}
+
+static void test_output_failed_fsync_keeps_old(void **state)
+{
+	/* Five files, five subdirectories, then the directory itself. */
+	for (int n = 1; n <= 11; n++) {
+		expect_failure_keeps_old(*state, GW_OUTPUT_FSYNC, n, EIO);
+	}
+}
+
+static void test_output_failed_mkdir_keeps_old(void **state)
+{
+	for (int n = 1; n <= 5; n++) {
+		expect_failure_keeps_old(*state, GW_OUTPUT_MKDIR, n, ENOSPC);
+	}
+}
+
+static void test_output_failed_swap_keeps_old(void **state)
+{
+	expect_failure_keeps_old(*state, GW_OUTPUT_SWAP, 1, EXDEV);
+}
+
+static void test_output_error_message_names_file(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	struct failer fl = {.kind = GW_OUTPUT_WRITE, .after = 2,
+		.err = ENOSPC};
+	struct gw_output_hooks h = {.before = fail_nth, .ud = &fl};
+	assert_false(write_set(s, &f, &h, &d));
+	/* Files are written in the order given: the second one. */
+	char *want = gw_xasprintf("cannot write '%s/%s/cfn/stack.yaml': %s",
+			s->dir, TEST_NAME, strerror(ENOSPC));
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg, want);
+	assert_int_equal(d.v[0].loc.line, 0);
+	char *top = top_of(s);
+	assert_int_equal(access(top, F_OK), -1);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(top);
+	free(want);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void test_output_refuses_file_at_name(void **state)
+{
+	struct scratch *s = *state;
+	char *top = top_of(s);
+	FILE *fp = fopen(top, "w");
+	assert_non_null(fp);
+	fputs("precious\n", fp);
+	fclose(fp);
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(write_set(s, &f, NULL, &d));
+	assert_non_null(strstr(d.v[0].msg, "not a directory"));
+	size_t len = 0;
+	char *text = gw_read_file(top, 100, &len);
+	assert_string_equal(text, "precious\n");
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(text);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void test_output_refuses_symlink_at_name(void **state)
+{
+	struct scratch *s = *state;
+	char *target = gw_xasprintf("%s/elsewhere", s->dir);
+	assert_int_equal(mkdir(target, 0755), 0);
+	char *top = top_of(s);
+	assert_int_equal(symlink("elsewhere", top), 0);
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(write_set(s, &f, NULL, &d));
+	assert_non_null(strstr(d.v[0].msg, "symbolic link"));
+	char *snap = snapshot(target);
+	assert_string_equal(snap, "");
+	free(snap);
+	free(top);
+	free(target);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void test_output_refuses_dir_that_is_a_file(void **state)
+{
+	struct scratch *s = *state;
+	char *file = gw_xasprintf("%s/plain", s->dir);
+	FILE *fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(gw_output_write(file, TEST_NAME, &f, &d));
+	char *want = gw_xasprintf("cannot write '%s': %s", file,
+			strerror(ENOTDIR));
+	assert_string_equal(d.v[0].msg, want);
+	free(want);
+	free(file);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void test_output_refuses_unsafe_names(void **state)
+{
+	struct scratch *s = *state;
+	static const char *const bad_names[] = {"", ".", "..", "a/b", "/x"};
+	static const char *const bad_paths[] = {
+		"../escape", "/etc/passwd", "a//b", "a/./b", "a/../../b",
+		"", "dir/",
+	};
+	struct gw_diags d;
+	gw_diags_init(&d);
+	struct gw_files f;
+	new_set(&f);
+	for (size_t i = 0; i < GW_ARRAY_LEN(bad_names); i++) {
+		assert_false(gw_output_write(s->dir, bad_names[i], &f, &d));
+	}
+	files_free(&f);
+	for (size_t i = 0; i < GW_ARRAY_LEN(bad_paths); i++) {
+		new_set(&f);
+		add(&f, bad_paths[i], "x\n", 0644);
+		assert_false(write_set(s, &f, NULL, &d));
+		files_free(&f);
+	}
+	assert_int_equal(d.n_errors,
+			GW_ARRAY_LEN(bad_names) + GW_ARRAY_LEN(bad_paths));
+	/* Nothing was created at all. */
+	char *snap = snapshot(s->dir);
+	assert_string_equal(snap, "");
+	free(snap);
+	gw_diags_finish(&d);
+}
+
+/* An unprivileged user, for the permission test when run as root. */
+#define NOBODY_ID 65534
+
+static void test_output_unwritable_dir(void **state)
+{
+	struct scratch *s = *state;
+	char *dir = gw_xasprintf("%s/ro", s->dir);
+	assert_int_equal(mkdir(dir, 0555), 0);
+	struct gw_files f;
+	new_set(&f);
+	fflush(NULL);
+	/* In a child, so that root can give up its override of permissions. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgid(NOBODY_ID) != 0
+				|| setuid(NOBODY_ID) != 0)) {
+			_exit(2);
+		}
+		struct gw_diags d;
+		gw_diags_init(&d);
+		bool ok = gw_output_write(dir, TEST_NAME, &f, &d);
+		bool said = d.n == 1 && strstr(d.v[0].msg, strerror(EACCES));
+		_exit(!ok && said ? 0 : 1);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *snap = snapshot(dir);
+	assert_string_equal(snap, "");
+	free(snap);
+	free(dir);
+	files_free(&f);
+}
+
+/* Count every step, or die by SIGKILL at step number 'kill_at'. */
+struct killer {
+	int kill_at; /* 0: never */
+	int seen;
+};
+
+static bool kill_nth(void *ud, enum gw_output_step step)
+{
+	struct killer *k = ud;
+	(void)step;
+	if (++k->seen == k->kill_at) {
+		raise(SIGKILL);
+	}
+	return true;
+}
+
+static void test_output_crash_leaves_old_or_new(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	char *want_old = expected_of(s, &a);
+	char *want_new = expected_of(s, &b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+
+	/* A dry run counts the steps of a replacement. */
+	assert_true(write_set(s, &a, NULL, &d));
+	struct killer count = {0};
+	struct gw_output_hooks h = {.before = kill_nth, .ud = &count};
+	assert_true(write_set(s, &b, &h, &d));
+	assert_true(count.seen > 10);
+
+	int saw_old = 0, saw_new = 0;
+	for (int k = 1; k <= count.seen; k++) {
+		rm_rf(top);
+		rm_rf(s->dir);
+		assert_int_equal(mkdir(s->dir, 0755), 0);
+		assert_true(write_set(s, &a, NULL, &d));
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct killer kl = {.kill_at = k};
+			struct gw_output_hooks kh = {.before = kill_nth,
+				.ud = &kl};
+			write_set(s, &b, &kh, &d);
+			_exit(0);
+		}
+		int status = 0;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+		char *snap = snapshot(top);
+		bool is_old = strcmp(snap, want_old) == 0;
+		bool is_new = strcmp(snap, want_new) == 0;
+		if (!is_old && !is_new) {
+			fail_msg("killed at step %d: the output is neither "
+					"old nor new:\n%s", k, snap);
+		}
+		saw_old += is_old;
+		saw_new += is_new;
+		free(snap);
+	}
+	/* Both outcomes happen: before the swap, and after it. */
+	assert_true(saw_old > 0);
+	assert_true(saw_new > 0);
+	free(want_old);
+	free(want_new);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_output_write_new, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_replaces_old_completely, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(test_output_creates_missing_dir,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_failed_write_keeps_old, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_failed_fsync_keeps_old, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_failed_mkdir_keeps_old, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_failed_swap_keeps_old, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_error_message_names_file, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_file_at_name, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_symlink_at_name, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_dir_that_is_a_file, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_unsafe_names, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(test_output_unwritable_dir,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_crash_leaves_old_or_new, setup,
+				teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
