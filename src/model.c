@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The typed model of a profile: destruction, lookups, partitions, logical IDs. */
+/* The typed model of a profile: destroy, lookups, partitions, logical IDs. */
 #include "model.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The profile loader: the format as key tables, 'extends:', defaults, resolving. */
+/* The profile loader: the format as key tables, extends, defaults, lookup. */
 #include "profile.h"
 
 #include <errno.h>
@@ -21,8 +21,6 @@
 #define SUGGEST_MAX_DISTANCE 2
 /* Keys longer than this get no suggestion (bounds the edit distance work). */
 #define SUGGEST_MAX_LEN 64
-/* Longest user text quoted in a message before it is cut. */
-#define QUOTE_MAX 40
 /* The profile name: [a-z][a-z0-9-]{0,39}, a safe single path component. */
 #define NAME_MAX_LEN 40
 /* AWS account IDs are 12 digits. */
@@ -504,7 +502,7 @@ _Static_assert(GW_ARRAY_LEN(compute_env_fields) <= MAX_FIELDS,
 _Static_assert(GW_ARRAY_LEN(nextflow_fields) <= MAX_FIELDS,
 		"raise MAX_FIELDS");
 
-/* ---- converting the tree --------------------------------------------------- */
+/* ---- converting the tree ------------------------------------------------- */
 
 struct conv {
 	struct gw_diags *d;
@@ -526,10 +524,7 @@ static char *describe(const struct gw_pnode *n)
 	if (n->scalar == GW_PSCALAR_NULL) {
 		return gw_xstrdup("null");
 	}
-	if (n->len > QUOTE_MAX) {
-		return gw_xasprintf("'%.*s...'", QUOTE_MAX, n->text);
-	}
-	return gw_xasprintf("'%s'", n->text);
+	return gw_xasprintf("'%.*s%s'", GW_PROFILE_QUOTED(n->text));
 }
 
 static void type_error(struct conv *c, const struct gw_pnode *n,
@@ -623,8 +618,8 @@ static void check_allowed(struct conv *c, const struct gw_str *s,
 	}
 	char *list = join_allowed(allowed);
 	gw_diag_error(c->d, s->loc,
-			"invalid value '%.*s' for '%s', expected one of: %s",
-			QUOTE_MAX, s->s, key, list);
+			"invalid value '%.*s%s' for '%s', expected one of: %s",
+			GW_PROFILE_QUOTED(s->s), key, list);
 	free(list);
 }
 
@@ -681,8 +676,9 @@ static void take_int(struct conv *c, const struct field *f,
 	errno = 0;
 	long long v = strtoll(n->text, NULL, 10);
 	if (errno == ERANGE) {
-		gw_diag_error(c->d, n->loc, "integer '%.*s' for '%s' does not "
-				"fit in 64 bits", QUOTE_MAX, n->text, f->key);
+		gw_diag_error(c->d, n->loc, "integer '%.*s%s' for '%s' does not "
+				"fit in 64 bits", GW_PROFILE_QUOTED(n->text),
+				f->key);
 		return;
 	}
 	*out = (struct gw_int){.v = v, .set = true, .loc = n->loc};
@@ -895,6 +891,20 @@ static const struct field *find_field(const struct schema *sc,
 	return NULL;
 }
 
+static void report_unknown_key(struct conv *c, const struct schema *sc,
+		const struct gw_pnode *k)
+{
+	const char *near = suggest_key(sc, k->text);
+	if (near) {
+		gw_diag_error(c->d, k->loc, "unknown key '%.*s%s' in %s, did "
+				"you mean '%s'?", GW_PROFILE_QUOTED(k->text),
+				sc->what, near);
+	} else {
+		gw_diag_error(c->d, k->loc, "unknown key '%.*s%s' in %s",
+				GW_PROFILE_QUOTED(k->text), sc->what);
+	}
+}
+
 static void convert_map(struct conv *c, const struct schema *sc,
 		const struct gw_pnode *map, void *obj)
 {
@@ -906,17 +916,7 @@ static void convert_map(struct conv *c, const struct schema *sc,
 		const struct gw_pnode *k = map->items[2 * i];
 		const struct field *f = find_field(sc, k->text);
 		if (!f) {
-			const char *hint = suggest_key(sc, k->text);
-			if (hint) {
-				gw_diag_error(c->d, k->loc, "unknown key '%.*s' "
-						"in %s, did you mean '%s'?",
-						QUOTE_MAX, k->text, sc->what,
-						hint);
-			} else {
-				gw_diag_error(c->d, k->loc, "unknown key '%.*s' "
-						"in %s", QUOTE_MAX, k->text,
-						sc->what);
-			}
+			report_unknown_key(c, sc, k);
 			continue;
 		}
 		seen[f - sc->fields] = true;
@@ -935,7 +935,7 @@ static void convert_map(struct conv *c, const struct schema *sc,
 	}
 }
 
-/* ---- list elements that are not plain mappings ---------------------------- */
+/* ---- list elements that are not plain mappings --------------------------- */
 
 /* Resource references in policy statements (docs/profile.md). */
 static const struct {
@@ -988,8 +988,8 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
 			"'secret:PATTERN', 'log-group:NAME', 'role:NAME' or "
-			"'arn:...'", "unknown resource reference '%.*s'",
-			QUOTE_MAX, s);
+			"'arn:...'", "unknown resource reference '%.*s%s'",
+			GW_PROFILE_QUOTED(s));
 }
 
 static void parse_queue_ce(struct conv *c, const struct gw_pnode *n,
@@ -1013,7 +1013,7 @@ static void parse_queue_ce(struct conv *c, const struct gw_pnode *n,
 	}
 }
 
-/* ---- what the tables cannot say ------------------------------------------- */
+/* ---- what the tables cannot say ------------------------------------------ */
 
 static bool is_profile_name(const char *s)
 {
@@ -1056,9 +1056,9 @@ static void finish_compute_env(struct gw_compute_env *ce)
 static void finish_model(struct conv *c, struct gw_model *m)
 {
 	if (m->name.set && !is_profile_name(m->name.s)) {
-		gw_diag_error(c->d, m->name.loc, "invalid profile name '%.*s': "
+		gw_diag_error(c->d, m->name.loc, "invalid profile name '%.*s%s': "
 				"it must match [a-z][a-z0-9-]{0,39}",
-				QUOTE_MAX, m->name.s);
+				GW_PROFILE_QUOTED(m->name.s));
 	}
 	if (!m->stack_name.set && m->name.s) {
 		set_default_str(&m->stack_name,
@@ -1066,16 +1066,16 @@ static void finish_model(struct conv *c, struct gw_model *m)
 	}
 	if (m->region.set && !gw_partition_for_region(m->region.s,
 			&m->partition, &m->dns_suffix)) {
-		gw_diag_error(c->d, m->region.loc, "unknown region '%.*s': it "
-				"matches no AWS partition", QUOTE_MAX,
-				m->region.s);
+		gw_diag_error(c->d, m->region.loc, "unknown region '%.*s%s': it "
+				"matches no AWS partition",
+				GW_PROFILE_QUOTED(m->region.s));
 	}
 	if (m->account_id.set && (strlen(m->account_id.s) != ACCOUNT_ID_LEN ||
 			strspn(m->account_id.s, "0123456789") !=
 			ACCOUNT_ID_LEN)) {
 		gw_diag_error(c->d, m->account_id.loc, "account_id must be %d "
-				"digits, got '%.*s'", ACCOUNT_ID_LEN, QUOTE_MAX,
-				m->account_id.s);
+				"digits, got '%.*s%s'", ACCOUNT_ID_LEN,
+				GW_PROFILE_QUOTED(m->account_id.s));
 	}
 	static const struct {
 		const char *name;
@@ -1105,7 +1105,7 @@ static void finish_model(struct conv *c, struct gw_model *m)
 	}
 }
 
-/* ---- files and 'extends:' --------------------------------------------------- */
+/* ---- files and 'extends:' ------------------------------------------------ */
 
 /* A file's identity, so a cycle is found however its path is spelled. */
 struct file_id {
@@ -1199,7 +1199,7 @@ static struct gw_pnode *load_parent(struct loader *ld,
 	char *path = parent_path(ext->text, file);
 	if (!path) {
 		gw_diag_error(ld->d, ext->loc, "cannot find parent profile "
-				"'%.*s'", QUOTE_MAX, ext->text);
+				"'%.*s%s'", GW_PROFILE_QUOTED(ext->text));
 		goto out;
 	}
 	if (ld->n_chain >= GW_PROFILE_MAX_CHAIN) {
@@ -1366,6 +1366,6 @@ char *gw_profile_resolve(const char *arg, struct gw_diags *d)
 	gw_diag_add(d, GW_SEV_ERROR, (struct gw_loc){0}, NULL,
 			"profiles are looked up in $GWGEN_PROFILE_PATH, "
 			"./profiles and " GW_PROFILE_DIR,
-			"no profile named '%.*s'", QUOTE_MAX, arg);
+			"no profile named '%.*s%s'", GW_PROFILE_QUOTED(arg));
 	return NULL;
 }

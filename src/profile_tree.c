@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the loader: libyaml events to a bounded node tree (profile_tree.h). */
+/* Private to the loader: libyaml events to a bounded node tree. */
 #include "profile_tree.h"
 
 #include <stdint.h>
@@ -12,8 +12,6 @@
 
 /* The YAML 1.2 core schema tags we accept (YAML 1.2.2 section 10.3). */
 #define TAG_PREFIX "tag:yaml.org,2002:"
-/* Longest user text quoted in a message before it is cut. */
-#define QUOTE_MAX 40
 
 struct anchor {
 	char *name;
@@ -32,7 +30,6 @@ struct builder {
 	size_t n_aliases;
 	size_t n_nodes;
 	size_t n_documents;
-	bool failed; /* an error was reported; the tree is not returned */
 };
 
 void gw_pnode_free(struct gw_pnode *n)
@@ -277,7 +274,7 @@ static enum gw_pscalar resolve_plain(const char *s)
 	return GW_PSCALAR_INT;
 }
 
-/* A user value for a message: quoted and cut to QUOTE_MAX characters. */
+/* Tags are shown in their short form where there is one: !!int. */
 static void report_tag(struct builder *b, struct gw_loc loc, const char *tag)
 {
 	const char *shown = tag;
@@ -289,9 +286,8 @@ static void report_tag(struct builder *b, struct gw_loc loc, const char *tag)
 	gw_diag_add(b->d, GW_SEV_ERROR, loc, NULL,
 			"profiles use plain YAML: strings, numbers, booleans, "
 			"mappings and sequences",
-			"unsupported tag '%.*s'", QUOTE_MAX, shown);
+			"unsupported tag '%.*s%s'", GW_PROFILE_QUOTED(shown));
 	free(owned);
-	b->failed = true;
 }
 
 static bool limit_nodes(struct builder *b, struct gw_loc loc, size_t more)
@@ -319,8 +315,7 @@ static bool on_scalar(struct builder *b, const yaml_event_t *ev)
 	if (memchr(value, '\0', len)) {
 		/* a "\0" escape in a double-quoted scalar */
 		gw_diag_error(b->d, n->loc, "NUL character in string");
-		b->failed = true;
-	}
+		}
 	const char *tag = (const char *)ev->data.scalar.tag;
 	if (tag) {
 		if (!check_tag(tag, GW_PNODE_SCALAR, &n->scalar)) {
@@ -424,8 +419,7 @@ static void check_keys(struct builder *b, struct gw_pnode *m)
 					k->kind == GW_PNODE_MAP ?
 					"mapping" : "sequence");
 			drop[i] = true;
-			b->failed = true;
-			continue;
+					continue;
 		}
 		refs[n_refs++] = (struct key_ref){k, i};
 	}
@@ -444,13 +438,12 @@ static void check_keys(struct builder *b, struct gw_pnode *m)
 		}
 		const struct gw_pnode *k = m->items[2 * i];
 		const struct gw_pnode *k0 = m->items[2 * first[i]];
-		gw_diag_error(b->d, k->loc, "duplicate key '%.*s'", QUOTE_MAX,
-				k->text);
-		gw_diag_note(b->d, k0->loc, "'%.*s' first set here", QUOTE_MAX,
-				k0->text);
+		gw_diag_error(b->d, k->loc, "duplicate key '%.*s%s'",
+				GW_PROFILE_QUOTED(k->text));
+		gw_diag_note(b->d, k0->loc, "'%.*s%s' first set here",
+				GW_PROFILE_QUOTED(k0->text));
 		drop[i] = true;
-		b->failed = true;
-	}
+		}
 	for (size_t i = m->n; i-- > 0;) {
 		if (drop[i]) {
 			remove_pair(m, i);
@@ -492,21 +485,21 @@ static bool on_alias(struct builder *b, const yaml_event_t *ev)
 	}
 	struct anchor *a = find_anchor(b, name);
 	if (!a) {
-		gw_diag_error(b->d, loc, "undefined alias '*%.*s'", QUOTE_MAX,
-				name);
+		gw_diag_error(b->d, loc, "undefined alias '*%.*s%s'",
+				GW_PROFILE_QUOTED(name));
 		return false;
 	}
 	if (!a->complete) {
 		gw_diag_error(b->d, loc,
-				"alias '*%.*s' refers to a collection that "
-				"contains it", QUOTE_MAX, name);
+				"alias '*%.*s%s' refers to a collection that "
+				"contains it", GW_PROFILE_QUOTED(name));
 		return false;
 	}
 	if (b->depth + a->node->height > GW_PROFILE_MAX_DEPTH) {
 		gw_diag_error(b->d, loc,
 				"nesting deeper than %d levels through alias "
-				"'*%.*s'", GW_PROFILE_MAX_DEPTH, QUOTE_MAX,
-				name);
+				"'*%.*s%s'", GW_PROFILE_MAX_DEPTH,
+				GW_PROFILE_QUOTED(name));
 		return false;
 	}
 	if (!limit_nodes(b, loc, a->node->size)) {
@@ -602,10 +595,12 @@ struct gw_pnode *gw_pnode_parse(const char *text, size_t len,
 		gw_diag_error(d, loc, "empty document");
 		ok = false;
 	}
-	if (!ok || b.failed) {
+	if (!ok) {
 		gw_pnode_free(b.root);
 		return NULL;
 	}
+	/* After errors that leave a sound tree (duplicate or non-string keys,
+	 * tags, NUL characters) the caller goes on to find more. */
 	return b.root;
 }
 

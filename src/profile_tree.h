@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "diag.h"
 
@@ -14,6 +15,15 @@
 #define GW_PROFILE_MAX_ALIASES 1000
 /* Nodes per file after alias expansion (guards against alias bombs). */
 #define GW_PROFILE_MAX_NODES 200000
+
+/*
+ * A user value in a message: a "'%.*s%s'" conversion with the arguments
+ * GW_PROFILE_QUOTED(s) shows at most GW_PROFILE_QUOTE_MAX bytes of 's' and
+ * "..." when it was cut.
+ */
+#define GW_PROFILE_QUOTE_MAX 40
+#define GW_PROFILE_QUOTED(s) GW_PROFILE_QUOTE_MAX, (s), \
+	(strlen(s) > GW_PROFILE_QUOTE_MAX ? "..." : "")
 
 enum gw_pnode_kind {
 	GW_PNODE_SCALAR,
@@ -52,8 +62,11 @@ struct gw_pnode {
  * Parse 'text' ('len' bytes, named 'file', which must outlive the tree)
  * into a tree. Refuses invalid UTF-8, NUL bytes, syntax errors, more than
  * one document, an empty document, unknown tags, non-string and duplicate
- * keys and the limits above, reporting into 'd'. Returns the root (free
- * with gw_pnode_free) or NULL when anything was reported as an error.
+ * keys and the limits above, reporting into 'd'. Returns NULL after an
+ * error that leaves no usable tree (syntax, limits, encoding, documents).
+ * After the others (keys, tags, NUL characters) it returns the tree with
+ * the offending pairs dropped, so that the caller can report more: check
+ * 'd' for errors. Free the root with gw_pnode_free.
  */
 struct gw_pnode *gw_pnode_parse(const char *text, size_t len,
 		const char *file, struct gw_diags *d);
