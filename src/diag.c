@@ -163,16 +163,42 @@ static int compare_loc(const struct gw_diag *a, const struct gw_diag *b)
 
 void gw_diags_sort(struct gw_diags *d)
 {
-	/* Insertion sort: stable, and lists are capped at a few dozen. */
-	for (size_t i = 1; i < d->n; i++) {
-		struct gw_diag key = d->v[i];
-		size_t j = i;
-		while (j > 0 && compare_loc(&d->v[j - 1], &key) > 0) {
-			d->v[j] = d->v[j - 1];
+	/*
+	 * A note belongs to the diagnostic before it (a duplicate key's
+	 * "first set here", libyaml's context), so each diagnostic moves
+	 * with its notes: sort the groups by their first entry's location.
+	 * Insertion sort: stable, and lists are capped at a few dozen.
+	 */
+	size_t *start = gw_xcalloc(d->n + 1, sizeof(*start));
+	size_t n_groups = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (i == 0 || d->v[i].sev != GW_SEV_NOTE) {
+			start[n_groups++] = i;
+		}
+	}
+	size_t *order = gw_xcalloc(n_groups + 1, sizeof(*order));
+	for (size_t g = 0; g < n_groups; g++) {
+		size_t j = g;
+		while (j > 0 && compare_loc(&d->v[start[order[j - 1]]],
+				&d->v[start[g]]) > 0) {
+			order[j] = order[j - 1];
 			j--;
 		}
-		d->v[j] = key;
+		order[j] = g;
 	}
+	struct gw_diag *v = gw_xcalloc(d->cap ? d->cap : 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t k = 0; k < n_groups; k++) {
+		size_t g = order[k];
+		size_t end = g + 1 < n_groups ? start[g + 1] : d->n;
+		for (size_t i = start[g]; i < end; i++) {
+			v[n++] = d->v[i];
+		}
+	}
+	free(d->v);
+	d->v = v;
+	free(order);
+	free(start);
 }
 
 bool gw_diag_want_color(FILE *stream)
