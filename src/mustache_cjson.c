@@ -1,3 +1,117 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
+/* The mustache context interface over cJSON values. */
 #include "mustache_cjson.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mustache_itf.h"
+
+/* Significant digits that round-trip every double (DBL_DECIMAL_DIG). */
+#define SHORTEST_DIGITS 15
+#define ROUND_TRIP_DIGITS 17
+
+/* cJSON keeps a value's type in the low byte of 'type', flags above it. */
+#define CJSON_TYPE_MASK 0xff
+
+static const void *cjson_lookup(void *ud, const void *v, const char *key)
+{
+	(void)ud;
+	const cJSON *j = v;
+	if (!cJSON_IsObject(j)) {
+		return NULL;
+	}
+	return cJSON_GetObjectItemCaseSensitive(j, key);
+}
+
+static const void *cjson_enter(void *ud, const void *list)
+{
+	(void)ud;
+	return ((const cJSON *)list)->child;
+}
+
+static const void *cjson_next(void *ud, const void *list, const void *item)
+{
+	(void)ud;
+	(void)list;
+	return ((const cJSON *)item)->next;
+}
+
+/*
+ * The shortest of %.15g, %.16g and %.17g that reads back as the same double,
+ * so 1.21 prints as "1.21" and 85 as "85" (interpolation.json "Basic Decimal
+ * Interpolation"), as JavaScript's Number#toString would.
+ */
+static void format_number(double x, struct gw_buf *tmp)
+{
+	char s[32];
+	for (int digits = SHORTEST_DIGITS; digits <= ROUND_TRIP_DIGITS;
+			digits++) {
+		snprintf(s, sizeof(s), "%.*g", digits, x);
+		if (strtod(s, NULL) == x) {
+			break;
+		}
+	}
+	gw_buf_puts(tmp, s);
+}
+
+static enum gw_mustache_kind cjson_get(void *ud, const void *v,
+		struct gw_buf *tmp, const char **s, size_t *len)
+{
+	(void)ud;
+	const cJSON *j = v;
+	enum gw_mustache_kind kind;
+	const char *text = NULL;
+	switch (j->type & CJSON_TYPE_MASK) {
+	case cJSON_False:
+		kind = GW_MUSTACHE_FALSE;
+		text = "false";
+		break;
+	case cJSON_True:
+		kind = GW_MUSTACHE_TRUE;
+		text = "true";
+		break;
+	case cJSON_Number:
+		kind = GW_MUSTACHE_NUMBER;
+		if (s) {
+			format_number(j->valuedouble, tmp);
+			text = gw_buf_str(tmp);
+		}
+		break;
+	case cJSON_String:
+	case cJSON_Raw:
+		kind = GW_MUSTACHE_STRING;
+		text = j->valuestring ? j->valuestring : "";
+		break;
+	case cJSON_Array:
+		kind = GW_MUSTACHE_LIST;
+		break;
+	case cJSON_Object:
+		kind = GW_MUSTACHE_MAP;
+		break;
+	default:
+		kind = GW_MUSTACHE_NULL;
+		break;
+	}
+	if (s) {
+		*s = text ? text : "";
+		*len = text ? strlen(text) : 0;
+	}
+	return kind;
+}
+
+static const struct gw_mustache_itf cjson_itf = {
+	.lookup = cjson_lookup,
+	.enter = cjson_enter,
+	.next = cjson_next,
+	.get = cjson_get,
+};
+
+bool gw_mustache_render_cjson(struct gw_mustache *t, const cJSON *data,
+		gw_escape_fn escape, unsigned flags, struct gw_buf *out,
+		struct gw_diags *d)
+{
+	return gw_mustache_render(t, &cjson_itf, NULL, data, escape, flags,
+			out, d);
+}
