@@ -305,6 +305,26 @@ static void test_cli_verify_only_writes_nothing(void **state)
 	free(prof);
 }
 
+/* The path of the first file 'gwgen -v' reports written with 'suffix'. */
+static char *written(const char *out, const char *suffix)
+{
+	static const char prefix[] = "wrote ";
+	for (const char *l = out; l && *l; l = strchr(l, '\n') + 1) {
+		size_t n = strcspn(l, "\n");
+		char *line = gw_xstrndup(l, n);
+		if (gw_has_prefix(line, prefix) && gw_has_suffix(line, suffix)) {
+			char *path = gw_xstrdup(line + strlen(prefix));
+			free(line);
+			return path;
+		}
+		free(line);
+		if (!l[n]) {
+			break;
+		}
+	}
+	return NULL;
+}
+
 static void test_cli_generate_then_check(void **state)
 {
 	struct scratch *s = *state;
@@ -314,36 +334,45 @@ static void test_cli_generate_then_check(void **state)
 	RUN(&c, "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_string_equal(c.out, "");
-	char *deploy = gw_xasprintf("%s/maccoss/deploy.sh", out);
+	assert_string_equal(c.err, "");
+	/* -v names every file, each below OUT/maccoss/; scripts are 0755. */
+	RUN(&c, "-v", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	char *script = written(c.out, ".sh");
+	char *top = gw_xasprintf("%s/maccoss/", out);
+	assert_non_null(script);
+	assert_true(gw_has_prefix(script, top));
+	free(top);
 	struct stat st;
-	assert_int_equal(stat(deploy, &st), 0);
+	assert_int_equal(stat(script, &st), 0);
 	assert_true(st.st_mode & S_IXUSR);
 
 	RUN(&c, "check", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_string_equal(c.err, "");
+	assert_string_equal(c.out, "");
 
 	/* A changed file is stale, with a diff that patch -p1 applies. */
-	put(deploy, "#!/bin/sh\necho edited by hand\n");
+	put(script, "#!/bin/sh\necho edited by hand\n");
 	RUN(&c, "check", "--diff", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_STALE);
 	char *want = gw_xasprintf("%s: error: stale: differs from what "
-			"gwgen generates\n", deploy);
+			"gwgen generates\n", script);
 	assert_non_null(strstr(c.err, want));
 	free(want);
-	want = gw_xasprintf("--- a/%s\n+++ b/%s\n", deploy, deploy);
+	want = gw_xasprintf("--- a/%s\n+++ b/%s\n", script, script);
 	assert_true(gw_has_prefix(c.out, want));
 	free(want);
 	assert_non_null(strstr(c.out, "\n-echo edited by hand\n"));
 
 	/* Missing and extra files. */
-	unlink(deploy);
+	unlink(script);
 	char *extra = gw_xasprintf("%s/maccoss/notes.txt", out);
 	put(extra, "mine\n");
 	RUN(&c, "--check", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_STALE);
 	want = gw_xasprintf("%s: error: missing: gwgen generates this file\n",
-			deploy);
+			script);
 	assert_non_null(strstr(c.err, want));
 	free(want);
 	want = gw_xasprintf("%s: error: extra: gwgen does not generate this "
@@ -351,17 +380,15 @@ static void test_cli_generate_then_check(void **state)
 	assert_non_null(strstr(c.err, want));
 	free(want);
 
-	/* Regenerating makes it fresh again, in verbose mode listing files. */
-	RUN(&c, "-v", "--profile", prof, "-o", out);
+	/* Regenerating replaces the whole directory: fresh again. */
+	RUN(&c, "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
-	want = gw_xasprintf("wrote %s\n", deploy);
-	assert_non_null(strstr(c.out, want));
-	free(want);
 	assert_int_equal(access(extra, F_OK), -1);
+	assert_int_equal(access(script, F_OK), 0);
 	RUN(&c, "check", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
 	free(extra);
-	free(deploy);
+	free(script);
 	cap_free(&c);
 	free(out);
 	free(prof);
@@ -383,7 +410,7 @@ static void test_cli_all_and_several(void **state)
 			continue;
 		}
 		char *name = gw_xstrndup(e->d_name, strlen(e->d_name) - 5);
-		char *top = gw_xasprintf("%s/%s/deploy.sh", out, name);
+		char *top = gw_xasprintf("%s/%s", out, name);
 		assert_int_equal(access(top, F_OK), 0);
 		free(top);
 		free(name);
@@ -399,7 +426,7 @@ static void test_cli_all_and_several(void **state)
 	char *out2 = gw_xasprintf("%s/out2", s->dir);
 	RUN(&c, "--profile", a, "--profile", b, "-o", out2);
 	assert_int_equal(c.status, GW_EXIT_OK);
-	char *p = gw_xasprintf("%s/workshop/deploy.sh", out2);
+	char *p = gw_xasprintf("%s/workshop", out2);
 	assert_int_equal(access(p, F_OK), 0);
 	free(p);
 	free(out2);
