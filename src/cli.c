@@ -20,12 +20,7 @@
 #include "model.h"
 #include "output.h"
 #include "profile.h"
-#if __has_include("render.h") /* TRANSITION: until render.c lands */
 #include "render.h"
-#define GW_HAVE_RENDER 1
-#else
-#define GW_HAVE_RENDER 0
-#endif
 #include "templates.h"
 #include "util.h"
 #include "verify.h"
@@ -887,11 +882,7 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	/* A command name, if any, comes first; it then plays argv[0]. */
 	const char *cmd = argc > 1 ? argv[1] : "";
 	if (strcmp(cmd, "render") == 0) {
-#if GW_HAVE_RENDER
 		return gw_render_main(argc - 1, argv + 1, out, err);
-#else
-		return usage_error(err, "'%s' is not built yet", cmd);
-#endif
 	}
 	int at = lookup(mode_names, GW_ARRAY_LEN(mode_names), cmd);
 	if (at >= 0) {
