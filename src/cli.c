@@ -254,13 +254,14 @@ static bool set_mode(struct options *o, enum mode m, FILE *err)
 /* The option as the user wrote it, for messages about it. */
 static const char *bad_option(char **argv, char *buf, size_t size)
 {
-	if (optopt > 0 && optopt < OPT_VERIFY_ONLY) {
-		snprintf(buf, size, "-%c", optopt);
-		return buf;
-	}
+	/* A long option is the whole word up to any '='; a short one may sit
+	 * inside a bundle ("-vx"), so it is rebuilt from optopt. */
 	const char *s = argv[optind - 1];
-	size_t n = strcspn(s, "=");
-	snprintf(buf, size, "%.*s", (int)n, s);
+	if (gw_has_prefix(s, "--") || optopt <= 0) {
+		snprintf(buf, size, "%.*s", (int)strcspn(s, "="), s);
+	} else {
+		snprintf(buf, size, "-%c", optopt);
+	}
 	return buf;
 }
 
