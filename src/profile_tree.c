@@ -294,8 +294,8 @@ static bool limit_nodes(struct builder *b, struct gw_loc loc, size_t more)
 {
 	if (b->n_nodes + more > GW_PROFILE_MAX_NODES) {
 		gw_diag_error(b->d, loc,
-				"document has more than %d nodes after alias "
-				"expansion", GW_PROFILE_MAX_NODES);
+				"document has more than %d nodes (aliases "
+				"expanded)", GW_PROFILE_MAX_NODES);
 		return false;
 	}
 	return true;
@@ -619,23 +619,37 @@ const struct gw_pnode *gw_pnode_get(const struct gw_pnode *map,
 	return NULL;
 }
 
+static int key_ref_text_cmp(const void *pa, const void *pb)
+{
+	const struct key_ref *a = pa, *b = pb;
+	return text_cmp(a->key, b->key);
+}
+
 void gw_pnode_merge(struct gw_pnode *parent, struct gw_pnode *child)
 {
 	/* The mapping's position is the last file that wrote to it. */
 	parent->loc = child->loc;
+	/* Keys are unique on both sides (check_keys): look them up in a
+	 * sorted index so that hostile sizes stay O(n log n). */
+	size_t n_parent = parent->n;
+	struct key_ref *refs = gw_xcalloc(n_parent ? n_parent : 1,
+			sizeof(*refs));
+	for (size_t j = 0; j < n_parent; j++) {
+		refs[j] = (struct key_ref){parent->items[2 * j], j};
+	}
+	qsort(refs, n_parent, sizeof(*refs), key_ref_text_cmp);
 	for (size_t i = 0; i < child->n; i++) {
 		struct gw_pnode *k = child->items[2 * i];
 		struct gw_pnode *v = child->items[2 * i + 1];
-		size_t j = 0;
-		while (j < parent->n &&
-				strcmp(parent->items[2 * j]->text, k->text) != 0) {
-			j++;
-		}
-		if (j == parent->n) {
+		struct key_ref want = {k, 0};
+		struct key_ref *found = bsearch(&want, refs, n_parent,
+				sizeof(*refs), key_ref_text_cmp);
+		if (!found) {
 			append_item(parent, k);
 			append_item(parent, v);
 			continue;
 		}
+		size_t j = found->index;
 		struct gw_pnode *pv = parent->items[2 * j + 1];
 		if (pv->kind == GW_PNODE_MAP && v->kind == GW_PNODE_MAP) {
 			gw_pnode_merge(pv, v);
@@ -643,9 +657,12 @@ void gw_pnode_merge(struct gw_pnode *parent, struct gw_pnode *child)
 			gw_pnode_free(pv);
 			parent->items[2 * j + 1] = v;
 		}
+		/* The key is the child's now; same text, so the index holds. */
 		gw_pnode_free(parent->items[2 * j]);
 		parent->items[2 * j] = k;
+		found->key = k;
 	}
+	free(refs);
 	free(child->items);
 	free(child->text);
 	free(child);
