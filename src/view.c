@@ -3,6 +3,7 @@
 #include "view.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,13 +54,19 @@ static bool ids_has(const struct ids *ids, const char *id)
  */
 static char *ids_take(struct ids *ids, const char *name, const char *suffix)
 {
-	char *id = gw_logical_id(name, suffix);
+	/* "batch-role" + "Role" is "BatchRole", not "BatchRoleRole". */
+	char *base = gw_logical_id(name, "");
+	if (!gw_has_suffix(base, suffix) || strcmp(base, suffix) == 0) {
+		char *full = gw_logical_id(name, suffix);
+		free(base);
+		base = full;
+	}
+	char *id = gw_xstrdup(base);
 	for (unsigned n = 2; ids_has(ids, id); n++) {
 		free(id);
-		char *base = gw_logical_id(name, suffix);
 		id = gw_xasprintf("%s%u", base, n);
-		free(base);
 	}
+	free(base);
 	gw_grow((void **)&ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v));
 	ids->v[ids->n++] = id;
 	return id;
@@ -191,6 +198,10 @@ static void tagset_emit(cJSON *o, const char *key, struct tagset *t)
 		cJSON *e = push_obj(arr);
 		add_str(e, "key", t->k[i]);
 		add_str(e, "value", t->v[i]);
+		/* KEY=VALUE, as `aws cloudformation deploy --tags` takes it. */
+		char *pair = gw_xasprintf("%s=%s", t->k[i], t->v[i]);
+		add_str(e, "pair", pair);
+		free(pair);
 	}
 	finish_list(o, key, arr);
 	free(t->k);
@@ -304,6 +315,7 @@ static void add_arn_pair(cJSON *o, const struct gw_model *m,
 {
 	struct gw_buf b;
 	gw_buf_init(&b);
+	add_bool(o, "any", r->kind == GW_RES_ANY);
 	gw_view_resource_arn(&b, m, r, true);
 	add_str(o, "sub", gw_buf_str(&b));
 	gw_buf_clear(&b);
@@ -410,6 +422,9 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 	add_str(p, "regen", regen);
 	free(regen);
 	add_str(p, "stack_tag_key", STACK_TAG_KEY);
+	char *pair = gw_xasprintf("%s=%s", STACK_TAG_KEY, m->stack_name.s);
+	add_str(p, "stack_tag_pair", pair);
+	free(pair);
 	add_kvs(root, "tags", &m->tags);
 
 	cJSON *n = add_obj(root, "network");
@@ -441,6 +456,7 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 	add_bool(o, "retain", b->retain.v);
 	add_bool(o, "has_expiry", b->expire_days.v > 0);
 	add_int(o, "expire_days", b->expire_days.v);
+	add_bool(o, "has_abort_multipart", b->abort_multipart_days.v > 0);
 	add_int(o, "abort_multipart_days", b->abort_multipart_days.v);
 	struct gw_resource r = { .kind = GW_RES_BUCKET };
 	cJSON *arn = add_obj(o, "bucket_arn");
@@ -459,9 +475,11 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 		const struct gw_policy *p = &m->policies[i];
 		cJSON *o = push_obj(arr);
 		add_str(o, "name", p->name.s);
+		add_label(o, p->name.s);
 		add_str(o, "logical_id", ids_take(ids, p->name.s, "Policy"));
 		add_bool(o, "has_description", p->description.s != NULL);
 		add_str(o, "description", p->description.s);
+		bool uses_bucket = false;
 		cJSON *sts = add_arr(o, "statements");
 		for (size_t j = 0; j < p->n_statements; j++) {
 			const struct gw_statement *st = &p->statements[j];
@@ -473,10 +491,14 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 			cJSON *res = add_arr(so, "resources");
 			for (size_t k = 0; k < st->n_resources; k++) {
 				add_arn_pair(push_obj(res), m, &st->resources[k]);
+				uses_bucket = uses_bucket ||
+					st->resources[k].kind == GW_RES_BUCKET ||
+					st->resources[k].kind == GW_RES_OBJECTS;
 			}
 			finish_list(so, "resources", res);
 		}
 		finish_list(o, "statements", sts);
+		add_bool(o, "uses_bucket", uses_bucket && m->bucket.present);
 	}
 	finish_list(root, "policies", arr);
 }
@@ -580,7 +602,8 @@ static bool build_groups_users(const struct gw_model *m, cJSON *root,
 		ok = add_refs(o, "policies", policies, &u->policies, d) && ok;
 	}
 	finish_list(root, "users", users);
-	add_bool(root, "has_iam_people", m->n_users > 0);
+	/* users.sh adds people to the stack's groups. */
+	add_bool(root, "has_iam_people", m->n_users + m->n_groups > 0);
 	return ok;
 }
 
@@ -762,7 +785,9 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 		const struct gw_job_def *j = &m->job_defs[i];
 		cJSON *o = push_obj(arr);
 		add_str(o, "name", j->name.s);
-		add_str(o, "logical_id", ids_take(ids, j->name.s, "JobDefinition"));
+		add_label(o, j->name.s);
+		add_str(o, "logical_id", ids_take(ids, j->name.s,
+				"JobDefinition"));
 		add_str(o, "image", j->image.s);
 		add_int(o, "vcpus", j->vcpus.v);
 		add_int(o, "memory_mib", j->memory_mib.v);
@@ -774,8 +799,15 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 		add_int(o, "timeout", j->timeout.v);
 		ok = add_ref(o, "job_role", roles, &j->job_role, d) && ok;
 		add_kvs(o, "environment", &j->environment);
-		add_str(o, "log_group", j->log_group.s ?
-				j->log_group.s : DEFAULT_JOB_LOG_GROUP);
+		const char *lg = j->log_group.s ? j->log_group.s :
+			DEFAULT_JOB_LOG_GROUP;
+		add_str(o, "log_group", lg);
+		/* A group the stack creates is referenced, so CloudFormation
+		 * creates it before the job definition. */
+		const char *lg_id = id_of(cJSON_GetObjectItemCaseSensitive(root,
+					"log_groups"), lg);
+		add_bool(o, "has_log_group_ref", lg_id != NULL);
+		add_str(o, "log_group_id", lg_id ? lg_id : "");
 		add_str(o, "queue", j->queue.s);
 	}
 	finish_list(root, "job_definitions", arr);
@@ -795,6 +827,20 @@ static void build_log_groups(const struct gw_model *m, cJSON *root,
 		add_int(o, "retention_days", g->retention_days.v);
 	}
 	finish_list(root, "log_groups", arr);
+}
+
+/* A Groovy identifier can name a config block without quotes. */
+static bool is_groovy_name(const char *s)
+{
+	if (!s || !(isalpha((unsigned char)s[0]) || s[0] == '_')) {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '_') {
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Nextflow memory: "N MB" (Nextflow's MemoryUnit counts MB in 1024s). */
@@ -854,6 +900,7 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 			(nf->storage_encryption.s && nf->storage_encryption.s[0]) ||
 			nf->max_connections.v > 0 || nf->connection_timeout.v > 0);
 	add_opt_str(o, "config_profile", &nf->config_profile);
+	add_bool(o, "config_profile_is_name", is_groovy_name(nf->config_profile.s));
 	cJSON *arr = add_arr(o, "processes");
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		const struct gw_nf_process *p = &nf->processes[i];
@@ -904,8 +951,8 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	build_launch_templates(m, root, &ids);
 	ok = build_compute_envs(m, root, &ids, d) && ok;
 	ok = build_queues(m, root, &ids, d) && ok;
-	ok = build_job_defs(m, root, &ids, d) && ok;
 	build_log_groups(m, root, &ids);
+	ok = build_job_defs(m, root, &ids, d) && ok;
 	ok = build_nextflow(m, root, d) && ok;
 	build_nextstrain(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
@@ -992,8 +1039,13 @@ void gw_view_add_warnings(cJSON *root, const struct gw_diags *d)
 			continue;
 		}
 		cJSON *e = push_obj(arr);
+		/* Only the file's last component: the summary must not carry
+		 * the absolute path a profile may have been given by. */
+		const char *file = w->loc.file ? w->loc.file : "";
+		const char *slash = strrchr(file, '/');
+		file = slash ? slash + 1 : file;
 		char *text = w->loc.line ? gw_xasprintf("%s:%u:%u: %s%s%s%s",
-				w->loc.file, w->loc.line, w->loc.col, w->msg,
+				file, w->loc.line, w->loc.col, w->msg,
 				w->rule ? " [" : "", w->rule ? w->rule : "",
 				w->rule ? "]" : "") :
 			gw_xasprintf("%s", w->msg);
