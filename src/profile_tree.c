@@ -13,6 +13,8 @@
 /* The YAML 1.2 core schema tags we accept (YAML 1.2.2 section 10.3). */
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
+#define NO_ANCHOR SIZE_MAX
+
 struct anchor {
 	char *name;
 	struct gw_pnode *node;
@@ -24,6 +26,7 @@ struct builder {
 	struct gw_diags *d;
 	struct gw_pnode *root;
 	struct gw_pnode *stack[GW_PROFILE_MAX_DEPTH]; /* open collections */
+	size_t stack_anchor[GW_PROFILE_MAX_DEPTH]; /* their anchor or NO_ANCHOR */
 	unsigned depth;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
@@ -186,16 +189,6 @@ static struct anchor *find_anchor(struct builder *b, const char *name)
 	return NULL;
 }
 
-static void complete_anchor(struct builder *b, const struct gw_pnode *n)
-{
-	for (size_t i = b->n_anchors; i-- > 0;) {
-		if (b->anchors[i].node == n) {
-			b->anchors[i].complete = true;
-			return;
-		}
-	}
-}
-
 /* Deep copy; the depth is bounded by the caller's height check. */
 static struct gw_pnode *node_copy(const struct gw_pnode *src)
 {
@@ -315,7 +308,7 @@ static bool on_scalar(struct builder *b, const yaml_event_t *ev)
 	if (memchr(value, '\0', len)) {
 		/* a "\0" escape in a double-quoted scalar */
 		gw_diag_error(b->d, n->loc, "NUL character in string");
-		}
+	}
 	const char *tag = (const char *)ev->data.scalar.tag;
 	if (tag) {
 		if (!check_tag(tag, GW_PNODE_SCALAR, &n->scalar)) {
@@ -355,7 +348,9 @@ static bool on_collection_start(struct builder *b, const yaml_event_t *ev,
 	if (tag && !check_tag((const char *)tag, kind, &unused)) {
 		report_tag(b, loc, (const char *)tag);
 	}
+	b->stack_anchor[b->depth] = NO_ANCHOR;
 	if (anchor) {
+		b->stack_anchor[b->depth] = b->n_anchors;
 		add_anchor(b, anchor, n, false);
 	}
 	b->stack[b->depth++] = n;
@@ -419,7 +414,7 @@ static void check_keys(struct builder *b, struct gw_pnode *m)
 					k->kind == GW_PNODE_MAP ?
 					"mapping" : "sequence");
 			drop[i] = true;
-					continue;
+			continue;
 		}
 		refs[n_refs++] = (struct key_ref){k, i};
 	}
@@ -443,7 +438,7 @@ static void check_keys(struct builder *b, struct gw_pnode *m)
 		gw_diag_note(b->d, k0->loc, "'%.*s%s' first set here",
 				GW_PROFILE_QUOTED(k0->text));
 		drop[i] = true;
-		}
+	}
 	for (size_t i = m->n; i-- > 0;) {
 		if (drop[i]) {
 			remove_pair(m, i);
@@ -470,7 +465,9 @@ static void on_collection_end(struct builder *b)
 	if (n->kind == GW_PNODE_MAP) {
 		check_keys(b, n);
 	}
-	complete_anchor(b, n);
+	if (b->stack_anchor[b->depth] != NO_ANCHOR) {
+		b->anchors[b->stack_anchor[b->depth]].complete = true;
+	}
 }
 
 static bool on_alias(struct builder *b, const yaml_event_t *ev)
