@@ -22,7 +22,13 @@ root=$2
 scratch=$3
 shift 3
 
+# Paths may be relative to the caller's directory: fix them before cd.
+case $gwgen in
+/*) ;;
+*) gwgen=$(pwd)/$gwgen ;;
+esac
 mkdir -p "$scratch" || exit 2
+scratch=$(cd "$scratch" && pwd) || exit 2
 actual=$scratch/actual.stderr
 cd "$root" || exit 2
 
