@@ -1,3 +1,997 @@
 /* SPDX-License-Identifier: MIT */
-/* (being written) */
+/* EC2 user data: the MIME archive of cloud-init parts and the scripts it fetches. */
 #include "userdata.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "escape.h"
+#include "mustache.h"
+#include "mustache_cjson.h"
+#include "sha256.h"
+#include "util.h"
+#include "verify.h"
+
+/*
+ * Fixed, so the output is deterministic. RFC 2046 section 5.1.1: the
+ * boundary must not occur in any part, so a part holding it is an error.
+ */
+#define BOUNDARY "==GWGEN-USERDATA-BOUNDARY=="
+
+#define KIND_USERDATA "userdata"
+#define KIND_PROVISION "provision"
+#define TEMPLATE_MIME "userdata/mime.mustache"
+#define TEMPLATE_EXT ".mustache"
+
+/*
+ * The scratch daemon, provision/SCRATCH_SCRIPT: fetched from the bucket when
+ * provision.scripts lists it, otherwise written to SCRATCH_PATH by the
+ * cloud-config's write_files. The same bytes either way.
+ */
+#define SCRATCH_SCRIPT "scratch-autoscale.sh"
+#define SCRATCH_PATH "/usr/local/sbin/gwgen-scratch"
+#define SCRATCH_MODE "0755"
+/* The indentation of write_files content below "content: |". */
+#define CONTENT_INDENT "      "
+/* Mode of the scripts in out/NAME/provision/. */
+#define PROVISION_FILE_MODE 0755u
+
+/* Packages gwgen's own scripts need besides the profile's. */
+#define PACKAGE_UNZIP "unzip" /* the AWS CLI's zip */
+#define PACKAGE_LVM "lvm2"    /* gwgen-scratch */
+
+#define SHA256_HEX_DIGITS (GW_SHA256_HEX_LEN - 1)
+#define ASCII_FIRST_PRINTABLE ' '
+#define ASCII_LAST_PRINTABLE '~'
+/* Device mapping names: /dev/sdX, /dev/xvdX, /dev/xvdXY. */
+#define DEVICE_SUFFIX_MAX 2
+
+/* The parts of the archive, in archive order. */
+enum part {
+	PART_BOOTHOOK,     /* scratch nvme-lvm */
+	PART_CLOUD_CONFIG, /* always: packages, write_files */
+	PART_SCRIPT,       /* everything else, when there is anything */
+	PART_COUNT,
+};
+
+struct part_kind {
+	const char *name;     /* in diagnostics */
+	const char *template; /* below templates/ */
+	const char *type;     /* the MIME Content-Type */
+	const char *filename; /* Content-Disposition filename, or NULL */
+	gw_escape_fn escape;  /* for {{name}} in the template */
+};
+
+static const struct part_kind part_kinds[] = {
+	[PART_BOOTHOOK] = {
+		.name = "cloud-boothook",
+		.template = "userdata/nvme-lvm.sh.mustache",
+		.type = "text/cloud-boothook",
+		.filename = "gwgen-nvme-lvm.sh",
+		.escape = gw_escape_sh,
+	},
+	[PART_CLOUD_CONFIG] = {
+		.name = "cloud-config",
+		.template = "userdata/cloud-config.yaml.mustache",
+		.type = "text/cloud-config",
+		.filename = NULL,
+		.escape = gw_escape_yaml,
+	},
+	[PART_SCRIPT] = {
+		.name = "x-shellscript",
+		.template = "userdata/boot.sh.mustache",
+		.type = "text/x-shellscript",
+		.filename = "gwgen-boot.sh",
+		.escape = gw_escape_sh,
+	},
+};
+_Static_assert(GW_ARRAY_LEN(part_kinds) == PART_COUNT,
+		"one row per user data part");
+
+/*
+ * EBS volume types gwgen-scratch can create: io1 and io2 need IOPS, which
+ * it does not set (EC2 CreateVolume).
+ */
+static const char *const scratch_volume_types[] = {
+	"gp3", "gp2", "st1", "sc1", "standard",
+};
+
+/* A provisioning script rendered from templates/provision/NAME.mustache. */
+struct script {
+	const char *name; /* lent from the model */
+	char *data;       /* owned, NUL-terminated */
+	size_t len;
+	char sha256[GW_SHA256_HEX_LEN];
+};
+
+/* What the archive of one launch template holds. */
+struct plan {
+	bool autoscale;           /* scratch kind ebs-autoscale */
+	bool nvme;                /* scratch kind nvme-lvm */
+	struct script scratch;    /* the embedded daemon (data NULL: none) */
+	struct script *provision; /* provision.scripts, in order */
+	size_t n_provision;
+	bool part[PART_COUNT];
+};
+
+static void plan_finish(struct plan *p)
+{
+	free(p->scratch.data);
+	for (size_t i = 0; i < p->n_provision; i++) {
+		free(p->provision[i].data);
+	}
+	free(p->provision);
+}
+
+static const char *str_or_empty(const struct gw_str *s)
+{
+	return s->s ? s->s : "";
+}
+
+/* ---- checks on profile values --------------------------------------------- */
+
+static bool is_printable(char c)
+{
+	return c >= ASCII_FIRST_PRINTABLE && c <= ASCII_LAST_PRINTABLE;
+}
+
+/* Printable us-ascii; with 'lines', newlines and tabs too. */
+static bool is_text(const char *s, bool lines)
+{
+	for (; *s; s++) {
+		if (!is_printable(*s) &&
+				!(lines && (*s == '\n' || *s == '\t'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/* Characters that need no quoting in paths, S3 keys and file names. */
+static bool is_word_char(char c)
+{
+	return is_digit(c) || is_lower(c) || is_upper(c) || c == '.' ||
+			c == '_' || c == '-';
+}
+
+static bool is_name_char(char c)
+{
+	return is_digit(c) || is_lower(c) || is_upper(c) || c == '-';
+}
+
+static bool is_env_key_char(char c)
+{
+	return is_digit(c) || is_upper(c) || c == '_';
+}
+
+static bool is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Non-empty, and every character passes 'allowed'. */
+static bool all_chars(const char *s, bool (*allowed)(char))
+{
+	if (*s == '\0') {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!allowed(*s)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Names of [A-Za-z0-9._-] joined by single '/', none of them "." or "..".
+ * With 'absolute', a leading '/' is required ("/" alone is refused).
+ */
+static bool is_clean_path(const char *s, bool absolute)
+{
+	if (absolute && *s++ != '/') {
+		return false;
+	}
+	for (;;) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || strcmp(s, ".") == 0 || strncmp(s, "./", 2) == 0 ||
+				strcmp(s, "..") == 0 ||
+				strncmp(s, "../", 3) == 0) {
+			return false;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!is_word_char(s[i])) {
+				return false;
+			}
+		}
+		if (s[n] == '\0') {
+			return true;
+		}
+		s += n + 1;
+	}
+}
+
+/* A block device mapping name gwgen-scratch resolves: /dev/sdX, /dev/xvdX,
+ * /dev/xvdXY (EC2 "Device names on Linux instances"). */
+static bool is_device_name(const char *s)
+{
+	const char *rest;
+	if (gw_has_prefix(s, "/dev/xvd")) {
+		rest = s + strlen("/dev/xvd");
+	} else if (gw_has_prefix(s, "/dev/sd")) {
+		rest = s + strlen("/dev/sd");
+	} else {
+		return false;
+	}
+	size_t n = strlen(rest);
+	return n >= 1 && n <= DEVICE_SUFFIX_MAX && all_chars(rest, is_lower);
+}
+
+/* The slot of a device name: /dev/sdf and /dev/xvdf are the same one. */
+static const char *device_slot(const char *s)
+{
+	if (gw_has_prefix(s, "/dev/xvd")) {
+		return s + strlen("/dev/xvd");
+	}
+	if (gw_has_prefix(s, "/dev/sd")) {
+		return s + strlen("/dev/sd");
+	}
+	return s;
+}
+
+/* An AWS CLI release: digits separated by single dots, e.g. "2.36.11". */
+static bool is_version(const char *s)
+{
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+		if (n == 0) {
+			return false;
+		}
+		s += n;
+		if (*s == '\0') {
+			return true;
+		}
+		if (*s++ != '.') {
+			return false;
+		}
+	}
+}
+
+static bool is_sha256(const char *s)
+{
+	return strlen(s) == SHA256_HEX_DIGITS && all_chars(s, is_hex);
+}
+
+/* The template of shipped script 'name' (free() it), or NULL when 'name'
+ * cannot be one. */
+static char *script_template(const char *name)
+{
+	if (!all_chars(name, is_word_char) || name[0] == '.') {
+		return NULL;
+	}
+	return gw_xasprintf(KIND_PROVISION "/%s" TEMPLATE_EXT, name);
+}
+
+static bool is_shipped_script(const struct gw_templates *t, const char *name)
+{
+	char *tmpl = script_template(name);
+	bool found = tmpl && gw_templates_find(t, tmpl);
+	free(tmpl);
+	return found;
+}
+
+/* "'a', 'b'": the scripts gwgen ships, for messages. */
+static void list_scripts(const struct gw_templates *t, struct gw_buf *out)
+{
+	const char *dir = KIND_PROVISION "/";
+	bool first = true;
+	for (size_t i = 0; i < gw_templates_count(t); i++) {
+		const char *name = gw_templates_at(t, i)->name;
+		if (!gw_has_prefix(name, dir) || !gw_has_suffix(name,
+				TEMPLATE_EXT) || strchr(name + strlen(dir), '/')) {
+			continue;
+		}
+		gw_buf_printf(out, "%s'%.*s'", first ? "" : ", ",
+				(int)(strlen(name) - strlen(dir) -
+					strlen(TEMPLATE_EXT)),
+				name + strlen(dir));
+		first = false;
+	}
+}
+
+static void check_packages(const struct gw_user_data *ud,
+		struct gw_diags *d)
+{
+	for (size_t i = 0; i < ud->packages.n; i++) {
+		const struct gw_str *p = &ud->packages.v[i];
+		const char *s = str_or_empty(p);
+		if (!is_text(s, false)) {
+			gw_diag_error(d, p->loc, "package %zu has a character "
+					"that is not printable us-ascii", i + 1);
+		} else if (s[0] == '\0' || s[0] == '-' || strchr(s, ' ')) {
+			gw_diag_add(d, GW_SEV_ERROR, p->loc, NULL, "give a dnf "
+					"package name such as 'jq'", "package "
+					"'%s' is not a package name", s);
+		}
+	}
+}
+
+static void check_aws_cli(const struct gw_model *m, const struct gw_aws_cli *c,
+		struct gw_diags *d)
+{
+	const char *version = str_or_empty(&c->version);
+	const char *sha = str_or_empty(&c->sha256);
+	const char *prefix = str_or_empty(&c->prefix);
+	if (!is_version(version)) {
+		gw_diag_error(d, c->version.loc, "aws_cli version must be a "
+				"release number such as '2.36.11', got '%s'",
+				is_text(version, false) ? version : "?");
+	}
+	if (!is_sha256(sha)) {
+		gw_diag_add(d, GW_SEV_ERROR, c->sha256.loc, NULL, "give the "
+				"sha-256 of awscli-exe-linux-x86_64-VERSION.zip",
+				"aws_cli sha256 must be 64 hex digits, got '%s'",
+				is_text(sha, false) ? sha : "?");
+	}
+	if (!is_clean_path(prefix, true)) {
+		gw_diag_error(d, c->prefix.loc, "aws_cli prefix must be an "
+				"absolute path of [A-Za-z0-9._-] names, got '%s'",
+				is_text(prefix, false) ? prefix : "?");
+	}
+	if (c->source.s && strcmp(c->source.s, "bucket") == 0 &&
+			!m->bucket.present) {
+		gw_diag_add(d, GW_SEV_ERROR, c->source.loc, NULL, "add a "
+				"'bucket' or use source 'release'", "aws_cli "
+				"source 'bucket' needs the profile's bucket");
+	}
+}
+
+static bool has_volume(const struct gw_launch_template *lt, const char *dev)
+{
+	for (size_t i = 0; i < lt->n_volumes; i++) {
+		const char *v = str_or_empty(&lt->volumes[i].device);
+		if (strcmp(device_slot(v), device_slot(dev)) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_scratch_volume_type(const char *s)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(scratch_volume_types); i++) {
+		if (strcmp(s, scratch_volume_types[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void check_autoscale(const struct gw_model *m,
+		const struct gw_launch_template *lt, struct gw_diags *d)
+{
+	const struct gw_scratch *s = &lt->user_data.scratch;
+	const char *type = str_or_empty(&s->volume_type);
+	if (!s->device.s) {
+		gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL, "add 'device', one "
+				"of the launch template's volumes, e.g. "
+				"/dev/xvdba", "scratch kind 'ebs-autoscale' needs "
+				"its initial volume");
+	} else if (!is_device_name(s->device.s)) {
+		gw_diag_error(d, s->device.loc, "scratch device must be a "
+				"mapping name such as /dev/xvdba, got '%s'",
+				is_text(s->device.s, false) ? s->device.s : "?");
+	} else if (!has_volume(lt, s->device.s)) {
+		gw_diag_add(d, GW_SEV_ERROR, s->device.loc, NULL, "add it to "
+				"the launch template's 'volumes'", "scratch "
+				"device '%s' is not a volume of launch template "
+				"'%s'", s->device.s, str_or_empty(&lt->name));
+	}
+	if (!is_scratch_volume_type(type)) {
+		gw_diag_add(d, GW_SEV_ERROR, s->volume_type.loc, NULL, "use "
+				"'gp3'", "scratch volume_type '%s' needs iops, "
+				"which gwgen-scratch does not set", type);
+	}
+	/* The daemon writes both into the JSON of its volume tags. */
+	if (!all_chars(str_or_empty(&m->name), is_name_char)) {
+		gw_diag_error(d, m->name.loc, "profile name must be letters, "
+				"digits and '-' for the scratch volume tags");
+	}
+	if (!all_chars(str_or_empty(&m->stack_name), is_name_char)) {
+		gw_diag_error(d, m->stack_name.loc, "stack_name must be "
+				"letters, digits and '-' for the scratch volume "
+				"tags");
+	}
+}
+
+static void check_scratch(const struct gw_model *m,
+		const struct gw_launch_template *lt, struct gw_diags *d)
+{
+	const struct gw_scratch *s = &lt->user_data.scratch;
+	const char *fs = str_or_empty(&s->filesystem);
+	const char *mount = str_or_empty(&s->mount);
+	if (s->k == GW_SCRATCH_NONE) {
+		gw_diag_error(d, s->kind.loc, "scratch kind must be "
+				"'ebs-autoscale' or 'nvme-lvm'");
+		return;
+	}
+	if (strcmp(fs, "btrfs") == 0) {
+		gw_diag_add(d, GW_SEV_ERROR, s->filesystem.loc, "L8", "use "
+				"'ext4': gwgen puts ext4 on LVM", "scratch "
+				"filesystem 'btrfs' is not available on Amazon "
+				"Linux 2023, which has no btrfs-progs");
+	} else if (strcmp(fs, "ext4") != 0) {
+		gw_diag_error(d, s->filesystem.loc, "scratch filesystem must "
+				"be 'ext4', got '%s'", is_text(fs, false) ? fs :
+				"?");
+	}
+	if (!is_clean_path(mount, true)) {
+		gw_diag_error(d, s->mount.loc, "scratch mount must be an "
+				"absolute path of [A-Za-z0-9._-] names, got '%s'",
+				is_text(mount, false) ? mount : "?");
+	}
+	if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
+		check_autoscale(m, lt, d);
+	}
+}
+
+static void check_ecs_config(const struct gw_kvs *kvs, struct gw_diags *d)
+{
+	for (size_t i = 0; i < kvs->n; i++) {
+		const struct gw_kv *kv = &kvs->v[i];
+		const char *key = str_or_empty(&kv->key);
+		if (!all_chars(key, is_env_key_char)) {
+			gw_diag_add(d, GW_SEV_ERROR, kv->key.loc, NULL, "ECS "
+					"agent settings look like "
+					"ECS_IMAGE_PULL_BEHAVIOR",
+					"ecs_config key must match [A-Z0-9_]+, "
+					"got '%s'", is_text(key, false) ? key :
+					"?");
+		} else if (!is_text(str_or_empty(&kv->value), false)) {
+			gw_diag_error(d, kv->value.loc, "ecs_config value of "
+					"'%s' must be one line of printable "
+					"us-ascii", key);
+		}
+	}
+}
+
+static void check_provision(const struct gw_model *m,
+		const struct gw_launch_template *lt,
+		const struct gw_templates *t, struct gw_diags *d)
+{
+	const struct gw_provision *p = &lt->user_data.provision;
+	const char *version = str_or_empty(&p->version);
+	const char *prefix = str_or_empty(&p->prefix);
+	if (!m->bucket.present) {
+		gw_diag_add(d, GW_SEV_ERROR, p->loc, NULL, "add a 'bucket'",
+				"provision fetches scripts from the profile's "
+				"bucket, and there is none");
+	}
+	if (!is_clean_path(version, false)) {
+		gw_diag_error(d, p->version.loc, "provision version must be "
+				"[A-Za-z0-9._-] names joined by '/', got '%s'",
+				is_text(version, false) ? version : "?");
+	}
+	if (!is_clean_path(prefix, false)) {
+		gw_diag_error(d, p->prefix.loc, "provision prefix must be "
+				"[A-Za-z0-9._-] names joined by '/', got '%s'",
+				is_text(prefix, false) ? prefix : "?");
+	}
+	if (p->scripts.n == 0) {
+		gw_diag_add(d, GW_SEV_ERROR, p->scripts.set ? p->scripts.loc :
+				p->loc, NULL, "list scripts gwgen ships, e.g. "
+				"'ecs-additions.sh'", "provision has no scripts");
+	}
+	for (size_t i = 0; i < p->scripts.n; i++) {
+		const struct gw_str *s = &p->scripts.v[i];
+		const char *name = str_or_empty(s);
+		if (!is_shipped_script(t, name)) {
+			struct gw_buf hint;
+			gw_buf_init(&hint);
+			gw_buf_puts(&hint, "gwgen ships ");
+			list_scripts(t, &hint);
+			gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL,
+					gw_buf_str(&hint), "provision script "
+					"'%s' is not one gwgen ships",
+					is_text(name, false) ? name : "?");
+			gw_buf_finish(&hint);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(name, str_or_empty(&p->scripts.v[j])) == 0) {
+				gw_diag_error(d, s->loc, "provision script "
+						"'%s' is listed twice", name);
+			}
+		}
+		if (strcmp(name, SCRATCH_SCRIPT) == 0 &&
+				lt->user_data.scratch.k !=
+				GW_SCRATCH_EBS_AUTOSCALE) {
+			gw_diag_error(d, s->loc, "provision script '%s' needs "
+					"scratch kind 'ebs-autoscale'", name);
+		}
+	}
+}
+
+static void check_runcmd(const struct gw_strs *cmds, struct gw_diags *d)
+{
+	for (size_t i = 0; i < cmds->n; i++) {
+		const char *s = str_or_empty(&cmds->v[i]);
+		if (s[0] == '\0') {
+			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu is "
+					"empty", i + 1);
+		} else if (!is_text(s, true)) {
+			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu has a "
+					"character other than printable us-ascii, "
+					"tab and newline", i + 1);
+		}
+	}
+}
+
+/* Every check on the values the archive is made of; all findings go to 'd'. */
+static bool check_user_data(const struct gw_model *m,
+		const struct gw_launch_template *lt,
+		const struct gw_templates *t, struct gw_diags *d)
+{
+	const struct gw_user_data *ud = &lt->user_data;
+	size_t errors = d->n_errors;
+	if (!is_text(str_or_empty(&lt->name), false)) {
+		gw_diag_error(d, lt->name.loc, "launch template name must be "
+				"printable us-ascii");
+	}
+	check_packages(ud, d);
+	if (ud->aws_cli.present) {
+		check_aws_cli(m, &ud->aws_cli, d);
+	}
+	if (ud->scratch.present) {
+		check_scratch(m, lt, d);
+	}
+	check_ecs_config(&ud->ecs_config, d);
+	if (ud->provision.present) {
+		check_provision(m, lt, t, d);
+	}
+	check_runcmd(&ud->runcmd, d);
+	return d->n_errors == errors;
+}
+
+/* ---- rendering ------------------------------------------------------------- */
+
+/* Render template 'name' (below templates/; partials from 'kind'/ and then
+ * common/) with 'view', in strict mode, appending to 'out'. */
+static bool render_template(const struct gw_templates *t, const char *kind,
+		const char *name, const cJSON *view, gw_escape_fn escape,
+		struct gw_buf *out, struct gw_diags *d)
+{
+	static const struct gw_loc nowhere;
+	const struct gw_template_file *f = gw_templates_find(t, name);
+	if (!f) {
+		gw_diag_error(d, nowhere, "template '%s' is missing", name);
+		return false;
+	}
+	struct gw_templates_loader loader;
+	gw_templates_loader_init(&loader, t, kind);
+	struct gw_mustache *tmpl = gw_mustache_compile(f->text, f->len,
+			f->path, &loader.loader, d);
+	if (!tmpl) {
+		return false;
+	}
+	bool ok = gw_mustache_render_cjson(tmpl, view, escape,
+			GW_MUSTACHE_STRICT, out, d);
+	gw_mustache_destroy(tmpl);
+	return ok;
+}
+
+/* Render shipped script 'name' into 's' with its SHA-256. The scripts see
+ * only profile-wide data, so every launch template gets the same bytes. */
+static bool render_script(const struct gw_model *m,
+		const struct gw_templates *t, const char *name,
+		struct script *s, struct gw_diags *d)
+{
+	char *tmpl = script_template(name);
+	cJSON *view = cJSON_CreateObject();
+	cJSON_AddStringToObject(view, "profile", str_or_empty(&m->name));
+	cJSON_AddStringToObject(view, "stack", str_or_empty(&m->stack_name));
+	struct gw_buf b;
+	gw_buf_init(&b);
+	bool ok = tmpl && render_template(t, KIND_PROVISION, tmpl, view,
+			gw_escape_sh, &b, d);
+	if (ok) {
+		s->name = name;
+		s->data = gw_buf_detach(&b, &s->len);
+		gw_sha256_hex(s->data, s->len, s->sha256);
+	}
+	gw_buf_finish(&b);
+	cJSON_Delete(view);
+	free(tmpl);
+	return ok;
+}
+
+static bool lists_script(const struct gw_provision *p, const char *name)
+{
+	for (size_t i = 0; p->present && i < p->scripts.n; i++) {
+		if (strcmp(str_or_empty(&p->scripts.v[i]), name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Decide the parts and render the scripts they carry or pin. */
+static bool make_plan(const struct gw_model *m,
+		const struct gw_launch_template *lt,
+		const struct gw_templates *t, struct plan *p,
+		struct gw_diags *d)
+{
+	const struct gw_user_data *ud = &lt->user_data;
+	p->autoscale = ud->scratch.present &&
+			ud->scratch.k == GW_SCRATCH_EBS_AUTOSCALE;
+	p->nvme = ud->scratch.present && ud->scratch.k == GW_SCRATCH_NVME_LVM;
+	if (p->autoscale && !lists_script(&ud->provision, SCRATCH_SCRIPT) &&
+			!render_script(m, t, SCRATCH_SCRIPT, &p->scratch, d)) {
+		return false;
+	}
+	if (ud->provision.present) {
+		const struct gw_strs *names = &ud->provision.scripts;
+		p->provision = gw_xcalloc(names->n ? names->n : 1,
+				sizeof(*p->provision));
+		for (size_t i = 0; i < names->n; i++) {
+			if (!render_script(m, t, names->v[i].s,
+					&p->provision[i], d)) {
+				return false;
+			}
+			p->n_provision++;
+		}
+	}
+	p->part[PART_BOOTHOOK] = p->nvme;
+	p->part[PART_CLOUD_CONFIG] = true;
+	p->part[PART_SCRIPT] = ud->packages.n > 0 || ud->aws_cli.present ||
+			p->autoscale || ud->ecs_config.n > 0 ||
+			ud->provision.present || ud->runcmd.n > 0;
+	return true;
+}
+
+static void add_bool(cJSON *o, const char *key, bool v)
+{
+	cJSON_AddBoolToObject(o, key, v);
+}
+
+static void add_int(cJSON *o, const char *key, const struct gw_int *v)
+{
+	cJSON_AddNumberToObject(o, key, (double)v->v);
+}
+
+static bool has_string(const cJSON *array, const char *s)
+{
+	const cJSON *item;
+	cJSON_ArrayForEach(item, array) {
+		if (strcmp(item->valuestring, s) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void add_package(cJSON *array, const char *name)
+{
+	if (!has_string(array, name)) {
+		cJSON_AddItemToArray(array, cJSON_CreateString(name));
+	}
+}
+
+/*
+ * 'text' as the body of a YAML literal block scalar: CONTENT_INDENT before
+ * each line that is not empty, without the final newline. Returns a string
+ * to free().
+ */
+static char *indent_block(const char *text, size_t len)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	if (len > 0 && text[len - 1] == '\n') {
+		len--;
+	}
+	bool line_start = true;
+	for (size_t i = 0; i < len; i++) {
+		if (line_start && text[i] != '\n') {
+			gw_buf_puts(&b, CONTENT_INDENT);
+		}
+		gw_buf_putc(&b, text[i]);
+		line_start = text[i] == '\n';
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+static cJSON *aws_cli_view(const struct gw_aws_cli *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool bucket = c->source.s && strcmp(c->source.s, "bucket") == 0;
+	cJSON_AddStringToObject(o, "version", str_or_empty(&c->version));
+	cJSON_AddStringToObject(o, "sha256", str_or_empty(&c->sha256));
+	cJSON_AddStringToObject(o, "prefix", str_or_empty(&c->prefix));
+	add_bool(o, "release", !bucket);
+	add_bool(o, "from_bucket", bucket);
+	return o;
+}
+
+static cJSON *autoscale_view(const struct gw_scratch *s, bool embedded)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "device", str_or_empty(&s->device));
+	cJSON_AddStringToObject(o, "mount", str_or_empty(&s->mount));
+	add_int(o, "threshold_pct", &s->threshold_pct);
+	add_int(o, "increment_gib", &s->increment_gib);
+	add_int(o, "max_total_gib", &s->max_total_gib);
+	add_int(o, "max_volumes", &s->max_volumes);
+	cJSON_AddStringToObject(o, "volume_type",
+			str_or_empty(&s->volume_type));
+	add_bool(o, "embedded", embedded);
+	cJSON_AddStringToObject(o, "path", SCRATCH_PATH);
+	return o;
+}
+
+static cJSON *provision_view(const struct gw_provision *pr,
+		const struct plan *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "version", str_or_empty(&pr->version));
+	cJSON_AddStringToObject(o, "prefix", str_or_empty(&pr->prefix));
+	cJSON *scripts = cJSON_AddArrayToObject(o, "scripts");
+	for (size_t i = 0; i < p->n_provision; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", p->provision[i].name);
+		cJSON_AddStringToObject(s, "sha256", p->provision[i].sha256);
+		cJSON_AddItemToArray(scripts, s);
+	}
+	return o;
+}
+
+/* The data of the part templates; cJSON_Delete() it. */
+static cJSON *build_view(const struct gw_model *m,
+		const struct gw_launch_template *lt, const struct plan *p)
+{
+	const struct gw_user_data *ud = &lt->user_data;
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddStringToObject(v, "profile", str_or_empty(&m->name));
+	cJSON_AddStringToObject(v, "stack", str_or_empty(&m->stack_name));
+	cJSON_AddStringToObject(v, "launch_template", str_or_empty(&lt->name));
+	cJSON_AddStringToObject(v, "bucket", str_or_empty(&m->bucket.name));
+	cJSON_AddStringToObject(v, "dns_suffix",
+			m->dns_suffix ? m->dns_suffix : "");
+	add_bool(v, "fail_fast", ud->fail_fast.v);
+
+	cJSON *packages = cJSON_AddArrayToObject(v, "packages");
+	for (size_t i = 0; i < ud->packages.n; i++) {
+		add_package(packages, str_or_empty(&ud->packages.v[i]));
+	}
+	if (ud->aws_cli.present) {
+		add_package(packages, PACKAGE_UNZIP);
+	}
+	if (p->autoscale) {
+		add_package(packages, PACKAGE_LVM);
+	}
+	add_bool(v, "has_packages", cJSON_GetArraySize(packages) > 0);
+
+	bool from_bucket = ud->aws_cli.present && ud->aws_cli.source.s &&
+			strcmp(ud->aws_cli.source.s, "bucket") == 0;
+	if (ud->aws_cli.present) {
+		cJSON_AddItemToObject(v, "aws_cli", aws_cli_view(&ud->aws_cli));
+	} else {
+		add_bool(v, "aws_cli", false);
+	}
+	add_bool(v, "need_bucket", from_bucket || ud->provision.present);
+	add_bool(v, "need_aws", p->autoscale || ud->provision.present);
+
+	cJSON *ecs = cJSON_AddArrayToObject(v, "ecs_config");
+	for (size_t i = 0; i < ud->ecs_config.n; i++) {
+		const struct gw_kv *kv = &ud->ecs_config.v[i];
+		char *line = gw_xasprintf("%s=%s", str_or_empty(&kv->key),
+				str_or_empty(&kv->value));
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "line", line);
+		cJSON_AddItemToArray(ecs, o);
+		free(line);
+	}
+	add_bool(v, "has_ecs_config", ud->ecs_config.n > 0);
+
+	cJSON_AddStringToObject(v, "scratch_mount",
+			str_or_empty(&ud->scratch.mount));
+	if (p->autoscale) {
+		cJSON_AddItemToObject(v, "autoscale", autoscale_view(
+				&ud->scratch, p->scratch.data != NULL));
+	} else {
+		add_bool(v, "autoscale", false);
+	}
+	if (ud->provision.present) {
+		cJSON_AddItemToObject(v, "provision",
+				provision_view(&ud->provision, p));
+	} else {
+		add_bool(v, "provision", false);
+	}
+
+	cJSON *runcmd = cJSON_AddArrayToObject(v, "runcmd");
+	for (size_t i = 0; i < ud->runcmd.n; i++) {
+		cJSON_AddItemToArray(runcmd, cJSON_CreateString(
+				str_or_empty(&ud->runcmd.v[i])));
+	}
+	add_bool(v, "has_runcmd", ud->runcmd.n > 0);
+
+	cJSON *files = cJSON_AddArrayToObject(v, "write_files");
+	if (p->scratch.data) {
+		cJSON *f = cJSON_CreateObject();
+		char *content = indent_block(p->scratch.data, p->scratch.len);
+		cJSON_AddStringToObject(f, "path", SCRATCH_PATH);
+		cJSON_AddStringToObject(f, "mode", SCRATCH_MODE);
+		cJSON_AddStringToObject(f, "content", content);
+		cJSON_AddItemToArray(files, f);
+		free(content);
+	}
+	add_bool(v, "has_write_files", cJSON_GetArraySize(files) > 0);
+	return v;
+}
+
+/* A part is us-ascii text without the boundary (RFC 2046 section 5.1.1). */
+static bool check_part(const struct gw_launch_template *lt, enum part k,
+		const struct gw_buf *b, struct gw_diags *d)
+{
+	const char *s = gw_buf_str(b);
+	for (size_t i = 0; i < b->len; i++) {
+		if (!is_printable(s[i]) && s[i] != '\n' && s[i] != '\t') {
+			gw_diag_error(d, lt->user_data.loc, "the %s part of the "
+					"user data of launch template '%s' has "
+					"byte 0x%02x at offset %zu; parts are "
+					"us-ascii text with LF line ends",
+					part_kinds[k].name, str_or_empty(&lt->name),
+					(unsigned char)s[i], i);
+			return false;
+		}
+	}
+	if (strstr(s, BOUNDARY)) {
+		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, NULL, "remove "
+				"it from the profile's values", "the %s part of "
+				"the user data of launch template '%s' contains "
+				"the mime boundary '%s'", part_kinds[k].name,
+				str_or_empty(&lt->name), BOUNDARY);
+		return false;
+	}
+	return true;
+}
+
+static bool render_parts(const struct gw_launch_template *lt,
+		const struct gw_templates *t, const struct plan *p,
+		const cJSON *view, cJSON *parts, struct gw_diags *d)
+{
+	for (enum part k = 0; k < PART_COUNT; k++) {
+		if (!p->part[k]) {
+			continue;
+		}
+		struct gw_buf b;
+		gw_buf_init(&b);
+		bool ok = render_template(t, KIND_USERDATA,
+				part_kinds[k].template, view,
+				part_kinds[k].escape, &b, d);
+		if (ok && (b.len == 0 || b.data[b.len - 1] != '\n')) {
+			gw_buf_putc(&b, '\n');
+		}
+		ok = ok && check_part(lt, k, &b, d);
+		if (ok) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "type", part_kinds[k].type);
+			if (part_kinds[k].filename) {
+				cJSON_AddStringToObject(o, "filename",
+						part_kinds[k].filename);
+			} else {
+				add_bool(o, "filename", false);
+			}
+			cJSON_AddStringToObject(o, "content", gw_buf_str(&b));
+			cJSON_AddItemToArray(parts, o);
+		}
+		gw_buf_finish(&b);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool gw_userdata_render(const struct gw_model *m,
+		const struct gw_launch_template *lt, const struct gw_templates *t,
+		struct gw_buf *out, struct gw_diags *d)
+{
+	struct plan plan = {0};
+	struct gw_buf mime;
+	gw_buf_init(&mime);
+	cJSON *view = NULL, *archive = NULL;
+	bool ok = false;
+
+	if (!check_user_data(m, lt, t, d) || !make_plan(m, lt, t, &plan, d)) {
+		goto out;
+	}
+	view = build_view(m, lt, &plan);
+	archive = cJSON_CreateObject();
+	cJSON_AddStringToObject(archive, "boundary", BOUNDARY);
+	cJSON *parts = cJSON_AddArrayToObject(archive, "parts");
+	if (!render_parts(lt, t, &plan, view, parts, d) ||
+			!render_template(t, KIND_USERDATA, TEMPLATE_MIME,
+				archive, gw_escape_none, &mime, d)) {
+		goto out;
+	}
+	if (mime.len > GW_VERIFY_USER_DATA_MAX) {
+		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, "L2",
+				plan.scratch.data ? "list '" SCRATCH_SCRIPT "' "
+				"in provision.scripts to fetch the scratch daemon "
+				"from the bucket" : "move commands to provision "
+				"scripts", "the user data of launch template '%s' "
+				"is %zu bytes, more than the %d ec2 accepts "
+				"before base64", str_or_empty(&lt->name),
+				mime.len, GW_VERIFY_USER_DATA_MAX);
+		goto out;
+	}
+	/* The verifier's own reading of the archive: shape and limits. */
+	if (!gw_verify_user_data(mime.data, mime.len, lt->user_data.loc, d)) {
+		goto out;
+	}
+	gw_buf_append(out, mime.data, mime.len);
+	ok = true;
+out:
+	cJSON_Delete(archive);
+	cJSON_Delete(view);
+	gw_buf_finish(&mime);
+	plan_finish(&plan);
+	return ok;
+}
+
+bool gw_userdata_provision_files(const struct gw_model *m,
+		const struct gw_templates *t, struct gw_files *files,
+		struct gw_diags *d)
+{
+	size_t errors = d->n_errors;
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		const struct gw_launch_template *lt = &m->launch_templates[i];
+		const struct gw_provision *p = &lt->user_data.provision;
+		if (!lt->user_data.present || !p->present) {
+			continue;
+		}
+		if (!is_clean_path(str_or_empty(&p->version), false)) {
+			gw_diag_error(d, p->version.loc, "provision version "
+					"must be [A-Za-z0-9._-] names joined by "
+					"'/'");
+			continue;
+		}
+		for (size_t j = 0; j < p->scripts.n; j++) {
+			const struct gw_str *name = &p->scripts.v[j];
+			if (!is_shipped_script(t, str_or_empty(name))) {
+				gw_diag_error(d, name->loc, "provision script "
+						"'%s' is not one gwgen ships",
+						is_text(str_or_empty(name),
+							false) ? name->s : "?");
+				continue;
+			}
+			char *path = gw_xasprintf(KIND_PROVISION "/%s/%s",
+					p->version.s, name->s);
+			struct script s = {0};
+			if (!gw_files_find(files, path) &&
+					render_script(m, t, name->s, &s, d)) {
+				gw_files_add(files, path, s.data, s.len,
+						PROVISION_FILE_MODE);
+			}
+			free(path);
+		}
+	}
+	return d->n_errors == errors;
+}
