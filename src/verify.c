@@ -1636,6 +1636,12 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 static void check_compute_envs(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
+	/* First, so the cap on diagnostics cannot hide it. */
+	if (m->n_compute_envs > ACCOUNT_CES_MAX) {
+		ERR(c, m->compute_envs[ACCOUNT_CES_MAX].loc, "CE18", NULL,
+				"%zu compute environments exceed the 50 per "
+				"account and region", m->n_compute_envs);
+	}
 	struct name_list seen = { .kind = "compute environment" };
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		const struct gw_compute_env *ce = &m->compute_envs[i];
@@ -1644,11 +1650,6 @@ static void check_compute_envs(struct ctx *c)
 				"batch names are [A-Za-z0-9_-]{1,128}");
 		check_unique(c, &ce->name, &seen, "CE16");
 		check_compute_env(c, ce);
-	}
-	if (m->n_compute_envs > ACCOUNT_CES_MAX) {
-		ERR(c, m->compute_envs[ACCOUNT_CES_MAX].loc, "CE18", NULL,
-				"%zu compute environments exceed the 50 per "
-				"account and region", m->n_compute_envs);
 	}
 }
 
@@ -1799,6 +1800,11 @@ static bool queues_share_ce(const struct gw_queue *a, const struct gw_queue *b)
 static void check_queues(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
+	if (m->n_queues > ACCOUNT_QUEUES_MAX) {
+		ERR(c, m->queues[ACCOUNT_QUEUES_MAX].loc, "CE18", NULL,
+				"%zu job queues exceed the 50 per account and "
+				"region", m->n_queues);
+	}
 	struct name_list seen = { .kind = "job queue" };
 	for (size_t i = 0; i < m->n_queues; i++) {
 		const struct gw_queue *q = &m->queues[i];
@@ -1838,11 +1844,6 @@ static void check_queues(struct ctx *c)
 		}
 		check_queue_ces(c, q);
 		check_queue_spot(c, q);
-	}
-	if (m->n_queues > ACCOUNT_QUEUES_MAX) {
-		ERR(c, m->queues[ACCOUNT_QUEUES_MAX].loc, "CE18", NULL,
-				"%zu job queues exceed the 50 per account and "
-				"region", m->n_queues);
 	}
 }
 

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the name validators and EC2 device names. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "names.h"
+
+/* S3 "General purpose bucket naming rules". */
+static void test_names_bucket(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+		"abc", "my-lab-bucket", "lab.data.2026", "a1b2c3",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+	static const char *const bad[] = {
+		"ab", "My-Bucket", "under_score", "-start", "end-", "a..b",
+		"a.-b", "192.168.5.4", "xn--bucket", "sthree-bucket",
+		"amzn-s3-demo-bucket", "bucket-s3alias", "bucket--ol-s3",
+		"bucket.mrap", "bucket--x-s3", "bucket--table-s3",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (gw_names_bucket_error(good[i])) {
+			fail_msg("'%s' refused", good[i]);
+		}
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!gw_names_bucket_error(bad[i])) {
+			fail_msg("'%s' accepted", bad[i]);
+		}
+	}
+}
+
+static void test_names_iam_batch_logs(void **state)
+{
+	(void)state;
+	assert_null(gw_names_iam_error("ecsInstanceRole", GW_NAMES_ROLE_MAX));
+	assert_null(gw_names_iam_error("a+b=c,d.e@f_g-h", GW_NAMES_ROLE_MAX));
+	assert_non_null(gw_names_iam_error("", GW_NAMES_ROLE_MAX));
+	assert_non_null(gw_names_iam_error("has space", GW_NAMES_ROLE_MAX));
+	char long_name[GW_NAMES_ROLE_MAX + 2];
+	memset(long_name, 'r', sizeof(long_name) - 1);
+	long_name[GW_NAMES_ROLE_MAX + 1] = '\0';
+	assert_non_null(gw_names_iam_error(long_name, GW_NAMES_ROLE_MAX));
+	assert_null(gw_names_iam_error(long_name, GW_NAMES_IAM_MAX));
+	long_name[GW_NAMES_ROLE_MAX] = '\0';
+	assert_null(gw_names_iam_error(long_name, GW_NAMES_ROLE_MAX));
+
+	assert_null(gw_names_batch_error("spot-ce_1"));
+	assert_non_null(gw_names_batch_error("spot.ce"));
+	assert_non_null(gw_names_batch_error(""));
+
+	assert_null(gw_names_log_group_error("/aws/batch/job"));
+	assert_null(gw_names_log_group_error("/aws/ecs/#x.y_z"));
+	assert_non_null(gw_names_log_group_error("/aws/batch job"));
+
+	assert_null(gw_names_launch_template_error("genomics-workflow(v1)/x_y"));
+	assert_non_null(gw_names_launch_template_error("lt"));
+	assert_non_null(gw_names_launch_template_error("has space"));
+
+	assert_null(gw_names_image_error("public.ecr.aws/x/y:1.0"));
+	assert_null(gw_names_image_error("nextstrain/base@sha256:abc"));
+	assert_non_null(gw_names_image_error("ubuntu latest"));
+
+	assert_true(gw_names_equal_nocase("Role", "rOLE"));
+	assert_false(gw_names_equal_nocase("Role", "Roles"));
+}
+
+static void test_names_retention(void **state)
+{
+	(void)state;
+	static const long long ok[] = { 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
+		180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+		3653 };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_true(gw_names_is_retention_days(ok[i]));
+	}
+	assert_false(gw_names_is_retention_days(0));
+	assert_false(gw_names_is_retention_days(31));
+	assert_false(gw_names_is_retention_days(3650));
+}
+
+/* EC2 "Device names on Linux instances" (HVM). */
+static void test_names_devices(void **state)
+{
+	(void)state;
+	assert_int_equal(gw_device_classify("/dev/xvda"), GW_DEVICE_ROOT);
+	assert_int_equal(gw_device_classify("/dev/sda1"), GW_DEVICE_ROOT);
+	assert_int_equal(gw_device_classify("/dev/sdf"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/sdp"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvdf"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvdz"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvdba"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvddz"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvdcz"), GW_DEVICE_EBS);
+	assert_int_equal(gw_device_classify("/dev/xvdb"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/xvdea"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/sdf1"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/hda"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("xvdf"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/nvme1n1"), GW_DEVICE_NVME);
+
+	char a[GW_DEVICE_NAME_MAX], b[GW_DEVICE_NAME_MAX];
+	assert_true(gw_device_slot("/dev/sdf", a));
+	assert_true(gw_device_slot("/dev/xvdf", b));
+	assert_string_equal(a, b);
+	assert_true(gw_device_slot("/dev/sda1", a));
+	assert_string_equal(a, "xvda");
+	assert_false(gw_device_slot("/dev/nvme0n1", a));
+
+	assert_true(gw_device_is_instance_store("/dev/sdb"));
+	assert_true(gw_device_is_instance_store("/dev/sde"));
+	assert_true(gw_device_is_instance_store("/dev/xvde"));
+	assert_false(gw_device_is_instance_store("/dev/sdf"));
+	assert_false(gw_device_is_instance_store("/dev/xvdba"));
+
+	assert_true(gw_device_is_al1_docker("/dev/xvdcz"));
+	assert_false(gw_device_is_al1_docker("/dev/xvdc"));
+
+	assert_true(gw_device_is_tool_range("/dev/xvdba"));
+	assert_true(gw_device_is_tool_range("/dev/xvdbz"));
+	assert_false(gw_device_is_tool_range("/dev/xvdca"));
+	assert_false(gw_device_is_tool_range("/dev/xvdb"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_bucket),
+		cmocka_unit_test(test_names_iam_batch_logs),
+		cmocka_unit_test(test_names_retention),
+		cmocka_unit_test(test_names_devices),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
