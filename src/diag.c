@@ -164,15 +164,16 @@ static int compare_loc(const struct gw_diag *a, const struct gw_diag *b)
 void gw_diags_sort(struct gw_diags *d)
 {
 	/*
-	 * A note belongs to the diagnostic before it (a duplicate key's
-	 * "first set here", libyaml's context), so each diagnostic moves
-	 * with its notes: sort the groups by their first entry's location.
+	 * A note without a rule belongs to the diagnostic before it (a
+	 * duplicate key's "first set here", libyaml's context), so each
+	 * diagnostic moves with its notes: sort the groups by their first
+	 * entry's location. A note with a rule is a finding of its own.
 	 * Insertion sort: stable, and lists are capped at a few dozen.
 	 */
 	size_t *start = gw_xcalloc(d->n + 1, sizeof(*start));
 	size_t n_groups = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		if (i == 0 || d->v[i].sev != GW_SEV_NOTE) {
+		if (i == 0 || d->v[i].sev != GW_SEV_NOTE || d->v[i].rule) {
 			start[n_groups++] = i;
 		}
 	}

@@ -79,7 +79,10 @@ bool gw_diags_has_errors(const struct gw_diags *d);
 /* Move every diagnostic of 'from' to the end of 'to'; 'from' ends empty. */
 void gw_diags_move(struct gw_diags *to, struct gw_diags *from);
 
-/* Sort by file, line, column, keeping report order for ties (stable). */
+/*
+ * Sort by file, line, column, keeping report order for ties (stable). A
+ * note without a rule stays right after the diagnostic it follows.
+ */
 void gw_diags_sort(struct gw_diags *d);
 
 /*
