@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for view.c: a small model built in C, its ARNs, principals and IDs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "model.h"
+#include "util.h"
+#include "view.h"
+
+static struct gw_str str(const char *s)
+{
+	return (struct gw_str){ .s = gw_xstrdup(s), .set = true };
+}
+
+static struct gw_strs strs1(const char *s)
+{
+	struct gw_strs l = { .v = gw_xcalloc(1, sizeof(struct gw_str)),
+		.n = 1, .set = true };
+	l.v[0] = str(s);
+	return l;
+}
+
+static struct gw_resource res(enum gw_res_kind kind, const char *value)
+{
+	return (struct gw_resource){ .kind = kind, .value = str(value) };
+}
+
+/*
+ * A model in 'region': bucket "lab-data", policies "a-b" and "a_b" (their
+ * logical IDs collide), the second with a secret pattern using
+ * ${aws:username}, a literal ARN and role and log-group references; a role
+ * "batch-role" trusted by ec2 with an instance profile.
+ */
+static struct gw_model *small_model(const char *region, const char *account)
+{
+	struct gw_model *m = gw_model_create();
+	m->name = str("demo");
+	m->description = str("a demo");
+	m->region = str(region);
+	assert_true(gw_partition_for_region(region, &m->partition,
+				&m->dns_suffix));
+	if (account) {
+		m->account_id = str(account);
+	}
+	m->stack_name = str("gwgen-demo");
+	m->bucket.present = true;
+	m->bucket.name = str("lab-data");
+	m->bucket.retain.v = true;
+	m->bucket.abort_multipart_days.v = 7;
+
+	m->n_policies = 2;
+	m->policies = gw_xcalloc(2, sizeof(struct gw_policy));
+	m->policies[0].name = str("a-b");
+	m->policies[1].name = str("a_b");
+	struct gw_policy *p = &m->policies[1];
+	p->n_statements = 1;
+	p->statements = gw_xcalloc(1, sizeof(struct gw_statement));
+	struct gw_statement *st = &p->statements[0];
+	st->effect = str("Allow");
+	st->actions = strs1("secretsmanager:GetSecretValue");
+	st->n_resources = 6;
+	st->resources = gw_xcalloc(6, sizeof(struct gw_resource));
+	st->resources[0] = res(GW_RES_SECRET, "NF_${aws:username}_*");
+	st->resources[1] = res(GW_RES_OBJECTS, "work/*");
+	st->resources[2] = res(GW_RES_ROLE, "batch-role");
+	st->resources[3] = res(GW_RES_LOG_GROUP, "/aws/batch/job:*");
+	st->resources[4] = res(GW_RES_ANY, "");
+	char *lit = gw_xasprintf("arn:%s:sns:%s:123456789012:topic",
+			m->partition, region);
+	st->resources[5] = res(GW_RES_ARN, lit);
+	free(lit);
+
+	m->n_roles = 1;
+	m->roles = gw_xcalloc(1, sizeof(struct gw_role));
+	m->roles[0].name = str("batch-role");
+	m->roles[0].trust = strs1("ec2");
+	m->roles[0].managed = strs1(
+			"service-role/AmazonEC2ContainerServiceforEC2Role");
+	m->roles[0].policies = strs1("a_b");
+	m->roles[0].instance_profile.v = true;
+	return m;
+}
+
+/* The string at a path of object keys and array indexes ("#N"). */
+static const char *at(const cJSON *root, const char *path)
+{
+	char *copy = gw_xstrdup(path);
+	const cJSON *it = root;
+	for (char *save = NULL, *part = strtok_r(copy, ".", &save); part && it;
+			part = strtok_r(NULL, ".", &save)) {
+		it = part[0] == '#' ? cJSON_GetArrayItem(it, atoi(part + 1)) :
+			cJSON_GetObjectItemCaseSensitive(it, part);
+	}
+	free(copy);
+	if (!cJSON_IsString(it)) {
+		fail_msg("no string at '%s'", path);
+	}
+	return it->valuestring;
+}
+
+static cJSON *view_of(struct gw_model *m)
+{
+	struct gw_diags d;
+	gw_diags_init(&d);
+	cJSON *root = cJSON_CreateObject();
+	bool ok = gw_view_build(m, root, &d);
+	if (!ok) {
+		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
+	}
+	assert_true(ok);
+	gw_diags_finish(&d);
+	return root;
+}
+
+#define RES "policies.#1.statements.#0.resources."
+
+static void test_view_arns_are_partition_aware(void **state)
+{
+	struct gw_model *m = small_model("cn-north-1", NULL);
+	cJSON *v = view_of(m);
+	/* In the template: pseudo parameters, never a literal partition. */
+	assert_string_equal(at(v, RES "#1.sub"),
+			"arn:${AWS::Partition}:s3:::lab-data/work/*");
+	assert_string_equal(at(v, RES "#2.sub"),
+			"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/batch-role");
+	assert_string_equal(at(v, RES "#3.sub"), "arn:${AWS::Partition}:logs:"
+			"${AWS::Region}:${AWS::AccountId}:log-group:/aws/batch/job:*");
+	assert_string_equal(at(v, RES "#5.sub"),
+			"arn:${AWS::Partition}:sns:cn-north-1:123456789012:topic");
+	/* In the standalone IAM JSON: resolved from the profile. */
+	assert_string_equal(at(v, RES "#1.arn"),
+			"arn:aws-cn:s3:::lab-data/work/*");
+	assert_string_equal(at(v, RES "#3.arn"),
+			"arn:aws-cn:logs:cn-north-1:*:log-group:/aws/batch/job:*");
+	assert_string_equal(at(v, RES "#4.arn"), "*");
+	assert_string_equal(at(v, "bucket.bucket_arn.arn"),
+			"arn:aws-cn:s3:::lab-data");
+	/* Service principals: the URL suffix of the partition. */
+	assert_string_equal(at(v, "roles.#0.trust.#0.sub"),
+			"ec2.${AWS::URLSuffix}");
+	assert_string_equal(at(v, "roles.#0.trust.#0.principal"),
+			"ec2.amazonaws.com.cn");
+	assert_string_equal(at(v, "roles.#0.managed.#0.sub"),
+			"arn:${AWS::Partition}:iam::aws:policy/service-role/"
+			"AmazonEC2ContainerServiceforEC2Role");
+	assert_string_equal(at(v, "roles.#0.managed.#0.arn"),
+			"arn:aws-cn:iam::aws:policy/service-role/"
+			"AmazonEC2ContainerServiceforEC2Role");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
+static void test_view_policy_variables_survive_sub(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	/* Fn::Sub would resolve ${aws:username}; ${!...} writes it literally. */
+	assert_string_equal(at(v, RES "#0.sub"), "arn:${AWS::Partition}:"
+			"secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:"
+			"NF_${!aws:username}_*");
+	assert_string_equal(at(v, RES "#0.arn"), "arn:aws:secretsmanager:"
+			"us-west-2:*:secret:NF_${aws:username}_*");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_view_sub_literal(&b, "${a}$${b}${");
+	assert_string_equal(gw_buf_str(&b), "${!a}$${!b}${!");
+	gw_buf_finish(&b);
+}
+
+static void test_view_account_star_or_profile(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	assert_string_equal(at(v, "profile.account"), "*");
+	assert_string_equal(at(v, RES "#2.arn"),
+			"arn:aws:iam::*:role/batch-role");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+
+	m = small_model("us-west-2", "123456789012");
+	v = view_of(m);
+	assert_string_equal(at(v, "profile.account"), "123456789012");
+	assert_string_equal(at(v, RES "#2.arn"),
+			"arn:aws:iam::123456789012:role/batch-role");
+	/* The template never resolves the account. */
+	assert_string_equal(at(v, RES "#2.sub"),
+			"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/batch-role");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
+static void test_view_logical_ids_unique_and_stable(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	assert_string_equal(at(v, "policies.#0.logical_id"), "ABPolicy");
+	assert_string_equal(at(v, "policies.#1.logical_id"), "ABPolicy2");
+	/* "batch-role" already ends in Role. */
+	assert_string_equal(at(v, "roles.#0.logical_id"), "BatchRole");
+	assert_string_equal(at(v, "roles.#0.instance_profile_id"),
+			"BatchRoleInstanceProfile");
+	/* References use the ID of the object they name. */
+	assert_string_equal(at(v, "roles.#0.policies.#0.id"), "ABPolicy2");
+	assert_string_equal(at(v, "bucket.logical_id"), "Bucket");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
+static void test_view_user_data_lines(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	m->n_launch_templates = 1;
+	m->launch_templates = gw_xcalloc(1, sizeof(struct gw_launch_template));
+	m->launch_templates[0].name = str("lt");
+	cJSON *v = view_of(m);
+	static const char mime[] = "a\n\n  b\n";
+	gw_view_set_user_data(v, 0, "userdata/lt.mime", mime, strlen(mime));
+	assert_string_equal(at(v, "launch_templates.#0.user_data.file"),
+			"userdata/lt.mime");
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
+				cJSON_GetObjectItemCaseSensitive(v,
+					"launch_templates"), 0), "user_data"),
+			"lines");
+	assert_int_equal(cJSON_GetArraySize(lines), 3);
+	assert_string_equal(at(v, "launch_templates.#0.user_data.lines.#2.text"),
+			"  b");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetArrayItem(lines, 1), "blank")));
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
+static void test_view_template_size_decides_s3(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, "template");
+	gw_view_set_template_size(v, GW_VIEW_INLINE_TEMPLATE_MAX);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t,
+					"needs_s3")));
+	gw_view_set_template_size(v, GW_VIEW_INLINE_TEMPLATE_MAX + 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t,
+					"needs_s3")));
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
+static void test_view_unknown_reference_is_an_error(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	free(m->roles[0].policies.v[0].s);
+	m->roles[0].policies.v[0].s = gw_xstrdup("missing");
+	struct gw_diags d;
+	gw_diags_init(&d);
+	cJSON *v = cJSON_CreateObject();
+	assert_false(gw_view_build(m, v, &d));
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.v[0].msg, "'missing' names no object of the profile");
+	cJSON_Delete(v);
+	gw_diags_finish(&d);
+	gw_model_destroy(m);
+}
+
+int main(void)
+{
+	gw_cjson_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_view_arns_are_partition_aware),
+		cmocka_unit_test(test_view_policy_variables_survive_sub),
+		cmocka_unit_test(test_view_account_star_or_profile),
+		cmocka_unit_test(test_view_logical_ids_unique_and_stable),
+		cmocka_unit_test(test_view_user_data_lines),
+		cmocka_unit_test(test_view_template_size_decides_s3),
+		cmocka_unit_test(test_view_unknown_reference_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
