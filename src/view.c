@@ -426,6 +426,18 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 	add_str(p, "stack_tag_pair", pair);
 	free(pair);
 	add_kvs(root, "tags", &m->tags);
+	/* The tags as the JSON list the AWS CLI takes for --tags, which,
+	 * unlike its shorthand syntax, survives commas and quotes. */
+	cJSON *tj = cJSON_CreateArray();
+	for (size_t i = 0; i < m->tags.n; i++) {
+		cJSON *e = push_obj(tj);
+		add_str(e, "Key", m->tags.v[i].key.s);
+		add_str(e, "Value", m->tags.v[i].value.s);
+	}
+	char *json = cJSON_PrintUnformatted(tj);
+	add_str(root, "tags_json", json);
+	free(json);
+	cJSON_Delete(tj);
 
 	cJSON *n = add_obj(root, "network");
 	add_bool(n, "vpc", m->network.vpc.v);
