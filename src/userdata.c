@@ -34,7 +34,7 @@
 #define SCRATCH_PATH "/usr/local/sbin/gwgen-scratch"
 #define SCRATCH_MODE "0755"
 /* The indentation of write_files content below "content: |". */
-#define CONTENT_INDENT "      "
+#define CONTENT_INDENT "    "
 /* Mode of the scripts in out/NAME/provision/. */
 #define PROVISION_FILE_MODE 0755u
 
@@ -51,7 +51,7 @@
 /* The parts of the archive, in archive order. */
 enum part {
 	PART_BOOTHOOK,     /* scratch nvme-lvm */
-	PART_CLOUD_CONFIG, /* always: packages, write_files */
+	PART_CLOUD_CONFIG, /* packages, write_files */
 	PART_SCRIPT,       /* everything else, when there is anything */
 	PART_COUNT,
 };
@@ -659,7 +659,8 @@ static bool make_plan(const struct gw_model *m,
 		}
 	}
 	p->part[PART_BOOTHOOK] = p->nvme;
-	p->part[PART_CLOUD_CONFIG] = true;
+	p->part[PART_CLOUD_CONFIG] = ud->packages.n > 0 ||
+			ud->aws_cli.present || p->autoscale;
 	p->part[PART_SCRIPT] = ud->packages.n > 0 || ud->aws_cli.present ||
 			p->autoscale || ud->ecs_config.n > 0 ||
 			ud->provision.present || ud->runcmd.n > 0;
