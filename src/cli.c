@@ -541,15 +541,20 @@ static int compare_str(const void *a, const void *b)
 static void put_diff(struct run *r, const char *shown, const char *old,
 		size_t oldlen, const char *new, size_t newlen)
 {
-	struct gw_buf b;
-	gw_buf_init(&b);
-	char *alabel = old ? gw_xasprintf("a/%s", shown) : gw_xstrdup("/dev/null");
-	char *blabel = new ? gw_xasprintf("b/%s", shown) : gw_xstrdup("/dev/null");
-	gw_diff_unified(&b, alabel, old, oldlen, blabel, new, newlen);
-	fwrite(b.data ? b.data : "", 1, b.len, r->out);
+	/* git's a/ and b/ prefixes (patch -p1) unless the path is absolute,
+	 * where they would only get in the way (patch -p0). */
+	bool absolute = shown[0] == '/';
+	char *alabel = !old ? gw_xstrdup("/dev/null")
+		: gw_xasprintf("%s%s", absolute ? "" : "a/", shown);
+	char *blabel = !new ? gw_xstrdup("/dev/null")
+		: gw_xasprintf("%s%s", absolute ? "" : "b/", shown);
+	struct gw_buf diff;
+	gw_buf_init(&diff);
+	gw_diff_unified(&diff, alabel, old, oldlen, blabel, new, newlen);
+	fwrite(gw_buf_str(&diff), 1, diff.len, r->out);
+	gw_buf_finish(&diff);
 	free(alabel);
 	free(blabel);
-	gw_buf_finish(&b);
 }
 
 /* Compare one generated file with DIR/NAME/PATH; true when equal. */
