@@ -736,8 +736,9 @@ static void check_passrole(struct ctx *c, const struct gw_policy *pol,
 		if (broad) {
 			ERR(c, at_or(r->loc, s->loc), "S3", "pass only named roles: "
 					"'role:NAME'", "policy '%s' allows "
-					"iam:PassRole on '%s', not on a named role",
-					str_or(&pol->name, "?"),
+					"iam:PassRole on '%s%s', not on a named "
+					"role", str_or(&pol->name, "?"),
+					r->kind == GW_RES_ROLE ? "role:" : "",
 					r->kind == GW_RES_ANY ? "*" : v);
 		}
 	}
@@ -1101,7 +1102,7 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 				"amis", dev);
 	}
 	if (!root && gw_device_is_instance_store(dev)) {
-		WARN(c, at, "D4", "use /dev/sd[f-p] or /dev/xvdb[a-z]",
+		WARN(c, at, "D4", "use /dev/sd[f-p]",
 				"device '%s' is an instance-store name; aws "
 				"strongly recommends not using it for ebs", dev);
 	}
