@@ -6,7 +6,7 @@ cloud-init executable, /usr/bin/python3 on Debian), because it imports
 cloud-init's own tables: the part types it handles, the config schema and
 the function that turns runcmd into a script.
 
-usage: python3 userdata_check.py FILE.mime...
+usage: python3 userdata_check.py [--template cloudformation.yaml] FILE.mime...
 Exit status: 0 valid, 1 findings, 2 a tool is missing.
 """
 
@@ -115,6 +115,10 @@ def check_cloud_config(rep, tmpdir, label, text, known_keys):
     except yaml.YAMLError as e:
         rep.error(label, f"not YAML: {e}")
         return
+    if cfg is None:
+        rep.error(label, "the cloud-config part is empty: cloud-init's handler raises "
+                  "'empty cloud config' (cloudinit/handlers/cloud_config.py); leave the part out")
+        return
     if not isinstance(cfg, dict):
         rep.error(label, "cloud-config must be a YAML map")
         return
@@ -211,22 +215,86 @@ def check_file(rep, tmpdir, path, known_keys):
         elif ctype in SHELL_PART_TYPES:
             check_shell(rep, tmpdir, label, text)
         elif ctype == "text/cloud-boothook":
-            # boot_hook.py strips the prefix line and executes the rest
+            # boot_hook.py strips an optional '#cloud-boothook' line (the
+            # MIME type already selects the handler) and executes the rest
             # as a file, so the rest needs its own #! line.
-            if not text.startswith(BOOTHOOK_PREFIX):
-                rep.error(label, f"a boothook must start with '{BOOTHOOK_PREFIX}'")
             body = util.strip_prefix_suffix(util.dos2unix(text), prefix=BOOTHOOK_PREFIX).lstrip()
             check_shell(rep, tmpdir, label, body)
     return len(parts)
 
 
+class CfnLoader(yaml.SafeLoader):
+    """SafeLoader that reads CloudFormation short forms (!Ref, !Sub, ...)
+    as their long forms."""
+
+
+def construct_intrinsic(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    name = suffix if suffix in ("Ref", "Condition") else "Fn::" + suffix
+    return {name: value}
+
+
+CfnLoader.add_multi_constructor("!", construct_intrinsic)
+
+
+def template_user_data(template):
+    """(logical id, user data text or None) of every launch template."""
+    with open(template, encoding="utf-8") as f:
+        doc = yaml.load(f, Loader=CfnLoader)  # noqa: S506 (SafeLoader subclass)
+    out = []
+    for rid, res in (doc.get("Resources") or {}).items():
+        if not isinstance(res, dict) or res.get("Type") != "AWS::EC2::LaunchTemplate":
+            continue
+        data = (res.get("Properties") or {}).get("LaunchTemplateData") or {}
+        ud = data.get("UserData")
+        if ud is None:
+            continue
+        text = ud.get("Fn::Base64") if isinstance(ud, dict) else None
+        out.append((rid, text if isinstance(text, str) else None))
+    return out
+
+
+def check_template(rep, tmpdir, template, mimes, known_keys):
+    """The template's user data must be the bytes of a userdata/*.mime
+    (gwgen writes the same archive to both); otherwise it is checked too."""
+    files = {}
+    for m in mimes:
+        with open(m, "rb") as f:
+            files[f.read()] = m
+    n = 0
+    for rid, text in template_user_data(template):
+        n += 1
+        where = f"{template} {rid} UserData"
+        if text is None:
+            print(f"{where}: not a literal Fn::Base64 string; only userdata/*.mime is checked")
+            continue
+        if text.encode("utf-8") in files:
+            print(f"{where}: same bytes as {files[text.encode('utf-8')]}")
+            continue
+        rep.error(where, "differs from every userdata/*.mime; checking it as well")
+        path = os.path.join(tmpdir, f"{rid}.mime")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        check_file(rep, tmpdir, path, known_keys)
+    return n
+
+
 def main(argv):
+    template = None
+    if argv[:1] == ["--template"] and len(argv) >= 2:
+        template, argv = argv[1], argv[2:]
     missing = [t for t in ("cloud-init", "shellcheck", "bash", "dash") if shutil.which(t) is None]
     if missing:
         print(f"userdata_check: missing tools: {', '.join(missing)}", file=sys.stderr)
         return EXIT_SETUP
-    if not argv:
-        print("usage: userdata_check.py FILE.mime...", file=sys.stderr)
+    if not argv and not template:
+        print("usage: userdata_check.py [--template cloudformation.yaml] FILE.mime...",
+              file=sys.stderr)
         return EXIT_SETUP
     known = schema_top_level_keys()
     rep = Report()
@@ -234,6 +302,8 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="gwgen-userdata-") as tmpdir:
         for path in argv:
             nparts += check_file(rep, tmpdir, path, known) or 0
+        if template:
+            check_template(rep, tmpdir, template, argv, known)
     for e in rep.errors:
         print(e)
     print(f"userdata_check: {len(argv)} file(s), {nparts} part(s), {len(rep.errors)} error(s)")

@@ -61,6 +61,8 @@ ENV_SAMPLES = [
     (re.compile(r"REGION"), "us-west-2"),
     (re.compile(r"BUCKET"), "gwgen-validate-bucket"),
     (re.compile(r"EMAIL"), "lab@example.org"),
+    (re.compile(r"KEY_?PAIR"), "gwgen-validate-key"),
+    (re.compile(r"IMAGE_ID|AMI"), "ami-0123456789abcdef0"),
 ]
 ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 # Variables that would change which account or endpoint the CLI talks to.
@@ -168,10 +170,12 @@ def cloud_init_python():
 def check_userdata(d, res):
     need(["cloud-init", "shellcheck", "bash", "dash"])
     mimes = files(d, "userdata/*.mime")
-    if not mimes:
+    tmpl = os.path.join(d, "cloudformation.yaml")
+    args = (["--template", tmpl] if os.path.exists(tmpl) else []) + mimes
+    if not args:
         print(f"userdata: {d} has no userdata/*.mime")
         return
-    r = run([cloud_init_python(), os.path.join(HERE, "userdata_check.py")] + mimes,
+    r = run([cloud_init_python(), os.path.join(HERE, "userdata_check.py")] + args,
             timeout=AWS_TIMEOUT)
     print((r.stdout + r.stderr).strip())
     if r.returncode == EXIT_SETUP:
@@ -213,27 +217,34 @@ def lint_script(path, res):
 
 
 def fill_env(example):
-    """deploy.env text built from deploy.env.example: every variable set,
-    empty ones filled with stand-ins chosen by name, comments dropped."""
+    """deploy.env text built from deploy.env.example: every variable kept;
+    an empty one gets a stand-in chosen by its name unless the comment
+    above it calls it optional (an optional one is left empty, so the
+    scripts are checked in their minimal set-up)."""
     out = []
+    comment = ""
     with open(example, encoding="utf-8") as f:
         for line in f:
             m = ENV_LINE.match(line)
-            if not m:
+            if not m or (line.lstrip().startswith("#") and not m.group(2).strip()):
+                comment = line if line.lstrip().startswith("#") else ""
+                continue
+            if line.lstrip().startswith("#"):
+                comment = line
                 continue
             name, value = m.group(1), m.group(2).strip()
-            if line.lstrip().startswith("#") and not value:
-                continue
             try:
                 words = shlex.split(value, comments=True)
             except ValueError:
                 words = [value]
             value = " ".join(words)
-            if not value:
+            optional = re.search(r"optional|leave empty|empty (for|=|:)", comment, re.I)
+            if not value and not optional:
                 value = next((v for rx, v in ENV_SAMPLES if rx.search(name)), "")
+            comment = ""
             if name in AWS_ENV_DROP:
                 continue
-            out.append(f"{name}={shlex.quote(value)}")
+            out.append(f"{name}={shlex.quote(value)}" if value else f"{name}=")
     return "\n".join(out) + "\n"
 
 
