@@ -2,6 +2,7 @@
 /* Private to the loader: libyaml events to a bounded node tree. */
 #include "profile_tree.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,6 +452,8 @@ static void check_keys(struct builder *b, struct gw_pnode *m)
 
 static void on_collection_end(struct builder *b)
 {
+	/* libyaml only emits an end for a start it emitted */
+	assert(b->depth > 0);
 	struct gw_pnode *n = b->stack[--b->depth];
 	for (size_t i = 0; i < n->used; i++) {
 		const struct gw_pnode *c = n->items[i];
