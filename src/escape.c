@@ -2,6 +2,7 @@
 /* Escapers for {{name}}: each turns one string value into one inert token. */
 #include "escape.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -73,30 +74,24 @@ void gw_escape_none(struct gw_buf *out, const char *s, size_t len)
 	gw_buf_append(out, s, len);
 }
 
+/* The mustache spec's HTML escaping (interpolation.json "HTML Escaping"). */
+static const char *const html_entities[UCHAR_MAX + 1] = {
+	['&'] = "&amp;",
+	['<'] = "&lt;",
+	['>'] = "&gt;",
+	['"'] = "&quot;",
+};
+
 void gw_escape_html(struct gw_buf *out, const char *s, size_t len)
 {
 	size_t run = 0; /* start of the pending run of plain bytes */
 	for (size_t i = 0; i < len; i++) {
-		const char *entity;
-		switch (s[i]) {
-		case '&':
-			entity = "&amp;";
-			break;
-		case '<':
-			entity = "&lt;";
-			break;
-		case '>':
-			entity = "&gt;";
-			break;
-		case '"':
-			entity = "&quot;";
-			break;
-		default:
-			continue;
+		const char *entity = html_entities[(unsigned char)s[i]];
+		if (entity) {
+			gw_buf_append(out, s + run, i - run);
+			gw_buf_puts(out, entity);
+			run = i + 1;
 		}
-		gw_buf_append(out, s + run, i - run);
-		gw_buf_puts(out, entity);
-		run = i + 1;
 	}
 	gw_buf_append(out, s + run, len - run);
 }

@@ -867,9 +867,24 @@ static bool resolve(struct render *r, const struct gw_mustache *t,
 	return true;
 }
 
+/*
+ * gw_buf_append without the call when the bytes fit, which is nearly always:
+ * output is mostly short runs of text, and this loop is the hot one.
+ */
+static inline void put(struct gw_buf *b, const char *s, size_t n)
+{
+	if (n < b->cap - b->len) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else {
+		gw_buf_append(b, s, n);
+	}
+}
+
 static void put_indent(struct render *r)
 {
-	gw_buf_append(r->out, r->indent.data + r->indent_from,
+	put(r->out, r->indent.data + r->indent_from,
 			r->indent.len - r->indent_from);
 }
 
@@ -900,13 +915,13 @@ static bool render_var(struct render *r, const struct gw_mustache *t,
 		if (op->kind == OP_VAR) {
 			r->escape(r->out, s, len);
 		} else {
-			gw_buf_append(r->out, s, len);
+			put(r->out, s, len);
 		}
 		return true;
 	case GW_MUSTACHE_FALSE:
 	case GW_MUSTACHE_TRUE:
 	case GW_MUSTACHE_NUMBER:
-		gw_buf_append(r->out, s, len);
+		put(r->out, s, len);
 		return true;
 	case GW_MUSTACHE_LIST:
 	case GW_MUSTACHE_MAP:
@@ -1167,7 +1182,7 @@ static bool render_range(struct render *r, struct gw_mustache *t,
 		}
 		switch (op->kind) {
 		case OP_TEXT:
-			gw_buf_append(r->out, op->text, op->len);
+			put(r->out, op->text, op->len);
 			break;
 		case OP_VAR:
 		case OP_RAW:

@@ -2,6 +2,7 @@
 /* The mustache context interface over cJSON values. */
 #include "mustache_cjson.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 /* Significant digits that round-trip every double (DBL_DECIMAL_DIG). */
 #define SHORTEST_DIGITS 15
 #define ROUND_TRIP_DIGITS 17
+/* 2^53: every integer below it is exactly representable as a double. */
+#define MAX_EXACT_INTEGER 9007199254740992.0
 
 /* cJSON keeps a value's type in the low byte of 'type', flags above it. */
 #define CJSON_TYPE_MASK 0xff
@@ -22,7 +25,15 @@ static const void *cjson_lookup(void *ud, const void *v, const char *key)
 	if (!cJSON_IsObject(j)) {
 		return NULL;
 	}
-	return cJSON_GetObjectItemCaseSensitive(j, key);
+	/* cJSON_GetObjectItemCaseSensitive, but comparing the first byte
+	 * before calling strcmp: lookups are the renderer's main cost. */
+	for (const cJSON *c = j->child; c; c = c->next) {
+		if (c->string && c->string[0] == key[0] &&
+				strcmp(c->string, key) == 0) {
+			return c;
+		}
+	}
+	return NULL;
 }
 
 static const void *cjson_enter(void *ud, const void *list)
@@ -46,6 +57,16 @@ static const void *cjson_next(void *ud, const void *list, const void *item)
 static void format_number(double x, struct gw_buf *tmp)
 {
 	char s[32];
+	if (x > -MAX_EXACT_INTEGER && x < MAX_EXACT_INTEGER &&
+			x == (double)(long long)x) {
+		/* integers, the common case, without the %g round trip;
+		 * -0 keeps its sign through the %g path below */
+		if (x != 0 || !signbit(x)) {
+			snprintf(s, sizeof(s), "%lld", (long long)x);
+			gw_buf_puts(tmp, s);
+			return;
+		}
+	}
 	for (int digits = SHORTEST_DIGITS; digits <= ROUND_TRIP_DIGITS;
 			digits++) {
 		snprintf(s, sizeof(s), "%.*g", digits, x);
