@@ -507,6 +507,10 @@ static void test_profile_invalid_utf8_and_nul(void **state)
 	finish(&r);
 	expect_one_error("name: \"de\\0mo\"\ndescription: d\nregion: "
 			"us-west-2\n", 1, 7, "NUL character in string");
+	/* libyaml's reader refuses control characters; it gives an offset */
+	expect_one_error("name: demo\ndescription: \"caf\xc3\xa9 \x01\"\n",
+			2, 20, "invalid YAML: control characters are not "
+			"allowed");
 }
 
 static void test_profile_empty_and_multiple_documents(void **state)
