@@ -23,6 +23,9 @@ const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description',
 	'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform',
 	'Resources', 'Outputs']);
 const MAX_DESCRIPTION_BYTES = 1024;
+// The largest template CloudFormation takes from S3; inline (51,200 bytes)
+// is checked against the deploy command by validate.py awscli.
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
 const MAX_RESOURCES = 500;
 const MAX_PARAMETERS = 200;
 const MAX_OUTPUTS = 200;
@@ -880,6 +883,10 @@ function main(argv) {
 			}
 		}
 		const c = new Checker(spec, file, loaded.value, loaded.locs);
+		const size = fs.statSync(file).size;
+		if (size > MAX_TEMPLATE_BYTES) {
+			c.errors.push(`${file}:1:1: error: the template is ${size} bytes, CloudFormation takes at most ${MAX_TEMPLATE_BYTES}`);
+		}
 		c.run();
 		c.warnings.forEach((w) => console.log(w));
 		c.errors.forEach((e) => console.log(e));
