@@ -13,7 +13,7 @@
  * verifier can point at it. A value that the profile did not set has
  * 'set' == false (or s == NULL) and the location of the mapping that would
  * hold it, so "missing" findings still point somewhere useful. Defaults are
- * filled in by the loader (gw_model_apply_defaults) and keep set == false.
+ * filled in by the loader (docs/profile.md lists them) and keep set == false.
  *
  * All strings are owned by the model and freed by gw_model_destroy().
  */
