@@ -29,26 +29,34 @@ struct partition {
 };
 
 static const struct partition partitions[] = {
-	{ "aws", "amazonaws.com",
-	  { "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx" } },
-	{ "aws-cn", "amazonaws.com.cn", { "cn" } },
-	{ "aws-us-gov", "amazonaws.com", { "us-gov" } },
-	{ "aws-iso", "c2s.ic.gov", { "us-iso" } },
-	{ "aws-iso-b", "sc2s.sgov.gov", { "us-isob" } },
-	{ "aws-iso-e", "cloud.adc-e.uk", { "eu-isoe" } },
-	{ "aws-iso-f", "csp.hci.ic.gov", { "us-isof" } },
-	{ "aws-eusc", "amazonaws.eu", { "eusc-de" } },
+        {"aws",
+         "amazonaws.com",
+         {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}},
+        {"aws-cn", "amazonaws.com.cn", {"cn"}},
+        {"aws-us-gov", "amazonaws.com", {"us-gov"}},
+        {"aws-iso", "c2s.ic.gov", {"us-iso"}},
+        {"aws-iso-b", "sc2s.sgov.gov", {"us-isob"}},
+        {"aws-iso-e", "cloud.adc-e.uk", {"eu-isoe"}},
+        {"aws-iso-f", "csp.hci.ic.gov", {"us-isof"}},
+        {"aws-eusc", "amazonaws.eu", {"eusc-de"}},
 };
 
 /* IAM resource types gwgen knows; others get only the general checks. */
 static const char *const iam_types[] = {
-	"role", "user", "group", "policy", "instance-profile",
-	"oidc-provider", "saml-provider", "server-certificate", "mfa",
+        "role",
+        "user",
+        "group",
+        "policy",
+        "instance-profile",
+        "oidc-provider",
+        "saml-provider",
+        "server-certificate",
+        "mfa",
 };
 
 static const char *const batch_types[] = {
-	"compute-environment", "job-queue", "job-definition",
-	"scheduling-policy", "job", "consumable-resource",
+        "compute-environment", "job-queue", "job-definition",
+        "scheduling-policy",   "job",       "consumable-resource",
 };
 
 /* WORD-DIGITS with WORD = [A-Za-z0-9_]+, as in \w+-\d+. */
@@ -74,11 +82,11 @@ static const struct partition *partition_of_region(const char *region)
 	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
 		const struct partition *p = &partitions[i];
 		for (size_t j = 0; j < MAX_REGION_PREFIXES && p->prefixes[j];
-				j++) {
+		     j++) {
 			size_t n = strlen(p->prefixes[j]);
 			if (strncmp(region, p->prefixes[j], n) == 0 &&
-					region[n] == '-' &&
-					is_word_digits(region + n + 1)) {
+			    region[n] == '-' &&
+			    is_word_digits(region + n + 1)) {
 				return p;
 			}
 		}
@@ -97,7 +105,7 @@ static const struct partition *find_partition(const char *name)
 }
 
 bool gw_arn_partition_for_region(const char *region, const char **partition,
-		const char **dns_suffix)
+                                 const char **dns_suffix)
 {
 	const struct partition *p = partition_of_region(region);
 	if (!p) {
@@ -165,10 +173,10 @@ struct check {
 };
 
 static void fail(struct check *c, const char *rule, const char *hint,
-		const char *what)
+                 const char *what)
 {
 	gw_diag_add(c->d, GW_SEV_ERROR, c->at, rule, hint, "arn '%s' %s",
-			c->text, what);
+	            c->text, what);
 	c->ok = false;
 }
 
@@ -203,7 +211,7 @@ static bool is_account(const char *s)
 }
 
 static bool in_list(const char *s, size_t n, const char *const *list,
-		size_t count)
+                    size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (strlen(list[i]) == n && strncmp(s, list[i], n) == 0) {
@@ -214,15 +222,17 @@ static bool in_list(const char *s, size_t n, const char *const *list,
 }
 
 static void need_region_account(struct check *c, const struct gw_arn *a,
-		const char *rule)
+                                const char *rule)
 {
 	if (a->region[0] == '\0') {
 		fail(c, rule, "write the region, e.g. arn:P:SERVICE:REGION:...",
-				"has an empty region");
+		     "has an empty region");
 	}
 	if (a->account[0] == '\0') {
-		fail(c, rule, "write the 12-digit account ID (or '*' in a "
-				"policy)", "has an empty account");
+		fail(c, rule,
+		     "write the 12-digit account ID (or '*' in a "
+		     "policy)",
+		     "has an empty account");
 	}
 }
 
@@ -230,44 +240,50 @@ static void check_iam(struct check *c, const struct gw_arn *a)
 {
 	if (a->region[0] != '\0' && !is_templated(c, a->region)) {
 		fail(c, "A3", "IAM ARNs have no region: arn:P:iam::ACCOUNT:...",
-				"has a region but IAM is global");
+		     "has a region but IAM is global");
 	}
 	const char *slash = strchr(a->resource, '/');
-	size_t tlen = slash ? (size_t)(slash - a->resource)
-			    : strlen(a->resource);
-	if (!slash || !in_list(a->resource, tlen, iam_types,
-			GW_ARRAY_LEN(iam_types))) {
+	size_t tlen =
+	        slash ? (size_t)(slash - a->resource) : strlen(a->resource);
+	if (!slash ||
+	    !in_list(a->resource, tlen, iam_types, GW_ARRAY_LEN(iam_types))) {
 		if (!is_templated(c, a->resource)) {
-			fail(c, "A3", "use role/NAME, policy/NAME, user/NAME, "
-					"group/NAME or instance-profile/NAME",
-					"has no known IAM resource type");
+			fail(c, "A3",
+			     "use role/NAME, policy/NAME, user/NAME, "
+			     "group/NAME or instance-profile/NAME",
+			     "has no known IAM resource type");
 		}
 		return;
 	}
 	if (strcmp(a->account, "aws") == 0) {
 		if (strncmp(a->resource, "policy", tlen) != 0) {
-			fail(c, "A3", "only AWS-managed policies use the account "
-					"'aws'", "uses account 'aws' for a "
-					"resource that is not a policy");
+			fail(c, "A3",
+			     "only AWS-managed policies use the account "
+			     "'aws'",
+			     "uses account 'aws' for a "
+			     "resource that is not a policy");
 		}
 	} else if (a->account[0] == '\0') {
-		fail(c, "A3", "write the 12-digit account ID (or '*' in a "
-				"policy)", "has an empty account");
+		fail(c, "A3",
+		     "write the 12-digit account ID (or '*' in a "
+		     "policy)",
+		     "has an empty account");
 	}
 	const char *name = slash + 1;
 	if (*name == '\0') {
 		fail(c, "A3", "name the resource after the '/'",
-				"has an empty IAM name");
+		     "has an empty IAM name");
 		return;
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name)) {
 		for (const char *p = name; *p; p++) {
 			if (!isalnum((unsigned char)*p) &&
-					!strchr("+=,.@_-/", *p)) {
-				fail(c, "A3", "IAM paths and names use "
-						"[A-Za-z0-9+=,.@_-/]",
-						"has a character IAM names do not "
-						"allow");
+			    !strchr("+=,.@_-/", *p)) {
+				fail(c, "A3",
+				     "IAM paths and names use "
+				     "[A-Za-z0-9+=,.@_-/]",
+				     "has a character IAM names do not "
+				     "allow");
 				break;
 			}
 		}
@@ -278,8 +294,8 @@ static void check_s3(struct check *c, const struct gw_arn *a)
 {
 	if (a->region[0] != '\0' || a->account[0] != '\0') {
 		fail(c, "A4", "S3 bucket ARNs are arn:P:s3:::BUCKET[/KEY]",
-				"has a region or account, but S3 bucket ARNs "
-				"leave both empty");
+		     "has a region or account, but S3 bucket ARNs "
+		     "leave both empty");
 	}
 	char bucket[BUFSIZ];
 	const char *slash = strchr(a->resource, '/');
@@ -295,9 +311,9 @@ static void check_s3(struct check *c, const struct gw_arn *a)
 	const char *why = gw_names_bucket_error(bucket);
 	if (why) {
 		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A4",
-				"use a valid bucket name: 3..63 of [a-z0-9.-]",
-				"arn '%s' names bucket '%s', which %s", c->text,
-				bucket, why);
+		            "use a valid bucket name: 3..63 of [a-z0-9.-]",
+		            "arn '%s' names bucket '%s', which %s", c->text,
+		            bucket, why);
 		c->ok = false;
 	}
 }
@@ -306,25 +322,28 @@ static void check_secret(struct check *c, const struct gw_arn *a)
 {
 	need_region_account(c, a, "A5");
 	if (!gw_has_prefix(a->resource, "secret:") ||
-			a->resource[strlen("secret:")] == '\0') {
-		fail(c, "A5", "write secret:NAME-" SECRET_WILD " or secret:PREFIX*",
-				"is not a secret ARN (secret:NAME)");
+	    a->resource[strlen("secret:")] == '\0') {
+		fail(c, "A5",
+		     "write secret:NAME-" SECRET_WILD " or secret:PREFIX*",
+		     "is not a secret ARN (secret:NAME)");
 		return;
 	}
 	const char *name = a->resource + strlen("secret:");
 	/* Secret ARNs end in '-' plus six random characters. */
 	if ((c->flags & GW_ARN_POLICY) && !strchr(name, '*') &&
-			!is_templated(c, name) &&
-			!gw_has_suffix(name, "-" SECRET_WILD)) {
+	    !is_templated(c, name) && !gw_has_suffix(name, "-" SECRET_WILD)) {
 		size_t n = strlen(name);
 		bool has_suffix = n > sizeof("-XXXXXX") - 1 &&
-			name[n - (sizeof("-XXXXXX") - 1)] == '-';
+		                  name[n - (sizeof("-XXXXXX") - 1)] == '-';
 		if (!has_suffix) {
 			gw_diag_add(c->d, GW_SEV_WARNING, c->at, "A5",
-					"end the name with '-" SECRET_WILD "' or use a "
-					"prefix wildcard such as 'NF_*'",
-					"secret arn '%s' has no '-" SECRET_WILD "' suffix, "
-					"so it matches no secret", c->text);
+			            "end the name with '-" SECRET_WILD
+			            "' or use a "
+			            "prefix wildcard such as 'NF_*'",
+			            "secret arn '%s' has no '-" SECRET_WILD
+			            "' suffix, "
+			            "so it matches no secret",
+			            c->text);
 		}
 	}
 }
@@ -333,10 +352,11 @@ static void check_logs(struct check *c, const struct gw_arn *a)
 {
 	need_region_account(c, a, "A6");
 	if (!gw_has_prefix(a->resource, "log-group:") ||
-			a->resource[strlen("log-group:")] == '\0') {
-		fail(c, "A6", "write log-group:NAME, log-group:NAME:* or "
-				"log-group:NAME:log-stream:STREAM",
-				"is not a log group ARN (log-group:NAME)");
+	    a->resource[strlen("log-group:")] == '\0') {
+		fail(c, "A6",
+		     "write log-group:NAME, log-group:NAME:* or "
+		     "log-group:NAME:log-stream:STREAM",
+		     "is not a log group ARN (log-group:NAME)");
 		return;
 	}
 	char name[BUFSIZ];
@@ -349,15 +369,16 @@ static void check_logs(struct check *c, const struct gw_arn *a)
 	memcpy(name, g, n);
 	name[n] = '\0';
 	if (colon && strcmp(colon, ":*") != 0 &&
-			!gw_has_prefix(colon, ":log-stream:")) {
-		fail(c, "A6", "after the group name only ':*' or "
-				":log-stream:STREAM may follow",
-				"has an unknown suffix after the log group name");
+	    !gw_has_prefix(colon, ":log-stream:")) {
+		fail(c, "A6",
+		     "after the group name only ':*' or "
+		     ":log-stream:STREAM may follow",
+		     "has an unknown suffix after the log group name");
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
-			gw_names_log_group_error(name)) {
+	    gw_names_log_group_error(name)) {
 		fail(c, "A6", "log group names are [.\\-_/#A-Za-z0-9]{1,512}",
-				"has an invalid log group name");
+		     "has an invalid log group name");
 	}
 }
 
@@ -365,15 +386,16 @@ static void check_batch(struct check *c, const struct gw_arn *a)
 {
 	need_region_account(c, a, "A7");
 	const char *slash = strchr(a->resource, '/');
-	size_t tlen = slash ? (size_t)(slash - a->resource)
-			    : strlen(a->resource);
+	size_t tlen =
+	        slash ? (size_t)(slash - a->resource) : strlen(a->resource);
 	if (!slash || !in_list(a->resource, tlen, batch_types,
-			GW_ARRAY_LEN(batch_types))) {
+	                       GW_ARRAY_LEN(batch_types))) {
 		if (!is_templated(c, a->resource) &&
-				!is_wild_ok(c, a->resource)) {
-			fail(c, "A7", "use compute-environment/NAME, "
-					"job-queue/NAME or job-definition/NAME[:REV]",
-					"has no known batch resource type");
+		    !is_wild_ok(c, a->resource)) {
+			fail(c, "A7",
+			     "use compute-environment/NAME, "
+			     "job-queue/NAME or job-definition/NAME[:REV]",
+			     "has no known batch resource type");
 		}
 		return;
 	}
@@ -386,9 +408,9 @@ static void check_batch(struct check *c, const struct gw_arn *a)
 		}
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
-			gw_names_batch_error(name)) {
+	    gw_names_batch_error(name)) {
 		fail(c, "A7", "batch names are [A-Za-z0-9_-]{1,128}",
-				"has an invalid batch name");
+		     "has an invalid batch name");
 	}
 }
 
@@ -399,9 +421,9 @@ static void check_kms(struct check *c, const struct gw_arn *a)
 	bool alias = gw_has_prefix(a->resource, "alias/");
 	if ((!key && !alias) || strchr(a->resource, '/')[1] == '\0') {
 		if (!is_templated(c, a->resource) &&
-				!is_wild_ok(c, a->resource)) {
+		    !is_wild_ok(c, a->resource)) {
 			fail(c, "A8", "use key/KEY-ID or alias/NAME",
-					"is not a kms key or alias ARN");
+			     "is not a kms key or alias ARN");
 		}
 	}
 }
@@ -424,24 +446,30 @@ static char *flatten_subs(const char *text)
 }
 
 static void check_general(struct check *c, const struct gw_arn *a,
-		const char *want_partition)
+                          const char *want_partition)
 {
 	if (a->service[0] == '\0' && !is_templated(c, a->service)) {
-		fail(c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
-				"RESOURCE", "has an empty service");
+		fail(c, "A9",
+		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+		     "RESOURCE",
+		     "has an empty service");
 	}
 	for (const char *p = a->service; *p; p++) {
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
-				*p != '-' && !is_templated(c, a->service)) {
-			fail(c, "A9", "service namespaces are lowercase, e.g. "
-					"'s3', 'iam', 'batch'",
-					"has an invalid service namespace");
+		if (!islower((unsigned char)*p) &&
+		    !isdigit((unsigned char)*p) && *p != '-' &&
+		    !is_templated(c, a->service)) {
+			fail(c, "A9",
+			     "service namespaces are lowercase, e.g. "
+			     "'s3', 'iam', 'batch'",
+			     "has an invalid service namespace");
 			break;
 		}
 	}
 	if (a->resource[0] == '\0') {
-		fail(c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
-				"RESOURCE", "has an empty resource");
+		fail(c, "A9",
+		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+		     "RESOURCE",
+		     "has an empty resource");
 	}
 	if (is_templated(c, a->partition)) {
 		return;
@@ -449,42 +477,43 @@ static void check_general(struct check *c, const struct gw_arn *a,
 	const struct partition *p = find_partition(a->partition);
 	if (!p) {
 		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
-				"use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, "
-				"aws-iso-e, aws-iso-f or aws-eusc",
-				"arn '%s' has unknown partition '%s'", c->text,
-				a->partition);
+		            "use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, "
+		            "aws-iso-e, aws-iso-f or aws-eusc",
+		            "arn '%s' has unknown partition '%s'", c->text,
+		            a->partition);
 		c->ok = false;
 		return;
 	}
 	if (want_partition && strcmp(want_partition, a->partition) != 0) {
 		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
-				"use the 'role:', 'bucket', 'secret:' or "
-				"'log-group:' forms, which follow the profile's "
-				"region",
-				"arn '%s' is in partition '%s' but the profile's "
-				"region is in '%s'", c->text, a->partition,
-				want_partition);
+		            "use the 'role:', 'bucket', 'secret:' or "
+		            "'log-group:' forms, which follow the profile's "
+		            "region",
+		            "arn '%s' is in partition '%s' but the profile's "
+		            "region is in '%s'",
+		            c->text, a->partition, want_partition);
 		c->ok = false;
 	}
 	if (a->region[0] && !is_templated(c, a->region) &&
-			!is_wild_ok(c, a->region)) {
+	    !is_wild_ok(c, a->region)) {
 		const struct partition *rp = partition_of_region(a->region);
 		if (rp != p) {
 			gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
-					"write a region of the ARN's partition",
-					"arn '%s' has region '%s', which is not "
-					"in partition '%s'", c->text, a->region,
-					a->partition);
+			            "write a region of the ARN's partition",
+			            "arn '%s' has region '%s', which is not "
+			            "in partition '%s'",
+			            c->text, a->region, a->partition);
 			c->ok = false;
 		}
 	}
 	if (a->account[0] && strcmp(a->account, "aws") != 0 &&
-			!is_templated(c, a->account) &&
-			!is_wild_ok(c, a->account) && !is_account(a->account)) {
+	    !is_templated(c, a->account) && !is_wild_ok(c, a->account) &&
+	    !is_account(a->account)) {
 		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A9",
-				"account IDs are 12 digits",
-				"arn '%s' has account '%s', which is not 12 "
-				"digits", c->text, a->account);
+		            "account IDs are 12 digits",
+		            "arn '%s' has account '%s', which is not 12 "
+		            "digits",
+		            c->text, a->account);
 		c->ok = false;
 	}
 }
@@ -496,27 +525,33 @@ struct service_rule {
 };
 
 static const struct service_rule service_rules[] = {
-	{ "iam", check_iam },
-	{ "s3", check_s3 },
-	{ "secretsmanager", check_secret },
-	{ "logs", check_logs },
-	{ "batch", check_batch },
-	{ "kms", check_kms },
+        {"iam", check_iam},
+        {"s3", check_s3},
+        {"secretsmanager", check_secret},
+        {"logs", check_logs},
+        {"batch", check_batch},
+        {"kms", check_kms},
 };
 
 bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
-		struct gw_loc at, struct gw_diags *d)
+                   struct gw_loc at, struct gw_diags *d)
 {
 	struct check c = {
-		.text = text, .flags = flags, .at = at, .d = d, .ok = true,
+	        .text = text,
+	        .flags = flags,
+	        .at = at,
+	        .d = d,
+	        .ok = true,
 	};
 	char *flat = (flags & GW_ARN_TEMPLATE) ? flatten_subs(text)
-					       : gw_xstrdup(text);
+	                                       : gw_xstrdup(text);
 	struct gw_arn a;
 	if (!gw_arn_parse(flat, &a)) {
-		fail(&c, "A9", "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
-				"RESOURCE", "is not an arn of the form "
-				"arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
+		fail(&c, "A9",
+		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
+		     "RESOURCE",
+		     "is not an arn of the form "
+		     "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
 		free(flat);
 		return false;
 	}
@@ -533,7 +568,7 @@ bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
 }
 
 bool gw_arn_verify_principal(const char *principal, const char *partition,
-		struct gw_loc at, struct gw_diags *d)
+                             struct gw_loc at, struct gw_diags *d)
 {
 	const char *suffix = gw_arn_dns_suffix(partition);
 	const char *dot = strchr(principal, '.');
@@ -542,10 +577,10 @@ bool gw_arn_verify_principal(const char *principal, const char *partition,
 	}
 	if (!dot || strcmp(dot + 1, suffix) != 0) {
 		gw_diag_add(d, GW_SEV_WARNING, at, "A2",
-				"write SERVICE.DNS-SUFFIX of the partition",
-				"service principal '%s' does not end in '.%s', the "
-				"dns suffix of partition '%s'", principal, suffix,
-				partition);
+		            "write SERVICE.DNS-SUFFIX of the partition",
+		            "service principal '%s' does not end in '.%s', the "
+		            "dns suffix of partition '%s'",
+		            principal, suffix, partition);
 		return false;
 	}
 	return true;

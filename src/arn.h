@@ -13,7 +13,7 @@
  * outputs are then untouched. The strings are static.
  */
 bool gw_arn_partition_for_region(const char *region, const char **partition,
-		const char **dns_suffix);
+                                 const char **dns_suffix);
 
 /* Whether 'partition' names a known partition ("aws", "aws-cn", ...). */
 bool gw_arn_partition_known(const char *partition);
@@ -60,7 +60,7 @@ enum gw_arn_flags {
  * reported (warnings do not count).
  */
 bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
-		struct gw_loc at, struct gw_diags *d);
+                   struct gw_loc at, struct gw_diags *d);
 
 /*
  * Check a service principal such as "ecs-tasks.amazonaws.com" against the
@@ -68,6 +68,6 @@ bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
  * false when the suffix does not match.
  */
 bool gw_arn_verify_principal(const char *principal, const char *partition,
-		struct gw_loc at, struct gw_diags *d);
+                             struct gw_loc at, struct gw_diags *d);
 
 #endif

@@ -8,14 +8,14 @@
 #include "util.h"
 
 /* AWS Batch "optimal": C4, M4 and R4 (compute_environment_parameters.md). */
-static const char *const optimal_families[] = { "c4", "m4", "r4" };
+static const char *const optimal_families[] = {"c4", "m4", "r4"};
 
 static const char *const arch_names[] = {
-	[GW_ARCH_X86_64] = "x86_64",
-	[GW_ARCH_ARM64] = "arm64",
+        [GW_ARCH_X86_64] = "x86_64",
+        [GW_ARCH_ARM64] = "arm64",
 };
 _Static_assert(GW_ARRAY_LEN(arch_names) == GW_ARCH_ARM64 + 1,
-		"arch_names must name every architecture");
+               "arch_names must name every architecture");
 
 const char *gw_arch_name(enum gw_arch arch)
 {

@@ -12,13 +12,13 @@ enum gw_arch {
 };
 
 struct gw_instance_type {
-	const char *name;       /* "r6a.4xlarge" */
+	const char *name; /* "r6a.4xlarge" */
 	unsigned vcpus;
-	unsigned memory_mib;    /* nominal, EC2 MemoryInfo.SizeInMiB */
+	unsigned memory_mib; /* nominal, EC2 MemoryInfo.SizeInMiB */
 	unsigned gpus;
 	enum gw_arch arch;
-	unsigned nvme_disks;    /* instance-store disks; 0 = EBS only */
-	unsigned nvme_disk_gb;  /* GB per instance-store disk */
+	unsigned nvme_disks;   /* instance-store disks; 0 = EBS only */
+	unsigned nvme_disk_gb; /* GB per instance-store disk */
 };
 
 /*

@@ -17,23 +17,19 @@
 #define IMAGE_MAX 255
 
 static const char *const bucket_bad_prefixes[] = {
-	"xn--",
-	"sthree-",
-	"amzn-s3-demo-",
+        "xn--",
+        "sthree-",
+        "amzn-s3-demo-",
 };
 
 static const char *const bucket_bad_suffixes[] = {
-	"-s3alias",
-	"--ol-s3",
-	".mrap",
-	"--x-s3",
-	"--table-s3",
+        "-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3",
 };
 
 /* CloudWatch Logs RetentionInDays (cfn-lint aws-logs-loggroup.json). */
 static const long long retention_days[] = {
-	1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-	1827, 2192, 2557, 2922, 3288, 3653,
+        1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
+        365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 };
 
 static bool all_chars_in(const char *s, const char *extra, bool upper)
@@ -77,10 +73,11 @@ const char *gw_names_bucket_error(const char *name)
 		return "must be 3..63 characters";
 	}
 	if (!all_chars_in(name, ".-", false)) {
-		return "may only contain lowercase letters, digits, '.' and '-'";
+		return "may only contain lowercase letters, digits, '.' and "
+		       "'-'";
 	}
 	if (!isalnum((unsigned char)name[0]) ||
-			!isalnum((unsigned char)name[len - 1])) {
+	    !isalnum((unsigned char)name[len - 1])) {
 		return "must begin and end with a letter or digit";
 	}
 	if (strstr(name, "..")) {
@@ -94,14 +91,15 @@ const char *gw_names_bucket_error(const char *name)
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(bucket_bad_prefixes); i++) {
 		if (gw_has_prefix(name, bucket_bad_prefixes[i])) {
-			return "uses a prefix reserved by S3 ('xn--', 'sthree-', "
-				"'amzn-s3-demo-')";
+			return "uses a prefix reserved by S3 ('xn--', "
+			       "'sthree-', "
+			       "'amzn-s3-demo-')";
 		}
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(bucket_bad_suffixes); i++) {
 		if (gw_has_suffix(name, bucket_bad_suffixes[i])) {
 			return "uses a suffix reserved by S3 ('-s3alias', "
-				"'--ol-s3', '.mrap', '--x-s3', '--table-s3')";
+			       "'--ol-s3', '.mrap', '--x-s3', '--table-s3')";
 		}
 	}
 	return NULL;
@@ -114,8 +112,9 @@ const char *gw_names_iam_error(const char *name, size_t max)
 		return "must not be empty";
 	}
 	if (len > max) {
-		return max == GW_NAMES_ROLE_MAX ? "must be at most 64 characters"
-						: "must be at most 128 characters";
+		return max == GW_NAMES_ROLE_MAX
+		               ? "must be at most 64 characters"
+		               : "must be at most 128 characters";
 	}
 	if (!all_chars_in(name, "+=,.@_-", true)) {
 		return "may only contain letters, digits and '+=,.@_-'";
@@ -216,7 +215,7 @@ enum gw_device_kind gw_device_classify(const char *dev)
 		return GW_DEVICE_NVME;
 	}
 	if (strcmp(dev, "/dev/xvda") == 0 || strcmp(dev, "/dev/sda1") == 0 ||
-			strcmp(dev, "/dev/sda") == 0) {
+	    strcmp(dev, "/dev/sda") == 0) {
 		return GW_DEVICE_ROOT;
 	}
 	if (gw_has_prefix(dev, SD_PREFIX)) {
@@ -235,7 +234,7 @@ enum gw_device_kind gw_device_classify(const char *dev)
 		}
 		/* /dev/xvd[a-d][a-z] */
 		if (is_lower_range(s[0], 'a', 'd') &&
-				is_lower_range(s[1], 'a', 'z') && s[2] == '\0') {
+		    is_lower_range(s[1], 'a', 'z') && s[2] == '\0') {
 			return GW_DEVICE_EBS;
 		}
 	}
@@ -279,7 +278,7 @@ bool gw_device_is_al1_docker(const char *dev)
 
 bool gw_device_is_tool_range(const char *dev)
 {
-	return gw_has_prefix(dev, "/dev/xvdb") && strlen(dev) ==
-		strlen("/dev/xvdba") && is_lower_range(dev[strlen(dev) - 1],
-		'a', 'z');
+	return gw_has_prefix(dev, "/dev/xvdb") &&
+	       strlen(dev) == strlen("/dev/xvdba") &&
+	       is_lower_range(dev[strlen(dev) - 1], 'a', 'z');
 }

@@ -52,10 +52,10 @@ bool gw_names_equal_nocase(const char *a, const char *b);
 #define GW_DEVICE_NAME_MAX 32
 
 enum gw_device_kind {
-	GW_DEVICE_BAD,      /* not a name EC2 accepts in an HVM mapping */
-	GW_DEVICE_NVME,     /* /dev/nvme*: refused in a mapping */
-	GW_DEVICE_ROOT,     /* /dev/xvda, /dev/sda1, /dev/sda */
-	GW_DEVICE_EBS,      /* an available EBS name */
+	GW_DEVICE_BAD,  /* not a name EC2 accepts in an HVM mapping */
+	GW_DEVICE_NVME, /* /dev/nvme*: refused in a mapping */
+	GW_DEVICE_ROOT, /* /dev/xvda, /dev/sda1, /dev/sda */
+	GW_DEVICE_EBS,  /* an available EBS name */
 };
 
 /*

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The verifier: the table of AWS rules checked offline on the model (docs/rules.md). */
+/* The verifier: the table of AWS rules checked offline on the model
+ * (docs/rules.md). */
 #include "verify.h"
 
 #include <ctype.h>
@@ -49,9 +50,9 @@ struct ctx {
 	const char *region;    /* "*" when unset */
 };
 
-__attribute__((format(printf, 6, 7)))
-static void report(struct ctx *c, enum gw_severity sev, struct gw_loc at,
-		const char *rule, const char *hint, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void
+report(struct ctx *c, enum gw_severity sev, struct gw_loc at, const char *rule,
+       const char *hint, const char *fmt, ...)
 {
 	char msg[MSG_MAX];
 	va_list ap;
@@ -61,11 +62,11 @@ static void report(struct ctx *c, enum gw_severity sev, struct gw_loc at,
 	gw_diag_add(c->d, sev, at, rule, hint, "%s", msg);
 }
 
-#define ERR(c, at, rule, hint, ...) \
+#define ERR(c, at, rule, hint, ...)                                            \
 	report((c), GW_SEV_ERROR, (at), (rule), (hint), __VA_ARGS__)
-#define WARN(c, at, rule, hint, ...) \
+#define WARN(c, at, rule, hint, ...)                                           \
 	report((c), GW_SEV_WARNING, (at), (rule), (hint), __VA_ARGS__)
-#define NOTE(c, at, rule, hint, ...) \
+#define NOTE(c, at, rule, hint, ...)                                           \
 	report((c), GW_SEV_NOTE, (at), (rule), (hint), __VA_ARGS__)
 
 /* The value's location when it has one, else the object's. */
@@ -94,65 +95,6 @@ static bool in_set(const char *s, const char *const *set, size_t n)
 	return false;
 }
 
-/* ---- lookups (by exact name) -------------------------------------------- */
-
-#define FIND(type, array, count)                                           \
-	for (size_t i = 0; name && i < (count); i++) {                     \
-		if ((array)[i].name.s && strcmp((array)[i].name.s, name) == 0) { \
-			return &(array)[i];                                \
-		}                                                          \
-	}                                                                  \
-	return NULL
-
-static const struct gw_role *find_role(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_role, m->roles, m->n_roles);
-}
-
-static const struct gw_policy *find_policy(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_policy, m->policies, m->n_policies);
-}
-
-static const struct gw_group *find_group(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_group, m->groups, m->n_groups);
-}
-
-static const struct gw_launch_template *find_lt(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_launch_template, m->launch_templates,
-			m->n_launch_templates);
-}
-
-static const struct gw_compute_env *find_ce(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_compute_env, m->compute_envs, m->n_compute_envs);
-}
-
-static const struct gw_queue *find_queue(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_queue, m->queues, m->n_queues);
-}
-
-static const struct gw_job_def *find_jd(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_job_def, m->job_defs, m->n_job_defs);
-}
-
-static const struct gw_log_group *find_log_group(const struct gw_model *m,
-		const char *name)
-{
-	FIND(struct gw_log_group, m->log_groups, m->n_log_groups);
-}
-
 static bool role_trusts(const struct gw_role *r, const char *service)
 {
 	for (size_t i = 0; i < r->trust.n; i++) {
@@ -168,13 +110,13 @@ static bool role_trusts(const struct gw_role *r, const char *service)
 enum ce_kind { CE_EC2, CE_SPOT, CE_FARGATE, CE_FARGATE_SPOT, CE_BAD };
 
 static const char *const ce_type_names[] = {
-	[CE_EC2] = "EC2",
-	[CE_SPOT] = "SPOT",
-	[CE_FARGATE] = "FARGATE",
-	[CE_FARGATE_SPOT] = "FARGATE_SPOT",
+        [CE_EC2] = "EC2",
+        [CE_SPOT] = "SPOT",
+        [CE_FARGATE] = "FARGATE",
+        [CE_FARGATE_SPOT] = "FARGATE_SPOT",
 };
 _Static_assert(GW_ARRAY_LEN(ce_type_names) == CE_BAD,
-		"ce_type_names must name every compute environment type");
+               "ce_type_names must name every compute environment type");
 
 static enum ce_kind ce_kind(const struct gw_compute_env *ce)
 {
@@ -198,7 +140,7 @@ static const char *ce_strategy(const struct gw_compute_env *ce)
 		return ce->allocation_strategy.s;
 	}
 	return ce_kind(ce) == CE_SPOT ? "SPOT_PRICE_CAPACITY_OPTIMIZED"
-				      : "BEST_FIT_PROGRESSIVE";
+	                              : "BEST_FIT_PROGRESSIVE";
 }
 
 static const char *ce_image(const struct gw_compute_env *ce)
@@ -218,8 +160,8 @@ static bool image_is_al2023(const char *image)
 
 /* What the instance types of one CE can offer. */
 struct ce_info {
-	size_t n_types;       /* catalog entries selected */
-	bool all_known;       /* every spec selects something */
+	size_t n_types; /* catalog entries selected */
+	bool all_known; /* every spec selects something */
 	const struct gw_instance_type *smallest; /* fewest vCPUs */
 	const struct gw_instance_type *most_vcpus;
 	const struct gw_instance_type *most_memory;
@@ -228,7 +170,7 @@ struct ce_info {
 };
 
 static bool ce_selects(const struct gw_compute_env *ce,
-		const struct gw_instance_type *t)
+                       const struct gw_instance_type *t)
 {
 	if (ce->instance_types.n == 0) {
 		return gw_catalog_selects("optimal", t);
@@ -268,7 +210,7 @@ static void describe_ce(const struct gw_compute_env *ce, struct ce_info *info)
 			info->most_vcpus = t;
 		}
 		if (!info->most_memory ||
-				t->memory_mib > info->most_memory->memory_mib) {
+		    t->memory_mib > info->most_memory->memory_mib) {
 			info->most_memory = t;
 		}
 		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
@@ -280,10 +222,11 @@ static void describe_ce(const struct gw_compute_env *ce, struct ce_info *info)
 	}
 }
 
-/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ---- */
+/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
+ */
 
 struct request {
-	const char *kind;     /* "job definition", "nextflow process", ... */
+	const char *kind; /* "job definition", "nextflow process", ... */
 	const char *name;
 	long long vcpus;      /* 0 = not requested */
 	long long memory_mib; /* 0 = not requested */
@@ -293,7 +236,8 @@ struct request {
 };
 
 static void check_fit_ce(struct ctx *c, const struct request *r,
-		const struct gw_queue *q, const struct gw_compute_env *ce)
+                         const struct gw_queue *q,
+                         const struct gw_compute_env *ce)
 {
 	struct ce_info info;
 	describe_ce(ce, &info);
@@ -303,7 +247,7 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	char where[MSG_MAX];
 	if (q->n_ces > 1) {
 		snprintf(where, sizeof(where), " in compute environment '%s'",
-				str_or(&ce->name, "?"));
+		         str_or(&ce->name, "?"));
 	} else {
 		where[0] = '\0';
 	}
@@ -311,59 +255,60 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	bool vcpu_ok = true;
 	if (r->vcpus > info.most_vcpus->vcpus) {
 		ERR(c, r->vcpus_at, r->rule_vcpus,
-				"lower the request or add a larger instance type "
-				"to the compute environment",
-				"%s '%s' needs %lld vcpus but the largest instance "
-				"type reachable through queue '%s'%s (%s) has %u",
-				r->kind, r->name, r->vcpus, qn, where,
-				info.most_vcpus->name, info.most_vcpus->vcpus);
+		    "lower the request or add a larger instance type "
+		    "to the compute environment",
+		    "%s '%s' needs %lld vcpus but the largest instance "
+		    "type reachable through queue '%s'%s (%s) has %u",
+		    r->kind, r->name, r->vcpus, qn, where,
+		    info.most_vcpus->name, info.most_vcpus->vcpus);
 		vcpu_ok = false;
 	} else if (ce->max_vcpus.set || ce->max_vcpus.v > 0) {
 		if (r->vcpus > ce->max_vcpus.v) {
 			ERR(c, r->vcpus_at, r->rule_vcpus,
-					"raise max_vcpus of the compute "
-					"environment or lower the request",
-					"%s '%s' needs %lld vcpus but compute "
-					"environment '%s' of queue '%s' allows at "
-					"most %lld (max_vcpus)", r->kind, r->name,
-					r->vcpus, str_or(&ce->name, "?"), qn,
-					ce->max_vcpus.v);
+			    "raise max_vcpus of the compute "
+			    "environment or lower the request",
+			    "%s '%s' needs %lld vcpus but compute "
+			    "environment '%s' of queue '%s' allows at "
+			    "most %lld (max_vcpus)",
+			    r->kind, r->name, r->vcpus, str_or(&ce->name, "?"),
+			    qn, ce->max_vcpus.v);
 			vcpu_ok = false;
 		}
 	}
 	bool gpu_ok = true;
 	if (r->gpus > 0 && r->gpus > (long long)info.most_gpus->gpus) {
 		ERR(c, r->gpus_at, r->rule_gpus,
-				"add a gpu instance type (g4dn, g5, g6, p3, p4d) "
-				"with enough gpus",
-				"%s '%s' needs %lld gpus but the instance type with "
-				"the most gpus reachable through queue '%s'%s (%s) "
-				"has %u", r->kind, r->name, r->gpus, qn, where,
-				info.most_gpus->name, info.most_gpus->gpus);
+		    "add a gpu instance type (g4dn, g5, g6, p3, p4d) "
+		    "with enough gpus",
+		    "%s '%s' needs %lld gpus but the instance type with "
+		    "the most gpus reachable through queue '%s'%s (%s) "
+		    "has %u",
+		    r->kind, r->name, r->gpus, qn, where, info.most_gpus->name,
+		    info.most_gpus->gpus);
 		gpu_ok = false;
 	}
 	if (r->gpus > 0 && !image_is_nvidia(ce_image(ce))) {
 		ERR(c, r->gpus_at, r->rule_gpus,
-				"set image_type: ECS_AL2023_NVIDIA on the compute "
-				"environment",
-				"%s '%s' needs gpus but compute environment '%s' of "
-				"queue '%s' uses image type '%s' without nvidia "
-				"drivers", r->kind, r->name, str_or(&ce->name, "?"),
-				qn, ce_image(ce));
+		    "set image_type: ECS_AL2023_NVIDIA on the compute "
+		    "environment",
+		    "%s '%s' needs gpus but compute environment '%s' of "
+		    "queue '%s' uses image type '%s' without nvidia "
+		    "drivers",
+		    r->kind, r->name, str_or(&ce->name, "?"), qn, ce_image(ce));
 	}
-	long long most_avail = (long long)info.most_memory->memory_mib -
-		ECS_RESERVED_MIB;
+	long long most_avail =
+	        (long long)info.most_memory->memory_mib - ECS_RESERVED_MIB;
 	bool mem_ok = true;
 	if (r->memory_mib > most_avail) {
 		ERR(c, r->memory_at, r->rule_memory,
-				"request less memory or add a larger instance "
-				"type; the ECS agent reserves 32 MiB",
-				"%s '%s' needs %lld mib but the largest instance "
-				"type reachable through queue '%s'%s (%s) has %u "
-				"mib, at most %lld after the ecs agent's 32 mib",
-				r->kind, r->name, r->memory_mib, qn, where,
-				info.most_memory->name,
-				info.most_memory->memory_mib, most_avail);
+		    "request less memory or add a larger instance "
+		    "type; the ECS agent reserves 32 MiB",
+		    "%s '%s' needs %lld mib but the largest instance "
+		    "type reachable through queue '%s'%s (%s) has %u "
+		    "mib, at most %lld after the ecs agent's 32 mib",
+		    r->kind, r->name, r->memory_mib, qn, where,
+		    info.most_memory->name, info.most_memory->memory_mib,
+		    most_avail);
 		mem_ok = false;
 	}
 	if (!vcpu_ok || !gpu_ok || !mem_ok) {
@@ -374,9 +319,9 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	for (size_t i = 0; i < gw_catalog_count(); i++) {
 		const struct gw_instance_type *t = gw_catalog_at(i);
 		if (!ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
-				(long long)t->gpus < r->gpus ||
-				(long long)t->memory_mib - ECS_RESERVED_MIB <
-				r->memory_mib) {
+		    (long long)t->gpus < r->gpus ||
+		    (long long)t->memory_mib - ECS_RESERVED_MIB <
+		            r->memory_mib) {
 			continue;
 		}
 		if (!best || t->memory_mib > best->memory_mib) {
@@ -385,32 +330,34 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	}
 	if (!best) {
 		ERR(c, r->memory_at, r->rule_memory,
-				"lower vcpus or memory, or add an instance type "
-				"with both",
-				"%s '%s' needs %lld vcpus and %lld mib together, "
-				"which no single instance type reachable through "
-				"queue '%s'%s offers", r->kind, r->name, r->vcpus,
-				r->memory_mib, qn, where);
+		    "lower vcpus or memory, or add an instance type "
+		    "with both",
+		    "%s '%s' needs %lld vcpus and %lld mib together, "
+		    "which no single instance type reachable through "
+		    "queue '%s'%s offers",
+		    r->kind, r->name, r->vcpus, r->memory_mib, qn, where);
 		return;
 	}
 	if (r->memory_mib * PERMILLE >
-			(long long)best->memory_mib * MEMORY_WARN_PERMILLE) {
+	    (long long)best->memory_mib * MEMORY_WARN_PERMILLE) {
 		WARN(c, r->memory_at, r->rule_memory,
-				"leave about 10% for the os and ecs agent "
-				"(c5.xlarge: ~7400 of 8192 mib are available)",
-				"%s '%s' needs %lld mib, more than 90%% of the %u "
-				"mib of the roomiest fitting instance type (%s) "
-				"reachable through queue '%s'%s, so it may stay "
-				"runnable", r->kind, r->name, r->memory_mib,
-				best->memory_mib, best->name, qn, where);
+		     "leave about 10% for the os and ecs agent "
+		     "(c5.xlarge: ~7400 of 8192 mib are available)",
+		     "%s '%s' needs %lld mib, more than 90%% of the %u "
+		     "mib of the roomiest fitting instance type (%s) "
+		     "reachable through queue '%s'%s, so it may stay "
+		     "runnable",
+		     r->kind, r->name, r->memory_mib, best->memory_mib,
+		     best->name, qn, where);
 	}
 }
 
 static void check_fit(struct ctx *c, const struct request *r,
-		const struct gw_queue *q)
+                      const struct gw_queue *q)
 {
 	for (size_t i = 0; i < q->n_ces; i++) {
-		const struct gw_compute_env *ce = find_ce(c->m, q->ces[i].ce.s);
+		const struct gw_compute_env *ce =
+		        gw_model_compute_env(c->m, q->ces[i].ce.s);
 		if (ce) {
 			check_fit_ce(c, r, q, ce);
 		}
@@ -427,15 +374,16 @@ static void check_region(struct ctx *c)
 	}
 	const char *p, *dns;
 	if (!gw_arn_partition_for_region(m->region.s, &p, &dns)) {
-		ERR(c, m->region.loc, "A1", "write a region such as 'us-west-2'",
-				"region '%s' matches no aws partition",
-				m->region.s);
+		ERR(c, m->region.loc, "A1",
+		    "write a region such as 'us-west-2'",
+		    "region '%s' matches no aws partition", m->region.s);
 		return;
 	}
 	if (m->partition && strcmp(m->partition, p) != 0) {
 		ERR(c, m->region.loc, "A1", NULL,
-				"region '%s' is in partition '%s' but the model "
-				"says '%s'", m->region.s, p, m->partition);
+		    "region '%s' is in partition '%s' but the model "
+		    "says '%s'",
+		    m->region.s, p, m->partition);
 	}
 	if (m->account_id.s) {
 		const char *acct = m->account_id.s;
@@ -444,9 +392,10 @@ static void check_region(struct ctx *c)
 			ok = isdigit((unsigned char)*q);
 		}
 		if (!ok) {
-			ERR(c, m->account_id.loc, "A9", "account IDs are 12 "
-					"digits", "account_id '%s' is not 12 digits",
-					acct);
+			ERR(c, m->account_id.loc, "A9",
+			    "account IDs are 12 "
+			    "digits",
+			    "account_id '%s' is not 12 digits", acct);
 		}
 	}
 }
@@ -462,21 +411,22 @@ struct name_list {
 };
 
 static void check_unique(struct ctx *c, const struct gw_str *name,
-		struct name_list *seen, const char *rule)
+                         struct name_list *seen, const char *rule)
 {
 	if (!name->s) {
 		return;
 	}
 	for (size_t i = 0; i < seen->n; i++) {
-		bool same = seen->nocase
-			? gw_names_equal_nocase(seen->v[i]->s, name->s)
-			: strcmp(seen->v[i]->s, name->s) == 0;
+		bool same = seen->nocase ? gw_names_equal_nocase(seen->v[i]->s,
+		                                                 name->s)
+		                         : strcmp(seen->v[i]->s, name->s) == 0;
 		if (same) {
 			ERR(c, name->loc, rule, "give each one its own name",
-					"%s name '%s' is already used at line %u%s",
-					seen->kind, name->s, seen->v[i]->loc.line,
-					seen->nocase ? " (iam names are unique "
-					"ignoring case)" : "");
+			    "%s name '%s' is already used at line %u%s",
+			    seen->kind, name->s, seen->v[i]->loc.line,
+			    seen->nocase ? " (iam names are unique "
+			                   "ignoring case)"
+			                 : "");
 			return;
 		}
 	}
@@ -486,16 +436,17 @@ static void check_unique(struct ctx *c, const struct gw_str *name,
 }
 
 static void check_name(struct ctx *c, const struct gw_str *name,
-		const char *kind, const char *why, const char *rule,
-		const char *hint)
+                       const char *kind, const char *why, const char *rule,
+                       const char *hint)
 {
 	if (name->s && why) {
 		ERR(c, name->loc, rule, hint, "%s name '%s' %s", kind, name->s,
-				why);
+		    why);
 	}
 }
 
-/* ---- S3 bucket ------------------------------------------------------------- */
+/* ---- S3 bucket -------------------------------------------------------------
+ */
 
 static void check_bucket(struct ctx *c)
 {
@@ -504,30 +455,37 @@ static void check_bucket(struct ctx *c)
 		return;
 	}
 	check_name(c, &b->name, "bucket", gw_names_bucket_error(b->name.s),
-			"N1", "bucket names are 3..63 of [a-z0-9.-], start and "
-			"end alphanumeric, and are unique in the partition");
+	           "N1",
+	           "bucket names are 3..63 of [a-z0-9.-], start and "
+	           "end alphanumeric, and are unique in the partition");
 	if (strchr(b->name.s, '.')) {
 		WARN(c, b->name.loc, "N2", "use '-' instead of '.'",
-				"bucket name '%s' contains '.', which breaks "
-				"virtual-hosted https certificates", b->name.s);
+		     "bucket name '%s' contains '.', which breaks "
+		     "virtual-hosted https certificates",
+		     b->name.s);
 	}
-	static const char *const enc[] = { "sse-s3", "sse-kms" };
-	if (b->encryption.s && !in_set(b->encryption.s, enc,
-			GW_ARRAY_LEN(enc))) {
+	static const char *const enc[] = {"sse-s3", "sse-kms"};
+	if (b->encryption.s &&
+	    !in_set(b->encryption.s, enc, GW_ARRAY_LEN(enc))) {
 		ERR(c, b->encryption.loc, "S9", "use 'sse-s3' or 'sse-kms'",
-				"bucket encryption '%s' is not 'sse-s3' or "
-				"'sse-kms'", b->encryption.s);
+		    "bucket encryption '%s' is not 'sse-s3' or "
+		    "'sse-kms'",
+		    b->encryption.s);
 	}
 	if (b->expire_days.v < 0 || b->abort_multipart_days.v < 0) {
-		struct gw_loc at = b->expire_days.v < 0 ? b->expire_days.loc
-							: b->abort_multipart_days.loc;
-		ERR(c, at_or(at, b->loc), "N1", "use 0 for none or a positive "
-				"number of days", "bucket lifecycle days must not "
-				"be negative");
+		struct gw_loc at = b->expire_days.v < 0
+		                           ? b->expire_days.loc
+		                           : b->abort_multipart_days.loc;
+		ERR(c, at_or(at, b->loc), "N1",
+		    "use 0 for none or a positive "
+		    "number of days",
+		    "bucket lifecycle days must not "
+		    "be negative");
 	}
 }
 
-/* ---- IAM --------------------------------------------------------------------- */
+/* ---- IAM
+ * --------------------------------------------------------------------- */
 
 /*
  * Actions that accept only Resource "*" (no resource-level permissions):
@@ -535,21 +493,33 @@ static void check_bucket(struct ctx *c)
  * resource column. Describe and List actions are treated the same way.
  */
 static const char *const star_only_actions[] = {
-	"secretsmanager:ListSecrets",
-	"secretsmanager:GetRandomPassword",
-	"ecr:GetAuthorizationToken",
-	"s3:ListAllMyBuckets",
-	"sts:GetCallerIdentity",
-	"ec2:CreateVolume",
-	"ec2:CreateTags",
-	"logs:CreateLogGroup",
-	"batch:RegisterJobDefinition",
-	"cloudwatch:PutMetricData",
-	"ssm:DescribeParameters",
-	"ecs:CreateCluster",
-	"ecs:RegisterTaskDefinition",
-	"ecs:DeregisterTaskDefinition",
+        "secretsmanager:ListSecrets",
+        "secretsmanager:GetRandomPassword",
+        "ecr:GetAuthorizationToken",
+        "s3:ListAllMyBuckets",
+        "sts:GetCallerIdentity",
+        "ec2:CreateVolume",
+        "ec2:CreateTags",
+        "logs:CreateLogGroup",
+        "batch:RegisterJobDefinition",
+        "cloudwatch:PutMetricData",
+        "ssm:DescribeParameters",
+        "ecs:CreateCluster",
+        "ecs:RegisterTaskDefinition",
+        "ecs:DeregisterTaskDefinition",
 };
+
+/* Whether 's' starts with 'prefix', ignoring ASCII case (IAM actions). */
+static bool has_prefix_nocase(const char *s, const char *prefix)
+{
+	for (; *prefix; prefix++, s++) {
+		if (tolower((unsigned char)*s) !=
+		    tolower((unsigned char)*prefix)) {
+			return false;
+		}
+	}
+	return true;
+}
 
 static bool action_is_star_only(const char *action)
 {
@@ -558,11 +528,12 @@ static bool action_is_star_only(const char *action)
 		return false;
 	}
 	const char *verb = colon + 1;
-	if (gw_has_prefix(verb, "Describe") || gw_has_prefix(verb, "List")) {
+	if (has_prefix_nocase(verb, "Describe") ||
+	    has_prefix_nocase(verb, "List")) {
 		return true;
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(star_only_actions); i++) {
-		if (strcmp(action, star_only_actions[i]) == 0) {
+		if (gw_names_equal_nocase(action, star_only_actions[i])) {
 			return true;
 		}
 	}
@@ -577,21 +548,22 @@ static bool action_matches(const char *pattern, const char *action)
 	}
 	if (*pattern == '*') {
 		return action_matches(pattern + 1, action) ||
-			(*action && action_matches(pattern, action + 1));
+		       (*action && action_matches(pattern, action + 1));
 	}
-	if (*action && (*pattern == '?' || tolower((unsigned char)*pattern) ==
-			tolower((unsigned char)*action))) {
+	if (*action &&
+	    (*pattern == '?' || tolower((unsigned char)*pattern) ==
+	                                tolower((unsigned char)*action))) {
 		return action_matches(pattern + 1, action + 1);
 	}
 	return false;
 }
 
 static bool statement_has_action(const struct gw_statement *s,
-		const char *action)
+                                 const char *action)
 {
 	for (size_t i = 0; i < s->actions.n; i++) {
-		if (s->actions.v[i].s && action_matches(s->actions.v[i].s,
-				action)) {
+		if (s->actions.v[i].s &&
+		    action_matches(s->actions.v[i].s, action)) {
 			return true;
 		}
 	}
@@ -599,7 +571,7 @@ static bool statement_has_action(const struct gw_statement *s,
 }
 
 static bool statement_has_resource(const struct gw_statement *s,
-		enum gw_res_kind kind)
+                                   enum gw_res_kind kind)
 {
 	for (size_t i = 0; i < s->n_resources; i++) {
 		if (s->resources[i].kind == kind) {
@@ -614,38 +586,40 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 	const char *s = a->s;
 	if (strcmp(s, "*") == 0) {
 		ERR(c, a->loc, "S1", "list the actions the role needs",
-				"action '*' grants every aws action");
+		    "action '*' grants every aws action");
 		return;
 	}
 	const char *colon = strchr(s, ':');
 	bool ok = colon && colon != s && colon[1] != '\0';
 	for (const char *p = s; ok && p < colon; p++) {
 		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-			*p == '-';
+		     *p == '-';
 	}
 	for (const char *p = colon ? colon + 1 : s; ok && *p; p++) {
 		ok = isalnum((unsigned char)*p) || *p == '*' || *p == '?';
 	}
 	if (!ok) {
-		ERR(c, a->loc, "S4", "write service:Action, e.g. "
-				"'s3:GetObject'", "action '%s' is not of the form "
-				"service:Action", s);
+		ERR(c, a->loc, "S4",
+		    "write service:Action, e.g. "
+		    "'s3:GetObject'",
+		    "action '%s' is not of the form "
+		    "service:Action",
+		    s);
 		return;
 	}
 	if (strcmp(colon + 1, "*") == 0) {
 		WARN(c, a->loc, "S1", "list the actions the role needs",
-				"action '%s' grants every action of the service",
-				s);
+		     "action '%s' grants every action of the service", s);
 	}
 }
 
-static void build_arn(struct ctx *c, const struct gw_resource *r,
-		char *out, size_t n)
+static void build_arn(struct ctx *c, const struct gw_resource *r, char *out,
+                      size_t n)
 {
 	const char *p = c->partition ? c->partition : "aws";
 	const char *acct = c->m->account_id.s ? c->m->account_id.s : "*";
-	const char *bucket = c->m->bucket.name.s ? c->m->bucket.name.s
-						 : "bucket";
+	const char *bucket =
+	        c->m->bucket.name.s ? c->m->bucket.name.s : "bucket";
 	const char *v = str_or(&r->value, "");
 	switch (r->kind) {
 	case GW_RES_BUCKET:
@@ -656,11 +630,11 @@ static void build_arn(struct ctx *c, const struct gw_resource *r,
 		break;
 	case GW_RES_SECRET:
 		snprintf(out, n, "arn:%s:secretsmanager:%s:%s:secret:%s", p,
-				c->region, acct, v);
+		         c->region, acct, v);
 		break;
 	case GW_RES_LOG_GROUP:
 		snprintf(out, n, "arn:%s:logs:%s:%s:log-group:%s", p, c->region,
-				acct, v);
+		         acct, v);
 		break;
 	case GW_RES_ROLE:
 		snprintf(out, n, "arn:%s:iam::%s:role/%s", p, acct, v);
@@ -675,23 +649,28 @@ static void build_arn(struct ctx *c, const struct gw_resource *r,
 }
 
 static void check_resources(struct ctx *c, const struct gw_policy *pol,
-		const struct gw_statement *s, bool allow)
+                            const struct gw_statement *s, bool allow)
 {
 	if (s->n_resources == 0) {
-		ERR(c, at_or(s->resources_loc, s->loc), "S6", "add resources, "
-				"e.g. 'bucket/*'", "statement in policy '%s' has no "
-				"resources", str_or(&pol->name, "?"));
+		ERR(c, at_or(s->resources_loc, s->loc), "S6",
+		    "add resources, "
+		    "e.g. 'bucket/*'",
+		    "statement in policy '%s' has no "
+		    "resources",
+		    str_or(&pol->name, "?"));
 	}
 	for (size_t i = 0; i < s->n_resources; i++) {
 		const struct gw_resource *r = &s->resources[i];
 		struct gw_loc at = at_or(r->loc, s->loc);
 		char arn[ARN_MAX];
 		if ((r->kind == GW_RES_BUCKET || r->kind == GW_RES_OBJECTS) &&
-				!c->m->bucket.present) {
-			ERR(c, at, "R8", "add a 'bucket:' section or use a "
-					"literal 'arn:'", "policy '%s' refers to "
-					"the bucket but the profile defines none",
-					str_or(&pol->name, "?"));
+		    !c->m->bucket.present) {
+			ERR(c, at, "R8",
+			    "add a 'bucket:' section or use a "
+			    "literal 'arn:'",
+			    "policy '%s' refers to "
+			    "the bucket but the profile defines none",
+			    str_or(&pol->name, "?"));
 			continue;
 		}
 		if (r->kind == GW_RES_ANY) {
@@ -701,15 +680,16 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 			for (size_t j = 0; j < s->actions.n; j++) {
 				const char *a = s->actions.v[j].s;
 				if (a && strcmp(a, "*") != 0 &&
-						!action_is_star_only(a)) {
-					WARN(c, at, "S2", "scope the resource, "
-							"e.g. 'bucket/*' or "
-							"'role:NAME'",
-							"policy '%s' allows '%s' on "
-							"resource '*' although the "
-							"action supports resource-level "
-							"permissions",
-							str_or(&pol->name, "?"), a);
+				    !action_is_star_only(a)) {
+					WARN(c, at, "S2",
+					     "scope the resource, "
+					     "e.g. 'bucket/*' or "
+					     "'role:NAME'",
+					     "policy '%s' allows '%s' on "
+					     "resource '*' although the "
+					     "action supports resource-level "
+					     "permissions",
+					     str_or(&pol->name, "?"), a);
 					break;
 				}
 			}
@@ -721,7 +701,7 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 }
 
 static void check_passrole(struct ctx *c, const struct gw_policy *pol,
-		const struct gw_statement *s)
+                           const struct gw_statement *s)
 {
 	if (!statement_has_action(s, "iam:PassRole")) {
 		return;
@@ -730,42 +710,46 @@ static void check_passrole(struct ctx *c, const struct gw_policy *pol,
 		const struct gw_resource *r = &s->resources[i];
 		const char *v = str_or(&r->value, "");
 		bool broad = r->kind == GW_RES_ANY ||
-			(r->kind == GW_RES_ROLE && strpbrk(v, "*?")) ||
-			(r->kind == GW_RES_ARN && (!strstr(v, ":role/") ||
-				strpbrk(strstr(v, ":role/"), "*?")));
+		             (r->kind == GW_RES_ROLE && strpbrk(v, "*?")) ||
+		             (r->kind == GW_RES_ARN &&
+		              (!strstr(v, ":role/") ||
+		               strpbrk(strstr(v, ":role/"), "*?")));
 		if (broad) {
-			ERR(c, at_or(r->loc, s->loc), "S3", "pass only named roles: "
-					"'role:NAME'", "policy '%s' allows "
-					"iam:PassRole on '%s%s', not on a named "
-					"role", str_or(&pol->name, "?"),
-					r->kind == GW_RES_ROLE ? "role:" : "",
-					r->kind == GW_RES_ANY ? "*" : v);
+			ERR(c, at_or(r->loc, s->loc), "S3",
+			    "pass only named roles: "
+			    "'role:NAME'",
+			    "policy '%s' allows "
+			    "iam:PassRole on '%s%s', not on a named "
+			    "role",
+			    str_or(&pol->name, "?"),
+			    r->kind == GW_RES_ROLE ? "role:" : "",
+			    r->kind == GW_RES_ANY ? "*" : v);
 		}
 	}
 }
 
 static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
-		const struct gw_statement *s)
+                           const struct gw_statement *s)
 {
 	/* Bucket actions need the bucket ARN, object actions bucket/KEY. */
 	if (statement_has_resource(s, GW_RES_ANY) ||
-			statement_has_resource(s, GW_RES_ARN)) {
+	    statement_has_resource(s, GW_RES_ARN)) {
 		return;
 	}
 	if (statement_has_action(s, "s3:ListBucket") &&
-			!statement_has_resource(s, GW_RES_BUCKET)) {
+	    !statement_has_resource(s, GW_RES_BUCKET)) {
 		WARN(c, s->loc, "A4", "add the resource 'bucket'",
-				"policy '%s' allows s3:ListBucket but not on the "
-				"bucket arn, so listing fails",
-				str_or(&pol->name, "?"));
+		     "policy '%s' allows s3:ListBucket but not on the "
+		     "bucket arn, so listing fails",
+		     str_or(&pol->name, "?"));
 	}
 	if (statement_has_action(s, "s3:GetObject") &&
-			!statement_has_resource(s, GW_RES_OBJECTS) &&
-			statement_has_resource(s, GW_RES_BUCKET)) {
+	    !statement_has_resource(s, GW_RES_OBJECTS) &&
+	    statement_has_resource(s, GW_RES_BUCKET)) {
 		WARN(c, s->loc, "A4", "add the resource 'bucket/*'",
-				"policy '%s' allows s3:GetObject but only on the "
-				"bucket arn, which matches no object",
-				str_or(&pol->name, "?"));
+		     "policy '%s' allows s3:GetObject but only on the "
+		     "bucket arn, which matches no object",
+		     str_or(&pol->name, "?"));
 	}
 }
 
@@ -775,26 +759,32 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 		const struct gw_statement *s = &pol->statements[i];
 		bool allow = !str_is(&s->effect, "Deny");
 		if (s->effect.s && !str_is(&s->effect, "Allow") &&
-				!str_is(&s->effect, "Deny")) {
+		    !str_is(&s->effect, "Deny")) {
 			ERR(c, s->effect.loc, "S5", "use 'Allow' or 'Deny'",
-					"effect '%s' is not 'Allow' or 'Deny'",
-					s->effect.s);
+			    "effect '%s' is not 'Allow' or 'Deny'",
+			    s->effect.s);
 		}
 		if (s->sid.s) {
 			for (const char *p = s->sid.s; *p; p++) {
 				if (!isalnum((unsigned char)*p)) {
-					ERR(c, s->sid.loc, "S5", "sids are "
-							"[A-Za-z0-9]*", "sid '%s' "
-							"has a character other than "
-							"letters and digits", s->sid.s);
+					ERR(c, s->sid.loc, "S5",
+					    "sids are "
+					    "[A-Za-z0-9]*",
+					    "sid '%s' "
+					    "has a character other than "
+					    "letters and digits",
+					    s->sid.s);
 					break;
 				}
 			}
 		}
 		if (s->actions.n == 0) {
-			ERR(c, at_or(s->actions.loc, s->loc), "S6", "list "
-					"actions", "statement in policy '%s' has no "
-					"actions", str_or(&pol->name, "?"));
+			ERR(c, at_or(s->actions.loc, s->loc), "S6",
+			    "list "
+			    "actions",
+			    "statement in policy '%s' has no "
+			    "actions",
+			    str_or(&pol->name, "?"));
 		}
 		for (size_t j = 0; j < s->actions.n; j++) {
 			if (s->actions.v[j].s) {
@@ -810,22 +800,23 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 }
 
 static void check_policy_refs(struct ctx *c, const struct gw_strs *names,
-		const char *owner_kind, const struct gw_str *owner)
+                              const char *owner_kind,
+                              const struct gw_str *owner)
 {
 	for (size_t i = 0; i < names->n; i++) {
 		const struct gw_str *p = &names->v[i];
-		if (p->s && !find_policy(c->m, p->s)) {
+		if (p->s && !gw_model_policy(c->m, p->s)) {
 			ERR(c, p->loc, "R2", "define it under 'policies:'",
-					"%s '%s' attaches policy '%s', which the "
-					"profile does not define", owner_kind,
-					str_or(owner, "?"), p->s);
+			    "%s '%s' attaches policy '%s', which the "
+			    "profile does not define",
+			    owner_kind, str_or(owner, "?"), p->s);
 		}
 	}
 }
 
 static void check_managed(struct ctx *c, const struct gw_strs *managed,
-		size_t n_policies, const char *owner_kind,
-		const struct gw_str *owner)
+                          size_t n_policies, const char *owner_kind,
+                          const struct gw_str *owner)
 {
 	for (size_t i = 0; i < managed->n; i++) {
 		const struct gw_str *p = &managed->v[i];
@@ -834,95 +825,115 @@ static void check_managed(struct ctx *c, const struct gw_strs *managed,
 		}
 		char arn[ARN_MAX];
 		snprintf(arn, sizeof(arn), "arn:%s:iam::aws:policy/%s",
-				c->partition ? c->partition : "aws", p->s);
+		         c->partition ? c->partition : "aws", p->s);
 		gw_arn_verify(arn, c->partition, 0, p->loc, c->d);
 	}
 	if (managed->n + n_policies > MANAGED_POLICIES_MAX) {
 		ERR(c, owner->loc, "N8", "merge policies",
-				"%s '%s' attaches %zu managed policies, more than "
-				"the 20 cloudformation accepts", owner_kind,
-				str_or(owner, "?"), managed->n + n_policies);
+		    "%s '%s' attaches %zu managed policies, more than "
+		    "the 20 cloudformation accepts",
+		    owner_kind, str_or(owner, "?"), managed->n + n_policies);
 	}
 }
 
 static const char *const trust_services[] = {
-	"ec2", "ecs-tasks", "batch", "spotfleet",
+        "ec2",
+        "ecs-tasks",
+        "batch",
+        "spotfleet",
 };
 
 static void check_iam(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
-	struct name_list seen = { .kind = "policy", .nocase = true };
+	struct name_list seen = {.kind = "policy", .nocase = true};
 	for (size_t i = 0; i < m->n_policies; i++) {
 		const struct gw_policy *p = &m->policies[i];
-		check_name(c, &p->name, "policy", p->name.s ?
-				gw_names_iam_error(p->name.s, GW_NAMES_IAM_MAX) :
-				NULL, "N3", "iam names are [A-Za-z0-9+=,.@_-]");
+		check_name(c, &p->name, "policy",
+		           p->name.s ? gw_names_iam_error(p->name.s,
+		                                          GW_NAMES_IAM_MAX)
+		                     : NULL,
+		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
 		check_unique(c, &p->name, &seen, "N4");
 		check_policy(c, p);
 	}
-	seen = (struct name_list){ .kind = "role", .nocase = true };
+	seen = (struct name_list){.kind = "role", .nocase = true};
 	for (size_t i = 0; i < m->n_roles; i++) {
 		const struct gw_role *r = &m->roles[i];
-		check_name(c, &r->name, "role", r->name.s ?
-				gw_names_iam_error(r->name.s, GW_NAMES_ROLE_MAX) :
-				NULL, "N3", "role names are at most 64 of "
-				"[A-Za-z0-9+=,.@_-]");
+		check_name(c, &r->name, "role",
+		           r->name.s ? gw_names_iam_error(r->name.s,
+		                                          GW_NAMES_ROLE_MAX)
+		                     : NULL,
+		           "N3",
+		           "role names are at most 64 of "
+		           "[A-Za-z0-9+=,.@_-]");
 		check_unique(c, &r->name, &seen, "N4");
 		if (r->trust.n == 0) {
-			ERR(c, at_or(r->trust.loc, r->loc), "R1", "trust ec2, "
-					"ecs-tasks, batch or spotfleet",
-					"role '%s' trusts no service",
-					str_or(&r->name, "?"));
+			ERR(c, at_or(r->trust.loc, r->loc), "R1",
+			    "trust ec2, "
+			    "ecs-tasks, batch or spotfleet",
+			    "role '%s' trusts no service",
+			    str_or(&r->name, "?"));
 		}
 		for (size_t j = 0; j < r->trust.n; j++) {
 			const struct gw_str *t = &r->trust.v[j];
 			if (t->s && !in_set(t->s, trust_services,
-					GW_ARRAY_LEN(trust_services))) {
-				ERR(c, t->loc, "A2", "use ec2, ecs-tasks, batch "
-						"or spotfleet", "role '%s' trusts "
-						"unknown service '%s'",
-						str_or(&r->name, "?"), t->s);
+			                    GW_ARRAY_LEN(trust_services))) {
+				ERR(c, t->loc, "A2",
+				    "use ec2, ecs-tasks, batch "
+				    "or spotfleet",
+				    "role '%s' trusts "
+				    "unknown service '%s'",
+				    str_or(&r->name, "?"), t->s);
 			}
 		}
 		if (r->instance_profile.v && !role_trusts(r, "ec2")) {
-			ERR(c, r->instance_profile.loc, "R1", "add 'ec2' to trust",
-					"role '%s' has an instance profile but "
-					"does not trust ec2", str_or(&r->name, "?"));
+			ERR(c, r->instance_profile.loc, "R1",
+			    "add 'ec2' to trust",
+			    "role '%s' has an instance profile but "
+			    "does not trust ec2",
+			    str_or(&r->name, "?"));
 		}
 		check_policy_refs(c, &r->policies, "role", &r->name);
 		check_managed(c, &r->managed, r->policies.n, "role", &r->name);
 	}
-	seen = (struct name_list){ .kind = "group", .nocase = true };
+	seen = (struct name_list){.kind = "group", .nocase = true};
 	for (size_t i = 0; i < m->n_groups; i++) {
 		const struct gw_group *g = &m->groups[i];
-		check_name(c, &g->name, "group", g->name.s ?
-				gw_names_iam_error(g->name.s, GW_NAMES_IAM_MAX) :
-				NULL, "N3", "iam names are [A-Za-z0-9+=,.@_-]");
+		check_name(c, &g->name, "group",
+		           g->name.s ? gw_names_iam_error(g->name.s,
+		                                          GW_NAMES_IAM_MAX)
+		                     : NULL,
+		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
 		check_unique(c, &g->name, &seen, "N4");
 		check_policy_refs(c, &g->policies, "group", &g->name);
 		check_managed(c, &g->managed, g->policies.n, "group", &g->name);
 	}
-	seen = (struct name_list){ .kind = "user", .nocase = true };
+	seen = (struct name_list){.kind = "user", .nocase = true};
 	for (size_t i = 0; i < m->n_users; i++) {
 		const struct gw_user *u = &m->users[i];
-		check_name(c, &u->name, "user", u->name.s ?
-				gw_names_iam_error(u->name.s, GW_NAMES_IAM_MAX) :
-				NULL, "N3", "iam names are [A-Za-z0-9+=,.@_-]");
+		check_name(c, &u->name, "user",
+		           u->name.s ? gw_names_iam_error(u->name.s,
+		                                          GW_NAMES_IAM_MAX)
+		                     : NULL,
+		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
 		check_unique(c, &u->name, &seen, "N4");
 		check_policy_refs(c, &u->policies, "user", &u->name);
 		if (u->groups.n > USER_GROUPS_MAX) {
-			ERR(c, u->groups.loc, "N8", "merge groups", "user '%s' "
-					"is in %zu groups, more than the 10 iam "
-					"allows", str_or(&u->name, "?"), u->groups.n);
+			ERR(c, u->groups.loc, "N8", "merge groups",
+			    "user '%s' "
+			    "is in %zu groups, more than the 10 iam "
+			    "allows",
+			    str_or(&u->name, "?"), u->groups.n);
 		}
 		for (size_t j = 0; j < u->groups.n; j++) {
 			const struct gw_str *g = &u->groups.v[j];
-			if (g->s && !find_group(m, g->s)) {
-				ERR(c, g->loc, "R3", "define it under 'groups:'",
-						"user '%s' joins group '%s', which "
-						"the profile does not define",
-						str_or(&u->name, "?"), g->s);
+			if (g->s && !gw_model_group(m, g->s)) {
+				ERR(c, g->loc, "R3",
+				    "define it under 'groups:'",
+				    "user '%s' joins group '%s', which "
+				    "the profile does not define",
+				    str_or(&u->name, "?"), g->s);
 			}
 		}
 	}
@@ -932,21 +943,21 @@ static void check_iam(struct ctx *c)
 
 struct volume_limits {
 	const char *type;
-	long long size_min, size_max;   /* GiB */
-	long long iops_min, iops_max;   /* 0 = IOPS not allowed */
-	long long iops_per_gib;         /* 0 = no ratio */
+	long long size_min, size_max; /* GiB */
+	long long iops_min, iops_max; /* 0 = IOPS not allowed */
+	long long iops_per_gib;       /* 0 = no ratio */
 	bool bootable;
 };
 
 /* ParallelCluster ebs_validators.py (EbsVolumeTypeSize/Iops validators). */
 static const struct volume_limits volume_limits[] = {
-	{ "gp3", 1, 16384, 3000, 16000, 500, true },
-	{ "gp2", 1, 16384, 0, 0, 0, true },
-	{ "io1", 4, 16384, 100, 64000, 50, true },
-	{ "io2", 4, 65536, 100, 256000, 1000, true },
-	{ "st1", 500, 16384, 0, 0, 0, false },
-	{ "sc1", 500, 16384, 0, 0, 0, false },
-	{ "standard", 1, 1024, 0, 0, 0, true },
+        {"gp3", 1, 16384, 3000, 16000, 500, true},
+        {"gp2", 1, 16384, 0, 0, 0, true},
+        {"io1", 4, 16384, 100, 64000, 50, true},
+        {"io2", 4, 65536, 100, 256000, 1000, true},
+        {"st1", 500, 16384, 0, 0, 0, false},
+        {"sc1", 500, 16384, 0, 0, 0, false},
+        {"standard", 1, 1024, 0, 0, 0, true},
 };
 
 /* gp3 limits raised in 2025 [unconf]: values up to these only warn. */
@@ -969,36 +980,44 @@ static const struct volume_limits *find_limits(const char *type)
 }
 
 static void check_volume_params(struct ctx *c, const struct gw_volume *v,
-		bool root)
+                                bool root)
 {
 	const char *dev = str_or(&v->device, "?");
 	const char *type = str_or(&v->type, "gp3");
 	const struct volume_limits *l = find_limits(type);
 	if (!l) {
-		ERR(c, at_or(v->type.loc, v->loc), "V1", "use gp3, gp2, io1, io2, "
-				"st1, sc1 or standard", "volume '%s' has unknown "
-				"type '%s'", dev, type);
+		ERR(c, at_or(v->type.loc, v->loc), "V1",
+		    "use gp3, gp2, io1, io2, "
+		    "st1, sc1 or standard",
+		    "volume '%s' has unknown "
+		    "type '%s'",
+		    dev, type);
 		return;
 	}
 	if (root && !l->bootable) {
-		ERR(c, at_or(v->type.loc, v->loc), "V1", "use gp3 for the root "
-				"volume", "root volume type '%s' cannot be a boot "
-				"volume", type);
+		ERR(c, at_or(v->type.loc, v->loc), "V1",
+		    "use gp3 for the root "
+		    "volume",
+		    "root volume type '%s' cannot be a boot "
+		    "volume",
+		    type);
 	}
 	long long size = v->size_gib.v;
 	bool gp3_band = strcmp(type, "gp3") == 0 && size > l->size_max &&
-		size <= GP3_SIZE_NEW_MAX;
+	                size <= GP3_SIZE_NEW_MAX;
 	if (v->size_gib.set || size != 0) {
 		if (gp3_band) {
-			WARN(c, at_or(v->size_gib.loc, v->loc), "V1", "check the "
-					"current gp3 limit in your region",
-					"volume '%s' is %lld gib; gp3 went above "
-					"16384 gib only in 2025", dev, size);
+			WARN(c, at_or(v->size_gib.loc, v->loc), "V1",
+			     "check the "
+			     "current gp3 limit in your region",
+			     "volume '%s' is %lld gib; gp3 went above "
+			     "16384 gib only in 2025",
+			     dev, size);
 		} else if (size < l->size_min || size > l->size_max) {
 			ERR(c, at_or(v->size_gib.loc, v->loc), "V1", NULL,
-					"volume '%s' is %lld gib but %s volumes "
-					"are %lld..%lld gib", dev, size, type,
-					l->size_min, l->size_max);
+			    "volume '%s' is %lld gib but %s volumes "
+			    "are %lld..%lld gib",
+			    dev, size, type, l->size_min, l->size_max);
 		}
 	}
 	if (v->iops.set) {
@@ -1006,26 +1025,29 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 		struct gw_loc at = at_or(v->iops.loc, v->loc);
 		if (l->iops_max == 0) {
 			ERR(c, at, "V2", "remove iops or use gp3, io1 or io2",
-					"volume '%s' sets iops but %s volumes take "
-					"none", dev, type);
+			    "volume '%s' sets iops but %s volumes take "
+			    "none",
+			    dev, type);
 		} else if (strcmp(type, "gp3") == 0 && iops > l->iops_max &&
-				iops <= GP3_IOPS_NEW_MAX) {
-			WARN(c, at, "V2", "check the current gp3 limit in your "
-					"region", "volume '%s' asks for %lld iops; "
-					"gp3 went above 16000 only in 2025", dev,
-					iops);
+		           iops <= GP3_IOPS_NEW_MAX) {
+			WARN(c, at, "V2",
+			     "check the current gp3 limit in your "
+			     "region",
+			     "volume '%s' asks for %lld iops; "
+			     "gp3 went above 16000 only in 2025",
+			     dev, iops);
 		} else if (iops < l->iops_min || iops > l->iops_max) {
-			ERR(c, at, "V2", NULL, "volume '%s' asks for %lld iops but "
-					"%s volumes take %lld..%lld", dev, iops,
-					type, l->iops_min, l->iops_max);
+			ERR(c, at, "V2", NULL,
+			    "volume '%s' asks for %lld iops but "
+			    "%s volumes take %lld..%lld",
+			    dev, iops, type, l->iops_min, l->iops_max);
 		} else if (size > 0 && l->iops_per_gib > 0 &&
-				iops > size * l->iops_per_gib &&
-				!(strcmp(type, "gp3") == 0 &&
-				iops <= l->iops_min)) {
+		           iops > size * l->iops_per_gib &&
+		           !(strcmp(type, "gp3") == 0 && iops <= l->iops_min)) {
 			ERR(c, at, "V2", "grow the volume or lower iops",
-					"volume '%s' asks for %lld iops on %lld gib, "
-					"more than %lld iops per gib for %s", dev,
-					iops, size, l->iops_per_gib, type);
+			    "volume '%s' asks for %lld iops on %lld gib, "
+			    "more than %lld iops per gib for %s",
+			    dev, iops, size, l->iops_per_gib, type);
 		}
 	}
 	if (v->throughput.set) {
@@ -1034,103 +1056,125 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 		long long iops = v->iops.set ? v->iops.v : l->iops_min;
 		if (strcmp(type, "gp3") != 0) {
 			ERR(c, at, "V3", "remove throughput or use gp3",
-					"volume '%s' sets throughput but only gp3 "
-					"takes it", dev);
+			    "volume '%s' sets throughput but only gp3 "
+			    "takes it",
+			    dev);
 		} else if (tp > GP3_THROUGHPUT_MAX &&
-				tp <= GP3_THROUGHPUT_NEW_MAX) {
-			WARN(c, at, "V3", "check the current gp3 limit in your "
-					"region", "volume '%s' asks for %lld mib/s; "
-					"gp3 went above 1000 only in 2025", dev, tp);
-		} else if (tp < GP3_THROUGHPUT_MIN ||
-				tp > GP3_THROUGHPUT_MAX) {
-			ERR(c, at, "V3", NULL, "volume '%s' asks for %lld mib/s "
-					"but gp3 takes 125..1000", dev, tp);
+		           tp <= GP3_THROUGHPUT_NEW_MAX) {
+			WARN(c, at, "V3",
+			     "check the current gp3 limit in your "
+			     "region",
+			     "volume '%s' asks for %lld mib/s; "
+			     "gp3 went above 1000 only in 2025",
+			     dev, tp);
+		} else if (tp < GP3_THROUGHPUT_MIN || tp > GP3_THROUGHPUT_MAX) {
+			ERR(c, at, "V3", NULL,
+			    "volume '%s' asks for %lld mib/s "
+			    "but gp3 takes 125..1000",
+			    dev, tp);
 		} else if (tp * GP3_THROUGHPUT_PER_IOPS_DIV > iops) {
-			ERR(c, at, "V3", "raise iops to at least 4 x throughput",
-					"volume '%s' asks for %lld mib/s with %lld "
-					"iops, more than 0.25 mib/s per iops", dev,
-					tp, iops);
+			ERR(c, at, "V3",
+			    "raise iops to at least 4 x throughput",
+			    "volume '%s' asks for %lld mib/s with %lld "
+			    "iops, more than 0.25 mib/s per iops",
+			    dev, tp, iops);
 		}
 	}
 	if (!root && v->delete_on_termination.set &&
-			!v->delete_on_termination.v) {
-		WARN(c, v->delete_on_termination.loc, "V4", "set "
-				"delete_on_termination: true", "volume '%s' "
-				"survives its instance, so every node leaves a "
-				"paid orphaned volume behind", dev);
+	    !v->delete_on_termination.v) {
+		WARN(c, v->delete_on_termination.loc, "V4",
+		     "set "
+		     "delete_on_termination: true",
+		     "volume '%s' "
+		     "survives its instance, so every node leaves a "
+		     "paid orphaned volume behind",
+		     dev);
 	}
 	if (v->encrypted.set && !v->encrypted.v) {
 		ERR(c, v->encrypted.loc, "V5", "remove 'encrypted: false'",
-				"volume '%s' is not encrypted", dev);
+		    "volume '%s' is not encrypted", dev);
 	}
 }
 
 static void check_device(struct ctx *c, const struct gw_launch_template *lt,
-		const struct gw_volume *v, bool root, const char *scratch_dev)
+                         const struct gw_volume *v, bool root,
+                         const char *scratch_dev)
 {
 	const char *dev = v->device.s;
 	struct gw_loc at = at_or(v->device.loc, v->loc);
 	if (!dev) {
 		if (!root) {
 			ERR(c, v->loc, "D1", "set device, e.g. /dev/xvdf",
-					"volume has no device name");
+			    "volume has no device name");
 		}
 		return;
 	}
 	enum gw_device_kind k = gw_device_classify(dev);
 	if (k == GW_DEVICE_NVME) {
-		ERR(c, at, "D5", "name the slot /dev/sdf../dev/sdp; nitro "
-				"instances show it as /dev/nvmeXn1 anyway",
-				"device '%s' is an nvme name, which a block device "
-				"mapping refuses", dev);
+		ERR(c, at, "D5",
+		    "name the slot /dev/sdf../dev/sdp; nitro "
+		    "instances show it as /dev/nvmeXn1 anyway",
+		    "device '%s' is an nvme name, which a block device "
+		    "mapping refuses",
+		    dev);
 		return;
 	}
 	if (k == GW_DEVICE_BAD) {
-		ERR(c, at, "D1", "use /dev/sd[f-p], /dev/xvd[e-z] or "
-				"/dev/xvd[a-d][a-z]", "device '%s' is not a linux "
-				"device name ec2 accepts", dev);
+		ERR(c, at, "D1",
+		    "use /dev/sd[f-p], /dev/xvd[e-z] or "
+		    "/dev/xvd[a-d][a-z]",
+		    "device '%s' is not a linux "
+		    "device name ec2 accepts",
+		    dev);
 		return;
 	}
 	if (root && strcmp(dev, "/dev/xvda") != 0) {
-		ERR(c, at, "D2", "use /dev/xvda", "root device '%s' is not "
-				"/dev/xvda, the root of the ecs-optimized amis",
-				dev);
+		ERR(c, at, "D2", "use /dev/xvda",
+		    "root device '%s' is not "
+		    "/dev/xvda, the root of the ecs-optimized amis",
+		    dev);
 	}
 	if (!root && k == GW_DEVICE_ROOT) {
 		ERR(c, at, "D2", "use root_volume to resize the root device",
-				"device '%s' is the root device of ecs-optimized "
-				"amis", dev);
+		    "device '%s' is the root device of ecs-optimized "
+		    "amis",
+		    dev);
 	}
 	if (!root && gw_device_is_instance_store(dev)) {
 		WARN(c, at, "D4", "use /dev/sd[f-p]",
-				"device '%s' is an instance-store name; aws "
-				"strongly recommends not using it for ebs", dev);
+		     "device '%s' is an instance-store name; aws "
+		     "strongly recommends not using it for ebs",
+		     dev);
 	}
 	if (gw_device_is_al1_docker(dev)) {
-		WARN(c, at, "D8", "remove it; amazon linux 2 and 2023 put "
-				"docker on the root volume", "device '%s' is the "
-				"amazon linux 1 docker volume; on al2 and al2023 "
-				"it is an unused paid volume", dev);
+		WARN(c, at, "D8",
+		     "remove it; amazon linux 2 and 2023 put "
+		     "docker on the root volume",
+		     "device '%s' is the "
+		     "amazon linux 1 docker volume; on al2 and al2023 "
+		     "it is an unused paid volume",
+		     dev);
 	}
 	if (gw_device_is_tool_range(dev) &&
-			!(scratch_dev && strcmp(scratch_dev, dev) == 0)) {
+	    !(scratch_dev && strcmp(scratch_dev, dev) == 0)) {
 		WARN(c, at, "D9", "use /dev/sd[f-p] for static volumes",
-				"device '%s' is in /dev/xvdb[a-z], which the "
-				"scratch daemon uses for the volumes it adds", dev);
+		     "device '%s' is in /dev/xvdb[a-z], which the "
+		     "scratch daemon uses for the volumes it adds",
+		     dev);
 	}
 	/* D6: aliases of slots already mapped in this template. */
 	char slot[GW_DEVICE_NAME_MAX], other[GW_DEVICE_NAME_MAX];
 	if (!gw_device_slot(dev, slot)) {
 		return;
 	}
-	const struct gw_volume *prev[] = { lt->has_root ? &lt->root : NULL };
+	const struct gw_volume *prev[] = {lt->has_root ? &lt->root : NULL};
 	for (size_t i = 0; i < GW_ARRAY_LEN(prev); i++) {
 		if (!root && prev[i] && prev[i]->device.s &&
-				gw_device_slot(prev[i]->device.s, other) &&
-				strcmp(slot, other) == 0) {
+		    gw_device_slot(prev[i]->device.s, other) &&
+		    strcmp(slot, other) == 0) {
 			ERR(c, at, "D6", "give each volume its own slot",
-					"device '%s' is the same slot as '%s'", dev,
-					prev[i]->device.s);
+			    "device '%s' is the same slot as '%s'", dev,
+			    prev[i]->device.s);
 			return;
 		}
 	}
@@ -1140,18 +1184,17 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 			break;
 		}
 		if (o->device.s && gw_device_slot(o->device.s, other) &&
-				strcmp(slot, other) == 0) {
+		    strcmp(slot, other) == 0) {
 			ERR(c, at, "D6", "give each volume its own slot",
-					"device '%s' is the same slot as '%s' "
-					"(/dev/sdX and /dev/xvdX alias)", dev,
-					o->device.s);
+			    "device '%s' is the same slot as '%s' "
+			    "(/dev/sdX and /dev/xvdX alias)",
+			    dev, o->device.s);
 			return;
 		}
 	}
 }
 
-static bool lt_maps_device(const struct gw_launch_template *lt,
-		const char *dev)
+static bool lt_maps_device(const struct gw_launch_template *lt, const char *dev)
 {
 	char slot[GW_DEVICE_NAME_MAX], other[GW_DEVICE_NAME_MAX];
 	if (!gw_device_slot(dev, slot)) {
@@ -1168,7 +1211,7 @@ static bool lt_maps_device(const struct gw_launch_template *lt,
 
 /* Whether any CE using 'lt' runs Amazon Linux 2023 (unused: assume so). */
 static bool lt_on_al2023(const struct ctx *c,
-		const struct gw_launch_template *lt)
+                         const struct gw_launch_template *lt)
 {
 	bool used = false;
 	for (size_t i = 0; i < c->m->n_compute_envs; i++) {
@@ -1197,67 +1240,82 @@ static bool is_hex(const char *s, size_t n)
 }
 
 static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
-		bool al2023)
+                          bool al2023)
 {
 	const struct gw_scratch *s = &lt->user_data.scratch;
 	if (!s->present) {
 		return;
 	}
-	static const char *const kinds[] = { "ebs-autoscale", "nvme-lvm" };
+	static const char *const kinds[] = {"ebs-autoscale", "nvme-lvm"};
 	if (s->kind.s && !in_set(s->kind.s, kinds, GW_ARRAY_LEN(kinds))) {
 		ERR(c, s->kind.loc, "L8", "use 'ebs-autoscale' or 'nvme-lvm'",
-				"scratch kind '%s' is unknown", s->kind.s);
+		    "scratch kind '%s' is unknown", s->kind.s);
 	}
 	if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
 		if (!s->device.s) {
-			ERR(c, s->loc, "D10", "set device, e.g. /dev/xvdba, and "
-					"map it under volumes", "ebs-autoscale "
-					"scratch needs an initial device");
+			ERR(c, s->loc, "D10",
+			    "set device, e.g. /dev/xvdba, and "
+			    "map it under volumes",
+			    "ebs-autoscale "
+			    "scratch needs an initial device");
 		} else if (!lt_maps_device(lt, s->device.s)) {
-			ERR(c, s->device.loc, "D10", "add a volume with this "
-					"device to the launch template",
-					"scratch device '%s' is not mapped by launch "
-					"template '%s'", s->device.s,
-					str_or(&lt->name, "?"));
+			ERR(c, s->device.loc, "D10",
+			    "add a volume with this "
+			    "device to the launch template",
+			    "scratch device '%s' is not mapped by launch "
+			    "template '%s'",
+			    s->device.s, str_or(&lt->name, "?"));
 		}
 	} else if (s->device.s && !lt_maps_device(lt, s->device.s)) {
-		ERR(c, s->device.loc, "D10", "add a volume with this device to "
-				"the launch template", "scratch device '%s' is not "
-				"mapped by launch template '%s'", s->device.s,
-				str_or(&lt->name, "?"));
+		ERR(c, s->device.loc, "D10",
+		    "add a volume with this device to "
+		    "the launch template",
+		    "scratch device '%s' is not "
+		    "mapped by launch template '%s'",
+		    s->device.s, str_or(&lt->name, "?"));
 	}
 	if (s->filesystem.s && !str_is(&s->filesystem, "ext4") &&
-			!str_is(&s->filesystem, "btrfs")) {
-		ERR(c, s->filesystem.loc, "L8", "use ext4", "scratch filesystem "
-				"'%s' is not ext4 or btrfs", s->filesystem.s);
+	    !str_is(&s->filesystem, "btrfs")) {
+		ERR(c, s->filesystem.loc, "L8", "use ext4",
+		    "scratch filesystem "
+		    "'%s' is not ext4 or btrfs",
+		    s->filesystem.s);
 	} else if (al2023 && str_is(&s->filesystem, "btrfs")) {
 		ERR(c, s->filesystem.loc, "L8", "use filesystem: ext4 (lvm)",
-				"scratch filesystem 'btrfs' does not work on amazon "
-				"linux 2023, which has no btrfs-progs");
+		    "scratch filesystem 'btrfs' does not work on amazon "
+		    "linux 2023, which has no btrfs-progs");
 	}
-	if (s->threshold_pct.set && (s->threshold_pct.v < 1 ||
-			s->threshold_pct.v >= PERCENT_MAX)) {
+	if (s->threshold_pct.set &&
+	    (s->threshold_pct.v < 1 || s->threshold_pct.v >= PERCENT_MAX)) {
 		ERR(c, s->threshold_pct.loc, "L8", "use 1..99",
-				"scratch threshold_pct %lld is not in 1..99",
-				s->threshold_pct.v);
+		    "scratch threshold_pct %lld is not in 1..99",
+		    s->threshold_pct.v);
 	}
-	if (s->increment_gib.set && (s->increment_gib.v < 1 ||
-			s->increment_gib.v > find_limits("gp3")->size_max)) {
-		ERR(c, s->increment_gib.loc, "V1", NULL, "scratch increment_gib "
-				"%lld is not in 1..16384", s->increment_gib.v);
+	if (s->increment_gib.set &&
+	    (s->increment_gib.v < 1 ||
+	     s->increment_gib.v > find_limits("gp3")->size_max)) {
+		ERR(c, s->increment_gib.loc, "V1", NULL,
+		    "scratch increment_gib "
+		    "%lld is not in 1..16384",
+		    s->increment_gib.v);
 	}
 	if (s->max_volumes.set && s->max_volumes.v < 1) {
-		ERR(c, s->max_volumes.loc, "L8", NULL, "scratch max_volumes "
-				"%lld must be at least 1", s->max_volumes.v);
+		ERR(c, s->max_volumes.loc, "L8", NULL,
+		    "scratch max_volumes "
+		    "%lld must be at least 1",
+		    s->max_volumes.v);
 	}
 	if (s->volume_type.s && !find_limits(s->volume_type.s)) {
-		ERR(c, s->volume_type.loc, "V1", "use gp3", "scratch volume_type "
-				"'%s' is unknown", s->volume_type.s);
+		ERR(c, s->volume_type.loc, "V1", "use gp3",
+		    "scratch volume_type "
+		    "'%s' is unknown",
+		    s->volume_type.s);
 	}
 }
 
 static void check_user_data_model(struct ctx *c,
-		const struct gw_launch_template *lt, bool al2023)
+                                  const struct gw_launch_template *lt,
+                                  bool al2023)
 {
 	const struct gw_user_data *u = &lt->user_data;
 	if (!u->present) {
@@ -1267,10 +1325,13 @@ static void check_user_data_model(struct ctx *c,
 	for (size_t i = 0; al2023 && i < u->packages.n; i++) {
 		const struct gw_str *p = &u->packages.v[i];
 		if (str_is(p, "btrfs-progs") || str_is(p, "python27") ||
-				str_is(p, "python27-pip")) {
-			ERR(c, p->loc, "L8", "remove it; amazon linux 2023 does "
-					"not ship it", "package '%s' does not exist "
-					"on amazon linux 2023", p->s);
+		    str_is(p, "python27-pip")) {
+			ERR(c, p->loc, "L8",
+			    "remove it; amazon linux 2023 does "
+			    "not ship it",
+			    "package '%s' does not exist "
+			    "on amazon linux 2023",
+			    p->s);
 		}
 	}
 	for (size_t i = 0; i < u->runcmd.n; i++) {
@@ -1279,128 +1340,148 @@ static void check_user_data_model(struct ctx *c,
 			continue;
 		}
 		if (al2023 && (strstr(r->s, "amazon-linux-extras") ||
-				gw_has_prefix(r->s, "yum "))) {
-			WARN(c, r->loc, "L8", "use dnf", "command '%s' uses a "
-					"tool amazon linux 2023 does not have",
-					r->s);
+		               gw_has_prefix(r->s, "yum "))) {
+			WARN(c, r->loc, "L8", "use dnf",
+			     "command '%s' uses a "
+			     "tool amazon linux 2023 does not have",
+			     r->s);
 		}
-		if (strstr(r->s, "/latest/") || strstr(r->s, "releases/latest")) {
-			WARN(c, r->loc, "L9", "pin a version and check its "
-					"sha-256", "command '%s' downloads a moving "
-					"'latest' artifact at boot", r->s);
+		if (strstr(r->s, "/latest/") ||
+		    strstr(r->s, "releases/latest")) {
+			WARN(c, r->loc, "L9",
+			     "pin a version and check its "
+			     "sha-256",
+			     "command '%s' downloads a moving "
+			     "'latest' artifact at boot",
+			     r->s);
 		}
 	}
 	const struct gw_aws_cli *cli = &u->aws_cli;
 	if (cli->present) {
 		if (!cli->sha256.s) {
 			WARN(c, cli->loc, "L9", "add sha256 of the release zip",
-					"aws cli %s is downloaded without a "
-					"checksum", str_or(&cli->version, "?"));
+			     "aws cli %s is downloaded without a "
+			     "checksum",
+			     str_or(&cli->version, "?"));
 		} else if (!is_hex(cli->sha256.s, SHA256_HEX)) {
 			ERR(c, cli->sha256.loc, "L9", "write 64 hex digits",
-					"aws cli sha256 '%s' is not a sha-256",
-					cli->sha256.s);
+			    "aws cli sha256 '%s' is not a sha-256",
+			    cli->sha256.s);
 		}
 	}
 	if (u->fail_fast.set && !u->fail_fast.v) {
 		NOTE(c, u->fail_fast.loc, "L5", "keep fail_fast: true",
-				"a node whose provisioning failed keeps taking "
-				"jobs");
+		     "a node whose provisioning failed keeps taking "
+		     "jobs");
 	}
 }
 
 static void check_launch_templates(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
-	struct name_list seen = { .kind = "launch template" };
+	struct name_list seen = {.kind = "launch template"};
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];
-		check_name(c, &lt->name, "launch template", lt->name.s ?
-				gw_names_launch_template_error(lt->name.s) : NULL,
-				"N5", "launch template names are 3..128 of "
-				"[a-zA-Z0-9().-/_]");
+		check_name(c, &lt->name, "launch template",
+		           lt->name.s
+		                   ? gw_names_launch_template_error(lt->name.s)
+		                   : NULL,
+		           "N5",
+		           "launch template names are 3..128 of "
+		           "[a-zA-Z0-9().-/_]");
 		check_unique(c, &lt->name, &seen, "N5");
-		const char *scratch_dev = lt->user_data.scratch.present ?
-			lt->user_data.scratch.device.s : NULL;
+		const char *scratch_dev =
+		        lt->user_data.scratch.present
+		                ? lt->user_data.scratch.device.s
+		                : NULL;
 		if (lt->has_root) {
 			check_device(c, lt, &lt->root, true, scratch_dev);
 			check_volume_params(c, &lt->root, true);
 		}
 		for (size_t j = 0; j < lt->n_volumes; j++) {
-			check_device(c, lt, &lt->volumes[j], false, scratch_dev);
+			check_device(c, lt, &lt->volumes[j], false,
+			             scratch_dev);
 			check_volume_params(c, &lt->volumes[j], false);
 		}
-		if (lt->hop_limit.set && (lt->hop_limit.v < 1 ||
-				lt->hop_limit.v > HOP_LIMIT_MAX)) {
+		if (lt->hop_limit.set &&
+		    (lt->hop_limit.v < 1 || lt->hop_limit.v > HOP_LIMIT_MAX)) {
 			ERR(c, lt->hop_limit.loc, "L6", "use 1..64, usually 2",
-					"hop_limit %lld is not in 1..64",
-					lt->hop_limit.v);
+			    "hop_limit %lld is not in 1..64", lt->hop_limit.v);
 		} else if (lt->hop_limit.set && lt->hop_limit.v == 1) {
 			WARN(c, lt->hop_limit.loc, "L6", "use hop_limit: 2",
-					"hop_limit 1 keeps containers on the docker "
-					"bridge from reaching imdsv2");
+			     "hop_limit 1 keeps containers on the docker "
+			     "bridge from reaching imdsv2");
 		}
 		if (lt->shutdown_behavior.s &&
-				!str_is(&lt->shutdown_behavior, "terminate")) {
+		    !str_is(&lt->shutdown_behavior, "terminate")) {
 			if (str_is(&lt->shutdown_behavior, "stop")) {
-				WARN(c, lt->shutdown_behavior.loc, "L5", "use "
-						"'terminate'", "shutdown_behavior "
-						"'stop' keeps failed nodes (and "
-						"their volumes) around");
+				WARN(c, lt->shutdown_behavior.loc, "L5",
+				     "use "
+				     "'terminate'",
+				     "shutdown_behavior "
+				     "'stop' keeps failed nodes (and "
+				     "their volumes) around");
 			} else {
-				ERR(c, lt->shutdown_behavior.loc, "L5", "use "
-						"'terminate' or 'stop'",
-						"shutdown_behavior '%s' is not "
-						"'terminate' or 'stop'",
-						lt->shutdown_behavior.s);
+				ERR(c, lt->shutdown_behavior.loc, "L5",
+				    "use "
+				    "'terminate' or 'stop'",
+				    "shutdown_behavior '%s' is not "
+				    "'terminate' or 'stop'",
+				    lt->shutdown_behavior.s);
 			}
 		}
 		check_user_data_model(c, lt, lt_on_al2023(c, lt));
 	}
 }
 
-/* ---- compute environments (CE*) ---------------------------------------------- */
+/* ---- compute environments (CE*)
+ * ---------------------------------------------- */
 
 static const char *const strategies[] = {
-	"BEST_FIT", "BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
-	"SPOT_PRICE_CAPACITY_OPTIMIZED",
+        "BEST_FIT",
+        "BEST_FIT_PROGRESSIVE",
+        "SPOT_CAPACITY_OPTIMIZED",
+        "SPOT_PRICE_CAPACITY_OPTIMIZED",
 };
 
 static const char *const image_types[] = {
-	"ECS_AL2023", "ECS_AL2023_NVIDIA", "ECS_AL2", "ECS_AL2_NVIDIA",
+        "ECS_AL2023",
+        "ECS_AL2023_NVIDIA",
+        "ECS_AL2",
+        "ECS_AL2_NVIDIA",
 };
 
 static void check_ce_role(struct ctx *c, const struct gw_compute_env *ce,
-		const struct gw_str *ref, const char *what, const char *service,
-		bool need_profile)
+                          const struct gw_str *ref, const char *what,
+                          const char *service, bool need_profile)
 {
 	if (!ref->s) {
 		return;
 	}
-	const struct gw_role *r = find_role(c->m, ref->s);
+	const struct gw_role *r = gw_model_role(c->m, ref->s);
 	if (!r) {
 		ERR(c, ref->loc, "R1", "define it under 'roles:'",
-				"compute environment '%s' uses %s '%s', which the "
-				"profile does not define", str_or(&ce->name, "?"),
-				what, ref->s);
+		    "compute environment '%s' uses %s '%s', which the "
+		    "profile does not define",
+		    str_or(&ce->name, "?"), what, ref->s);
 		return;
 	}
 	if (!role_trusts(r, service)) {
 		ERR(c, ref->loc, "R1", "add the service to the role's trust",
-				"%s '%s' of compute environment '%s' does not "
-				"trust '%s'", what, ref->s, str_or(&ce->name, "?"),
-				service);
+		    "%s '%s' of compute environment '%s' does not "
+		    "trust '%s'",
+		    what, ref->s, str_or(&ce->name, "?"), service);
 	}
 	if (need_profile && !r->instance_profile.v) {
 		ERR(c, ref->loc, "R1", "set instance_profile: true on the role",
-				"instance role '%s' of compute environment '%s' has "
-				"no instance profile", ref->s,
-				str_or(&ce->name, "?"));
+		    "instance role '%s' of compute environment '%s' has "
+		    "no instance profile",
+		    ref->s, str_or(&ce->name, "?"));
 	}
 }
 
 static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
-		const struct ce_info *info)
+                           const struct ce_info *info)
 {
 	for (size_t i = 0; i < ce->instance_types.n; i++) {
 		const struct gw_str *t = &ce->instance_types.v[i];
@@ -1409,73 +1490,90 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		}
 		char family[GW_DEVICE_NAME_MAX];
 		gw_catalog_family(t->s, family, sizeof(family));
-		if (strcmp(family, "a1") == 0 && image_is_al2023(ce_image(ce))) {
-			ERR(c, t->loc, "CE10", "use graviton2+ (c6g, m6g, r6g ...) "
-					"or ECS_AL2", "instance type '%s' cannot "
-					"run amazon linux 2023", t->s);
+		if (strcmp(family, "a1") == 0 &&
+		    image_is_al2023(ce_image(ce))) {
+			ERR(c, t->loc, "CE10",
+			    "use graviton2+ (c6g, m6g, r6g ...) "
+			    "or ECS_AL2",
+			    "instance type '%s' cannot "
+			    "run amazon linux 2023",
+			    t->s);
 		} else if (strstr(t->s, ".metal")) {
-			WARN(c, t->loc, "CE6", "use a family or a virtualized size",
-					"instance type '%s' is bare metal, which gwgen "
-					"does not size", t->s);
+			WARN(c, t->loc, "CE6",
+			     "use a family or a virtualized size",
+			     "instance type '%s' is bare metal, which gwgen "
+			     "does not size",
+			     t->s);
 		} else if (!gw_catalog_spec_known(t->s) &&
-				strcmp(t->s, "optimal") != 0) {
-			WARN(c, t->loc, "CE6", "check the type or update "
-					"data/instance-types.tsv", "instance type '%s' "
-					"is not in gwgen's catalog, so its size and "
-					"architecture are not checked", t->s);
+		           strcmp(t->s, "optimal") != 0) {
+			WARN(c, t->loc, "CE6",
+			     "check the type or update "
+			     "data/instance-types.tsv",
+			     "instance type '%s' "
+			     "is not in gwgen's catalog, so its size and "
+			     "architecture are not checked",
+			     t->s);
 		}
 	}
 	if (info->arch_seen[GW_ARCH_X86_64] && info->arch_seen[GW_ARCH_ARM64]) {
-		ERR(c, at_or(ce->instance_types.loc, ce->loc), "CE6", "split "
-				"x86_64 and arm64 types into two compute "
-				"environments", "compute environment '%s' mixes "
-				"architectures: '%s' is x86_64 and '%s' is arm64",
-				str_or(&ce->name, "?"),
-				info->arch_seen[GW_ARCH_X86_64]->name,
-				info->arch_seen[GW_ARCH_ARM64]->name);
+		ERR(c, at_or(ce->instance_types.loc, ce->loc), "CE6",
+		    "split "
+		    "x86_64 and arm64 types into two compute "
+		    "environments",
+		    "compute environment '%s' mixes "
+		    "architectures: '%s' is x86_64 and '%s' is arm64",
+		    str_or(&ce->name, "?"),
+		    info->arch_seen[GW_ARCH_X86_64]->name,
+		    info->arch_seen[GW_ARCH_ARM64]->name);
 	}
 	if (info->n_types == 0) {
 		return;
 	}
 	long long max = ce->max_vcpus.v;
 	if (max > 0 && max < (long long)info->smallest->vcpus) {
-		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE7", "raise max_vcpus "
-				"or add smaller instance types",
-				"compute environment '%s' allows %lld vcpus but its "
-				"smallest instance type (%s) has %u, so no instance "
-				"can start", str_or(&ce->name, "?"), max,
-				info->smallest->name, info->smallest->vcpus);
+		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE7",
+		    "raise max_vcpus "
+		    "or add smaller instance types",
+		    "compute environment '%s' allows %lld vcpus but its "
+		    "smallest instance type (%s) has %u, so no instance "
+		    "can start",
+		    str_or(&ce->name, "?"), max, info->smallest->name,
+		    info->smallest->vcpus);
 	} else if (max > 0 && max < (long long)info->most_vcpus->vcpus) {
 		NOTE(c, at_or(ce->max_vcpus.loc, ce->loc), "CE8", NULL,
-				"compute environment '%s' may run up to %lld vcpus: "
-				"batch can exceed max_vcpus %lld by one instance "
-				"(%s has %u)", str_or(&ce->name, "?"),
-				max + info->most_vcpus->vcpus - 1, max,
-				info->most_vcpus->name, info->most_vcpus->vcpus);
+		     "compute environment '%s' may run up to %lld vcpus: "
+		     "batch can exceed max_vcpus %lld by one instance "
+		     "(%s has %u)",
+		     str_or(&ce->name, "?"), max + info->most_vcpus->vcpus - 1,
+		     max, info->most_vcpus->name, info->most_vcpus->vcpus);
 	}
 	const char *image = ce_image(ce);
 	if (info->most_gpus->gpus > 0 && !image_is_nvidia(image)) {
-		ERR(c, at_or(ce->image_type.loc, ce->loc), "CE10", "use "
-				"image_type: ECS_AL2023_NVIDIA",
-				"compute environment '%s' includes gpu type '%s' but "
-				"image type '%s' has no nvidia drivers",
-				str_or(&ce->name, "?"), info->most_gpus->name,
-				image);
+		ERR(c, at_or(ce->image_type.loc, ce->loc), "CE10",
+		    "use "
+		    "image_type: ECS_AL2023_NVIDIA",
+		    "compute environment '%s' includes gpu type '%s' but "
+		    "image type '%s' has no nvidia drivers",
+		    str_or(&ce->name, "?"), info->most_gpus->name, image);
 	} else if (info->most_gpus->gpus == 0 && image_is_nvidia(image)) {
-		WARN(c, at_or(ce->image_type.loc, ce->loc), "CE10", "use "
-				"ECS_AL2023 or add gpu types", "compute environment "
-				"'%s' uses image type '%s' but has no gpu instance "
-				"type", str_or(&ce->name, "?"), image);
+		WARN(c, at_or(ce->image_type.loc, ce->loc), "CE10",
+		     "use "
+		     "ECS_AL2023 or add gpu types",
+		     "compute environment "
+		     "'%s' uses image type '%s' but has no gpu instance "
+		     "type",
+		     str_or(&ce->name, "?"), image);
 	}
 	if (strcmp(image, "ECS_AL2023_NVIDIA") == 0) {
 		for (size_t i = 0; i < gw_catalog_count(); i++) {
 			const struct gw_instance_type *t = gw_catalog_at(i);
-			if (ce_selects(ce, t) && gw_has_prefix(t->name, "p3.")) {
+			if (ce_selects(ce, t) &&
+			    gw_has_prefix(t->name, "p3.")) {
 				WARN(c, at_or(ce->instance_types.loc, ce->loc),
-						"CE10", "use g4dn, g5, g6 or p4d",
-						"instance type '%s' is reported as "
-						"unsupported by ECS_AL2023_NVIDIA",
-						t->name);
+				     "CE10", "use g4dn, g5, g6 or p4d",
+				     "instance type '%s' is reported as "
+				     "unsupported by ECS_AL2023_NVIDIA",
+				     t->name);
 				break;
 			}
 		}
@@ -1487,150 +1585,190 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	const char *name = str_or(&ce->name, "?");
 	enum ce_kind k = ce_kind(ce);
 	if (k == CE_BAD) {
-		ERR(c, ce->type.loc, "CE1", "use EC2, SPOT, FARGATE or "
-				"FARGATE_SPOT", "compute environment '%s' has type "
-				"'%s'", name, ce->type.s);
+		ERR(c, ce->type.loc, "CE1",
+		    "use EC2, SPOT, FARGATE or "
+		    "FARGATE_SPOT",
+		    "compute environment '%s' has type "
+		    "'%s'",
+		    name, ce->type.s);
 		return;
 	}
 	if (!ce->max_vcpus.set && ce->max_vcpus.v == 0) {
-		ERR(c, ce->loc, "CE1", "set max_vcpus", "compute environment "
-				"'%s' has no max_vcpus", name);
+		ERR(c, ce->loc, "CE1", "set max_vcpus",
+		    "compute environment "
+		    "'%s' has no max_vcpus",
+		    name);
 	}
 	long long min = ce->min_vcpus.v, max = ce->max_vcpus.v;
 	long long desired = ce->desired_vcpus.set ? ce->desired_vcpus.v : min;
 	if (min < 0) {
-		ERR(c, ce->min_vcpus.loc, "CE2", NULL, "compute environment '%s' "
-				"has min_vcpus %lld, below 0", name, min);
+		ERR(c, ce->min_vcpus.loc, "CE2", NULL,
+		    "compute environment '%s' "
+		    "has min_vcpus %lld, below 0",
+		    name, min);
 	} else if (min > desired) {
-		ERR(c, ce->desired_vcpus.loc, "CE2", "keep min <= desired <= max",
-				"compute environment '%s' has desired_vcpus %lld "
-				"below min_vcpus %lld", name, desired, min);
+		ERR(c, ce->desired_vcpus.loc, "CE2",
+		    "keep min <= desired <= max",
+		    "compute environment '%s' has desired_vcpus %lld "
+		    "below min_vcpus %lld",
+		    name, desired, min);
 	}
 	if ((ce->max_vcpus.set || max != 0) && desired > max) {
-		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE2", "keep min <= "
-				"desired <= max", "compute environment '%s' has "
-				"max_vcpus %lld below %s %lld", name, max,
-				ce->desired_vcpus.set ? "desired_vcpus" : "min_vcpus",
-				desired);
+		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE2",
+		    "keep min <= "
+		    "desired <= max",
+		    "compute environment '%s' has "
+		    "max_vcpus %lld below %s %lld",
+		    name, max,
+		    ce->desired_vcpus.set ? "desired_vcpus" : "min_vcpus",
+		    desired);
 	} else if (ce->max_vcpus.set && max < 1) {
 		ERR(c, ce->max_vcpus.loc, "CE2", "use at least 1",
-				"compute environment '%s' has max_vcpus %lld", name,
-				max);
+		    "compute environment '%s' has max_vcpus %lld", name, max);
 	}
 	if (min > 0 && !is_fargate(k)) {
-		WARN(c, ce->min_vcpus.loc, "CE9", "use min_vcpus: 0 unless "
-				"you want warm nodes", "compute environment '%s' "
-				"keeps %lld vcpus running (and billed) while idle",
-				name, min);
+		WARN(c, ce->min_vcpus.loc, "CE9",
+		     "use min_vcpus: 0 unless "
+		     "you want warm nodes",
+		     "compute environment '%s' "
+		     "keeps %lld vcpus running (and billed) while idle",
+		     name, min);
 	}
 	const char *strategy = ce_strategy(ce);
 	struct gw_loc sat = at_or(ce->allocation_strategy.loc, ce->loc);
 	if (is_fargate(k)) {
-		const char *bad = ce->launch_template.s ? "launch_template"
-			: ce->instance_types.n ? "instance_types"
-			: ce->allocation_strategy.s ? "allocation_strategy"
-			: ce->bid_percentage.set ? "bid_percentage"
-			: min > 0 || ce->desired_vcpus.v > 0 ? "min_vcpus"
-			: ce->instance_role.s ? "instance_role"
-			: ce->spot_fleet_role.s ? "spot_fleet_role" : NULL;
+		const char *bad =
+		        ce->launch_template.s       ? "launch_template"
+		        : ce->instance_types.n      ? "instance_types"
+		        : ce->allocation_strategy.s ? "allocation_strategy"
+		        : ce->bid_percentage.set    ? "bid_percentage"
+		        : min > 0 || ce->desired_vcpus.v > 0 ? "min_vcpus"
+		        : ce->instance_role.s                ? "instance_role"
+		        : ce->spot_fleet_role.s              ? "spot_fleet_role"
+		                                             : NULL;
 		if (bad) {
-			ERR(c, ce->loc, "CE17", "remove it; fargate manages "
-					"instances itself", "fargate compute "
-					"environment '%s' sets '%s'", name, bad);
+			ERR(c, ce->loc, "CE17",
+			    "remove it; fargate manages "
+			    "instances itself",
+			    "fargate compute "
+			    "environment '%s' sets '%s'",
+			    name, bad);
 		}
 		return;
 	}
 	if (!in_set(strategy, strategies, GW_ARRAY_LEN(strategies))) {
-		ERR(c, sat, "CE3", "use BEST_FIT_PROGRESSIVE or "
-				"SPOT_PRICE_CAPACITY_OPTIMIZED", "compute "
-				"environment '%s' has allocation strategy '%s'",
-				name, strategy);
+		ERR(c, sat, "CE3",
+		    "use BEST_FIT_PROGRESSIVE or "
+		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
+		    "compute "
+		    "environment '%s' has allocation strategy '%s'",
+		    name, strategy);
 	} else if (gw_has_prefix(strategy, "SPOT_") && k != CE_SPOT) {
 		ERR(c, sat, "CE3", "use BEST_FIT_PROGRESSIVE on EC2",
-				"allocation strategy '%s' of compute environment "
-				"'%s' needs type SPOT, not '%s'", strategy, name,
-				ce_type_names[k]);
+		    "allocation strategy '%s' of compute environment "
+		    "'%s' needs type SPOT, not '%s'",
+		    strategy, name, ce_type_names[k]);
 	}
 	bool best_fit = strcmp(strategy, "BEST_FIT") == 0;
 	if (best_fit) {
-		WARN(c, sat, "CE15", "use BEST_FIT_PROGRESSIVE", "compute "
-				"environment '%s' uses BEST_FIT, which cannot take "
-				"infrastructure updates", name);
+		WARN(c, sat, "CE15", "use BEST_FIT_PROGRESSIVE",
+		     "compute "
+		     "environment '%s' uses BEST_FIT, which cannot take "
+		     "infrastructure updates",
+		     name);
 	}
 	if (k == CE_SPOT && best_fit && !ce->spot_fleet_role.s) {
-		ERR(c, ce->loc, "CE4", "add spot_fleet_role, or use "
-				"SPOT_PRICE_CAPACITY_OPTIMIZED", "spot compute "
-				"environment '%s' uses BEST_FIT and needs a spot "
-				"fleet role", name);
+		ERR(c, ce->loc, "CE4",
+		    "add spot_fleet_role, or use "
+		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
+		    "spot compute "
+		    "environment '%s' uses BEST_FIT and needs a spot "
+		    "fleet role",
+		    name);
 	} else if (k != CE_SPOT && ce->spot_fleet_role.s) {
 		ERR(c, ce->spot_fleet_role.loc, "CE4", "remove spot_fleet_role",
-				"compute environment '%s' of type '%s' must not set "
-				"a spot fleet role", name, ce_type_names[k]);
+		    "compute environment '%s' of type '%s' must not set "
+		    "a spot fleet role",
+		    name, ce_type_names[k]);
 	} else if (k == CE_SPOT && !best_fit && ce->spot_fleet_role.s) {
-		WARN(c, ce->spot_fleet_role.loc, "CE4", "remove spot_fleet_role",
-				"compute environment '%s' uses '%s', which does not "
-				"use the spot fleet role", name, strategy);
+		WARN(c, ce->spot_fleet_role.loc, "CE4",
+		     "remove spot_fleet_role",
+		     "compute environment '%s' uses '%s', which does not "
+		     "use the spot fleet role",
+		     name, strategy);
 	}
 	if (ce->bid_percentage.set) {
 		if (k != CE_SPOT) {
-			ERR(c, ce->bid_percentage.loc, "CE5", "remove "
-					"bid_percentage", "compute environment '%s' "
-					"of type '%s' must not set bid_percentage",
-					name, ce_type_names[k]);
+			ERR(c, ce->bid_percentage.loc, "CE5",
+			    "remove "
+			    "bid_percentage",
+			    "compute environment '%s' "
+			    "of type '%s' must not set bid_percentage",
+			    name, ce_type_names[k]);
 		} else if (ce->bid_percentage.v < 1 ||
-				ce->bid_percentage.v > BID_MAX) {
+		           ce->bid_percentage.v > BID_MAX) {
 			ERR(c, ce->bid_percentage.loc, "CE5", "use 1..100",
-					"compute environment '%s' has "
-					"bid_percentage %lld", name,
-					ce->bid_percentage.v);
+			    "compute environment '%s' has "
+			    "bid_percentage %lld",
+			    name, ce->bid_percentage.v);
 		}
 	}
 	if (ce->service_role.s) {
-		WARN(c, ce->service_role.loc, "CE15", "remove service_role to "
-				"use batch's service-linked role",
-				"compute environment '%s' uses a regular service "
-				"role, so it cannot take infrastructure updates",
-				name);
+		WARN(c, ce->service_role.loc, "CE15",
+		     "remove service_role to "
+		     "use batch's service-linked role",
+		     "compute environment '%s' uses a regular service "
+		     "role, so it cannot take infrastructure updates",
+		     name);
 		check_ce_role(c, ce, &ce->service_role, "service role", "batch",
-				false);
+		              false);
 	}
 	if (!ce->instance_role.s) {
-		ERR(c, ce->loc, "R1", "set instance_role to a role with an "
-				"instance profile", "compute environment '%s' has "
-				"no instance_role", name);
+		ERR(c, ce->loc, "R1",
+		    "set instance_role to a role with an "
+		    "instance profile",
+		    "compute environment '%s' has "
+		    "no instance_role",
+		    name);
 	}
 	check_ce_role(c, ce, &ce->instance_role, "instance role", "ec2", true);
 	check_ce_role(c, ce, &ce->spot_fleet_role, "spot fleet role",
-			"spotfleet", false);
-	if (ce->launch_template.s && !find_lt(c->m, ce->launch_template.s)) {
-		ERR(c, ce->launch_template.loc, "R4", "define it under "
-				"'launch_templates:'", "compute environment '%s' "
-				"uses launch template '%s', which the profile does "
-				"not define", name, ce->launch_template.s);
+	              "spotfleet", false);
+	if (ce->launch_template.s &&
+	    !gw_model_launch_template(c->m, ce->launch_template.s)) {
+		ERR(c, ce->launch_template.loc, "R4",
+		    "define it under "
+		    "'launch_templates:'",
+		    "compute environment '%s' "
+		    "uses launch template '%s', which the profile does "
+		    "not define",
+		    name, ce->launch_template.s);
 	}
 	const char *image = ce_image(ce);
 	struct gw_loc iat = at_or(ce->image_type.loc, ce->loc);
 	if (!in_set(image, image_types, GW_ARRAY_LEN(image_types))) {
 		ERR(c, iat, "CE10", "use ECS_AL2023 or ECS_AL2023_NVIDIA",
-				"compute environment '%s' has image type '%s'",
-				name, image);
+		    "compute environment '%s' has image type '%s'", name,
+		    image);
 	} else if (!image_is_al2023(image)) {
 		ERR(c, iat, "CE11", "use ECS_AL2023 (or ECS_AL2023_NVIDIA)",
-				"image type '%s' of compute environment '%s' is "
-				"amazon linux 2, which aws batch blocks for new "
-				"compute environments since 2026-06-30", image,
-				name);
+		    "image type '%s' of compute environment '%s' is "
+		    "amazon linux 2, which aws batch blocks for new "
+		    "compute environments since 2026-06-30",
+		    image, name);
 	}
 	struct ce_info info;
 	describe_ce(ce, &info);
 	check_ce_types(c, ce, &info);
 	if (ce->tags.n > 0) {
-		NOTE(c, at_or(ce->tags.loc, ce->loc), "CE14", "to change them "
-				"later, rename the compute environment in the same "
-				"change", "tags of compute environment '%s' are "
-				"create-only: changing them replaces it, which "
-				"cloudformation refuses for a custom-named resource",
-				name);
+		NOTE(c, at_or(ce->tags.loc, ce->loc), "CE14",
+		     "to change them "
+		     "later, rename the compute environment in the same "
+		     "change",
+		     "tags of compute environment '%s' are "
+		     "create-only: changing them replaces it, which "
+		     "cloudformation refuses for a custom-named resource",
+		     name);
 	}
 }
 
@@ -1640,56 +1778,70 @@ static void check_compute_envs(struct ctx *c)
 	/* First, so the cap on diagnostics cannot hide it. */
 	if (m->n_compute_envs > ACCOUNT_CES_MAX) {
 		ERR(c, m->compute_envs[ACCOUNT_CES_MAX].loc, "CE18", NULL,
-				"%zu compute environments exceed the 50 per "
-				"account and region", m->n_compute_envs);
+		    "%zu compute environments exceed the 50 per "
+		    "account and region",
+		    m->n_compute_envs);
 	}
-	struct name_list seen = { .kind = "compute environment" };
+	struct name_list seen = {.kind = "compute environment"};
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		const struct gw_compute_env *ce = &m->compute_envs[i];
-		check_name(c, &ce->name, "compute environment", ce->name.s ?
-				gw_names_batch_error(ce->name.s) : NULL, "CE16",
-				"batch names are [A-Za-z0-9_-]{1,128}");
+		check_name(c, &ce->name, "compute environment",
+		           ce->name.s ? gw_names_batch_error(ce->name.s) : NULL,
+		           "CE16", "batch names are [A-Za-z0-9_-]{1,128}");
 		check_unique(c, &ce->name, &seen, "CE16");
 		check_compute_env(c, ce);
 	}
 }
 
-/* ---- job queues (Q*) ----------------------------------------------------------- */
+/* ---- job queues (Q*)
+ * ----------------------------------------------------------- */
 
 static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 {
 	const char *name = str_or(&q->name, "?");
 	if (q->n_ces < 1 || q->n_ces > QUEUE_CES_MAX) {
-		ERR(c, at_or(q->ces_loc, q->loc), "Q1", "use 1..3 compute "
-				"environments", "queue '%s' has %zu compute "
-				"environments; a queue takes 1..3", name, q->n_ces);
+		ERR(c, at_or(q->ces_loc, q->loc), "Q1",
+		    "use 1..3 compute "
+		    "environments",
+		    "queue '%s' has %zu compute "
+		    "environments; a queue takes 1..3",
+		    name, q->n_ces);
 	}
 	const struct gw_compute_env *first_fargate = NULL, *first_ec2 = NULL;
-	const struct gw_instance_type *arch_of[GW_ARCH_ARM64 + 1] = { 0 };
-	const struct gw_compute_env *arch_ce[GW_ARCH_ARM64 + 1] = { 0 };
+	const struct gw_instance_type *arch_of[GW_ARCH_ARM64 + 1] = {0};
+	const struct gw_compute_env *arch_ce[GW_ARCH_ARM64 + 1] = {0};
 	for (size_t i = 0; i < q->n_ces; i++) {
 		const struct gw_queue_ce *e = &q->ces[i];
 		if (e->order.v < 0) {
-			ERR(c, e->order.loc, "Q2", NULL, "queue '%s' gives order "
-					"%lld, below 0", name, e->order.v);
+			ERR(c, e->order.loc, "Q2", NULL,
+			    "queue '%s' gives order "
+			    "%lld, below 0",
+			    name, e->order.v);
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (q->ces[j].order.v == e->order.v) {
-				ERR(c, at_or(e->order.loc, e->loc), "Q2", "give "
-						"each compute environment its own "
-						"order", "queue '%s' gives order "
-						"%lld to both '%s' and '%s'", name,
-						e->order.v, str_or(&q->ces[j].ce, "?"),
-						str_or(&e->ce, "?"));
+				ERR(c, at_or(e->order.loc, e->loc), "Q2",
+				    "give "
+				    "each compute environment its own "
+				    "order",
+				    "queue '%s' gives order "
+				    "%lld to both '%s' and '%s'",
+				    name, e->order.v,
+				    str_or(&q->ces[j].ce, "?"),
+				    str_or(&e->ce, "?"));
 				break;
 			}
 		}
-		const struct gw_compute_env *ce = find_ce(c->m, e->ce.s);
+		const struct gw_compute_env *ce =
+		        gw_model_compute_env(c->m, e->ce.s);
 		if (!ce) {
-			ERR(c, at_or(e->ce.loc, e->loc), "Q9", "define it under "
-					"'compute_environments:'", "queue '%s' uses "
-					"compute environment '%s', which the profile "
-					"does not define", name, str_or(&e->ce, "?"));
+			ERR(c, at_or(e->ce.loc, e->loc), "Q9",
+			    "define it under "
+			    "'compute_environments:'",
+			    "queue '%s' uses "
+			    "compute environment '%s', which the profile "
+			    "does not define",
+			    name, str_or(&e->ce, "?"));
 			continue;
 		}
 		if (is_fargate(ce_kind(ce))) {
@@ -1708,28 +1860,31 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 	}
 	if (first_fargate && first_ec2) {
 		ERR(c, at_or(q->ces_loc, q->loc), "Q3", "use separate queues",
-				"queue '%s' mixes ec2/spot compute environment '%s' "
-				"with fargate compute environment '%s'", name,
-				str_or(&first_ec2->name, "?"),
-				str_or(&first_fargate->name, "?"));
+		    "queue '%s' mixes ec2/spot compute environment '%s' "
+		    "with fargate compute environment '%s'",
+		    name, str_or(&first_ec2->name, "?"),
+		    str_or(&first_fargate->name, "?"));
 	}
 	if (arch_of[GW_ARCH_X86_64] && arch_of[GW_ARCH_ARM64] &&
-			arch_ce[GW_ARCH_X86_64] != arch_ce[GW_ARCH_ARM64]) {
-		ERR(c, at_or(q->ces_loc, q->loc), "Q3", "use one queue per "
-				"architecture", "queue '%s' mixes x86_64 (%s) and "
-				"arm64 (%s) compute environments", name,
-				str_or(&arch_ce[GW_ARCH_X86_64]->name, "?"),
-				str_or(&arch_ce[GW_ARCH_ARM64]->name, "?"));
+	    arch_ce[GW_ARCH_X86_64] != arch_ce[GW_ARCH_ARM64]) {
+		ERR(c, at_or(q->ces_loc, q->loc), "Q3",
+		    "use one queue per "
+		    "architecture",
+		    "queue '%s' mixes x86_64 (%s) and "
+		    "arm64 (%s) compute environments",
+		    name, str_or(&arch_ce[GW_ARCH_X86_64]->name, "?"),
+		    str_or(&arch_ce[GW_ARCH_ARM64]->name, "?"));
 	}
 }
 
 /* The queue's CEs in the order Batch tries them (ascending 'order'). */
 static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
-		const struct gw_compute_env **out, size_t max)
+                         const struct gw_compute_env **out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < q->n_ces && n < max; i++) {
-		const struct gw_compute_env *ce = find_ce(c->m, q->ces[i].ce.s);
+		const struct gw_compute_env *ce =
+		        gw_model_compute_env(c->m, q->ces[i].ce.s);
 		if (!ce) {
 			continue;
 		}
@@ -1756,31 +1911,37 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 		bool spot = k == CE_SPOT || k == CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (spot && q->head.v) {
-			WARN(c, at_or(q->head.loc, q->loc), "Q8", "use on-demand "
-					"compute environments only for head jobs",
-					"head queue '%s' reaches spot compute "
-					"environment '%s'; a reclaimed head job "
-					"kills the whole workflow", name,
-					str_or(&ces[i]->name, "?"));
+			WARN(c, at_or(q->head.loc, q->loc), "Q8",
+			     "use on-demand "
+			     "compute environments only for head jobs",
+			     "head queue '%s' reaches spot compute "
+			     "environment '%s'; a reclaimed head job "
+			     "kills the whole workflow",
+			     name, str_or(&ces[i]->name, "?"));
 		}
 		if (!spot && seen_spot) {
-			WARN(c, at_or(q->ces_loc, q->loc), "Q8", "use separate spot "
-					"and on-demand queues (gwfcore commit "
-					"7030a12)", "queue '%s' spills over from spot "
-					"to on-demand compute environment '%s'; "
-					"insufficient spot capacity can leave jobs "
-					"runnable instead of moving them", name,
-					str_or(&ces[i]->name, "?"));
+			WARN(c, at_or(q->ces_loc, q->loc), "Q8",
+			     "use separate spot "
+			     "and on-demand queues (gwfcore commit "
+			     "7030a12)",
+			     "queue '%s' spills over from spot "
+			     "to on-demand compute environment '%s'; "
+			     "insufficient spot capacity can leave jobs "
+			     "runnable instead of moving them",
+			     name, str_or(&ces[i]->name, "?"));
 		}
 		seen_spot = seen_spot || spot;
 	}
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (all_spot && nf->present && nf->max_spot_attempts.v == 0) {
-		NOTE(c, at_or(q->ces_loc, q->loc), "Q8", "set max_spot_attempts "
-				"or a retrying errorStrategy", "queue '%s' reaches "
-				"only spot capacity and nextflow's maxSpotAttempts "
-				"is 0 (the default since 24.10), so a reclaimed "
-				"instance fails the task", name);
+		NOTE(c, at_or(q->ces_loc, q->loc), "Q8",
+		     "set max_spot_attempts "
+		     "or a retrying errorStrategy",
+		     "queue '%s' reaches "
+		     "only spot capacity and nextflow's maxSpotAttempts "
+		     "is 0 (the default since 24.10), so a reclaimed "
+		     "instance fails the task",
+		     name);
 	}
 }
 
@@ -1789,8 +1950,7 @@ static bool queues_share_ce(const struct gw_queue *a, const struct gw_queue *b)
 	for (size_t i = 0; i < a->n_ces; i++) {
 		for (size_t j = 0; j < b->n_ces; j++) {
 			if (a->ces[i].ce.s && b->ces[j].ce.s &&
-					strcmp(a->ces[i].ce.s, b->ces[j].ce.s) ==
-					0) {
+			    strcmp(a->ces[i].ce.s, b->ces[j].ce.s) == 0) {
 				return true;
 			}
 		}
@@ -1803,52 +1963,57 @@ static void check_queues(struct ctx *c)
 	const struct gw_model *m = c->m;
 	if (m->n_queues > ACCOUNT_QUEUES_MAX) {
 		ERR(c, m->queues[ACCOUNT_QUEUES_MAX].loc, "CE18", NULL,
-				"%zu job queues exceed the 50 per account and "
-				"region", m->n_queues);
+		    "%zu job queues exceed the 50 per account and "
+		    "region",
+		    m->n_queues);
 	}
-	struct name_list seen = { .kind = "job queue" };
+	struct name_list seen = {.kind = "job queue"};
 	for (size_t i = 0; i < m->n_queues; i++) {
 		const struct gw_queue *q = &m->queues[i];
 		const char *name = str_or(&q->name, "?");
-		check_name(c, &q->name, "job queue", q->name.s ?
-				gw_names_batch_error(q->name.s) : NULL, "Q5",
-				"batch names are [A-Za-z0-9_-]{1,128}");
+		check_name(c, &q->name, "job queue",
+		           q->name.s ? gw_names_batch_error(q->name.s) : NULL,
+		           "Q5", "batch names are [A-Za-z0-9_-]{1,128}");
 		check_unique(c, &q->name, &seen, "Q5");
 		if (q->priority.v < 0 || q->priority.v > PRIORITY_MAX) {
-			ERR(c, at_or(q->priority.loc, q->loc), "Q4", "use "
-					"0..1000; higher runs first",
-					"queue '%s' has priority %lld", name,
-					q->priority.v);
+			ERR(c, at_or(q->priority.loc, q->loc), "Q4",
+			    "use "
+			    "0..1000; higher runs first",
+			    "queue '%s' has priority %lld", name,
+			    q->priority.v);
 		}
 		for (size_t j = 0; j < i; j++) {
 			const struct gw_queue *o = &m->queues[j];
 			if (o->priority.v == q->priority.v &&
-					queues_share_ce(q, o)) {
+			    queues_share_ce(q, o)) {
 				WARN(c, at_or(q->priority.loc, q->loc), "Q4",
-						"give queues that share a compute "
-						"environment distinct priorities",
-						"queues '%s' and '%s' share a compute "
-						"environment and both have priority "
-						"%lld, so neither goes first",
-						str_or(&o->name, "?"), name,
-						q->priority.v);
+				     "give queues that share a compute "
+				     "environment distinct priorities",
+				     "queues '%s' and '%s' share a compute "
+				     "environment and both have priority "
+				     "%lld, so neither goes first",
+				     str_or(&o->name, "?"), name,
+				     q->priority.v);
 				break;
 			}
 		}
 		if (q->runnable_timeout.v != 0 &&
-				(q->runnable_timeout.v < RUNNABLE_TIMEOUT_MIN ||
-				q->runnable_timeout.v > RUNNABLE_TIMEOUT_MAX)) {
-			ERR(c, q->runnable_timeout.loc, "Q6", "use 600..86400 "
-					"seconds, or 0 for none", "queue '%s' has "
-					"runnable_timeout %lld", name,
-					q->runnable_timeout.v);
+		    (q->runnable_timeout.v < RUNNABLE_TIMEOUT_MIN ||
+		     q->runnable_timeout.v > RUNNABLE_TIMEOUT_MAX)) {
+			ERR(c, q->runnable_timeout.loc, "Q6",
+			    "use 600..86400 "
+			    "seconds, or 0 for none",
+			    "queue '%s' has "
+			    "runnable_timeout %lld",
+			    name, q->runnable_timeout.v);
 		}
 		check_queue_ces(c, q);
 		check_queue_spot(c, q);
 	}
 }
 
-/* ---- job definitions (J*) -------------------------------------------------------- */
+/* ---- job definitions (J*)
+ * -------------------------------------------------------- */
 
 /* Fargate vCPU/memory pairs (Batch job_definition_parameters.md). */
 struct fargate_size {
@@ -1856,11 +2021,9 @@ struct fargate_size {
 };
 
 static const struct fargate_size fargate_sizes[] = {
-	{ 1, 2048, 8192, 1024 },
-	{ 2, 4096, 16384, 1024 },
-	{ 4, 8192, 30720, 1024 },
-	{ 8, 16384, 61440, 4096 },
-	{ 16, 32768, 122880, 8192 },
+        {1, 2048, 8192, 1024},     {2, 4096, 16384, 1024},
+        {4, 8192, 30720, 1024},    {8, 16384, 61440, 4096},
+        {16, 32768, 122880, 8192},
 };
 
 static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
@@ -1872,26 +2035,27 @@ static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
 		}
 		long long mem = jd->memory_mib.v;
 		if (mem < f->mem_min || mem > f->mem_max ||
-				(mem - f->mem_min) % f->mem_step != 0) {
+		    (mem - f->mem_min) % f->mem_step != 0) {
 			ERR(c, at_or(jd->memory_mib.loc, jd->loc), "J2", NULL,
-					"job definition '%s' runs on fargate with "
-					"%lld vcpus, which takes %lld..%lld mib in "
-					"steps of %lld, not %lld",
-					str_or(&jd->name, "?"), f->vcpus, f->mem_min,
-					f->mem_max, f->mem_step, mem);
+			    "job definition '%s' runs on fargate with "
+			    "%lld vcpus, which takes %lld..%lld mib in "
+			    "steps of %lld, not %lld",
+			    str_or(&jd->name, "?"), f->vcpus, f->mem_min,
+			    f->mem_max, f->mem_step, mem);
 		}
 		return;
 	}
 	ERR(c, at_or(jd->vcpus.loc, jd->loc), "J2", "use 1, 2, 4, 8 or 16",
-			"job definition '%s' runs on fargate, which takes 1, 2, "
-			"4, 8 or 16 vcpus, not %lld", str_or(&jd->name, "?"),
-			jd->vcpus.v);
+	    "job definition '%s' runs on fargate, which takes 1, 2, "
+	    "4, 8 or 16 vcpus, not %lld",
+	    str_or(&jd->name, "?"), jd->vcpus.v);
 }
 
 static bool queue_is_fargate(const struct ctx *c, const struct gw_queue *q)
 {
 	for (size_t i = 0; i < q->n_ces; i++) {
-		const struct gw_compute_env *ce = find_ce(c->m, q->ces[i].ce.s);
+		const struct gw_compute_env *ce =
+		        gw_model_compute_env(c->m, q->ces[i].ce.s);
 		if (ce && is_fargate(ce_kind(ce))) {
 			return true;
 		}
@@ -1900,7 +2064,8 @@ static bool queue_is_fargate(const struct ctx *c, const struct gw_queue *q)
 }
 
 static void check_log_ref(struct ctx *c, const struct gw_str *ref,
-		const char *owner_kind, const char *owner, const char *rule)
+                          const char *owner_kind, const char *owner,
+                          const char *rule)
 {
 	if (!ref->s || strcmp(ref->s, "/aws/batch/job") == 0) {
 		return;
@@ -1908,11 +2073,12 @@ static void check_log_ref(struct ctx *c, const struct gw_str *ref,
 	const char *why = gw_names_log_group_error(ref->s);
 	if (why) {
 		ERR(c, ref->loc, "N6", NULL, "log group '%s' of %s '%s' %s",
-				ref->s, owner_kind, owner, why);
-	} else if (!find_log_group(c->m, ref->s)) {
+		    ref->s, owner_kind, owner, why);
+	} else if (!gw_model_log_group(c->m, ref->s)) {
 		WARN(c, ref->loc, rule, "define it under 'log_groups:'",
-				"%s '%s' logs to '%s', which the profile does not "
-				"create", owner_kind, owner, ref->s);
+		     "%s '%s' logs to '%s', which the profile does not "
+		     "create",
+		     owner_kind, owner, ref->s);
 	}
 }
 
@@ -1922,58 +2088,71 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 	if (jd->image.s) {
 		const char *why = gw_names_image_error(jd->image.s);
 		if (why) {
-			ERR(c, jd->image.loc, "J9", NULL, "image '%s' of job "
-					"definition '%s' %s", jd->image.s, name,
-					why);
+			ERR(c, jd->image.loc, "J9", NULL,
+			    "image '%s' of job "
+			    "definition '%s' %s",
+			    jd->image.s, name, why);
 		}
 	}
 	if (jd->vcpus.v < 1) {
 		ERR(c, at_or(jd->vcpus.loc, jd->loc), "J2", "use at least 1",
-				"job definition '%s' has vcpus %lld", name,
-				jd->vcpus.v);
+		    "job definition '%s' has vcpus %lld", name, jd->vcpus.v);
 	}
 	if (jd->memory_mib.v < JOB_MEMORY_MIN) {
-		ERR(c, at_or(jd->memory_mib.loc, jd->loc), "J2", "use at least "
-				"4", "job definition '%s' has memory_mib %lld",
-				name, jd->memory_mib.v);
+		ERR(c, at_or(jd->memory_mib.loc, jd->loc), "J2",
+		    "use at least "
+		    "4",
+		    "job definition '%s' has memory_mib %lld", name,
+		    jd->memory_mib.v);
 	}
 	if (jd->gpus.v < 0) {
-		ERR(c, jd->gpus.loc, "J5", NULL, "job definition '%s' has gpus "
-				"%lld", name, jd->gpus.v);
+		ERR(c, jd->gpus.loc, "J5", NULL,
+		    "job definition '%s' has gpus "
+		    "%lld",
+		    name, jd->gpus.v);
 	}
 	if (jd->timeout.v != 0 && jd->timeout.v < TIMEOUT_MIN) {
-		ERR(c, jd->timeout.loc, "J6", "use at least 60 seconds, or 0 "
-				"for none", "job definition '%s' has timeout %lld "
-				"seconds", name, jd->timeout.v);
+		ERR(c, jd->timeout.loc, "J6",
+		    "use at least 60 seconds, or 0 "
+		    "for none",
+		    "job definition '%s' has timeout %lld "
+		    "seconds",
+		    name, jd->timeout.v);
 	}
-	if (jd->attempts.set && (jd->attempts.v < 1 ||
-			jd->attempts.v > ATTEMPTS_MAX)) {
-		ERR(c, jd->attempts.loc, "J7", "use 1..10", "job definition "
-				"'%s' has attempts %lld", name, jd->attempts.v);
+	if (jd->attempts.set &&
+	    (jd->attempts.v < 1 || jd->attempts.v > ATTEMPTS_MAX)) {
+		ERR(c, jd->attempts.loc, "J7", "use 1..10",
+		    "job definition "
+		    "'%s' has attempts %lld",
+		    name, jd->attempts.v);
 	}
 	check_log_ref(c, &jd->log_group, "job definition", name, "J8");
 	if (jd->job_role.s) {
-		const struct gw_role *r = find_role(c->m, jd->job_role.s);
+		const struct gw_role *r = gw_model_role(c->m, jd->job_role.s);
 		if (!r) {
-			ERR(c, jd->job_role.loc, "R5", "define it under 'roles:'",
-					"job definition '%s' uses job role '%s', "
-					"which the profile does not define", name,
-					jd->job_role.s);
+			ERR(c, jd->job_role.loc, "R5",
+			    "define it under 'roles:'",
+			    "job definition '%s' uses job role '%s', "
+			    "which the profile does not define",
+			    name, jd->job_role.s);
 		} else if (!role_trusts(r, "ecs-tasks")) {
-			ERR(c, jd->job_role.loc, "R5", "add 'ecs-tasks' to the "
-					"role's trust", "job role '%s' of job "
-					"definition '%s' is not trusted by ecs-tasks",
-					jd->job_role.s, name);
+			ERR(c, jd->job_role.loc, "R5",
+			    "add 'ecs-tasks' to the "
+			    "role's trust",
+			    "job role '%s' of job "
+			    "definition '%s' is not trusted by ecs-tasks",
+			    jd->job_role.s, name);
 		}
 	}
 	if (!jd->queue.s) {
 		return;
 	}
-	const struct gw_queue *q = find_queue(c->m, jd->queue.s);
+	const struct gw_queue *q = gw_model_queue(c->m, jd->queue.s);
 	if (!q) {
 		ERR(c, jd->queue.loc, "R6", "define it under 'job_queues:'",
-				"job definition '%s' goes to queue '%s', which the "
-				"profile does not define", name, jd->queue.s);
+		    "job definition '%s' goes to queue '%s', which the "
+		    "profile does not define",
+		    name, jd->queue.s);
 		return;
 	}
 	if (queue_is_fargate(c, q)) {
@@ -1981,67 +2160,76 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 		return;
 	}
 	struct request r = {
-		.kind = "job definition", .name = name,
-		.vcpus = jd->vcpus.v, .memory_mib = jd->memory_mib.v,
-		.gpus = jd->gpus.v,
-		.vcpus_at = at_or(jd->vcpus.loc, jd->loc),
-		.memory_at = at_or(jd->memory_mib.loc, jd->loc),
-		.gpus_at = at_or(jd->gpus.loc, jd->loc),
-		.rule_vcpus = "J3", .rule_memory = "J4", .rule_gpus = "J5",
+	        .kind = "job definition",
+	        .name = name,
+	        .vcpus = jd->vcpus.v,
+	        .memory_mib = jd->memory_mib.v,
+	        .gpus = jd->gpus.v,
+	        .vcpus_at = at_or(jd->vcpus.loc, jd->loc),
+	        .memory_at = at_or(jd->memory_mib.loc, jd->loc),
+	        .gpus_at = at_or(jd->gpus.loc, jd->loc),
+	        .rule_vcpus = "J3",
+	        .rule_memory = "J4",
+	        .rule_gpus = "J5",
 	};
 	check_fit(c, &r, q);
 }
 
 static void check_job_defs(struct ctx *c)
 {
-	struct name_list seen = { .kind = "job definition" };
+	struct name_list seen = {.kind = "job definition"};
 	for (size_t i = 0; i < c->m->n_job_defs; i++) {
 		const struct gw_job_def *jd = &c->m->job_defs[i];
-		check_name(c, &jd->name, "job definition", jd->name.s ?
-				gw_names_batch_error(jd->name.s) : NULL, "J1",
-				"batch names are [A-Za-z0-9_-]{1,128}");
+		check_name(c, &jd->name, "job definition",
+		           jd->name.s ? gw_names_batch_error(jd->name.s) : NULL,
+		           "J1", "batch names are [A-Za-z0-9_-]{1,128}");
 		check_unique(c, &jd->name, &seen, "J1");
 		check_job_def(c, jd);
 	}
 }
 
-/* ---- log groups ------------------------------------------------------------------- */
+/* ---- log groups
+ * ------------------------------------------------------------------- */
 
 static void check_log_groups(struct ctx *c)
 {
-	struct name_list seen = { .kind = "log group" };
+	struct name_list seen = {.kind = "log group"};
 	for (size_t i = 0; i < c->m->n_log_groups; i++) {
 		const struct gw_log_group *g = &c->m->log_groups[i];
-		check_name(c, &g->name, "log group", g->name.s ?
-				gw_names_log_group_error(g->name.s) : NULL, "N6",
-				"log group names are [.\\-_/#A-Za-z0-9]{1,512}");
+		check_name(
+		        c, &g->name, "log group",
+		        g->name.s ? gw_names_log_group_error(g->name.s) : NULL,
+		        "N6", "log group names are [.\\-_/#A-Za-z0-9]{1,512}");
 		check_unique(c, &g->name, &seen, "N6");
 		if ((g->retention_days.set || g->retention_days.v != 0) &&
-				!gw_names_is_retention_days(g->retention_days.v)) {
+		    !gw_names_is_retention_days(g->retention_days.v)) {
 			ERR(c, at_or(g->retention_days.loc, g->loc), "N7",
-					gw_names_retention_list(),
-					"log group '%s' has retention_days %lld, "
-					"which cloudwatch does not offer",
-					str_or(&g->name, "?"), g->retention_days.v);
+			    gw_names_retention_list(),
+			    "log group '%s' has retention_days %lld, "
+			    "which cloudwatch does not offer",
+			    str_or(&g->name, "?"), g->retention_days.v);
 		}
 	}
 }
 
-/* ---- client configuration (NF*, NS*) ----------------------------------------------- */
+/* ---- client configuration (NF*, NS*)
+ * ----------------------------------------------- */
 
 static const struct gw_queue *need_queue(struct ctx *c, const struct gw_str *q,
-		struct gw_loc owner, const char *rule, const char *what)
+                                         struct gw_loc owner, const char *rule,
+                                         const char *what)
 {
 	if (!q->s) {
 		ERR(c, owner, rule, "name one of the profile's job queues",
-				"%s has no queue", what);
+		    "%s has no queue", what);
 		return NULL;
 	}
-	const struct gw_queue *queue = find_queue(c->m, q->s);
+	const struct gw_queue *queue = gw_model_queue(c->m, q->s);
 	if (!queue) {
 		ERR(c, q->loc, rule, "define it under 'job_queues:'",
-				"%s uses queue '%s', which the profile does not "
-				"define", what, q->s);
+		    "%s uses queue '%s', which the profile does not "
+		    "define",
+		    what, q->s);
 	}
 	return queue;
 }
@@ -2051,55 +2239,63 @@ static void check_nextflow(struct ctx *c)
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (!nf->present) {
 		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
-			ERR(c, c->m->engine_name.loc, "NF1", "add a 'nextflow:' "
-					"section", "engine is nextflow but the "
-					"profile has no nextflow section");
+			ERR(c, c->m->engine_name.loc, "NF1",
+			    "add a 'nextflow:' "
+			    "section",
+			    "engine is nextflow but the "
+			    "profile has no nextflow section");
 		}
 		return;
 	}
-	const struct gw_queue *q = need_queue(c, &nf->queue, nf->loc, "NF1",
-			"nextflow");
+	const struct gw_queue *q =
+	        need_queue(c, &nf->queue, nf->loc, "NF1", "nextflow");
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		const struct gw_nf_process *p = &nf->processes[i];
 		const struct gw_queue *pq = q;
 		if (p->queue.s) {
 			pq = need_queue(c, &p->queue, p->loc, "NF1",
-					"nextflow process");
+			                "nextflow process");
 		}
 		if (!pq) {
 			continue;
 		}
 		struct request r = {
-			.kind = "nextflow process",
-			.name = str_or(&p->selector, "?"),
-			.vcpus = p->cpus.v, .memory_mib = p->memory_mib.v,
-			.vcpus_at = at_or(p->cpus.loc, p->loc),
-			.memory_at = at_or(p->memory_mib.loc, p->loc),
-			.gpus_at = p->loc,
-			.rule_vcpus = "NF2", .rule_memory = "NF2",
-			.rule_gpus = "NF2",
+		        .kind = "nextflow process",
+		        .name = str_or(&p->selector, "?"),
+		        .vcpus = p->cpus.v,
+		        .memory_mib = p->memory_mib.v,
+		        .vcpus_at = at_or(p->cpus.loc, p->loc),
+		        .memory_at = at_or(p->memory_mib.loc, p->loc),
+		        .gpus_at = p->loc,
+		        .rule_vcpus = "NF2",
+		        .rule_memory = "NF2",
+		        .rule_gpus = "NF2",
 		};
 		check_fit(c, &r, pq);
 	}
 	if (q && (nf->max_cpus.v > 0 || nf->max_memory_mib.v > 0)) {
 		/* params.max_*: each dimension on its own (4.10). */
 		struct request cpus = {
-			.kind = "nextflow params.max_cpus", .name = "max_cpus",
-			.vcpus = nf->max_cpus.v,
-			.vcpus_at = at_or(nf->max_cpus.loc, nf->loc),
-			.memory_at = nf->loc, .gpus_at = nf->loc,
-			.rule_vcpus = "NF3", .rule_memory = "NF3",
-			.rule_gpus = "NF3",
+		        .kind = "nextflow params.max_cpus",
+		        .name = "max_cpus",
+		        .vcpus = nf->max_cpus.v,
+		        .vcpus_at = at_or(nf->max_cpus.loc, nf->loc),
+		        .memory_at = nf->loc,
+		        .gpus_at = nf->loc,
+		        .rule_vcpus = "NF3",
+		        .rule_memory = "NF3",
+		        .rule_gpus = "NF3",
 		};
 		struct request mem = {
-			.kind = "nextflow params.max_memory",
-			.name = "max_memory_mib",
-			.memory_mib = nf->max_memory_mib.v,
-			.vcpus_at = nf->loc,
-			.memory_at = at_or(nf->max_memory_mib.loc, nf->loc),
-			.gpus_at = nf->loc,
-			.rule_vcpus = "NF3", .rule_memory = "NF3",
-			.rule_gpus = "NF3",
+		        .kind = "nextflow params.max_memory",
+		        .name = "max_memory_mib",
+		        .memory_mib = nf->max_memory_mib.v,
+		        .vcpus_at = nf->loc,
+		        .memory_at = at_or(nf->max_memory_mib.loc, nf->loc),
+		        .gpus_at = nf->loc,
+		        .rule_vcpus = "NF3",
+		        .rule_memory = "NF3",
+		        .rule_gpus = "NF3",
 		};
 		if (nf->max_cpus.v > 0) {
 			check_fit(c, &cpus, q);
@@ -2110,39 +2306,46 @@ static void check_nextflow(struct ctx *c)
 	}
 	if (nf->max_spot_attempts.v < 0) {
 		ERR(c, nf->max_spot_attempts.loc, "NF4", "use 0 or more",
-				"max_spot_attempts %lld is negative",
-				nf->max_spot_attempts.v);
+		    "max_spot_attempts %lld is negative",
+		    nf->max_spot_attempts.v);
 	}
 	if (nf->cli_path.s) {
 		const char *p = nf->cli_path.s;
 		if (p[0] != '/' || !gw_has_suffix(p, "/aws")) {
-			ERR(c, nf->cli_path.loc, "NF5", "e.g. "
-					"/usr/local/aws-cli/v2/current/bin/aws",
-					"cli_path '%s' is not an absolute path to "
-					"the 'aws' binary", p);
+			ERR(c, nf->cli_path.loc, "NF5",
+			    "e.g. "
+			    "/usr/local/aws-cli/v2/current/bin/aws",
+			    "cli_path '%s' is not an absolute path to "
+			    "the 'aws' binary",
+			    p);
 		} else if (gw_has_prefix(p, "/usr/bin/") ||
-				gw_has_prefix(p, "/bin/") ||
-				gw_has_prefix(p, "/usr/local/bin/")) {
-			WARN(c, nf->cli_path.loc, "NF5", "install the cli under "
-					"its own prefix, e.g. /usr/local/aws-cli",
-					"nextflow mounts the grandparent of "
-					"cli_path '%s' into every container, "
-					"shadowing the image's own directory", p);
+		           gw_has_prefix(p, "/bin/") ||
+		           gw_has_prefix(p, "/usr/local/bin/")) {
+			WARN(c, nf->cli_path.loc, "NF5",
+			     "install the cli under "
+			     "its own prefix, e.g. /usr/local/aws-cli",
+			     "nextflow mounts the grandparent of "
+			     "cli_path '%s' into every container, "
+			     "shadowing the image's own directory",
+			     p);
 		}
 	}
-	static const char *const enc[] = { "AES256", "aws:kms" };
-	if (nf->storage_encryption.s && !in_set(nf->storage_encryption.s, enc,
-			GW_ARRAY_LEN(enc))) {
-		ERR(c, nf->storage_encryption.loc, "NF6", "use AES256 or "
-				"aws:kms", "storage_encryption '%s' is unknown",
-				nf->storage_encryption.s);
+	static const char *const enc[] = {"AES256", "aws:kms"};
+	if (nf->storage_encryption.s &&
+	    !in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
+		ERR(c, nf->storage_encryption.loc, "NF6",
+		    "use AES256 or "
+		    "aws:kms",
+		    "storage_encryption '%s' is unknown",
+		    nf->storage_encryption.s);
 	}
-	static const char *const modes[] = { "legacy", "standard", "adaptive" };
-	if (nf->retry_mode.s && !in_set(nf->retry_mode.s, modes,
-			GW_ARRAY_LEN(modes))) {
-		ERR(c, nf->retry_mode.loc, "NF6", "use legacy, standard or "
-				"adaptive", "retry_mode '%s' is unknown",
-				nf->retry_mode.s);
+	static const char *const modes[] = {"legacy", "standard", "adaptive"};
+	if (nf->retry_mode.s &&
+	    !in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
+		ERR(c, nf->retry_mode.loc, "NF6",
+		    "use legacy, standard or "
+		    "adaptive",
+		    "retry_mode '%s' is unknown", nf->retry_mode.s);
 	}
 	check_log_ref(c, &nf->log_group, "nextflow", "logsGroup", "NF6");
 }
@@ -2152,38 +2355,48 @@ static void check_nextstrain(struct ctx *c)
 	const struct gw_nextstrain *ns = &c->m->nextstrain;
 	if (!ns->present) {
 		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
-			ERR(c, c->m->engine_name.loc, "NS1", "add a 'nextstrain:' "
-					"section", "engine is nextstrain but the "
-					"profile has no nextstrain section");
+			ERR(c, c->m->engine_name.loc, "NS1",
+			    "add a 'nextstrain:' "
+			    "section",
+			    "engine is nextstrain but the "
+			    "profile has no nextstrain section");
 		}
 		return;
 	}
-	const struct gw_queue *q = need_queue(c, &ns->queue, ns->loc, "NS1",
-			"nextstrain");
+	const struct gw_queue *q =
+	        need_queue(c, &ns->queue, ns->loc, "NS1", "nextstrain");
 	if (!ns->job_definition.s) {
-		ERR(c, ns->loc, "NS1", "name one of the profile's job "
-				"definitions", "nextstrain has no job_definition");
-	} else if (!find_jd(c->m, ns->job_definition.s)) {
-		ERR(c, ns->job_definition.loc, "NS1", "define it under "
-				"'job_definitions:'", "nextstrain uses job "
-				"definition '%s', which the profile does not define",
-				ns->job_definition.s);
+		ERR(c, ns->loc, "NS1",
+		    "name one of the profile's job "
+		    "definitions",
+		    "nextstrain has no job_definition");
+	} else if (!gw_model_job_def(c->m, ns->job_definition.s)) {
+		ERR(c, ns->job_definition.loc, "NS1",
+		    "define it under "
+		    "'job_definitions:'",
+		    "nextstrain uses job "
+		    "definition '%s', which the profile does not define",
+		    ns->job_definition.s);
 	}
 	if (q && (ns->cpus.v > 0 || ns->memory_mib.v > 0)) {
 		struct request r = {
-			.kind = "nextstrain", .name = "aws-batch",
-			.vcpus = ns->cpus.v, .memory_mib = ns->memory_mib.v,
-			.vcpus_at = at_or(ns->cpus.loc, ns->loc),
-			.memory_at = at_or(ns->memory_mib.loc, ns->loc),
-			.gpus_at = ns->loc,
-			.rule_vcpus = "NS2", .rule_memory = "NS2",
-			.rule_gpus = "NS2",
+		        .kind = "nextstrain",
+		        .name = "aws-batch",
+		        .vcpus = ns->cpus.v,
+		        .memory_mib = ns->memory_mib.v,
+		        .vcpus_at = at_or(ns->cpus.loc, ns->loc),
+		        .memory_at = at_or(ns->memory_mib.loc, ns->loc),
+		        .gpus_at = ns->loc,
+		        .rule_vcpus = "NS2",
+		        .rule_memory = "NS2",
+		        .rule_gpus = "NS2",
 		};
 		check_fit(c, &r, q);
 	}
 }
 
-/* ---- the table ------------------------------------------------------------------ */
+/* ---- the table
+ * ------------------------------------------------------------------ */
 
 struct rule_group {
 	const char *name;
@@ -2192,26 +2405,28 @@ struct rule_group {
 
 /* Each row checks one part of the profile; docs/rules.md lists the rules. */
 static const struct rule_group rule_groups[] = {
-	{ "region and partition", check_region },
-	{ "bucket", check_bucket },
-	{ "iam", check_iam },
-	{ "launch templates", check_launch_templates },
-	{ "compute environments", check_compute_envs },
-	{ "job queues", check_queues },
-	{ "job definitions", check_job_defs },
-	{ "log groups", check_log_groups },
-	{ "nextflow", check_nextflow },
-	{ "nextstrain", check_nextstrain },
+        {"region and partition", check_region},
+        {"bucket", check_bucket},
+        {"iam", check_iam},
+        {"launch templates", check_launch_templates},
+        {"compute environments", check_compute_envs},
+        {"job queues", check_queues},
+        {"job definitions", check_job_defs},
+        {"log groups", check_log_groups},
+        {"nextflow", check_nextflow},
+        {"nextstrain", check_nextstrain},
 };
 
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
-	struct ctx c = { .m = m, .d = d, .partition = m->partition,
-		.region = m->region.s ? m->region.s : "*" };
+	struct ctx c = {.m = m,
+	                .d = d,
+	                .partition = m->partition,
+	                .region = m->region.s ? m->region.s : "*"};
 	const char *p, *dns;
 	if (!c.partition && m->region.s &&
-			gw_arn_partition_for_region(m->region.s, &p, &dns)) {
+	    gw_arn_partition_for_region(m->region.s, &p, &dns)) {
 		c.partition = p;
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(rule_groups); i++) {

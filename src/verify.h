@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The verifier: AWS rules checked offline on the model or a CloudFormation template. */
+/* The verifier: AWS rules checked offline on the model or a CloudFormation
+ * template. */
 #ifndef GW_VERIFY_H
 #define GW_VERIFY_H
 
@@ -32,7 +33,7 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d);
  * Findings are reported at 'at'. Returns true when no finding is an error.
  */
 bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
-		struct gw_diags *d);
+                         struct gw_diags *d);
 
 /*
  * Run the template rules on CloudFormation text 'yaml' ('len' bytes; YAML
@@ -41,7 +42,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
  * and Logs resources. Returns true when no finding is an error.
  */
 bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
-		struct gw_diags *d);
+                             struct gw_diags *d);
 
 /*
  * Read the template at 'path' and run gw_verify_template_text on it. An

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The verifier on rendered artifacts: user data and CloudFormation templates (`gwgen verify --template FILE`). */
+/* The verifier on rendered user data and CloudFormation templates. */
 #include "verify.h"
 
 #include <ctype.h>
@@ -76,7 +76,7 @@ static bool line_starts_nocase(const struct line *l, const char *s)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (tolower((unsigned char)l->p[i]) !=
-				tolower((unsigned char)s[i])) {
+		    tolower((unsigned char)s[i])) {
 			return false;
 		}
 	}
@@ -127,32 +127,38 @@ static bool contains(const char *text, size_t len, const char *needle)
 
 /* Unpinned downloads: a moving "latest" or the unversioned AWS CLI zip. */
 static void check_downloads(const char *mime, size_t len, struct gw_loc at,
-		struct gw_diags *d)
+                            struct gw_diags *d)
 {
 	static const char *const moving[] = {
-		"releases/latest",
-		"/latest/download",
-		"awscli-exe-linux-x86_64.zip",
-		"awscli-exe-linux-aarch64.zip",
+	        "releases/latest",
+	        "/latest/download",
+	        "awscli-exe-linux-x86_64.zip",
+	        "awscli-exe-linux-aarch64.zip",
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(moving); i++) {
 		if (contains(mime, len, moving[i])) {
-			gw_diag_add(d, GW_SEV_WARNING, at, "L9", "pin a version "
-					"and check its sha-256", "user data "
-					"downloads '%s', which changes under you "
-					"at every boot", moving[i]);
+			gw_diag_add(d, GW_SEV_WARNING, at, "L9",
+			            "pin a version "
+			            "and check its sha-256",
+			            "user data "
+			            "downloads '%s', which changes under you "
+			            "at every boot",
+			            moving[i]);
 		}
 	}
 }
 
 bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
-		struct gw_diags *d)
+                         struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
 	if (len > GW_VERIFY_USER_DATA_MAX) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L2", "move scripts to the "
-				"bucket and fetch them at boot", "user data is %zu "
-				"bytes, more than the 16384 ec2 accepts", len);
+		gw_diag_add(d, GW_SEV_ERROR, at, "L2",
+		            "move scripts to the "
+		            "bucket and fetch them at boot",
+		            "user data is %zu "
+		            "bytes, more than the 16384 ec2 accepts",
+		            len);
 	}
 	const char *cur = mime, *end = mime + len;
 	struct line l;
@@ -163,21 +169,24 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 			version = true;
 		}
 		if (line_starts_nocase(&l, "content-type:") &&
-				contains(l.p, l.n, "multipart/mixed")) {
-			multipart = find_boundary(&l, boundary,
-					sizeof(boundary));
+		    contains(l.p, l.n, "multipart/mixed")) {
+			multipart =
+			        find_boundary(&l, boundary, sizeof(boundary));
 		}
 	}
 	if (!multipart) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1", "start with 'Content-Type: "
-				"multipart/mixed; boundary=\"...\"'", "user data is "
-				"not a mime multipart archive, so aws batch marks "
-				"the compute environment invalid");
+		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		            "start with 'Content-Type: "
+		            "multipart/mixed; boundary=\"...\"'",
+		            "user data is "
+		            "not a mime multipart archive, so aws batch marks "
+		            "the compute environment invalid");
 		return false;
 	}
 	if (!version) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1", "add 'MIME-Version: 1.0'",
-				"user data has no mime-version header");
+		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		            "add 'MIME-Version: 1.0'",
+		            "user data has no mime-version header");
 	}
 	char open[MSG_MAX + 2], close[MSG_MAX + 4];
 	snprintf(open, sizeof(open), "--%s", boundary);
@@ -188,10 +197,13 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		if (line_is(&l, close) || line_is(&l, open)) {
 			/* RFC 2046 allows it; the AWS Batch example has one. */
 			if (!prev_blank) {
-				gw_diag_add(d, GW_SEV_WARNING, at, "L1", "add an "
-						"empty line before it", "boundary "
-						"line '%.*s' does not follow an "
-						"empty line", (int)l.n, l.p);
+				gw_diag_add(d, GW_SEV_WARNING, at, "L1",
+				            "add an "
+				            "empty line before it",
+				            "boundary "
+				            "line '%.*s' does not follow an "
+				            "empty line",
+				            (int)l.n, l.p);
 			}
 			if (line_is(&l, close)) {
 				closed = true;
@@ -203,33 +215,40 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 			while (next_line(&cur, end, &l) && l.n > 0) {
 				if (line_starts_nocase(&l, "content-type:")) {
 					type = true;
-					boothook = contains(l.p, l.n,
-							"text/cloud-boothook");
+					boothook =
+					        contains(l.p, l.n,
+					                 "text/cloud-boothook");
 				}
 			}
 			if (!type) {
-				gw_diag_add(d, GW_SEV_ERROR, at, "L1", "give each "
-						"part a Content-Type header and an "
-						"empty line", "user data part %zu has "
-						"no content-type header", parts);
+				gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+				            "give each "
+				            "part a Content-Type header and an "
+				            "empty line",
+				            "user data part %zu has "
+				            "no content-type header",
+				            parts);
 			}
 			const char *body = cur;
 			const char *next = NULL;
 			for (const char *p = cur; p < end; p++) {
 				if ((p == cur || p[-1] == '\n') &&
-						strncmp(p, open, strlen(open)) ==
-						0) {
+				    strncmp(p, open, strlen(open)) == 0) {
 					next = p;
 					break;
 				}
 			}
 			size_t blen = (size_t)((next ? next : end) - body);
-			if (boothook && !contains(body, blen, "cloud-init-per")) {
-				gw_diag_add(d, GW_SEV_WARNING, at, "L7", "guard it "
-						"with 'cloud-init-per once NAME'",
-						"user data part %zu is a "
-						"cloud-boothook, which runs at every "
-						"boot", parts);
+			if (boothook &&
+			    !contains(body, blen, "cloud-init-per")) {
+				gw_diag_add(
+				        d, GW_SEV_WARNING, at, "L7",
+				        "guard it "
+				        "with 'cloud-init-per once NAME'",
+				        "user data part %zu is a "
+				        "cloud-boothook, which runs at every "
+				        "boot",
+				        parts);
 			}
 			prev_blank = true;
 			continue;
@@ -237,31 +256,37 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		prev_blank = l.n == 0;
 	}
 	if (parts == 0) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1", "add a part that starts "
-				"with '--BOUNDARY'", "user data has no part "
-				"delimited by boundary '%s'", boundary);
+		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		            "add a part that starts "
+		            "with '--BOUNDARY'",
+		            "user data has no part "
+		            "delimited by boundary '%s'",
+		            boundary);
 	}
 	if (!closed) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1", "end with '--BOUNDARY--'",
-				"user data does not end with the closing boundary "
-				"'%s'", close);
+		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		            "end with '--BOUNDARY--'",
+		            "user data does not end with the closing boundary "
+		            "'%s'",
+		            close);
 	}
 	check_downloads(mime, len, at, d);
 	return d->n_errors == errors;
 }
 
-/* ---- CloudFormation templates ---------------------------------------------- */
+/* ---- CloudFormation templates ----------------------------------------------
+ */
 
 enum ce_type { CE_EC2, CE_SPOT, CE_FARGATE, CE_FARGATE_SPOT, CE_UNKNOWN };
 
 static const char *const ce_type_names[] = {
-	[CE_EC2] = "EC2",
-	[CE_SPOT] = "SPOT",
-	[CE_FARGATE] = "FARGATE",
-	[CE_FARGATE_SPOT] = "FARGATE_SPOT",
+        [CE_EC2] = "EC2",
+        [CE_SPOT] = "SPOT",
+        [CE_FARGATE] = "FARGATE",
+        [CE_FARGATE_SPOT] = "FARGATE_SPOT",
 };
 _Static_assert(GW_ARRAY_LEN(ce_type_names) == CE_UNKNOWN,
-		"ce_type_names must name every compute environment type");
+               "ce_type_names must name every compute environment type");
 
 static bool is_fargate_type(enum ce_type k)
 {
@@ -296,9 +321,9 @@ struct tpl {
 	size_t walked;
 };
 
-__attribute__((format(printf, 6, 7)))
-static void report(struct tpl *t, enum gw_severity sev, struct gw_loc at,
-		const char *rule, const char *hint, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void
+report(struct tpl *t, enum gw_severity sev, struct gw_loc at, const char *rule,
+       const char *hint, const char *fmt, ...)
 {
 	char msg[MSG_MAX];
 	va_list ap;
@@ -308,11 +333,11 @@ static void report(struct tpl *t, enum gw_severity sev, struct gw_loc at,
 	gw_diag_add(t->d, sev, at, rule, hint, "%s", msg);
 }
 
-#define ERR(t, at, rule, hint, ...) \
+#define ERR(t, at, rule, hint, ...)                                            \
 	report((t), GW_SEV_ERROR, (at), (rule), (hint), __VA_ARGS__)
-#define WARN(t, at, rule, hint, ...) \
+#define WARN(t, at, rule, hint, ...)                                           \
 	report((t), GW_SEV_WARNING, (at), (rule), (hint), __VA_ARGS__)
-#define NOTE(t, at, rule, hint, ...) \
+#define NOTE(t, at, rule, hint, ...)                                           \
 	report((t), GW_SEV_NOTE, (at), (rule), (hint), __VA_ARGS__)
 
 static yaml_node_t *node_at(struct tpl *t, int i)
@@ -322,7 +347,7 @@ static yaml_node_t *node_at(struct tpl *t, int i)
 
 static struct gw_loc loc_of(const struct tpl *t, const yaml_node_t *n)
 {
-	struct gw_loc l = { .file = t->file };
+	struct gw_loc l = {.file = t->file};
 	if (n) {
 		l.line = (unsigned)n->start_mark.line + 1;
 		l.col = (unsigned)n->start_mark.column + 1;
@@ -358,13 +383,13 @@ static const char *short_tag(const yaml_node_t *n)
 }
 
 static yaml_node_t *map_get(struct tpl *t, const yaml_node_t *map,
-		const char *key)
+                            const char *key)
 {
 	if (!is_map(map)) {
 		return NULL;
 	}
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-			p < map->data.mapping.pairs.top; p++) {
+	     p < map->data.mapping.pairs.top; p++) {
 		const char *k = scalar(node_at(t, p->key));
 		if (k && strcmp(k, key) == 0) {
 			return node_at(t, p->value);
@@ -376,7 +401,8 @@ static yaml_node_t *map_get(struct tpl *t, const yaml_node_t *map,
 static size_t seq_len(const yaml_node_t *n)
 {
 	return is_seq(n) ? (size_t)(n->data.sequence.items.top -
-			n->data.sequence.items.start) : 0;
+	                            n->data.sequence.items.start)
+	                 : 0;
 }
 
 static yaml_node_t *seq_at(struct tpl *t, const yaml_node_t *n, size_t i)
@@ -387,7 +413,8 @@ static yaml_node_t *seq_at(struct tpl *t, const yaml_node_t *n, size_t i)
 static size_t map_len(const yaml_node_t *n)
 {
 	return is_map(n) ? (size_t)(n->data.mapping.pairs.top -
-			n->data.mapping.pairs.start) : 0;
+	                            n->data.mapping.pairs.start)
+	                 : 0;
 }
 
 /*
@@ -399,7 +426,8 @@ static const char *intrinsic(struct tpl *t, yaml_node_t *n, yaml_node_t **arg)
 	const char *tag = short_tag(n);
 	if (tag) {
 		*arg = n;
-		if (strcmp(tag, "!Ref") == 0 || strcmp(tag, "!Condition") == 0) {
+		if (strcmp(tag, "!Ref") == 0 ||
+		    strcmp(tag, "!Condition") == 0) {
 			return tag + 1;
 		}
 		return tag; /* "!Sub": callers compare with is_fn() */
@@ -446,8 +474,8 @@ static const char *string_of(struct tpl *t, yaml_node_t *n, bool *templated)
 		return scalar(n);
 	}
 	if (is_fn(fn, "Ref")) {
-		yaml_node_t *p = map_get(t, t->parameters, scalar(arg) ?
-				scalar(arg) : "");
+		yaml_node_t *p = map_get(t, t->parameters,
+		                         scalar(arg) ? scalar(arg) : "");
 		return scalar(map_get(t, p, "Default"));
 	}
 	if (is_fn(fn, "Sub")) {
@@ -521,7 +549,7 @@ static void walk(struct tpl *t, yaml_node_t *n, scalar_fn fn, void *data)
 		}
 	} else if (n->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-				p < n->data.mapping.pairs.top; p++) {
+		     p < n->data.mapping.pairs.top; p++) {
 			walk(t, node_at(t, p->value), fn, data);
 		}
 	}
@@ -545,10 +573,11 @@ static void scan_partition(struct tpl *t, yaml_node_t *n, void *data)
 	while (*end && !isspace((unsigned char)*end) && *end != '"') {
 		end++;
 	}
-	WARN(t, loc_of(t, n), "A1", "write arn:${AWS::Partition}:... so the "
-			"template works in aws-cn and aws-us-gov",
-			"resource '%s' hard-codes partition 'aws' in '%.*s'",
-			s->logical, (int)(end - hit), hit);
+	WARN(t, loc_of(t, n), "A1",
+	     "write arn:${AWS::Partition}:... so the "
+	     "template works in aws-cn and aws-us-gov",
+	     "resource '%s' hard-codes partition 'aws' in '%.*s'", s->logical,
+	     (int)(end - hit), hit);
 }
 
 /* ---- Fn::Sub variables (L10) --------------------------------------------- */
@@ -559,7 +588,7 @@ static bool is_pseudo(const char *name)
 }
 
 static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
-		yaml_node_t *vars)
+                             yaml_node_t *vars)
 {
 	for (const char *p = strstr(s, "${"); p; p = strstr(p + 2, "${")) {
 		const char *end = strchr(p, '}');
@@ -574,7 +603,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		memcpy(name, p + 2, len);
 		name[len] = '\0';
 		if (name[0] == '!' || is_pseudo(name) ||
-				map_get(t, vars, name)) {
+		    map_get(t, vars, name)) {
 			continue;
 		}
 		char base[MSG_MAX];
@@ -584,14 +613,16 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 			*dot = '\0'; /* ${Resource.Attribute} */
 		}
 		if (map_get(t, t->parameters, base) ||
-				map_get(t, t->resources, base)) {
+		    map_get(t, t->resources, base)) {
 			continue;
 		}
-		ERR(t, loc_of(t, n), "L10", "escape it as '${!...}' to keep it "
-				"literal", "!Sub refers to '${%s}', which is no "
-				"parameter, resource or pseudo parameter%s", name,
-				strchr(name, ':') ? " (an iam policy variable?)"
-						  : "");
+		ERR(t, loc_of(t, n), "L10",
+		    "escape it as '${!...}' to keep it "
+		    "literal",
+		    "!Sub refers to '${%s}', which is no "
+		    "parameter, resource or pseudo parameter%s",
+		    name,
+		    strchr(name, ':') ? " (an iam policy variable?)" : "");
 	}
 }
 
@@ -619,13 +650,14 @@ static void walk_subs(struct tpl *t, yaml_node_t *n)
 		}
 	} else if (n->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-				p < n->data.mapping.pairs.top; p++) {
+		     p < n->data.mapping.pairs.top; p++) {
 			walk_subs(t, node_at(t, p->value));
 		}
 	}
 }
 
-/* ---- AWS::Batch::ComputeEnvironment ------------------------------------------ */
+/* ---- AWS::Batch::ComputeEnvironment
+ * ------------------------------------------ */
 
 static enum ce_type ce_type_of(const char *s)
 {
@@ -638,13 +670,14 @@ static enum ce_type ce_type_of(const char *s)
 }
 
 static void check_ce_instance_types(struct tpl *t, const char *logical,
-		yaml_node_t *types, bool has_max, long long max)
+                                    yaml_node_t *types, bool has_max,
+                                    long long max)
 {
 	yaml_node_t *arg = NULL;
 	if (!is_seq(types) || intrinsic(t, types, &arg)) {
 		return; /* !Split of a parameter and the like */
 	}
-	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1] = { 0 };
+	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1] = {0};
 	const struct gw_instance_type *smallest = NULL;
 	for (size_t i = 0; i < seq_len(types); i++) {
 		yaml_node_t *n = seq_at(t, types, i);
@@ -653,10 +686,13 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 			continue;
 		}
 		if (!gw_catalog_spec_known(spec)) {
-			WARN(t, loc_of(t, n), "CE6", "check the type or update "
-					"data/instance-types.tsv", "instance type "
-					"'%s' is not in gwgen's catalog, so its size "
-					"and architecture are not checked", spec);
+			WARN(t, loc_of(t, n), "CE6",
+			     "check the type or update "
+			     "data/instance-types.tsv",
+			     "instance type "
+			     "'%s' is not in gwgen's catalog, so its size "
+			     "and architecture are not checked",
+			     spec);
 			continue;
 		}
 		for (size_t j = 0; j < gw_catalog_count(); j++) {
@@ -674,16 +710,16 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 	}
 	if (arch_seen[GW_ARCH_X86_64] && arch_seen[GW_ARCH_ARM64]) {
 		ERR(t, loc_of(t, types), "CE6", "split x86_64 and arm64 types",
-				"compute environment '%s' mixes architectures: "
-				"'%s' is x86_64 and '%s' is arm64", logical,
-				arch_seen[GW_ARCH_X86_64]->name,
-				arch_seen[GW_ARCH_ARM64]->name);
+		    "compute environment '%s' mixes architectures: "
+		    "'%s' is x86_64 and '%s' is arm64",
+		    logical, arch_seen[GW_ARCH_X86_64]->name,
+		    arch_seen[GW_ARCH_ARM64]->name);
 	}
 	if (smallest && has_max && max < (long long)smallest->vcpus) {
 		ERR(t, loc_of(t, types), "CE7", "raise MaxvCpus",
-				"compute environment '%s' allows %lld vcpus but its "
-				"smallest instance type (%s) has %u", logical, max,
-				smallest->name, smallest->vcpus);
+		    "compute environment '%s' allows %lld vcpus but its "
+		    "smallest instance type (%s) has %u",
+		    logical, max, smallest->name, smallest->vcpus);
 	}
 }
 
@@ -697,70 +733,82 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 			continue;
 		}
 		if (strcmp(image, "ECS_AL2") == 0 ||
-				strcmp(image, "ECS_AL2_NVIDIA") == 0) {
-			ERR(t, loc_of(t, it), "CE11", "use ECS_AL2023 (or "
-					"ECS_AL2023_NVIDIA)", "compute environment "
-					"'%s' uses image type '%s'; aws batch blocks "
-					"new amazon linux 2 compute environments "
-					"since 2026-06-30", logical, image);
+		    strcmp(image, "ECS_AL2_NVIDIA") == 0) {
+			ERR(t, loc_of(t, it), "CE11",
+			    "use ECS_AL2023 (or "
+			    "ECS_AL2023_NVIDIA)",
+			    "compute environment "
+			    "'%s' uses image type '%s'; aws batch blocks "
+			    "new amazon linux 2 compute environments "
+			    "since 2026-06-30",
+			    logical, image);
 		} else if (!gw_has_prefix(image, "ECS_AL2023") &&
-				!gw_has_prefix(image, "EKS_")) {
-			ERR(t, loc_of(t, it), "CE10", "use ECS_AL2023 or "
-					"ECS_AL2023_NVIDIA", "compute environment "
-					"'%s' has image type '%s'", logical, image);
+		           !gw_has_prefix(image, "EKS_")) {
+			ERR(t, loc_of(t, it), "CE10",
+			    "use ECS_AL2023 or "
+			    "ECS_AL2023_NVIDIA",
+			    "compute environment "
+			    "'%s' has image type '%s'",
+			    logical, image);
 		}
 	}
 }
 
 static void check_ce_launch_template(struct tpl *t, const char *logical,
-		yaml_node_t *cr)
+                                     yaml_node_t *cr)
 {
 	yaml_node_t *lt = map_get(t, cr, "LaunchTemplate");
 	if (!lt) {
 		return;
 	}
 	if (map_get(t, lt, "LaunchTemplateId") &&
-			map_get(t, lt, "LaunchTemplateName")) {
+	    map_get(t, lt, "LaunchTemplateName")) {
 		ERR(t, loc_of(t, lt), "CE12", "keep one of them",
-				"compute environment '%s' gives both "
-				"LaunchTemplateId and LaunchTemplateName", logical);
+		    "compute environment '%s' gives both "
+		    "LaunchTemplateId and LaunchTemplateName",
+		    logical);
 	}
 	yaml_node_t *v = map_get(t, lt, "Version");
 	const char *version = literal_of(t, v);
 	if (!v || (version && (strcmp(version, "$Latest") == 0 ||
-			strcmp(version, "$Default") == 0))) {
-		WARN(t, loc_of(t, v ? v : lt), "CE13", "use !GetAtt "
-				"LT.LatestVersionNumber so template changes reach "
-				"the compute environment", "compute environment '%s' "
-				"uses launch template version '%s', which batch "
-				"resolves once, when the environment is created",
-				logical, version ? version : "$Default");
+	                       strcmp(version, "$Default") == 0))) {
+		WARN(t, loc_of(t, v ? v : lt), "CE13",
+		     "use !GetAtt "
+		     "LT.LatestVersionNumber so template changes reach "
+		     "the compute environment",
+		     "compute environment '%s' "
+		     "uses launch template version '%s', which batch "
+		     "resolves once, when the environment is created",
+		     logical, version ? version : "$Default");
 	}
 }
 
-static void check_cfn_ce(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 {
 	yaml_node_t *type = map_get(t, props, "Type");
 	const char *ts = literal_of(t, type);
 	if (ts && strcmp(ts, "MANAGED") != 0 && strcmp(ts, "UNMANAGED") != 0) {
 		ERR(t, loc_of(t, type), "CE1", "use MANAGED or UNMANAGED",
-				"compute environment '%s' has type '%s'", logical,
-				ts);
+		    "compute environment '%s' has type '%s'", logical, ts);
 	}
 	yaml_node_t *name = map_get(t, props, "ComputeEnvironmentName");
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "CE16", NULL, "compute environment name "
-				"'%s' %s", ns, why);
+		ERR(t, loc_of(t, name), "CE16", NULL,
+		    "compute environment name "
+		    "'%s' %s",
+		    ns, why);
 	}
 	yaml_node_t *sr = map_get(t, props, "ServiceRole");
 	if (sr) {
-		WARN(t, loc_of(t, sr), "CE15", "omit ServiceRole to use batch's "
-				"service-linked role", "compute environment '%s' "
-				"uses a regular service role, so it cannot take "
-				"infrastructure updates", logical);
+		WARN(t, loc_of(t, sr), "CE15",
+		     "omit ServiceRole to use batch's "
+		     "service-linked role",
+		     "compute environment '%s' "
+		     "uses a regular service role, so it cannot take "
+		     "infrastructure updates",
+		     logical);
 	}
 	yaml_node_t *cr = map_get(t, props, "ComputeResources");
 	if (!cr) {
@@ -769,18 +817,22 @@ static void check_cfn_ce(struct tpl *t, const char *logical,
 	yaml_node_t *crt = map_get(t, cr, "Type");
 	enum ce_type k = ce_type_of(literal_of(t, crt));
 	if (crt && literal_of(t, crt) && k == CE_UNKNOWN) {
-		ERR(t, loc_of(t, crt), "CE1", "use EC2, SPOT, FARGATE or "
-				"FARGATE_SPOT", "compute environment '%s' has "
-				"compute resources type '%s'", logical,
-				literal_of(t, crt));
+		ERR(t, loc_of(t, crt), "CE1",
+		    "use EC2, SPOT, FARGATE or "
+		    "FARGATE_SPOT",
+		    "compute environment '%s' has "
+		    "compute resources type '%s'",
+		    logical, literal_of(t, crt));
 	}
 	if (t->n_ces < TRACK_MAX) {
-		t->ces[t->n_ces++] = (struct cfn_ce){ logical, k };
+		t->ces[t->n_ces++] = (struct cfn_ce){logical, k};
 	}
 	yaml_node_t *maxn = map_get(t, cr, "MaxvCpus");
 	if (!maxn) {
-		ERR(t, loc_of(t, cr), "CE1", "set MaxvCpus", "compute "
-				"environment '%s' has no MaxvCpus", logical);
+		ERR(t, loc_of(t, cr), "CE1", "set MaxvCpus",
+		    "compute "
+		    "environment '%s' has no MaxvCpus",
+		    logical);
 	}
 	long long min = 0, desired = 0, max = 0;
 	bool has_min = int_of(t, map_get(t, cr, "MinvCpus"), &min);
@@ -788,88 +840,112 @@ static void check_cfn_ce(struct tpl *t, const char *logical,
 	bool has_max = int_of(t, maxn, &max);
 	if (has_min && min < 0) {
 		ERR(t, loc_of(t, map_get(t, cr, "MinvCpus")), "CE2", NULL,
-				"compute environment '%s' has MinvCpus %lld", logical,
-				min);
+		    "compute environment '%s' has MinvCpus %lld", logical, min);
 	}
 	if (has_min && has_des && min > desired) {
 		ERR(t, loc_of(t, map_get(t, cr, "DesiredvCpus")), "CE2", NULL,
-				"compute environment '%s' has DesiredvCpus %lld "
-				"below MinvCpus %lld", logical, desired, min);
+		    "compute environment '%s' has DesiredvCpus %lld "
+		    "below MinvCpus %lld",
+		    logical, desired, min);
 	}
 	long long low = has_des ? desired : min;
 	if (has_max && (has_des || has_min) && low > max) {
-		ERR(t, loc_of(t, maxn), "CE2", NULL, "compute environment '%s' "
-				"has MaxvCpus %lld below %lld", logical, max, low);
+		ERR(t, loc_of(t, maxn), "CE2", NULL,
+		    "compute environment '%s' "
+		    "has MaxvCpus %lld below %lld",
+		    logical, max, low);
 	}
 	if (has_min && min > 0) {
-		WARN(t, loc_of(t, map_get(t, cr, "MinvCpus")), "CE9", "use 0 "
-				"unless you want warm nodes", "compute environment "
-				"'%s' keeps %lld vcpus running while idle", logical,
-				min);
+		WARN(t, loc_of(t, map_get(t, cr, "MinvCpus")), "CE9",
+		     "use 0 "
+		     "unless you want warm nodes",
+		     "compute environment "
+		     "'%s' keeps %lld vcpus running while idle",
+		     logical, min);
 	}
 	yaml_node_t *as = map_get(t, cr, "AllocationStrategy");
 	const char *strategy = literal_of(t, as);
 	static const char *const strategies[] = {
-		"BEST_FIT", "BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
-		"SPOT_PRICE_CAPACITY_OPTIMIZED",
+	        "BEST_FIT",
+	        "BEST_FIT_PROGRESSIVE",
+	        "SPOT_CAPACITY_OPTIMIZED",
+	        "SPOT_PRICE_CAPACITY_OPTIMIZED",
 	};
 	bool known = false;
 	for (size_t i = 0; strategy && i < GW_ARRAY_LEN(strategies); i++) {
 		known = known || strcmp(strategy, strategies[i]) == 0;
 	}
 	if (strategy && !known) {
-		ERR(t, loc_of(t, as), "CE3", NULL, "compute environment '%s' has "
-				"allocation strategy '%s'", logical, strategy);
+		ERR(t, loc_of(t, as), "CE3", NULL,
+		    "compute environment '%s' has "
+		    "allocation strategy '%s'",
+		    logical, strategy);
 	} else if (strategy && gw_has_prefix(strategy, "SPOT_") &&
-			k != CE_SPOT && k != CE_UNKNOWN) {
+	           k != CE_SPOT && k != CE_UNKNOWN) {
 		ERR(t, loc_of(t, as), "CE3", "use BEST_FIT_PROGRESSIVE",
-				"allocation strategy '%s' of compute environment "
-				"'%s' needs type SPOT", strategy, logical);
+		    "allocation strategy '%s' of compute environment "
+		    "'%s' needs type SPOT",
+		    strategy, logical);
 	}
 	bool best_fit = !strategy || strcmp(strategy, "BEST_FIT") == 0;
 	if (best_fit && !is_fargate_type(k)) {
-		WARN(t, loc_of(t, as ? as : cr), "CE15", "use "
-				"BEST_FIT_PROGRESSIVE", "compute environment '%s' "
-				"uses BEST_FIT%s, which cannot take infrastructure "
-				"updates", logical, strategy ? "" : " (the default)");
+		WARN(t, loc_of(t, as ? as : cr), "CE15",
+		     "use "
+		     "BEST_FIT_PROGRESSIVE",
+		     "compute environment '%s' "
+		     "uses BEST_FIT%s, which cannot take infrastructure "
+		     "updates",
+		     logical, strategy ? "" : " (the default)");
 	}
 	yaml_node_t *fleet = map_get(t, cr, "SpotIamFleetRole");
 	if (k == CE_SPOT && best_fit && !fleet) {
-		ERR(t, loc_of(t, cr), "CE4", "add SpotIamFleetRole or use "
-				"SPOT_PRICE_CAPACITY_OPTIMIZED", "spot compute "
-				"environment '%s' uses BEST_FIT and has no "
-				"SpotIamFleetRole", logical);
+		ERR(t, loc_of(t, cr), "CE4",
+		    "add SpotIamFleetRole or use "
+		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
+		    "spot compute "
+		    "environment '%s' uses BEST_FIT and has no "
+		    "SpotIamFleetRole",
+		    logical);
 	} else if (k == CE_SPOT && !best_fit && fleet) {
-		WARN(t, loc_of(t, fleet), "CE4", "remove it", "compute environment "
-				"'%s' uses '%s', which does not use "
-				"SpotIamFleetRole", logical, strategy);
+		WARN(t, loc_of(t, fleet), "CE4", "remove it",
+		     "compute environment "
+		     "'%s' uses '%s', which does not use "
+		     "SpotIamFleetRole",
+		     logical, strategy);
 	} else if (k != CE_SPOT && k != CE_UNKNOWN && fleet) {
-		ERR(t, loc_of(t, fleet), "CE4", "remove it", "compute "
-				"environment '%s' of type '%s' sets "
-				"SpotIamFleetRole", logical, ce_type_names[k]);
+		ERR(t, loc_of(t, fleet), "CE4", "remove it",
+		    "compute "
+		    "environment '%s' of type '%s' sets "
+		    "SpotIamFleetRole",
+		    logical, ce_type_names[k]);
 	}
 	yaml_node_t *bid = map_get(t, cr, "BidPercentage");
 	long long b;
 	if (bid && k != CE_SPOT && k != CE_UNKNOWN) {
-		ERR(t, loc_of(t, bid), "CE5", "remove it", "compute environment "
-				"'%s' of type '%s' sets BidPercentage", logical,
-				ce_type_names[k]);
+		ERR(t, loc_of(t, bid), "CE5", "remove it",
+		    "compute environment "
+		    "'%s' of type '%s' sets BidPercentage",
+		    logical, ce_type_names[k]);
 	} else if (bid && int_of(t, bid, &b) && (b < 1 || b > BID_MAX)) {
-		ERR(t, loc_of(t, bid), "CE5", "use 1..100", "compute environment "
-				"'%s' has BidPercentage %lld", logical, b);
+		ERR(t, loc_of(t, bid), "CE5", "use 1..100",
+		    "compute environment "
+		    "'%s' has BidPercentage %lld",
+		    logical, b);
 	}
 	if (is_fargate_type(k)) {
 		static const char *const banned[] = {
-			"LaunchTemplate", "InstanceTypes", "AllocationStrategy",
-			"BidPercentage", "MinvCpus", "DesiredvCpus",
-			"InstanceRole", "Ec2Configuration",
+		        "LaunchTemplate",     "InstanceTypes",
+		        "AllocationStrategy", "BidPercentage",
+		        "MinvCpus",           "DesiredvCpus",
+		        "InstanceRole",       "Ec2Configuration",
 		};
 		for (size_t i = 0; i < GW_ARRAY_LEN(banned); i++) {
 			yaml_node_t *n = map_get(t, cr, banned[i]);
 			if (n) {
 				ERR(t, loc_of(t, n), "CE17", "remove it",
-						"fargate compute environment '%s' "
-						"sets %s", logical, banned[i]);
+				    "fargate compute environment '%s' "
+				    "sets %s",
+				    logical, banned[i]);
 			}
 		}
 		return;
@@ -877,18 +953,20 @@ static void check_cfn_ce(struct tpl *t, const char *logical,
 	check_ce_image(t, logical, cr);
 	check_ce_launch_template(t, logical, cr);
 	check_ce_instance_types(t, logical, map_get(t, cr, "InstanceTypes"),
-			has_max, max);
+	                        has_max, max);
 	if (map_get(t, cr, "Tags") && name) {
-		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), "CE14", "rename the "
-				"compute environment in the same change",
-				"tags of compute environment '%s' are create-only: "
-				"changing them replaces it, which cloudformation "
-				"refuses while ComputeEnvironmentName is set",
-				logical);
+		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), "CE14",
+		     "rename the "
+		     "compute environment in the same change",
+		     "tags of compute environment '%s' are create-only: "
+		     "changing them replaces it, which cloudformation "
+		     "refuses while ComputeEnvironmentName is set",
+		     logical);
 	}
 }
 
-/* ---- AWS::Batch::JobQueue ------------------------------------------------------ */
+/* ---- AWS::Batch::JobQueue
+ * ------------------------------------------------------ */
 
 static const struct cfn_ce *find_cfn_ce(const struct tpl *t, const char *id)
 {
@@ -901,16 +979,15 @@ static const struct cfn_ce *find_cfn_ce(const struct tpl *t, const char *id)
 }
 
 static void check_cfn_queue_order(struct tpl *t, const char *logical,
-		yaml_node_t *order, struct cfn_queue *q)
+                                  yaml_node_t *order, struct cfn_queue *q)
 {
 	size_t n = seq_len(order);
 	if (n < 1 || n > QUEUE_CES_MAX) {
 		ERR(t, loc_of(t, order), "Q1", "use 1..3 compute environments",
-				"queue '%s' has %zu compute environments", logical,
-				n);
+		    "queue '%s' has %zu compute environments", logical, n);
 	}
 	long long orders[QUEUE_CES_MAX * 4];
-	const struct cfn_ce *by_order[QUEUE_CES_MAX * 4] = { 0 };
+	const struct cfn_ce *by_order[QUEUE_CES_MAX * 4] = {0};
 	size_t known = 0;
 	bool fargate = false, ec2 = false;
 	for (size_t i = 0; i < n && i < GW_ARRAY_LEN(orders); i++) {
@@ -921,21 +998,24 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		bool has_order = int_of(t, on, &o);
 		for (size_t j = 0; has_order && j < known; j++) {
 			if (orders[j] == o) {
-				ERR(t, loc_of(t, on), "Q2", "give each compute "
-						"environment its own order",
-						"queue '%s' uses order %lld twice",
-						logical, o);
+				ERR(t, loc_of(t, on), "Q2",
+				    "give each compute "
+				    "environment its own order",
+				    "queue '%s' uses order %lld twice", logical,
+				    o);
 			}
 		}
 		const char *target = ref_target(t, cn);
 		const struct cfn_ce *ce = find_cfn_ce(t, target);
 		const char *lit = literal_of(t, cn);
 		if (target && !ce && !map_get(t, t->parameters, target) &&
-				!map_get(t, t->resources, target)) {
-			ERR(t, loc_of(t, cn), "Q9", "refer to a compute "
-					"environment of this template",
-					"queue '%s' refers to '%s', which the "
-					"template does not define", logical, target);
+		    !map_get(t, t->resources, target)) {
+			ERR(t, loc_of(t, cn), "Q9",
+			    "refer to a compute "
+			    "environment of this template",
+			    "queue '%s' refers to '%s', which the "
+			    "template does not define",
+			    logical, target);
 		} else if (!target && lit) {
 			gw_arn_verify(lit, NULL, 0, loc_of(t, cn), t->d);
 		}
@@ -960,9 +1040,10 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		}
 	}
 	if (fargate && ec2) {
-		ERR(t, loc_of(t, order), "Q3", "use separate queues", "queue '%s' "
-				"mixes ec2/spot and fargate compute environments",
-				logical);
+		ERR(t, loc_of(t, order), "Q3", "use separate queues",
+		    "queue '%s' "
+		    "mixes ec2/spot and fargate compute environments",
+		    logical);
 	}
 	bool seen_spot = false, all_spot = known > 0;
 	for (size_t i = 0; i < known; i++) {
@@ -974,44 +1055,51 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		bool spot = ce->type == CE_SPOT || ce->type == CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (!spot && seen_spot) {
-			WARN(t, loc_of(t, order), "Q8", "use separate spot and "
-					"on-demand queues (gwfcore commit 7030a12)",
-					"queue '%s' spills over from spot to "
-					"on-demand compute environment '%s'; "
-					"insufficient spot capacity can leave jobs "
-					"runnable", logical, ce->logical);
+			WARN(t, loc_of(t, order), "Q8",
+			     "use separate spot and "
+			     "on-demand queues (gwfcore commit 7030a12)",
+			     "queue '%s' spills over from spot to "
+			     "on-demand compute environment '%s'; "
+			     "insufficient spot capacity can leave jobs "
+			     "runnable",
+			     logical, ce->logical);
 		}
 		seen_spot = seen_spot || spot;
 	}
 	if (all_spot) {
-		NOTE(t, loc_of(t, order), "Q8", "do not submit workflow head "
-				"jobs here, and retry reclaimed tasks (nextflow's "
-				"maxSpotAttempts is 0 since 24.10)", "queue '%s' "
-				"reaches only spot capacity", logical);
+		NOTE(t, loc_of(t, order), "Q8",
+		     "do not submit workflow head "
+		     "jobs here, and retry reclaimed tasks (nextflow's "
+		     "maxSpotAttempts is 0 since 24.10)",
+		     "queue '%s' "
+		     "reaches only spot capacity",
+		     logical);
 	}
 }
 
 static void check_cfn_queue(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                            yaml_node_t *props)
 {
-	struct cfn_queue q = { .logical = logical };
+	struct cfn_queue q = {.logical = logical};
 	yaml_node_t *name = map_get(t, props, "JobQueueName");
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "Q5", NULL, "job queue name '%s' %s", ns,
-				why);
+		ERR(t, loc_of(t, name), "Q5", NULL, "job queue name '%s' %s",
+		    ns, why);
 	}
 	yaml_node_t *prio = map_get(t, props, "Priority");
 	if (!prio) {
 		ERR(t, loc_of(t, props), "Q4", "set Priority 0..1000",
-				"queue '%s' has no Priority", logical);
+		    "queue '%s' has no Priority", logical);
 	} else if (int_of(t, prio, &q.priority)) {
 		q.has_priority = true;
 		q.priority_at = loc_of(t, prio);
 		if (q.priority < 0 || q.priority > PRIORITY_MAX) {
-			ERR(t, loc_of(t, prio), "Q4", "use 0..1000", "queue '%s' "
-					"has priority %lld", logical, q.priority);
+			ERR(t, loc_of(t, prio), "Q4", "use 0..1000",
+			    "queue '%s' "
+			    "has priority %lld",
+			    logical, q.priority);
 		}
 	}
 	yaml_node_t *order = map_get(t, props, "ComputeEnvironmentOrder");
@@ -1019,17 +1107,19 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 		check_cfn_queue_order(t, logical, order, &q);
 	} else if (!map_get(t, props, "ServiceEnvironmentOrder")) {
 		ERR(t, loc_of(t, props), "Q1", "add ComputeEnvironmentOrder",
-				"queue '%s' has no compute environments", logical);
+		    "queue '%s' has no compute environments", logical);
 	}
 	yaml_node_t *limits = map_get(t, props, "JobStateTimeLimitActions");
 	for (size_t i = 0; i < seq_len(limits); i++) {
-		yaml_node_t *mt = map_get(t, seq_at(t, limits, i),
-				"MaxTimeSeconds");
+		yaml_node_t *mt =
+		        map_get(t, seq_at(t, limits, i), "MaxTimeSeconds");
 		long long v;
-		if (int_of(t, mt, &v) && (v < RUNNABLE_TIMEOUT_MIN ||
-				v > RUNNABLE_TIMEOUT_MAX)) {
-			ERR(t, loc_of(t, mt), "Q6", "use 600..86400", "queue '%s' "
-					"has MaxTimeSeconds %lld", logical, v);
+		if (int_of(t, mt, &v) &&
+		    (v < RUNNABLE_TIMEOUT_MIN || v > RUNNABLE_TIMEOUT_MAX)) {
+			ERR(t, loc_of(t, mt), "Q6", "use 600..86400",
+			    "queue '%s' "
+			    "has MaxTimeSeconds %lld",
+			    logical, v);
 		}
 	}
 	if (t->n_queues < TRACK_MAX) {
@@ -1044,46 +1134,51 @@ static void check_queue_priorities(struct tpl *t)
 		for (size_t j = 0; j < i; j++) {
 			const struct cfn_queue *b = &t->queues[j];
 			if (!a->has_priority || !b->has_priority ||
-					a->priority != b->priority) {
+			    a->priority != b->priority) {
 				continue;
 			}
 			bool share = false;
 			for (size_t x = 0; x < a->n_ces; x++) {
 				for (size_t y = 0; y < b->n_ces; y++) {
 					share = share || strcmp(a->ces[x],
-							b->ces[y]) == 0;
+					                        b->ces[y]) == 0;
 				}
 			}
 			if (share) {
-				WARN(t, a->priority_at, "Q4", "give them distinct "
-						"priorities", "queues '%s' and '%s' "
-						"share a compute environment and "
-						"both have priority %lld", b->logical,
-						a->logical, a->priority);
+				WARN(t, a->priority_at, "Q4",
+				     "give them distinct "
+				     "priorities",
+				     "queues '%s' and '%s' "
+				     "share a compute environment and "
+				     "both have priority %lld",
+				     b->logical, a->logical, a->priority);
 			}
 		}
 	}
 }
 
-/* ---- AWS::Batch::JobDefinition ---------------------------------------------- */
+/* ---- AWS::Batch::JobDefinition ----------------------------------------------
+ */
 
 static void check_cfn_job_def(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                              yaml_node_t *props)
 {
 	yaml_node_t *name = map_get(t, props, "JobDefinitionName");
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "J1", NULL, "job definition name '%s' %s",
-				ns, why);
+		ERR(t, loc_of(t, name), "J1", NULL,
+		    "job definition name '%s' %s", ns, why);
 	}
 	yaml_node_t *cp = map_get(t, props, "ContainerProperties");
 	yaml_node_t *image = map_get(t, cp, "Image");
 	const char *is = literal_of(t, image);
 	why = is ? gw_names_image_error(is) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, image), "J9", NULL, "image '%s' of job "
-				"definition '%s' %s", is, logical, why);
+		ERR(t, loc_of(t, image), "J9", NULL,
+		    "image '%s' of job "
+		    "definition '%s' %s",
+		    is, logical, why);
 	}
 	long long v;
 	yaml_node_t *vc = map_get(t, cp, "Vcpus");
@@ -1099,61 +1194,76 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		}
 	}
 	if (int_of(t, vc, &v) && v < 1) {
-		ERR(t, loc_of(t, vc), "J2", "use at least 1", "job definition "
-				"'%s' has %lld vcpus", logical, v);
+		ERR(t, loc_of(t, vc), "J2", "use at least 1",
+		    "job definition "
+		    "'%s' has %lld vcpus",
+		    logical, v);
 	}
 	if (int_of(t, mem, &v) && v < JOB_MEMORY_MIN) {
-		ERR(t, loc_of(t, mem), "J2", "use at least 4", "job definition "
-				"'%s' has %lld mib of memory", logical, v);
+		ERR(t, loc_of(t, mem), "J2", "use at least 4",
+		    "job definition "
+		    "'%s' has %lld mib of memory",
+		    logical, v);
 	}
 	yaml_node_t *to = map_get(t, map_get(t, props, "Timeout"),
-			"AttemptDurationSeconds");
+	                          "AttemptDurationSeconds");
 	if (int_of(t, to, &v) && v < TIMEOUT_MIN) {
-		ERR(t, loc_of(t, to), "J6", "use at least 60", "job definition "
-				"'%s' has a timeout of %lld seconds", logical, v);
+		ERR(t, loc_of(t, to), "J6", "use at least 60",
+		    "job definition "
+		    "'%s' has a timeout of %lld seconds",
+		    logical, v);
 	}
 	yaml_node_t *rs = map_get(t, props, "RetryStrategy");
 	yaml_node_t *at = map_get(t, rs, "Attempts");
 	if (int_of(t, at, &v) && (v < 1 || v > ATTEMPTS_MAX)) {
-		ERR(t, loc_of(t, at), "J7", "use 1..10", "job definition '%s' has "
-				"%lld attempts", logical, v);
+		ERR(t, loc_of(t, at), "J7", "use 1..10",
+		    "job definition '%s' has "
+		    "%lld attempts",
+		    logical, v);
 	}
 	yaml_node_t *eoe = map_get(t, rs, "EvaluateOnExit");
 	if (seq_len(eoe) > EVALUATE_ON_EXIT_MAX) {
 		ERR(t, loc_of(t, eoe), "J7", "use at most 5 entries",
-				"job definition '%s' has %zu EvaluateOnExit "
-				"entries", logical, seq_len(eoe));
+		    "job definition '%s' has %zu EvaluateOnExit "
+		    "entries",
+		    logical, seq_len(eoe));
 	}
-	yaml_node_t *drv = map_get(t, map_get(t, cp, "LogConfiguration"),
-			"LogDriver");
+	yaml_node_t *drv =
+	        map_get(t, map_get(t, cp, "LogConfiguration"), "LogDriver");
 	const char *ds = literal_of(t, drv);
 	static const char *const drivers[] = {
-		"awslogs", "fluentd", "gelf", "journald", "json-file", "splunk",
-		"syslog",
+	        "awslogs",   "fluentd", "gelf",   "journald",
+	        "json-file", "splunk",  "syslog",
 	};
 	bool ok = !ds;
 	for (size_t i = 0; ds && i < GW_ARRAY_LEN(drivers); i++) {
 		ok = ok || strcmp(ds, drivers[i]) == 0;
 	}
 	if (!ok) {
-		ERR(t, loc_of(t, drv), "J8", "use awslogs", "job definition '%s' "
-				"has log driver '%s'", logical, ds);
+		ERR(t, loc_of(t, drv), "J8", "use awslogs",
+		    "job definition '%s' "
+		    "has log driver '%s'",
+		    logical, ds);
 	}
 	if (map_get(t, cp, "Secrets") && !map_get(t, cp, "ExecutionRoleArn")) {
-		ERR(t, loc_of(t, map_get(t, cp, "Secrets")), "J10", "add "
-				"ExecutionRoleArn", "job definition '%s' uses "
-				"secrets but has no execution role", logical);
+		ERR(t, loc_of(t, map_get(t, cp, "Secrets")), "J10",
+		    "add "
+		    "ExecutionRoleArn",
+		    "job definition '%s' uses "
+		    "secrets but has no execution role",
+		    logical);
 	}
 }
 
-/* ---- AWS::EC2::LaunchTemplate ------------------------------------------------ */
+/* ---- AWS::EC2::LaunchTemplate
+ * ------------------------------------------------ */
 
 static const char *const volume_types[] = {
-	"gp3", "gp2", "io1", "io2", "st1", "sc1", "standard",
+        "gp3", "gp2", "io1", "io2", "st1", "sc1", "standard",
 };
 
 static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
-		bool root)
+                          bool root)
 {
 	yaml_node_t *vt = map_get(t, ebs, "VolumeType");
 	const char *type = literal_of(t, vt);
@@ -1162,8 +1272,10 @@ static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
 		known = known || strcmp(type, volume_types[i]) == 0;
 	}
 	if (!known) {
-		ERR(t, loc_of(t, vt), "V1", "use gp3", "volume '%s' has type "
-				"'%s'", dev, type);
+		ERR(t, loc_of(t, vt), "V1", "use gp3",
+		    "volume '%s' has type "
+		    "'%s'",
+		    dev, type);
 	}
 	long long size, iops, tp;
 	yaml_node_t *sn = map_get(t, ebs, "VolumeSize");
@@ -1171,40 +1283,50 @@ static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
 	yaml_node_t *tn = map_get(t, ebs, "Throughput");
 	bool gp3 = !type || strcmp(type, "gp3") == 0;
 	if (int_of(t, sn, &size) && gp3 && (size < 1 || size > 16384)) {
-		ERR(t, loc_of(t, sn), "V1", NULL, "volume '%s' is %lld gib but "
-				"gp3 volumes are 1..16384", dev, size);
+		ERR(t, loc_of(t, sn), "V1", NULL,
+		    "volume '%s' is %lld gib but "
+		    "gp3 volumes are 1..16384",
+		    dev, size);
 	}
 	if (int_of(t, in, &iops) && gp3 && (iops < 3000 || iops > 16000)) {
-		WARN(t, loc_of(t, in), "V2", "use 3000..16000", "volume '%s' "
-				"asks for %lld iops, outside gp3's long-standing "
-				"3000..16000", dev, iops);
+		WARN(t, loc_of(t, in), "V2", "use 3000..16000",
+		     "volume '%s' "
+		     "asks for %lld iops, outside gp3's long-standing "
+		     "3000..16000",
+		     dev, iops);
 	}
 	if (int_of(t, tn, &tp) && gp3 && (tp < 125 || tp > 1000)) {
-		WARN(t, loc_of(t, tn), "V3", "use 125..1000", "volume '%s' "
-				"asks for %lld mib/s, outside gp3's long-standing "
-				"125..1000", dev, tp);
+		WARN(t, loc_of(t, tn), "V3", "use 125..1000",
+		     "volume '%s' "
+		     "asks for %lld mib/s, outside gp3's long-standing "
+		     "125..1000",
+		     dev, tp);
 	}
 	yaml_node_t *dot = map_get(t, ebs, "DeleteOnTermination");
 	const char *ds = literal_of(t, dot);
-	if (!root && ds && (strcmp(ds, "false") == 0 ||
-			strcmp(ds, "False") == 0)) {
+	if (!root && ds &&
+	    (strcmp(ds, "false") == 0 || strcmp(ds, "False") == 0)) {
 		WARN(t, loc_of(t, dot), "V4", "set DeleteOnTermination: true",
-				"volume '%s' survives its instance", dev);
+		     "volume '%s' survives its instance", dev);
 	}
 	yaml_node_t *enc = map_get(t, ebs, "Encrypted");
 	const char *es = literal_of(t, enc);
 	if (es && (strcmp(es, "false") == 0 || strcmp(es, "False") == 0)) {
-		ERR(t, loc_of(t, enc), "V5", "set Encrypted: true", "volume '%s' "
-				"is not encrypted", dev);
+		ERR(t, loc_of(t, enc), "V5", "set Encrypted: true",
+		    "volume '%s' "
+		    "is not encrypted",
+		    dev);
 	} else if (!enc && !map_get(t, ebs, "SnapshotId")) {
-		WARN(t, loc_of(t, ebs), "V5", "set Encrypted: true", "volume "
-				"'%s' is encrypted only if the account enables ebs "
-				"encryption by default", dev);
+		WARN(t, loc_of(t, ebs), "V5", "set Encrypted: true",
+		     "volume "
+		     "'%s' is encrypted only if the account enables ebs "
+		     "encryption by default",
+		     dev);
 	}
 }
 
 static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
-		const char *user_data)
+                              const char *user_data)
 {
 	char slots[TRACK_MAX][GW_DEVICE_NAME_MAX];
 	const char *names[TRACK_MAX];
@@ -1219,44 +1341,55 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 		struct gw_loc at = loc_of(t, dn);
 		enum gw_device_kind k = gw_device_classify(dev);
 		if (k == GW_DEVICE_NVME) {
-			ERR(t, at, "D5", "name the slot /dev/sd[f-p]", "device "
-					"'%s' is an nvme name, which a block device "
-					"mapping refuses", dev);
+			ERR(t, at, "D5", "name the slot /dev/sd[f-p]",
+			    "device "
+			    "'%s' is an nvme name, which a block device "
+			    "mapping refuses",
+			    dev);
 			continue;
 		}
 		if (k == GW_DEVICE_BAD) {
-			ERR(t, at, "D1", "use /dev/sd[f-p], /dev/xvd[e-z] or "
-					"/dev/xvd[a-d][a-z]", "device '%s' is not a "
-					"linux device name ec2 accepts", dev);
+			ERR(t, at, "D1",
+			    "use /dev/sd[f-p], /dev/xvd[e-z] or "
+			    "/dev/xvd[a-d][a-z]",
+			    "device '%s' is not a "
+			    "linux device name ec2 accepts",
+			    dev);
 			continue;
 		}
 		if (gw_device_is_instance_store(dev)) {
-			WARN(t, at, "D4", "use /dev/sd[f-p]", "device '%s' is an "
-					"instance-store name; aws strongly "
-					"recommends not using it for ebs", dev);
+			WARN(t, at, "D4", "use /dev/sd[f-p]",
+			     "device '%s' is an "
+			     "instance-store name; aws strongly "
+			     "recommends not using it for ebs",
+			     dev);
 		}
 		if (gw_device_is_al1_docker(dev)) {
-			WARN(t, at, "D8", "remove it", "device '%s' is the "
-					"amazon linux 1 docker volume; on al2 and "
-					"al2023 it is an unused paid volume", dev);
+			WARN(t, at, "D8", "remove it",
+			     "device '%s' is the "
+			     "amazon linux 1 docker volume; on al2 and "
+			     "al2023 it is an unused paid volume",
+			     dev);
 		}
 		/* /dev/xvdba is ebs-autoscale's documented initial device. */
 		if (gw_device_is_tool_range(dev) &&
-				strcmp(dev, "/dev/xvdba") != 0 &&
-				!(user_data && strstr(user_data, dev))) {
+		    strcmp(dev, "/dev/xvdba") != 0 &&
+		    !(user_data && strstr(user_data, dev))) {
 			WARN(t, at, "D9", "use /dev/sd[f-p] for static volumes",
-					"device '%s' is in /dev/xvdb[a-z], which "
-					"ebs-autoscale uses for the volumes it adds",
-					dev);
+			     "device '%s' is in /dev/xvdb[a-z], which "
+			     "ebs-autoscale uses for the volumes it adds",
+			     dev);
 		}
 		char slot[GW_DEVICE_NAME_MAX];
 		if (gw_device_slot(dev, slot)) {
 			for (size_t j = 0; j < n_slots; j++) {
 				if (strcmp(slots[j], slot) == 0) {
-					ERR(t, at, "D6", "give each volume its own "
-							"slot", "device '%s' is the "
-							"same slot as '%s'", dev,
-							names[j]);
+					ERR(t, at, "D6",
+					    "give each volume its own "
+					    "slot",
+					    "device '%s' is the "
+					    "same slot as '%s'",
+					    dev, names[j]);
 				}
 			}
 			if (n_slots < TRACK_MAX) {
@@ -1277,7 +1410,7 @@ static void check_cfn_user_data(struct tpl *t, yaml_node_t *ud)
 	const char *fn = intrinsic(t, ud, &arg);
 	if (!is_fn(fn, "Base64")) {
 		ERR(t, loc_of(t, ud), "L2", "wrap it in !Base64 (Fn::Base64)",
-				"launch template user data is not base64-encoded");
+		    "launch template user data is not base64-encoded");
 		return;
 	}
 	bool templated = false;
@@ -1294,14 +1427,16 @@ static void check_cfn_user_data(struct tpl *t, yaml_node_t *ud)
 }
 
 static void check_cfn_launch_template(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                                      yaml_node_t *props)
 {
 	yaml_node_t *name = map_get(t, props, "LaunchTemplateName");
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N5", NULL, "launch template name '%s' "
-				"%s", ns, why);
+		ERR(t, loc_of(t, name), "N5", NULL,
+		    "launch template name '%s' "
+		    "%s",
+		    ns, why);
 	}
 	yaml_node_t *data = map_get(t, props, "LaunchTemplateData");
 	if (!data) {
@@ -1321,49 +1456,64 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	yaml_node_t *tokens = map_get(t, md, "HttpTokens");
 	const char *ts = literal_of(t, tokens);
 	if (!ts || strcmp(ts, "required") != 0) {
-		WARN(t, loc_of(t, tokens ? tokens : md ? md : data), "L6",
-				"set MetadataOptions: {HttpTokens: required, "
-				"HttpPutResponseHopLimit: 2}", "launch template '%s' "
-				"allows imdsv1, so any ssrf in a job can read the "
-				"instance role's credentials", logical);
+		WARN(t,
+		     loc_of(t, tokens ? tokens
+		               : md   ? md
+		                      : data),
+		     "L6",
+		     "set MetadataOptions: {HttpTokens: required, "
+		     "HttpPutResponseHopLimit: 2}",
+		     "launch template '%s' "
+		     "allows imdsv1, so any ssrf in a job can read the "
+		     "instance role's credentials",
+		     logical);
 	}
 	long long hop;
 	yaml_node_t *hn = map_get(t, md, "HttpPutResponseHopLimit");
 	if (int_of(t, hn, &hop) && (hop < 1 || hop > HOP_LIMIT_MAX)) {
-		ERR(t, loc_of(t, hn), "L6", "use 1..64, usually 2", "launch "
-				"template '%s' has hop limit %lld", logical, hop);
+		ERR(t, loc_of(t, hn), "L6", "use 1..64, usually 2",
+		    "launch "
+		    "template '%s' has hop limit %lld",
+		    logical, hop);
 	}
 	yaml_node_t *sb = map_get(t, data, "InstanceInitiatedShutdownBehavior");
 	const char *sbs = literal_of(t, sb);
 	if (!sbs || strcmp(sbs, "terminate") != 0) {
-		WARN(t, loc_of(t, sb ? sb : data), "L5", "set "
-				"InstanceInitiatedShutdownBehavior: terminate",
-				"launch template '%s' does not terminate instances "
-				"that shut down, so failed nodes linger", logical);
+		WARN(t, loc_of(t, sb ? sb : data), "L5",
+		     "set "
+		     "InstanceInitiatedShutdownBehavior: terminate",
+		     "launch template '%s' does not terminate instances "
+		     "that shut down, so failed nodes linger",
+		     logical);
 	}
 	static const char *const ignored[] = {
-		"InstanceType", "IamInstanceProfile", "InstanceMarketOptions",
-		"DisableApiTermination",
+	        "InstanceType",
+	        "IamInstanceProfile",
+	        "InstanceMarketOptions",
+	        "DisableApiTermination",
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(ignored); i++) {
 		yaml_node_t *n = map_get(t, data, ignored[i]);
 		if (n) {
-			WARN(t, loc_of(t, n), "L3", "set it on the compute "
-					"environment instead", "aws batch ignores "
-					"%s in launch template '%s'", ignored[i],
-					logical);
+			WARN(t, loc_of(t, n), "L3",
+			     "set it on the compute "
+			     "environment instead",
+			     "aws batch ignores "
+			     "%s in launch template '%s'",
+			     ignored[i], logical);
 		}
 	}
 }
 
-/* ---- IAM --------------------------------------------------------------------- */
+/* ---- IAM
+ * --------------------------------------------------------------------- */
 
 /* Whether 'verb' starts with 'prefix', ignoring ASCII case. */
 static bool has_prefix_nocase(const char *verb, const char *prefix)
 {
 	for (; *prefix; prefix++, verb++) {
 		if (tolower((unsigned char)*verb) !=
-				tolower((unsigned char)*prefix)) {
+		    tolower((unsigned char)*prefix)) {
 			return false;
 		}
 	}
@@ -1373,20 +1523,27 @@ static bool has_prefix_nocase(const char *verb, const char *prefix)
 static bool verb_is_star_only(const char *action)
 {
 	static const char *const star_only[] = {
-		"secretsmanager:ListSecrets", "secretsmanager:GetRandomPassword",
-		"ecr:GetAuthorizationToken", "s3:ListAllMyBuckets",
-		"sts:GetCallerIdentity", "ec2:CreateVolume", "ec2:CreateTags",
-		"logs:CreateLogGroup", "batch:RegisterJobDefinition",
-		"cloudwatch:PutMetricData", "ecs:CreateCluster",
-		"ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
+	        "secretsmanager:ListSecrets",
+	        "secretsmanager:GetRandomPassword",
+	        "ecr:GetAuthorizationToken",
+	        "s3:ListAllMyBuckets",
+	        "sts:GetCallerIdentity",
+	        "ec2:CreateVolume",
+	        "ec2:CreateTags",
+	        "logs:CreateLogGroup",
+	        "batch:RegisterJobDefinition",
+	        "cloudwatch:PutMetricData",
+	        "ecs:CreateCluster",
+	        "ecs:RegisterTaskDefinition",
+	        "ecs:DeregisterTaskDefinition",
 	};
 	const char *colon = strchr(action, ':');
 	if (!colon) {
 		return false;
 	}
 	const char *verb = colon + 1;
-	if (has_prefix_nocase(verb, "Describe") || has_prefix_nocase(verb,
-			"List")) {
+	if (has_prefix_nocase(verb, "Describe") ||
+	    has_prefix_nocase(verb, "List")) {
 		return true;
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(star_only); i++) {
@@ -1399,7 +1556,7 @@ static bool verb_is_star_only(const char *action)
 
 /* Each node of a scalar-or-sequence value, as a list. */
 static size_t as_list(struct tpl *t, yaml_node_t *n, yaml_node_t **out,
-		size_t max)
+                      size_t max)
 {
 	if (!n) {
 		return 0;
@@ -1416,12 +1573,11 @@ static size_t as_list(struct tpl *t, yaml_node_t *n, yaml_node_t **out,
 }
 
 static void check_cfn_statement(struct tpl *t, const char *logical,
-		yaml_node_t *s)
+                                yaml_node_t *s)
 {
 	yaml_node_t *actions[TRACK_MAX], *resources[TRACK_MAX];
 	size_t na = as_list(t, map_get(t, s, "Action"), actions, TRACK_MAX);
-	size_t nr = as_list(t, map_get(t, s, "Resource"), resources,
-			TRACK_MAX);
+	size_t nr = as_list(t, map_get(t, s, "Resource"), resources, TRACK_MAX);
 	const char *effect = literal_of(t, map_get(t, s, "Effect"));
 	bool allow = !effect || strcmp(effect, "Deny") != 0;
 	bool passrole = false;
@@ -1433,18 +1589,20 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		}
 		if (strcmp(a, "*") == 0 && allow) {
 			ERR(t, loc_of(t, actions[i]), "S1", "list the actions",
-					"resource '%s' allows action '*'", logical);
+			    "resource '%s' allows action '*'", logical);
 		} else if (!strchr(a, ':')) {
-			ERR(t, loc_of(t, actions[i]), "S4", "write service:Action",
-					"action '%s' in '%s' is not of the form "
-					"service:Action", a, logical);
+			ERR(t, loc_of(t, actions[i]), "S4",
+			    "write service:Action",
+			    "action '%s' in '%s' is not of the form "
+			    "service:Action",
+			    a, logical);
 		}
 		if (gw_names_equal_nocase(a, "iam:PassRole") ||
-				gw_names_equal_nocase(a, "iam:*")) {
+		    gw_names_equal_nocase(a, "iam:*")) {
 			passrole = true;
 		}
 		if (strcmp(a, "*") != 0 && !verb_is_star_only(a) &&
-				!scoped_action) {
+		    !scoped_action) {
 			scoped_action = a;
 		}
 	}
@@ -1457,30 +1615,36 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		struct gw_loc at = loc_of(t, resources[i]);
 		if (strcmp(r, "*") == 0) {
 			if (allow && scoped_action) {
-				WARN(t, at, "S2", "scope the resource", "resource "
-						"'%s' allows '%s' on '*' although "
-						"the action supports resource-level "
-						"permissions", logical, scoped_action);
+				WARN(t, at, "S2", "scope the resource",
+				     "resource "
+				     "'%s' allows '%s' on '*' although "
+				     "the action supports resource-level "
+				     "permissions",
+				     logical, scoped_action);
 			}
 			if (allow && passrole) {
 				ERR(t, at, "S3", "pass only named roles",
-						"resource '%s' allows iam:PassRole "
-						"on '*'", logical);
+				    "resource '%s' allows iam:PassRole "
+				    "on '*'",
+				    logical);
 			}
 			continue;
 		}
-		gw_arn_verify(r, NULL, GW_ARN_POLICY | (templated ?
-				GW_ARN_TEMPLATE : 0), at, t->d);
+		gw_arn_verify(r, NULL,
+		              GW_ARN_POLICY | (templated ? GW_ARN_TEMPLATE : 0),
+		              at, t->d);
 		if (allow && passrole && strstr(r, ":role/") &&
-				strpbrk(strstr(r, ":role/"), "*?")) {
-			ERR(t, at, "S3", "pass only named roles", "resource '%s' "
-					"allows iam:PassRole on '%s'", logical, r);
+		    strpbrk(strstr(r, ":role/"), "*?")) {
+			ERR(t, at, "S3", "pass only named roles",
+			    "resource '%s' "
+			    "allows iam:PassRole on '%s'",
+			    logical, r);
 		}
 	}
 }
 
 static void check_cfn_policy_doc(struct tpl *t, const char *logical,
-		yaml_node_t *doc)
+                                 yaml_node_t *doc)
 {
 	yaml_node_t *items[TRACK_MAX];
 	size_t n = as_list(t, map_get(t, doc, "Statement"), items, TRACK_MAX);
@@ -1490,12 +1654,13 @@ static void check_cfn_policy_doc(struct tpl *t, const char *logical,
 }
 
 static void check_cfn_managed_arns(struct tpl *t, const char *logical,
-		yaml_node_t *arns)
+                                   yaml_node_t *arns)
 {
 	if (seq_len(arns) > ROLE_POLICIES_MAX) {
-		ERR(t, loc_of(t, arns), "N8", "merge policies", "'%s' attaches "
-				"%zu managed policies, more than 20", logical,
-				seq_len(arns));
+		ERR(t, loc_of(t, arns), "N8", "merge policies",
+		    "'%s' attaches "
+		    "%zu managed policies, more than 20",
+		    logical, seq_len(arns));
 	}
 	for (size_t i = 0; i < seq_len(arns); i++) {
 		yaml_node_t *n = seq_at(t, arns, i);
@@ -1503,13 +1668,13 @@ static void check_cfn_managed_arns(struct tpl *t, const char *logical,
 		const char *a = string_of(t, n, &templated);
 		if (a) {
 			gw_arn_verify(a, NULL, templated ? GW_ARN_TEMPLATE : 0,
-					loc_of(t, n), t->d);
+			              loc_of(t, n), t->d);
 		}
 	}
 }
 
 static void check_iam_name(struct tpl *t, yaml_node_t *props, const char *key,
-		size_t max)
+                           size_t max)
 {
 	yaml_node_t *name = map_get(t, props, key);
 	if (!name) {
@@ -1524,7 +1689,7 @@ static void check_iam_name(struct tpl *t, yaml_node_t *props, const char *key,
 }
 
 static void check_cfn_iam(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                          yaml_node_t *props)
 {
 	check_iam_name(t, props, "RoleName", GW_NAMES_ROLE_MAX);
 	check_iam_name(t, props, "ManagedPolicyName", GW_NAMES_IAM_MAX);
@@ -1534,79 +1699,88 @@ static void check_cfn_iam(struct tpl *t, const char *logical,
 	check_cfn_policy_doc(t, logical, map_get(t, props, "PolicyDocument"));
 	yaml_node_t *pols = map_get(t, props, "Policies");
 	for (size_t i = 0; i < seq_len(pols); i++) {
-		check_cfn_policy_doc(t, logical, map_get(t, seq_at(t, pols, i),
-				"PolicyDocument"));
+		check_cfn_policy_doc(
+		        t, logical,
+		        map_get(t, seq_at(t, pols, i), "PolicyDocument"));
 	}
-	check_cfn_managed_arns(t, logical, map_get(t, props,
-			"ManagedPolicyArns"));
+	check_cfn_managed_arns(t, logical,
+	                       map_get(t, props, "ManagedPolicyArns"));
 	yaml_node_t *roles = map_get(t, props, "Roles");
 	if (roles && map_get(t, props, "PolicyDocument") == NULL &&
-			seq_len(roles) != 1) {
-		ERR(t, loc_of(t, roles), "R1", "give the instance profile one "
-				"role", "instance profile '%s' has %zu roles; it "
-				"takes exactly 1", logical, seq_len(roles));
+	    seq_len(roles) != 1) {
+		ERR(t, loc_of(t, roles), "R1",
+		    "give the instance profile one "
+		    "role",
+		    "instance profile '%s' has %zu roles; it "
+		    "takes exactly 1",
+		    logical, seq_len(roles));
 	}
 }
 
-/* ---- S3, Logs, security groups --------------------------------------------- */
+/* ---- S3, Logs, security groups ---------------------------------------------
+ */
 
 static void check_cfn_bucket(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                             yaml_node_t *props)
 {
 	yaml_node_t *name = map_get(t, props, "BucketName");
 	const char *s = literal_of(t, name);
 	const char *why = s ? gw_names_bucket_error(s) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N1", NULL, "bucket name '%s' %s", s, why);
+		ERR(t, loc_of(t, name), "N1", NULL, "bucket name '%s' %s", s,
+		    why);
 	} else if (s && strchr(s, '.')) {
-		WARN(t, loc_of(t, name), "N2", "use '-'", "bucket name '%s' "
-				"contains '.'", s);
+		WARN(t, loc_of(t, name), "N2", "use '-'",
+		     "bucket name '%s' "
+		     "contains '.'",
+		     s);
 	}
 	(void)logical;
 }
 
 static void check_cfn_log_group(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                                yaml_node_t *props)
 {
 	yaml_node_t *name = map_get(t, props, "LogGroupName");
 	const char *s = literal_of(t, name);
 	const char *why = s ? gw_names_log_group_error(s) : NULL;
 	if (why) {
 		ERR(t, loc_of(t, name), "N6", NULL, "log group name '%s' %s", s,
-				why);
+		    why);
 	}
 	yaml_node_t *ret = map_get(t, props, "RetentionInDays");
 	long long days;
 	if (!ret) {
 		WARN(t, loc_of(t, props), "N7", "set RetentionInDays",
-				"log group '%s' keeps its logs forever", logical);
+		     "log group '%s' keeps its logs forever", logical);
 	} else if (int_of(t, ret, &days) && !gw_names_is_retention_days(days)) {
 		ERR(t, loc_of(t, ret), "N7", gw_names_retention_list(),
-				"log group '%s' has RetentionInDays %lld, which "
-				"cloudwatch does not offer", logical, days);
+		    "log group '%s' has RetentionInDays %lld, which "
+		    "cloudwatch does not offer",
+		    logical, days);
 	}
 }
 
 static void check_ingress_rule(struct tpl *t, const char *logical,
-		yaml_node_t *rule)
+                               yaml_node_t *rule)
 {
 	const char *cidr = literal_of(t, map_get(t, rule, "CidrIp"));
 	long long from = 0, to = 0;
 	if (!cidr || strcmp(cidr, "0.0.0.0/0") != 0 ||
-			!int_of(t, map_get(t, rule, "FromPort"), &from) ||
-			!int_of(t, map_get(t, rule, "ToPort"), &to)) {
+	    !int_of(t, map_get(t, rule, "FromPort"), &from) ||
+	    !int_of(t, map_get(t, rule, "ToPort"), &to)) {
 		return;
 	}
 	if (from <= SSH_PORT && to >= SSH_PORT) {
-		WARN(t, loc_of(t, map_get(t, rule, "CidrIp")), "S8", "use ssm "
-				"session manager, or limit the source range",
-				"'%s' opens ssh (port 22) to the whole internet",
-				logical);
+		WARN(t, loc_of(t, map_get(t, rule, "CidrIp")), "S8",
+		     "use ssm "
+		     "session manager, or limit the source range",
+		     "'%s' opens ssh (port 22) to the whole internet", logical);
 	}
 }
 
 static void check_cfn_security_group(struct tpl *t, const char *logical,
-		yaml_node_t *props)
+                                     yaml_node_t *props)
 {
 	yaml_node_t *in = map_get(t, props, "SecurityGroupIngress");
 	for (size_t i = 0; i < seq_len(in); i++) {
@@ -1617,7 +1791,8 @@ static void check_cfn_security_group(struct tpl *t, const char *logical,
 	}
 }
 
-/* ---- the table and the driver ---------------------------------------------------- */
+/* ---- the table and the driver
+ * ---------------------------------------------------- */
 
 struct resource_rule {
 	const char *type;
@@ -1625,20 +1800,20 @@ struct resource_rule {
 };
 
 static const struct resource_rule resource_rules[] = {
-	{ "AWS::Batch::ComputeEnvironment", check_cfn_ce },
-	{ "AWS::Batch::JobQueue", check_cfn_queue },
-	{ "AWS::Batch::JobDefinition", check_cfn_job_def },
-	{ "AWS::EC2::LaunchTemplate", check_cfn_launch_template },
-	{ "AWS::EC2::SecurityGroup", check_cfn_security_group },
-	{ "AWS::EC2::SecurityGroupIngress", check_cfn_security_group },
-	{ "AWS::IAM::Role", check_cfn_iam },
-	{ "AWS::IAM::ManagedPolicy", check_cfn_iam },
-	{ "AWS::IAM::Policy", check_cfn_iam },
-	{ "AWS::IAM::Group", check_cfn_iam },
-	{ "AWS::IAM::User", check_cfn_iam },
-	{ "AWS::IAM::InstanceProfile", check_cfn_iam },
-	{ "AWS::S3::Bucket", check_cfn_bucket },
-	{ "AWS::Logs::LogGroup", check_cfn_log_group },
+        {"AWS::Batch::ComputeEnvironment", check_cfn_ce},
+        {"AWS::Batch::JobQueue", check_cfn_queue},
+        {"AWS::Batch::JobDefinition", check_cfn_job_def},
+        {"AWS::EC2::LaunchTemplate", check_cfn_launch_template},
+        {"AWS::EC2::SecurityGroup", check_cfn_security_group},
+        {"AWS::EC2::SecurityGroupIngress", check_cfn_security_group},
+        {"AWS::IAM::Role", check_cfn_iam},
+        {"AWS::IAM::ManagedPolicy", check_cfn_iam},
+        {"AWS::IAM::Policy", check_cfn_iam},
+        {"AWS::IAM::Group", check_cfn_iam},
+        {"AWS::IAM::User", check_cfn_iam},
+        {"AWS::IAM::InstanceProfile", check_cfn_iam},
+        {"AWS::S3::Bucket", check_cfn_bucket},
+        {"AWS::Logs::LogGroup", check_cfn_log_group},
 };
 
 static bool is_alnum_id(const char *s)
@@ -1655,13 +1830,16 @@ static bool is_alnum_id(const char *s)
 }
 
 static void check_section_count(struct tpl *t, yaml_node_t *root,
-		const char *key, size_t max, const char *rule)
+                                const char *key, size_t max, const char *rule)
 {
 	yaml_node_t *n = map_get(t, root, key);
 	if (map_len(n) > max) {
-		ERR(t, loc_of(t, n), rule, "split the template into nested "
-				"stacks", "template has %zu %s, more than the %zu "
-				"cloudformation accepts", map_len(n), key, max);
+		ERR(t, loc_of(t, n), rule,
+		    "split the template into nested "
+		    "stacks",
+		    "template has %zu %s, more than the %zu "
+		    "cloudformation accepts",
+		    map_len(n), key, max);
 	}
 }
 
@@ -1672,33 +1850,38 @@ static void check_resources(struct tpl *t)
 		return;
 	}
 	for (yaml_node_pair_t *p = res->data.mapping.pairs.start;
-			p < res->data.mapping.pairs.top; p++) {
+	     p < res->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = node_at(t, p->key);
 		const char *logical = scalar(key);
 		if (!logical) {
 			continue;
 		}
 		if (!is_alnum_id(logical) || strlen(logical) > LOGICAL_ID_MAX) {
-			ERR(t, loc_of(t, key), "C3", "use 1..255 letters and "
-					"digits", "logical id '%s' is not "
-					"alphanumeric", logical);
+			ERR(t, loc_of(t, key), "C3",
+			    "use 1..255 letters and "
+			    "digits",
+			    "logical id '%s' is not "
+			    "alphanumeric",
+			    logical);
 		}
-		for (yaml_node_pair_t *q = res->data.mapping.pairs.start;
-				q < p; q++) {
+		for (yaml_node_pair_t *q = res->data.mapping.pairs.start; q < p;
+		     q++) {
 			const char *other = scalar(node_at(t, q->key));
 			if (other && strcmp(other, logical) == 0) {
-				ERR(t, loc_of(t, key), "C3", "rename one of them",
-						"logical id '%s' is defined twice",
-						logical);
+				ERR(t, loc_of(t, key), "C3",
+				    "rename one of them",
+				    "logical id '%s' is defined twice",
+				    logical);
 			}
 		}
 		yaml_node_t *r = node_at(t, p->value);
 		const char *type = literal_of(t, map_get(t, r, "Type"));
 		yaml_node_t *props = map_get(t, r, "Properties");
-		struct partition_scan scan = { .logical = logical };
+		struct partition_scan scan = {.logical = logical};
 		walk(t, r, scan_partition, &scan);
 		walk_subs(t, r);
-		for (size_t i = 0; type && i < GW_ARRAY_LEN(resource_rules); i++) {
+		for (size_t i = 0; type && i < GW_ARRAY_LEN(resource_rules);
+		     i++) {
 			if (strcmp(type, resource_rules[i].type) == 0) {
 				resource_rules[i].check(t, logical, props);
 				break;
@@ -1709,37 +1892,44 @@ static void check_resources(struct tpl *t)
 }
 
 bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
-		struct gw_diags *d)
+                             struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
-	struct gw_loc top = { .file = file, .line = 1, .col = 1 };
+	struct gw_loc top = {.file = file, .line = 1, .col = 1};
 	if (len > GW_VERIFY_TEMPLATE_S3_MAX) {
-		gw_diag_add(d, GW_SEV_ERROR, top, "C1", "split the stack into "
-				"nested stacks", "template is %zu bytes, more than "
-				"the 1000000 cloudformation accepts", len);
+		gw_diag_add(d, GW_SEV_ERROR, top, "C1",
+		            "split the stack into "
+		            "nested stacks",
+		            "template is %zu bytes, more than "
+		            "the 1000000 cloudformation accepts",
+		            len);
 		return false;
 	}
 	if (len > GW_VERIFY_TEMPLATE_INLINE_MAX) {
-		gw_diag_add(d, GW_SEV_WARNING, top, "C1", "deploy with "
-				"--s3-bucket (deploy.sh stages it)", "template is "
-				"%zu bytes, more than the 51200 cloudformation "
-				"accepts inline", len);
+		gw_diag_add(d, GW_SEV_WARNING, top, "C1",
+		            "deploy with "
+		            "--s3-bucket (deploy.sh stages it)",
+		            "template is "
+		            "%zu bytes, more than the 51200 cloudformation "
+		            "accepts inline",
+		            len);
 	}
-	struct tpl t = { .file = file, .d = d };
+	struct tpl t = {.file = file, .d = d};
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
-				"cannot initialise the yaml parser");
+		            "cannot initialise the yaml parser");
 		return false;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
 	if (!yaml_parser_load(&parser, &t.doc)) {
-		struct gw_loc at = { .file = file,
-			.line = (unsigned)parser.problem_mark.line + 1,
-			.col = (unsigned)parser.problem_mark.column + 1 };
+		struct gw_loc at = {
+		        .file = file,
+		        .line = (unsigned)parser.problem_mark.line + 1,
+		        .col = (unsigned)parser.problem_mark.column + 1};
 		gw_diag_add(d, GW_SEV_ERROR, at, NULL, NULL,
-				"template is not valid yaml: %s",
-				parser.problem ? parser.problem : "unknown error");
+		            "template is not valid yaml: %s",
+		            parser.problem ? parser.problem : "unknown error");
 		yaml_parser_delete(&parser);
 		return false;
 	}
@@ -1747,7 +1937,7 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 	yaml_node_t *root = yaml_document_get_root_node(&t.doc);
 	if (!is_map(root)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
-				"template is not a yaml or json mapping");
+		            "template is not a yaml or json mapping");
 		yaml_document_delete(&t.doc);
 		return false;
 	}
@@ -1755,28 +1945,32 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 	t.resources = map_get(&t, root, "Resources");
 	if (!is_map(t.resources)) {
 		ERR(&t, loc_of(&t, root), "C2", "add a Resources section",
-				"template has no Resources");
+		    "template has no Resources");
 	} else if (map_len(t.resources) > GW_VERIFY_TEMPLATE_RESOURCES_MAX) {
-		ERR(&t, loc_of(&t, t.resources), "C2", "split the template into "
-				"nested stacks", "template has %zu resources, more "
-				"than the 500 cloudformation accepts",
-				map_len(t.resources));
+		ERR(&t, loc_of(&t, t.resources), "C2",
+		    "split the template into "
+		    "nested stacks",
+		    "template has %zu resources, more "
+		    "than the 500 cloudformation accepts",
+		    map_len(t.resources));
 	}
 	check_section_count(&t, root, "Parameters", TEMPLATE_PARAMETERS_MAX,
-			"C2");
+	                    "C2");
 	check_section_count(&t, root, "Outputs", TEMPLATE_OUTPUTS_MAX, "C2");
 	check_section_count(&t, root, "Mappings", TEMPLATE_MAPPINGS_MAX, "C2");
 	yaml_node_t *desc = map_get(&t, root, "Description");
 	if (scalar(desc) && strlen(scalar(desc)) > TEMPLATE_DESCRIPTION_MAX) {
-		ERR(&t, loc_of(&t, desc), "C2", "shorten it", "template "
-				"description is %zu bytes, more than 1024",
-				strlen(scalar(desc)));
+		ERR(&t, loc_of(&t, desc), "C2", "shorten it",
+		    "template "
+		    "description is %zu bytes, more than 1024",
+		    strlen(scalar(desc)));
 	}
 	check_resources(&t);
 	if (t.named_iam) {
-		NOTE(&t, top, "C4", NULL, "the template names iam resources, so "
-				"deploying it needs --capabilities "
-				"CAPABILITY_NAMED_IAM");
+		NOTE(&t, top, "C4", NULL,
+		     "the template names iam resources, so "
+		     "deploying it needs --capabilities "
+		     "CAPABILITY_NAMED_IAM");
 	}
 	yaml_document_delete(&t.doc);
 	return d->n_errors == errors;
@@ -1787,10 +1981,10 @@ bool gw_verify_template_file(const char *path, struct gw_diags *d)
 	size_t len = 0;
 	char *text = gw_read_file(path, GW_VERIFY_TEMPLATE_S3_MAX + 1, &len);
 	if (!text) {
-		struct gw_loc none = { 0 };
+		struct gw_loc none = {0};
 		gw_diag_add(d, GW_SEV_ERROR, none, NULL, NULL,
-				"cannot read template '%s': %s", path,
-				strerror(errno));
+		            "cannot read template '%s': %s", path,
+		            strerror(errno));
 		return false;
 	}
 	bool ok = gw_verify_template_text(text, len, path, d);

@@ -13,15 +13,15 @@
 
 /* Check 'arn' and return the rule of the first finding ("" for none). */
 static const char *first_rule(const char *arn, const char *partition,
-		unsigned flags, bool *ok)
+                              unsigned flags, bool *ok)
 {
 	static char rule[16];
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_loc at = { "t", 1, 1 };
+	struct gw_loc at = {"t", 1, 1};
 	*ok = gw_arn_verify(arn, partition, flags, at, &d);
-	snprintf(rule, sizeof(rule), "%s", d.n && d.v[0].rule ? d.v[0].rule
-							       : "");
+	snprintf(rule, sizeof(rule), "%s",
+	         d.n && d.v[0].rule ? d.v[0].rule : "");
 	gw_diags_finish(&d);
 	return rule;
 }
@@ -35,8 +35,8 @@ static void expect_ok(const char *arn, const char *partition, unsigned flags)
 	}
 }
 
-static void expect_rule(const char *arn, const char *partition,
-		unsigned flags, const char *want)
+static void expect_rule(const char *arn, const char *partition, unsigned flags,
+                        const char *want)
 {
 	bool ok;
 	const char *rule = first_rule(arn, partition, flags, &ok);
@@ -72,7 +72,8 @@ static void test_arn_parse(void **state)
 	(void)state;
 	struct gw_arn a;
 	assert_true(gw_arn_parse("arn:aws:logs:us-west-2:123456789012:"
-			"log-group:/aws/batch/job:*", &a));
+	                         "log-group:/aws/batch/job:*",
+	                         &a));
 	assert_string_equal(a.partition, "aws");
 	assert_string_equal(a.service, "logs");
 	assert_string_equal(a.region, "us-west-2");
@@ -89,13 +90,15 @@ static void test_arn_grammar(void **state)
 {
 	(void)state;
 	/* A3: IAM, region empty, account 12 digits or 'aws' for policies */
-	expect_ok("arn:aws:iam::123456789012:role/NextstrainJobsRole", "aws", 0);
+	expect_ok("arn:aws:iam::123456789012:role/NextstrainJobsRole", "aws",
+	          0);
 	expect_ok("arn:aws:iam::aws:policy/service-role/"
-			"AmazonEC2ContainerServiceforEC2Role", "aws", 0);
+	          "AmazonEC2ContainerServiceforEC2Role",
+	          "aws", 0);
 	expect_ok("arn:aws:iam::*:role/NextstrainJobsRole", "aws",
-			GW_ARN_POLICY);
+	          GW_ARN_POLICY);
 	expect_rule("arn:aws:iam:us-west-2:123456789012:role/x", "aws", 0,
-			"A3");
+	            "A3");
 	expect_rule("arn:aws:iam::aws:role/x", "aws", 0, "A3");
 	expect_rule("arn:aws:iam::123456789012:bucket/x", "aws", 0, "A3");
 	/* A4: S3, region and account empty */
@@ -105,41 +108,44 @@ static void test_arn_grammar(void **state)
 	expect_rule("arn:aws:s3:::My_Bucket", "aws", 0, "A4");
 	/* A5: Secrets Manager */
 	expect_ok("arn:aws:secretsmanager:us-west-2:123456789012:secret:NF_*",
-			"aws", GW_ARN_POLICY);
+	          "aws", GW_ARN_POLICY);
 	expect_ok("arn:aws:secretsmanager:us-west-2:123456789012:"
-			"secret:db-??????", "aws", GW_ARN_POLICY);
+	          "secret:db-??????",
+	          "aws", GW_ARN_POLICY);
 	expect_rule("arn:aws:secretsmanager:us-west-2:123456789012:secret:db",
-			"aws", GW_ARN_POLICY, "A5");
+	            "aws", GW_ARN_POLICY, "A5");
 	expect_rule("arn:aws:secretsmanager::123456789012:secret:db-abcdef",
-			"aws", 0, "A5");
+	            "aws", 0, "A5");
 	expect_rule("arn:aws:secretsmanager:us-west-2:123456789012:db", "aws",
-			0, "A5");
+	            0, "A5");
 	/* A6: logs with :* and :log-stream: */
-	expect_ok("arn:aws:logs:us-west-2:123456789012:log-group:/aws/batch/job",
-			"aws", 0);
+	expect_ok(
+	        "arn:aws:logs:us-west-2:123456789012:log-group:/aws/batch/job",
+	        "aws", 0);
 	expect_ok("arn:aws:logs:*:*:log-group:/aws/batch/job:log-stream:*",
-			"aws", GW_ARN_POLICY);
+	          "aws", GW_ARN_POLICY);
 	expect_rule("arn:aws:logs:us-west-2:123456789012:log-group:/a b", "aws",
-			0, "A6");
+	            0, "A6");
 	expect_rule("arn:aws:logs:us-west-2:123456789012:group:/x", "aws", 0,
-			"A6");
+	            "A6");
 	/* A7: batch */
 	expect_ok("arn:aws:batch:ap-northeast-1:123456789012:"
-			"compute-environment/spot", "aws", 0);
+	          "compute-environment/spot",
+	          "aws", 0);
 	expect_ok("arn:aws:batch:us-west-2:123456789012:job-definition/nf:3",
-			"aws", 0);
+	          "aws", 0);
 	expect_rule("arn:aws:batch:us-west-2:123456789012:queue/x", "aws", 0,
-			"A7");
+	            "A7");
 	/* A8: kms */
 	expect_ok("arn:aws:kms:us-west-2:123456789012:key/1234abcd", "aws", 0);
 	expect_ok("arn:aws:kms:us-west-2:123456789012:alias/lab", "aws", 0);
 	expect_rule("arn:aws:kms:us-west-2:123456789012:secret/x", "aws", 0,
-			"A8");
+	            "A8");
 	/* A9: general grammar and account digits */
 	expect_rule("arn:aws:s3", "aws", 0, "A9");
 	expect_rule("arn:aws:ec2:us-west-2:1234:volume/*", "aws", 0, "A9");
 	expect_rule("arn:aws:EC2:us-west-2:123456789012:volume/*", "aws", 0,
-			"A9");
+	            "A9");
 }
 
 static void test_arn_partition_rules(void **state)
@@ -150,14 +156,15 @@ static void test_arn_partition_rules(void **state)
 	expect_rule("arn:aws:s3:::lab-bucket", "aws-cn", 0, "A1");
 	expect_rule("arn:azure:s3:::lab-bucket", NULL, 0, "A1");
 	expect_rule("arn:aws:logs:cn-north-1:123456789012:log-group:x", "aws",
-			0, "A1");
+	            0, "A1");
 	/* Templates: substitutions are not judged */
 	expect_ok("arn:${AWS::Partition}:s3:::${Bucket}/*", NULL,
-			GW_ARN_TEMPLATE | GW_ARN_POLICY);
+	          GW_ARN_TEMPLATE | GW_ARN_POLICY);
 	expect_ok("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
-			"log-group:/aws/batch/job:*", NULL, GW_ARN_TEMPLATE);
+	          "log-group:/aws/batch/job:*",
+	          NULL, GW_ARN_TEMPLATE);
 	expect_rule("arn:${AWS::Partition}:s3:${AWS::Region}::${Bucket}", NULL,
-			GW_ARN_TEMPLATE, "A4");
+	            GW_ARN_TEMPLATE, "A4");
 }
 
 static void test_arn_principals(void **state)
@@ -165,16 +172,16 @@ static void test_arn_principals(void **state)
 	(void)state;
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_loc at = { "t", 1, 1 };
+	struct gw_loc at = {"t", 1, 1};
 	assert_true(gw_arn_verify_principal("ecs-tasks.amazonaws.com", "aws",
-			at, &d));
+	                                    at, &d));
 	assert_true(gw_arn_verify_principal("ec2.amazonaws.com.cn", "aws-cn",
-			at, &d));
-	assert_true(gw_arn_verify_principal("batch.amazonaws.com",
-			"aws-us-gov", at, &d));
+	                                    at, &d));
+	assert_true(gw_arn_verify_principal("batch.amazonaws.com", "aws-us-gov",
+	                                    at, &d));
 	assert_int_equal(d.n, 0);
-	assert_false(gw_arn_verify_principal("ec2.amazonaws.com", "aws-cn", at,
-			&d));
+	assert_false(
+	        gw_arn_verify_principal("ec2.amazonaws.com", "aws-cn", at, &d));
 	assert_int_equal(d.n_warnings, 1);
 	assert_string_equal(d.v[0].rule, "A2");
 	gw_diags_finish(&d);
@@ -183,11 +190,11 @@ static void test_arn_principals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arn_partitions),
-		cmocka_unit_test(test_arn_parse),
-		cmocka_unit_test(test_arn_grammar),
-		cmocka_unit_test(test_arn_partition_rules),
-		cmocka_unit_test(test_arn_principals),
+	        cmocka_unit_test(test_arn_partitions),
+	        cmocka_unit_test(test_arn_parse),
+	        cmocka_unit_test(test_arn_grammar),
+	        cmocka_unit_test(test_arn_partition_rules),
+	        cmocka_unit_test(test_arn_principals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

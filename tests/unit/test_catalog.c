@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the offline instance-type catalog (values from the EC2 docs). */
+/* Unit tests for the offline instance-type catalog (values from the EC2 docs).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,27 +19,28 @@ struct spec {
 
 /* Published EC2 specifications (vCPUs, GiB x 1024, GPUs). */
 static const struct spec known[] = {
-	{ "c4.large", 2, 3840, 0, GW_ARCH_X86_64 },
-	{ "c4.8xlarge", 36, 61440, 0, GW_ARCH_X86_64 },
-	{ "m4.16xlarge", 64, 262144, 0, GW_ARCH_X86_64 },
-	{ "r4.16xlarge", 64, 499712, 0, GW_ARCH_X86_64 },
-	{ "c5.9xlarge", 36, 73728, 0, GW_ARCH_X86_64 },
-	{ "r6a.4xlarge", 16, 131072, 0, GW_ARCH_X86_64 },
-	{ "c6a.8xlarge", 32, 65536, 0, GW_ARCH_X86_64 },
-	{ "m6g.medium", 1, 4096, 0, GW_ARCH_ARM64 },
-	{ "r7g.16xlarge", 64, 524288, 0, GW_ARCH_ARM64 },
-	{ "g4dn.12xlarge", 48, 196608, 4, GW_ARCH_X86_64 },
-	{ "g5.48xlarge", 192, 786432, 8, GW_ARCH_X86_64 },
-	{ "p3.2xlarge", 8, 62464, 1, GW_ARCH_X86_64 },
-	{ "p4d.24xlarge", 96, 1179648, 8, GW_ARCH_X86_64 },
-	{ "x2iedn.32xlarge", 128, 4194304, 0, GW_ARCH_X86_64 },
+        {"c4.large", 2, 3840, 0, GW_ARCH_X86_64},
+        {"c4.8xlarge", 36, 61440, 0, GW_ARCH_X86_64},
+        {"m4.16xlarge", 64, 262144, 0, GW_ARCH_X86_64},
+        {"r4.16xlarge", 64, 499712, 0, GW_ARCH_X86_64},
+        {"c5.9xlarge", 36, 73728, 0, GW_ARCH_X86_64},
+        {"r6a.4xlarge", 16, 131072, 0, GW_ARCH_X86_64},
+        {"c6a.8xlarge", 32, 65536, 0, GW_ARCH_X86_64},
+        {"m6g.medium", 1, 4096, 0, GW_ARCH_ARM64},
+        {"r7g.16xlarge", 64, 524288, 0, GW_ARCH_ARM64},
+        {"g4dn.12xlarge", 48, 196608, 4, GW_ARCH_X86_64},
+        {"g5.48xlarge", 192, 786432, 8, GW_ARCH_X86_64},
+        {"p3.2xlarge", 8, 62464, 1, GW_ARCH_X86_64},
+        {"p4d.24xlarge", 96, 1179648, 8, GW_ARCH_X86_64},
+        {"x2iedn.32xlarge", 128, 4194304, 0, GW_ARCH_X86_64},
 };
 
 static void test_catalog_known_types(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		const struct gw_instance_type *t = gw_catalog_find(known[i].name);
+		const struct gw_instance_type *t =
+		        gw_catalog_find(known[i].name);
 		if (!t) {
 			fail_msg("'%s' missing", known[i].name);
 		}
@@ -95,7 +97,7 @@ static void test_catalog_sorted(void **state)
 	assert_true(gw_catalog_count() > 300);
 	for (size_t i = 1; i < gw_catalog_count(); i++) {
 		assert_true(strcmp(gw_catalog_at(i - 1)->name,
-				gw_catalog_at(i)->name) < 0);
+		                   gw_catalog_at(i)->name) < 0);
 	}
 	assert_null(gw_catalog_at(gw_catalog_count()));
 }
@@ -103,10 +105,10 @@ static void test_catalog_sorted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalog_known_types),
-		cmocka_unit_test(test_catalog_instance_store),
-		cmocka_unit_test(test_catalog_selection),
-		cmocka_unit_test(test_catalog_sorted),
+	        cmocka_unit_test(test_catalog_known_types),
+	        cmocka_unit_test(test_catalog_instance_store),
+	        cmocka_unit_test(test_catalog_selection),
+	        cmocka_unit_test(test_catalog_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

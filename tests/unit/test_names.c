@@ -15,15 +15,32 @@ static void test_names_bucket(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-		"abc", "my-lab-bucket", "lab.data.2026", "a1b2c3",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	        "abc",
+	        "my-lab-bucket",
+	        "lab.data.2026",
+	        "a1b2c3",
+	        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	        "a",
 	};
 	static const char *const bad[] = {
-		"ab", "My-Bucket", "under_score", "-start", "end-", "a..b",
-		"a.-b", "192.168.5.4", "xn--bucket", "sthree-bucket",
-		"amzn-s3-demo-bucket", "bucket-s3alias", "bucket--ol-s3",
-		"bucket.mrap", "bucket--x-s3", "bucket--table-s3",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	        "ab",
+	        "My-Bucket",
+	        "under_score",
+	        "-start",
+	        "end-",
+	        "a..b",
+	        "a.-b",
+	        "192.168.5.4",
+	        "xn--bucket",
+	        "sthree-bucket",
+	        "amzn-s3-demo-bucket",
+	        "bucket-s3alias",
+	        "bucket--ol-s3",
+	        "bucket.mrap",
+	        "bucket--x-s3",
+	        "bucket--table-s3",
+	        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	        "aa",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		if (gw_names_bucket_error(good[i])) {
@@ -60,7 +77,8 @@ static void test_names_iam_batch_logs(void **state)
 	assert_null(gw_names_log_group_error("/aws/ecs/#x.y_z"));
 	assert_non_null(gw_names_log_group_error("/aws/batch job"));
 
-	assert_null(gw_names_launch_template_error("genomics-workflow(v1)/x_y"));
+	assert_null(
+	        gw_names_launch_template_error("genomics-workflow(v1)/x_y"));
 	assert_non_null(gw_names_launch_template_error("lt"));
 	assert_non_null(gw_names_launch_template_error("has space"));
 
@@ -75,9 +93,9 @@ static void test_names_iam_batch_logs(void **state)
 static void test_names_retention(void **state)
 {
 	(void)state;
-	static const long long ok[] = { 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
-		180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-		3653 };
+	static const long long ok[] = {
+	        1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
+	        365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		assert_true(gw_names_is_retention_days(ok[i]));
 	}
@@ -132,10 +150,10 @@ static void test_names_devices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_bucket),
-		cmocka_unit_test(test_names_iam_batch_logs),
-		cmocka_unit_test(test_names_retention),
-		cmocka_unit_test(test_names_devices),
+	        cmocka_unit_test(test_names_bucket),
+	        cmocka_unit_test(test_names_iam_batch_logs),
+	        cmocka_unit_test(test_names_retention),
+	        cmocka_unit_test(test_names_devices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the verifier: every rule with a failing and a passing profile. */
+/* Unit tests for the verifier: every rule with a failing and a passing profile.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,111 +23,110 @@
  * that must then fire, or must stay quiet.
  */
 static const char base_yaml[] =
-	"name: demo\n"
-	"description: verifier test\n"
-	"region: us-west-2\n"
-	"account_id: \"123456789012\"\n"
-	"bucket:\n"
-	"  name: demo-lab-bucket\n"
-	"policies:\n"
-	"  - name: demo-bucket\n"
-	"    statements:\n"
-	"      - actions: [s3:ListBucket]\n"
-	"        resources: [bucket]\n"
-	"      - actions: [s3:GetObject, s3:PutObject]\n"
-	"        resources: [bucket/*]\n"
-	"      - actions: [secretsmanager:GetSecretValue]\n"
-	"        resources: [\"secret:NF_*\"]\n"
-	"      - actions: [logs:GetLogEvents]\n"
-	"        resources: [\"log-group:/aws/batch/job:*\"]\n"
-	"      - actions: [iam:PassRole]\n"
-	"        resources: [\"role:demo-job\"]\n"
-	"      - actions: [secretsmanager:ListSecrets]\n"
-	"        resources: [\"*\"]\n"
-	"roles:\n"
-	"  - name: demo-instance\n"
-	"    trust: [ec2]\n"
-	"    managed: [service-role/AmazonEC2ContainerServiceforEC2Role]\n"
-	"    policies: [demo-bucket]\n"
-	"    instance_profile: true\n"
-	"  - name: demo-job\n"
-	"    trust: [ecs-tasks]\n"
-	"    policies: [demo-bucket]\n"
-	"  - name: demo-fleet\n"
-	"    trust: [spotfleet]\n"
-	"    managed: [service-role/AmazonEC2SpotFleetTaggingRole]\n"
-	"groups:\n"
-	"  - name: demo-users\n"
-	"    policies: [demo-bucket]\n"
-	"users:\n"
-	"  - name: alice\n"
-	"    groups: [demo-users]\n"
-	"launch_templates:\n"
-	"  - name: demo-lt\n"
-	"    root_volume: {device: /dev/xvda, size_gib: 100}\n"
-	"    volumes:\n"
-	"      - {device: /dev/xvdba, size_gib: 100}\n"
-	"      - {device: /dev/sdf, size_gib: 500, type: st1}\n"
-	"    user_data:\n"
-	"      scratch: {kind: ebs-autoscale, device: /dev/xvdba}\n"
-	"compute_environments:\n"
-	"  - name: demo-ondemand\n"
-	"    instance_types: [r6a.large, r6a.4xlarge]\n"
-	"    max_vcpus: 256\n"
-	"    launch_template: demo-lt\n"
-	"    instance_role: demo-instance\n"
-	"  - name: demo-spot\n"
-	"    type: SPOT\n"
-	"    instance_types: [c6a, m6a]\n"
-	"    max_vcpus: 512\n"
-	"    launch_template: demo-lt\n"
-	"    instance_role: demo-instance\n"
-	"  - name: demo-gpu\n"
-	"    instance_types: [g5]\n"
-	"    image_type: ECS_AL2023_NVIDIA\n"
-	"    max_vcpus: 192\n"
-	"    tags: {Name: demo-gpu}\n"
-	"    instance_role: demo-instance\n"
-	"job_queues:\n"
-	"  - name: demo-head\n"
-	"    priority: 100\n"
-	"    head: true\n"
-	"    compute_environments: [demo-ondemand]\n"
-	"  - name: demo-work\n"
-	"    priority: 1\n"
-	"    compute_environments: [demo-spot]\n"
-	"  - name: demo-gpu\n"
-	"    priority: 1\n"
-	"    compute_environments: [demo-gpu]\n"
-	"job_definitions:\n"
-	"  - name: demo-job\n"
-	"    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
-	"    vcpus: 4\n"
-	"    memory_mib: 8192\n"
-	"    job_role: demo-job\n"
-	"    queue: demo-work\n"
-	"    log_group: /aws/batch/demo\n"
-	"    timeout: 3600\n"
-	"    attempts: 3\n"
-	"  - name: demo-gpu-job\n"
-	"    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
-	"    vcpus: 4\n"
-	"    memory_mib: 15000\n"
-	"    gpus: 1\n"
-	"    queue: demo-gpu\n"
-	"log_groups:\n"
-	"  - name: /aws/batch/demo\n"
-	"    retention_days: 30\n"
-	"engine: nextflow\n"
-	"nextflow:\n"
-	"  queue: demo-work\n"
-	"  max_spot_attempts: 3\n"
-	"  cli_path: /usr/local/aws-cli/v2/current/bin/aws\n"
-	"  max_cpus: 64\n"
-	"  max_memory_mib: 100000\n"
-	"  processes:\n"
-	"    - {selector: \"withName:ALIGN\", cpus: 8, memory_mib: 16000}\n"
-	;
+        "name: demo\n"
+        "description: verifier test\n"
+        "region: us-west-2\n"
+        "account_id: \"123456789012\"\n"
+        "bucket:\n"
+        "  name: demo-lab-bucket\n"
+        "policies:\n"
+        "  - name: demo-bucket\n"
+        "    statements:\n"
+        "      - actions: [s3:ListBucket]\n"
+        "        resources: [bucket]\n"
+        "      - actions: [s3:GetObject, s3:PutObject]\n"
+        "        resources: [bucket/*]\n"
+        "      - actions: [secretsmanager:GetSecretValue]\n"
+        "        resources: [\"secret:NF_*\"]\n"
+        "      - actions: [logs:GetLogEvents]\n"
+        "        resources: [\"log-group:/aws/batch/job:*\"]\n"
+        "      - actions: [iam:PassRole]\n"
+        "        resources: [\"role:demo-job\"]\n"
+        "      - actions: [secretsmanager:ListSecrets]\n"
+        "        resources: [\"*\"]\n"
+        "roles:\n"
+        "  - name: demo-instance\n"
+        "    trust: [ec2]\n"
+        "    managed: [service-role/AmazonEC2ContainerServiceforEC2Role]\n"
+        "    policies: [demo-bucket]\n"
+        "    instance_profile: true\n"
+        "  - name: demo-job\n"
+        "    trust: [ecs-tasks]\n"
+        "    policies: [demo-bucket]\n"
+        "  - name: demo-fleet\n"
+        "    trust: [spotfleet]\n"
+        "    managed: [service-role/AmazonEC2SpotFleetTaggingRole]\n"
+        "groups:\n"
+        "  - name: demo-users\n"
+        "    policies: [demo-bucket]\n"
+        "users:\n"
+        "  - name: alice\n"
+        "    groups: [demo-users]\n"
+        "launch_templates:\n"
+        "  - name: demo-lt\n"
+        "    root_volume: {device: /dev/xvda, size_gib: 100}\n"
+        "    volumes:\n"
+        "      - {device: /dev/xvdba, size_gib: 100}\n"
+        "      - {device: /dev/sdf, size_gib: 500, type: st1}\n"
+        "    user_data:\n"
+        "      scratch: {kind: ebs-autoscale, device: /dev/xvdba}\n"
+        "compute_environments:\n"
+        "  - name: demo-ondemand\n"
+        "    instance_types: [r6a.large, r6a.4xlarge]\n"
+        "    max_vcpus: 256\n"
+        "    launch_template: demo-lt\n"
+        "    instance_role: demo-instance\n"
+        "  - name: demo-spot\n"
+        "    type: SPOT\n"
+        "    instance_types: [c6a, m6a]\n"
+        "    max_vcpus: 512\n"
+        "    launch_template: demo-lt\n"
+        "    instance_role: demo-instance\n"
+        "  - name: demo-gpu\n"
+        "    instance_types: [g5]\n"
+        "    image_type: ECS_AL2023_NVIDIA\n"
+        "    max_vcpus: 192\n"
+        "    tags: {Name: demo-gpu}\n"
+        "    instance_role: demo-instance\n"
+        "job_queues:\n"
+        "  - name: demo-head\n"
+        "    priority: 100\n"
+        "    head: true\n"
+        "    compute_environments: [demo-ondemand]\n"
+        "  - name: demo-work\n"
+        "    priority: 1\n"
+        "    compute_environments: [demo-spot]\n"
+        "  - name: demo-gpu\n"
+        "    priority: 1\n"
+        "    compute_environments: [demo-gpu]\n"
+        "job_definitions:\n"
+        "  - name: demo-job\n"
+        "    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
+        "    vcpus: 4\n"
+        "    memory_mib: 8192\n"
+        "    job_role: demo-job\n"
+        "    queue: demo-work\n"
+        "    log_group: /aws/batch/demo\n"
+        "    timeout: 3600\n"
+        "    attempts: 3\n"
+        "  - name: demo-gpu-job\n"
+        "    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
+        "    vcpus: 4\n"
+        "    memory_mib: 15000\n"
+        "    gpus: 1\n"
+        "    queue: demo-gpu\n"
+        "log_groups:\n"
+        "  - name: /aws/batch/demo\n"
+        "    retention_days: 30\n"
+        "engine: nextflow\n"
+        "nextflow:\n"
+        "  queue: demo-work\n"
+        "  max_spot_attempts: 3\n"
+        "  cli_path: /usr/local/aws-cli/v2/current/bin/aws\n"
+        "  max_cpus: 64\n"
+        "  max_memory_mib: 100000\n"
+        "  processes:\n"
+        "    - {selector: \"withName:ALIGN\", cpus: 8, memory_mib: 16000}\n";
 
 #define REPLACEMENTS 3
 
@@ -182,10 +182,10 @@ static void ce_bad_name(struct gw_model *m)
 static void many_ces(struct gw_model *m)
 {
 	size_t n = 51;
-	m->compute_envs = gw_xrealloc(m->compute_envs,
-			n * sizeof(*m->compute_envs));
+	m->compute_envs =
+	        gw_xrealloc(m->compute_envs, n * sizeof(*m->compute_envs));
 	memset(m->compute_envs + m->n_compute_envs, 0,
-			(n - m->n_compute_envs) * sizeof(*m->compute_envs));
+	       (n - m->n_compute_envs) * sizeof(*m->compute_envs));
 	m->n_compute_envs = n;
 }
 
@@ -237,7 +237,7 @@ static void bucket_enc(struct gw_model *m)
 static void role_long(struct gw_model *m)
 {
 	set_str(&m->roles[2].name, "a-role-name-that-is-much-longer-than-the-"
-			"sixty-four-characters-iam-allows");
+	                           "sixty-four-characters-iam-allows");
 }
 
 static void role_case_dup(struct gw_model *m)
@@ -346,471 +346,704 @@ static void volume_unencrypted(struct gw_model *m)
 #define JOB_VCPUS "    vcpus: 4\n    memory_mib: 8192\n"
 
 static const struct row rows[] = {
-	/* compute environments */
-	{ .name = "ce1_type", .rule = "CE1", .sev = E,
-	  .mutate = ce_type_bad },
-	{ .name = "ce1_max_vcpus", .rule = "CE1", .sev = E,
-	  .mutate = ce_no_max },
-	{ .name = "ce2_min_above_max", .rule = "CE2", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    min_vcpus: 300\n" } },
-	{ .name = "ce2_desired_below_min", .rule = "CE2", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    min_vcpus: 8\n    desired_vcpus: 4\n" } },
-	{ .name = "ce2_pass", .rule = "CE2", .sev = E, .absent = true },
-	{ .name = "ce3_spot_strategy_on_ec2", .rule = "CE3", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    allocation_strategy: SPOT_CAPACITY_OPTIMIZED\n" } },
-	{ .name = "ce4_best_fit_spot_needs_role", .rule = "CE4", .sev = E,
-	  .find = { SPOT },
-	  .repl = { SPOT "    allocation_strategy: BEST_FIT\n" } },
-	{ .name = "ce4_role_on_ec2", .rule = "CE4", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    spot_fleet_role: demo-fleet\n" } },
-	{ .name = "ce4_pass", .rule = "CE4", .sev = E, .absent = true,
-	  .find = { SPOT },
-	  .repl = { SPOT "    allocation_strategy: BEST_FIT\n"
-	    "    spot_fleet_role: demo-fleet\n" } },
-	{ .name = "ce5_bid_on_ec2", .rule = "CE5", .sev = E,
-	  .mutate = ce_bid_on_ec2 },
-	{ .name = "ce5_bid_range", .rule = "CE5", .sev = E,
-	  .mutate = ce_bid_high },
-	{ .name = "ce5_pass", .rule = "CE5", .sev = E, .absent = true },
-	{ .name = "ce6_architectures", .rule = "CE6", .sev = E,
-	  .find = { "[c6a, m6a]" },
-	  .repl = { "[c6g, m6a]" },
-	  .msg = "compute environment 'demo-spot' mixes architectures: "
-		 "'m6a.12xlarge' is x86_64 and 'c6g.12xlarge' is arm64" },
-	{ .name = "ce6_unknown_type", .rule = "CE6", .sev = W,
-	  .find = { "[c6a, m6a]" },
-	  .repl = { "[c6a, z9.large]" } },
-	{ .name = "ce6_pass", .rule = "CE6", .sev = W, .absent = true },
-	{ .name = "ce7_max_below_smallest", .rule = "CE7", .sev = E,
-	  .find = { ONDEMAND "    max_vcpus: 256" },
-	  .repl = { ONDEMAND "    max_vcpus: 1" },
-	  .msg = "compute environment 'demo-ondemand' allows 1 vcpus but "
-		 "its smallest instance type (r6a.large) has 2, so no "
-		 "instance can start" },
-	{ .name = "ce7_pass", .rule = "CE7", .sev = E, .absent = true },
-	{ .name = "ce8_overshoot", .rule = "CE8", .sev = N,
-	  .find = { ONDEMAND "    max_vcpus: 256" },
-	  .repl = { ONDEMAND "    max_vcpus: 8" } },
-	{ .name = "ce9_min_vcpus", .rule = "CE9", .sev = W,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    min_vcpus: 2\n" } },
-	{ .name = "ce9_pass", .rule = "CE9", .sev = W, .absent = true },
-	{ .name = "ce10_gpu_without_nvidia", .rule = "CE10", .sev = E,
-	  .find = { "image_type: ECS_AL2023_NVIDIA" },
-	  .repl = { "image_type: ECS_AL2023" } },
-	{ .name = "ce10_nvidia_without_gpu", .rule = "CE10", .sev = W,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    image_type: ECS_AL2023_NVIDIA\n" } },
-	{ .name = "ce10_a1_on_al2023", .rule = "CE10", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { "instance_types: [a1.large]\n" } },
-	{ .name = "ce10_pass", .rule = "CE10", .sev = E, .absent = true },
-	{ .name = "ce11_al2", .rule = "CE11", .sev = E,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    image_type: ECS_AL2\n" } },
-	{ .name = "ce11_pass", .rule = "CE11", .sev = E, .absent = true },
-	{ .name = "ce14_tags", .rule = "CE14", .sev = N },
-	{ .name = "ce15_service_role", .rule = "CE15", .sev = W,
-	  .find = { ONDEMAND },
-	  .repl = { ONDEMAND "    service_role: demo-instance\n" } },
-	{ .name = "ce15_pass", .rule = "CE15", .sev = W, .absent = true },
-	{ .name = "ce16_name", .rule = "CE16", .sev = E,
-	  .mutate = ce_bad_name },
-	{ .name = "ce16_pass", .rule = "CE16", .sev = E, .absent = true },
-	{ .name = "ce17_fargate_instance_types", .rule = "CE17", .sev = E,
-	  .find = { "  - name: demo-gpu\n    instance_types" },
-	  .repl = { "  - name: demo-gpu\n    type: FARGATE\n    instance_types" } },
-	{ .name = "ce18_too_many", .rule = "CE18", .sev = E,
-	  .mutate = many_ces },
-	{ .name = "ce18_pass", .rule = "CE18", .sev = E, .absent = true },
-	/* job queues */
-	{ .name = "q1_four_ces", .rule = "Q1", .sev = E,
-	  .find = { "compute_environments: [demo-ondemand]" },
-	  .repl = { "compute_environments: [demo-ondemand, demo-spot, demo-gpu, "
-	    "demo-ondemand]" } },
-	{ .name = "q1_pass", .rule = "Q1", .sev = E, .absent = true },
-	{ .name = "q2_duplicate_order", .rule = "Q2", .sev = E,
-	  .find = { "compute_environments: [demo-ondemand]" },
-	  .repl = { "compute_environments: [{name: demo-ondemand, order: 1}, "
-	    "{name: demo-gpu, order: 1}]" } },
-	{ .name = "q2_pass", .rule = "Q2", .sev = E, .absent = true },
-	{ .name = "q3_fargate_mix", .rule = "Q3", .sev = E,
-	  .find = { "    type: SPOT\n    instance_types: [c6a, m6a]\n",
-	    "compute_environments: [demo-ondemand]" },
-	  .repl = { "    type: FARGATE\n",
-	    "compute_environments: [demo-ondemand, demo-spot]" } },
-	{ .name = "q3_arch_mix", .rule = "Q3", .sev = E,
-	  .find = { "[c6a, m6a]", "compute_environments: [demo-ondemand]" },
-	  .repl = { "[c6g, m6g]", "compute_environments: [demo-ondemand, demo-spot]" } },
-	{ .name = "q3_pass", .rule = "Q3", .sev = E, .absent = true },
-	{ .name = "q4_priority_range", .rule = "Q4", .sev = E,
-	  .mutate = queue_priority },
-	{ .name = "q4_shared_priority", .rule = "Q4", .sev = W,
-	  .find = { "compute_environments: [demo-gpu]" },
-	  .repl = { "compute_environments: [demo-spot]" } },
-	{ .name = "q4_pass", .rule = "Q4", .sev = W, .absent = true },
-	{ .name = "q5_name", .rule = "Q5", .sev = E,
-	  .mutate = queue_bad_name },
-	{ .name = "q6_runnable_timeout", .rule = "Q6", .sev = E,
-	  .mutate = queue_runnable_timeout },
-	{ .name = "q6_pass", .rule = "Q6", .sev = E, .absent = true,
-	  .find = { "    head: true\n" },
-	  .repl = { "    head: true\n    runnable_timeout: 600\n" } },
-	{ .name = "q8_head_reaches_spot", .rule = "Q8", .sev = W,
-	  .find = { "compute_environments: [demo-ondemand]" },
-	  .repl = { "compute_environments: [demo-ondemand, demo-spot]" },
-	  .msg = "head queue 'demo-head' reaches spot compute environment "
-		 "'demo-spot'; a reclaimed head job kills the whole "
-		 "workflow" },
-	{ .name = "q8_spillover", .rule = "Q8", .sev = W,
-	  .find = { "compute_environments: [demo-spot]" },
-	  .repl = { "compute_environments: [demo-spot, demo-ondemand]" },
-	  .msg = "queue 'demo-work' spills over from spot to on-demand "
-		 "compute environment 'demo-ondemand'; insufficient spot "
-		 "capacity can leave jobs runnable instead of moving them" },
-	{ .name = "q8_spot_only_no_retries", .rule = "Q8", .sev = N,
-	  .find = { "max_spot_attempts: 3" },
-	  .repl = { "max_spot_attempts: 0" } },
-	{ .name = "q8_pass", .rule = "Q8", .sev = W, .absent = true },
-	{ .name = "q9_unknown_ce", .rule = "Q9", .sev = E,
-	  .find = { "compute_environments: [demo-gpu]" },
-	  .repl = { "compute_environments: [demo-nope]" } },
-	/* job definitions and sizing */
-	{ .name = "j1_name", .rule = "J1", .sev = E,
-	  .mutate = jd_bad_name },
-	{ .name = "j2_vcpus", .rule = "J2", .sev = E,
-	  .mutate = jd_vcpus_zero },
-	{ .name = "j2_memory", .rule = "J2", .sev = E,
-	  .find = { JOB_VCPUS },
-	  .repl = { "    vcpus: 4\n    memory_mib: 2\n" } },
-	{ .name = "j2_fargate_pair", .rule = "J2", .sev = E,
-	  .find = { "    type: SPOT\n    instance_types: [c6a, m6a]\n"
-	    "    max_vcpus: 512\n    launch_template: demo-lt\n"
-	    "    instance_role: demo-instance\n", JOB_VCPUS },
-	  .repl = { "    type: FARGATE\n    max_vcpus: 512\n",
-	    "    vcpus: 4\n    memory_mib: 8000\n" } },
-	{ .name = "j2_pass", .rule = "J2", .sev = E, .absent = true },
-	{ .name = "j3_vcpus_exceed_instances", .rule = "J3", .sev = E,
-	  .find = { JOB_VCPUS },
-	  .repl = { "    vcpus: 256\n    memory_mib: 8192\n" },
-	  .msg = "job definition 'demo-job' needs 256 vcpus but the largest "
-		 "instance type reachable through queue 'demo-work' "
-		 "(c6a.48xlarge) has 192" },
-	{ .name = "j3_vcpus_exceed_max_vcpus", .rule = "J3", .sev = E,
-	  .find = { "    max_vcpus: 512\n", "queue: demo-work\n    log_group" },
-	  .repl = { "    max_vcpus: 2\n", "queue: demo-work\n    log_group" } },
-	{ .name = "j3_pass", .rule = "J3", .sev = E, .absent = true },
-	{ .name = "j4_memory_exceeds", .rule = "J4", .sev = E,
-	  .find = { JOB_VCPUS, "queue: demo-work\n    log_group" },
-	  .repl = { "    vcpus: 4\n    memory_mib: 131041\n",
-	    "queue: demo-head\n    log_group" },
-	  .msg = "job definition 'demo-job' needs 131041 mib but the largest "
-		 "instance type reachable through queue 'demo-head' "
-		 "(r6a.4xlarge) has 131072 mib, at most 131040 after the "
-		 "ecs agent's 32 mib" },
-	{ .name = "j4_memory_warning_band", .rule = "J4", .sev = W,
-	  .find = { JOB_VCPUS, "queue: demo-work\n    log_group" },
-	  .repl = { "    vcpus: 4\n    memory_mib: 125000\n",
-	    "queue: demo-head\n    log_group" } },
-	{ .name = "j4_no_single_type", .rule = "J4", .sev = E,
-	  .find = { ONDEMAND, "queue: demo-work\n    log_group", JOB_VCPUS },
-	  .repl = { "instance_types: [r6a.4xlarge, c6a.8xlarge]\n",
-		    "queue: demo-head\n    log_group",
-		    "    vcpus: 32\n    memory_mib: 120000\n" },
-	  .msg = "job definition 'demo-job' needs 32 vcpus and 120000 mib "
-		 "together, which no single instance type reachable through "
-		 "queue 'demo-head' offers" },
-	{ .name = "j4_pass", .rule = "J4", .sev = W, .absent = true },
-	{ .name = "j5_gpus", .rule = "J5", .sev = E,
-	  .find = { "    gpus: 1\n" },
-	  .repl = { "    gpus: 9\n" } },
-	{ .name = "j5_needs_nvidia_image", .rule = "J5", .sev = E,
-	  .find = { "image_type: ECS_AL2023_NVIDIA" },
-	  .repl = { "image_type: ECS_AL2023" } },
-	{ .name = "j5_pass", .rule = "J5", .sev = E, .absent = true },
-	{ .name = "j6_timeout", .rule = "J6", .sev = E,
-	  .mutate = jd_timeout },
-	{ .name = "j6_pass", .rule = "J6", .sev = E, .absent = true },
-	{ .name = "j7_attempts", .rule = "J7", .sev = E,
-	  .mutate = jd_attempts },
-	{ .name = "j7_pass", .rule = "J7", .sev = E, .absent = true },
-	{ .name = "j8_log_group_missing", .rule = "J8", .sev = W,
-	  .find = { "log_group: /aws/batch/demo" },
-	  .repl = { "log_group: /aws/batch/other" } },
-	{ .name = "j8_pass", .rule = "J8", .sev = W, .absent = true },
-	{ .name = "j9_image", .rule = "J9", .sev = E,
-	  .find = { "image: public.ecr.aws/docker/library/ubuntu:24.04\n    vcpus: 4\n"
-	    "    memory_mib: 8192" },
-	  .repl = { "image: \"ubuntu latest\"\n    vcpus: 4\n    memory_mib: 8192" } },
-	{ .name = "j9_pass", .rule = "J9", .sev = E, .absent = true },
-	/* references */
-	{ .name = "r1_instance_role", .rule = "R1", .sev = E,
-	  .find = { "    launch_template: demo-lt\n"
-	    "    instance_role: demo-instance\n" },
-	  .repl = { "    launch_template: demo-lt\n    instance_role: demo-job\n" } },
-	{ .name = "r1_pass", .rule = "R1", .sev = E, .absent = true },
-	{ .name = "r2_policy", .rule = "R2", .sev = E,
-	  .find = { "    policies: [demo-bucket]\n"
-	    "    instance_profile" },
-	  .repl = { "    policies: [nope]\n"
-	    "    instance_profile" } },
-	{ .name = "r3_group", .rule = "R3", .sev = E,
-	  .find = { "groups: [demo-users]" },
-	  .repl = { "groups: [nope]" } },
-	{ .name = "r4_launch_template", .rule = "R4", .sev = E,
-	  .find = { "launch_template: demo-lt" },
-	  .repl = { "launch_template: demo-nope" } },
-	{ .name = "r5_job_role_trust", .rule = "R5", .sev = E,
-	  .find = { "job_role: demo-job" },
-	  .repl = { "job_role: demo-instance" } },
-	{ .name = "r6_queue", .rule = "R6", .sev = E,
-	  .find = { "queue: demo-work\n    log_group" },
-	  .repl = { "queue: demo-nope\n    log_group" } },
-	{ .name = "r8_no_bucket", .rule = "R8", .sev = E,
-	  .mutate = no_bucket },
-	{ .name = "r_pass", .rule = "R6", .sev = E, .absent = true },
-	/* names */
-	{ .name = "n1_bucket", .rule = "N1", .sev = E,
-	  .mutate = bucket_bad },
-	{ .name = "n1_pass", .rule = "N1", .sev = E, .absent = true },
-	{ .name = "n2_bucket_dots", .rule = "N2", .sev = W,
-	  .mutate = bucket_dots },
-	{ .name = "n3_role_name", .rule = "N3", .sev = E,
-	  .mutate = role_long },
-	{ .name = "n4_case_insensitive", .rule = "N4", .sev = E,
-	  .mutate = role_case_dup },
-	{ .name = "n4_pass", .rule = "N4", .sev = E, .absent = true },
-	{ .name = "n5_launch_template", .rule = "N5", .sev = E,
-	  .mutate = lt_bad_name },
-	{ .name = "n6_log_group", .rule = "N6", .sev = E,
-	  .mutate = log_bad_name },
-	{ .name = "n7_retention", .rule = "N7", .sev = E,
-	  .mutate = log_retention },
-	{ .name = "n7_pass", .rule = "N7", .sev = E, .absent = true },
-	{ .name = "n8_user_groups", .rule = "N8", .sev = E,
-	  .find = { "groups: [demo-users]" },
-	  .repl = { "groups: [demo-users, demo-users, demo-users, demo-users, "
-	    "demo-users, demo-users, demo-users, demo-users, demo-users, "
-	    "demo-users, demo-users]" } },
-	/* security */
-	{ .name = "s1_action_star", .rule = "S1", .sev = E,
-	  .find = { "[logs:GetLogEvents]" },
-	  .repl = { "[\"*\"]" } },
-	{ .name = "s1_service_star", .rule = "S1", .sev = W,
-	  .find = { "[logs:GetLogEvents]" },
-	  .repl = { "[\"logs:*\"]" } },
-	{ .name = "s1_pass", .rule = "S1", .sev = W, .absent = true },
-	{ .name = "s2_resource_star", .rule = "S2", .sev = W,
-	  .find = { "\"log-group:/aws/batch/job:*\"" },
-	  .repl = { "\"*\"" } },
-	{ .name = "s2_pass", .rule = "S2", .sev = W, .absent = true },
-	{ .name = "s3_passrole_star", .rule = "S3", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"*\"" } },
-	{ .name = "s3_passrole_wildcard", .rule = "S3", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"role:demo-*\"" } },
-	{ .name = "s3_pass", .rule = "S3", .sev = E, .absent = true },
-	{ .name = "s4_action_syntax", .rule = "S4", .sev = E,
-	  .find = { "[logs:GetLogEvents]" },
-	  .repl = { "[logsGetLogEvents]" } },
-	{ .name = "s5_effect", .rule = "S5", .sev = E,
-	  .mutate = effect_bad },
-	{ .name = "s6_no_resources", .rule = "S6", .sev = E,
-	  .mutate = no_resources,
-	  .restore = restore_resources },
-	{ .name = "s9_bucket_encryption", .rule = "S9", .sev = E,
-	  .mutate = bucket_enc },
-	/* ARNs */
-	{ .name = "a1_partition", .rule = "A1", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws-cn:iam::123456789012:role/demo-job\"" },
-	  .msg = "arn 'arn:aws-cn:iam::123456789012:role/demo-job' is in "
-		 "partition 'aws-cn' but the profile's region is in 'aws'" },
-	{ .name = "a1_region_partition", .rule = "A1", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:logs:cn-north-1:123456789012:log-group:x\"" } },
-	{ .name = "a1_unknown_region", .rule = "A1", .sev = E,
-	  .mutate = region_bad },
-	{ .name = "a1_pass", .rule = "A1", .sev = E, .absent = true },
-	{ .name = "a2_trust", .rule = "A2", .sev = E,
-	  .mutate = trust_lambda },
-	{ .name = "a3_iam_region", .rule = "A3", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:iam:us-west-2:123456789012:role/demo-job\"" } },
-	{ .name = "a4_s3_account", .rule = "A4", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:s3::123456789012:demo-lab-bucket\"" } },
-	{ .name = "a4_list_bucket_on_objects", .rule = "A4", .sev = W,
-	  .find = { "resources: [bucket]" },
-	  .repl = { "resources: [bucket/*]" } },
-	{ .name = "a5_secret_suffix", .rule = "A5", .sev = W,
-	  .find = { "\"secret:NF_*\"" },
-	  .repl = { "\"secret:NF_token\"" } },
-	{ .name = "a5_pass", .rule = "A5", .sev = W, .absent = true,
-	  .find = { "\"secret:NF_*\"" },
-	  .repl = { "\"secret:NF_token-??????\"" } },
-	{ .name = "a6_log_group_suffix", .rule = "A6", .sev = E,
-	  .find = { "\"log-group:/aws/batch/job:*\"" },
-	  .repl = { "\"log-group:/aws/batch/job:foo\"" } },
-	{ .name = "a7_batch", .rule = "A7", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:batch:us-west-2:123456789012:queue/x\"" } },
-	{ .name = "a8_kms", .rule = "A8", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:kms:us-west-2:123456789012:thing/x\"" } },
-	{ .name = "a9_grammar", .rule = "A9", .sev = E,
-	  .find = { "\"role:demo-job\"" },
-	  .repl = { "\"arn:aws:s3\"" } },
-	{ .name = "a9_pass", .rule = "A9", .sev = E, .absent = true },
-	/* devices */
-	{ .name = "d1_device", .rule = "D1", .sev = E,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/xvdb" } },
-	{ .name = "d1_pass", .rule = "D1", .sev = E, .absent = true },
-	{ .name = "d2_root_name", .rule = "D2", .sev = E,
-	  .find = { "device: /dev/xvda" },
-	  .repl = { "device: /dev/sda1" } },
-	{ .name = "d2_data_on_root", .rule = "D2", .sev = E,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/xvda" } },
-	{ .name = "d4_instance_store", .rule = "D4", .sev = W,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/sdc" } },
-	{ .name = "d4_pass", .rule = "D4", .sev = W, .absent = true },
-	{ .name = "d5_nvme", .rule = "D5", .sev = E,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/nvme1n1" } },
-	{ .name = "d6_alias", .rule = "D6", .sev = E,
-	  .find = { "      - {device: /dev/sdf" },
-	  .repl = { "      - {device: /dev/xvdf, size_gib: 10}\n"
-	    "      - {device: /dev/sdf" },
-	  .msg = "device '/dev/sdf' is the same slot as '/dev/xvdf' "
-		 "(/dev/sdX and /dev/xvdX alias)" },
-	{ .name = "d6_pass", .rule = "D6", .sev = E, .absent = true },
-	{ .name = "d8_xvdcz", .rule = "D8", .sev = W,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/xvdcz" } },
-	{ .name = "d9_tool_range", .rule = "D9", .sev = W,
-	  .find = { "/dev/sdf" },
-	  .repl = { "/dev/xvdbb" } },
-	{ .name = "d9_pass_scratch_device", .rule = "D9", .sev = W, .absent = true },
-	{ .name = "d10_scratch_unmapped", .rule = "D10", .sev = E,
-	  .find = { "scratch: {kind: ebs-autoscale, device: /dev/xvdba}" },
-	  .repl = { "scratch: {kind: ebs-autoscale, device: /dev/xvdbc}" } },
-	{ .name = "d10_pass", .rule = "D10", .sev = E, .absent = true },
-	/* volumes */
-	{ .name = "v1_st1_size", .rule = "V1", .sev = E,
-	  .find = { "size_gib: 500, type: st1" },
-	  .repl = { "size_gib: 100, type: st1" } },
-	{ .name = "v1_root_st1", .rule = "V1", .sev = E,
-	  .find = { "/dev/xvda, size_gib: 100}" },
-	  .repl = { "/dev/xvda, size_gib: 600, type: st1}" } },
-	{ .name = "v1_gp3_new_band", .rule = "V1", .sev = W,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 20000}" } },
-	{ .name = "v1_pass", .rule = "V1", .sev = E, .absent = true },
-	{ .name = "v2_iops_range", .rule = "V2", .sev = E,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 1000, iops: 100000}" } },
-	{ .name = "v2_iops_new_band", .rule = "V2", .sev = W,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 1000, iops: 20000}" } },
-	{ .name = "v2_iops_on_st1", .rule = "V2", .sev = E,
-	  .find = { "type: st1" },
-	  .repl = { "type: st1, iops: 3000" } },
-	{ .name = "v2_pass", .rule = "V2", .sev = E, .absent = true,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 100, iops: 16000}" } },
-	{ .name = "v3_throughput_range", .rule = "V3", .sev = E,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 100, throughput: 3000}" } },
-	{ .name = "v3_throughput_per_iops", .rule = "V3", .sev = E,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 100, throughput: 1000}" } },
-	{ .name = "v3_pass", .rule = "V3", .sev = E, .absent = true,
-	  .find = { "/dev/xvdba, size_gib: 100}" },
-	  .repl = { "/dev/xvdba, size_gib: 100, throughput: 750}" } },
-	{ .name = "v4_delete_on_termination", .rule = "V4", .sev = W,
-	  .find = { "type: st1" },
-	  .repl = { "type: st1, delete_on_termination: false" } },
-	{ .name = "v4_pass", .rule = "V4", .sev = W, .absent = true },
-	{ .name = "v5_unencrypted", .rule = "V5", .sev = E,
-	  .mutate = volume_unencrypted },
-	{ .name = "v5_pass", .rule = "V5", .sev = E, .absent = true },
-	/* launch templates and user data */
-	{ .name = "l5_stop", .rule = "L5", .sev = W,
-	  .find = { "  - name: demo-lt\n" },
-	  .repl = { "  - name: demo-lt\n    shutdown_behavior: stop\n" } },
-	{ .name = "l5_pass", .rule = "L5", .sev = W, .absent = true },
-	{ .name = "l6_hop_limit_one", .rule = "L6", .sev = W,
-	  .find = { "  - name: demo-lt\n" },
-	  .repl = { "  - name: demo-lt\n    hop_limit: 1\n" } },
-	{ .name = "l6_hop_limit_range", .rule = "L6", .sev = E,
-	  .mutate = hop_limit_bad },
-	{ .name = "l6_pass", .rule = "L6", .sev = W, .absent = true },
-	{ .name = "l8_btrfs_on_al2023", .rule = "L8", .sev = E,
-	  .find = { "device: /dev/xvdba}" },
-	  .repl = { "device: /dev/xvdba, filesystem: btrfs}" } },
-	{ .name = "l8_btrfs_progs", .rule = "L8", .sev = E,
-	  .find = { "    user_data:\n" },
-	  .repl = { "    user_data:\n      packages: [jq, btrfs-progs]\n" } },
-	{ .name = "l8_pass", .rule = "L8", .sev = E, .absent = true },
-	{ .name = "l9_latest_download", .rule = "L9", .sev = W,
-	  .find = { "    user_data:\n" },
-	  .repl = { "    user_data:\n      runcmd: [\"curl -LO https://github.com/x/y/"
-	    "releases/latest/download/y.tgz\"]\n" } },
-	{ .name = "l9_cli_without_sha", .rule = "L9", .sev = W,
-	  .mutate = cli_without_sha },
-	{ .name = "l9_pass", .rule = "L9", .sev = W, .absent = true },
-	/* client configuration */
-	{ .name = "nf1_queue", .rule = "NF1", .sev = E,
-	  .find = { "  queue: demo-work\n  max_spot" },
-	  .repl = { "  queue: demo-nope\n  max_spot" } },
-	{ .name = "nf1_pass", .rule = "NF1", .sev = E, .absent = true },
-	{ .name = "nf2_process_cpus", .rule = "NF2", .sev = E,
-	  .find = { "cpus: 8, memory_mib: 16000" },
-	  .repl = { "cpus: 500, memory_mib: 16000" } },
-	{ .name = "nf2_pass", .rule = "NF2", .sev = E, .absent = true },
-	{ .name = "nf3_max_cpus", .rule = "NF3", .sev = E,
-	  .find = { "max_cpus: 64" },
-	  .repl = { "max_cpus: 1000" } },
-	{ .name = "nf3_max_memory", .rule = "NF3", .sev = E,
-	  .find = { "max_memory_mib: 100000" },
-	  .repl = { "max_memory_mib: 900000" } },
-	{ .name = "nf3_pass", .rule = "NF3", .sev = E, .absent = true },
-	{ .name = "nf4_negative_spot_attempts", .rule = "NF4", .sev = E,
-	  .mutate = nf_spot_negative },
-	{ .name = "nf5_cli_path_bin", .rule = "NF5", .sev = W,
-	  .find = { "/usr/local/aws-cli/v2/current/bin/aws" },
-	  .repl = { "/usr/bin/aws" } },
-	{ .name = "nf5_cli_path_relative", .rule = "NF5", .sev = E,
-	  .find = { "/usr/local/aws-cli/v2/current/bin/aws" },
-	  .repl = { "bin/aws" } },
-	{ .name = "nf5_pass", .rule = "NF5", .sev = W, .absent = true },
-	{ .name = "nf6_retry_mode", .rule = "NF6", .sev = E,
-	  .mutate = nf_retry_mode },
-	{ .name = "ns1_missing_section", .rule = "NS1", .sev = E,
-	  .mutate = engine_nextstrain },
-	{ .name = "ns1_unknown_job_definition", .rule = "NS1", .sev = E,
-	  .find = { "engine: nextflow\n" },
-	  .repl = { "nextstrain:\n  job_definition: nope\n  queue: demo-work\n"
-	    "engine: nextflow\n" } },
-	{ .name = "ns2_cpus", .rule = "NS2", .sev = E,
-	  .find = { "engine: nextflow\n" },
-	  .repl = { "nextstrain:\n  job_definition: demo-job\n  queue: demo-work\n"
-	    "  cpus: 500\nengine: nextflow\n" } },
-	{ .name = "ns2_pass", .rule = "NS2", .sev = E, .absent = true,
-	  .find = { "engine: nextflow\n" },
-	  .repl = { "nextstrain:\n  job_definition: demo-job\n  queue: demo-work\n"
-	    "  cpus: 16\n  memory_mib: 30000\nengine: nextflow\n" } },
+        /* compute environments */
+        {.name = "ce1_type", .rule = "CE1", .sev = E, .mutate = ce_type_bad},
+        {.name = "ce1_max_vcpus", .rule = "CE1", .sev = E, .mutate = ce_no_max},
+        {.name = "ce2_min_above_max",
+         .rule = "CE2",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    min_vcpus: 300\n"}},
+        {.name = "ce2_desired_below_min",
+         .rule = "CE2",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    min_vcpus: 8\n    desired_vcpus: 4\n"}},
+        {.name = "ce2_pass", .rule = "CE2", .sev = E, .absent = true},
+        {.name = "ce3_spot_strategy_on_ec2",
+         .rule = "CE3",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND
+                  "    allocation_strategy: SPOT_CAPACITY_OPTIMIZED\n"}},
+        {.name = "ce4_best_fit_spot_needs_role",
+         .rule = "CE4",
+         .sev = E,
+         .find = {SPOT},
+         .repl = {SPOT "    allocation_strategy: BEST_FIT\n"}},
+        {.name = "ce4_role_on_ec2",
+         .rule = "CE4",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    spot_fleet_role: demo-fleet\n"}},
+        {.name = "ce4_pass",
+         .rule = "CE4",
+         .sev = E,
+         .absent = true,
+         .find = {SPOT},
+         .repl = {SPOT "    allocation_strategy: BEST_FIT\n"
+                       "    spot_fleet_role: demo-fleet\n"}},
+        {.name = "ce5_bid_on_ec2",
+         .rule = "CE5",
+         .sev = E,
+         .mutate = ce_bid_on_ec2},
+        {.name = "ce5_bid_range",
+         .rule = "CE5",
+         .sev = E,
+         .mutate = ce_bid_high},
+        {.name = "ce5_pass", .rule = "CE5", .sev = E, .absent = true},
+        {.name = "ce6_architectures",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[c6g, m6a]"},
+         .msg = "compute environment 'demo-spot' mixes architectures: "
+                "'m6a.12xlarge' is x86_64 and 'c6g.12xlarge' is arm64"},
+        {.name = "ce6_unknown_type",
+         .rule = "CE6",
+         .sev = W,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[c6a, z9.large]"}},
+        {.name = "ce6_pass", .rule = "CE6", .sev = W, .absent = true},
+        {.name = "ce7_max_below_smallest",
+         .rule = "CE7",
+         .sev = E,
+         .find = {ONDEMAND "    max_vcpus: 256"},
+         .repl = {ONDEMAND "    max_vcpus: 1"},
+         .msg = "compute environment 'demo-ondemand' allows 1 vcpus but "
+                "its smallest instance type (r6a.large) has 2, so no "
+                "instance can start"},
+        {.name = "ce7_pass", .rule = "CE7", .sev = E, .absent = true},
+        {.name = "ce8_overshoot",
+         .rule = "CE8",
+         .sev = N,
+         .find = {ONDEMAND "    max_vcpus: 256"},
+         .repl = {ONDEMAND "    max_vcpus: 8"}},
+        {.name = "ce9_min_vcpus",
+         .rule = "CE9",
+         .sev = W,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    min_vcpus: 2\n"}},
+        {.name = "ce9_pass", .rule = "CE9", .sev = W, .absent = true},
+        {.name = "ce10_gpu_without_nvidia",
+         .rule = "CE10",
+         .sev = E,
+         .find = {"image_type: ECS_AL2023_NVIDIA"},
+         .repl = {"image_type: ECS_AL2023"}},
+        {.name = "ce10_nvidia_without_gpu",
+         .rule = "CE10",
+         .sev = W,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    image_type: ECS_AL2023_NVIDIA\n"}},
+        {.name = "ce10_a1_on_al2023",
+         .rule = "CE10",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {"instance_types: [a1.large]\n"}},
+        {.name = "ce10_pass", .rule = "CE10", .sev = E, .absent = true},
+        {.name = "ce11_al2",
+         .rule = "CE11",
+         .sev = E,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    image_type: ECS_AL2\n"}},
+        {.name = "ce11_pass", .rule = "CE11", .sev = E, .absent = true},
+        {.name = "ce14_tags", .rule = "CE14", .sev = N},
+        {.name = "ce15_service_role",
+         .rule = "CE15",
+         .sev = W,
+         .find = {ONDEMAND},
+         .repl = {ONDEMAND "    service_role: demo-instance\n"}},
+        {.name = "ce15_pass", .rule = "CE15", .sev = W, .absent = true},
+        {.name = "ce16_name", .rule = "CE16", .sev = E, .mutate = ce_bad_name},
+        {.name = "ce16_pass", .rule = "CE16", .sev = E, .absent = true},
+        {.name = "ce17_fargate_instance_types",
+         .rule = "CE17",
+         .sev = E,
+         .find = {"  - name: demo-gpu\n    instance_types"},
+         .repl = {"  - name: demo-gpu\n    type: FARGATE\n    instance_types"}},
+        {.name = "ce18_too_many", .rule = "CE18", .sev = E, .mutate = many_ces},
+        {.name = "ce18_pass", .rule = "CE18", .sev = E, .absent = true},
+        /* job queues */
+        {.name = "q1_four_ces",
+         .rule = "Q1",
+         .sev = E,
+         .find = {"compute_environments: [demo-ondemand]"},
+         .repl = {"compute_environments: [demo-ondemand, demo-spot, demo-gpu, "
+                  "demo-ondemand]"}},
+        {.name = "q1_pass", .rule = "Q1", .sev = E, .absent = true},
+        {.name = "q2_duplicate_order",
+         .rule = "Q2",
+         .sev = E,
+         .find = {"compute_environments: [demo-ondemand]"},
+         .repl = {"compute_environments: [{name: demo-ondemand, order: 1}, "
+                  "{name: demo-gpu, order: 1}]"}},
+        {.name = "q2_pass", .rule = "Q2", .sev = E, .absent = true},
+        {.name = "q3_fargate_mix",
+         .rule = "Q3",
+         .sev = E,
+         .find = {"    type: SPOT\n    instance_types: [c6a, m6a]\n",
+                  "compute_environments: [demo-ondemand]"},
+         .repl = {"    type: FARGATE\n",
+                  "compute_environments: [demo-ondemand, demo-spot]"}},
+        {.name = "q3_arch_mix",
+         .rule = "Q3",
+         .sev = E,
+         .find = {"[c6a, m6a]", "compute_environments: [demo-ondemand]"},
+         .repl = {"[c6g, m6g]",
+                  "compute_environments: [demo-ondemand, demo-spot]"}},
+        {.name = "q3_pass", .rule = "Q3", .sev = E, .absent = true},
+        {.name = "q4_priority_range",
+         .rule = "Q4",
+         .sev = E,
+         .mutate = queue_priority},
+        {.name = "q4_shared_priority",
+         .rule = "Q4",
+         .sev = W,
+         .find = {"compute_environments: [demo-gpu]"},
+         .repl = {"compute_environments: [demo-spot]"}},
+        {.name = "q4_pass", .rule = "Q4", .sev = W, .absent = true},
+        {.name = "q5_name", .rule = "Q5", .sev = E, .mutate = queue_bad_name},
+        {.name = "q6_runnable_timeout",
+         .rule = "Q6",
+         .sev = E,
+         .mutate = queue_runnable_timeout},
+        {.name = "q6_pass",
+         .rule = "Q6",
+         .sev = E,
+         .absent = true,
+         .find = {"    head: true\n"},
+         .repl = {"    head: true\n    runnable_timeout: 600\n"}},
+        {.name = "q8_head_reaches_spot",
+         .rule = "Q8",
+         .sev = W,
+         .find = {"compute_environments: [demo-ondemand]"},
+         .repl = {"compute_environments: [demo-ondemand, demo-spot]"},
+         .msg = "head queue 'demo-head' reaches spot compute environment "
+                "'demo-spot'; a reclaimed head job kills the whole "
+                "workflow"},
+        {.name = "q8_spillover",
+         .rule = "Q8",
+         .sev = W,
+         .find = {"compute_environments: [demo-spot]"},
+         .repl = {"compute_environments: [demo-spot, demo-ondemand]"},
+         .msg = "queue 'demo-work' spills over from spot to on-demand "
+                "compute environment 'demo-ondemand'; insufficient spot "
+                "capacity can leave jobs runnable instead of moving them"},
+        {.name = "q8_spot_only_no_retries",
+         .rule = "Q8",
+         .sev = N,
+         .find = {"max_spot_attempts: 3"},
+         .repl = {"max_spot_attempts: 0"}},
+        {.name = "q8_pass", .rule = "Q8", .sev = W, .absent = true},
+        {.name = "q9_unknown_ce",
+         .rule = "Q9",
+         .sev = E,
+         .find = {"compute_environments: [demo-gpu]"},
+         .repl = {"compute_environments: [demo-nope]"}},
+        /* job definitions and sizing */
+        {.name = "j1_name", .rule = "J1", .sev = E, .mutate = jd_bad_name},
+        {.name = "j2_vcpus", .rule = "J2", .sev = E, .mutate = jd_vcpus_zero},
+        {.name = "j2_memory",
+         .rule = "J2",
+         .sev = E,
+         .find = {JOB_VCPUS},
+         .repl = {"    vcpus: 4\n    memory_mib: 2\n"}},
+        {.name = "j2_fargate_pair",
+         .rule = "J2",
+         .sev = E,
+         .find = {"    type: SPOT\n    instance_types: [c6a, m6a]\n"
+                  "    max_vcpus: 512\n    launch_template: demo-lt\n"
+                  "    instance_role: demo-instance\n",
+                  JOB_VCPUS},
+         .repl = {"    type: FARGATE\n    max_vcpus: 512\n",
+                  "    vcpus: 4\n    memory_mib: 8000\n"}},
+        {.name = "j2_pass", .rule = "J2", .sev = E, .absent = true},
+        {.name = "j3_vcpus_exceed_instances",
+         .rule = "J3",
+         .sev = E,
+         .find = {JOB_VCPUS},
+         .repl = {"    vcpus: 256\n    memory_mib: 8192\n"},
+         .msg = "job definition 'demo-job' needs 256 vcpus but the largest "
+                "instance type reachable through queue 'demo-work' "
+                "(c6a.48xlarge) has 192"},
+        {.name = "j3_vcpus_exceed_max_vcpus",
+         .rule = "J3",
+         .sev = E,
+         .find = {"    max_vcpus: 512\n", "queue: demo-work\n    log_group"},
+         .repl = {"    max_vcpus: 2\n", "queue: demo-work\n    log_group"}},
+        {.name = "j3_pass", .rule = "J3", .sev = E, .absent = true},
+        {.name = "j4_memory_exceeds",
+         .rule = "J4",
+         .sev = E,
+         .find = {JOB_VCPUS, "queue: demo-work\n    log_group"},
+         .repl = {"    vcpus: 4\n    memory_mib: 131041\n",
+                  "queue: demo-head\n    log_group"},
+         .msg = "job definition 'demo-job' needs 131041 mib but the largest "
+                "instance type reachable through queue 'demo-head' "
+                "(r6a.4xlarge) has 131072 mib, at most 131040 after the "
+                "ecs agent's 32 mib"},
+        {.name = "j4_memory_warning_band",
+         .rule = "J4",
+         .sev = W,
+         .find = {JOB_VCPUS, "queue: demo-work\n    log_group"},
+         .repl = {"    vcpus: 4\n    memory_mib: 125000\n",
+                  "queue: demo-head\n    log_group"}},
+        {.name = "j4_no_single_type",
+         .rule = "J4",
+         .sev = E,
+         .find = {ONDEMAND, "queue: demo-work\n    log_group", JOB_VCPUS},
+         .repl = {"instance_types: [r6a.4xlarge, c6a.8xlarge]\n",
+                  "queue: demo-head\n    log_group",
+                  "    vcpus: 32\n    memory_mib: 120000\n"},
+         .msg = "job definition 'demo-job' needs 32 vcpus and 120000 mib "
+                "together, which no single instance type reachable through "
+                "queue 'demo-head' offers"},
+        {.name = "j4_pass", .rule = "J4", .sev = W, .absent = true},
+        {.name = "j5_gpus",
+         .rule = "J5",
+         .sev = E,
+         .find = {"    gpus: 1\n"},
+         .repl = {"    gpus: 9\n"}},
+        {.name = "j5_needs_nvidia_image",
+         .rule = "J5",
+         .sev = E,
+         .find = {"image_type: ECS_AL2023_NVIDIA"},
+         .repl = {"image_type: ECS_AL2023"}},
+        {.name = "j5_pass", .rule = "J5", .sev = E, .absent = true},
+        {.name = "j6_timeout", .rule = "J6", .sev = E, .mutate = jd_timeout},
+        {.name = "j6_pass", .rule = "J6", .sev = E, .absent = true},
+        {.name = "j7_attempts", .rule = "J7", .sev = E, .mutate = jd_attempts},
+        {.name = "j7_pass", .rule = "J7", .sev = E, .absent = true},
+        {.name = "j8_log_group_missing",
+         .rule = "J8",
+         .sev = W,
+         .find = {"log_group: /aws/batch/demo"},
+         .repl = {"log_group: /aws/batch/other"}},
+        {.name = "j8_pass", .rule = "J8", .sev = W, .absent = true},
+        {.name = "j9_image",
+         .rule = "J9",
+         .sev = E,
+         .find = {"image: public.ecr.aws/docker/library/ubuntu:24.04\n    "
+                  "vcpus: 4\n"
+                  "    memory_mib: 8192"},
+         .repl = {"image: \"ubuntu latest\"\n    vcpus: 4\n    memory_mib: "
+                  "8192"}},
+        {.name = "j9_pass", .rule = "J9", .sev = E, .absent = true},
+        /* references */
+        {.name = "r1_instance_role",
+         .rule = "R1",
+         .sev = E,
+         .find = {"    launch_template: demo-lt\n"
+                  "    instance_role: demo-instance\n"},
+         .repl = {"    launch_template: demo-lt\n    instance_role: "
+                  "demo-job\n"}},
+        {.name = "r1_pass", .rule = "R1", .sev = E, .absent = true},
+        {.name = "r2_policy",
+         .rule = "R2",
+         .sev = E,
+         .find = {"    policies: [demo-bucket]\n"
+                  "    instance_profile"},
+         .repl = {"    policies: [nope]\n"
+                  "    instance_profile"}},
+        {.name = "r3_group",
+         .rule = "R3",
+         .sev = E,
+         .find = {"groups: [demo-users]"},
+         .repl = {"groups: [nope]"}},
+        {.name = "r4_launch_template",
+         .rule = "R4",
+         .sev = E,
+         .find = {"launch_template: demo-lt"},
+         .repl = {"launch_template: demo-nope"}},
+        {.name = "r5_job_role_trust",
+         .rule = "R5",
+         .sev = E,
+         .find = {"job_role: demo-job"},
+         .repl = {"job_role: demo-instance"}},
+        {.name = "r6_queue",
+         .rule = "R6",
+         .sev = E,
+         .find = {"queue: demo-work\n    log_group"},
+         .repl = {"queue: demo-nope\n    log_group"}},
+        {.name = "r8_no_bucket", .rule = "R8", .sev = E, .mutate = no_bucket},
+        {.name = "r_pass", .rule = "R6", .sev = E, .absent = true},
+        /* names */
+        {.name = "n1_bucket", .rule = "N1", .sev = E, .mutate = bucket_bad},
+        {.name = "n1_pass", .rule = "N1", .sev = E, .absent = true},
+        {.name = "n2_bucket_dots",
+         .rule = "N2",
+         .sev = W,
+         .mutate = bucket_dots},
+        {.name = "n3_role_name", .rule = "N3", .sev = E, .mutate = role_long},
+        {.name = "n4_case_insensitive",
+         .rule = "N4",
+         .sev = E,
+         .mutate = role_case_dup},
+        {.name = "n4_pass", .rule = "N4", .sev = E, .absent = true},
+        {.name = "n5_launch_template",
+         .rule = "N5",
+         .sev = E,
+         .mutate = lt_bad_name},
+        {.name = "n6_log_group",
+         .rule = "N6",
+         .sev = E,
+         .mutate = log_bad_name},
+        {.name = "n7_retention",
+         .rule = "N7",
+         .sev = E,
+         .mutate = log_retention},
+        {.name = "n7_pass", .rule = "N7", .sev = E, .absent = true},
+        {.name = "n8_user_groups",
+         .rule = "N8",
+         .sev = E,
+         .find = {"groups: [demo-users]"},
+         .repl = {"groups: [demo-users, demo-users, demo-users, demo-users, "
+                  "demo-users, demo-users, demo-users, demo-users, demo-users, "
+                  "demo-users, demo-users]"}},
+        /* security */
+        {.name = "s1_action_star",
+         .rule = "S1",
+         .sev = E,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[\"*\"]"}},
+        {.name = "s1_service_star",
+         .rule = "S1",
+         .sev = W,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[\"logs:*\"]"}},
+        {.name = "s1_pass", .rule = "S1", .sev = W, .absent = true},
+        {.name = "s2_resource_star",
+         .rule = "S2",
+         .sev = W,
+         .find = {"\"log-group:/aws/batch/job:*\""},
+         .repl = {"\"*\""}},
+        {.name = "s2_pass", .rule = "S2", .sev = W, .absent = true},
+        {.name = "s3_passrole_star",
+         .rule = "S3",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"*\""}},
+        {.name = "s3_passrole_wildcard",
+         .rule = "S3",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"role:demo-*\""}},
+        {.name = "s3_pass", .rule = "S3", .sev = E, .absent = true},
+        {.name = "s4_action_syntax",
+         .rule = "S4",
+         .sev = E,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[logsGetLogEvents]"}},
+        {.name = "s5_effect", .rule = "S5", .sev = E, .mutate = effect_bad},
+        {.name = "s6_no_resources",
+         .rule = "S6",
+         .sev = E,
+         .mutate = no_resources,
+         .restore = restore_resources},
+        {.name = "s9_bucket_encryption",
+         .rule = "S9",
+         .sev = E,
+         .mutate = bucket_enc},
+        /* ARNs */
+        {.name = "a1_partition",
+         .rule = "A1",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws-cn:iam::123456789012:role/demo-job\""},
+         .msg = "arn 'arn:aws-cn:iam::123456789012:role/demo-job' is in "
+                "partition 'aws-cn' but the profile's region is in 'aws'"},
+        {.name = "a1_region_partition",
+         .rule = "A1",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:logs:cn-north-1:123456789012:log-group:x\""}},
+        {.name = "a1_unknown_region",
+         .rule = "A1",
+         .sev = E,
+         .mutate = region_bad},
+        {.name = "a1_pass", .rule = "A1", .sev = E, .absent = true},
+        {.name = "a2_trust", .rule = "A2", .sev = E, .mutate = trust_lambda},
+        {.name = "a3_iam_region",
+         .rule = "A3",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:iam:us-west-2:123456789012:role/demo-job\""}},
+        {.name = "a4_s3_account",
+         .rule = "A4",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:s3::123456789012:demo-lab-bucket\""}},
+        {.name = "a4_list_bucket_on_objects",
+         .rule = "A4",
+         .sev = W,
+         .find = {"resources: [bucket]"},
+         .repl = {"resources: [bucket/*]"}},
+        {.name = "a5_secret_suffix",
+         .rule = "A5",
+         .sev = W,
+         .find = {"\"secret:NF_*\""},
+         .repl = {"\"secret:NF_token\""}},
+        {.name = "a5_pass",
+         .rule = "A5",
+         .sev = W,
+         .absent = true,
+         .find = {"\"secret:NF_*\""},
+         .repl = {"\"secret:NF_token-??????\""}},
+        {.name = "a6_log_group_suffix",
+         .rule = "A6",
+         .sev = E,
+         .find = {"\"log-group:/aws/batch/job:*\""},
+         .repl = {"\"log-group:/aws/batch/job:foo\""}},
+        {.name = "a7_batch",
+         .rule = "A7",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:batch:us-west-2:123456789012:queue/x\""}},
+        {.name = "a8_kms",
+         .rule = "A8",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:kms:us-west-2:123456789012:thing/x\""}},
+        {.name = "a9_grammar",
+         .rule = "A9",
+         .sev = E,
+         .find = {"\"role:demo-job\""},
+         .repl = {"\"arn:aws:s3\""}},
+        {.name = "a9_pass", .rule = "A9", .sev = E, .absent = true},
+        /* devices */
+        {.name = "d1_device",
+         .rule = "D1",
+         .sev = E,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/xvdb"}},
+        {.name = "d1_pass", .rule = "D1", .sev = E, .absent = true},
+        {.name = "d2_root_name",
+         .rule = "D2",
+         .sev = E,
+         .find = {"device: /dev/xvda"},
+         .repl = {"device: /dev/sda1"}},
+        {.name = "d2_data_on_root",
+         .rule = "D2",
+         .sev = E,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/xvda"}},
+        {.name = "d4_instance_store",
+         .rule = "D4",
+         .sev = W,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/sdc"}},
+        {.name = "d4_pass", .rule = "D4", .sev = W, .absent = true},
+        {.name = "d5_nvme",
+         .rule = "D5",
+         .sev = E,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/nvme1n1"}},
+        {.name = "d6_alias",
+         .rule = "D6",
+         .sev = E,
+         .find = {"      - {device: /dev/sdf"},
+         .repl = {"      - {device: /dev/xvdf, size_gib: 10}\n"
+                  "      - {device: /dev/sdf"},
+         .msg = "device '/dev/sdf' is the same slot as '/dev/xvdf' "
+                "(/dev/sdX and /dev/xvdX alias)"},
+        {.name = "d6_pass", .rule = "D6", .sev = E, .absent = true},
+        {.name = "d8_xvdcz",
+         .rule = "D8",
+         .sev = W,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/xvdcz"}},
+        {.name = "d9_tool_range",
+         .rule = "D9",
+         .sev = W,
+         .find = {"/dev/sdf"},
+         .repl = {"/dev/xvdbb"}},
+        {.name = "d9_pass_scratch_device",
+         .rule = "D9",
+         .sev = W,
+         .absent = true},
+        {.name = "d10_scratch_unmapped",
+         .rule = "D10",
+         .sev = E,
+         .find = {"scratch: {kind: ebs-autoscale, device: /dev/xvdba}"},
+         .repl = {"scratch: {kind: ebs-autoscale, device: /dev/xvdbc}"}},
+        {.name = "d10_pass", .rule = "D10", .sev = E, .absent = true},
+        /* volumes */
+        {.name = "v1_st1_size",
+         .rule = "V1",
+         .sev = E,
+         .find = {"size_gib: 500, type: st1"},
+         .repl = {"size_gib: 100, type: st1"}},
+        {.name = "v1_root_st1",
+         .rule = "V1",
+         .sev = E,
+         .find = {"/dev/xvda, size_gib: 100}"},
+         .repl = {"/dev/xvda, size_gib: 600, type: st1}"}},
+        {.name = "v1_gp3_new_band",
+         .rule = "V1",
+         .sev = W,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 20000}"}},
+        {.name = "v1_pass", .rule = "V1", .sev = E, .absent = true},
+        {.name = "v2_iops_range",
+         .rule = "V2",
+         .sev = E,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 1000, iops: 100000}"}},
+        {.name = "v2_iops_new_band",
+         .rule = "V2",
+         .sev = W,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 1000, iops: 20000}"}},
+        {.name = "v2_iops_on_st1",
+         .rule = "V2",
+         .sev = E,
+         .find = {"type: st1"},
+         .repl = {"type: st1, iops: 3000"}},
+        {.name = "v2_pass",
+         .rule = "V2",
+         .sev = E,
+         .absent = true,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 100, iops: 16000}"}},
+        {.name = "v3_throughput_range",
+         .rule = "V3",
+         .sev = E,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 100, throughput: 3000}"}},
+        {.name = "v3_throughput_per_iops",
+         .rule = "V3",
+         .sev = E,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 100, throughput: 1000}"}},
+        {.name = "v3_pass",
+         .rule = "V3",
+         .sev = E,
+         .absent = true,
+         .find = {"/dev/xvdba, size_gib: 100}"},
+         .repl = {"/dev/xvdba, size_gib: 100, throughput: 750}"}},
+        {.name = "v4_delete_on_termination",
+         .rule = "V4",
+         .sev = W,
+         .find = {"type: st1"},
+         .repl = {"type: st1, delete_on_termination: false"}},
+        {.name = "v4_pass", .rule = "V4", .sev = W, .absent = true},
+        {.name = "v5_unencrypted",
+         .rule = "V5",
+         .sev = E,
+         .mutate = volume_unencrypted},
+        {.name = "v5_pass", .rule = "V5", .sev = E, .absent = true},
+        /* launch templates and user data */
+        {.name = "l5_stop",
+         .rule = "L5",
+         .sev = W,
+         .find = {"  - name: demo-lt\n"},
+         .repl = {"  - name: demo-lt\n    shutdown_behavior: stop\n"}},
+        {.name = "l5_pass", .rule = "L5", .sev = W, .absent = true},
+        {.name = "l6_hop_limit_one",
+         .rule = "L6",
+         .sev = W,
+         .find = {"  - name: demo-lt\n"},
+         .repl = {"  - name: demo-lt\n    hop_limit: 1\n"}},
+        {.name = "l6_hop_limit_range",
+         .rule = "L6",
+         .sev = E,
+         .mutate = hop_limit_bad},
+        {.name = "l6_pass", .rule = "L6", .sev = W, .absent = true},
+        {.name = "l8_btrfs_on_al2023",
+         .rule = "L8",
+         .sev = E,
+         .find = {"device: /dev/xvdba}"},
+         .repl = {"device: /dev/xvdba, filesystem: btrfs}"}},
+        {.name = "l8_btrfs_progs",
+         .rule = "L8",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      packages: [jq, btrfs-progs]\n"}},
+        {.name = "l8_pass", .rule = "L8", .sev = E, .absent = true},
+        {.name = "l9_latest_download",
+         .rule = "L9",
+         .sev = W,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      runcmd: [\"curl -LO "
+                  "https://github.com/x/y/"
+                  "releases/latest/download/y.tgz\"]\n"}},
+        {.name = "l9_cli_without_sha",
+         .rule = "L9",
+         .sev = W,
+         .mutate = cli_without_sha},
+        {.name = "l9_pass", .rule = "L9", .sev = W, .absent = true},
+        /* client configuration */
+        {.name = "nf1_queue",
+         .rule = "NF1",
+         .sev = E,
+         .find = {"  queue: demo-work\n  max_spot"},
+         .repl = {"  queue: demo-nope\n  max_spot"}},
+        {.name = "nf1_pass", .rule = "NF1", .sev = E, .absent = true},
+        {.name = "nf2_process_cpus",
+         .rule = "NF2",
+         .sev = E,
+         .find = {"cpus: 8, memory_mib: 16000"},
+         .repl = {"cpus: 500, memory_mib: 16000"}},
+        {.name = "nf2_pass", .rule = "NF2", .sev = E, .absent = true},
+        {.name = "nf3_max_cpus",
+         .rule = "NF3",
+         .sev = E,
+         .find = {"max_cpus: 64"},
+         .repl = {"max_cpus: 1000"}},
+        {.name = "nf3_max_memory",
+         .rule = "NF3",
+         .sev = E,
+         .find = {"max_memory_mib: 100000"},
+         .repl = {"max_memory_mib: 900000"}},
+        {.name = "nf3_pass", .rule = "NF3", .sev = E, .absent = true},
+        {.name = "nf4_negative_spot_attempts",
+         .rule = "NF4",
+         .sev = E,
+         .mutate = nf_spot_negative},
+        {.name = "nf5_cli_path_bin",
+         .rule = "NF5",
+         .sev = W,
+         .find = {"/usr/local/aws-cli/v2/current/bin/aws"},
+         .repl = {"/usr/bin/aws"}},
+        {.name = "nf5_cli_path_relative",
+         .rule = "NF5",
+         .sev = E,
+         .find = {"/usr/local/aws-cli/v2/current/bin/aws"},
+         .repl = {"bin/aws"}},
+        {.name = "nf5_pass", .rule = "NF5", .sev = W, .absent = true},
+        {.name = "nf6_retry_mode",
+         .rule = "NF6",
+         .sev = E,
+         .mutate = nf_retry_mode},
+        {.name = "ns1_missing_section",
+         .rule = "NS1",
+         .sev = E,
+         .mutate = engine_nextstrain},
+        {.name = "ns1_unknown_job_definition",
+         .rule = "NS1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"nextstrain:\n  job_definition: nope\n  queue: demo-work\n"
+                  "engine: nextflow\n"}},
+        {.name = "ns2_cpus",
+         .rule = "NS2",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"nextstrain:\n  job_definition: demo-job\n  queue: "
+                  "demo-work\n"
+                  "  cpus: 500\nengine: nextflow\n"}},
+        {.name = "ns2_pass",
+         .rule = "NS2",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"nextstrain:\n  job_definition: demo-job\n  queue: "
+                  "demo-work\n"
+                  "  cpus: 16\n  memory_mib: 30000\nengine: nextflow\n"}},
 };
 
-/* ---- the runner ------------------------------------------------------------ */
+/* ---- the runner ------------------------------------------------------------
+ */
 
 static char *patch(const char *text, const char *find, const char *repl)
 {
@@ -827,13 +1060,13 @@ static char *patch(const char *text, const char *find, const char *repl)
 }
 
 static size_t count_rule(const struct gw_diags *d, const char *rule,
-		enum gw_severity sev, const char *msg)
+                         enum gw_severity sev, const char *msg)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct gw_diag *g = &d->v[i];
 		if (g->rule && strcmp(g->rule, rule) == 0 && g->sev == sev &&
-				(!msg || strcmp(g->msg, msg) == 0)) {
+		    (!msg || strcmp(g->msg, msg) == 0)) {
 			n++;
 		}
 	}
@@ -851,8 +1084,8 @@ static void run_row(void **state)
 	}
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_model *m = gw_profile_load_string(yaml, strlen(yaml),
-			"t.yaml", &d);
+	struct gw_model *m =
+	        gw_profile_load_string(yaml, strlen(yaml), "t.yaml", &d);
 	if (!m) {
 		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 		fail_msg("the loader refused the profile of '%s'", r->name);
@@ -865,8 +1098,9 @@ static void run_row(void **state)
 	if (r->absent ? n != 0 : n == 0) {
 		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 		fail_msg("%s: rule %s (%s) %s", r->name, r->rule,
-				gw_severity_name(r->sev), r->absent ?
-				"fired on a passing profile" : "did not fire");
+		         gw_severity_name(r->sev),
+		         r->absent ? "fired on a passing profile"
+		                   : "did not fire");
 	}
 	/* The return value says whether there was an error. */
 	assert_true(ok == (d.n_errors == 0));
@@ -883,8 +1117,8 @@ static void test_verify_base_is_clean(void **state)
 	(void)state;
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_model *m = gw_profile_load_string(base_yaml,
-			strlen(base_yaml), "t.yaml", &d);
+	struct gw_model *m = gw_profile_load_string(
+	        base_yaml, strlen(base_yaml), "t.yaml", &d);
 	assert_non_null(m);
 	bool ok = gw_verify_model(m, &d);
 	if (!ok || d.n_warnings) {
@@ -901,11 +1135,11 @@ static void test_verify_location_and_hint(void **state)
 {
 	(void)state;
 	char *yaml = patch(base_yaml, "log_group: /aws/batch/demo",
-			"log_group: /aws/batch/other");
+	                   "log_group: /aws/batch/other");
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_model *m = gw_profile_load_string(yaml, strlen(yaml),
-			"t.yaml", &d);
+	struct gw_model *m =
+	        gw_profile_load_string(yaml, strlen(yaml), "t.yaml", &d);
 	assert_non_null(m);
 	assert_true(gw_verify_model(m, &d));
 	const struct gw_diag *g = NULL;
@@ -924,27 +1158,30 @@ static void test_verify_location_and_hint(void **state)
 	}
 	assert_int_equal(g->loc.line, want);
 	assert_int_equal(g->loc.col, strlen("    log_group: ") + 1);
-	assert_string_equal(g->msg, "job definition 'demo-job' logs to "
-			"'/aws/batch/other', which the profile does not create");
+	assert_string_equal(
+	        g->msg,
+	        "job definition 'demo-job' logs to "
+	        "'/aws/batch/other', which the profile does not create");
 	assert_string_equal(g->hint, "define it under 'log_groups:'");
 	gw_model_destroy(m);
 	gw_diags_finish(&d);
 	free(yaml);
 }
 
-/* ---- user data ------------------------------------------------------------- */
+/* ---- user data -------------------------------------------------------------
+ */
 
-#define MIME_HEAD \
-	"MIME-Version: 1.0\n" \
-	"Content-Type: multipart/mixed; boundary=\"==B==\"\n" \
+#define MIME_HEAD                                                              \
+	"MIME-Version: 1.0\n"                                                  \
+	"Content-Type: multipart/mixed; boundary=\"==B==\"\n"                  \
 	"\n"
 
 static size_t user_data_count(const char *text, const char *rule,
-		enum gw_severity sev)
+                              enum gw_severity sev)
 {
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct gw_loc at = { "ud", 1, 1 };
+	struct gw_loc at = {"ud", 1, 1};
 	bool ok = gw_verify_user_data(text, strlen(text), at, &d);
 	assert_true(ok == (d.n_errors == 0));
 	size_t n = count_rule(&d, rule, sev, NULL);
@@ -956,34 +1193,33 @@ static void test_verify_user_data_mime(void **state)
 {
 	(void)state;
 	const char *good = MIME_HEAD
-		"--==B==\n"
-		"Content-Type: text/x-shellscript; charset=\"us-ascii\"\n"
-		"\n"
-		"#!/bin/bash\n"
-		"echo hi\n"
-		"\n"
-		"--==B==--\n";
+	        "--==B==\n"
+	        "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n"
+	        "\n"
+	        "#!/bin/bash\n"
+	        "echo hi\n"
+	        "\n"
+	        "--==B==--\n";
 	assert_int_equal(user_data_count(good, "L1", GW_SEV_ERROR), 0);
 	assert_int_equal(user_data_count(good, "L1", GW_SEV_WARNING), 0);
-	assert_int_equal(user_data_count("#!/bin/bash\necho hi\n", "L1",
-			GW_SEV_ERROR), 1);
-	const char *no_close = MIME_HEAD
-		"--==B==\n"
-		"Content-Type: text/x-shellscript\n"
-		"\n"
-		"echo hi\n";
+	assert_int_equal(
+	        user_data_count("#!/bin/bash\necho hi\n", "L1", GW_SEV_ERROR),
+	        1);
+	const char *no_close = MIME_HEAD "--==B==\n"
+	                                 "Content-Type: text/x-shellscript\n"
+	                                 "\n"
+	                                 "echo hi\n";
 	assert_int_equal(user_data_count(no_close, "L1", GW_SEV_ERROR), 1);
-	const char *no_type = MIME_HEAD
-		"--==B==\n"
-		"\n"
-		"echo hi\n"
-		"\n"
-		"--==B==--\n";
+	const char *no_type = MIME_HEAD "--==B==\n"
+	                                "\n"
+	                                "echo hi\n"
+	                                "\n"
+	                                "--==B==--\n";
 	assert_int_equal(user_data_count(no_type, "L1", GW_SEV_ERROR), 1);
 	const char *no_version =
-		"Content-Type: multipart/mixed; boundary=\"==B==\"\n\n"
-		"--==B==\nContent-Type: text/x-shellscript\n\necho\n\n"
-		"--==B==--\n";
+	        "Content-Type: multipart/mixed; boundary=\"==B==\"\n\n"
+	        "--==B==\nContent-Type: text/x-shellscript\n\necho\n\n"
+	        "--==B==--\n";
 	assert_int_equal(user_data_count(no_version, "L1", GW_SEV_ERROR), 1);
 }
 
@@ -1004,169 +1240,171 @@ static void test_verify_user_data_boothook(void **state)
 {
 	(void)state;
 	const char *bare = MIME_HEAD
-		"--==B==\nContent-Type: text/cloud-boothook\n\nmkfs /dev/x\n\n"
-		"--==B==--\n";
+	        "--==B==\nContent-Type: text/cloud-boothook\n\nmkfs /dev/x\n\n"
+	        "--==B==--\n";
 	const char *guarded = MIME_HEAD
-		"--==B==\nContent-Type: text/cloud-boothook\n\n"
-		"cloud-init-per once scratch mkfs /dev/x\n\n--==B==--\n";
+	        "--==B==\nContent-Type: text/cloud-boothook\n\n"
+	        "cloud-init-per once scratch mkfs /dev/x\n\n--==B==--\n";
 	assert_int_equal(user_data_count(bare, "L7", GW_SEV_WARNING), 1);
 	assert_int_equal(user_data_count(guarded, "L7", GW_SEV_WARNING), 0);
 	const char *latest = MIME_HEAD
-		"--==B==\nContent-Type: text/x-shellscript\n\n"
-		"curl -O https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip"
-		"\n\n--==B==--\n";
-	const char *pinned = MIME_HEAD
-		"--==B==\nContent-Type: text/x-shellscript\n\n"
-		"curl -O https://awscli.amazonaws.com/"
-		"awscli-exe-linux-x86_64-2.22.0.zip\n\n--==B==--\n";
+	        "--==B==\nContent-Type: text/x-shellscript\n\n"
+	        "curl -O "
+	        "https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip"
+	        "\n\n--==B==--\n";
+	const char *pinned =
+	        MIME_HEAD "--==B==\nContent-Type: text/x-shellscript\n\n"
+	                  "curl -O https://awscli.amazonaws.com/"
+	                  "awscli-exe-linux-x86_64-2.22.0.zip\n\n--==B==--\n";
 	assert_int_equal(user_data_count(latest, "L9", GW_SEV_WARNING), 1);
 	assert_int_equal(user_data_count(pinned, "L9", GW_SEV_WARNING), 0);
 }
 
-/* ---- templates ---------------------------------------------------------------- */
+/* ---- templates
+ * ---------------------------------------------------------------- */
 
 /* A gwfcore-shaped template: each resource carries known problems. */
 static const char bad_template[] =
-	"AWSTemplateFormatVersion: 2010-09-09\n"
-	"Parameters:\n"
-	"  MaxCpus:\n"
-	"    Type: Number\n"
-	"    Default: 1\n"
-	"Resources:\n"
-	"  SpotCE:\n"
-	"    Type: AWS::Batch::ComputeEnvironment\n"
-	"    Properties:\n"
-	"      Type: MANAGED\n"
-	"      ComputeResources:\n"
-	"        Type: SPOT\n"
-	"        AllocationStrategy: BEST_FIT\n"
-	"        Ec2Configuration:\n"
-	"          - ImageType: ECS_AL2\n"
-	"        LaunchTemplate:\n"
-	"          LaunchTemplateId: !Ref LT\n"
-	"          Version: $Latest\n"
-	"        InstanceTypes: [r6a.large, r6g.large]\n"
-	"        MaxvCpus: !Ref MaxCpus\n"
-	"        Subnets: [subnet-1]\n"
-	"  OnDemandCE:\n"
-	"    Type: AWS::Batch::ComputeEnvironment\n"
-	"    Properties:\n"
-	"      Type: MANAGED\n"
-	"      ComputeResources:\n"
-	"        Type: EC2\n"
-	"        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
-	"        InstanceTypes: [optimal]\n"
-	"        MaxvCpus: 256\n"
-	"        Subnets: [subnet-1]\n"
-	"  DefaultQueue:\n"
-	"    Type: AWS::Batch::JobQueue\n"
-	"    Properties:\n"
-	"      Priority: 1\n"
-	"      ComputeEnvironmentOrder:\n"
-	"        - {Order: 1, ComputeEnvironment: !Ref SpotCE}\n"
-	"        - {Order: 2, ComputeEnvironment: !Ref OnDemandCE}\n"
-	"  LT:\n"
-	"    Type: AWS::EC2::LaunchTemplate\n"
-	"    Properties:\n"
-	"      LaunchTemplateData:\n"
-	"        BlockDeviceMappings:\n"
-	"          - DeviceName: /dev/nvme1n1\n"
-	"            Ebs: {VolumeSize: 100, Encrypted: true}\n"
-	"          - DeviceName: /dev/xvdcz\n"
-	"            Ebs: {VolumeSize: 22, Encrypted: false}\n"
-	"        UserData:\n"
-	"          Fn::Base64: !Sub |\n"
-	"            #!/bin/bash\n"
-	"            echo ${aws:username}\n"
-	"  Role:\n"
-	"    Type: AWS::IAM::Role\n"
-	"    Properties:\n"
-	"      AssumeRolePolicyDocument:\n"
-	"        Statement:\n"
-	"          - {Effect: Allow, Action: sts:AssumeRole, "
-	"Principal: {Service: ec2.amazonaws.com}}\n"
-	"      ManagedPolicyArns:\n"
-	"        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"
-	"      Policies:\n"
-	"        - PolicyName: all\n"
-	"          PolicyDocument:\n"
-	"            Statement:\n"
-	"              - {Effect: Allow, Action: '*', Resource: '*'}\n"
-	"              - Effect: Allow\n"
-	"                Action: iam:PassRole\n"
-	"                Resource: '*'\n"
-	"  Logs:\n"
-	"    Type: AWS::Logs::LogGroup\n"
-	"    Properties:\n"
-	"      RetentionInDays: 31\n"
-	"  bad-id:\n"
-	"    Type: AWS::S3::Bucket\n"
-	"    Properties:\n"
-	"      BucketName: My_Bucket\n";
+        "AWSTemplateFormatVersion: 2010-09-09\n"
+        "Parameters:\n"
+        "  MaxCpus:\n"
+        "    Type: Number\n"
+        "    Default: 1\n"
+        "Resources:\n"
+        "  SpotCE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: SPOT\n"
+        "        AllocationStrategy: BEST_FIT\n"
+        "        Ec2Configuration:\n"
+        "          - ImageType: ECS_AL2\n"
+        "        LaunchTemplate:\n"
+        "          LaunchTemplateId: !Ref LT\n"
+        "          Version: $Latest\n"
+        "        InstanceTypes: [r6a.large, r6g.large]\n"
+        "        MaxvCpus: !Ref MaxCpus\n"
+        "        Subnets: [subnet-1]\n"
+        "  OnDemandCE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: EC2\n"
+        "        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
+        "        InstanceTypes: [optimal]\n"
+        "        MaxvCpus: 256\n"
+        "        Subnets: [subnet-1]\n"
+        "  DefaultQueue:\n"
+        "    Type: AWS::Batch::JobQueue\n"
+        "    Properties:\n"
+        "      Priority: 1\n"
+        "      ComputeEnvironmentOrder:\n"
+        "        - {Order: 1, ComputeEnvironment: !Ref SpotCE}\n"
+        "        - {Order: 2, ComputeEnvironment: !Ref OnDemandCE}\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        BlockDeviceMappings:\n"
+        "          - DeviceName: /dev/nvme1n1\n"
+        "            Ebs: {VolumeSize: 100, Encrypted: true}\n"
+        "          - DeviceName: /dev/xvdcz\n"
+        "            Ebs: {VolumeSize: 22, Encrypted: false}\n"
+        "        UserData:\n"
+        "          Fn::Base64: !Sub |\n"
+        "            #!/bin/bash\n"
+        "            echo ${aws:username}\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      AssumeRolePolicyDocument:\n"
+        "        Statement:\n"
+        "          - {Effect: Allow, Action: sts:AssumeRole, "
+        "Principal: {Service: ec2.amazonaws.com}}\n"
+        "      ManagedPolicyArns:\n"
+        "        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"
+        "      Policies:\n"
+        "        - PolicyName: all\n"
+        "          PolicyDocument:\n"
+        "            Statement:\n"
+        "              - {Effect: Allow, Action: '*', Resource: '*'}\n"
+        "              - Effect: Allow\n"
+        "                Action: iam:PassRole\n"
+        "                Resource: '*'\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 31\n"
+        "  bad-id:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: My_Bucket\n";
 
 static const char good_template[] =
-	"Resources:\n"
-	"  CE:\n"
-	"    Type: AWS::Batch::ComputeEnvironment\n"
-	"    Properties:\n"
-	"      Type: MANAGED\n"
-	"      ComputeResources:\n"
-	"        Type: EC2\n"
-	"        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
-	"        Ec2Configuration: [{ImageType: ECS_AL2023}]\n"
-	"        LaunchTemplate:\n"
-	"          LaunchTemplateId: !Ref LT\n"
-	"          Version: !GetAtt LT.LatestVersionNumber\n"
-	"        InstanceTypes: [r6a]\n"
-	"        MaxvCpus: 256\n"
-	"        Subnets: [subnet-1]\n"
-	"  Queue:\n"
-	"    Type: AWS::Batch::JobQueue\n"
-	"    Properties:\n"
-	"      Priority: 10\n"
-	"      ComputeEnvironmentOrder:\n"
-	"        - {Order: 1, ComputeEnvironment: !Ref CE}\n"
-	"  LT:\n"
-	"    Type: AWS::EC2::LaunchTemplate\n"
-	"    Properties:\n"
-	"      LaunchTemplateData:\n"
-	"        InstanceInitiatedShutdownBehavior: terminate\n"
-	"        MetadataOptions: {HttpTokens: required, "
-	"HttpPutResponseHopLimit: 2}\n"
-	"        BlockDeviceMappings:\n"
-	"          - DeviceName: /dev/xvda\n"
-	"            Ebs: {VolumeSize: 100, VolumeType: gp3, Encrypted: true}\n"
-	"        UserData:\n"
-	"          Fn::Base64: !Sub |\n"
-	"            MIME-Version: 1.0\n"
-	"            Content-Type: multipart/mixed; boundary=\"==B==\"\n"
-	"\n"
-	"            --==B==\n"
-	"            Content-Type: text/x-shellscript\n"
-	"\n"
-	"            echo ${AWS::Region} ${!HOME}\n"
-	"\n"
-	"            --==B==--\n"
-	"  Role:\n"
-	"    Type: AWS::IAM::Role\n"
-	"    Properties:\n"
-	"      ManagedPolicyArns:\n"
-	"        - !Sub arn:${AWS::Partition}:iam::aws:policy/"
-	"AmazonS3ReadOnlyAccess\n"
-	"      Policies:\n"
-	"        - PolicyName: logs\n"
-	"          PolicyDocument:\n"
-	"            Statement:\n"
-	"              - Effect: Allow\n"
-	"                Action: [logs:PutLogEvents]\n"
-	"                Resource: !Sub arn:${AWS::Partition}:logs:"
-	"${AWS::Region}:${AWS::AccountId}:log-group:/aws/batch/job:*\n"
-	"              - {Effect: Allow, Action: secretsmanager:ListSecrets, "
-	"Resource: '*'}\n"
-	"  Logs:\n"
-	"    Type: AWS::Logs::LogGroup\n"
-	"    Properties:\n"
-	"      RetentionInDays: 30\n";
+        "Resources:\n"
+        "  CE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: EC2\n"
+        "        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
+        "        Ec2Configuration: [{ImageType: ECS_AL2023}]\n"
+        "        LaunchTemplate:\n"
+        "          LaunchTemplateId: !Ref LT\n"
+        "          Version: !GetAtt LT.LatestVersionNumber\n"
+        "        InstanceTypes: [r6a]\n"
+        "        MaxvCpus: 256\n"
+        "        Subnets: [subnet-1]\n"
+        "  Queue:\n"
+        "    Type: AWS::Batch::JobQueue\n"
+        "    Properties:\n"
+        "      Priority: 10\n"
+        "      ComputeEnvironmentOrder:\n"
+        "        - {Order: 1, ComputeEnvironment: !Ref CE}\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        InstanceInitiatedShutdownBehavior: terminate\n"
+        "        MetadataOptions: {HttpTokens: required, "
+        "HttpPutResponseHopLimit: 2}\n"
+        "        BlockDeviceMappings:\n"
+        "          - DeviceName: /dev/xvda\n"
+        "            Ebs: {VolumeSize: 100, VolumeType: gp3, Encrypted: true}\n"
+        "        UserData:\n"
+        "          Fn::Base64: !Sub |\n"
+        "            MIME-Version: 1.0\n"
+        "            Content-Type: multipart/mixed; boundary=\"==B==\"\n"
+        "\n"
+        "            --==B==\n"
+        "            Content-Type: text/x-shellscript\n"
+        "\n"
+        "            echo ${AWS::Region} ${!HOME}\n"
+        "\n"
+        "            --==B==--\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      ManagedPolicyArns:\n"
+        "        - !Sub arn:${AWS::Partition}:iam::aws:policy/"
+        "AmazonS3ReadOnlyAccess\n"
+        "      Policies:\n"
+        "        - PolicyName: logs\n"
+        "          PolicyDocument:\n"
+        "            Statement:\n"
+        "              - Effect: Allow\n"
+        "                Action: [logs:PutLogEvents]\n"
+        "                Resource: !Sub arn:${AWS::Partition}:logs:"
+        "${AWS::Region}:${AWS::AccountId}:log-group:/aws/batch/job:*\n"
+        "              - {Effect: Allow, Action: secretsmanager:ListSecrets, "
+        "Resource: '*'}\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 30\n";
 
 struct expect {
 	const char *rule;
@@ -1178,45 +1416,46 @@ static void test_verify_template_findings(void **state)
 {
 	(void)state;
 	static const struct expect want[] = {
-		{ "CE11", GW_SEV_ERROR, 15 },   /* ECS_AL2 */
-		{ "CE13", GW_SEV_WARNING, 18 }, /* $Latest */
-		{ "CE4", GW_SEV_ERROR, 0 },     /* BEST_FIT spot, no fleet */
-		{ "CE6", GW_SEV_ERROR, 19 },    /* x86_64 + arm64 */
-		{ "CE7", GW_SEV_ERROR, 19 },    /* MaxvCpus 1 via parameter */
-		{ "CE15", GW_SEV_WARNING, 13 }, /* BEST_FIT */
-		{ "Q8", GW_SEV_WARNING, 0 },    /* spot -> on-demand */
-		{ "D5", GW_SEV_ERROR, 44 },
-		{ "D8", GW_SEV_WARNING, 46 },
-		{ "V5", GW_SEV_ERROR, 47 },
-		{ "L6", GW_SEV_WARNING, 0 },    /* IMDSv1 allowed */
-		{ "L5", GW_SEV_WARNING, 0 },
-		{ "L1", GW_SEV_ERROR, 0 },      /* user data not MIME */
-		{ "L10", GW_SEV_ERROR, 0 },     /* ${aws:username} in !Sub */
-		{ "A1", GW_SEV_WARNING, 59 },   /* literal arn:aws: */
-		{ "S1", GW_SEV_ERROR, 64 },
-		{ "S3", GW_SEV_ERROR, 67 },
-		{ "N7", GW_SEV_ERROR, 71 },
-		{ "C3", GW_SEV_ERROR, 72 },
-		{ "N1", GW_SEV_ERROR, 75 },
+	        {"CE11", GW_SEV_ERROR, 15},   /* ECS_AL2 */
+	        {"CE13", GW_SEV_WARNING, 18}, /* $Latest */
+	        {"CE4", GW_SEV_ERROR, 0},     /* BEST_FIT spot, no fleet */
+	        {"CE6", GW_SEV_ERROR, 19},    /* x86_64 + arm64 */
+	        {"CE7", GW_SEV_ERROR, 19},    /* MaxvCpus 1 via parameter */
+	        {"CE15", GW_SEV_WARNING, 13}, /* BEST_FIT */
+	        {"Q8", GW_SEV_WARNING, 0},    /* spot -> on-demand */
+	        {"D5", GW_SEV_ERROR, 44},
+	        {"D8", GW_SEV_WARNING, 46},
+	        {"V5", GW_SEV_ERROR, 47},
+	        {"L6", GW_SEV_WARNING, 0}, /* IMDSv1 allowed */
+	        {"L5", GW_SEV_WARNING, 0},
+	        {"L1", GW_SEV_ERROR, 0},    /* user data not MIME */
+	        {"L10", GW_SEV_ERROR, 0},   /* ${aws:username} in !Sub */
+	        {"A1", GW_SEV_WARNING, 59}, /* literal arn:aws: */
+	        {"S1", GW_SEV_ERROR, 64},
+	        {"S3", GW_SEV_ERROR, 67},
+	        {"N7", GW_SEV_ERROR, 71},
+	        {"C3", GW_SEV_ERROR, 72},
+	        {"N1", GW_SEV_ERROR, 75},
 	};
 	struct gw_diags d;
 	gw_diags_init(&d);
-	bool ok = gw_verify_template_text(bad_template,
-			strlen(bad_template), "bad.yaml", &d);
+	bool ok = gw_verify_template_text(bad_template, strlen(bad_template),
+	                                  "bad.yaml", &d);
 	assert_false(ok);
 	for (size_t i = 0; i < GW_ARRAY_LEN(want); i++) {
 		bool found = false;
 		for (size_t j = 0; j < d.n && !found; j++) {
 			const struct gw_diag *g = &d.v[j];
 			found = g->rule && strcmp(g->rule, want[i].rule) == 0 &&
-				g->sev == want[i].sev &&
-				(!want[i].line || g->loc.line == want[i].line) &&
-				strcmp(g->loc.file, "bad.yaml") == 0;
+			        g->sev == want[i].sev &&
+			        (!want[i].line ||
+			         g->loc.line == want[i].line) &&
+			        strcmp(g->loc.file, "bad.yaml") == 0;
 		}
 		if (!found) {
 			gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 			fail_msg("template rule %s at line %u not reported",
-					want[i].rule, want[i].line);
+			         want[i].rule, want[i].line);
 		}
 	}
 	gw_diags_finish(&d);
@@ -1227,8 +1466,8 @@ static void test_verify_template_clean(void **state)
 	(void)state;
 	struct gw_diags d;
 	gw_diags_init(&d);
-	bool ok = gw_verify_template_text(good_template,
-			strlen(good_template), "good.yaml", &d);
+	bool ok = gw_verify_template_text(good_template, strlen(good_template),
+	                                  "good.yaml", &d);
 	if (!ok || d.n_warnings) {
 		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 	}
@@ -1241,8 +1480,9 @@ static void test_verify_template_json_and_limits(void **state)
 {
 	(void)state;
 	const char *json = "{\"Resources\": {\"Q\": {\"Type\": "
-		"\"AWS::Batch::JobQueue\", \"Properties\": {\"Priority\": 2000, "
-		"\"ComputeEnvironmentOrder\": []}}}}";
+	                   "\"AWS::Batch::JobQueue\", \"Properties\": "
+	                   "{\"Priority\": 2000, "
+	                   "\"ComputeEnvironmentOrder\": []}}}}";
 	struct gw_diags d;
 	gw_diags_init(&d);
 	assert_false(gw_verify_template_text(json, strlen(json), "t.json", &d));
@@ -1261,8 +1501,8 @@ static void test_verify_template_json_and_limits(void **state)
 	assert_int_equal(count_rule(&d, "C1", GW_SEV_WARNING, NULL), 1);
 	gw_diags_finish(&d);
 	gw_diags_init(&d);
-	assert_false(gw_verify_template_text(big,
-			GW_VERIFY_TEMPLATE_S3_MAX + 1, "big.yaml", &d));
+	assert_false(gw_verify_template_text(big, GW_VERIFY_TEMPLATE_S3_MAX + 1,
+	                                     "big.yaml", &d));
 	assert_int_equal(count_rule(&d, "C1", GW_SEV_ERROR, NULL), 1);
 	gw_diags_finish(&d);
 	free(big);
@@ -1276,21 +1516,21 @@ static void test_verify_template_json_and_limits(void **state)
 int main(void)
 {
 	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 8] = {
-		cmocka_unit_test(test_verify_base_is_clean),
-		cmocka_unit_test(test_verify_location_and_hint),
-		cmocka_unit_test(test_verify_user_data_mime),
-		cmocka_unit_test(test_verify_user_data_size),
-		cmocka_unit_test(test_verify_user_data_boothook),
-		cmocka_unit_test(test_verify_template_findings),
-		cmocka_unit_test(test_verify_template_clean),
-		cmocka_unit_test(test_verify_template_json_and_limits),
+	        cmocka_unit_test(test_verify_base_is_clean),
+	        cmocka_unit_test(test_verify_location_and_hint),
+	        cmocka_unit_test(test_verify_user_data_mime),
+	        cmocka_unit_test(test_verify_user_data_size),
+	        cmocka_unit_test(test_verify_user_data_boothook),
+	        cmocka_unit_test(test_verify_template_findings),
+	        cmocka_unit_test(test_verify_template_clean),
+	        cmocka_unit_test(test_verify_template_json_and_limits),
 	};
 	size_t n = 8;
 	for (size_t i = 0; i < GW_ARRAY_LEN(rows); i++) {
 		tests[n++] = (struct CMUnitTest){
-			.name = rows[i].name,
-			.test_func = run_row,
-			.initial_state = (void *)&rows[i],
+		        .name = rows[i].name,
+		        .test_func = run_row,
+		        .initial_state = (void *)&rows[i],
 		};
 	}
 	return _cmocka_run_group_tests("verify", tests, n, NULL, NULL);
