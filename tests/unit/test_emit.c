@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "emit.h"
 #include "emit_check.h"
+#include "escape_groovy.h"
 #include "profile.h"
 #include "templates.h"
 #include "util.h"
@@ -472,6 +473,31 @@ static void test_emit_checks_refuse_broken_output(void **state)
 	gw_diags_finish(&d);
 }
 
+static void expect_escaped(gw_escape_fn fn, const char *in, const char *want)
+{
+	size_t len = strlen(in);
+	struct gw_buf b;
+	gw_buf_init(&b);
+	fn(&b, in, len);
+	assert_string_equal(gw_buf_str(&b), want);
+	gw_buf_finish(&b);
+}
+
+static void test_emit_groovy_and_markdown_escapers(void **state)
+{
+	/* Groovy single-quoted strings: no interpolation, Java escapes. */
+	expect_escaped(gw_escape_groovy, "it's ${x} \\ a\nb",
+			"'it\\'s ${x} \\\\ a\\nb'");
+	expect_escaped(gw_escape_groovy, "\x01\t", "'\\u0001\\t'");
+	expect_escaped(gw_escape_groovy, "", "''");
+	/* Markdown code spans: a longer fence than any backtick run, pipes
+	 * escaped for tables, line breaks as spaces. */
+	expect_escaped(gw_escape_md, "a|b", "`a\\|b`");
+	expect_escaped(gw_escape_md, "x``y", "```x``y```");
+	expect_escaped(gw_escape_md, "`x", "`` `x ``");
+	expect_escaped(gw_escape_md, "a\nb", "`a b`");
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -484,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_emit_scripts_quote_profile_values),
 		cmocka_unit_test(test_emit_check_catches_changed_user_data),
 		cmocka_unit_test(test_emit_checks_refuse_broken_output),
+		cmocka_unit_test(test_emit_groovy_and_markdown_escapers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
