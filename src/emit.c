@@ -91,6 +91,12 @@ enum gw_kind {
 	GW_KIND_COUNT
 };
 
+/*
+ * One row per artifact kind (STYLE 10). Instead of a view builder per row,
+ * every row renders the one view of gw_view_build, so no two artifacts can
+ * disagree about a name, a logical ID or an ARN; a row with 'each' renders
+ * once per element of a view list, which it sees as 'item'.
+ */
 struct gw_artifact {
 	const char *name;     /* kind name, for messages and the CLI */
 	const char *template; /* below templates/; its directory is the partial kind */

@@ -25,6 +25,10 @@
  *   compute_environments, job_queues, job_definitions, log_groups,
  *   nextflow, nextstrain
  *   warnings      [{text}] findings the summary lists
+ *   uploads       [{local, key}] provisioning files deploy.sh uploads
+ *   template      {bytes, inline_max, needs_s3} of cloudformation.yaml
+ *   tags_json     the profile's tags as the AWS CLI's JSON --tags list
+ *   has_iam_people  users or groups exist (scripts/users.sh is written)
  *
  * Every ARN comes twice: 'sub' is the body of a CloudFormation !Sub with
  * ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and every literal
