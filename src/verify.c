@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The verifier: the table of AWS rules checked offline on the model
- * (docs/rules.md). */
+/* The verifier: the table of AWS rules checked on the model (docs/rules.md). */
 #include "verify.h"
 
 #include <ctype.h>
@@ -35,6 +34,8 @@
 #define JOB_MEMORY_MIN 4
 #define HOP_LIMIT_MAX 64
 #define MANAGED_POLICIES_MAX 20
+/* ManagedPolicy document, characters without whitespace (cfn-lint). */
+#define MANAGED_POLICY_DOC_MAX 6144
 #define USER_GROUPS_MAX 10
 #define PERCENT_MAX 100
 #define SHA256_HEX 64
@@ -753,8 +754,41 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
 	}
 }
 
+/*
+ * The length of the policy document as IAM counts it (no whitespace): the
+ * minified JSON gwgen renders for 'pol'.
+ */
+static size_t policy_document_len(struct ctx *c, const struct gw_policy *pol)
+{
+	size_t n = strlen("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+	for (size_t i = 0; i < pol->n_statements; i++) {
+		const struct gw_statement *s = &pol->statements[i];
+		n += strlen("{\"Effect\":\"\",\"Action\":[],\"Resource\":[]},");
+		n += strlen(str_or(&s->effect, "Allow"));
+		if (s->sid.s) {
+			n += strlen("\"Sid\":\"\",") + strlen(s->sid.s);
+		}
+		for (size_t j = 0; j < s->actions.n; j++) {
+			n += strlen("\"\",") + strlen(str_or(&s->actions.v[j], ""));
+		}
+		for (size_t j = 0; j < s->n_resources; j++) {
+			char arn[ARN_MAX];
+			build_arn(c, &s->resources[j], arn, sizeof(arn));
+			n += strlen("\"\",") + strlen(arn);
+		}
+	}
+	return n;
+}
+
 static void check_policy(struct ctx *c, const struct gw_policy *pol)
 {
+	size_t len = policy_document_len(c, pol);
+	if (len > MANAGED_POLICY_DOC_MAX) {
+		ERR(c, pol->loc, "N9", "split it into two policies",
+		    "policy '%s' renders to about %zu characters, more than "
+		    "the 6144 iam allows for a managed policy",
+		    str_or(&pol->name, "?"), len);
+	}
 	for (size_t i = 0; i < pol->n_statements; i++) {
 		const struct gw_statement *s = &pol->statements[i];
 		bool allow = !str_is(&s->effect, "Deny");

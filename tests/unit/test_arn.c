@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "arn.h"
+#include "model.h"
 
 /* Check 'arn' and return the rule of the first finding ("" for none). */
 static const char *first_rule(const char *arn, const char *partition,
@@ -63,6 +64,23 @@ static void test_arn_partitions(void **state)
 	assert_string_equal(p, "aws");
 	assert_false(gw_arn_partition_for_region("mars-north-1", &p, &dns));
 	assert_false(gw_arn_partition_for_region("us-west", &p, &dns));
+	/* The model's table (model.c) and this one agree. */
+	static const char *const regions[] = {
+		"us-east-1", "eu-central-2", "ap-southeast-5", "sa-east-1",
+		"ca-west-1", "me-central-1", "af-south-1", "il-central-1",
+		"mx-central-1", "cn-northwest-1", "us-gov-east-1",
+		"us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1",
+		"us-isof-south-1", "eusc-de-east-1", "mars-north-1",
+	};
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+		const char *p1 = NULL, *d1 = NULL, *p2 = NULL, *d2 = NULL;
+		bool a = gw_arn_partition_for_region(regions[i], &p1, &d1);
+		bool b = gw_partition_for_region(regions[i], &p2, &d2);
+		if (a != b || (a && (strcmp(p1, p2) || strcmp(d1, d2)))) {
+			fail_msg("region '%s': arn.c and model.c disagree",
+			         regions[i]);
+		}
+	}
 	assert_true(gw_arn_partition_known("aws-iso-f"));
 	assert_false(gw_arn_partition_known("azure"));
 }

@@ -329,6 +329,37 @@ static void cli_without_sha(struct gw_model *m)
 	cli->sha256.s = NULL;
 }
 
+/* 60 statements of 5 actions on 2 resources: about 12,000 characters. */
+static void huge_policy(struct gw_model *m)
+{
+	struct gw_policy *p = &m->policies[0];
+	struct gw_statement *first = &p->statements[0];
+	size_t n = 60;
+	size_t old_n = p->n_statements;
+	struct gw_statement *v = gw_xcalloc(n + old_n, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i].loc = first->loc;
+		v[i].actions.n = 5;
+		v[i].actions.v = gw_xcalloc(5, sizeof(struct gw_str));
+		for (size_t j = 0; j < 5; j++) {
+			v[i].actions.v[j].s =
+			        gw_xasprintf("s3:GetObjectVersionTagging%zu", j);
+		}
+		v[i].n_resources = 2;
+		v[i].resources = gw_xcalloc(2, sizeof(struct gw_resource));
+		v[i].resources[0].kind = GW_RES_OBJECTS;
+		v[i].resources[0].value.s =
+		        gw_xstrdup("a/rather/long/key/prefix/for/results/*");
+		v[i].resources[1].kind = GW_RES_BUCKET;
+		v[i].resources[1].value.s = gw_xstrdup("");
+	}
+	/* Keep the old statements after the new ones; the model frees all. */
+	memcpy(v + n, p->statements, old_n * sizeof(*v));
+	free(p->statements);
+	p->statements = v;
+	p->n_statements = n + old_n;
+}
+
 static void volume_unencrypted(struct gw_model *m)
 {
 	m->launch_templates[0].volumes[0].encrypted.set = true;
@@ -693,6 +724,11 @@ static const struct row rows[] = {
          .sev = E,
          .mutate = log_retention},
         {.name = "n7_pass", .rule = "N7", .sev = E, .absent = true},
+        {.name = "n9_policy_size",
+         .rule = "N9",
+         .sev = E,
+         .mutate = huge_policy},
+        {.name = "n9_pass", .rule = "N9", .sev = E, .absent = true},
         {.name = "n8_user_groups",
          .rule = "N8",
          .sev = E,
