@@ -214,6 +214,21 @@ static int status_max(int a, int b)
 	return a > b ? a : b;
 }
 
+/* 'dir'/'name', without doubling a '/' that 'dir' ends with; free() it. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	return gw_xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+			name);
+}
+
+/* Report that 'path' cannot be read, with errno's reason. */
+static void cannot_read(struct gw_diags *d, const char *path)
+{
+	gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s", path,
+			strerror(errno));
+}
+
 /* Print the one-line usage error and the pointer to --help. */
 __attribute__((format(printf, 2, 3)))
 static int usage_error(FILE *err, const char *fmt, ...)
@@ -241,9 +256,8 @@ static int lookup(const char *const *names, size_t n, const char *arg)
 static bool set_mode(struct options *o, enum mode m, FILE *err)
 {
 	if (o->mode_set && o->mode != m) {
-		fprintf(err, "gwgen: error: '%s' and '%s' cannot be combined\n"
-				"try 'gwgen --help'\n", mode_names[o->mode],
-				mode_names[m]);
+		usage_error(err, "'%s' and '%s' cannot be combined",
+				mode_names[o->mode], mode_names[m]);
 		return false;
 	}
 	o->mode = m;
@@ -415,12 +429,9 @@ static bool find_profiles(struct found_list *l, const char *dir,
 		if (!required) {
 			return true;
 		}
-		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
-				dir, strerror(errno));
+		cannot_read(d, dir);
 		return false;
 	}
-	size_t dlen = strlen(dir);
-	const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
 	for (struct dirent *e; (e = readdir(dp));) {
 		if (e->d_name[0] == '.' || !gw_has_suffix(e->d_name, PROFILE_EXT)) {
 			continue;
@@ -434,7 +445,7 @@ static bool find_profiles(struct found_list *l, const char *dir,
 		gw_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
 		l->v[l->n++] = (struct found){
 			.name = name,
-			.path = gw_xasprintf("%s%s%s", dir, sep, e->d_name),
+			.path = join(dir, e->d_name),
 		};
 	}
 	closedir(dp);
@@ -504,8 +515,7 @@ static bool list_tree(const char *top, const char *rel, struct strv *paths,
 	char *dir = *rel ? gw_xasprintf("%s/%s", top, rel) : gw_xstrdup(top);
 	DIR *dp = opendir(dir);
 	if (!dp) {
-		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
-				dir, strerror(errno));
+		cannot_read(d, dir);
 		free(dir);
 		return false;
 	}
@@ -598,9 +608,7 @@ static bool check_file(struct run *r, const char *top, const struct gw_file *f,
 static int check_tree(struct run *r, const char *name,
 		const struct gw_files *files, struct gw_diags *d)
 {
-	size_t olen = strlen(r->o->out_dir);
-	const char *sep = olen && r->o->out_dir[olen - 1] == '/' ? "" : "/";
-	char *top = gw_xasprintf("%s%s%s", r->o->out_dir, sep, name);
+	char *top = join(r->o->out_dir, name);
 	struct strv disk = {0};
 	int status = GW_EXIT_OK;
 	bool stale = false;
@@ -672,12 +680,11 @@ static bool too_strict(const struct run *r, struct gw_diags *d)
 static void list_written(const struct run *r, const char *name,
 		const struct gw_files *files)
 {
-	size_t olen = strlen(r->o->out_dir);
-	const char *sep = olen && r->o->out_dir[olen - 1] == '/' ? "" : "/";
+	char *top = join(r->o->out_dir, name);
 	for (size_t i = 0; i < files->n; i++) {
-		fprintf(r->out, "wrote %s%s%s/%s\n", r->o->out_dir, sep, name,
-				files->v[i].path);
+		fprintf(r->out, "wrote %s/%s\n", top, files->v[i].path);
 	}
+	free(top);
 }
 
 /*
@@ -697,8 +704,7 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 		goto out;
 	}
 	if (access(path, R_OK) != 0) {
-		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
-				path, strerror(errno));
+		cannot_read(d, path);
 		status = GW_EXIT_IO;
 		goto out;
 	}
@@ -734,8 +740,7 @@ out:
 static int run_template(struct run *r, const char *path, struct gw_diags *d)
 {
 	if (access(path, R_OK) != 0) {
-		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
-				path, strerror(errno));
+		cannot_read(d, path);
 		return GW_EXIT_IO;
 	}
 	if (!gw_verify_template_file(path, d) || too_strict(r, d)) {
