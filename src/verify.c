@@ -1915,7 +1915,11 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
                          const struct gw_compute_env **out, size_t max)
 {
+	long long orders[QUEUE_CES_MAX * 2];
 	size_t n = 0;
+	if (max > GW_ARRAY_LEN(orders)) {
+		max = GW_ARRAY_LEN(orders);
+	}
 	for (size_t i = 0; i < q->n_ces && n < max; i++) {
 		const struct gw_compute_env *ce =
 		        gw_model_compute_env(c->m, q->ces[i].ce.s);
@@ -1924,11 +1928,13 @@ static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
 		}
 		size_t j = n;
 		long long order = q->ces[i].order.v;
-		while (j > 0 && order < q->ces[j - 1].order.v) {
+		while (j > 0 && order < orders[j - 1]) {
 			out[j] = out[j - 1];
+			orders[j] = orders[j - 1];
 			j--;
 		}
 		out[j] = ce;
+		orders[j] = order;
 		n++;
 	}
 	return n;
