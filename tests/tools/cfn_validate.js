@@ -3,6 +3,8 @@
 'use strict';
 
 // Usage: node cfn_validate.js TEMPLATE.yaml...
+//        node cfn_validate.js --summary TEMPLATE.yaml (parameters, outputs and
+//        IAM capability as JSON, for validate.py awscli)
 // Prints one line per finding, 'FILE:LINE:COL: error: LOGICAL-ID PATH: MESSAGE'
 // (GCC style, like gwgen's own diagnostics). Exit status: 0 no errors,
 // 1 errors, 2 usage error or the schema database is missing.
@@ -859,7 +861,45 @@ class Checker {
 	}
 }
 
+// What the deploy command must agree with: the parameters (and whether
+// each has a default), the outputs, and the capability the IAM resources
+// need ("Acknowledging IAM resources in CloudFormation templates").
+const NAMED_IAM = {
+	'AWS::IAM::Role': 'RoleName',
+	'AWS::IAM::Group': 'GroupName',
+	'AWS::IAM::User': 'UserName',
+	'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+	'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+};
+
+function summary(file) {
+	const loaded = cfnyaml.loadFile(file);
+	const t = isObject(loaded.value) ? loaded.value : {};
+	const params = {};
+	for (const [k, p] of Object.entries(isObject(t.Parameters) ? t.Parameters : {})) {
+		params[k] = { type: p && p.Type, hasDefault: isObject(p) && 'Default' in p };
+	}
+	let capability = null;
+	for (const r of Object.values(isObject(t.Resources) ? t.Resources : {})) {
+		if (!isObject(r) || typeof r.Type !== 'string' || !r.Type.startsWith('AWS::IAM::')) {
+			continue;
+		}
+		const named = NAMED_IAM[r.Type];
+		if (named && isObject(r.Properties) && named in r.Properties) {
+			capability = 'CAPABILITY_NAMED_IAM';
+		} else if (capability === null) {
+			capability = 'CAPABILITY_IAM';
+		}
+	}
+	const outputs = Object.keys(isObject(t.Outputs) ? t.Outputs : {});
+	return { parameters: params, outputs, capability };
+}
+
 function main(argv) {
+	if (argv[0] === '--summary' && argv.length === 2) {
+		console.log(JSON.stringify(summary(argv[1])));
+		return 0;
+	}
 	if (argv.length === 0) {
 		console.error('usage: node cfn_validate.js TEMPLATE.yaml...');
 		return EXIT_SETUP;

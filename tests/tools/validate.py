@@ -286,7 +286,8 @@ class Sandbox:
         return files(self.root, "scripts/*.sh")
 
     def run_script(self, script, *args):
-        return run(["bash", script] + list(args), cwd=self.root, env=self.env)
+        cmd = [script] if os.access(script, os.X_OK) else ["bash", script]
+        return run(cmd + list(args), cwd=self.root, env=self.env)
 
     def aws_calls(self):
         if not os.path.exists(self.calls):
@@ -330,6 +331,8 @@ def check_scripts(d, res):
     n = 0
     for p in scripts:
         n += lint_script(p, res)
+        if not os.access(p, os.X_OK):
+            res.fail(f"{p}: error: not executable (the README runs it directly)")
     for p in provision:
         if p.endswith(".sh") or shell_of(p) in ("sh", "bash", "dash"):
             n += lint_script(p, res)
@@ -477,6 +480,67 @@ def prepare_aws_jobs(res, cmds, cwd, label, jobs):
         jobs.append({"args": args, "cwd": cwd, "label": label, "line": c})
 
 
+OUTPUT_PLACEHOLDER = re.compile(r"<output ([A-Za-z0-9]+)>")
+
+
+def template_summary(path, cache):
+    """Parameters, outputs and IAM capability of a template (via node)."""
+    if path not in cache:
+        need(["node"])
+        need_node_modules()
+        r = run(["node", os.path.join(HERE, "cfn_validate.js"), "--summary", path],
+                timeout=AWS_TIMEOUT)
+        cache[path] = json.loads(r.stdout) if r.returncode == 0 else None
+    return cache[path]
+
+
+def option_values(args, name):
+    """The words after option 'name' up to the next --option."""
+    if name not in args:
+        return None
+    i = args.index(name) + 1
+    out = []
+    while i < len(args) and not args[i].startswith("--"):
+        out.append(args[i])
+        i += 1
+    return out
+
+
+def cross_check_deploy(res, job, summaries):
+    """'aws cloudformation deploy' against its template: the CLI passes
+    only overrides the template declares and silently drops the others
+    (awscli/customizations/cloudformation/deploy.py, merge_parameters), and
+    CloudFormation then wants every parameter without a default, and the
+    IAM capability."""
+    args = job["args"]
+    tf = option_values(args, "--template-file")
+    if not tf:
+        return
+    path = os.path.join(job["cwd"], tf[0])
+    if not os.path.exists(path):
+        return
+    summ = template_summary(path, summaries)
+    if summ is None:
+        res.fail(f"{job['label']}: error: cannot read the parameters of {tf[0]}")
+        return
+    where = f"{job['label']}: error: '{job['line']}'"
+    overrides = option_values(args, "--parameter-overrides") or []
+    keys = [o.split("=", 1)[0] for o in overrides if "=" in o]
+    for k in keys:
+        if k not in summ["parameters"]:
+            res.fail(f"{where}: overrides parameter '{k}', which the template does not declare "
+                     f"(the CLI drops it silently)")
+    for name, p in summ["parameters"].items():
+        if not p["hasDefault"] and name not in keys:
+            res.fail(f"{where}: template parameter '{name}' has no default and is not passed")
+    caps = option_values(args, "--capabilities") or []
+    need_cap = summ["capability"]
+    if need_cap == "CAPABILITY_NAMED_IAM" and need_cap not in caps:
+        res.fail(f"{where}: the template names IAM resources: needs --capabilities CAPABILITY_NAMED_IAM")
+    elif need_cap == "CAPABILITY_IAM" and not set(caps) & {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"}:
+        res.fail(f"{where}: the template creates IAM resources: needs --capabilities CAPABILITY_IAM")
+
+
 def check_awscli(d, res):
     need([AWS_CLI, "bash"])
     sb = Sandbox(d)
@@ -497,6 +561,19 @@ def check_awscli(d, res):
         for cf in cmd_files:
             with open(cf, encoding="utf-8") as f:
                 prepare_aws_jobs(res, aws_lines(f.read()), sb.root, cf, jobs)
+        summaries = {}
+        tmpl = os.path.join(sb.root, "cloudformation.yaml")
+        outputs = None
+        for j in jobs:
+            if j["args"][:2] == ["cloudformation", "deploy"]:
+                cross_check_deploy(res, j, summaries)
+            for name in OUTPUT_PLACEHOLDER.findall(j["line"].replace("\\", "")):
+                if outputs is None:
+                    summ = template_summary(tmpl, summaries) if os.path.exists(tmpl) else None
+                    outputs = set(summ["outputs"]) if summ else set()
+                if name not in outputs:
+                    res.fail(f"{j['label']}: error: '{j['line']}' reads stack output "
+                             f"'{name}', which cloudformation.yaml does not declare")
         results = run_aws_batch([{"args": j["args"], "cwd": j["cwd"]} for j in jobs],
                                 sb.tmp.name) if jobs else []
         for j, r in zip(jobs, results):
