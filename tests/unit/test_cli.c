@@ -233,6 +233,24 @@ static void test_cli_missing_profile(void **state)
 	cap_free(&c);
 }
 
+static void test_cli_color(void **state)
+{
+	struct scratch *s = *state;
+	setenv(PROFILE_PATH_ENV, s->dir, 1);
+	struct cap c = {0};
+	/* ANSI SGR sequences start with ESC '['. */
+	static const char esc[] = "\033[";
+	RUN(&c, "--color", "always", "--profile", "gwtest-none");
+	assert_int_equal(c.status, GW_EXIT_IO);
+	assert_non_null(strstr(c.err, esc));
+	RUN(&c, "--color", "never", "--profile", "gwtest-none");
+	assert_null(strstr(c.err, esc));
+	/* auto: the captured stream is no terminal. */
+	RUN(&c, "--profile", "gwtest-none");
+	assert_null(strstr(c.err, esc));
+	cap_free(&c);
+}
+
 static void test_cli_list(void **state)
 {
 	struct scratch *s = *state;
@@ -480,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_cli_no_arguments),
 		cmocka_unit_test_setup_teardown(test_cli_missing_profile,
 				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				test_cli_verify_only_writes_nothing, setup,
