@@ -163,7 +163,7 @@ static const struct gw_artifact artifacts[] = {
 	[GW_KIND_NEXTFLOW] = {
 		.name = "nextflow", .template = "client/nextflow.config.mustache",
 		.out = "client/nextflow.config", .escape = gw_escape_groovy,
-		.when = "engine.nextflow", .mode = MODE_FILE,
+		.when = "engine.nextflow_config", .mode = MODE_FILE,
 		.check = gw_check_groovy,
 	},
 	[GW_KIND_NEXTSTRAIN] = {
@@ -172,7 +172,7 @@ static const struct gw_artifact artifacts[] = {
 		/* INI values are taken verbatim up to the line end; the check
 		 * refuses any value that would start a new line. */
 		.out = "client/nextstrain.config", .escape = gw_escape_none,
-		.when = "engine.nextstrain", .mode = MODE_FILE,
+		.when = "engine.nextstrain_config", .mode = MODE_FILE,
 		.check = gw_check_ini,
 	},
 	[GW_KIND_SUMMARY] = {

@@ -448,6 +448,11 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 	add_bool(e, "nextflow", m->engine == GW_ENGINE_NEXTFLOW);
 	add_bool(e, "nextstrain", m->engine == GW_ENGINE_NEXTSTRAIN);
 	add_bool(e, "snakemake", m->engine == GW_ENGINE_SNAKEMAKE);
+	/* A client configuration needs its engine and its section. */
+	add_bool(e, "nextflow_config", m->engine == GW_ENGINE_NEXTFLOW &&
+			m->nextflow.present);
+	add_bool(e, "nextstrain_config", m->engine == GW_ENGINE_NEXTSTRAIN &&
+			m->nextstrain.present);
 }
 
 static void build_bucket(const struct gw_model *m, cJSON *root,
