@@ -853,9 +853,13 @@ static int run_list(struct run *r)
 		struct gw_diags d;
 		gw_diags_init(&d);
 		struct gw_model *m = gw_profile_load(l.v[i].path, &d);
-		const char *desc = m && m->description.s ? m->description.s
-			: "(invalid: see 'gwgen verify --profile NAME')";
-		fprintf(r->out, "%-*s  %s\n", width, l.v[i].name, desc);
+		fprintf(r->out, "%-*s  ", width, l.v[i].name);
+		if (m && m->description.s) {
+			fprintf(r->out, "%s\n", m->description.s);
+		} else {
+			fprintf(r->out, "(invalid: run 'gwgen verify --profile "
+					"%s')\n", l.v[i].path);
+		}
 		if (r->o->verbose) {
 			fprintf(r->out, "%-*s  (%s)\n", width, "", l.v[i].path);
 		}

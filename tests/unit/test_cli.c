@@ -271,6 +271,8 @@ static void test_cli_list(void **state)
 	p = gw_xasprintf("%s/notes.txt", second);
 	put(p, "not a profile\n");
 	free(p);
+	char *broken = gw_xasprintf("%s/broken.yaml", second);
+	put(broken, "name: [unclosed\n");
 	char *path = gw_xasprintf("%s:%s", first, second);
 	setenv(PROFILE_PATH_ENV, path, 1);
 
@@ -279,13 +281,16 @@ static void test_cli_list(void **state)
 	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_string_equal(c.err, "");
 	/* ./profiles (the source tree's) is not searched from the build
-	 * tree, so these two are all. */
-	assert_string_equal(c.out, "alpha  the first one\n"
-			"zeta   the last one\n");
+	 * tree, so these are all; an invalid one is listed, not reported. */
+	char *want = gw_xasprintf("alpha   the first one\n"
+			"broken  (invalid: run 'gwgen verify --profile %s')\n"
+			"zeta    the last one\n", broken);
+	assert_string_equal(c.out, want);
 	RUN(&c, "list");
 	assert_int_equal(c.status, GW_EXIT_OK);
-	assert_string_equal(c.out, "alpha  the first one\n"
-			"zeta   the last one\n");
+	assert_string_equal(c.out, want);
+	free(want);
+	free(broken);
 	cap_free(&c);
 	free(path);
 	free(first);
