@@ -498,6 +498,55 @@ static void test_emit_groovy_and_markdown_escapers(void **state)
 	expect_escaped(gw_escape_md, "a\nb", "`a b`");
 }
 
+/* Write every built-in template below 'dir', replacing 'name' by 'text'. */
+static void copy_templates(const char *dir, const char *name, const char *text)
+{
+	const struct gw_templates *t = gw_templates_builtin();
+	for (size_t i = 0; i < gw_templates_count(t); i++) {
+		const struct gw_template_file *tf = gw_templates_at(t, i);
+		char *p = gw_xasprintf("%s/%s", dir, tf->name);
+		char *slash = strrchr(p, '/');
+		*slash = '\0';
+		mkdir(p, 0755);
+		*slash = '/';
+		FILE *out = fopen(p, "w");
+		assert_non_null(out);
+		const char *body = strcmp(tf->name, name) == 0 ? text : tf->text;
+		fputs(body, out);
+		fclose(out);
+		free(p);
+	}
+}
+
+static void test_emit_broken_template_is_internal_error(void **state)
+{
+	const struct run *r = *state;
+	char dir[] = "gwgen-emit-tpl-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	/* Renders fine, but is not YAML. */
+	copy_templates(dir, "cfn/stack.yaml.mustache",
+			"Resources: [{{profile.name}}\n");
+	struct gw_diags d;
+	gw_diags_init(&d);
+	struct gw_templates *t = gw_templates_load_dir(dir, &d);
+	assert_non_null(t);
+	struct gw_files files;
+	gw_files_init(&files);
+	assert_false(gw_emit(r->m, t, &files, &d));
+	assert_int_equal(files.n, 0);
+	assert_true(d.n_errors >= 1);
+	const char *msg = d.v[d.n - 1].msg;
+	assert_non_null(strstr(msg, "internal error"));
+	assert_non_null(strstr(msg, "cfn/stack.yaml.mustache"));
+	assert_non_null(strstr(msg, "is not YAML"));
+	gw_files_finish(&files);
+	gw_templates_destroy(t);
+	gw_diags_finish(&d);
+	char *rm = gw_xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -511,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_emit_check_catches_changed_user_data),
 		cmocka_unit_test(test_emit_checks_refuse_broken_output),
 		cmocka_unit_test(test_emit_groovy_and_markdown_escapers),
+		cmocka_unit_test(test_emit_broken_template_is_internal_error),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
