@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks every shipped profile's out/NAME/ must pass, whatever its guide.
+
+They encode the platform rules the task and the research list (domain.md
+sections 4 and 5): partition-aware ARNs, IMDSv2, encrypted EBS, a private
+TLS-only bucket, MIME user data within 16 KB, pinned downloads, AL2023.
+Usage: test_generic.py NAME
+"""
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import seedlib
+from seedlib import as_list, statements, sub_text
+
+# EC2 user data limit before base64 (EC2 "instancedata-add-user-data").
+USER_DATA_MAX_BYTES = 16 * 1024
+# Inline template body limit of `aws cloudformation deploy` without
+# --s3-bucket (CloudFormation quotas).
+TEMPLATE_INLINE_MAX_BYTES = 51200
+IMDS_ADDRESS = "169.254.169.254"
+
+
+def check_no_literal_partition(out, c):
+    text = out.text("cloudformation.yaml")
+    for n, line in enumerate(text.splitlines(), 1):
+        c.check("arn:aws:" not in line,
+                f"cloudformation.yaml:{n}: literal 'arn:aws:' (use "
+                "${AWS::Partition}): " + line.strip(), "domain.md 5.1")
+
+
+def check_launch_templates(out, c):
+    for lid, r in out.resources("AWS::EC2::LaunchTemplate"):
+        data = r["Properties"].get("LaunchTemplateData", {})
+        md = data.get("MetadataOptions", {})
+        c.eq(md.get("HttpTokens"), "required",
+             f"{lid} MetadataOptions.HttpTokens (IMDSv2)", "domain.md L6")
+        for bdm in as_list(data.get("BlockDeviceMappings")):
+            ebs = bdm.get("Ebs")
+            if ebs is None:
+                continue
+            c.check(ebs.get("Encrypted") is True,
+                    f"{lid} {bdm.get('DeviceName')}: Ebs.Encrypted is not "
+                    "true", "task: every EBS volume encrypted")
+            c.check(ebs.get("DeleteOnTermination") is True,
+                    f"{lid} {bdm.get('DeviceName')}: DeleteOnTermination is "
+                    "not true (orphaned volumes)", "domain.md V4")
+            c.check(not str(bdm.get("DeviceName", "")).startswith(
+                "/dev/nvme"), f"{lid}: NVMe device name in a mapping",
+                "domain.md D5")
+
+
+def check_compute_environments(out, c):
+    for lid, r in out.resources("AWS::Batch::ComputeEnvironment"):
+        cr = r["Properties"].get("ComputeResources", {})
+        for ec2c in as_list(cr.get("Ec2Configuration")):
+            c.check(str(ec2c.get("ImageType", "")).startswith("ECS_AL2023"),
+                    f"{lid}: ImageType {ec2c.get('ImageType')!r} is not "
+                    "ECS_AL2023* (new AL2 CEs are blocked after 2026-06-30)",
+                    "domain.md CE11")
+        lt = cr.get("LaunchTemplate")
+        if lt:
+            version = lt.get("Version")
+            c.check(isinstance(version, dict) and "Fn::GetAtt" in version
+                    and version["Fn::GetAtt"][1] == "LatestVersionNumber",
+                    f"{lid}: launch template version {version!r} is not "
+                    "pinned with !GetAtt LT.LatestVersionNumber",
+                    "domain.md CE13")
+
+
+def bucket_props(out):
+    buckets = out.resources("AWS::S3::Bucket")
+    return buckets[0] if buckets else (None, None)
+
+
+def check_bucket(out, c):
+    prof = out.profile()
+    if "bucket" not in prof:
+        return
+    lid, r = bucket_props(out)
+    if not c.check(r is not None, "no AWS::S3::Bucket although the profile "
+                   "has a bucket"):
+        return
+    p = r["Properties"]
+    c.eq(p.get("BucketName"), prof["bucket"]["name"], "BucketName")
+    pab = p.get("PublicAccessBlockConfiguration", {})
+    for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+              "RestrictPublicBuckets"):
+        c.check(pab.get(k) is True, f"{lid} PublicAccessBlockConfiguration."
+                f"{k} is not true", "task: public access block all true")
+    rules = as_list(p.get("OwnershipControls", {}).get("Rules"))
+    c.check(any(x.get("ObjectOwnership") == "BucketOwnerEnforced"
+                for x in rules), f"{lid}: ObjectOwnership is not "
+            "BucketOwnerEnforced")
+    enc = as_list(p.get("BucketEncryption", {})
+                  .get("ServerSideEncryptionConfiguration"))
+    algos = [e.get("ServerSideEncryptionByDefault", {}).get("SSEAlgorithm")
+             for e in enc]
+    c.check(any(a in ("AES256", "aws:kms", "aws:kms:dsse") for a in algos),
+            f"{lid}: no default encryption ({algos!r})")
+    # The bucket policy denies every request without TLS.
+    denies = False
+    for _, bp in out.resources("AWS::S3::BucketPolicy"):
+        for st in statements(bp["Properties"].get("PolicyDocument")):
+            cond = st.get("Condition", {}).get("Bool", {})
+            if (st.get("Effect") == "Deny"
+                    and str(cond.get("aws:SecureTransport")).lower()
+                    == "false"):
+                res = [sub_text(x) or "" for x in as_list(st.get("Resource"))]
+                denies = (any(x.endswith("}") or x.endswith(
+                    prof["bucket"]["name"]) for x in res)
+                    and any(x.endswith("/*") for x in res))
+    c.check(denies, "the bucket policy does not deny aws:SecureTransport "
+            "false on the bucket and its objects",
+            "task: TLS-only bucket policy")
+
+
+def check_policies(out, c):
+    """Every customer policy is also iam/NAME.json, with the same actions,
+    and no policy grants s3:*, ListAllMyBuckets or an admin wildcard."""
+    for lid, r in out.resources("AWS::IAM::ManagedPolicy"):
+        p = r["Properties"]
+        name = p["ManagedPolicyName"]
+        doc = p["PolicyDocument"]
+        rel = f"iam/{name}.json"
+        if c.check(out.exists(rel), f"policy {name}: no {rel}"):
+            std = out.json(rel)
+            c.eq(std.get("Version"), "2012-10-17", f"{rel} Version")
+            c.eq(seedlib.actions_of(std), seedlib.actions_of(doc),
+                 f"{rel} actions equal the template's")
+            for st in statements(std):
+                for res in as_list(st.get("Resource")):
+                    c.check(res == "*" or res.startswith("arn:"),
+                            f"{rel}: resource {res!r} is not an ARN")
+        for a in seedlib.actions_of(doc):
+            c.check(a not in ("*", "s3:*", "iam:*", "ec2:*"),
+                    f"policy {name} grants {a}", "task: least privilege")
+            c.check(a.lower() != "s3:listallmybuckets",
+                    f"policy {name} grants s3:ListAllMyBuckets",
+                    "task: ListAllMyBuckets dropped")
+        for st in statements(doc):
+            for res in as_list(st.get("Resource")):
+                text = sub_text(res) or ""
+                # ${aws:username} inside !Sub must be escaped as ${!...}
+                # or CloudFormation tries to resolve it (domain.md L10).
+                c.check("${aws:" not in text,
+                        f"policy {name}: unescaped IAM variable in !Sub "
+                        f"{text!r}", "domain.md L10")
+
+
+def check_role_trust(out, c):
+    for lid, r in out.resources("AWS::IAM::Role"):
+        doc = r["Properties"]["AssumeRolePolicyDocument"]
+        for st in statements(doc):
+            svc = as_list(st.get("Principal", {}).get("Service"))
+            c.check(svc, f"{lid}: trust policy without a service principal")
+
+
+def user_data_of(lt):
+    ud = lt["Properties"]["LaunchTemplateData"].get("UserData")
+    if ud is None:
+        return None
+    if isinstance(ud, dict) and "Fn::Base64" in ud:
+        return ud["Fn::Base64"]
+    # Already base64 text.
+    return base64.b64decode(ud).decode("utf-8")
+
+
+def check_user_data(out, c):
+    lts = out.resources("AWS::EC2::LaunchTemplate")
+    for lid, r in lts:
+        name = r["Properties"]["LaunchTemplateName"]
+        text = user_data_of(r)
+        rel = f"userdata/{name}.mime"
+        if text is None:
+            c.check(not out.exists(rel), f"{rel} exists but {lid} has no "
+                    "UserData")
+            continue
+        if not c.check(isinstance(text, str),
+                       f"{lid}: UserData is not a literal string under "
+                       f"Fn::Base64 ({type(text).__name__})"):
+            continue
+        if not c.check(out.exists(rel), f"{lid}: no {rel}"):
+            continue
+        data = out.data(rel)
+        c.check(text.encode("utf-8") == data,
+                f"{lid}: the template's UserData differs from {rel}")
+        c.check(len(data) <= USER_DATA_MAX_BYTES,
+                f"{rel} is {len(data)} bytes, over {USER_DATA_MAX_BYTES}",
+                "domain.md L2")
+        try:
+            msg, parts = seedlib.mime_parts(data)
+        except ValueError as e:
+            c.check(False, f"{rel}: {e}", "domain.md L1")
+            continue
+        c.eq(msg.get_content_type(), "multipart/mixed", f"{rel} type",
+             "domain.md L1")
+        c.check(msg.get("MIME-Version") == "1.0", f"{rel}: no MIME-Version",
+                "domain.md L1")
+        c.check(len(parts) >= 1, f"{rel}: no parts")
+        whole = "\n".join(t for _, t in parts)
+        if IMDS_ADDRESS in whole:
+            c.check("X-aws-ec2-metadata-token" in whole,
+                    f"{rel}: queries IMDS without an IMDSv2 token",
+                    "domain.md L6")
+        for m in re.finditer(r"\byum\b", whole):
+            c.check(False, f"{rel}: uses yum (AL2023 has dnf)",
+                    "domain.md L8")
+            break
+        c.check("amazon-linux-extras" not in whole,
+                f"{rel}: amazon-linux-extras does not exist on AL2023",
+                "domain.md L8")
+        c.check("btrfs" not in whole, f"{rel}: btrfs on AL2023",
+                "domain.md L8")
+        c.check("pip install" not in whole, f"{rel}: pip install at boot",
+                "task: no Python-2 pip awscli")
+        for url in re.findall(r"https?://[^\s\"')]+", whole):
+            if IMDS_ADDRESS in url:
+                continue  # the metadata API path is /latest/, not a download
+            c.check("latest" not in url.lower(),
+                    f"{rel}: unpinned download {url}", "domain.md L9")
+            c.check("aws-genomics-workflows" not in url,
+                    f"{rel}: fetches from the dead public artifacts bucket "
+                    f"{url}", "aws-genomics-workflows#92")
+            c.check(not url.endswith("awscli-exe-linux-x86_64.zip"),
+                    f"{rel}: AWS CLI download without a version: {url}",
+                    "task: pinned AWS CLI")
+        if "awscli.amazonaws.com" in whole:
+            c.check(re.search(r"awscli-exe-linux-x86_64-(\d+\.\d+\.\d+|"
+                              r"\$\{?version\}?)\.zip", whole)
+                    and re.search(r"version='\d+\.\d+\.\d+'", whole),
+                    f"{rel}: AWS CLI download without a pinned version",
+                    "task: pinned AWS CLI")
+            c.check(re.search(r"\b[0-9a-f]{64}\b", whole)
+                    and "sha256sum" in whole,
+                    f"{rel}: AWS CLI installed without a SHA-256 check",
+                    "task: pinned AWS CLI")
+    for rel in out.files("userdata"):
+        c.check(any(rel == f"userdata/{r['Properties']['LaunchTemplateName']}"
+                    ".mime" for _, r in lts),
+                f"{rel} belongs to no launch template")
+
+
+def check_scripts(out, c):
+    scripts = [f for f in out.files() if f.endswith(".sh")]
+    c.check("scripts/deploy.sh" in scripts, "no scripts/deploy.sh")
+    shellcheck = shutil.which("shellcheck")
+    for rel in scripts:
+        path = out.path(rel)
+        c.check(os.access(path, os.X_OK), f"{rel} is not executable")
+        # Check the syntax with the script's own interpreter.
+        first = out.text(rel).split("\n", 1)[0]
+        shell = "bash" if "bash" in first else "sh"
+        c.check(first.startswith("#!"), f"{rel} has no #! line")
+        proc = subprocess.run([shell, "-n", path], capture_output=True,
+                              text=True)
+        c.check(proc.returncode == 0,
+                f"{shell} -n {rel}: {proc.stderr.strip()}")
+        if shellcheck:
+            proc = subprocess.run([shellcheck, "-S", "warning", path],
+                                  capture_output=True, text=True)
+            c.check(proc.returncode == 0,
+                    f"shellcheck {rel}:\n{proc.stdout.strip()}")
+    if "scripts/deploy.sh" in scripts:
+        deploy = out.text("scripts/deploy.sh")
+        c.check("CAPABILITY_NAMED_IAM" in deploy,
+                "deploy.sh does not pass CAPABILITY_NAMED_IAM",
+                "domain.md C4")
+        size = len(out.data("cloudformation.yaml"))
+        if size > TEMPLATE_INLINE_MAX_BYTES:
+            c.check("--s3-bucket" in deploy,
+                    f"cloudformation.yaml is {size} bytes but deploy.sh "
+                    "does not stage it in S3", "domain.md C1")
+
+
+def check_provision_checksums(out, c):
+    """Every provisioning file shipped is pinned by its SHA-256 in the user
+    data that fetches it."""
+    files = out.files("provision")
+    if not files:
+        return
+    pinned = ""
+    for rel in out.files("userdata"):
+        pinned += out.text(rel)
+    for rel in files:
+        digest = hashlib.sha256(out.data(rel)).hexdigest()
+        c.check(digest in pinned, f"{rel}: its SHA-256 {digest} is not in "
+                "any user data", "seed 004: flexible provisioning, pinned")
+
+
+def instance_role_actions(out, lt_lid):
+    """Actions the instance role of CEs using launch template 'lt_lid' has,
+    through its customer-managed policies (lower-cased)."""
+    acts = set()
+    for _, ce in out.resources("AWS::Batch::ComputeEnvironment"):
+        cr = ce["Properties"]["ComputeResources"]
+        lt = cr.get("LaunchTemplate", {}).get("LaunchTemplateId")
+        if seedlib.ref_target(lt) != lt_lid:
+            continue
+        ip = out.resource(seedlib.ref_target(cr.get("InstanceRole")))
+        if not ip:
+            continue
+        role = out.resource(seedlib.ref_target(ip["Properties"]["Roles"][0]))
+        for arn in role["Properties"].get("ManagedPolicyArns", []):
+            pol = out.resource(seedlib.ref_target(arn) or "")
+            if pol and pol["Type"] == "AWS::IAM::ManagedPolicy":
+                acts |= {a.lower() for a in seedlib.actions_of(
+                    pol["Properties"]["PolicyDocument"])}
+    return acts
+
+
+def check_user_data_permissions(out, c):
+    """Every EC2 API the user data calls with the instance's credentials is
+    allowed to the instance role (the scratch daemon must not fail on
+    AccessDenied at the first disk-full), and nothing much more."""
+    for lid, r in out.resources("AWS::EC2::LaunchTemplate"):
+        text = user_data_of(r)
+        if not isinstance(text, str):
+            continue
+        calls = set()
+        for sub in re.findall(r"\bec2 ([a-z][a-z-]+)", text):
+            if sub == "wait":
+                continue
+            calls.add("ec2:" + "".join(w.capitalize() for w in
+                                         sub.split("-")))
+        if re.search(r"\bec2 wait volume-", text):
+            calls.add("ec2:DescribeVolumes")
+        if re.search(r"\bec2 create-volume\b[^\n]*\\?\n?[^\n]*"
+                     r"--tag-specifications", text) or (
+                "create-volume" in text and "--tag-specifications" in text):
+            calls.add("ec2:CreateTags")
+        if not calls:
+            continue
+        acts = instance_role_actions(out, lid)
+        for a in sorted(calls):
+            c.check(a.lower() in acts, f"{lid}: user data calls {a} but the "
+                    "instance role does not allow it",
+                    "scratch daemon IAM needs")
+        granted = {a for a in acts if a.startswith("ec2:")}
+        for a in sorted(granted - {x.lower() for x in calls}):
+            c.check(False, f"{lid}: instance role allows {a}, which the "
+                    "user data never calls", "task: least privilege")
+
+
+CHECKS = [
+    check_user_data_permissions,
+    check_no_literal_partition,
+    check_launch_templates,
+    check_compute_environments,
+    check_bucket,
+    check_policies,
+    check_role_trust,
+    check_user_data,
+    check_scripts,
+    check_provision_checksums,
+]
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: test_generic.py NAME")
+    sys.exit(seedlib.run(CHECKS, sys.argv[1], f"generic {sys.argv[1]}"))
