@@ -410,7 +410,9 @@ static void test_userdata_ebs_autoscale_embedded(void **state)
 	assert_int_equal(contents.len, len + 1);
 	assert_memory_equal(contents.data, daemon, len);
 	assert_true(has(daemon, "set -Eeuo pipefail\n"));
-	assert_true(has(daemon, "X-aws-ec2-metadata-token: $token"));
+	assert_true(has(daemon, "--encrypted"));
+	assert_true(has(daemon, "{Key=gwgen:instance-id,Value=$GW_INSTANCE_ID}"));
+	assert_true(has(daemon, "{Key=gwgen:stack,Value=$GW_STACK}"));
 	assert_true(has(daemon, "modify-instance-attribute"));
 	assert_true(has(daemon, "readonly GW_STACK='gwgen-demo'\n"));
 	assert_false(has(daemon, "btrfs"));
@@ -710,6 +712,7 @@ static void test_userdata_fail_fast(void **state)
 	assert_true(has(boot, "-X PUT"));
 	assert_true(has(boot, "X-aws-ec2-metadata-token: $token"));
 	assert_true(has(boot, "dynamic/instance-identity/document"));
+	assert_true(has(boot, "export GW_REGION GW_INSTANCE_ID GW_AZ\n"));
 	assert_false(has(boot, "placement/availability-zone"));
 	free(boot);
 	finish(&r);
