@@ -1075,7 +1075,8 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 			    "volume '%s' asks for %lld iops but "
 			    "%s volumes take %lld..%lld",
 			    dev, iops, type, l->iops_min, l->iops_max);
-		} else if (size > 0 && l->iops_per_gib > 0 &&
+		} else if (size >= l->size_min && size <= GP3_SIZE_NEW_MAX &&
+		           l->iops_per_gib > 0 &&
 		           iops > size * l->iops_per_gib &&
 		           !(strcmp(type, "gp3") == 0 && iops <= l->iops_min)) {
 			ERR(c, at, "V2", "grow the volume or lower iops",

@@ -34,6 +34,8 @@
 #define JOB_MEMORY_MIN 4
 #define HOP_LIMIT_MAX 64
 #define SSH_PORT 22
+/* Batch user data reserves this much for the ECS agent (aws-cdk#9900). */
+#define ECS_RESERVED_MIB 32
 /* Upper bound on nodes visited by one walk, against alias bombs. */
 #define WALK_MAX 1000000
 /* Compute environments and queues remembered for cross-resource checks. */
@@ -296,6 +298,15 @@ static bool is_fargate_type(enum ce_type k)
 struct cfn_ce {
 	const char *logical;
 	enum ce_type type;
+	/* Set when every instance type is a literal the catalog knows. */
+	const struct gw_instance_type *most_vcpus, *most_memory;
+};
+
+/* A job definition's request, checked once every CE is known. */
+struct cfn_job {
+	const char *logical;
+	long long vcpus, memory_mib; /* 0 = not literal */
+	struct gw_loc vcpus_at, memory_at;
 };
 
 struct cfn_queue {
@@ -317,6 +328,8 @@ struct tpl {
 	size_t n_ces;
 	struct cfn_queue queues[TRACK_MAX];
 	size_t n_queues;
+	struct cfn_job jobs[TRACK_MAX];
+	size_t n_jobs;
 	bool named_iam;
 	size_t walked;
 };
@@ -671,7 +684,7 @@ static enum ce_type ce_type_of(const char *s)
 
 static void check_ce_instance_types(struct tpl *t, const char *logical,
                                     yaml_node_t *types, bool has_max,
-                                    long long max)
+                                    long long max, struct cfn_ce *rec)
 {
 	yaml_node_t *arg = NULL;
 	if (!is_seq(types) || intrinsic(t, types, &arg)) {
@@ -679,9 +692,14 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 	}
 	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1] = {0};
 	const struct gw_instance_type *smallest = NULL;
+	const struct gw_instance_type *most_vcpus = NULL, *most_memory = NULL;
+	bool all_known = seq_len(types) > 0;
 	for (size_t i = 0; i < seq_len(types); i++) {
 		yaml_node_t *n = seq_at(t, types, i);
 		const char *spec = literal_of(t, n);
+		if (!spec || !gw_catalog_spec_known(spec)) {
+			all_known = false;
+		}
 		if (!spec) {
 			continue;
 		}
@@ -706,7 +724,18 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 			if (!smallest || it->vcpus < smallest->vcpus) {
 				smallest = it;
 			}
+			if (!most_vcpus || it->vcpus > most_vcpus->vcpus) {
+				most_vcpus = it;
+			}
+			if (!most_memory ||
+			    it->memory_mib > most_memory->memory_mib) {
+				most_memory = it;
+			}
 		}
+	}
+	if (rec && all_known && most_vcpus) {
+		rec->most_vcpus = most_vcpus;
+		rec->most_memory = most_memory;
 	}
 	if (arch_seen[GW_ARCH_X86_64] && arch_seen[GW_ARCH_ARM64]) {
 		ERR(t, loc_of(t, types), "CE6", "split x86_64 and arm64 types",
@@ -783,6 +812,16 @@ static void check_ce_launch_template(struct tpl *t, const char *logical,
 	}
 }
 
+static struct cfn_ce *find_cfn_ce_rw(struct tpl *t, const char *id)
+{
+	for (size_t i = 0; id && i < t->n_ces; i++) {
+		if (strcmp(t->ces[i].logical, id) == 0) {
+			return &t->ces[i];
+		}
+	}
+	return NULL;
+}
+
 static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 {
 	yaml_node_t *type = map_get(t, props, "Type");
@@ -825,7 +864,8 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		    logical, literal_of(t, crt));
 	}
 	if (t->n_ces < TRACK_MAX) {
-		t->ces[t->n_ces++] = (struct cfn_ce){logical, k};
+		t->ces[t->n_ces++] = (struct cfn_ce){.logical = logical,
+		                                     .type = k};
 	}
 	yaml_node_t *maxn = map_get(t, cr, "MaxvCpus");
 	if (!maxn) {
@@ -952,8 +992,9 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	}
 	check_ce_image(t, logical, cr);
 	check_ce_launch_template(t, logical, cr);
+	struct cfn_ce *rec = find_cfn_ce_rw(t, logical);
 	check_ce_instance_types(t, logical, map_get(t, cr, "InstanceTypes"),
-	                        has_max, max);
+	                        has_max, max, rec);
 	if (map_get(t, cr, "Tags") && name) {
 		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), "CE14",
 		     "rename the "
@@ -1127,6 +1168,54 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 	}
 }
 
+/*
+ * Job definitions do not name a queue, so a template job is checked against
+ * every compute environment of the template: it must fit one of them. Only
+ * done when every CE lists literal instance types the catalog knows.
+ */
+static void check_job_sizes(struct tpl *t)
+{
+	const struct gw_instance_type *vcpus = NULL, *memory = NULL;
+	for (size_t i = 0; i < t->n_ces; i++) {
+		const struct cfn_ce *ce = &t->ces[i];
+		if (is_fargate_type(ce->type)) {
+			continue;
+		}
+		if (!ce->most_vcpus) {
+			return;
+		}
+		if (!vcpus || ce->most_vcpus->vcpus > vcpus->vcpus) {
+			vcpus = ce->most_vcpus;
+		}
+		if (!memory || ce->most_memory->memory_mib > memory->memory_mib) {
+			memory = ce->most_memory;
+		}
+	}
+	for (size_t i = 0; vcpus && i < t->n_jobs; i++) {
+		const struct cfn_job *j = &t->jobs[i];
+		if (j->vcpus > (long long)vcpus->vcpus) {
+			ERR(t, j->vcpus_at, "J3", "lower the request or add a "
+			    "larger instance type",
+			    "job definition '%s' needs %lld vcpus but the "
+			    "largest instance type in this template (%s) "
+			    "has %u",
+			    j->logical, j->vcpus, vcpus->name, vcpus->vcpus);
+		}
+		long long avail =
+		        (long long)memory->memory_mib - ECS_RESERVED_MIB;
+		if (j->memory_mib > avail) {
+			ERR(t, j->memory_at, "J4", "request less memory; the ECS "
+			    "agent reserves 32 MiB",
+			    "job definition '%s' needs %lld mib but the "
+			    "largest instance type in this template (%s) "
+			    "has %u mib, at most %lld after the ecs agent's "
+			    "32 mib",
+			    j->logical, j->memory_mib, memory->name,
+			    memory->memory_mib, avail);
+		}
+	}
+}
+
 static void check_queue_priorities(struct tpl *t)
 {
 	for (size_t i = 0; i < t->n_queues; i++) {
@@ -1198,6 +1287,18 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		    "job definition "
 		    "'%s' has %lld vcpus",
 		    logical, v);
+	}
+	struct cfn_job job = {.logical = logical,
+	                      .vcpus_at = loc_of(t, vc),
+	                      .memory_at = loc_of(t, mem)};
+	if (int_of(t, vc, &v)) {
+		job.vcpus = v;
+	}
+	if (int_of(t, mem, &v)) {
+		job.memory_mib = v;
+	}
+	if (t->n_jobs < TRACK_MAX) {
+		t->jobs[t->n_jobs++] = job;
 	}
 	if (int_of(t, mem, &v) && v < JOB_MEMORY_MIN) {
 		ERR(t, loc_of(t, mem), "J2", "use at least 4",
@@ -1688,9 +1789,36 @@ static void check_iam_name(struct tpl *t, yaml_node_t *props, const char *key,
 	}
 }
 
+/* A2: a literal "svc.amazonaws.com" principal is not partition-aware. */
+static void check_cfn_principals(struct tpl *t, const char *logical,
+                                 yaml_node_t *doc)
+{
+	yaml_node_t *items[TRACK_MAX];
+	size_t n = as_list(t, map_get(t, doc, "Statement"), items, TRACK_MAX);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *svc[TRACK_MAX];
+		yaml_node_t *principal = map_get(t, items[i], "Principal");
+		size_t ns = as_list(t, map_get(t, principal, "Service"), svc,
+		                    TRACK_MAX);
+		for (size_t j = 0; j < ns; j++) {
+			const char *p = literal_of(t, svc[j]);
+			if (p && gw_has_suffix(p, ".amazonaws.com")) {
+				WARN(t, loc_of(t, svc[j]), "A2",
+				     "write !Sub 'SERVICE.${AWS::URLSuffix}'",
+				     "role '%s' trusts '%s', whose dns suffix "
+				     "is that of partition 'aws' only",
+				     logical, p);
+				return;
+			}
+		}
+	}
+}
+
 static void check_cfn_iam(struct tpl *t, const char *logical,
                           yaml_node_t *props)
 {
+	check_cfn_principals(t, logical,
+	                     map_get(t, props, "AssumeRolePolicyDocument"));
 	check_iam_name(t, props, "RoleName", GW_NAMES_ROLE_MAX);
 	check_iam_name(t, props, "ManagedPolicyName", GW_NAMES_IAM_MAX);
 	check_iam_name(t, props, "GroupName", GW_NAMES_IAM_MAX);
@@ -1889,6 +2017,7 @@ static void check_resources(struct tpl *t)
 		}
 	}
 	check_queue_priorities(t);
+	check_job_sizes(t);
 }
 
 bool gw_verify_template_text(const char *yaml, size_t len, const char *file,

@@ -1389,7 +1389,16 @@ static const char bad_template[] =
         "  bad-id:\n"
         "    Type: AWS::S3::Bucket\n"
         "    Properties:\n"
-        "      BucketName: My_Bucket\n";
+        "      BucketName: My_Bucket\n"
+        "  Big:\n"
+        "    Type: AWS::Batch::JobDefinition\n"
+        "    Properties:\n"
+        "      Type: container\n"
+        "      ContainerProperties:\n"
+        "        Image: ubuntu:24.04\n"
+        "        ResourceRequirements:\n"
+        "          - {Type: VCPU, Value: '96'}\n"
+        "          - {Type: MEMORY, Value: '600000'}\n";
 
 static const char good_template[] =
         "Resources:\n"
@@ -1485,6 +1494,9 @@ static void test_verify_template_findings(void **state)
 	        {"N7", GW_SEV_ERROR, 71},
 	        {"C3", GW_SEV_ERROR, 72},
 	        {"N1", GW_SEV_ERROR, 75},
+	        {"J3", GW_SEV_ERROR, 83}, /* 96 > 64 (m4/r4.16xlarge) */
+	        {"J4", GW_SEV_ERROR, 84}, /* > r4.16xlarge's 499712 MiB */
+	        {"A2", GW_SEV_WARNING, 0}, /* literal ec2.amazonaws.com */
 	};
 	struct gw_diags d;
 	gw_diags_init(&d);
