@@ -1805,8 +1805,9 @@ static void check_cfn_principals(struct tpl *t, const char *logical,
 			if (p && gw_has_suffix(p, ".amazonaws.com")) {
 				WARN(t, loc_of(t, svc[j]), "A2",
 				     "write !Sub 'SERVICE.${AWS::URLSuffix}'",
-				     "role '%s' trusts '%s', whose dns suffix "
-				     "is that of partition 'aws' only",
+				     "role '%s' trusts '%s', a literal dns "
+				     "suffix that aws-cn spells "
+				     "'amazonaws.com.cn'",
 				     logical, p);
 				return;
 			}
