@@ -34,6 +34,10 @@
 #define JOB_MEMORY_MIN 4
 #define HOP_LIMIT_MAX 64
 #define MANAGED_POLICIES_MAX 20
+/* Tags per resource and their lengths (AWS tagging rules). */
+#define TAGS_MAX 50
+#define TAG_KEY_MAX 128
+#define TAG_VALUE_MAX 256
 /* ManagedPolicy document, characters without whitespace (cfn-lint). */
 #define MANAGED_POLICY_DOC_MAX 6144
 #define USER_GROUPS_MAX 10
@@ -2168,6 +2172,16 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 		    name, jd->attempts.v);
 	}
 	check_log_ref(c, &jd->log_group, "job definition", name, "J8");
+	for (size_t i = 0; i < jd->environment.n; i++) {
+		const struct gw_str *k = &jd->environment.v[i].key;
+		/* Batch reserves the AWS_BATCH prefix for its own variables. */
+		if (k->s && gw_has_prefix(k->s, "AWS_BATCH")) {
+			ERR(c, k->loc, "J12", "rename the variable",
+			    "environment variable '%s' of job definition '%s' "
+			    "starts with AWS_BATCH, which batch reserves",
+			    k->s, name);
+		}
+	}
 	if (jd->job_role.s) {
 		const struct gw_role *r = gw_model_role(c->m, jd->job_role.s);
 		if (!r) {
@@ -2445,7 +2459,53 @@ struct rule_group {
 };
 
 /* Each row checks one part of the profile; docs/rules.md lists the rules. */
+/* ---- tags (N10) ------------------------------------------------------ */
+
+static void check_tag_map(struct ctx *c, const struct gw_kvs *tags,
+                          const char *owner)
+{
+	if (tags->n > TAGS_MAX) {
+		ERR(c, tags->loc, "N10", "keep at most 50 tags",
+		    "%s has %zu tags, more than the 50 aws allows", owner,
+		    tags->n);
+	}
+	for (size_t i = 0; i < tags->n; i++) {
+		const struct gw_str *k = &tags->v[i].key;
+		const struct gw_str *v = &tags->v[i].value;
+		if (k->s && (strlen(k->s) == 0 || strlen(k->s) > TAG_KEY_MAX)) {
+			ERR(c, k->loc, "N10", "use 1..128 characters",
+			    "tag key '%s' of %s is %zu characters long", k->s,
+			    owner, strlen(k->s));
+		} else if (k->s && has_prefix_nocase(k->s, "aws:")) {
+			ERR(c, k->loc, "N10", "drop the 'aws:' prefix",
+			    "tag key '%s' of %s uses the prefix 'aws:', which "
+			    "aws reserves",
+			    k->s, owner);
+		}
+		if (v->s && strlen(v->s) > TAG_VALUE_MAX) {
+			ERR(c, v->loc, "N10", "use at most 256 characters",
+			    "tag value of '%s' on %s is %zu characters long",
+			    str_or(k, "?"), owner, strlen(v->s));
+		}
+	}
+}
+
+static void check_tags(struct ctx *c)
+{
+	const struct gw_model *m = c->m;
+	check_tag_map(c, &m->tags, "the profile");
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		check_tag_map(c, &m->launch_templates[i].tags,
+		              "a launch template");
+	}
+	for (size_t i = 0; i < m->n_compute_envs; i++) {
+		check_tag_map(c, &m->compute_envs[i].tags,
+		              "a compute environment");
+	}
+}
+
 static const struct rule_group rule_groups[] = {
+        {"tags", check_tags},
         {"region and partition", check_region},
         {"bucket", check_bucket},
         {"iam", check_iam},
