@@ -956,10 +956,21 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
 	add_opt_int(o, "memory_mib", &ns->memory_mib);
 }
 
+/* Names the template's parameters and conditions take; a resource's logical
+ * ID must differ from them (CFN "Template anatomy": one namespace). */
+static const char *const reserved_ids[] = {
+	"Subnets", "SecurityGroupIds", "VpcId", "KeyPair", "ImageId",
+	"HasCustomAmi",
+};
+
 bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 {
 	struct ids ids = { 0 };
 	bool ok = true;
+	for (size_t i = 0; i < GW_ARRAY_LEN(reserved_ids); i++) {
+		gw_grow((void **)&ids.v, &ids.cap, ids.n + 1, sizeof(*ids.v));
+		ids.v[ids.n++] = gw_xstrdup(reserved_ids[i]);
+	}
 	build_profile(m, root);
 	build_bucket(m, root, &ids);
 	build_policies(m, root, &ids);
