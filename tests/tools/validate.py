@@ -5,7 +5,9 @@
 usage: validate.py CHECK DIR [--expect-fail TEXT...]
 
 CHECK is one of:
-  syntax    yamllint on every *.yaml, a JSON parse of every *.json
+  syntax    yamllint on every *.yaml, a JSON parse of every *.json,
+            configparser on client/nextstrain.config, KEY=VALUE lines in
+            deploy.env.example
   cfn       cloudformation.yaml against the CloudFormation resource schemas
             (node cfn_validate.js, @aws-cdk/aws-service-spec)
   iam       iam/*.json and the template's policy documents against the IAM
@@ -26,6 +28,7 @@ Exit status: 0 valid, 1 findings, 2 a validator is missing or bad usage.
 A missing validator is a failure, never a skip.
 """
 
+import configparser
 import glob
 import json
 import os
@@ -123,6 +126,23 @@ def check_syntax(d, res):
                 json.load(f)
         except (ValueError, UnicodeDecodeError) as e:
             res.fail(f"{j}: error: not JSON: {e}")
+    # The nextstrain CLI reads ~/.nextstrain/config with Python's
+    # configparser; the section it needs is [aws-batch].
+    for conf in files(d, "client/nextstrain.config"):
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(conf, encoding="utf-8")
+            if not parser.has_section("aws-batch"):
+                res.fail(f"{conf}: error: no [aws-batch] section")
+        except configparser.Error as e:
+            res.fail(f"{conf}: error: configparser rejects it: {e}")
+    # deploy.sh reads deploy.env as KEY=VALUE lines and comments only.
+    for env in files(d, "deploy.env.example"):
+        with open(env, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip() and not line.lstrip().startswith("#") and \
+                        not re.match(r"^[A-Z][A-Z0-9_]*=", line):
+                    res.fail(f"{env}:{n}:1: error: expected KEY=VALUE or a comment")
     print(f"syntax: {len(yamls)} YAML and {len(jsons)} JSON file(s) checked")
 
 
