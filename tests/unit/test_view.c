@@ -274,6 +274,28 @@ static void test_view_unknown_reference_is_an_error(void **state)
 	gw_model_destroy(m);
 }
 
+static void test_view_warnings_without_directories(void **state)
+{
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	gw_diag_add(&d, GW_SEV_WARNING, (struct gw_loc){ "/home/x/lab.yaml",
+			3, 7 }, "S2", NULL, "wide '%s'", "*");
+	gw_diag_note(&d, (struct gw_loc){ "/home/x/lab.yaml", 3, 7 }, "hint");
+	gw_view_add_warnings(v, &d);
+	/* Notes stay out; no absolute path reaches the summary. */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v,
+					"warnings")), 1);
+	assert_string_equal(at(v, "warnings.#0.text"),
+			"lab.yaml:3:7: wide '*' [S2]");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+					"has_warnings")));
+	gw_diags_finish(&d);
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -285,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_view_user_data_lines),
 		cmocka_unit_test(test_view_template_size_decides_s3),
 		cmocka_unit_test(test_view_unknown_reference_is_an_error),
+		cmocka_unit_test(test_view_warnings_without_directories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
