@@ -990,6 +990,15 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		}
 		return;
 	}
+	static const char *const required[] = {"Subnets", "InstanceRole"};
+	for (size_t i = 0; k != CE_UNKNOWN && i < GW_ARRAY_LEN(required); i++) {
+		if (!map_get(t, cr, required[i])) {
+			ERR(t, loc_of(t, cr), i == 0 ? "CE1" : "R1",
+			    "add it to ComputeResources",
+			    "compute environment '%s' of type '%s' has no %s",
+			    logical, ce_type_names[k], required[i]);
+		}
+	}
 	check_ce_image(t, logical, cr);
 	check_ce_launch_template(t, logical, cr);
 	struct cfn_ce *rec = find_cfn_ce_rw(t, logical);

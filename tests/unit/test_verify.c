@@ -1431,6 +1431,7 @@ static const char good_template[] =
         "          LaunchTemplateId: !Ref LT\n"
         "          Version: !GetAtt LT.LatestVersionNumber\n"
         "        InstanceTypes: [r6a]\n"
+        "        InstanceRole: !GetAtt Profile.Arn\n"
         "        MaxvCpus: 256\n"
         "        Subnets: [subnet-1]\n"
         "  Queue:\n"
