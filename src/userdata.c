@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* EC2 user data: the MIME archive of cloud-init parts and the scripts it fetches. */
+/* EC2 user data: the MIME archive of cloud-init parts, and its scripts. */
 #include "userdata.h"
 
 #include <stdlib.h>
@@ -33,8 +33,13 @@
 #define SCRATCH_SCRIPT "scratch-autoscale.sh"
 #define SCRATCH_PATH "/usr/local/sbin/gwgen-scratch"
 #define SCRATCH_MODE "0755"
-/* The indentation of write_files content below "content: |". */
+/*
+ * The indentation of write_files content below "content: |", and the YAML
+ * indentation indicator for it, relative to the mapping around "content",
+ * which the template indents by 2.
+ */
 #define CONTENT_INDENT "    "
+#define CONTENT_INDENT_DIGIT "2"
 /* Mode of the scripts in out/NAME/provision/. */
 #define PROVISION_FILE_MODE 0755u
 
@@ -130,7 +135,7 @@ static const char *str_or_empty(const struct gw_str *s)
 	return s->s ? s->s : "";
 }
 
-/* ---- checks on profile values --------------------------------------------- */
+/* ---- checks on profile values -------------------------------------------- */
 
 static bool is_printable(char c)
 {
@@ -304,8 +309,9 @@ static void list_scripts(const struct gw_templates *t, struct gw_buf *out)
 	bool first = true;
 	for (size_t i = 0; i < gw_templates_count(t); i++) {
 		const char *name = gw_templates_at(t, i)->name;
-		if (!gw_has_prefix(name, dir) || !gw_has_suffix(name,
-				TEMPLATE_EXT) || strchr(name + strlen(dir), '/')) {
+		if (!gw_has_prefix(name, dir) ||
+				!gw_has_suffix(name, TEMPLATE_EXT) ||
+				strchr(name + strlen(dir), '/')) {
 			continue;
 		}
 		gw_buf_printf(out, "%s'%.*s'", first ? "" : ", ",
@@ -537,9 +543,9 @@ static void check_runcmd(const struct gw_strs *cmds, struct gw_diags *d)
 			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu is "
 					"empty", i + 1);
 		} else if (!is_text(s, true)) {
-			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu has a "
-					"character other than printable us-ascii, "
-					"tab and newline", i + 1);
+			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu "
+					"has a character other than printable "
+					"us-ascii, tab and newline", i + 1);
 		}
 	}
 }
@@ -570,7 +576,7 @@ static bool check_user_data(const struct gw_model *m,
 	return d->n_errors == errors;
 }
 
-/* ---- rendering ------------------------------------------------------------- */
+/* ---- rendering ---------------------------------------------------------- */
 
 /* Render template 'name' (below templates/; partials from 'kind'/ and then
  * common/) with 'view', in strict mode, appending to 'out'. */
@@ -696,9 +702,31 @@ static void add_package(cJSON *array, const char *name)
 }
 
 /*
- * 'text' as the body of a YAML literal block scalar: CONTENT_INDENT before
- * each line that is not empty, without the final newline. Returns a string
- * to free().
+ * The header of a YAML literal block scalar that reads back as 'text'
+ * exactly (YAML 1.2 section 8.1.1): an indentation indicator when the first
+ * line that is not empty starts with a space, and the chomping indicator
+ * that keeps as many final newlines as 'text' has.
+ */
+static const char *block_header(const char *text, size_t len)
+{
+	static const char *const headers[2][3] = {
+		{"|-", "|", "|+"},
+		{"|" CONTENT_INDENT_DIGIT "-", "|" CONTENT_INDENT_DIGIT,
+			"|" CONTENT_INDENT_DIGIT "+"},
+	};
+	size_t first = strspn(text, "\n");
+	bool indicator = first < len && text[first] == ' ';
+	size_t newlines = 0;
+	while (newlines < len && text[len - 1 - newlines] == '\n') {
+		newlines++;
+	}
+	return headers[indicator][newlines < 2 ? newlines : 2];
+}
+
+/*
+ * 'text' as the body of a YAML literal block scalar with block_header():
+ * CONTENT_INDENT before each line that is not empty, and without its final
+ * newline, which the template writes. Returns a string to free().
  */
 static char *indent_block(const char *text, size_t len)
 {
@@ -838,6 +866,8 @@ static cJSON *build_view(const struct gw_model *m,
 		char *content = indent_block(p->scratch.data, p->scratch.len);
 		cJSON_AddStringToObject(f, "path", SCRATCH_PATH);
 		cJSON_AddStringToObject(f, "mode", SCRATCH_MODE);
+		cJSON_AddStringToObject(f, "block", block_header(
+				p->scratch.data, p->scratch.len));
 		cJSON_AddStringToObject(f, "content", content);
 		cJSON_AddItemToArray(files, f);
 		free(content);
@@ -941,6 +971,12 @@ bool gw_userdata_render(const struct gw_model *m,
 				"is %zu bytes, more than the %d ec2 accepts "
 				"before base64", str_or_empty(&lt->name),
 				mime.len, GW_VERIFY_USER_DATA_MAX);
+		goto out;
+	}
+	if (mime.len == 0 || memchr(mime.data, '\r', mime.len) ||
+			mime.data[mime.len - 1] != '\n') {
+		gw_diag_error(d, lt->user_data.loc, "template '%s' must give LF "
+				"line ends and a final newline", TEMPLATE_MIME);
 		goto out;
 	}
 	/* The verifier's own reading of the archive: shape and limits. */
