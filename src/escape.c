@@ -145,7 +145,8 @@ void gw_escape_json(struct gw_buf *out, const char *s, size_t len)
 			gw_buf_putc(out, '\\');
 			gw_buf_putc(out, e);
 		} else {
-			put_hex_escape(out, "\\u", n > 0 ? cp : CP_REPLACEMENT, 4);
+			uint32_t c = n > 0 ? cp : CP_REPLACEMENT;
+			put_hex_escape(out, "\\u", c, 4);
 		}
 		i += n > 0 ? n : 1;
 		run = i;

@@ -26,7 +26,7 @@ enum op_kind {
 	OP_SECTION,  /* {{#name}}..{{/name}} */
 	OP_INVERTED, /* {{^name}}..{{/name}} */
 	OP_PARTIAL,  /* {{>name}}, {{>*name}} */
-	OP_PARENT,   /* {{<name}}..{{/name}}: arguments are its OP_BLOCK children */
+	OP_PARENT,   /* {{<name}}..{{/name}}; its OP_BLOCK children are arguments */
 	OP_BLOCK,    /* {{$name}}..{{/name}} */
 };
 
@@ -48,7 +48,7 @@ struct op {
 	enum op_kind kind;
 	enum indent_mode indent;
 	bool bol;       /* begins an output line: indentation goes first */
-	bool dynamic;   /* {{>*name}}: the partial's name is the value of 'path' */
+	bool dynamic;   /* {{>*name}}: the partial is named by the value of 'path' */
 	unsigned line;  /* of the opening delimiter, 1-based */
 	unsigned col;   /* 1-based byte column */
 	const char *text; /* OP_TEXT: the text; otherwise the tag's name */
@@ -65,6 +65,7 @@ struct op {
 /* A partial or parent compiled on first use. */
 struct cached {
 	char *name; /* owned */
+	char *file; /* owned copy of the loader's name for diagnostics */
 	struct gw_mustache *t;
 };
 
@@ -105,7 +106,7 @@ struct tag {
 	size_t name_len;
 	struct gw_loc loc;
 	size_t begin, end; /* the tag's bytes */
-	size_t ws;        /* start of its line when 'left_clear', else 'begin' */
+	size_t ws;        /* its line's start if 'left_clear', else 'begin' */
 	bool left_clear;  /* only spaces and tabs before it on its line */
 	bool right_clear; /* only spaces and tabs, then a line end or EOF */
 	size_t eol;       /* 'right_clear': just past the line ending */
@@ -126,8 +127,8 @@ struct parser {
 	size_t line_begin;
 	struct open_elem open[GW_MUSTACHE_MAX_DEPTH];
 	size_t depth;
-	/* intrinsic indentation of the innermost block: removed from the
-	 * start of each of its lines (~inheritance.json "Block reindentation") */
+	/* intrinsic indentation of the innermost block, removed from the start
+	 * of each of its lines (~inheritance.json "Block reindentation") */
 	const char *strip;
 	size_t strip_len;
 	bool bol; /* the next op begins an output line */
@@ -143,7 +144,7 @@ static bool is_space(char c)
 	return is_blank(c) || c == '\n' || c == '\r';
 }
 
-/* First occurrence of 'pat' ('n' > 0 bytes) in [from, len) of 's', or SIZE_MAX. */
+/* The first 'pat' ('n' > 0 bytes) in [from, len) of 's', or SIZE_MAX. */
 static size_t find(const char *s, size_t from, size_t len, const char *pat,
 		size_t n)
 {
@@ -408,8 +409,9 @@ static bool parse_block(struct parser *p, const struct tag *tag)
 		p->strip_len = strip_len;
 		p->bol = true;
 	} else if (tag->left_clear && tag->right_clear) {
-		/* On a line of its own: the next line's indentation, relative
-		 * to the enclosing block's, indents whatever fills the block. */
+		/* On a line of its own: the next line's indentation,
+		 * relative to the enclosing block's, indents whatever fills
+		 * the block. */
 		skip_line(p, tag);
 		size_t n = indent_of_line(p, tag->eol);
 		size_t outer = strip_at(p, tag->eol, tag->eol + n);
@@ -515,6 +517,7 @@ static bool parse_close(struct parser *p, const struct tag *tag)
 				op->dynamic ? "*" : "", (int)op->len, op->text);
 		return false;
 	}
+	bool section = op->kind == OP_SECTION || op->kind == OP_INVERTED;
 	bool alone = tag->left_clear && tag->right_clear;
 	if (alone) {
 		skip_line(p, tag);
@@ -524,8 +527,6 @@ static bool parse_close(struct parser *p, const struct tag *tag)
 		/* A line that starts inside a section and ends after it is
 		 * indented inside the section (as if the partial's source had
 		 * been indented), so mark the line start here. */
-		bool section = op->kind == OP_SECTION ||
-			op->kind == OP_INVERTED;
 		if (section && p->bol) {
 			add_op(p, OP_TEXT, NULL, take_bol(p))->text = "";
 		}
@@ -785,6 +786,7 @@ void gw_mustache_destroy(struct gw_mustache *t)
 		free_ops(t->cache[i].t);
 		free(t->cache[i].t);
 		free(t->cache[i].name);
+		free(t->cache[i].file);
 	}
 	free(t->cache);
 	free_ops(t);
@@ -873,6 +875,9 @@ static bool resolve(struct render *r, const struct gw_mustache *t,
  */
 static inline void put(struct gw_buf *b, const char *s, size_t n)
 {
+	if (n == 0) {
+		return; /* 's' may be NULL */
+	}
 	if (n < b->cap - b->len) {
 		memcpy(b->data + b->len, s, n);
 		b->len += n;
@@ -997,19 +1002,22 @@ static bool load_partial(struct render *r, const struct gw_mustache *t,
 	if (!p && root->loader &&
 			root->loader->load(root->loader->ud, name, &text, &len,
 				&file)) {
-		p = compile(text, len, file, root->loader, root, r->d);
+		char *owned = gw_xstrdup(file);
+		p = compile(text, len, owned, root->loader, root, r->d);
 		if (!p) {
 			gw_diag_note(r->d, op_loc(t, op),
 					"in partial '%s' used here", name);
+			free(owned);
 			return false;
 		}
 		gw_grow((void **)&root->cache, &root->cap_cache,
 				root->n_cache + 1, sizeof(*root->cache));
 		root->cache[root->n_cache++] =
-			(struct cached){gw_xstrdup(name), p};
+			(struct cached){gw_xstrdup(name), owned, p};
 	}
 	if (!p && r->strict) {
-		gw_diag_error(r->d, op_loc(t, op), "unknown partial '%s'", name);
+		gw_diag_error(r->d, op_loc(t, op), "unknown partial '%s'",
+				name);
 		return false;
 	}
 	*out = p;
@@ -1132,8 +1140,10 @@ static struct gw_mustache *find_argument(const struct render *r,
 		const struct op *parent = &t->ops[r->frames[f].parent];
 		for (size_t i = r->frames[f].parent + 1; i < parent->end;) {
 			const struct op *arg = &t->ops[i];
-			if (arg->kind == OP_BLOCK && arg->len == op->len &&
-					memcmp(arg->text, op->text, op->len) == 0) {
+			bool same = arg->kind == OP_BLOCK &&
+				arg->len == op->len &&
+				memcmp(arg->text, op->text, op->len) == 0;
+			if (same) {
 				*at = i;
 				/* frames only hold templates being rendered */
 				return (struct gw_mustache *)t;

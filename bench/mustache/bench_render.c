@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Benchmark: compile a template once, render it N times, report speed and RSS. */
+/* Benchmark: compile a template once, render it N times; speed and RSS. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>

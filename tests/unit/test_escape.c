@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Escapers: exact forms, and round trips through real JSON, YAML and sh parsers. */
+/* Escapers: exact forms, and round trips through real JSON, YAML, sh parsers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -348,6 +348,25 @@ static void test_mustache_standalone_partial_indentation(void **state)
 	result_finish(&r);
 }
 
+/* Regression: closing a section after indentation read its op after the
+ * op array had grown (heap-use-after-free under ASan). */
+static void test_mustache_close_after_indentation(void **state)
+{
+	(void)state;
+	enum { REPEAT = 100 };
+	struct gw_buf tmpl, want;
+	gw_buf_init(&tmpl);
+	gw_buf_init(&want);
+	for (int i = 0; i < REPEAT; i++) {
+		gw_buf_puts(&tmpl, "{{#a}}\n {{/a}}y\n");
+		gw_buf_puts(&want, " y\n");
+	}
+	expect_ok(gw_buf_str(&tmpl), "{\"a\": true}", gw_escape_html,
+			gw_buf_str(&want));
+	gw_buf_finish(&tmpl);
+	gw_buf_finish(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_mustache_numbers_shortest),
 		cmocka_unit_test(test_mustache_partials_cached),
 		cmocka_unit_test(test_mustache_standalone_partial_indentation),
+		cmocka_unit_test(test_mustache_close_after_indentation),
 	};
 	gw_cjson_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
