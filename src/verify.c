@@ -1017,108 +1017,120 @@ static const struct volume_limits *find_limits(const char *type)
 	return NULL;
 }
 
+bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
+{
+	size_t errors = d->n_errors;
+	struct ctx ctx = {.d = d};
+	struct ctx *c = &ctx;
+	const char *dev = v->device ? v->device : "?";
+	const char *type = v->type ? v->type : "gp3";
+	const struct volume_limits *l = find_limits(type);
+	if (!l) {
+		ERR(c, v->type_at, "V1", "use gp3, gp2, io1, io2, st1, sc1 or "
+		    "standard",
+		    "volume '%s' has unknown type '%s'", dev, type);
+		return false;
+	}
+	if (v->root && !l->bootable) {
+		ERR(c, v->type_at, "V1", "use gp3 for the root volume",
+		    "root volume type '%s' cannot be a boot volume", type);
+	}
+	long long size = v->size_gib;
+	bool gp3 = strcmp(type, "gp3") == 0;
+	if (v->has_size) {
+		if (gp3 && size > l->size_max && size <= GP3_SIZE_NEW_MAX) {
+			WARN(c, v->size_at, "V1",
+			     "check the current gp3 limit in your region",
+			     "volume '%s' is %lld gib; gp3 went above 16384 "
+			     "gib only in 2025",
+			     dev, size);
+		} else if (size < l->size_min || size > l->size_max) {
+			ERR(c, v->size_at, "V1", NULL,
+			    "volume '%s' is %lld gib but %s volumes are "
+			    "%lld..%lld gib",
+			    dev, size, type, l->size_min, l->size_max);
+		}
+	}
+	if (v->has_iops) {
+		long long iops = v->iops;
+		if (l->iops_max == 0) {
+			ERR(c, v->iops_at, "V2",
+			    "remove iops or use gp3, io1 or io2",
+			    "volume '%s' sets iops but %s volumes take none",
+			    dev, type);
+		} else if (gp3 && iops > l->iops_max &&
+		           iops <= GP3_IOPS_NEW_MAX) {
+			WARN(c, v->iops_at, "V2",
+			     "check the current gp3 limit in your region",
+			     "volume '%s' asks for %lld iops; gp3 went above "
+			     "16000 only in 2025",
+			     dev, iops);
+		} else if (iops < l->iops_min || iops > l->iops_max) {
+			ERR(c, v->iops_at, "V2", NULL,
+			    "volume '%s' asks for %lld iops but %s volumes "
+			    "take %lld..%lld",
+			    dev, iops, type, l->iops_min, l->iops_max);
+		} else if (v->has_size && size >= l->size_min &&
+		           size <= GP3_SIZE_NEW_MAX && l->iops_per_gib > 0 &&
+		           iops > size * l->iops_per_gib &&
+		           !(gp3 && iops <= l->iops_min)) {
+			ERR(c, v->iops_at, "V2", "grow the volume or lower iops",
+			    "volume '%s' asks for %lld iops on %lld gib, more "
+			    "than %lld iops per gib for %s",
+			    dev, iops, size, l->iops_per_gib, type);
+		}
+	}
+	if (v->has_throughput) {
+		long long tp = v->throughput;
+		long long iops = v->has_iops ? v->iops : l->iops_min;
+		if (!gp3) {
+			ERR(c, v->throughput_at, "V3",
+			    "remove throughput or use gp3",
+			    "volume '%s' sets throughput but only gp3 takes it",
+			    dev);
+		} else if (tp > GP3_THROUGHPUT_MAX &&
+		           tp <= GP3_THROUGHPUT_NEW_MAX) {
+			WARN(c, v->throughput_at, "V3",
+			     "check the current gp3 limit in your region",
+			     "volume '%s' asks for %lld mib/s; gp3 went above "
+			     "1000 only in 2025",
+			     dev, tp);
+		} else if (tp < GP3_THROUGHPUT_MIN || tp > GP3_THROUGHPUT_MAX) {
+			ERR(c, v->throughput_at, "V3", NULL,
+			    "volume '%s' asks for %lld mib/s but gp3 takes "
+			    "125..1000",
+			    dev, tp);
+		} else if (tp * GP3_THROUGHPUT_PER_IOPS_DIV > iops) {
+			ERR(c, v->throughput_at, "V3",
+			    "raise iops to at least 4 x throughput",
+			    "volume '%s' asks for %lld mib/s with %lld iops, "
+			    "more than 0.25 mib/s per iops",
+			    dev, tp, iops);
+		}
+	}
+	return d->n_errors == errors;
+}
+
 static void check_volume_params(struct ctx *c, const struct gw_volume *v,
                                 bool root)
 {
 	const char *dev = str_or(&v->device, "?");
-	const char *type = str_or(&v->type, "gp3");
-	const struct volume_limits *l = find_limits(type);
-	if (!l) {
-		ERR(c, at_or(v->type.loc, v->loc), "V1",
-		    "use gp3, gp2, io1, io2, "
-		    "st1, sc1 or standard",
-		    "volume '%s' has unknown "
-		    "type '%s'",
-		    dev, type);
-		return;
-	}
-	if (root && !l->bootable) {
-		ERR(c, at_or(v->type.loc, v->loc), "V1",
-		    "use gp3 for the root "
-		    "volume",
-		    "root volume type '%s' cannot be a boot "
-		    "volume",
-		    type);
-	}
-	long long size = v->size_gib.v;
-	bool gp3_band = strcmp(type, "gp3") == 0 && size > l->size_max &&
-	                size <= GP3_SIZE_NEW_MAX;
-	if (v->size_gib.set || size != 0) {
-		if (gp3_band) {
-			WARN(c, at_or(v->size_gib.loc, v->loc), "V1",
-			     "check the "
-			     "current gp3 limit in your region",
-			     "volume '%s' is %lld gib; gp3 went above "
-			     "16384 gib only in 2025",
-			     dev, size);
-		} else if (size < l->size_min || size > l->size_max) {
-			ERR(c, at_or(v->size_gib.loc, v->loc), "V1", NULL,
-			    "volume '%s' is %lld gib but %s volumes "
-			    "are %lld..%lld gib",
-			    dev, size, type, l->size_min, l->size_max);
-		}
-	}
-	if (v->iops.set) {
-		long long iops = v->iops.v;
-		struct gw_loc at = at_or(v->iops.loc, v->loc);
-		if (l->iops_max == 0) {
-			ERR(c, at, "V2", "remove iops or use gp3, io1 or io2",
-			    "volume '%s' sets iops but %s volumes take "
-			    "none",
-			    dev, type);
-		} else if (strcmp(type, "gp3") == 0 && iops > l->iops_max &&
-		           iops <= GP3_IOPS_NEW_MAX) {
-			WARN(c, at, "V2",
-			     "check the current gp3 limit in your "
-			     "region",
-			     "volume '%s' asks for %lld iops; "
-			     "gp3 went above 16000 only in 2025",
-			     dev, iops);
-		} else if (iops < l->iops_min || iops > l->iops_max) {
-			ERR(c, at, "V2", NULL,
-			    "volume '%s' asks for %lld iops but "
-			    "%s volumes take %lld..%lld",
-			    dev, iops, type, l->iops_min, l->iops_max);
-		} else if (size >= l->size_min && size <= GP3_SIZE_NEW_MAX &&
-		           l->iops_per_gib > 0 &&
-		           iops > size * l->iops_per_gib &&
-		           !(strcmp(type, "gp3") == 0 && iops <= l->iops_min)) {
-			ERR(c, at, "V2", "grow the volume or lower iops",
-			    "volume '%s' asks for %lld iops on %lld gib, "
-			    "more than %lld iops per gib for %s",
-			    dev, iops, size, l->iops_per_gib, type);
-		}
-	}
-	if (v->throughput.set) {
-		long long tp = v->throughput.v;
-		struct gw_loc at = at_or(v->throughput.loc, v->loc);
-		long long iops = v->iops.set ? v->iops.v : l->iops_min;
-		if (strcmp(type, "gp3") != 0) {
-			ERR(c, at, "V3", "remove throughput or use gp3",
-			    "volume '%s' sets throughput but only gp3 "
-			    "takes it",
-			    dev);
-		} else if (tp > GP3_THROUGHPUT_MAX &&
-		           tp <= GP3_THROUGHPUT_NEW_MAX) {
-			WARN(c, at, "V3",
-			     "check the current gp3 limit in your "
-			     "region",
-			     "volume '%s' asks for %lld mib/s; "
-			     "gp3 went above 1000 only in 2025",
-			     dev, tp);
-		} else if (tp < GP3_THROUGHPUT_MIN || tp > GP3_THROUGHPUT_MAX) {
-			ERR(c, at, "V3", NULL,
-			    "volume '%s' asks for %lld mib/s "
-			    "but gp3 takes 125..1000",
-			    dev, tp);
-		} else if (tp * GP3_THROUGHPUT_PER_IOPS_DIV > iops) {
-			ERR(c, at, "V3",
-			    "raise iops to at least 4 x throughput",
-			    "volume '%s' asks for %lld mib/s with %lld "
-			    "iops, more than 0.25 mib/s per iops",
-			    dev, tp, iops);
-		}
-	}
+	struct gw_ebs_volume e = {
+	        .device = dev,
+	        .type = v->type.s,
+	        .root = root,
+	        .has_size = v->size_gib.set || v->size_gib.v != 0,
+	        .has_iops = v->iops.set,
+	        .has_throughput = v->throughput.set,
+	        .size_gib = v->size_gib.v,
+	        .iops = v->iops.v,
+	        .throughput = v->throughput.v,
+	        .type_at = at_or(v->type.loc, v->loc),
+	        .size_at = at_or(v->size_gib.loc, v->loc),
+	        .iops_at = at_or(v->iops.loc, v->loc),
+	        .throughput_at = at_or(v->throughput.loc, v->loc),
+	};
+	gw_verify_ebs(&e, c->d);
 	if (!root && v->delete_on_termination.set &&
 	    !v->delete_on_termination.v) {
 		WARN(c, v->delete_on_termination.loc, "V4",

@@ -1368,49 +1368,30 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 /* ---- AWS::EC2::LaunchTemplate
  * ------------------------------------------------ */
 
-static const char *const volume_types[] = {
-        "gp3", "gp2", "io1", "io2", "st1", "sc1", "standard",
-};
 
 static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
                           bool root)
 {
 	yaml_node_t *vt = map_get(t, ebs, "VolumeType");
 	const char *type = literal_of(t, vt);
-	bool known = !type;
-	for (size_t i = 0; type && i < GW_ARRAY_LEN(volume_types); i++) {
-		known = known || strcmp(type, volume_types[i]) == 0;
-	}
-	if (!known) {
-		ERR(t, loc_of(t, vt), "V1", "use gp3",
-		    "volume '%s' has type "
-		    "'%s'",
-		    dev, type);
-	}
-	long long size, iops, tp;
 	yaml_node_t *sn = map_get(t, ebs, "VolumeSize");
 	yaml_node_t *in = map_get(t, ebs, "Iops");
 	yaml_node_t *tn = map_get(t, ebs, "Throughput");
-	bool gp3 = !type || strcmp(type, "gp3") == 0;
-	if (int_of(t, sn, &size) && gp3 && (size < 1 || size > 16384)) {
-		ERR(t, loc_of(t, sn), "V1", NULL,
-		    "volume '%s' is %lld gib but "
-		    "gp3 volumes are 1..16384",
-		    dev, size);
-	}
-	if (int_of(t, in, &iops) && gp3 && (iops < 3000 || iops > 16000)) {
-		WARN(t, loc_of(t, in), "V2", "use 3000..16000",
-		     "volume '%s' "
-		     "asks for %lld iops, outside gp3's long-standing "
-		     "3000..16000",
-		     dev, iops);
-	}
-	if (int_of(t, tn, &tp) && gp3 && (tp < 125 || tp > 1000)) {
-		WARN(t, loc_of(t, tn), "V3", "use 125..1000",
-		     "volume '%s' "
-		     "asks for %lld mib/s, outside gp3's long-standing "
-		     "125..1000",
-		     dev, tp);
+	struct gw_ebs_volume e = {
+	        .device = dev,
+	        .type = type,
+	        .root = root,
+	        .type_at = loc_of(t, vt ? vt : ebs),
+	        .size_at = loc_of(t, sn),
+	        .iops_at = loc_of(t, in),
+	        .throughput_at = loc_of(t, tn),
+	};
+	e.has_size = int_of(t, sn, &e.size_gib);
+	e.has_iops = int_of(t, in, &e.iops);
+	e.has_throughput = int_of(t, tn, &e.throughput);
+	/* A VolumeType from a parameter without a default: not judged. */
+	if (!vt || type) {
+		gw_verify_ebs(&e, t->d);
 	}
 	yaml_node_t *dot = map_get(t, ebs, "DeleteOnTermination");
 	const char *ds = literal_of(t, dot);

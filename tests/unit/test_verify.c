@@ -1540,6 +1540,34 @@ static void test_verify_template_findings(void **state)
 	gw_diags_finish(&d);
 }
 
+/* The template path shares the V1..V3 limits with the profile path. */
+static void test_verify_template_volumes(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "Resources:\n"
+	        "  LT:\n"
+	        "    Type: AWS::EC2::LaunchTemplate\n"
+	        "    Properties:\n"
+	        "      LaunchTemplateData:\n"
+	        "        BlockDeviceMappings:\n"
+	        "          - DeviceName: /dev/xvda\n"
+	        "            Ebs: {VolumeSize: 10, VolumeType: sc1}\n"
+	        "          - DeviceName: /dev/sdf\n"
+	        "            Ebs: {VolumeSize: 100, Iops: 90000, "
+	        "Throughput: 3000}\n"
+	        "          - DeviceName: /dev/sdg\n"
+	        "            Ebs: {VolumeSize: 100, VolumeType: magnetic}\n";
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(gw_verify_template_text(text, strlen(text), "v.yaml", &d));
+	/* sc1 below 500 GiB, sc1 as root, unknown type */
+	assert_int_equal(count_rule(&d, "V1", GW_SEV_ERROR, NULL), 3);
+	assert_int_equal(count_rule(&d, "V2", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(count_rule(&d, "V3", GW_SEV_ERROR, NULL), 1);
+	gw_diags_finish(&d);
+}
+
 static void test_verify_template_clean(void **state)
 {
 	(void)state;
@@ -1594,17 +1622,18 @@ static void test_verify_template_json_and_limits(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 8] = {
+	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 9] = {
 	        cmocka_unit_test(test_verify_base_is_clean),
 	        cmocka_unit_test(test_verify_location_and_hint),
 	        cmocka_unit_test(test_verify_user_data_mime),
 	        cmocka_unit_test(test_verify_user_data_size),
 	        cmocka_unit_test(test_verify_user_data_boothook),
 	        cmocka_unit_test(test_verify_template_findings),
+	        cmocka_unit_test(test_verify_template_volumes),
 	        cmocka_unit_test(test_verify_template_clean),
 	        cmocka_unit_test(test_verify_template_json_and_limits),
 	};
-	size_t n = 8;
+	size_t n = 9;
 	for (size_t i = 0; i < GW_ARRAY_LEN(rows); i++) {
 		tests[n++] = (struct CMUnitTest){
 		        .name = rows[i].name,
