@@ -46,6 +46,7 @@
 #define MSG_MAX 1024
 #define ARN_MAX 2048
 #define NAMES_MAX 256 /* names of one kind tracked for duplicates */
+#define ACCOUNT_ID_DIGITS 12
 
 /* Everything one verification run needs; no file-scope state. */
 struct ctx {
@@ -392,7 +393,7 @@ static void check_region(struct ctx *c)
 	}
 	if (m->account_id.s) {
 		const char *acct = m->account_id.s;
-		bool ok = strlen(acct) == 12;
+		bool ok = strlen(acct) == ACCOUNT_ID_DIGITS;
 		for (const char *q = acct; ok && *q; q++) {
 			ok = isdigit((unsigned char)*q);
 		}
