@@ -2517,7 +2517,38 @@ static void check_tags(struct ctx *c)
 	}
 }
 
+/* ---- the stack as a whole (C2) ---------------------------------------- */
+
+/* CloudFormation quotas: a template description is at most 1024 bytes. */
+#define STACK_DESCRIPTION_MAX 1024
+
+/*
+ * The profile description becomes the template's Description, and a
+ * template needs at least one resource; without these checks gwgen would
+ * render a template that CloudFormation refuses (issue 6: found by the
+ * hostile corpus, cases gen-long-scalar and minimal-profile).
+ */
+static void check_stack(struct ctx *c)
+{
+	const struct gw_model *m = c->m;
+	size_t len = m->description.s ? strlen(m->description.s) : 0;
+	if (len > STACK_DESCRIPTION_MAX) {
+		ERR(c, m->description.loc, "C2", "shorten it",
+		    "description is %zu bytes, more than the 1024 a "
+		    "cloudformation template allows", len);
+	}
+	if (!m->bucket.present && !m->n_policies && !m->n_roles
+	    && !m->n_groups && !m->n_launch_templates && !m->n_compute_envs
+	    && !m->n_queues && !m->n_job_defs && !m->n_log_groups) {
+		ERR(c, m->name.loc, "C2",
+		    "define a bucket, a role, a compute environment, ...",
+		    "profile '%s' defines no resources, and a cloudformation "
+		    "template needs at least one", m->name.s ? m->name.s : "");
+	}
+}
+
 static const struct rule_group rule_groups[] = {
+        {"stack", check_stack},
         {"tags", check_tags},
         {"region and partition", check_region},
         {"bucket", check_bucket},
