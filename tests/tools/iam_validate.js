@@ -239,7 +239,10 @@ class PolicyChecker {
 					this.err(`${where}.${op}`, `'${key}' is not a global or service condition key`);
 				}
 				const vals = [].concat(val);
-				if (vals.length === 0 || vals.some((x) => typeof x === 'object' && resolve(x) === null)) {
+				const isIntrinsic = (x) => isObject(x) && Object.keys(x).length === 1 &&
+					/^(Ref|Fn::)/.test(Object.keys(x)[0]);
+				if (vals.length === 0 || vals.some((x) => x === null ||
+					(typeof x === 'object' && !isIntrinsic(x)))) {
 					this.err(`${where}.${op}.${key}`, 'condition values must be strings, numbers or booleans');
 				}
 			}
