@@ -12,11 +12,16 @@
  * The mustache renderer calls the escaper only for string values; numbers
  * and booleans are written in canonical form without escaping.
  *
- * json: a complete JSON string, quotes included ("a\"b").
+ * json: a complete JSON string, quotes included ("a\"b"). Controls, DEL
+ *       and U+2028/U+2029 are escaped; invalid UTF-8 becomes U+FFFD, since
+ *       JSON text must be UTF-8.
  * yaml: a complete YAML double-quoted scalar, quotes included, with every
  *       control character, '"', '\\' and non-printable escaped; safe as a
- *       mapping value or sequence item in block or flow context.
- * sh:   a complete POSIX shell single-quoted word ('it'\''s').
+ *       mapping value or sequence item in block or flow context. Valid
+ *       UTF-8 is kept; U+0085, U+2028, U+2029 and the BOM are escaped, and
+ *       each byte of invalid UTF-8 becomes \xNN.
+ * sh:   a complete POSIX shell single-quoted word ('it'\''s', '' when
+ *       empty). A shell word cannot hold NUL, so NUL bytes are dropped.
  * html: the mustache spec's escaping of & < > " (for the spec tests).
  * none: the bytes unchanged.
  */
