@@ -155,6 +155,10 @@ fi
 args+=(--parameter-overrides "${params[@]}" --tags "${tags[@]}")
 
 run aws "${args[@]}"
+if ((execute)); then
+	run aws cloudformation describe-stacks --region "$REGION" \
+		--stack-name "$STACK_NAME" --query 'Stacks[0].Outputs' --output table
+fi
 
 # Provisioning scripts the instances fetch and check against their SHA-256.
 if ((execute)); then

@@ -163,3 +163,7 @@ fi
 args+=(--parameter-overrides "${params[@]}" --tags "${tags[@]}")
 
 run aws "${args[@]}"
+if ((execute)); then
+	run aws cloudformation describe-stacks --region "$REGION" \
+		--stack-name "$STACK_NAME" --query 'Stacks[0].Outputs' --output table
+fi
