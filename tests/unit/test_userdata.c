@@ -730,23 +730,34 @@ static void test_userdata_fail_fast(void **state)
 static void test_userdata_validators(void **state)
 {
 	(void)state;
-	static const char *const variants[] = {
-		AWS_CLI AUTOSCALE
-		"      packages: [jq, \"it's\"]\n"
-		"      ecs_config:\n"
-		"        ECS_ENABLE_SPOT_INSTANCE_DRAINING: \"true\"\n"
-		"      provision:\n"
-		"        version: v1\n"
-		"        scripts: [ecs-additions.sh]\n"
-		"      runcmd: [\"echo done\"]\n",
-		AWS_CLI "        source: bucket\n"
-		"      scratch:\n"
-		"        kind: nvme-lvm\n"
-		"      fail_fast: false\n",
-		AWS_CLI AUTOSCALE
-		"      provision:\n"
-		"        version: v1\n"
-		"        scripts: [scratch-autoscale.sh, ecs-additions.sh]\n",
+	static const struct {
+		const char *user_data;
+		const char *types; /* the parts' types, in order */
+	} variants[] = {
+		{AWS_CLI AUTOSCALE
+			"      packages: [jq, \"it's\"]\n"
+			"      ecs_config:\n"
+			"        ECS_ENABLE_SPOT_INSTANCE_DRAINING: \"true\"\n"
+			"      provision:\n"
+			"        version: v1\n"
+			"        scripts: [ecs-additions.sh]\n"
+			"      runcmd: [\"echo done\"]\n",
+			"text/cloud-config text/x-shellscript"},
+		{AWS_CLI "        source: bucket\n"
+			"      scratch:\n"
+			"        kind: nvme-lvm\n"
+			"      fail_fast: false\n",
+			"text/cloud-boothook text/cloud-config "
+			"text/x-shellscript"},
+		{AWS_CLI AUTOSCALE
+			"      provision:\n"
+			"        version: v1\n"
+			"        scripts: [scratch-autoscale.sh, "
+			"ecs-additions.sh]\n",
+			"text/cloud-config text/x-shellscript"},
+		{"      scratch:\n"
+			"        kind: nvme-lvm\n",
+			"text/cloud-boothook"},
 	};
 	bool cloud_init = have_tool("cloud-init");
 	bool shellcheck = have_tool("shellcheck");
@@ -754,7 +765,7 @@ static void test_userdata_validators(void **state)
 	bool python = have_tool("python3");
 	for (size_t i = 0; i < GW_ARRAY_LEN(variants); i++) {
 		struct run r;
-		render_ok(&r, variants[i]);
+		render_ok(&r, variants[i].user_data);
 		const char *mime = gw_buf_str(&r.mime);
 		char *cc = part(mime, "text/cloud-config");
 		char *boot = part(mime, "text/x-shellscript");
@@ -790,18 +801,20 @@ static void test_userdata_validators(void **state)
 		}
 		if (python) {
 			/* The parts cloud-init sees, and no parser defects. */
-			check_with("python3", "-c 'import email, sys\n"
+			char *args = gw_xasprintf("-c 'import email, sys\n"
 					"m = email.message_from_binary_file("
 					"open(sys.argv[1], \"rb\"))\n"
 					"assert m.is_multipart() and not m.defects\n"
+					"types = []\n"
 					"for p in m.get_payload():\n"
 					"    assert not p.defects\n"
 					"    assert p.get_content_charset() == "
 					"\"us-ascii\"\n"
-					"    assert p.get_content_type() in (\"text/"
-					"cloud-config\", \"text/x-shellscript\", "
-					"\"text/cloud-boothook\")\n'",
-					"userdata.mime", mime);
+					"    types.append(p.get_content_type())\n"
+					"assert types == \"%s\".split(), types\n'",
+					variants[i].types);
+			check_with("python3", args, "userdata.mime", mime);
+			free(args);
 		}
 		gw_files_finish(&files);
 		free(cc);
