@@ -670,6 +670,14 @@ static bool make_plan(const struct gw_model *m,
 	p->part[PART_SCRIPT] = ud->packages.n > 0 || ud->aws_cli.present ||
 			p->autoscale || ud->ecs_config.n > 0 ||
 			ud->provision.present || ud->runcmd.n > 0;
+	if (!p->part[PART_BOOTHOOK] && !p->part[PART_SCRIPT]) {
+		gw_diag_add(d, GW_SEV_ERROR, ud->loc, NULL, "add packages, "
+				"aws_cli, scratch, ecs_config, provision or "
+				"runcmd, or remove 'user_data'", "user_data of "
+				"launch template '%s' asks for nothing",
+				str_or_empty(&lt->name));
+		return false;
+	}
 	return true;
 }
 

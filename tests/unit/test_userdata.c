@@ -607,6 +607,16 @@ static void test_userdata_ecs_config_validation(void **state)
 	finish(&r);
 }
 
+static void test_userdata_empty(void **state)
+{
+	(void)state;
+	struct run r;
+	render(&r, "      fail_fast: true\n");
+	expect_error(&r, USER_DATA_LINE, USER_DATA_COL, "user_data of launch "
+			"template 'workers' asks for nothing");
+	finish(&r);
+}
+
 static void test_userdata_btrfs_refused(void **state)
 {
 	(void)state;
@@ -839,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_userdata_size_limit),
 		cmocka_unit_test(test_userdata_boundary_collision),
 		cmocka_unit_test(test_userdata_ecs_config_validation),
+		cmocka_unit_test(test_userdata_empty),
 		cmocka_unit_test(test_userdata_btrfs_refused),
 		cmocka_unit_test(test_userdata_autoscale_checks),
 		cmocka_unit_test(test_userdata_inert_values),
