@@ -202,6 +202,46 @@ def check_userdata(d, res):
         sys.exit(EXIT_SETUP)
     if r.returncode != 0:
         res.errors += 1
+    check_pins(d, mimes, res)
+
+
+PIN = re.compile(r"'([0-9a-f]{64})'\s+'([^'/]+)'")
+
+
+def check_pins(d, mimes, res):
+    """The user data pins each provisioning script it fetches to a SHA-256
+    (pairs 'HASH' 'NAME' in its boot script); every pin must match the file
+    gwgen wrote under provision/, checked with sha256sum --check as the
+    instance will, and every file there must be pinned."""
+    need(["sha256sum"])
+    provision = {}
+    for p in files(d, "provision/**/*"):
+        if os.path.isfile(p):
+            provision.setdefault(os.path.basename(p), []).append(p)
+    pinned = set()
+    for m in mimes:
+        with open(m, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for digest, name in PIN.findall(text):
+            if name not in provision:
+                res.fail(f"{m}: error: pins '{name}' ({digest[:12]}...), but provision/ has no such file")
+                continue
+            ok = False
+            for path in provision[name]:
+                r = run(["sha256sum", "--check", "--strict", "--status", "-"],
+                        cwd=os.path.dirname(path), input=f"{digest}  {name}\n")
+                if r.returncode == 0:
+                    ok = True
+                    pinned.add(path)
+            if not ok:
+                res.fail(f"{m}: error: pins '{name}' to {digest}, but sha256sum --check fails on "
+                         f"{', '.join(provision[name])}: the instance would refuse to run it")
+    for paths in provision.values():
+        for p in paths:
+            if p not in pinned and mimes:
+                res.fail(f"{p}: error: no user data pins this provisioning script's SHA-256")
+    if pinned:
+        print(f"userdata: {len(pinned)} provisioning script(s) match their SHA-256 pins")
 
 
 def shell_of(path):
