@@ -40,6 +40,12 @@ MANAGE_ACTIONS = {
     "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
 }
 INSTANCE_TYPES = ["r6a.large", "r6a.xlarge", "c6a.8xlarge", "r6a.4xlarge"]
+# AWS EC2 instance types (R6a, C6a pages): vCPUs and memory in GiB.
+EC2_SIZES = {"r6a.large": (2, 16), "r6a.xlarge": (4, 32),
+             "c6a.8xlarge": (32, 64), "r6a.4xlarge": (16, 128)}
+# Share of nominal memory a container can get after the OS and the ECS agent
+# (the Nextstrain guide: c5.xlarge 7400 of 8192 MiB).
+USABLE_FRACTION = 0.9
 
 
 def the_ce(out):
@@ -259,6 +265,20 @@ def check_nextflow(out, c):
     if ce:
         c.check(ce["ComputeEnvironmentName"] in text,
                 "nextflow.config uses the job queue", SEED)
+    # configure_workflow.rst caps tasks with params.max_cpus and max_memory;
+    # each must fit some instance type after overhead, or a task asking for
+    # the cap waits in RUNNABLE forever.
+    cpus = re.search(r"max_cpus\s*=\s*(\d+)", text)
+    mem = re.search(r"max_memory\s*=\s*'(\d+)\s*GB'", text)
+    if c.check(cpus and mem, "params.max_cpus and max_memory are set",
+               "configure_workflow.rst"):
+        c.eq(int(cpus.group(1)), 32, "max_cpus", "configure_workflow.rst")
+        c.check(any(int(cpus.group(1)) <= v for v, _ in EC2_SIZES.values()),
+                "max_cpus fits an instance type", SEED)
+        c.check(any(int(mem.group(1)) <= g * USABLE_FRACTION
+                    for _, g in EC2_SIZES.values()),
+                f"max_memory {mem.group(1)} GB fits an instance type after "
+                "overhead (the guide's 124 GB does not)", SEED)
 
 
 CHECKS = [
