@@ -287,6 +287,23 @@ static bool fail(struct parser *p, struct gw_loc loc, const char *what,
 	return false;
 }
 
+/* A tag's content names something: non-empty, with no whitespace inside
+ * (spec overviews: "a non-whitespace character sequence"). */
+static bool check_name(struct parser *p, const struct tag *tag,
+		const char *s, size_t n)
+{
+	if (n == 0) {
+		gw_diag_error(p->d, tag->loc, "empty tag name");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (is_space(s[i])) {
+			return fail(p, tag->loc, "invalid name", tag);
+		}
+	}
+	return true;
+}
+
 /*
  * Split the name of 'tag' into 'op->path'. With 'dotted', 'a.b.c' has three
  * parts and '.' none (the implicit iterator); otherwise the name is one part.
@@ -296,14 +313,8 @@ static bool set_path(struct parser *p, struct op *op, const struct tag *tag,
 {
 	const char *s = op->text;
 	size_t n = op->len;
-	if (n == 0) {
-		gw_diag_error(p->d, tag->loc, "empty tag name");
+	if (!check_name(p, tag, s, n)) {
 		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (is_space(s[i])) {
-			return fail(p, tag->loc, "invalid name", tag);
-		}
 	}
 	if (dotted && n == 1 && s[0] == '.') {
 		return true;
@@ -379,63 +390,61 @@ static bool parse_section(struct parser *p, const struct tag *tag)
 	return set_path(p, op, tag, true) && open_element(p, tag, SIZE_MAX);
 }
 
-/* {{$name}}: an argument directly inside a parent, else a parameter. */
-static bool parse_block(struct parser *p, const struct tag *tag)
+/*
+ * {{$name}} directly inside a parent: an argument. It is a template of its
+ * own: its first line starts right after the tag or, when the tag ends its
+ * line, on the next line, whose indentation is then the block's intrinsic
+ * indentation, removed from each of its lines (spec whitespace.md,
+ * "Indentation").
+ */
+static bool parse_argument(struct parser *p, const struct tag *tag)
 {
-	bool argument = in_parent_region(p);
-	size_t ws_op = SIZE_MAX;
-	struct op *op;
-	if (argument) {
-		/*
-		 * An argument is a template of its own: its first line starts
-		 * right after the tag, or on the next line when the tag ends
-		 * its line, whose indentation is then the block's intrinsic
-		 * indentation (spec whitespace.md, "Indentation").
-		 */
-		const char *strip = p->src;
-		size_t strip_len = 0;
-		if (tag->right_clear) {
-			p->pos = tag->eol;
-			strip += tag->eol;
-			strip_len = indent_of_line(p, tag->eol);
-		} else {
-			p->pos = tag->end;
-		}
-		op = add_op(p, OP_BLOCK, tag, false);
-		if (!open_element(p, tag, ws_op)) {
-			return false;
-		}
-		p->strip = strip;
-		p->strip_len = strip_len;
-		p->bol = true;
-	} else if (tag->left_clear && tag->right_clear) {
-		/* On a line of its own: the next line's indentation,
-		 * relative to the enclosing block's, indents whatever fills
-		 * the block. */
-		skip_line(p, tag);
-		size_t n = indent_of_line(p, tag->eol);
-		size_t outer = strip_at(p, tag->eol, tag->eol + n);
-		op = add_op(p, OP_BLOCK, tag, false);
-		op->indent = INDENT_PUSH;
-		op->ws = p->src + tag->eol + outer;
-		op->ws_len = n - outer;
-		if (!open_element(p, tag, ws_op)) {
-			return false;
-		}
-		p->strip = p->src + tag->eol;
-		p->strip_len = n;
-	} else {
-		ws_op = emit_ws(p, tag);
-		p->pos = tag->end;
-		op = add_op(p, OP_BLOCK, tag, take_bol(p));
-		if (!open_element(p, tag, ws_op)) {
-			return false;
-		}
+	size_t strip = tag->end, strip_len = 0;
+	if (tag->right_clear) {
+		strip = tag->eol;
+		strip_len = indent_of_line(p, tag->eol);
 	}
-	if (op->len == 0) {
-		gw_diag_error(p->d, tag->loc, "empty tag name");
+	p->pos = strip;
+	add_op(p, OP_BLOCK, tag, false);
+	if (!open_element(p, tag, SIZE_MAX)) {
 		return false;
 	}
+	p->strip = p->src + strip;
+	p->strip_len = strip_len;
+	p->bol = true;
+	return true;
+}
+
+/* {{$name}} anywhere else: a parameter, with default content. */
+static bool parse_block(struct parser *p, const struct tag *tag)
+{
+	if (!check_name(p, tag, tag->name, tag->name_len)) {
+		return false;
+	}
+	if (in_parent_region(p)) {
+		return parse_argument(p, tag);
+	}
+	if (!(tag->left_clear && tag->right_clear)) {
+		/* may turn out to be a pair alone on its line: parse_close */
+		size_t ws_op = emit_ws(p, tag);
+		p->pos = tag->end;
+		add_op(p, OP_BLOCK, tag, take_bol(p));
+		return open_element(p, tag, ws_op);
+	}
+	/* On a line of its own: the next line's indentation, relative to the
+	 * enclosing block's, indents whatever fills the block. */
+	skip_line(p, tag);
+	size_t n = indent_of_line(p, tag->eol);
+	size_t outer = strip_at(p, tag->eol, tag->eol + n);
+	struct op *op = add_op(p, OP_BLOCK, tag, false);
+	op->indent = INDENT_PUSH;
+	op->ws = p->src + tag->eol + outer;
+	op->ws_len = n - outer;
+	if (!open_element(p, tag, SIZE_MAX)) {
+		return false;
+	}
+	p->strip = p->src + tag->eol;
+	p->strip_len = n;
 	return true;
 }
 

@@ -163,6 +163,16 @@ static void test_mustache_error_bad_names(void **state)
 			"t.mustache:1:1: error: invalid name 'a b'\n");
 	expect_error("{{#a..b}}{{/a..b}}", "{}", NULL, 0,
 			"t.mustache:1:1: error: invalid name 'a..b'\n");
+	expect_error("\n  {{$ }}{{/ }}", "{}", NULL, 0,
+			"t.mustache:2:3: error: empty tag name\n");
+	expect_error("{{> * }}", "{}", NULL, 0,
+			"t.mustache:1:1: error: empty tag name\n");
+	expect_error("{{<p}}{{$a b}}{{/a b}}{{/p}}", "{}", NULL, 0,
+			"t.mustache:1:7: error: invalid name 'a b'\n");
+	expect_error("{{<*p}}\n{{/p}}", "{}", NULL, 0,
+			"t.mustache:2:1: error: mismatched section close 'p', "
+			"expected '*p'\n"
+			"t.mustache:1:1: note: '*p' opened here\n");
 }
 
 static void test_mustache_strict_undefined(void **state)
