@@ -477,6 +477,49 @@ async function checkTemplate(c, file) {
 	return n;
 }
 
+// The statements' shape without resources: Sid, Effect and the actions.
+function shape(doc) {
+	const stmts = isObject(doc) ? [].concat(doc.Statement || []) : [];
+	return JSON.stringify(stmts.map((st) => isObject(st) ? {
+		Sid: st.Sid,
+		Effect: st.Effect,
+		Action: [].concat(st.Action || []).map((a) => resolve(a)),
+		NotAction: [].concat(st.NotAction || []).map((a) => resolve(a)),
+		Principal: 'Principal' in st,
+		Resources: [].concat(st.Resource || st.NotResource || []).length,
+	} : null));
+}
+
+// iam/NAME.json is the standalone copy of the template's managed policy
+// NAME ("policies[].name" in docs/profile.md): both must grant the same.
+function crossCheck(c, template, jsonFiles) {
+	const loaded = cfnyaml.loadFile(template);
+	const res = loaded.value && isObject(loaded.value.Resources) ? loaded.value.Resources : {};
+	const byName = new Map();
+	for (const [id, r] of Object.entries(res)) {
+		if (isObject(r) && r.Type === 'AWS::IAM::ManagedPolicy' && isObject(r.Properties) &&
+			typeof r.Properties.ManagedPolicyName === 'string') {
+			byName.set(r.Properties.ManagedPolicyName, [id, r.Properties.PolicyDocument]);
+		}
+	}
+	for (const f of jsonFiles) {
+		const name = f.split('/').pop().replace(/\.json$/, '');
+		if (!byName.has(name)) {
+			continue;
+		}
+		let doc;
+		try {
+			doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+		} catch (e) {
+			continue;
+		}
+		const [id, tdoc] = byName.get(name);
+		if (shape(doc) !== shape(tdoc)) {
+			c.err(`${f}:1:1\tidentity policy`, `differs from the template's managed policy ${id} ('${name}') in its statements, effects or actions`);
+		}
+	}
+}
+
 async function main(argv) {
 	const c = new PolicyChecker();
 	let n = 0;
@@ -491,6 +534,9 @@ async function main(argv) {
 	}
 	for (const f of files) {
 		n += await checkJsonFile(c, f);
+	}
+	if (argv[0] === '--template') {
+		crossCheck(c, argv[1], files);
 	}
 	c.errors.forEach((e) => console.log(e));
 	console.log(`iam_validate: ${n} policy document(s), ${c.errors.length} error(s)`);
