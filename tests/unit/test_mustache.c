@@ -275,6 +275,30 @@ static void test_mustache_depth_recursive_partial(void **state)
 	free(want);
 }
 
+/* The deepest C recursion the limits allow: every partial level full of
+ * sections. It must end in an error, not a stack overflow. */
+static void test_mustache_depth_worst_case(void **state)
+{
+	(void)state;
+	struct gw_buf p;
+	gw_buf_init(&p);
+	for (int i = 0; i < GW_MUSTACHE_MAX_DEPTH; i++) {
+		gw_buf_puts(&p, "{{#a}}");
+	}
+	gw_buf_puts(&p, "{{>p}}");
+	for (int i = 0; i < GW_MUSTACHE_MAX_DEPTH; i++) {
+		gw_buf_puts(&p, "{{/a}}");
+	}
+	const char *const partials[] = {"p", gw_buf_str(&p), NULL};
+	char *want = gw_xasprintf("p:1:%d: error: partials, parents and "
+			"blocks nested deeper than %d at 'p'\n",
+			GW_MUSTACHE_MAX_DEPTH * 6 + 1,
+			GW_MUSTACHE_MAX_PARTIAL_DEPTH);
+	expect_error("{{>p}}", "{\"a\": [true]}", partials, 0, want);
+	free(want);
+	gw_buf_finish(&p);
+}
+
 static void test_mustache_recursion_ends_by_data(void **state)
 {
 	(void)state;
@@ -389,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_mustache_strict_partials),
 		cmocka_unit_test(test_mustache_depth_sections),
 		cmocka_unit_test(test_mustache_depth_recursive_partial),
+		cmocka_unit_test(test_mustache_depth_worst_case),
 		cmocka_unit_test(test_mustache_recursion_ends_by_data),
 		cmocka_unit_test(test_mustache_escaper_selection),
 		cmocka_unit_test(test_mustache_numbers_shortest),
