@@ -387,6 +387,41 @@ static bool open_dir(struct writer *w, bool *had_old)
 	return true;
 }
 
+/*
+ * Remove what an earlier, killed run left beside 'name': its temporary
+ * trees ".NAME.tmp-XXXXXX" and backups ".NAME.old-XXXXXX". They are never
+ * visible as 'name' itself, but would pile up. Best effort: a tree that
+ * cannot be removed is left alone. (Two gwgen runs writing the same
+ * DIR/NAME at once are not supported: one may then fail, but the old or
+ * the new output stays complete.)
+ */
+static void remove_stale(struct writer *w)
+{
+	int fd = dup(w->dirfd);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dp) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return;
+	}
+	char *tmp = gw_xasprintf(".%s.tmp-", w->name);
+	char *old = gw_xasprintf(".%s.old-", w->name);
+	for (struct dirent *e; (e = readdir(dp));) {
+		size_t n = strlen(e->d_name);
+		bool ours = (gw_has_prefix(e->d_name, tmp)
+				&& n == strlen(tmp) + strlen(TMP_UNIQUE))
+			|| (gw_has_prefix(e->d_name, old)
+				&& n == strlen(old) + strlen(TMP_UNIQUE));
+		if (ours) {
+			remove_tree(w->dirfd, e->d_name);
+		}
+	}
+	free(old);
+	free(tmp);
+	closedir(dp);
+}
+
 static bool make_tmp(struct writer *w)
 {
 	char *base = gw_xasprintf(".%s.tmp-" TMP_UNIQUE, w->name);
@@ -445,8 +480,11 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	};
 	bool ok = false, had_old = false;
 
-	if (!check_paths(&w, files) || !open_dir(&w, &had_old)
-			|| !make_tmp(&w)) {
+	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
+		goto out;
+	}
+	remove_stale(&w);
+	if (!make_tmp(&w)) {
 		goto out;
 	}
 	for (size_t i = 0; i < files->n; i++) {

@@ -25,6 +25,8 @@
  * 'dir'/'name' that is not a directory (a symlink is never followed). On any
  * error nothing at 'dir'/'name' changes, the temporary directory is removed,
  * and the error is in 'd' as "cannot write 'DIR/NAME/PATH': REASON".
+ * Temporary and backup trees of NAME that a killed run left in 'dir'
+ * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first.
  */
 bool gw_output_write(const char *dir, const char *name,
 		const struct gw_files *files, struct gw_diags *d);
