@@ -367,7 +367,7 @@ class Checker {
 			}
 			if ('DependsOn' in r) {
 				const list = [].concat(r.DependsOn);
-				list.forEach((d, i) => {
+				list.forEach((d) => {
 					if (typeof d !== 'string' || !(d in this.resources)) {
 						this.err(at.concat('DependsOn'), `DependsOn target ${describe(d)} is not a resource`);
 					} else if (d === id) {
