@@ -517,12 +517,42 @@ def classify(result):
     return text or f"exit {result['rc']} without output"
 
 
+ANSI_C_QUOTED = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
+ANSI_C_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"',
+                  "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "v": "\v"}
+
+
+def unquote_ansi_c(line):
+    """Rewrites bash's $'...' words (printf %q uses them for control
+    characters, e.g. a newline in a JSON argument) into POSIX quoting."""
+    def decode(m):
+        body = m.group(1)
+        out = []
+        i = 0
+        while i < len(body):
+            c = body[i]
+            if c == "\\" and i + 1 < len(body):
+                n = body[i + 1]
+                hexm = re.match(r"x([0-9A-Fa-f]{1,2})", body[i + 1:])
+                if hexm:
+                    out.append(chr(int(hexm.group(1), 16)))
+                    i += 1 + len(hexm.group(0))
+                    continue
+                out.append(ANSI_C_ESCAPES.get(n, "\\" + n))
+                i += 2
+                continue
+            out.append(c)
+            i += 1
+        return shlex.quote("".join(out))
+    return ANSI_C_QUOTED.sub(decode, line)
+
+
 def prepare_aws_jobs(res, cmds, cwd, label, jobs):
     """Splits 'cmds' into argument vectors and appends the jobs that run
     them against the closed endpoint."""
     for c in cmds:
         try:
-            argv = shlex.split(c)
+            argv = shlex.split(unquote_ansi_c(c))
         except ValueError as e:
             res.fail(f"{label}: error: cannot split '{c}': {e}")
             continue
