@@ -25,10 +25,10 @@ struct gw_mustache; /* a compiled template */
 /* Finds the text of a partial or parent by name. */
 struct gw_mustache_loader {
 	/*
-	 * Look up 'name'. On success set '*text' and '*len' to its source and
-	 * '*file' to the name to use in diagnostics, all lent and valid as
-	 * long as the loader, and return true. Return false when there is no
-	 * such partial.
+	 * Look up 'name'. On success set '*text' and '*len' to its source
+	 * (lent: valid as long as the loader) and '*file' to the name to use
+	 * in diagnostics (copied by the engine), and return true. Return
+	 * false when there is no such partial.
 	 */
 	bool (*load)(void *ud, const char *name, const char **text,
 			size_t *len, const char **file);
@@ -48,10 +48,13 @@ enum gw_mustache_flags {
 
 /*
  * Compile 'text' ('len' bytes) whose name in diagnostics is 'file'. Partials
- * are looked up through 'loader' (may be NULL: no partials), lazily at
- * render time for dynamic names. Syntax errors are reported into 'd' as
- * FILE:LINE:COL. Returns the template (free with gw_mustache_destroy) or
- * NULL. 'text', 'file' and 'loader' must outlive the template.
+ * are looked up through 'loader' (may be NULL: no partials) when first used
+ * at render time, then compiled and cached in the template. Syntax errors
+ * are reported into 'd' as FILE:LINE:COL (1-based; the column counts
+ * bytes). Returns the template (free with gw_mustache_destroy) or NULL.
+ * 'text', 'file' and 'loader' must outlive the template. Render it with
+ * gw_mustache_render_cjson (mustache_cjson.h) or, for other data,
+ * gw_mustache_render (mustache_itf.h).
  */
 struct gw_mustache *gw_mustache_compile(const char *text, size_t len,
 		const char *file, const struct gw_mustache_loader *loader,
