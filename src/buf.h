@@ -22,7 +22,8 @@ void gw_buf_puts(struct gw_buf *b, const char *s);
 void gw_buf_putc(struct gw_buf *b, char c);
 void gw_buf_printf(struct gw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void gw_buf_vprintf(struct gw_buf *b, const char *fmt, va_list ap);
+void gw_buf_vprintf(struct gw_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Empty the buffer, keeping its storage. */
 void gw_buf_clear(struct gw_buf *b);

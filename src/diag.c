@@ -52,6 +52,11 @@ void gw_diags_finish(struct gw_diags *d)
 	d->limit = limit;
 }
 
+/* (The format attribute keeps clang's -Wformat-nonliteral quiet.) */
+static void vadd(struct gw_diags *d, enum gw_severity sev, struct gw_loc loc,
+		const char *rule, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
 static void vadd(struct gw_diags *d, enum gw_severity sev, struct gw_loc loc,
 		const char *rule, const char *hint, const char *fmt, va_list ap)
 {
