@@ -396,10 +396,10 @@ static void check_autoscale(const struct gw_model *m,
 	const struct gw_scratch *s = &lt->user_data.scratch;
 	const char *type = str_or_empty(&s->volume_type);
 	if (!s->device.s) {
-		gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL, "add 'device', one "
-				"of the launch template's volumes, e.g. "
-				"/dev/xvdba", "scratch kind 'ebs-autoscale' needs "
-				"its initial volume");
+		gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL, "add 'device', "
+				"one of the launch template's volumes, e.g. "
+				"/dev/xvdba", "scratch kind 'ebs-autoscale' "
+				"needs its initial volume");
 	} else if (!is_device_name(s->device.s)) {
 		gw_diag_error(d, s->device.loc, "scratch device must be a "
 				"mapping name such as /dev/xvdba, got '%s'",
@@ -895,7 +895,8 @@ static bool check_part(const struct gw_launch_template *lt, enum part k,
 					"user data of launch template '%s' has "
 					"byte 0x%02x at offset %zu; parts are "
 					"us-ascii text with LF line ends",
-					part_kinds[k].name, str_or_empty(&lt->name),
+					part_kinds[k].name,
+					str_or_empty(&lt->name),
 					(unsigned char)s[i], i);
 			return false;
 		}
@@ -971,11 +972,12 @@ bool gw_userdata_render(const struct gw_model *m,
 		goto out;
 	}
 	if (mime.len > GW_VERIFY_USER_DATA_MAX) {
-		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, "L2",
-				plan.scratch.data ? "list '" SCRATCH_SCRIPT "' "
-				"in provision.scripts to fetch the scratch daemon "
-				"from the bucket" : "move commands to provision "
-				"scripts", "the user data of launch template '%s' "
+		const char *hint = plan.scratch.data ? "list '"
+				SCRATCH_SCRIPT "' in provision.scripts to fetch "
+				"the scratch daemon from the bucket" : "move "
+				"commands to provision scripts";
+		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, "L2", hint,
+				"the user data of launch template '%s' "
 				"is %zu bytes, more than the %d ec2 accepts "
 				"before base64", str_or_empty(&lt->name),
 				mime.len, GW_VERIFY_USER_DATA_MAX);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for EC2 user data: parts, pins, limits, inert values, real validators. */
+/* Unit tests for EC2 user data: parts, pins, limits, inert values, validators. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -293,7 +293,7 @@ static void yaml_values(const char *text, const char *key, const char *field,
 	yaml_parser_delete(&parser);
 }
 
-/* ---- tests ------------------------------------------------------------------ */
+/* ---- tests -------------------------------------------------------------- */
 
 static void test_userdata_mime_shape(void **state)
 {
@@ -512,7 +512,8 @@ static void test_userdata_provision_unknown_script(void **state)
 			"        version: v1\n"
 			"        scripts: [ecs-additions.sh, ../etc/passwd]\n");
 	expect_error(&r, USER_DATA_LINE + 2, 37,
-			"provision script '../etc/passwd' is not one gwgen ships");
+			"provision script '../etc/passwd' is not one gwgen "
+			"ships");
 	finish(&r);
 }
 
@@ -601,7 +602,8 @@ static void test_userdata_ecs_config_validation(void **state)
 			"        ecs_cluster: x\n"
 			"        ECS_LOGLEVEL: \"debug\\nECS_CLUSTER=evil\"\n");
 	expect_error(&r, USER_DATA_LINE + 1, 9,
-			"ecs_config key must match [A-Z0-9_]+, got 'ecs_cluster'");
+			"ecs_config key must match [A-Z0-9_]+, got "
+			"'ecs_cluster'");
 	expect_error(&r, USER_DATA_LINE + 2, 23,
 			"ecs_config value of 'ECS_LOGLEVEL' must be one line");
 	finish(&r);
