@@ -60,14 +60,20 @@ struct render_opts {
 	const char *data_path;
 };
 
+/* A partial read from DIR/NAME.mustache. */
+struct loaded {
+	char *path; /* owned */
+	char *text; /* owned */
+};
+
 /* Partials read from --partials DIR; the loaded texts live as long as it. */
 struct dir_loader {
 	struct gw_mustache_loader loader;
 	const char *dir;
 	struct gw_diags *d;
-	char **texts, **paths; /* owned, in load order */
-	size_t n, cap_texts, cap_paths;
-	bool io_error;         /* a partial exists but could not be read */
+	struct loaded *files; /* in load order */
+	size_t n, cap;
+	bool io_error;        /* a partial exists but could not be read */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -110,13 +116,8 @@ static bool load_from_dir(void *ud, const char *name, const char **text,
 		free(path);
 		return false;
 	}
-	gw_grow((void **)&l->texts, &l->cap_texts, l->n + 1,
-			sizeof(*l->texts));
-	gw_grow((void **)&l->paths, &l->cap_paths, l->n + 1,
-			sizeof(*l->paths));
-	l->texts[l->n] = buf;
-	l->paths[l->n] = path;
-	l->n++;
+	gw_grow((void **)&l->files, &l->cap, l->n + 1, sizeof(*l->files));
+	l->files[l->n++] = (struct loaded){path, buf};
 	*text = buf;
 	*file = path;
 	return true;
@@ -125,11 +126,10 @@ static bool load_from_dir(void *ud, const char *name, const char **text,
 static void dir_loader_finish(struct dir_loader *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		free(l->texts[i]);
-		free(l->paths[i]);
+		free(l->files[i].path);
+		free(l->files[i].text);
 	}
-	free(l->texts);
-	free(l->paths);
+	free(l->files);
 }
 
 /* Parse the command line into 'o'; returns an exit status, or -1 to go on. */
@@ -222,26 +222,21 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 	gw_buf_init(&result);
 	struct gw_mustache *t = NULL;
 	cJSON *data = NULL;
+	const char *end = NULL;
 	size_t tlen, dlen;
 	char *dtext = NULL;
 	char *ttext = read_input(o.template_path, &tlen, err);
-	if (!ttext) {
+	if (!ttext || !(dtext = read_input(o.data_path, &dlen, err))) {
 		status = GW_EXIT_IO;
-		goto out_template;
+		goto done;
 	}
-	dtext = read_input(o.data_path, &dlen, err);
-	if (!dtext) {
-		status = GW_EXIT_IO;
-		goto out_data;
-	}
-	const char *end = NULL;
 	/* dlen + 1: the NUL, which marks the end of the JSON text */
 	data = cJSON_ParseWithLengthOpts(dtext, dlen + 1, &end, true);
 	if (!data) {
 		gw_diag_error(&d, locate(o.data_path, dtext, end),
 				"invalid JSON");
 		status = GW_EXIT_INVALID;
-		goto out_parse;
+		goto done;
 	}
 	t = gw_mustache_compile(ttext, tlen, o.template_path,
 			o.partials ? &dl.loader : NULL, &d);
@@ -251,18 +246,20 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 		status = GW_EXIT_IO;
 	} else if (!ok || gw_diags_has_errors(&d)) {
 		status = GW_EXIT_INVALID;
+	} else if (fwrite(gw_buf_str(&result), 1, result.len, out) !=
+			result.len || fflush(out) != 0) {
+		fprintf(err, "gwgen: error: cannot write the output: %s\n",
+				strerror(errno));
+		status = GW_EXIT_IO;
 	} else {
-		fwrite(result.data ? result.data : "", 1, result.len, out);
-		status = fflush(out) == 0 ? GW_EXIT_OK : GW_EXIT_IO;
+		status = GW_EXIT_OK;
 	}
+done:
+	gw_diags_print(&d, err, GW_DIAG_TEXT, gw_diag_want_color(err));
 	gw_mustache_destroy(t);
 	cJSON_Delete(data);
-out_parse:
 	free(dtext);
-out_data:
 	free(ttext);
-out_template:
-	gw_diags_print(&d, err, GW_DIAG_TEXT, gw_diag_want_color(err));
 	gw_diags_finish(&d);
 	gw_buf_finish(&result);
 	dir_loader_finish(&dl);
