@@ -21,6 +21,7 @@
 #define SOURCE_PROFILES_ENV "GW_TEST_PROFILES_DIR"
 #define SOURCE_TEMPLATES_ENV "GW_TEST_TEMPLATES_DIR"
 #define PROFILE_PATH_ENV "GWGEN_PROFILE_PATH"
+#define SOURCE_ROOT_ENV "GW_TEST_SOURCE_ROOT"
 
 /* What one gw_cli_run wrote. */
 struct cap {
@@ -95,6 +96,60 @@ static void test_cli_help(void **state)
 	RUN(&c, "-h");
 	assert_int_equal(c.status, GW_EXIT_OK);
 	cap_free(&c);
+}
+
+/* 's' with every '-' written as roff's "\-". */
+static char *roff_dashes(const char *s)
+{
+	char *r = gw_xmalloc(2 * strlen(s) + 1), *p = r;
+	for (; *s; s++) {
+		if (*s == '-') {
+			*p++ = '\\';
+		}
+		*p++ = *s;
+	}
+	*p = '\0';
+	return r;
+}
+
+static void test_cli_help_matches_man_and_readme(void **state)
+{
+	(void)state;
+	const char *root = getenv(SOURCE_ROOT_ENV);
+	if (!root) {
+		skip();
+	}
+	char *path = gw_xasprintf("%s/docs/gwgen.1", root);
+	size_t len = 0;
+	char *man = gw_read_file(path, 1 << 20, &len);
+	assert_non_null(man);
+	free(path);
+	path = gw_xasprintf("%s/README.md", root);
+	char *readme = gw_read_file(path, 1 << 20, &len);
+	assert_non_null(readme);
+	free(path);
+
+	struct cap c = {0};
+	RUN(&c, "--help");
+	/* Every long option --help names is in the manual and the README. */
+	size_t n = 0;
+	for (const char *p = strstr(c.out, "--"); p; p = strstr(p, "--")) {
+		size_t w = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+		char *word = gw_xstrndup(p, w);
+		char *rword = roff_dashes(word);
+		if (!strstr(man, rword) || !strstr(readme, word)) {
+			fail_msg("'%s' is in --help but not in docs/gwgen.1 "
+					"or README.md", word);
+		}
+		free(rword);
+		free(word);
+		p += w;
+		n++;
+	}
+	assert_true(n > 10);
+	cap_free(&c);
+	free(man);
+	free(readme);
 }
 
 static void test_cli_version(void **state)
@@ -498,6 +553,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_help),
+		cmocka_unit_test(test_cli_help_matches_man_and_readme),
 		cmocka_unit_test(test_cli_version),
 		cmocka_unit_test(test_cli_usage_errors),
 		cmocka_unit_test(test_cli_no_arguments),
