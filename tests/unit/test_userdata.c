@@ -609,6 +609,36 @@ static void test_userdata_ecs_config_validation(void **state)
 	finish(&r);
 }
 
+/* provision and aws_cli source 'bucket' need the profile's bucket. */
+static void test_userdata_needs_bucket(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: demo\n"
+		"description: a demo lab\n"
+		"region: us-west-2\n"
+		"launch_templates:\n"
+		"  - name: workers\n"
+		"    user_data:\n"
+		AWS_CLI
+		"        source: bucket\n"
+		"      provision:\n"
+		"        version: v1\n"
+		"        scripts: [ecs-additions.sh]\n";
+	struct run r;
+	gw_diags_init(&r.d);
+	gw_buf_init(&r.mime);
+	r.m = gw_profile_load_string(yaml, strlen(yaml), "t.yaml", &r.d);
+	assert_non_null(r.m);
+	r.ok = gw_userdata_render(r.m, &r.m->launch_templates[0],
+			gw_templates_builtin(), &r.mime, &r.d);
+	expect_error(&r, 10, 17, "aws_cli source 'bucket' needs the "
+			"profile's bucket");
+	expect_error(&r, 12, 9, "provision fetches scripts from the "
+			"profile's bucket, and there is none");
+	finish(&r);
+}
+
 static void test_userdata_empty(void **state)
 {
 	(void)state;
@@ -851,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_userdata_size_limit),
 		cmocka_unit_test(test_userdata_boundary_collision),
 		cmocka_unit_test(test_userdata_ecs_config_validation),
+		cmocka_unit_test(test_userdata_needs_bucket),
 		cmocka_unit_test(test_userdata_empty),
 		cmocka_unit_test(test_userdata_btrfs_refused),
 		cmocka_unit_test(test_userdata_autoscale_checks),
