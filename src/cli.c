@@ -493,17 +493,19 @@ static void found_finish(struct found_list *l)
 
 /* ---- reporting ----------------------------------------------------------- */
 
-/* Print (or, for JSON, keep) one profile's findings. */
+/*
+ * Print one profile's findings (or, for JSON, keep them for the one
+ * document printed at the end). 'd' is finished afterwards.
+ */
 static void report(struct run *r, struct gw_diags *d)
 {
 	if (r->o->format == GW_DIAG_JSON) {
 		gw_diags_move(&r->all, d);
-		return;
+	} else {
+		gw_diags_sort(d);
+		gw_diags_print(d, r->err, r->o->format, r->color);
 	}
-	gw_diags_sort(d);
-	gw_diags_print(d, r->err, r->o->format, r->color);
 	gw_diags_finish(d);
-	gw_diags_init(d);
 }
 
 /* ---- check: compare with what is on disk --------------------------------- */
@@ -759,79 +761,80 @@ static bool is_profile_dir(const char *arg)
 	return strchr(arg, '/') && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Run every profile of 'l' in name order. */
-static int run_found(struct run *r, struct found_list *l)
+typedef int (*run_fn)(struct run *r, const char *arg, struct gw_diags *d);
+
+/* Run 'fn' on 'arg' with its own diagnostics, then report them. */
+static int run_reported(struct run *r, run_fn fn, const char *arg)
 {
+	struct gw_diags d;
+	gw_diags_init(&d);
+	int status = fn(r, arg, &d);
+	report(r, &d);
+	return status;
+}
+
+/* Run every profile of 'l' in name order; an empty list is an error. */
+static int run_found(struct run *r, struct found_list *l, const char *where)
+{
+	if (!l->n) {
+		struct gw_diags d;
+		gw_diags_init(&d);
+		gw_diag_error(&d, (struct gw_loc){0}, "no profiles (*%s) %s",
+				PROFILE_EXT, where);
+		report(r, &d);
+		return GW_EXIT_IO;
+	}
 	int status = GW_EXIT_OK;
 	sort_found(l);
 	for (size_t i = 0; i < l->n; i++) {
-		struct gw_diags d;
-		gw_diags_init(&d);
-		status = status_max(status, run_profile(r, l->v[i].path, &d));
-		report(r, &d);
+		status = status_max(status,
+				run_reported(r, run_profile, l->v[i].path));
 	}
 	return status;
 }
 
-/* Run a directory of profiles; an empty one is an error. */
+/* Run every profile in directory 'dir'. */
 static int run_dir(struct run *r, const char *dir)
 {
 	struct found_list l = {0};
 	struct gw_diags d;
 	gw_diags_init(&d);
-	int status = GW_EXIT_OK;
-	if (!find_profiles(&l, dir, true, &d)) {
-		status = GW_EXIT_IO;
-	} else if (!l.n) {
-		gw_diag_error(&d, (struct gw_loc){0}, "no profiles (*%s) in "
-				"'%s'", PROFILE_EXT, dir);
-		status = GW_EXIT_IO;
-	}
+	bool ok = find_profiles(&l, dir, true, &d);
 	report(r, &d);
-	if (status == GW_EXIT_OK) {
-		status = run_found(r, &l);
+	int status = GW_EXIT_IO;
+	if (ok) {
+		char *where = gw_xasprintf("in '%s'", dir);
+		status = run_found(r, &l, where);
+		free(where);
 	}
 	found_finish(&l);
 	return status;
 }
 
+/* Run what the options name: --all, each --profile, each --template. */
 static int run_all(struct run *r)
 {
 	const struct options *o = r->o;
 	int status = GW_EXIT_OK;
 
 	if (o->all && o->all_dir) {
-		status = status_max(status, run_dir(r, o->all_dir));
+		status = run_dir(r, o->all_dir);
 	} else if (o->all) {
 		struct found_list l = {0};
 		find_search_path(&l);
-		if (!l.n) {
-			struct gw_diags d;
-			gw_diags_init(&d);
-			gw_diag_error(&d, (struct gw_loc){0}, "no profiles on "
-					"the search path (see 'gwgen --help')");
-			report(r, &d);
-			status = GW_EXIT_IO;
-		}
-		status = status_max(status, run_found(r, &l));
+		status = run_found(r, &l, "on the search path (see 'gwgen "
+				"--help')");
 		found_finish(&l);
 	}
 	for (size_t i = 0; i < o->profiles.n; i++) {
 		const char *arg = o->profiles.v[i];
-		if (is_profile_dir(arg)) {
-			status = status_max(status, run_dir(r, arg));
-			continue;
-		}
-		struct gw_diags d;
-		gw_diags_init(&d);
-		status = status_max(status, run_profile(r, arg, &d));
-		report(r, &d);
+		status = status_max(status, is_profile_dir(arg)
+				? run_dir(r, arg)
+				: run_reported(r, run_profile, arg));
 	}
 	for (size_t i = 0; i < o->templates.n; i++) {
-		struct gw_diags d;
-		gw_diags_init(&d);
-		status = status_max(status, run_template(r, o->templates.v[i], &d));
-		report(r, &d);
+		status = status_max(status,
+				run_reported(r, run_template, o->templates.v[i]));
 	}
 	return status;
 }
