@@ -298,7 +298,11 @@ static bool exchange(int dirfd, const char *a, const char *b)
  */
 static bool replace_old(struct writer *w, char **old)
 {
-	if (exchange(w->dirfd, w->tmpbase, w->name)) {
+	if (!step(w, GW_OUTPUT_SWAP)) {
+		return false;
+	}
+	if (step(w, GW_OUTPUT_EXCHANGE)
+			&& exchange(w->dirfd, w->tmpbase, w->name)) {
 		*old = gw_xstrdup(w->tmpbase);
 		return true;
 	}
@@ -312,7 +316,8 @@ static bool replace_old(struct writer *w, char **old)
 		free(backup);
 		return false;
 	}
-	if (renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) != 0) {
+	if (!step(w, GW_OUTPUT_SWAP)
+			|| renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) != 0) {
 		int saved = errno;
 		renameat(w->dirfd, backup, w->dirfd, w->name);
 		free(backup);
@@ -327,9 +332,9 @@ static bool replace_old(struct writer *w, char **old)
 static bool swap_in(struct writer *w, bool had_old)
 {
 	char *old = NULL;
-	bool ok = step(w, GW_OUTPUT_SWAP)
-		&& (had_old ? replace_old(w, &old)
-			: renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) == 0);
+	bool ok = had_old ? replace_old(w, &old)
+		: step(w, GW_OUTPUT_SWAP)
+			&& renameat(w->dirfd, w->tmpbase, w->dirfd, w->name) == 0;
 	if (!ok) {
 		fail(w, NULL, strerror(errno));
 		return false;

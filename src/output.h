@@ -36,7 +36,9 @@ enum gw_output_step {
 	GW_OUTPUT_MKDIR,  /* creating the temporary directory or a subdirectory */
 	GW_OUTPUT_WRITE,  /* writing one file's contents */
 	GW_OUTPUT_FSYNC,  /* fsync of a file or directory */
-	GW_OUTPUT_SWAP,   /* renaming the new directory into place */
+	GW_OUTPUT_SWAP,   /* a rename that moves a tree into or out of place */
+	GW_OUTPUT_EXCHANGE, /* renameat2(RENAME_EXCHANGE); failing it with
+			     * ENOSYS takes the two-rename fallback */
 	GW_OUTPUT_REMOVE, /* removing the old or the temporary tree */
 };
 

@@ -361,6 +361,51 @@ static void test_output_failed_swap_keeps_old(void **state)
 	expect_failure_keeps_old(*state, GW_OUTPUT_SWAP, 1, EXDEV);
 }
 
+/* Force the two-rename fallback by failing the exchange with ENOSYS. */
+struct fallback {
+	struct failer fail;  /* another step to fail, if any */
+	struct killer *kill; /* or to die at, if set */
+};
+
+static bool no_exchange(void *ud, enum gw_output_step step);
+
+static void test_output_fallback_replaces(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	struct fallback fb = {0};
+	struct gw_output_hooks h = {.before = no_exchange, .ud = &fb};
+	assert_true(write_set(s, &b, &h, &d));
+	assert_int_equal(d.n, 0);
+	char *top = top_of(s);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+
+	/* The second rename fails: the old tree is put back. */
+	char *before = snapshot(top);
+	fb.fail = (struct failer){.kind = GW_OUTPUT_SWAP, .after = 2,
+		.err = EIO};
+	assert_false(write_set(s, &a, &h, &d));
+	char *after = snapshot(top);
+	assert_string_equal(after, before);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(after);
+	free(before);
+	free(want);
+	free(snap);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
 static void test_output_error_message_names_file(void **state)
 {
 	struct scratch *s = *state;
@@ -537,9 +582,42 @@ static bool kill_nth(void *ud, enum gw_output_step step)
 	return true;
 }
 
-static void test_output_crash_leaves_old_or_new(void **state)
+static bool no_exchange(void *ud, enum gw_output_step step)
 {
-	struct scratch *s = *state;
+	struct fallback *fb = ud;
+	if (fb->kill && !kill_nth(fb->kill, step)) {
+		return false;
+	}
+	if (step == GW_OUTPUT_EXCHANGE) {
+		errno = ENOSYS;
+		return false;
+	}
+	return fb->fail.after == 0 || fail_nth(&fb->fail, step);
+}
+
+/* The only tree in 'dir' named like a backup, ".lab.old-XXXXXX", or NULL. */
+static char *backup_of(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	assert_non_null(dp);
+	char *found = NULL;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (gw_has_prefix(e->d_name, "." TEST_NAME ".old-")) {
+			assert_null(found);
+			found = gw_xasprintf("%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(dp);
+	return found;
+}
+
+/*
+ * Kill a child replacing the old set by the new at each step in turn; the
+ * parent then finds the old or the new tree, or (only with the fallback,
+ * between its two renames) no tree and the complete old one as a backup.
+ */
+static void crash_at_every_step(struct scratch *s, bool fallback)
+{
 	struct gw_files a, b;
 	old_set(&a);
 	new_set(&b);
@@ -552,13 +630,15 @@ static void test_output_crash_leaves_old_or_new(void **state)
 	/* A dry run counts the steps of a replacement. */
 	assert_true(write_set(s, &a, NULL, &d));
 	struct killer count = {0};
-	struct gw_output_hooks h = {.before = kill_nth, .ud = &count};
+	struct fallback fb = {.kill = &count};
+	struct gw_output_hooks h = fallback
+		? (struct gw_output_hooks){.before = no_exchange, .ud = &fb}
+		: (struct gw_output_hooks){.before = kill_nth, .ud = &count};
 	assert_true(write_set(s, &b, &h, &d));
 	assert_true(count.seen > 10);
 
-	int saw_old = 0, saw_new = 0;
+	int saw_old = 0, saw_new = 0, saw_backup = 0;
 	for (int k = 1; k <= count.seen; k++) {
-		rm_rf(top);
 		rm_rf(s->dir);
 		assert_int_equal(mkdir(s->dir, 0755), 0);
 		assert_true(write_set(s, &a, NULL, &d));
@@ -567,8 +647,12 @@ static void test_output_crash_leaves_old_or_new(void **state)
 		assert_true(pid >= 0);
 		if (pid == 0) {
 			struct killer kl = {.kill_at = k};
-			struct gw_output_hooks kh = {.before = kill_nth,
-				.ud = &kl};
+			struct fallback kfb = {.kill = &kl};
+			struct gw_output_hooks kh = fallback
+				? (struct gw_output_hooks){.before = no_exchange,
+					.ud = &kfb}
+				: (struct gw_output_hooks){.before = kill_nth,
+					.ud = &kl};
 			write_set(s, &b, &kh, &d);
 			_exit(0);
 		}
@@ -579,23 +663,44 @@ static void test_output_crash_leaves_old_or_new(void **state)
 		char *snap = snapshot(top);
 		bool is_old = strcmp(snap, want_old) == 0;
 		bool is_new = strcmp(snap, want_new) == 0;
-		if (!is_old && !is_new) {
+		bool is_backup = false;
+		if (fallback && access(top, F_OK) != 0) {
+			char *backup = backup_of(s->dir);
+			assert_non_null(backup);
+			char *bsnap = snapshot(backup);
+			is_backup = strcmp(bsnap, want_old) == 0;
+			free(bsnap);
+			free(backup);
+		}
+		if (!is_old && !is_new && !is_backup) {
 			fail_msg("killed at step %d: the output is neither "
 					"old nor new:\n%s", k, snap);
 		}
 		saw_old += is_old;
 		saw_new += is_new;
+		saw_backup += is_backup;
 		free(snap);
 	}
 	/* Both outcomes happen: before the swap, and after it. */
 	assert_true(saw_old > 0);
 	assert_true(saw_new > 0);
+	assert_int_equal(saw_backup, fallback ? 1 : 0);
 	free(want_old);
 	free(want_new);
 	free(top);
 	gw_diags_finish(&d);
 	files_free(&a);
 	files_free(&b);
+}
+
+static void test_output_crash_leaves_old_or_new(void **state)
+{
+	crash_at_every_step(*state, false);
+}
+
+static void test_output_crash_with_fallback(void **state)
+{
+	crash_at_every_step(*state, true);
 }
 
 int main(void)
@@ -638,7 +743,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_output_unwritable_dir,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(
+				test_output_fallback_replaces, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
 				test_output_crash_leaves_old_or_new, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_crash_with_fallback, setup,
 				teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
