@@ -8,38 +8,14 @@
 #include <string.h>
 
 #include "buf.h"
+#include "model.h"
 #include "names.h"
 #include "util.h"
 
 #define ACCOUNT_DIGITS 12
-#define MAX_REGION_PREFIXES 10
 #define ARN_FIELDS 5 /* colons before the resource */
 /* Six one-character wildcards; escaped, since C11 reads "??" trigraphs. */
 #define SECRET_WILD "?\?\?\?\?\?"
-
-/*
- * Partitions, DNS suffixes and region prefixes from the AWS SDK's
- * partitions.json (aws-sdk-go-v2 internal/endpoints/awsrulesfn, plus the
- * newer aws-eusc). A region matches when it is PREFIX-WORD-DIGITS.
- */
-struct partition {
-	const char *name;
-	const char *dns_suffix;
-	const char *prefixes[MAX_REGION_PREFIXES];
-};
-
-static const struct partition partitions[] = {
-        {"aws",
-         "amazonaws.com",
-         {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}},
-        {"aws-cn", "amazonaws.com.cn", {"cn"}},
-        {"aws-us-gov", "amazonaws.com", {"us-gov"}},
-        {"aws-iso", "c2s.ic.gov", {"us-iso"}},
-        {"aws-iso-b", "sc2s.sgov.gov", {"us-isob"}},
-        {"aws-iso-e", "cloud.adc-e.uk", {"eu-isoe"}},
-        {"aws-iso-f", "csp.hci.ic.gov", {"us-isof"}},
-        {"aws-eusc", "amazonaws.eu", {"eusc-de"}},
-};
 
 /* IAM resource types gwgen knows; others get only the general checks. */
 static const char *const iam_types[] = {
@@ -59,72 +35,19 @@ static const char *const batch_types[] = {
         "scheduling-policy",   "job",       "consumable-resource",
 };
 
-/* WORD-DIGITS with WORD = [A-Za-z0-9_]+, as in \w+-\d+. */
-static bool is_word_digits(const char *s)
-{
-	const char *p = s;
-	while (isalnum((unsigned char)*p) || *p == '_') {
-		p++;
-	}
-	if (p == s || *p != '-') {
-		return false;
-	}
-	p++;
-	const char *d = p;
-	while (isdigit((unsigned char)*p)) {
-		p++;
-	}
-	return p != d && *p == '\0';
-}
-
-static const struct partition *partition_of_region(const char *region)
-{
-	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
-		const struct partition *p = &partitions[i];
-		for (size_t j = 0; j < MAX_REGION_PREFIXES && p->prefixes[j];
-		     j++) {
-			size_t n = strlen(p->prefixes[j]);
-			if (strncmp(region, p->prefixes[j], n) == 0 &&
-			    region[n] == '-' &&
-			    is_word_digits(region + n + 1)) {
-				return p;
-			}
-		}
-	}
-	return NULL;
-}
-
-static const struct partition *find_partition(const char *name)
-{
-	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
-		if (strcmp(partitions[i].name, name) == 0) {
-			return &partitions[i];
-		}
-	}
-	return NULL;
-}
-
-bool gw_arn_partition_for_region(const char *region, const char **partition,
-                                 const char **dns_suffix)
-{
-	const struct partition *p = partition_of_region(region);
-	if (!p) {
-		return false;
-	}
-	*partition = p->name;
-	*dns_suffix = p->dns_suffix;
-	return true;
-}
-
+/*
+ * Partitions come from the one table in model.c (gw_partition_for_region,
+ * gw_partition_dns_suffix), so the loader and the ARN checks cannot
+ * disagree about a region.
+ */
 bool gw_arn_partition_known(const char *partition)
 {
-	return find_partition(partition) != NULL;
+	return gw_partition_dns_suffix(partition) != NULL;
 }
 
 const char *gw_arn_dns_suffix(const char *partition)
 {
-	const struct partition *p = find_partition(partition);
-	return p ? p->dns_suffix : NULL;
+	return gw_partition_dns_suffix(partition);
 }
 
 bool gw_arn_parse(const char *text, struct gw_arn *arn)
@@ -474,8 +397,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 	if (is_templated(c, a->partition)) {
 		return;
 	}
-	const struct partition *p = find_partition(a->partition);
-	if (!p) {
+	if (!gw_arn_partition_known(a->partition)) {
 		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
 		            "use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, "
 		            "aws-iso-e, aws-iso-f or aws-eusc",
@@ -496,8 +418,9 @@ static void check_general(struct check *c, const struct gw_arn *a,
 	}
 	if (a->region[0] && !is_templated(c, a->region) &&
 	    !is_wild_ok(c, a->region)) {
-		const struct partition *rp = partition_of_region(a->region);
-		if (rp != p) {
+		const char *rp, *dns;
+		if (!gw_partition_for_region(a->region, &rp, &dns) ||
+		    strcmp(rp, a->partition) != 0) {
 			gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
 			            "write a region of the ARN's partition",
 			            "arn '%s' has region '%s', which is not "

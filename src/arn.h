@@ -8,14 +8,9 @@
 #include "diag.h"
 
 /*
- * The partition and DNS suffix for 'region' by the region patterns of the
- * AWS SDK's partitions.json. Returns false when no partition matches; the
- * outputs are then untouched. The strings are static.
+ * Whether 'partition' names a known partition ("aws", "aws-cn", ...). The
+ * partitions and their regions are model.c's (gw_partition_for_region).
  */
-bool gw_arn_partition_for_region(const char *region, const char **partition,
-                                 const char **dns_suffix);
-
-/* Whether 'partition' names a known partition ("aws", "aws-cn", ...). */
 bool gw_arn_partition_known(const char *partition);
 
 /* The DNS suffix of a known 'partition', or NULL. Static string. */

@@ -377,6 +377,16 @@ bool gw_partition_for_region(const char *region, const char **partition,
 	return false;
 }
 
+const char *gw_partition_dns_suffix(const char *partition)
+{
+	for (size_t i = 0; partition && i < GW_ARRAY_LEN(partitions); i++) {
+		if (strcmp(partitions[i].name, partition) == 0) {
+			return partitions[i].dns_suffix;
+		}
+	}
+	return NULL;
+}
+
 char *gw_logical_id(const char *name, const char *suffix)
 {
 	struct gw_buf b;

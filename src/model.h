@@ -395,6 +395,13 @@ bool gw_partition_for_region(const char *region, const char **partition,
 		const char **dns_suffix);
 
 /*
+ * The DNS suffix of the partition named 'partition' ("aws-cn" ->
+ * "amazonaws.com.cn"), or NULL when no partition has that name. Static
+ * string; the same table as gw_partition_for_region.
+ */
+const char *gw_partition_dns_suffix(const char *partition);
+
+/*
  * A CloudFormation logical ID for 'name' with 'suffix' appended: the name's
  * alphanumeric runs, each capitalised ("spot-ce" + "ComputeEnv" ->
  * "SpotCeComputeEnv"). Returns a string to free().

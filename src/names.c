@@ -187,6 +187,18 @@ const char *gw_names_retention_list(void)
 	       "731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 }
 
+/* ASCII case-insensitive equality of the first 'n' bytes. */
+static bool equal_nocase_n(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (tolower((unsigned char)a[i]) !=
+		    tolower((unsigned char)b[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool gw_names_equal_nocase(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {
@@ -195,6 +207,119 @@ bool gw_names_equal_nocase(const char *a, const char *b)
 		}
 	}
 	return *a == *b;
+}
+
+/* ---- tags -------------------------------------------------------------- */
+
+/* ASCII marks tags allow besides letters, digits and spaces. */
+#define TAG_MARKS "_.:/=+-@"
+#define TAG_RESERVED_PREFIX "aws:"
+#define UTF8_CONT_MASK 0xC0u
+#define UTF8_CONT 0x80u
+#define UTF8_MAX_BYTES 4
+#define UNICODE_MAX 0x10FFFFul
+#define SURROGATE_LO 0xD800ul
+#define SURROGATE_HI 0xDFFFul
+
+/* UTF-8 lead bytes: mask, value, sequence length, smallest code point. */
+static const struct {
+	unsigned mask, value;
+	size_t len;
+	unsigned long min;
+} utf8_leads[] = {
+        {0x80u, 0x00u, 1, 0x0ul},
+        {0xE0u, 0xC0u, 2, 0x80ul},
+        {0xF0u, 0xE0u, 3, 0x800ul},
+        {0xF8u, 0xF0u, 4, 0x10000ul},
+};
+
+/*
+ * Decode one UTF-8 character at 's' into 'cp'. Returns its length in
+ * bytes, or 0 for an invalid (overlong, surrogate, truncated) sequence.
+ */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(utf8_leads); i++) {
+		if ((s[0] & utf8_leads[i].mask) != utf8_leads[i].value) {
+			continue;
+		}
+		size_t len = utf8_leads[i].len;
+		unsigned long v = s[0] & ~utf8_leads[i].mask & 0xFFu;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[k] & UTF8_CONT_MASK) != UTF8_CONT) {
+				return 0;
+			}
+			v = (v << 6) | (s[k] & ~UTF8_CONT_MASK & 0xFFu);
+		}
+		if (v < utf8_leads[i].min || v > UNICODE_MAX ||
+		    (v >= SURROGATE_LO && v <= SURROGATE_HI)) {
+			return 0;
+		}
+		*cp = v;
+		return len;
+	}
+	return 0;
+}
+
+static bool tag_char_ok(unsigned long cp)
+{
+	if (cp < UTF8_CONT && cp != '\0' && strchr(TAG_MARKS, (int)cp)) {
+		return true;
+	}
+	size_t lo = 0, hi = gw_names_n_tag_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp < gw_names_tag_ranges[mid].lo) {
+			hi = mid;
+		} else if (cp > gw_names_tag_ranges[mid].hi) {
+			lo = mid + 1;
+		} else {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool gw_names_tag_check(const char *text, bool is_key,
+                        struct gw_names_tag_problem *p)
+{
+	*p = (struct gw_names_tag_problem){0};
+	const unsigned char *s = (const unsigned char *)(text ? text : "");
+	while (*s) {
+		unsigned long cp = 0;
+		size_t n = utf8_decode(s, &cp);
+		if (n == 0) {
+			p->why = "is not valid utf-8";
+			p->at = p->chars + 1;
+			p->bad = *s;
+			return false;
+		}
+		p->chars++;
+		if (!p->at && !tag_char_ok(cp)) {
+			p->at = p->chars;
+			p->bad = cp;
+		}
+		s += n;
+	}
+	size_t max = is_key ? GW_NAMES_TAG_KEY_MAX : GW_NAMES_TAG_VALUE_MAX;
+	if (is_key && p->chars == 0) {
+		p->why = "is empty";
+	} else if (p->chars > max) {
+		p->why = is_key ? "is longer than 128 characters"
+		                : "is longer than 256 characters";
+	} else if (p->at) {
+		p->why = "has a character aws tags do not allow";
+	} else if (is_key && strlen(text) >= strlen(TAG_RESERVED_PREFIX) &&
+	           equal_nocase_n(text, TAG_RESERVED_PREFIX,
+	                                   strlen(TAG_RESERVED_PREFIX))) {
+		p->why = "starts with 'aws:', which aws reserves";
+	}
+	if (!p->why) {
+		p->at = 0;
+		p->bad = 0;
+		return true;
+	}
+	return false;
 }
 
 /* ---- device names ----------------------------------------------------- */

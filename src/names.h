@@ -46,6 +46,43 @@ const char *gw_names_retention_list(void);
 /* ASCII case-insensitive equality, for IAM name uniqueness. */
 bool gw_names_equal_nocase(const char *a, const char *b);
 
+/* ---- tags -------------------------------------------------------------- */
+
+/* Tag key and value lengths in Unicode characters (AWS tagging rules). */
+#define GW_NAMES_TAG_KEY_MAX 128
+#define GW_NAMES_TAG_VALUE_MAX 256
+
+/* What gw_names_tag_check found wrong with a tag key or value. */
+struct gw_names_tag_problem {
+	const char *why;   /* static lowercase phrase; NULL when valid */
+	size_t chars;      /* length in Unicode characters (UTF-8 decoded) */
+	unsigned long bad; /* the first refused code point (with 'at' set) */
+	size_t at;         /* 1-based character position of 'bad'; 0 = none */
+};
+
+/*
+ * Check 'text' as a tag key ('is_key') or value against the AWS tagging
+ * rules: valid UTF-8; 1..128 (keys) or 0..256 (values) Unicode characters,
+ * each a letter, number or space separator or one of _ . : / = + - @
+ * ([\p{L}\p{Z}\p{N}_.:/=+\-@], the pattern of the IAM, Batch and tagging
+ * APIs); and, for keys, no 'aws:' prefix in any case, which AWS reserves.
+ * Returns true when valid; otherwise fills 'p' and returns false.
+ */
+bool gw_names_tag_check(const char *text, bool is_key,
+                        struct gw_names_tag_problem *p);
+
+/* An inclusive range of Unicode code points. */
+struct gw_names_cp_range {
+	unsigned long lo, hi;
+};
+
+/*
+ * The code points of categories L, Z and N, sorted and disjoint, generated
+ * at build time by tools/gen-tag-chars.py. Read through gw_names_tag_check.
+ */
+extern const struct gw_names_cp_range gw_names_tag_ranges[];
+extern const size_t gw_names_n_tag_ranges;
+
 /* ---- EC2 block device names (Linux) ---------------------------------- */
 
 /* Longest device name gwgen accepts, including the terminating NUL. */

@@ -34,10 +34,8 @@
 #define JOB_MEMORY_MIN 4
 #define HOP_LIMIT_MAX 64
 #define MANAGED_POLICIES_MAX 20
-/* Tags per resource and their lengths (AWS tagging rules). */
+/* Tags per resource (AWS tagging rules; names.h has the lengths). */
 #define TAGS_MAX 50
-#define TAG_KEY_MAX 128
-#define TAG_VALUE_MAX 256
 /* ManagedPolicy document, characters without whitespace (cfn-lint). */
 #define MANAGED_POLICY_DOC_MAX 6144
 #define USER_GROUPS_MAX 10
@@ -379,7 +377,7 @@ static void check_region(struct ctx *c)
 		return; /* the loader requires it */
 	}
 	const char *p, *dns;
-	if (!gw_arn_partition_for_region(m->region.s, &p, &dns)) {
+	if (!gw_partition_for_region(m->region.s, &p, &dns)) {
 		ERR(c, m->region.loc, "A1",
 		    "write a region such as 'us-west-2'",
 		    "region '%s' matches no aws partition", m->region.s);
@@ -2474,46 +2472,155 @@ struct rule_group {
 /* Each row checks one part of the profile; docs/rules.md lists the rules. */
 /* ---- tags (N10) ------------------------------------------------------ */
 
-static void check_tag_map(struct ctx *c, const struct gw_kvs *tags,
-                          const char *owner)
+/*
+ * The tag gwgen adds to every resource (view.c's STACK_TAG_KEY; deploy.sh
+ * passes it with the profile tags as stack tags, which CloudFormation
+ * copies to each resource), so it counts against the 50.
+ */
+#define GWGEN_STACK_TAG "gwgen:stack"
+/* Longest value quoted in a tag message, in bytes. */
+#define TAG_QUOTE_MAX 300
+#define ASCII_END 0x80ul
+
+/* 'in' made one-line for a message: controls as \n, \t or \xNN, cut. */
+static void quote_tag(const char *in, char *out, size_t n)
 {
-	if (tags->n > TAGS_MAX) {
-		ERR(c, tags->loc, "N10", "keep at most 50 tags",
-		    "%s has %zu tags, more than the 50 aws allows", owner,
-		    tags->n);
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)(in ? in : "");
+	     *p && o + sizeof("\\xNN...") < n; p++) {
+		if (*p == '\n') {
+			o += (size_t)snprintf(out + o, n - o, "\\n");
+		} else if (*p == '\t') {
+			o += (size_t)snprintf(out + o, n - o, "\\t");
+		} else if (*p < ' ' || *p == 0x7f) {
+			o += (size_t)snprintf(out + o, n - o, "\\x%02X", *p);
+		} else {
+			out[o++] = (char)*p;
+		}
+		if (p[1] && o + sizeof("\\xNN...") >= n) {
+			o += (size_t)snprintf(out + o, n - o, "...");
+		}
 	}
-	for (size_t i = 0; i < tags->n; i++) {
-		const struct gw_str *k = &tags->v[i].key;
-		const struct gw_str *v = &tags->v[i].value;
-		if (k->s && (strlen(k->s) == 0 || strlen(k->s) > TAG_KEY_MAX)) {
-			ERR(c, k->loc, "N10", "use 1..128 characters",
-			    "tag key '%s' of %s is %zu characters long", k->s,
-			    owner, strlen(k->s));
-		} else if (k->s && has_prefix_nocase(k->s, "aws:")) {
-			ERR(c, k->loc, "N10", "drop the 'aws:' prefix",
-			    "tag key '%s' of %s uses the prefix 'aws:', which "
-			    "aws reserves",
-			    k->s, owner);
+	out[o] = '\0';
+}
+
+static void check_tag_text(struct ctx *c, const struct gw_str *s,
+                           const struct gw_str *key, bool is_key,
+                           const char *owner)
+{
+	struct gw_names_tag_problem p;
+	if (!s->s || gw_names_tag_check(s->s, is_key, &p)) {
+		return;
+	}
+	char text[TAG_QUOTE_MAX], kq[TAG_QUOTE_MAX];
+	quote_tag(s->s, text, sizeof(text));
+	quote_tag(key->s, kq, sizeof(kq));
+	char what[MSG_MAX + 2 * TAG_QUOTE_MAX];
+	if (is_key) {
+		snprintf(what, sizeof(what), "tag key '%s' of %s", text,
+		         owner);
+	} else {
+		snprintf(what, sizeof(what), "value '%s' of tag '%s' on %s",
+		         text, kq, owner);
+	}
+	if (p.at && strcmp(p.why, "is not valid utf-8") != 0 &&
+	    p.chars <= (is_key ? GW_NAMES_TAG_KEY_MAX
+	                       : GW_NAMES_TAG_VALUE_MAX)) {
+		char ch[sizeof("'x' (U+10FFFF)")];
+		if (p.bad < ASCII_END && isprint((int)p.bad)) {
+			snprintf(ch, sizeof(ch), "'%c'", (char)p.bad);
+		} else {
+			snprintf(ch, sizeof(ch), "U+%04lX", p.bad);
 		}
-		if (v->s && strlen(v->s) > TAG_VALUE_MAX) {
-			ERR(c, v->loc, "N10", "use at most 256 characters",
-			    "tag value of '%s' on %s is %zu characters long",
-			    str_or(k, "?"), owner, strlen(v->s));
-		}
+		ERR(c, s->loc, "N10",
+		    "tags take letters, digits, spaces and _ . : / = + - @",
+		    "%s has %s at character %zu, which aws tags do not allow",
+		    what, ch, p.at);
+	} else if (p.chars > (is_key ? GW_NAMES_TAG_KEY_MAX
+	                             : GW_NAMES_TAG_VALUE_MAX)) {
+		ERR(c, s->loc, "N10",
+		    is_key ? "use at most 128 characters"
+		           : "use at most 256 characters",
+		    "%s is %zu characters long", what, p.chars);
+	} else {
+		ERR(c, s->loc, "N10",
+		    is_key ? "keys are 1..128 characters and do not start "
+		             "with 'aws:'"
+		           : "write the value as utf-8",
+		    "%s %s", what, p.why);
 	}
 }
 
+static bool kvs_has_key(const struct gw_kvs *kvs, const char *key)
+{
+	for (size_t i = 0; i < kvs->n; i++) {
+		if (kvs->v[i].key.s && strcmp(kvs->v[i].key.s, key) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Check the keys and values of 'own' (the tags written on 'owner') and the
+ * number of tags the resource ends up with: the profile's tags, 'own'
+ * (NULL for the profile itself; its keys replace equal profile keys) and
+ * gwgen's stack tag.
+ */
+static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
+                          const char *owner)
+{
+	const struct gw_kvs *profile = &c->m->tags;
+	const struct gw_kvs *tags = own ? own : profile;
+	for (size_t i = 0; i < tags->n; i++) {
+		const struct gw_str *k = &tags->v[i].key;
+		check_tag_text(c, k, k, true, owner);
+		check_tag_text(c, &tags->v[i].value, k, false, owner);
+	}
+	size_t n = profile->n;
+	bool has_stack = kvs_has_key(profile, GWGEN_STACK_TAG);
+	for (size_t i = 0; own && i < own->n; i++) {
+		const char *k = own->v[i].key.s;
+		if (k && !kvs_has_key(profile, k)) {
+			n++;
+		}
+		has_stack = has_stack || (k && !strcmp(k, GWGEN_STACK_TAG));
+	}
+	if (!has_stack) {
+		n++;
+	}
+	if (n > TAGS_MAX) {
+		ERR(c, at_or(tags->loc, c->m->name.loc), "N10",
+		    "keep at most 49 tags of your own: gwgen adds "
+		    "'" GWGEN_STACK_TAG "'",
+		    "%s would carry %zu tags (the profile's, its own and "
+		    "'" GWGEN_STACK_TAG "'), more than the 50 aws allows",
+		    owner, n);
+	}
+}
+
+/*
+ * Profile tags go on every taggable resource (stack tags); launch
+ * templates and compute environments add their own. Queues and job
+ * definitions have no tags of their own in the model, so the profile's
+ * check covers them.
+ */
 static void check_tags(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
-	check_tag_map(c, &m->tags, "the profile");
+	char owner[MSG_MAX];
+	check_tag_map(c, NULL, "the profile");
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
-		check_tag_map(c, &m->launch_templates[i].tags,
-		              "a launch template");
+		const struct gw_launch_template *lt = &m->launch_templates[i];
+		snprintf(owner, sizeof(owner), "launch template '%s'",
+		         str_or(&lt->name, "?"));
+		check_tag_map(c, &lt->tags, owner);
 	}
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
-		check_tag_map(c, &m->compute_envs[i].tags,
-		              "a compute environment");
+		const struct gw_compute_env *ce = &m->compute_envs[i];
+		snprintf(owner, sizeof(owner), "compute environment '%s'",
+		         str_or(&ce->name, "?"));
+		check_tag_map(c, &ce->tags, owner);
 	}
 }
 
@@ -2571,7 +2678,7 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	                .region = m->region.s ? m->region.s : "*"};
 	const char *p, *dns;
 	if (!c.partition && m->region.s &&
-	    gw_arn_partition_for_region(m->region.s, &p, &dns)) {
+	    gw_partition_for_region(m->region.s, &p, &dns)) {
 		c.partition = p;
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(rule_groups); i++) {

@@ -147,6 +147,70 @@ static void test_names_devices(void **state)
 	assert_false(gw_device_is_tool_range("/dev/xvdb"));
 }
 
+/*
+ * AWS tagging rules: [\p{L}\p{Z}\p{N}_.:/=+\-@], keys 1..128 and values
+ * 0..256 Unicode characters, no 'aws:' key prefix in any case.
+ */
+static void test_names_tags(void **state)
+{
+	(void)state;
+	struct gw_names_tag_problem p;
+	static const char *const good[] = {
+	        "Name", "cost-center", "a_b.c:d/e=f+g-h@i", "with space",
+	        "Z\u00fcrich", "\u6771\u4eac", "\u0661\u0662",  /* Arabic digits: Nd */
+	        "\u00bd",                                  /* one half: No */
+	        "a\u00a0b", "a\u2028b", /* no-break space Zs, line separator Zl */
+	        "\U0001D400",                              /* math bold A: Lu */
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (!gw_names_tag_check(good[i], true, &p)) {
+			fail_msg("key '%s': %s", good[i], p.why);
+		}
+		assert_true(gw_names_tag_check(good[i], false, &p));
+	}
+	static const struct {
+		const char *text;
+		unsigned long bad;
+		size_t at;
+	} bad[] = {
+	        {"a\nb", 0x0A, 2}, {"a\tb", 0x09, 2}, {"$x", '$', 1},
+	        {"a|b", '|', 2},   {"100\u20ac", 0x20AC, 4}, /* euro: Sc */
+	        {"\u00e9!", '!', 2}, {"a\u2014b", 0x2014, 2}, /* em dash: Pd */
+	        {"x\u00a9", 0xA9, 2},                       /* copyright: So */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(gw_names_tag_check(bad[i].text, false, &p));
+		assert_int_equal(p.bad, bad[i].bad);
+		assert_int_equal(p.at, bad[i].at);
+	}
+	/* Not UTF-8: a lone continuation byte, an overlong '/', a surrogate. */
+	assert_false(gw_names_tag_check("a\x80", false, &p));
+	assert_string_equal(p.why, "is not valid utf-8");
+	assert_false(gw_names_tag_check("\xc0\xaf", false, &p));
+	assert_false(gw_names_tag_check("\xed\xa0\x80", false, &p));
+	assert_false(gw_names_tag_check("\xe6\x9d", false, &p));
+	/* Lengths count characters: 128 two-byte letters are a valid key. */
+	char key[2 * GW_NAMES_TAG_KEY_MAX + 3];
+	for (size_t i = 0; i < GW_NAMES_TAG_KEY_MAX; i++) {
+		memcpy(key + 2 * i, "\u00e9", 2);
+	}
+	key[2 * GW_NAMES_TAG_KEY_MAX] = '\0';
+	assert_true(gw_names_tag_check(key, true, &p));
+	assert_int_equal(p.chars, GW_NAMES_TAG_KEY_MAX);
+	memcpy(key + 2 * GW_NAMES_TAG_KEY_MAX, "\u00e9", 3);
+	assert_false(gw_names_tag_check(key, true, &p));
+	assert_int_equal(p.chars, GW_NAMES_TAG_KEY_MAX + 1);
+	assert_true(gw_names_tag_check(key, false, &p));
+	/* Empty keys and the reserved prefix; values may be empty. */
+	assert_false(gw_names_tag_check("", true, &p));
+	assert_string_equal(p.why, "is empty");
+	assert_true(gw_names_tag_check("", false, &p));
+	assert_false(gw_names_tag_check("aws:x", true, &p));
+	assert_false(gw_names_tag_check("Aws:x", true, &p));
+	assert_true(gw_names_tag_check("aws:x", false, &p));
+	assert_true(gw_names_tag_check("awsx", true, &p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +218,7 @@ int main(void)
 	        cmocka_unit_test(test_names_iam_batch_logs),
 	        cmocka_unit_test(test_names_retention),
 	        cmocka_unit_test(test_names_devices),
+	        cmocka_unit_test(test_names_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

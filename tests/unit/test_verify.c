@@ -260,6 +260,40 @@ static void log_retention(struct gw_model *m)
 	m->log_groups[0].retention_days.v = 31;
 }
 
+/* 'n' profile tags T0..T{n-1} (AWS allows 50 per resource). */
+static void set_profile_tags(struct gw_model *m, size_t n)
+{
+	for (size_t i = 0; i < m->tags.n; i++) {
+		free(m->tags.v[i].key.s);
+		free(m->tags.v[i].value.s);
+	}
+	free(m->tags.v);
+	m->tags.v = gw_xcalloc(n, sizeof(*m->tags.v));
+	m->tags.n = n;
+	for (size_t i = 0; i < n; i++) {
+		m->tags.v[i].key.s = gw_xasprintf("T%zu", i);
+		m->tags.v[i].value.s = gw_xstrdup("v");
+	}
+}
+
+/* With gwgen's own 'gwgen:stack' tag: 49 + 1 = 50 is the limit. */
+static void tags_49(struct gw_model *m)
+{
+	set_profile_tags(m, 49);
+}
+
+static void tags_50(struct gw_model *m)
+{
+	set_profile_tags(m, 50);
+}
+
+/* 48 profile tags + 'Name' on demo-gpu + 'gwgen:stack' = 50: passes; the
+ * compute environment's second own tag makes 51. */
+static void tags_48(struct gw_model *m)
+{
+	set_profile_tags(m, 48);
+}
+
 static void effect_bad(struct gw_model *m)
 {
 	set_str(&m->policies[0].statements[0].effect, "Maybe");
@@ -675,6 +709,94 @@ static const struct row rows[] = {
          .find = {"tags: {Name: demo-gpu}"},
          .repl = {"tags: {\"aws:owner\": demo-gpu}"}},
         {.name = "n10_pass", .rule = "N10", .sev = E, .absent = true},
+        /* AWS tagging rules: [\p{L}\p{Z}\p{N}_.:/=+\-@], key 1..128 and
+         * value 0..256 characters, 50 tags per resource. */
+        {.name = "n10_value_newline",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {Name: \"demo\\ngpu\"}"},
+         .msg = "value 'demo\\ngpu' of tag 'Name' on compute environment "
+                "'demo-gpu' has U+000A at character 5, which aws tags do "
+                "not allow"},
+        {.name = "n10_value_dollar",
+         .rule = "N10",
+         .sev = E,
+         .find = {"description: verifier test\n"},
+         .repl = {"description: verifier test\ntags: {Owner: \"${USER}\"}\n"},
+         .msg = "value '${USER}' of tag 'Owner' on the profile has '$' at "
+                "character 1, which aws tags do not allow"},
+        {.name = "n10_key_bar",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {\"cost|center\": x}"},
+         .msg = "tag key 'cost|center' of compute environment 'demo-gpu' "
+                "has '|' at character 5, which aws tags do not allow"},
+        {.name = "n10_value_symbol",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {Budget: \"100\u20ac\"}"},
+         .msg = "value '100\u20ac' of tag 'Budget' on compute environment "
+                "'demo-gpu' has U+20AC at character 4, which aws tags do "
+                "not allow"},
+        {.name = "n10_reserved_upper",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {\"AWS:Owner\": x}"}},
+        {.name = "n10_key_long",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": x}"}},
+        {.name = "n10_value_long",
+         .rule = "N10",
+         .sev = E,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {Name: \"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\"}"},
+         .msg = "value 'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv' of tag 'Name' on compute environment "
+                "'demo-gpu' is 257 characters long"},
+        {.name = "n10_lengths_pass",
+         .rule = "N10",
+         .sev = E,
+         .absent = true,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": \"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\", Empty: \"\"}"}},
+        /* Lengths are Unicode characters, not bytes; letters of any
+         * script, numbers and the six marks pass. */
+        {.name = "n10_unicode_pass",
+         .rule = "N10",
+         .sev = E,
+         .absent = true,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": \"Z\u00fcrich \u6771\u4eac "
+                  "_.:/=+-@ 42\"}"}},
+        {.name = "n10_count_50", .rule = "N10", .sev = E, .mutate = tags_50,
+         .msg = "the profile would carry 51 tags (the profile's, its own "
+                "and 'gwgen:stack'), more than the 50 aws allows"},
+        {.name = "n10_count_49_pass",
+         .rule = "N10",
+         .sev = E,
+         .absent = true,
+         .mutate = tags_49,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {T0: replaced}"}},
+        {.name = "n10_count_own",
+         .rule = "N10",
+         .sev = E,
+         .mutate = tags_48,
+         .find = {"tags: {Name: demo-gpu}"},
+         .repl = {"tags: {Name: demo-gpu, Team: x}"},
+         .msg = "compute environment 'demo-gpu' would carry 51 tags (the "
+                "profile's, its own and 'gwgen:stack'), more than the 50 "
+                "aws allows"},
+        {.name = "n10_count_own_pass",
+         .rule = "N10",
+         .sev = E,
+         .absent = true,
+         .mutate = tags_48},
         {.name = "j8_log_group_missing",
          .rule = "J8",
          .sev = W,
