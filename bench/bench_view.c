@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	if (!gw_view_build(m, view, &d)) {
 		goto out;
 	}
-	gw_view_add_warnings(view, &d);
+	gw_view_add_warnings(view, m, &d);
 	const struct gw_templates *t = gw_templates_builtin();
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];

@@ -364,7 +364,7 @@ bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 	gw_files_init(&files);
 	cJSON *view = cJSON_CreateObject();
 	bool ok = gw_view_build(m, view, d);
-	gw_view_add_warnings(view, d);
+	gw_view_add_warnings(view, m, d);
 	ok = ok && render_user_data(m, t, view, &files, d);
 	ok = ok && add_provision(m, t, view, &files, d);
 	for (size_t i = 0; ok && i < GW_ARRAY_LEN(artifacts); i++) {

@@ -4,8 +4,10 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -1058,7 +1060,80 @@ void gw_view_set_template_size(cJSON *root, size_t bytes)
 			bytes > GW_VIEW_INLINE_TEMPLATE_MAX));
 }
 
-void gw_view_add_warnings(cJSON *root, const struct gw_diags *d)
+/*
+ * 'path' made absolute against the working directory (when it can be read)
+ * and normalised: no empty, "." or ".." components. The caller frees it.
+ */
+static char *absolute_path(const char *path)
+{
+	char cwd[PATH_MAX];
+	char *text = path[0] != '/' && getcwd(cwd, sizeof(cwd)) ?
+		gw_xasprintf("%s/%s", cwd, path) : gw_xstrdup(path);
+	/* The kept components, pointing into 'text'. */
+	const char **parts = gw_xcalloc(strlen(text) / 2 + 1, sizeof(*parts));
+	size_t n = 0;
+	for (char *c = text, *next; c; c = next) {
+		next = strchr(c, '/');
+		if (next) {
+			*next++ = '\0';
+		}
+		if (!*c || strcmp(c, ".") == 0) {
+			continue;
+		}
+		if (strcmp(c, "..") == 0 && n && strcmp(parts[n - 1], "..")) {
+			n--;
+			continue;
+		}
+		parts[n++] = c;
+	}
+	struct gw_buf out;
+	gw_buf_init(&out);
+	for (size_t i = 0; i < n; i++) {
+		gw_buf_printf(&out, "/%s", parts[i]);
+	}
+	free(parts);
+	free(text);
+	return gw_buf_detach(&out, NULL);
+}
+
+/* Length of 'path' without its last 'n' components. */
+static size_t strip_components(const char *path, size_t len, int n)
+{
+	for (; n > 0 && len; n--) {
+		while (len && path[len - 1] != '/') {
+			len--;
+		}
+		if (len) {
+			len--;
+		}
+	}
+	return len;
+}
+
+/*
+ * How the summary names 'file': relative to the directory above the one
+ * holding 'top' (the profile given on the command line), so that the usual
+ * layout shows "profiles/NAME.yaml" wherever gwgen runs and whichever way
+ * the profile was named. A file outside that directory (a parent profile
+ * elsewhere) is shown as its directory's name and its own.
+ */
+static const char *summary_path(const char *file, const char *top,
+		char **owned)
+{
+	char *f = absolute_path(file);
+	char *t = absolute_path(top);
+	size_t root = strip_components(t, strlen(t), 2);
+	const char *shown = f + strip_components(f, strlen(f), 2) + 1;
+	if (strncmp(f, t, root) == 0 && f[root] == '/') {
+		shown = f + root + 1;
+	}
+	free(t);
+	*owned = f;
+	return shown;
+}
+
+void gw_view_add_warnings(cJSON *root, const struct gw_model *m,
+		const struct gw_diags *d)
 {
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "warnings");
 	for (size_t i = 0; i < d->n; i++) {
@@ -1067,16 +1142,19 @@ void gw_view_add_warnings(cJSON *root, const struct gw_diags *d)
 			continue;
 		}
 		cJSON *e = push_obj(arr);
-		/* Only the file's last component: the summary must not carry
-		 * the absolute path a profile may have been given by. */
+		/* Never the absolute path a profile may have been given by. */
 		const char *file = w->loc.file ? w->loc.file : "";
-		const char *slash = strrchr(file, '/');
-		file = slash ? slash + 1 : file;
+		char *owned = NULL;
+		if (*file) {
+			file = summary_path(file, m->n_files ? m->files[0] :
+					file, &owned);
+		}
 		char *text = w->loc.line ? gw_xasprintf("%s:%u:%u: %s%s%s%s",
 				file, w->loc.line, w->loc.col, w->msg,
 				w->rule ? " [" : "", w->rule ? w->rule : "",
 				w->rule ? "]" : "") :
 			gw_xasprintf("%s", w->msg);
+		free(owned);
 		add_str(e, "text", text);
 		free(text);
 	}

@@ -62,8 +62,13 @@ void gw_view_add_upload(cJSON *root, const char *local, const char *key);
 /* Record the size of the rendered template (decides the S3 staging). */
 void gw_view_set_template_size(cJSON *root, size_t bytes);
 
-/* Copy every warning of 'd' into the view's 'warnings' list. */
-void gw_view_add_warnings(cJSON *root, const struct gw_diags *d);
+/*
+ * Copy every warning of 'd' into the view's 'warnings' list, each located
+ * relative to the directory above the profile's (m->files[0]), e.g.
+ * "profiles/lab.yaml:3:7: MESSAGE [RULE]"; never an absolute path.
+ */
+void gw_view_add_warnings(cJSON *root, const struct gw_model *m,
+		const struct gw_diags *d);
 
 /*
  * The body of a !Sub for 'text' taken literally: every "${" becomes "${!".

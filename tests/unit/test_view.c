@@ -283,12 +283,13 @@ static void test_view_warnings_without_directories(void **state)
 	gw_diag_add(&d, GW_SEV_WARNING, (struct gw_loc){ "/home/x/lab.yaml",
 			3, 7 }, "S2", NULL, "wide '%s'", "*");
 	gw_diag_note(&d, (struct gw_loc){ "/home/x/lab.yaml", 3, 7 }, "hint");
-	gw_view_add_warnings(v, &d);
-	/* Notes stay out; no absolute path reaches the summary. */
+	gw_view_add_warnings(v, m, &d);
+	/* Notes stay out; no absolute path reaches the summary, only the
+	 * path below the directory above the profile's. */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v,
 					"warnings")), 1);
 	assert_string_equal(at(v, "warnings.#0.text"),
-			"lab.yaml:3:7: wide '*' [S2]");
+			"x/lab.yaml:3:7: wide '*' [S2]");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
 					"has_warnings")));
 	gw_diags_finish(&d);
