@@ -522,6 +522,53 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 	finish_list(root, "policies", arr);
 }
 
+/* Whether one of the objects in 'arr' has "id": 'id'. */
+static bool has_id(const cJSON *arr, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * For the summary's diagram: each policy's 'log_group_refs' [{id}], the
+ * stack's log groups its log-group: resources name (a log group name has no
+ * ':', so what follows one, ":*" or ":log-stream:...", is dropped).
+ */
+static void link_policy_log_groups(const struct gw_model *m, cJSON *root)
+{
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root,
+			"log_groups");
+	cJSON *policy = cJSON_GetObjectItemCaseSensitive(root,
+			"policies")->child;
+	for (size_t i = 0; i < m->n_policies; i++, policy = policy->next) {
+		const struct gw_policy *p = &m->policies[i];
+		cJSON *arr = add_arr(policy, "log_group_refs");
+		for (size_t j = 0; j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			for (size_t k = 0; k < st->n_resources; k++) {
+				const struct gw_resource *r = &st->resources[k];
+				if (r->kind != GW_RES_LOG_GROUP) {
+					continue;
+				}
+				char *name = gw_xstrndup(r->value.s,
+						strcspn(r->value.s, ":"));
+				const char *id = id_of(groups, name);
+				free(name);
+				if (id && !has_id(arr, id)) {
+					add_str(push_obj(arr), "id", id);
+				}
+			}
+		}
+		finish_list(policy, "log_group_refs", arr);
+	}
+}
+
 static bool build_trust(const struct gw_model *m, cJSON *o,
 		const struct gw_role *r, struct gw_diags *d)
 {
@@ -982,6 +1029,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	ok = build_compute_envs(m, root, &ids, d) && ok;
 	ok = build_queues(m, root, &ids, d) && ok;
 	build_log_groups(m, root, &ids);
+	link_policy_log_groups(m, root);
 	ok = build_job_defs(m, root, &ids, d) && ok;
 	ok = build_nextflow(m, root, d) && ok;
 	build_nextstrain(m, root);
