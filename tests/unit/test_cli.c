@@ -17,6 +17,8 @@
 #include "config.h"
 #include "util.h"
 
+#include "scratch.h"
+
 /* Set by tests/unit/meson.build. */
 #define SOURCE_PROFILES_ENV "GW_TEST_PROFILES_DIR"
 #define SOURCE_TEMPLATES_ENV "GW_TEST_TEMPLATES_DIR"
@@ -209,52 +211,15 @@ static void test_cli_no_arguments(void **state)
 	cap_free(&c);
 }
 
-/* A scratch directory below the test's working directory (the build tree). */
-struct scratch {
-	char dir[64];
-};
-
 static int setup(void **state)
 {
-	struct scratch *s = gw_xcalloc(1, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "gwtest-cli-XXXXXX");
-	if (!mkdtemp(s->dir)) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0) {
-		return;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		DIR *dp = opendir(path);
-		for (struct dirent *e; dp && (e = readdir(dp));) {
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				char *sub = gw_xasprintf("%s/%s", path, e->d_name);
-				rm_rf(sub);
-				free(sub);
-			}
-		}
-		if (dp) {
-			closedir(dp);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
+	*state = scratch_create("cli");
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct scratch *s = *state;
-	rm_rf(s->dir);
-	free(s);
+	scratch_destroy(*state);
 	unsetenv(PROFILE_PATH_ENV);
 	return 0;
 }

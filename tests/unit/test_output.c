@@ -22,55 +22,19 @@
 #include "output.h"
 #include "util.h"
 
-#define TEST_NAME "lab"
+#include "scratch.h"
 
-/* A scratch directory below the test's working directory (the build tree). */
-struct scratch {
-	char dir[64];
-};
+#define TEST_NAME "lab"
 
 static int setup(void **state)
 {
-	struct scratch *s = gw_xcalloc(1, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "gwtest-output-XXXXXX");
-	if (!mkdtemp(s->dir)) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0) {
-		return;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		chmod(path, 0755);
-		DIR *dp = opendir(path);
-		for (struct dirent *e; dp && (e = readdir(dp));) {
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				char *sub = gw_xasprintf("%s/%s", path, e->d_name);
-				rm_rf(sub);
-				free(sub);
-			}
-		}
-		if (dp) {
-			closedir(dp);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
+	*state = scratch_create("output");
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct scratch *s = *state;
-	rm_rf(s->dir);
-	free(s);
+	scratch_destroy(*state);
 	return 0;
 }
 
@@ -201,7 +165,7 @@ static char *expected_of(const struct scratch *s, const struct gw_files *f)
 	gw_diags_finish(&d);
 	char *top = gw_xasprintf("%s/%s", dir, TEST_NAME);
 	char *snap = snapshot(top);
-	rm_rf(dir);
+	scratch_rm_rf(dir);
 	free(top);
 	free(dir);
 	return snap;
@@ -310,7 +274,7 @@ static void expect_failure_keeps_old(struct scratch *s,
 	struct gw_diags d;
 	gw_diags_init(&d);
 	char *top = top_of(s);
-	rm_rf(top);
+	scratch_rm_rf(top);
 	assert_true(write_set(s, &a, NULL, &d));
 	char *before = snapshot(top);
 
@@ -639,7 +603,7 @@ static void crash_at_every_step(struct scratch *s, bool fallback)
 
 	int saw_old = 0, saw_new = 0, saw_backup = 0;
 	for (int k = 1; k <= count.seen; k++) {
-		rm_rf(s->dir);
+		scratch_rm_rf(s->dir);
 		assert_int_equal(mkdir(s->dir, 0755), 0);
 		assert_true(write_set(s, &a, NULL, &d));
 		fflush(NULL);

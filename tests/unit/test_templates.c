@@ -16,6 +16,8 @@
 #include "templates.h"
 #include "util.h"
 
+#include "scratch.h"
+
 /* Set by tests/unit/meson.build: the source tree's templates/. */
 #define SOURCE_TEMPLATES_ENV "GW_TEST_TEMPLATES_DIR"
 
@@ -68,10 +70,6 @@ static void test_templates_builtin_matches_source_tree(void **state)
 	gw_diags_finish(&d);
 }
 
-struct tree {
-	char dir[64];
-};
-
 static void put(const char *dir, const char *name, const char *text)
 {
 	char *path = gw_xasprintf("%s/%s", dir, name);
@@ -88,10 +86,8 @@ static void put(const char *dir, const char *name, const char *text)
 
 static int setup_tree(void **state)
 {
-	struct tree *t = gw_xcalloc(1, sizeof(*t));
-	snprintf(t->dir, sizeof(t->dir), "gwtest-templates-XXXXXX");
-	if (!mkdtemp(t->dir)) {
-		free(t);
+	struct scratch *t = scratch_create("templates");
+	if (!t) {
 		return -1;
 	}
 	put(t->dir, "cfn/stack.yaml.mustache", "{{> header}}\n");
@@ -107,30 +103,13 @@ static int setup_tree(void **state)
 
 static int teardown_tree(void **state)
 {
-	struct tree *t = *state;
-	static const char *const files[] = {
-		"cfn/stack.yaml.mustache", "cfn/header.mustache",
-		"common/header.mustache", "common/footer.mustache",
-		"iam/policy.json.mustache", "secret.mustache", ".hidden.swp",
-	};
-	for (size_t i = 0; i < GW_ARRAY_LEN(files); i++) {
-		char *p = gw_xasprintf("%s/%s", t->dir, files[i]);
-		unlink(p);
-		free(p);
-	}
-	static const char *const dirs[] = {"cfn", "common", "iam", ""};
-	for (size_t i = 0; i < GW_ARRAY_LEN(dirs); i++) {
-		char *p = gw_xasprintf("%s/%s", t->dir, dirs[i]);
-		rmdir(p);
-		free(p);
-	}
-	free(t);
+	scratch_destroy(*state);
 	return 0;
 }
 
 static void test_templates_load_dir(void **state)
 {
-	struct tree *tr = *state;
+	struct scratch *tr = *state;
 	struct gw_diags d;
 	gw_diags_init(&d);
 	struct gw_templates *t = gw_templates_load_dir(tr->dir, &d);
@@ -187,7 +166,7 @@ static const char *load(const struct gw_templates *t, const char *kind,
 
 static void test_templates_loader_kind_then_common(void **state)
 {
-	struct tree *tr = *state;
+	struct scratch *tr = *state;
 	struct gw_diags d;
 	gw_diags_init(&d);
 	struct gw_templates *t = gw_templates_load_dir(tr->dir, &d);
@@ -208,7 +187,7 @@ static void test_templates_loader_kind_then_common(void **state)
 
 static void test_templates_loader_refuses_escapes(void **state)
 {
-	struct tree *tr = *state;
+	struct scratch *tr = *state;
 	struct gw_diags d;
 	gw_diags_init(&d);
 	struct gw_templates *t = gw_templates_load_dir(tr->dir, &d);
