@@ -9,6 +9,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "iam.h"
 #include "names.h"
 #include "util.h"
 
@@ -491,83 +492,12 @@ static void check_bucket(struct ctx *c)
 /* ---- IAM
  * --------------------------------------------------------------------- */
 
-/*
- * Actions that accept only Resource "*" (no resource-level permissions):
- * the IAM service authorization reference lists them with an empty
- * resource column. Describe and List actions are treated the same way.
- */
-static const char *const star_only_actions[] = {
-        "secretsmanager:ListSecrets",
-        "secretsmanager:GetRandomPassword",
-        "ecr:GetAuthorizationToken",
-        "s3:ListAllMyBuckets",
-        "sts:GetCallerIdentity",
-        "ec2:CreateVolume",
-        "ec2:CreateTags",
-        "logs:CreateLogGroup",
-        "batch:RegisterJobDefinition",
-        "cloudwatch:PutMetricData",
-        "ssm:DescribeParameters",
-        "ecs:CreateCluster",
-        "ecs:RegisterTaskDefinition",
-        "ecs:DeregisterTaskDefinition",
-};
-
-/* Whether 's' starts with 'prefix', ignoring ASCII case (IAM actions). */
-static bool has_prefix_nocase(const char *s, const char *prefix)
-{
-	for (; *prefix; prefix++, s++) {
-		if (tolower((unsigned char)*s) !=
-		    tolower((unsigned char)*prefix)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool action_is_star_only(const char *action)
-{
-	const char *colon = strchr(action, ':');
-	if (!colon) {
-		return false;
-	}
-	const char *verb = colon + 1;
-	if (has_prefix_nocase(verb, "Describe") ||
-	    has_prefix_nocase(verb, "List")) {
-		return true;
-	}
-	for (size_t i = 0; i < GW_ARRAY_LEN(star_only_actions); i++) {
-		if (gw_names_equal_nocase(action, star_only_actions[i])) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool action_matches(const char *pattern, const char *action)
-{
-	/* IAM action globs: '*' any run, '?' one character, ignoring case. */
-	if (*pattern == '\0') {
-		return *action == '\0';
-	}
-	if (*pattern == '*') {
-		return action_matches(pattern + 1, action) ||
-		       (*action && action_matches(pattern, action + 1));
-	}
-	if (*action &&
-	    (*pattern == '?' || tolower((unsigned char)*pattern) ==
-	                                tolower((unsigned char)*action))) {
-		return action_matches(pattern + 1, action + 1);
-	}
-	return false;
-}
-
 static bool statement_has_action(const struct gw_statement *s,
                                  const char *action)
 {
 	for (size_t i = 0; i < s->actions.n; i++) {
 		if (s->actions.v[i].s &&
-		    action_matches(s->actions.v[i].s, action)) {
+		    gw_iam_glob(s->actions.v[i].s, action)) {
 			return true;
 		}
 	}
@@ -583,6 +513,40 @@ static bool statement_has_resource(const struct gw_statement *s,
 		}
 	}
 	return false;
+}
+
+/*
+ * S7: IAM refuses a policy that names an action which does not exist, and
+ * a wildcard that matches no action grants nothing (IAM service
+ * authorization reference, via data/iam-actions.tsv).
+ */
+static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
+{
+	if (gw_iam_each(s, NULL, NULL) > 0) {
+		return;
+	}
+	const char *colon = strchr(s, ':');
+	int svc_len = (int)(colon - s);
+	const char *guess = gw_iam_suggest(s);
+	char hint[MSG_MAX];
+	if (guess) {
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
+	} else {
+		snprintf(hint, sizeof(hint), "see the service authorization "
+		         "reference for the service's actions");
+	}
+	if (!gw_iam_service_known(s) && !strpbrk(s, "*?")) {
+		ERR(c, at, "S7", hint,
+		    "action '%s' names service '%.*s', which iam does not "
+		    "know", s, svc_len, s);
+	} else if (strpbrk(s, "*?")) {
+		ERR(c, at, "S7", hint,
+		    "action pattern '%s' matches no iam action", s);
+	} else {
+		ERR(c, at, "S7", hint,
+		    "action '%s' is not an action of service '%.*s', so iam "
+		    "refuses the policy", s, svc_len, s);
+	}
 }
 
 static void check_action(struct ctx *c, const struct gw_str *a)
@@ -615,6 +579,7 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 		WARN(c, a->loc, "S1", "list the actions the role needs",
 		     "action '%s' grants every action of the service", s);
 	}
+	check_action_known(c, s, a->loc);
 }
 
 static void build_arn(struct ctx *c, const struct gw_resource *r, char *out,
@@ -652,6 +617,106 @@ static void build_arn(struct ctx *c, const struct gw_resource *r, char *out,
 	}
 }
 
+/* gw_iam_each callback: keep the first action that takes resources. */
+static bool find_scoped(const struct gw_iam_action *a, void *arg)
+{
+	const struct gw_iam_action **first = arg;
+	if (a->n > 0) {
+		*first = a;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The profile's own resource forms for the resource types that have one,
+ * so a hint can name the bucket's objects as 'bucket/' plus '*' rather
+ * than the raw ARN.
+ */
+static const struct {
+	const char *type; /* "SERVICE:TYPE" as in data/iam-actions.tsv */
+	const char *form;
+} profile_forms[] = {
+        {"s3:bucket", "'bucket'"},
+        {"s3:object", "'bucket/*'"},
+        {"iam:role", "'role:NAME'"},
+        {"secretsmanager:Secret", "'secret:NAME-*'"},
+        {"logs:log-group", "'log-group:NAME'"},
+};
+
+/*
+ * S2: Resource "*" on an action that takes resource-level permissions
+ * (its resource types in the IAM service authorization reference are not
+ * empty). Actions with no resource types accept only "*" and pass. One
+ * finding per statement, naming the first such action.
+ */
+static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
+                                const struct gw_statement *s,
+                                struct gw_loc at)
+{
+	const struct gw_iam_action *scoped = NULL;
+	const char *written = NULL;
+	size_t more = 0;
+	for (size_t j = 0; j < s->actions.n; j++) {
+		const char *a = s->actions.v[j].s;
+		const struct gw_iam_action *first = NULL;
+		if (!a || strcmp(a, "*") == 0) {
+			continue; /* S1 */
+		}
+		gw_iam_each(a, find_scoped, &first);
+		if (first && scoped) {
+			more++;
+		} else if (first) {
+			scoped = first;
+			written = a;
+		}
+	}
+	if (!scoped) {
+		return;
+	}
+	struct gw_iam_arn_values v = {
+	        .partition = c->partition ? c->partition : "aws",
+	        .region = strcmp(c->region, "*") ? c->region : "REGION",
+	        .account = c->m->account_id.s ? c->m->account_id.s : "ACCOUNT",
+	};
+	char scope[MSG_MAX], hint[MSG_MAX * 2];
+	const struct gw_iam_type *t =
+	        gw_iam_scope_hint(scoped, &v, false, scope, sizeof(scope));
+	const char *form = NULL;
+	for (size_t k = 0; t && !form && k < scoped->n; k++) {
+		bool req;
+		const char *name = gw_iam_action_type(scoped, k, &req)->name;
+		for (size_t i = 0; i < GW_ARRAY_LEN(profile_forms); i++) {
+			if (strcmp(profile_forms[i].type, name) == 0) {
+				form = profile_forms[i].form;
+			}
+		}
+	}
+	if (form) {
+		snprintf(hint, sizeof(hint), "scope it to %s, e.g. %s", scope,
+		         form);
+	} else {
+		snprintf(hint, sizeof(hint), "scope it to %s", scope);
+	}
+	char also[MSG_MAX] = "";
+	if (more) {
+		snprintf(also, sizeof(also), " (and %zu more action%s of the "
+		         "statement)", more, more == 1 ? "" : "s");
+	}
+	if (strcmp(written, scoped->name) != 0) {
+		WARN(c, at, "S2", hint,
+		     "policy '%s' allows '%s' (e.g. '%s') on resource '*' "
+		     "although the action supports resource-level "
+		     "permissions%s",
+		     str_or(&pol->name, "?"), written, scoped->name, also);
+	} else {
+		WARN(c, at, "S2", hint,
+		     "policy '%s' allows '%s' on resource '*' although the "
+		     "action supports resource-level permissions%s",
+		     str_or(&pol->name, "?"), written, also);
+	}
+}
+
 static void check_resources(struct ctx *c, const struct gw_policy *pol,
                             const struct gw_statement *s, bool allow)
 {
@@ -678,24 +743,8 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 			continue;
 		}
 		if (r->kind == GW_RES_ANY) {
-			if (!allow) {
-				continue;
-			}
-			for (size_t j = 0; j < s->actions.n; j++) {
-				const char *a = s->actions.v[j].s;
-				if (a && strcmp(a, "*") != 0 &&
-				    !action_is_star_only(a)) {
-					WARN(c, at, "S2",
-					     "scope the resource, "
-					     "e.g. 'bucket/*' or "
-					     "'role:NAME'",
-					     "policy '%s' allows '%s' on "
-					     "resource '*' although the "
-					     "action supports resource-level "
-					     "permissions",
-					     str_or(&pol->name, "?"), a);
-					break;
-				}
+			if (allow) {
+				check_star_resource(c, pol, s, at);
 			}
 			continue;
 		}

@@ -13,6 +13,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "iam.h"
 #include "names.h"
 #include "util.h"
 
@@ -318,6 +319,12 @@ struct cfn_queue {
 	size_t n_ces;
 };
 
+/* A logical ID and its position in Resources (see struct tpl). */
+struct res_id {
+	const char *id;
+	size_t pos;
+};
+
 struct tpl {
 	yaml_document_t doc;
 	const char *file;
@@ -332,6 +339,11 @@ struct tpl {
 	size_t n_jobs;
 	bool named_iam;
 	size_t walked;
+	/* The logical IDs of Resources, sorted (has_resource), and for each
+	 * resource in document order how many earlier ones share its ID. */
+	struct res_id *ids;
+	size_t n_ids;
+	size_t *dups;
 };
 
 __attribute__((format(printf, 6, 7))) static void
@@ -409,6 +421,65 @@ static yaml_node_t *map_get(struct tpl *t, const yaml_node_t *map,
 		}
 	}
 	return NULL;
+}
+
+static int cmp_res_id(const void *a, const void *b)
+{
+	const struct res_id *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * Index the logical IDs of t->resources once. Resolving every !Sub
+ * variable and !Ref target with map_get, and finding duplicate IDs by
+ * comparing each one with all earlier ones, was quadratic in the number of
+ * resources: a third of verifying a 1,000-resource template (see
+ * docs/performance.md).
+ */
+static void index_resources(struct tpl *t)
+{
+	const yaml_node_t *res = t->resources;
+	if (!is_map(res)) {
+		return;
+	}
+	size_t n = (size_t)(res->data.mapping.pairs.top -
+	                    res->data.mapping.pairs.start);
+	t->ids = gw_xcalloc(n ? n : 1, sizeof(*t->ids));
+	t->dups = gw_xcalloc(n ? n : 1, sizeof(*t->dups));
+	for (size_t i = 0; i < n; i++) {
+		const char *k = scalar(
+		        node_at(t, res->data.mapping.pairs.start[i].key));
+		if (k) {
+			t->ids[t->n_ids++] = (struct res_id){.id = k, .pos = i};
+		}
+	}
+	if (t->n_ids) {
+		qsort(t->ids, t->n_ids, sizeof(*t->ids), cmp_res_id);
+	}
+	for (size_t i = 1, run = 0; i < t->n_ids; i++) {
+		run = strcmp(t->ids[i].id, t->ids[i - 1].id) == 0 ? run + 1 : 0;
+		t->dups[t->ids[i].pos] = run;
+	}
+}
+
+/* Whether Resources defines logical ID 'id' (map_get over t->resources). */
+static bool has_resource(const struct tpl *t, const char *id)
+{
+	size_t lo = 0, hi = t->n_ids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->ids[mid].id, id);
+		if (c == 0) {
+			return true;
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return false;
 }
 
 static size_t seq_len(const yaml_node_t *n)
@@ -626,7 +697,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 			*dot = '\0'; /* ${Resource.Attribute} */
 		}
 		if (map_get(t, t->parameters, base) ||
-		    map_get(t, t->resources, base)) {
+		    has_resource(t, base)) {
 			continue;
 		}
 		ERR(t, loc_of(t, n), "L10",
@@ -1059,7 +1130,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		const struct cfn_ce *ce = find_cfn_ce(t, target);
 		const char *lit = literal_of(t, cn);
 		if (target && !ce && !map_get(t, t->parameters, target) &&
-		    !map_get(t, t->resources, target)) {
+		    !has_resource(t, target)) {
 			ERR(t, loc_of(t, cn), "Q9",
 			    "refer to a compute "
 			    "environment of this template",
@@ -1599,50 +1670,37 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 /* ---- IAM
  * --------------------------------------------------------------------- */
 
-/* Whether 'verb' starts with 'prefix', ignoring ASCII case. */
-static bool has_prefix_nocase(const char *verb, const char *prefix)
+/* gw_iam_each callback: keep the first action that takes resources. */
+static bool first_scoped(const struct gw_iam_action *a, void *arg)
 {
-	for (; *prefix; prefix++, verb++) {
-		if (tolower((unsigned char)*verb) !=
-		    tolower((unsigned char)*prefix)) {
-			return false;
-		}
+	const struct gw_iam_action **first = arg;
+	if (a->n > 0) {
+		*first = a;
+		return false;
 	}
 	return true;
 }
 
-static bool verb_is_star_only(const char *action)
+/* S7: the action exists in the IAM service authorization reference. */
+static void check_cfn_action_known(struct tpl *t, const char *a,
+                                   struct gw_loc at)
 {
-	static const char *const star_only[] = {
-	        "secretsmanager:ListSecrets",
-	        "secretsmanager:GetRandomPassword",
-	        "ecr:GetAuthorizationToken",
-	        "s3:ListAllMyBuckets",
-	        "sts:GetCallerIdentity",
-	        "ec2:CreateVolume",
-	        "ec2:CreateTags",
-	        "logs:CreateLogGroup",
-	        "batch:RegisterJobDefinition",
-	        "cloudwatch:PutMetricData",
-	        "ecs:CreateCluster",
-	        "ecs:RegisterTaskDefinition",
-	        "ecs:DeregisterTaskDefinition",
-	};
-	const char *colon = strchr(action, ':');
-	if (!colon) {
-		return false;
+	if (gw_iam_each(a, NULL, NULL) > 0) {
+		return;
 	}
-	const char *verb = colon + 1;
-	if (has_prefix_nocase(verb, "Describe") ||
-	    has_prefix_nocase(verb, "List")) {
-		return true;
+	const char *guess = gw_iam_suggest(a);
+	char hint[MSG_MAX];
+	if (guess) {
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
+	} else {
+		snprintf(hint, sizeof(hint), "see the service authorization "
+		         "reference for the service's actions");
 	}
-	for (size_t i = 0; i < GW_ARRAY_LEN(star_only); i++) {
-		if (gw_names_equal_nocase(action, star_only[i])) {
-			return true;
-		}
-	}
-	return false;
+	ERR(t, at, "S7", hint,
+	    strpbrk(a, "*?") ? "action pattern '%s' matches no iam action"
+	                     : "action '%s' is not an iam action, so iam "
+	                       "refuses the policy",
+	    a);
 }
 
 /* Each node of a scalar-or-sequence value, as a list. */
@@ -1673,6 +1731,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 	bool allow = !effect || strcmp(effect, "Deny") != 0;
 	bool passrole = false;
 	const char *scoped_action = NULL;
+	const struct gw_iam_action *scoped = NULL;
 	for (size_t i = 0; i < na; i++) {
 		const char *a = literal_of(t, actions[i]);
 		if (!a) {
@@ -1687,14 +1746,17 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 			    "action '%s' in '%s' is not of the form "
 			    "service:Action",
 			    a, logical);
+			continue;
+		} else if (strcmp(a, "*") != 0) {
+			check_cfn_action_known(t, a, loc_of(t, actions[i]));
 		}
 		if (gw_names_equal_nocase(a, "iam:PassRole") ||
 		    gw_names_equal_nocase(a, "iam:*")) {
 			passrole = true;
 		}
-		if (strcmp(a, "*") != 0 && !verb_is_star_only(a) &&
-		    !scoped_action) {
-			scoped_action = a;
+		if (strcmp(a, "*") != 0 && !scoped_action) {
+			gw_iam_each(a, first_scoped, &scoped);
+			scoped_action = scoped ? a : NULL;
 		}
 	}
 	for (size_t i = 0; i < nr; i++) {
@@ -1706,7 +1768,18 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		struct gw_loc at = loc_of(t, resources[i]);
 		if (strcmp(r, "*") == 0) {
 			if (allow && scoped_action) {
-				WARN(t, at, "S2", "scope the resource",
+				/* !Sub values, so the hint works as written. */
+				struct gw_iam_arn_values v = {
+				        .partition = "${AWS::Partition}",
+				        .region = "${AWS::Region}",
+				        .account = "${AWS::AccountId}",
+				};
+				char scope[MSG_MAX], hint[MSG_MAX * 2];
+				gw_iam_scope_hint(scoped, &v, true, scope,
+				                  sizeof(scope));
+				snprintf(hint, sizeof(hint),
+				         "scope it, with !Sub, to %s", scope);
+				WARN(t, at, "S2", hint,
 				     "resource "
 				     "'%s' allows '%s' on '*' although "
 				     "the action supports resource-level "
@@ -1983,15 +2056,11 @@ static void check_resources(struct tpl *t)
 			    "alphanumeric",
 			    logical);
 		}
-		for (yaml_node_pair_t *q = res->data.mapping.pairs.start; q < p;
-		     q++) {
-			const char *other = scalar(node_at(t, q->key));
-			if (other && strcmp(other, logical) == 0) {
-				ERR(t, loc_of(t, key), "C3",
-				    "rename one of them",
-				    "logical id '%s' is defined twice",
-				    logical);
-			}
+		/* Once per earlier resource with the same ID. */
+		size_t pos = (size_t)(p - res->data.mapping.pairs.start);
+		for (size_t k = 0; k < t->dups[pos]; k++) {
+			ERR(t, loc_of(t, key), "C3", "rename one of them",
+			    "logical id '%s' is defined twice", logical);
 		}
 		yaml_node_t *r = node_at(t, p->value);
 		const char *type = literal_of(t, map_get(t, r, "Type"));
@@ -2085,7 +2154,10 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 		    "description is %zu bytes, more than 1024",
 		    strlen(scalar(desc)));
 	}
+	index_resources(&t);
 	check_resources(&t);
+	free(t.ids);
+	free(t.dups);
 	if (t.named_iam) {
 		NOTE(&t, top, "C4", NULL,
 		     "the template names iam resources, so "

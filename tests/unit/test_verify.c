@@ -906,6 +906,66 @@ static const struct row rows[] = {
          .find = {"\"log-group:/aws/batch/job:*\""},
          .repl = {"\"*\""}},
         {.name = "s2_pass", .rule = "S2", .sev = W, .absent = true},
+        /* S2 against the IAM service authorization reference: an action
+         * with resource types warns on "*", one without passes. */
+        {.name = "s2_batch_cancel_job",
+         .rule = "S2",
+         .sev = W,
+         .find = {"[secretsmanager:ListSecrets]"},
+         .repl = {"[sts:GetCallerIdentity, batch:CancelJob]"},
+         .msg = "policy 'demo-bucket' allows 'batch:CancelJob' on resource "
+                "'*' although the action supports resource-level "
+                "permissions"},
+        {.name = "s2_wildcard",
+         .rule = "S2",
+         .sev = W,
+         .find = {"[secretsmanager:ListSecrets]"},
+         .repl = {"[\"s3:GetObj*\"]"},
+         .msg = "policy 'demo-bucket' allows 's3:GetObj*' (e.g. "
+                "'s3:GetObject') on resource '*' although the action "
+                "supports resource-level permissions"},
+        {.name = "s2_star_only_pass",
+         .rule = "S2",
+         .sev = W,
+         .absent = true,
+         .find = {"[secretsmanager:ListSecrets]"},
+         .repl = {"[sts:GetCallerIdentity, s3:ListAllMyBuckets, "
+                  "ecr:GetAuthorizationToken, secretsmanager:ListSecrets]"}},
+        {.name = "s2_deny_pass",
+         .rule = "S2",
+         .sev = W,
+         .absent = true,
+         .find = {"      - actions: [secretsmanager:ListSecrets]\n"},
+         .repl = {"      - actions: [batch:CancelJob]\n"
+                  "        effect: Deny\n"}},
+        /* S7: actions that are not in the reference. */
+        {.name = "s7_unknown_action",
+         .rule = "S7",
+         .sev = E,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[logs:GetLogEvent]"},
+         .msg = "action 'logs:GetLogEvent' is not an action of service "
+                "'logs', so iam refuses the policy"},
+        {.name = "s7_unknown_service",
+         .rule = "S7",
+         .sev = E,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[logz:GetLogEvents]"},
+         .msg = "action 'logz:GetLogEvents' names service 'logz', which "
+                "iam does not know"},
+        {.name = "s7_wildcard_matches_nothing",
+         .rule = "S7",
+         .sev = E,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[\"logs:GetLogEventz*\"]"},
+         .msg = "action pattern 'logs:GetLogEventz*' matches no iam "
+                "action"},
+        {.name = "s7_pass",
+         .rule = "S7",
+         .sev = E,
+         .absent = true,
+         .find = {"[logs:GetLogEvents]"},
+         .repl = {"[\"LOGS:getlogevents\", \"logs:Get*\", \"logs:*\"]"}},
         {.name = "s3_passrole_star",
          .rule = "S3",
          .sev = E,
@@ -1377,6 +1437,53 @@ static size_t user_data_count(const char *text, const char *rule,
 	return n;
 }
 
+/* The S2 hint names the action's resource type and its ARN; S7 offers the
+ * closest action. */
+static void test_verify_iam_hints(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *repl, *rule, *hint;
+	} cases[] = {
+	        {"[batch:CancelJob]", "S2",
+	         "scope it to job ARNs: "
+	         "arn:aws:batch:us-west-2:123456789012:job/*"},
+	        {"[ec2:AttachVolume]", "S2",
+	         "scope it to instance and volume ARNs: "
+	         "arn:aws:ec2:us-west-2:123456789012:instance/*, "
+	         "arn:aws:ec2:us-west-2:123456789012:volume/*"},
+	        {"[s3:PutObject]", "S2", NULL},
+	        {"[batch:CancelJobs]", "S7", "did you mean 'batch:CancelJob'?"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *yaml = patch(base_yaml, "[secretsmanager:ListSecrets]",
+		                   cases[i].repl);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		struct gw_model *m = gw_profile_load_string(yaml, strlen(yaml),
+		                                            "t.yaml", &d);
+		assert_non_null(m);
+		gw_verify_model(m, &d);
+		const struct gw_diag *g = NULL;
+		for (size_t j = 0; j < d.n; j++) {
+			if (d.v[j].rule && !strcmp(d.v[j].rule, cases[i].rule)) {
+				g = &d.v[j];
+			}
+		}
+		assert_non_null(g);
+		assert_non_null(g->hint);
+		if (cases[i].hint) {
+			assert_string_equal(g->hint, cases[i].hint);
+		} else {
+			/* Objects: the profile's own form for them. */
+			assert_non_null(strstr(g->hint, "e.g. 'bucket/*'"));
+		}
+		gw_model_destroy(m);
+		gw_diags_finish(&d);
+		free(yaml);
+	}
+}
+
 static void test_verify_user_data_mime(void **state)
 {
 	(void)state;
@@ -1537,7 +1644,15 @@ static const char bad_template[] =
         "        Image: ubuntu:24.04\n"
         "        ResourceRequirements:\n"
         "          - {Type: VCPU, Value: '96'}\n"
-        "          - {Type: MEMORY, Value: '600000'}\n";
+        "          - {Type: MEMORY, Value: '600000'}\n"
+        "  Pol:\n"
+        "    Type: AWS::IAM::ManagedPolicy\n"
+        "    Properties:\n"
+        "      PolicyDocument:\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Action: [batch:CancelJob, batch:CancelJobs]\n"
+        "            Resource: '*'\n";
 
 static const char good_template[] =
         "Resources:\n"
@@ -1637,6 +1752,8 @@ static void test_verify_template_findings(void **state)
 	        {"J3", GW_SEV_ERROR, 83}, /* 96 > 64 (m4/r4.16xlarge) */
 	        {"J4", GW_SEV_ERROR, 84}, /* > r4.16xlarge's 499712 MiB */
 	        {"A2", GW_SEV_WARNING, 0}, /* literal ec2.amazonaws.com */
+	        {"S7", GW_SEV_ERROR, 91},   /* batch:CancelJobs */
+	        {"S2", GW_SEV_WARNING, 92}, /* batch:CancelJob on '*' */
 	};
 	struct gw_diags d;
 	gw_diags_init(&d);
@@ -1747,6 +1864,7 @@ int main(void)
 	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 9] = {
 	        cmocka_unit_test(test_verify_base_is_clean),
 	        cmocka_unit_test(test_verify_location_and_hint),
+	        cmocka_unit_test(test_verify_iam_hints),
 	        cmocka_unit_test(test_verify_user_data_mime),
 	        cmocka_unit_test(test_verify_user_data_size),
 	        cmocka_unit_test(test_verify_user_data_boothook),
