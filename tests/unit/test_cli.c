@@ -438,6 +438,56 @@ static void test_cli_generate_then_check(void **state)
 	free(prof);
 }
 
+static void test_cli_strict(void **state)
+{
+	struct scratch *s = *state;
+	char *prof = profile_file("workshop");
+	char *out = gw_xasprintf("%s/out", s->dir);
+	struct cap c = {0};
+	RUN(&c, "verify", "--profile", prof);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	if (!strstr(c.err, ": warning: ")) {
+		skip(); /* the profile has no warning to be strict about */
+	}
+	RUN(&c, "--strict", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_non_null(strstr(c.err, "gwgen: error: "));
+	assert_non_null(strstr(c.err, "--strict is on"));
+	assert_int_equal(access(out, F_OK), -1);
+	cap_free(&c);
+	free(out);
+	free(prof);
+}
+
+static void test_cli_json_is_one_document(void **state)
+{
+	(void)state;
+	char *a = profile_file("workshop");
+	char *b = profile_file("maccoss");
+	struct cap c = {0};
+	RUN(&c, "verify", "--format", "json", "--profile", a, "--profile", b,
+			"--profile", "gwtest-no-such-profile");
+	assert_int_equal(c.status, GW_EXIT_IO);
+	assert_true(gw_has_prefix(c.err, "{"));
+	const char *first = strstr(c.err, "\"diagnostics\"");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "\"diagnostics\""));
+	assert_non_null(strstr(c.err, "gwtest-no-such-profile"));
+	cap_free(&c);
+	free(a);
+	free(b);
+}
+
+static void test_cli_render_dispatch(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	RUN(&c, "render", "--help");
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_non_null(strstr(c.out, "render"));
+	cap_free(&c);
+}
+
 static void test_cli_all_and_several(void **state)
 {
 	struct scratch *s = *state;
@@ -531,6 +581,10 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(test_cli_generate_then_check,
 				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_strict, setup,
+				teardown),
+		cmocka_unit_test(test_cli_json_is_one_document),
+		cmocka_unit_test(test_cli_render_dispatch),
 		cmocka_unit_test_setup_teardown(test_cli_all_and_several,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_templates_dir, setup,
