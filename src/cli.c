@@ -253,6 +253,29 @@ static int lookup(const char *const *names, size_t n, const char *arg)
 	return -1;
 }
 
+/*
+ * The index of optarg in 'names' ('n' entries), or -1 after a usage error
+ * naming 'option' and every accepted value ("a, b or c").
+ */
+static int parse_choice(const char *const *names, size_t n,
+		const char *option, FILE *err)
+{
+	int i = lookup(names, n, optarg);
+	if (i >= 0) {
+		return i;
+	}
+	struct gw_buf choices;
+	gw_buf_init(&choices);
+	for (size_t k = 0; k < n; k++) {
+		gw_buf_printf(&choices, "%s%s", k == 0 ? ""
+				: k + 1 == n ? " or " : ", ", names[k]);
+	}
+	usage_error(err, "unknown %s '%s' (%s)", option, optarg,
+			gw_buf_str(&choices));
+	gw_buf_finish(&choices);
+	return -1;
+}
+
 static bool set_mode(struct options *o, enum mode m, FILE *err)
 {
 	if (o->mode_set && o->mode != m) {
@@ -346,20 +369,19 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 			o->strict = true;
 			break;
 		case OPT_FORMAT:
-			i = lookup(format_names, GW_ARRAY_LEN(format_names),
-					optarg);
+			i = parse_choice(format_names,
+					GW_ARRAY_LEN(format_names), "--format",
+					err);
 			if (i < 0) {
-				return usage_error(err, "unknown --format '%s' "
-						"(text, json or github)", optarg);
+				return GW_EXIT_USAGE;
 			}
 			o->format = (enum gw_diag_format)i;
 			break;
 		case OPT_COLOR:
-			i = lookup(color_names, GW_ARRAY_LEN(color_names),
-					optarg);
+			i = parse_choice(color_names, GW_ARRAY_LEN(color_names),
+					"--color", err);
 			if (i < 0) {
-				return usage_error(err, "unknown --color '%s' "
-						"(auto, always or never)", optarg);
+				return GW_EXIT_USAGE;
 			}
 			o->color = (enum color_choice)i;
 			break;
