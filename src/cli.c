@@ -649,6 +649,11 @@ static int check_tree(struct run *r, const char *name,
 			status = GW_EXIT_IO;
 			goto out;
 		}
+	} else if (errno != ENOENT) {
+		/* Absent is "every file missing"; anything else is I/O. */
+		cannot_read(d, top);
+		status = GW_EXIT_IO;
+		goto out;
 	}
 	for (size_t i = 0; i < files->n; i++) {
 		stale |= !check_file(r, top, &files->v[i], d);
