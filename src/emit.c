@@ -16,6 +16,7 @@
 #include "mustache_cjson.h"
 #include "userdata.h"
 #include "util.h"
+#include "verify.h"
 #include "view.h"
 
 #define MODE_FILE 0644u
@@ -357,6 +358,41 @@ static bool add_provision(const struct gw_model *m,
 	return true;
 }
 
+/*
+ * Run the template rules on the rendered cloudformation.yaml (C1 size, C2
+ * counts, ...; gw_verify_rendered_template), named as the virtual file
+ * out/NAME/cloudformation.yaml. Its warnings join the summary's without a
+ * location, so no path there depends on the working directory. An error
+ * stops the generation.
+ */
+static bool verify_template(const struct gw_model *m,
+		const struct gw_files *files, cJSON *view, struct gw_diags *d)
+{
+	const char *out = artifacts[GW_KIND_CFN].out;
+	const struct gw_file *f = gw_files_find(files, out);
+	assert(f);
+	char *name = gw_xasprintf("out/%s/%s", m->name.s, out);
+	struct gw_diags found, summary;
+	gw_diags_init(&found);
+	gw_diags_init(&summary);
+	bool ok = gw_verify_rendered_template(f->data, f->len, name, &found);
+	for (size_t i = 0; i < found.n; i++) {
+		const struct gw_diag *g = &found.v[i];
+		if (g->sev == GW_SEV_WARNING) {
+			gw_diag_add(&summary, g->sev, (struct gw_loc){ 0 },
+					g->rule, NULL, "%s:%u:%u: %s [%s]",
+					name, g->loc.line, g->loc.col, g->msg,
+					g->rule ? g->rule : "");
+		}
+	}
+	gw_view_add_warnings(view, m, &summary);
+	gw_diags_move(d, &found);
+	gw_diags_finish(&summary);
+	gw_diags_finish(&found);
+	free(name);
+	return ok;
+}
+
 bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 		struct gw_files *out, struct gw_diags *d)
 {
@@ -369,6 +405,9 @@ bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 	ok = ok && add_provision(m, t, view, &files, d);
 	for (size_t i = 0; ok && i < GW_ARRAY_LEN(artifacts); i++) {
 		ok = render_row(&artifacts[i], t, view, &files, d);
+		if (ok && i == GW_KIND_CFN) {
+			ok = verify_template(m, &files, view, d);
+		}
 	}
 	cJSON_Delete(view);
 	if (!ok) {

@@ -62,6 +62,19 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
                              struct gw_diags *d);
 
 /*
+ * Run the template rules on gwgen's own rendered template 'yaml' ('len'
+ * bytes) of a profile that gw_verify_model accepted, reporting into 'd'
+ * under the name 'file' (a virtual, relative name such as
+ * "out/NAME/cloudformation.yaml"). Every error is reported; warnings and
+ * notes only for the rules the profile verifier cannot see (the size and
+ * count limits C1..C3 and the template-only rules listed in
+ * docs/rules.md), so no profile-level finding is repeated. Returns true
+ * when no finding is an error.
+ */
+bool gw_verify_rendered_template(const char *yaml, size_t len,
+                                 const char *file, struct gw_diags *d);
+
+/*
  * Read the template at 'path' and run gw_verify_template_text on it. An
  * unreadable file is reported as an error. Returns true when no finding is
  * an error.

@@ -11,8 +11,11 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
+#include "emit.h"
 #include "model.h"
 #include "profile.h"
+#include "templates.h"
 #include "util.h"
 #include "verify.h"
 
@@ -1779,6 +1782,141 @@ static void test_verify_template_findings(void **state)
 	gw_diags_finish(&d);
 }
 
+/*
+ * On gwgen's own rendered template only errors and template-only findings
+ * are reported: CE9 and C4 are the profile verifier's and deploy.sh's.
+ */
+static void test_verify_rendered_template_filter(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "Resources:\n"
+	        "  CE:\n"
+	        "    Type: AWS::Batch::ComputeEnvironment\n"
+	        "    Properties:\n"
+	        "      Type: MANAGED\n"
+	        "      ComputeResources:\n"
+	        "        Type: EC2\n"
+	        "        MinvCpus: 4\n"
+	        "        MaxvCpus: 256\n"
+	        "        InstanceTypes: [c5]\n"
+	        "        Subnets: [subnet-1]\n"
+	        "        InstanceRole: !GetAtt P.Arn\n"
+	        "        LaunchTemplate: {LaunchTemplateName: lt, "
+	        "Version: $Latest}\n"
+	        "  R:\n"
+	        "    Type: AWS::IAM::Role\n"
+	        "    Properties:\n"
+	        "      RoleName: r\n"
+	        "      Policies:\n"
+	        "        - PolicyName: p\n"
+	        "          PolicyDocument:\n"
+	        "            Statement:\n"
+	        "              - {Effect: Allow, Action: batch:CancelJobs, "
+	        "Resource: '*'}\n";
+	struct gw_diags all, kept;
+	gw_diags_init(&all);
+	gw_diags_init(&kept);
+	assert_false(gw_verify_template_text(text, strlen(text), "x", &all));
+	assert_false(gw_verify_rendered_template(text, strlen(text),
+	                                         "out/p/cloudformation.yaml",
+	                                         &kept));
+	assert_true(count_rule(&all, "CE9", GW_SEV_WARNING, NULL) == 1);
+	assert_true(count_rule(&all, "C4", GW_SEV_NOTE, NULL) == 1);
+	assert_true(count_rule(&kept, "CE9", GW_SEV_WARNING, NULL) == 0);
+	assert_true(count_rule(&kept, "C4", GW_SEV_NOTE, NULL) == 0);
+	assert_true(count_rule(&kept, "CE13", GW_SEV_WARNING, NULL) == 1);
+	assert_true(count_rule(&kept, "S7", GW_SEV_ERROR, NULL) == 1);
+	assert_int_equal(kept.n_errors, all.n_errors);
+	for (size_t i = 0; i < kept.n; i++) {
+		assert_string_equal(kept.v[i].loc.file,
+		                    "out/p/cloudformation.yaml");
+	}
+	gw_diags_finish(&all);
+	gw_diags_finish(&kept);
+}
+
+/* A profile with 'n' log groups named /gwgen/test/FILL-NNNN. */
+static char *log_group_profile(const char *name, size_t n, size_t fill)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "name: %s\ndescription: t\nregion: us-west-2\n"
+	                  "log_groups:\n", name);
+	for (size_t i = 0; i < n; i++) {
+		gw_buf_puts(&b, "  - name: /gwgen/test/");
+		for (size_t k = 0; k < fill; k++) {
+			gw_buf_putc(&b, 'x');
+		}
+		gw_buf_printf(&b, "-%04zu\n", i);
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+/*
+ * gw_emit checks the rendered template (C1, C2): over 51,200 bytes is a
+ * warning (deploy.sh stages it in S3) that also reaches the README; over
+ * the 200 outputs CloudFormation accepts is an error and nothing is
+ * emitted. Diagnostics name out/NAME/cloudformation.yaml.
+ */
+static void test_verify_emit_checks_rendered_template(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		size_t groups, fill;
+		bool ok;
+		const char *rule;
+		enum gw_severity sev;
+	} cases[] = {
+	        /* 90 groups with long names: ~130 KB, 180 outputs. */
+	        {"wide", 90, 200, true, "C1", GW_SEV_WARNING},
+	        /* Two outputs per log group: 101 groups exceed 200. */
+	        {"many", 101, 1, false, "C2", GW_SEV_ERROR},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *yaml = log_group_profile(cases[i].name, cases[i].groups,
+		                               cases[i].fill);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		struct gw_model *m = gw_profile_load_string(yaml, strlen(yaml),
+		                                            "t.yaml", &d);
+		assert_non_null(m);
+		assert_true(gw_verify_model(m, &d));
+		struct gw_files files;
+		gw_files_init(&files);
+		bool ok = gw_emit(m, gw_templates_builtin(), &files, &d);
+		assert_true(ok == cases[i].ok);
+		char want[64];
+		snprintf(want, sizeof(want), "out/%s/cloudformation.yaml",
+		         cases[i].name);
+		size_t n = 0;
+		for (size_t j = 0; j < d.n; j++) {
+			const struct gw_diag *g = &d.v[j];
+			if (g->rule && !strcmp(g->rule, cases[i].rule) &&
+			    g->sev == cases[i].sev) {
+				assert_string_equal(g->loc.file, want);
+				n++;
+			}
+		}
+		assert_true(n >= 1);
+		if (ok) {
+			const struct gw_file *f =
+			        gw_files_find(&files, "README.md");
+			assert_non_null(f);
+			char *line = gw_xasprintf("- `%s:1:1: template is ", want);
+			assert_non_null(strstr(f->data, line));
+			free(line);
+		} else {
+			assert_int_equal(files.n, 0);
+		}
+		gw_files_finish(&files);
+		gw_model_destroy(m);
+		gw_diags_finish(&d);
+		free(yaml);
+	}
+}
+
 /* The template path shares the V1..V3 limits with the profile path. */
 static void test_verify_template_volumes(void **state)
 {
@@ -1861,7 +1999,7 @@ static void test_verify_template_json_and_limits(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 9] = {
+	static const struct CMUnitTest fixed[] = {
 	        cmocka_unit_test(test_verify_base_is_clean),
 	        cmocka_unit_test(test_verify_location_and_hint),
 	        cmocka_unit_test(test_verify_iam_hints),
@@ -1870,10 +2008,17 @@ int main(void)
 	        cmocka_unit_test(test_verify_user_data_boothook),
 	        cmocka_unit_test(test_verify_template_findings),
 	        cmocka_unit_test(test_verify_template_volumes),
+	        cmocka_unit_test(test_verify_rendered_template_filter),
+	        cmocka_unit_test(test_verify_emit_checks_rendered_template),
 	        cmocka_unit_test(test_verify_template_clean),
 	        cmocka_unit_test(test_verify_template_json_and_limits),
 	};
-	size_t n = 9;
+	/* The fixed tests, then one per row (the count follows the tables). */
+	struct CMUnitTest tests[GW_ARRAY_LEN(fixed) + GW_ARRAY_LEN(rows)];
+	size_t n = 0;
+	for (size_t i = 0; i < GW_ARRAY_LEN(fixed); i++) {
+		tests[n++] = fixed[i];
+	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(rows); i++) {
 		tests[n++] = (struct CMUnitTest){
 		        .name = rows[i].name,
