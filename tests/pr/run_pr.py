@@ -1,0 +1,646 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Suite 'pr': what gwgen offers pull-request review, tested end to end.
+
+One mode per meson test (the first argument):
+
+  check       'gwgen check --all' finds nothing in a freshly generated tree;
+              after a file is changed, one deleted, one added and one loses
+              its executable bit it exits 4 naming exactly those four files,
+              writes nothing, prints annotations with --format github, and
+              --diff prints a unified diff that 'patch -p1' applies to make
+              the tree fresh again (except the mode, which a diff cannot
+              carry).
+  extends     tests/pr/profiles/lab.yaml extends base.yaml: maps merge,
+              lists replace, scalars replace; a warning and an error caused
+              by values in the base point at the base file's line and column;
+              the summary names profiles/base.yaml, the same from any working
+              directory.
+  summary     out/NAME/README.md of every shipped profile lists every
+              resource of its template, has the Mermaid diagram, every
+              warning 'gwgen verify' reports (relative location, no absolute
+              path), the parameters, and the deploy and teardown commands.
+  color       --color always/never/auto, NO_COLOR, a terminal and a pipe.
+  verbose     quiet by default; -v names each file written, each file
+              checked, each profile verified.
+  completion  completion/gwgen.bash: commands, options, option values and
+              profile names (from 'gwgen list', and without a gwgen to run).
+  install     'meson install --destdir' puts the binary, the profiles, both
+              man pages and the completion where README.md says.
+  man         both man pages format without groff warnings and name every
+              profile key of docs/profile.md and every command.
+  workflow    docs/examples/github-actions.yml is valid YAML that builds
+              gwgen, runs 'gwgen check --all' and the github-format verifier.
+
+Expected values come from the issue, gwgen(1) and docs/profile.md; files
+and lines are found by their text, never copied from gwgen's output.
+
+Environment (set by meson): GWGEN, GWGEN_SOURCE_ROOT, GWGEN_SCRATCH (a
+directory under the build tree, the only place the tests write), and for
+'install' MESON, GWGEN_BUILD_ROOT, GWGEN_PREFIX, GWGEN_BINDIR,
+GWGEN_DATADIR, GWGEN_MANDIR.
+"""
+
+import json
+import os
+import pty
+import re
+import shutil
+import stat
+import subprocess
+import sys
+
+# Exit statuses, from gwgen(1).
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_STALE = 4
+
+SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
+ESC = "\x1b["
+
+failures = []
+
+
+def env(name):
+    value = os.environ.get(name)
+    if not value:
+        sys.exit(f"run_pr: {name} is not set (run through meson test)")
+    return value
+
+
+GWGEN = env("GWGEN")
+SRC = env("GWGEN_SOURCE_ROOT")
+PR_DIR = os.path.join(SRC, "tests", "pr")
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print(f"FAIL: {what}")
+    return cond
+
+
+def scratch(name):
+    path = os.path.join(env("GWGEN_SCRATCH"), name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def gwgen(args, cwd, extra_env=None, stdin=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.pop("GWGEN_PROFILE_PATH", None)
+    e.update(extra_env or {})
+    return subprocess.run([GWGEN] + args, cwd=cwd, env=e,
+                          capture_output=True, text=True, stdin=stdin)
+
+
+def snapshot(top):
+    """{relative path: (mode, bytes)} of every file under 'top'."""
+    tree = {}
+    for root, _, files in os.walk(top):
+        for name in files:
+            path = os.path.join(root, name)
+            st = os.lstat(path)
+            with open(path, "rb") as f:
+                tree[os.path.relpath(path, top)] = (st.st_mode, f.read())
+    return tree
+
+
+def error_files(stderr):
+    """The FILE of each 'FILE: error: ...' line without a line number."""
+    return sorted(m.group(1) for m in
+                  re.finditer(r"^(\S+): error: ", stderr, re.M))
+
+
+def line_col(path, pattern):
+    """1-based line and column of the value after 'pattern' in 'path'."""
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            i = line.find(pattern)
+            if i >= 0:
+                return n, i + len(pattern) + 1
+    sys.exit(f"run_pr: '{pattern}' not in {path}")
+
+
+# ---- check ----------------------------------------------------------------
+
+def test_check():
+    work = scratch("check")
+    profiles = os.path.join(SRC, "profiles")
+    r = gwgen(["--all", profiles, "-o", "out"], work)
+    expect(r.returncode == EXIT_OK, f"generate: {r.returncode} {r.stderr}")
+
+    r = gwgen(["check", "--all", profiles, "-o", "out"], work)
+    expect(r.returncode == EXIT_OK, f"fresh tree: status {r.returncode}")
+    expect(r.stdout == "", "fresh tree: check prints nothing on stdout")
+    expect(" error: " not in r.stderr, "fresh tree: no errors")
+
+    with open(os.path.join(work, "out/maccoss/README.md"), "a") as f:
+        f.write("edited by hand\n")
+    os.unlink(os.path.join(work, "out/salmon/iam/bucket-policy.json"))
+    with open(os.path.join(work, "out/workshop/notes.txt"), "w") as f:
+        f.write("not generated\n")
+    deploy = os.path.join(work, "out/gwfcore/scripts/deploy.sh")
+    os.chmod(deploy, 0o644)
+    before = snapshot(work)
+    want = sorted(["out/gwfcore/scripts/deploy.sh", "out/maccoss/README.md",
+                   "out/salmon/iam/bucket-policy.json",
+                   "out/workshop/notes.txt"])
+
+    r = gwgen(["check", "--all", profiles, "-o", "out"], work)
+    expect(r.returncode == EXIT_STALE, f"stale tree: status {r.returncode}, "
+           "want 4")
+    expect(error_files(r.stderr) == want,
+           f"stale tree names {error_files(r.stderr)}, want {want}")
+    for path, word in zip(want, ["stale", "stale", "missing", "extra"]):
+        expect(re.search(rf"^{re.escape(path)}: error: {word}\b", r.stderr,
+                         re.M), f"'{path}' reported as {word}")
+    expect(r.stdout == "", "no --diff: nothing on stdout")
+    expect(snapshot(work) == before, "check wrote nothing")
+
+    # One profile at a time: only its own files.
+    r = gwgen(["check", "--profile", os.path.join(profiles, "maccoss.yaml"),
+               "-o", "out"], work)
+    expect(r.returncode == EXIT_STALE and
+           error_files(r.stderr) == ["out/maccoss/README.md"],
+           f"check --profile maccoss: {r.returncode} {error_files(r.stderr)}")
+    r = gwgen(["check", "--profile", os.path.join(profiles, "nextstrain.yaml"),
+               "-o", "out"], work)
+    expect(r.returncode == EXIT_OK, "check --profile nextstrain: fresh")
+
+    r = gwgen(["--check", "--all", profiles, "-o", "out", "--format",
+               "github"], work)
+    expect(r.returncode == EXIT_STALE, "--check --format github: status 4")
+    for path in want:
+        expect(f"::error file={path}::" in r.stderr,
+               f"github annotation for {path}")
+
+    r = gwgen(["check", "--all", profiles, "-o", "out", "--diff"], work)
+    expect(r.returncode == EXIT_STALE, "--diff: status 4")
+    out = r.stdout
+    expect("--- a/out/maccoss/README.md\n+++ b/out/maccoss/README.md\n"
+           in out and "\n-edited by hand\n" in out,
+           "--diff: the edited README, from disk (a/) to generated (b/)")
+    expect("--- /dev/null\n+++ b/out/salmon/iam/bucket-policy.json\n" in out,
+           "--diff: the missing file as a creation")
+    expect("--- a/out/workshop/notes.txt\n+++ /dev/null\n" in out,
+           "--diff: the extra file as a deletion")
+    expect(re.search(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", out, re.M),
+           "--diff: unified hunk headers")
+    p = subprocess.run(["patch", "-p1", "--batch", "--silent"], cwd=work,
+                       input=out, capture_output=True, text=True)
+    expect(p.returncode == 0, f"patch -p1 applies the diff: {p.stderr}")
+    r = gwgen(["check", "--all", profiles, "-o", "out"], work)
+    expect(error_files(r.stderr) == ["out/gwfcore/scripts/deploy.sh"],
+           f"after patch only the mode differs: {error_files(r.stderr)}")
+    os.chmod(deploy, 0o755)
+    r = gwgen(["check", "--all", profiles, "-o", "out"], work)
+    expect(r.returncode == EXIT_OK, "after patch and chmod: fresh")
+
+    # A missing output directory: every file is missing.
+    r = gwgen(["check", "--profile", os.path.join(profiles, "salmon.yaml"),
+               "-o", "nowhere"], work)
+    expect(r.returncode == EXIT_STALE and
+           "nowhere/salmon/README.md: error: missing" in r.stderr,
+           f"no output yet: status {r.returncode}")
+
+
+# ---- extends --------------------------------------------------------------
+
+def diags_json(args, cwd):
+    r = gwgen(args + ["--format", "json"], cwd)
+    return r.returncode, json.loads(r.stderr)["diagnostics"]
+
+
+def test_extends():
+    base = os.path.join(PR_DIR, "profiles", "base.yaml")
+    warm = line_col(base, "min_vcpus: ")
+    queue = line_col(base, "  queue: ")
+
+    status, diags = diags_json(["verify", "--profile", "lab"], PR_DIR)
+    expect(status == EXIT_OK, f"lab verifies: status {status}")
+    ce9 = [d for d in diags if d.get("rule") == "CE9"]
+    expect(len(ce9) == 1 and ce9[0]["file"] == "profiles/base.yaml" and
+           (ce9[0]["line"], ce9[0]["column"]) == warm,
+           f"CE9 from the base's min_vcpus at base.yaml:{warm}: {ce9}")
+
+    status, diags = diags_json(["verify", "--profile", "lab-queue"], PR_DIR)
+    expect(status == EXIT_INVALID, f"lab-queue is invalid: status {status}")
+    errs = [d for d in diags if d["severity"] == "error"]
+    expect(len(errs) == 1 and errs[0]["file"] == "profiles/base.yaml" and
+           (errs[0]["line"], errs[0]["column"]) == queue and
+           "pr-queue" in errs[0]["message"],
+           f"the base's nextflow.queue error at base.yaml:{queue}: {errs}")
+    # The same in text, through two levels of extends.
+    r = gwgen(["verify", "--profile", "profiles/lab-queue.yaml"], PR_DIR)
+    expect(f"profiles/base.yaml:{queue[0]}:{queue[1]}: error: " in r.stderr,
+           "text diagnostic points into base.yaml")
+
+    out = scratch("extends")
+    r = gwgen(["--profile", "lab", "-o", out], PR_DIR)
+    expect(r.returncode == EXIT_OK, f"lab generates: {r.stderr}")
+    with open(os.path.join(out, "lab", "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    with open(os.path.join(out, "lab", "cloudformation.yaml"),
+              encoding="utf-8") as f:
+        cfn = f.read()
+    # Maps merge: the lab's bucket name, the base's expiry.
+    expect("| `AWS::S3::Bucket` | `example-gwgen-pr-lab` |" in readme and
+           "objects expire after 30 days" in readme,
+           "bucket: the lab's name, the base's expire_days")
+    # Tags merge key by key, the lab's value winning.
+    for key, value in [("project", "gwgen-pr"), ("owner", "lab-team"),
+                       ("cost-center", "lab-42")]:
+        expect(f'- Key: "{key}"\n          Value: "{value}"' in cfn,
+               f"tag {key}={value}")
+    expect("base-team" not in cfn, "the base's owner tag is overridden")
+    # Lists replace: only the lab's queue, with the lab's priority.
+    expect("| `AWS::Batch::JobQueue` | `pr-queue` | priority 10," in readme,
+           "the lab's queue")
+    expect("pr-queue-low" not in readme and "pr-queue-low" not in cfn,
+           "the base's queue list is replaced, not merged")
+    expect("| `AWS::Batch::ComputeEnvironment` | `pr-ondemand` |" in readme,
+           "the base's compute environment is inherited")
+    # The summary locates the base's warning relative to the project.
+    line = f"- `profiles/base.yaml:{warm[0]}:{warm[1]}: "
+    expect(line in readme and "[CE9]`" in readme,
+           "summary warning points at profiles/base.yaml")
+    expect(SRC not in readme and out not in readme,
+           "no absolute path in the summary")
+    # Any working directory, an absolute path: the same summary.
+    other = scratch("extends-abs")
+    r = gwgen(["--profile", os.path.join(PR_DIR, "profiles", "lab.yaml"),
+               "-o", "."], other)
+    with open(os.path.join(other, "lab", "README.md"), encoding="utf-8") as f:
+        expect(f.read() == readme, "summary independent of the working "
+               "directory and of how the profile was named")
+
+
+# ---- summary --------------------------------------------------------------
+
+def test_summary():
+    out = scratch("summary")
+    for name in SHIPPED:
+        r = gwgen(["--profile", name, "-o", out], SRC)
+        if not expect(r.returncode == EXIT_OK, f"{name}: generates"):
+            continue
+        top = os.path.join(out, name)
+        with open(os.path.join(top, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        with open(os.path.join(top, "cloudformation.yaml"),
+                  encoding="utf-8") as f:
+            cfn = f.read()
+        # Every resource of the template is a row of the table.
+        body = cfn.split("\nResources:\n", 1)[-1]
+        body = re.split(r"^\S", body, maxsplit=1, flags=re.M)[0]
+        resources = sorted(re.findall(r"^  \w+:\n    Type: (AWS::[\w:]+)$",
+                                      body, re.M))
+        rows = sorted(re.findall(r"^\| `(AWS::[\w:]+)` \|", readme, re.M))
+        expect(resources and rows == resources,
+               f"{name}: table rows {rows} == template resources "
+               f"{resources}")
+        for section in ["## What will be created", "```mermaid\nflowchart",
+                        "## Parameters you supply", "## Deploy",
+                        "## Teardown"]:
+            expect(section in readme, f"{name}: has '{section}'")
+        expect(f"out/{name}/scripts/deploy.sh\n" in readme and
+               f"out/{name}/scripts/teardown.sh\n" in readme,
+               f"{name}: exact deploy and teardown commands")
+        # Every parameter of the template is listed.
+        params = re.search(r"^Parameters:\n((?:  .*\n|\n)*)", cfn, re.M)
+        for p in re.findall(r"^  (\w+):$", params.group(1) if params else "",
+                            re.M):
+            expect(f"| `{p}`" in readme, f"{name}: parameter {p} listed")
+        # Queues, compute environments, launch templates, roles, the bucket
+        # and log groups are nodes of the diagram.
+        diagram = readme.split("```mermaid", 1)[-1].split("```", 1)[0]
+        for kind in ["job queue", "compute environment", "role", "bucket"]:
+            expect(f'["{kind} ' in diagram, f"{name}: diagram has a {kind}")
+        # The verifier's warnings, located relative to the project.
+        status, diags = diags_json(["verify", "--profile", name], SRC)
+        warnings = [d for d in diags if d["severity"] == "warning"]
+        for w in warnings:
+            text = (f"- `profiles/{name}.yaml:{w['line']}:{w['column']}: "
+                    f"{w['message']} [{w['rule']}]`")
+            expect(text in readme, f"{name}: warning listed: {text}")
+        expect(("## Verifier warnings" in readme) == bool(warnings),
+               f"{name}: warnings section exactly when there are warnings")
+        expect(SRC not in readme and out not in readme and
+               not re.search(r"`/[^`]*\.yaml:\d", readme),
+               f"{name}: no absolute path")
+
+
+# ---- color ----------------------------------------------------------------
+
+def run_on_tty(args, extra_env):
+    """Run gwgen with standard error on a pseudo-terminal; return it."""
+    master, slave = pty.openpty()
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.update(extra_env)
+    p = subprocess.Popen([GWGEN] + args, cwd=SRC, env=e, stdout=slave,
+                         stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    p.wait()
+    os.close(master)
+    return data.decode("utf-8", "replace")
+
+
+def test_color():
+    args = ["verify", "--profile", "salmon"]
+    r = gwgen(args + ["--color", "always"], SRC)
+    expect(ESC in r.stderr, "--color always colours a pipe")
+    expect(re.search(r"\x1b\[[0-9;]*mwarning:", r.stderr),
+           "the severity is coloured")
+    r = gwgen(args + ["--color", "always"], SRC, {"NO_COLOR": "1"})
+    expect(ESC in r.stderr, "--color always wins over NO_COLOR")
+    for extra in [[], ["--color", "auto"], ["--color", "never"]]:
+        r = gwgen(args + extra, SRC)
+        expect(ESC not in r.stderr and "warning:" in r.stderr,
+               f"{extra or 'default'}: no colour on a pipe")
+    expect(ESC in run_on_tty(args, {}), "auto colours a terminal")
+    expect(ESC in run_on_tty(args + ["--color", "auto"], {"NO_COLOR": ""}),
+           "an empty NO_COLOR does not count")
+    tty = run_on_tty(args, {"NO_COLOR": "1"})
+    expect(ESC not in tty and "warning:" in tty,
+           "NO_COLOR=1: no colour on a terminal")
+    tty = run_on_tty(args + ["--color", "never"], {})
+    expect(ESC not in tty, "--color never: no colour on a terminal")
+    r = gwgen(args + ["--color", "sometimes"], SRC)
+    expect(r.returncode == 2, "--color with a bad value is a usage error")
+    # Machine formats are never coloured.
+    for fmt in ["json", "github"]:
+        r = gwgen(args + ["--format", fmt, "--color", "always"], SRC)
+        expect(ESC not in r.stderr, f"--format {fmt}: no colour")
+
+
+# ---- verbose --------------------------------------------------------------
+
+def test_verbose():
+    out = scratch("verbose")
+    r = gwgen(["--profile", "salmon", "-o", out], SRC)
+    expect(r.returncode == EXIT_OK and r.stdout == "",
+           "quiet by default: nothing on stdout")
+    expect(all(re.match(r"profiles/salmon\.yaml:\d+:\d+: (warning|note): ",
+                        line) for line in r.stderr.splitlines()),
+           f"quiet by default: stderr holds only diagnostics: {r.stderr!r}")
+    files = sorted(os.path.relpath(os.path.join(d, f), out)
+                   for d, _, fs in os.walk(out) for f in fs)
+    for flag in ["-v", "--verbose"]:
+        r = gwgen(["--profile", "salmon", "-o", out, flag], SRC)
+        wrote = sorted(line[len("wrote "):] for line in r.stdout.splitlines())
+        expect(all(line.startswith("wrote ")
+                   for line in r.stdout.splitlines()) and
+               [os.path.relpath(w, out) for w in wrote] == files,
+               f"{flag}: one 'wrote FILE' per file written")
+    r = gwgen(["check", "--profile", "salmon", "-o", out, "-v"], SRC)
+    expect(r.returncode == EXIT_OK and
+           len(r.stdout.splitlines()) == len(files) and
+           all(line.startswith("up to date: ")
+               for line in r.stdout.splitlines()),
+           "check -v: one 'up to date' per file")
+    r = gwgen(["check", "--profile", "salmon", "-o", out], SRC)
+    expect(r.stdout == "", "check is quiet without -v")
+    r = gwgen(["verify", "--profile", "salmon", "-v"], SRC)
+    expect(r.stdout == "verified profiles/salmon.yaml\n",
+           f"verify -v: {r.stdout!r}")
+    r = gwgen(["verify", "--profile", "salmon"], SRC)
+    expect(r.stdout == "", "verify is quiet without -v")
+
+
+# ---- completion -----------------------------------------------------------
+
+COMPLETE = r'''
+source "$1"
+shift
+COMP_WORDS=("$@")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+COMP_LINE="${COMP_WORDS[*]}"
+COMP_POINT=${#COMP_LINE}
+COMPREPLY=()
+_gwgen gwgen "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+'''
+
+
+def complete(words, cwd, path_dirs, extra_env=None):
+    script = os.path.join(SRC, "completion", "gwgen.bash")
+    e = {"PATH": os.pathsep.join(path_dirs + ["/usr/bin", "/bin"]),
+         "HOME": env("GWGEN_SCRATCH")}
+    e.update(extra_env or {})
+    r = subprocess.run(["bash", "--norc", "--noprofile", "-c", COMPLETE,
+                        "complete", script] + words, cwd=cwd, env=e,
+                       capture_output=True, text=True)
+    expect(r.returncode == 0 and r.stderr == "",
+           f"completion of {words}: {r.stderr}")
+    return sorted(x for x in r.stdout.splitlines() if x)
+
+
+def test_completion():
+    bindir = scratch("completion-bin")
+    os.symlink(GWGEN, os.path.join(bindir, "gwgen"))
+    with_gwgen = [bindir]
+
+    def case(words, want, path=with_gwgen, cwd=SRC, extra=None):
+        got = complete(words, cwd, path, extra)
+        expect(got == sorted(want), f"complete {words}: {got}, want {want}")
+
+    case(["gwgen", "--pro"], ["--profile"])
+    case(["gwgen", "--profile", ""], SHIPPED)
+    case(["gwgen", "-p", "ma"], ["maccoss"])
+    case(["gwgen", "ve"], ["verify"])
+    case(["gwgen", ""], ["generate", "verify", "check", "list", "render"])
+    case(["gwgen", "check", "--d"], ["--diff"])
+    case(["gwgen", "verify", "--template"], ["--template", "--templates"])
+    case(["gwgen", "--format", ""], ["text", "json", "github"])
+    case(["gwgen", "--format", "=", "g"], ["github"])
+    case(["gwgen", "--color", ""], ["auto", "always", "never"])
+    case(["gwgen", "--co"], ["--color"])
+    case(["gwgen", "render", "--escape", "y"], ["yaml"])
+    case(["gwgen", "--profile", "profiles/w"], ["profiles/workshop.yaml"])
+    # Profiles from $GWGEN_PROFILE_PATH come first in gwgen's search path.
+    case(["gwgen", "--profile", "lab"], ["lab", "lab-queue"],
+         extra={"GWGEN_PROFILE_PATH": os.path.join(PR_DIR, "profiles")})
+    # No gwgen to run: the directories are read directly.
+    case(["gwgen", "--profile", ""], SHIPPED, path=[])
+    case(["gwgen", "--profile", "b"], ["base"], path=[], extra={
+        "GWGEN_PROFILE_PATH": os.path.join(PR_DIR, "profiles")})
+    # Elsewhere, ./profiles is not there: the installed directory (beside
+    # the binary) is, when gwgen cannot run.
+    empty = scratch("completion-cwd")
+    case(["gwgen", "--profile", ""], [], path=[], cwd=empty)
+    r = subprocess.run(["bash", "-n", os.path.join(SRC, "completion",
+                                                   "gwgen.bash")],
+                       capture_output=True, text=True)
+    expect(r.returncode == 0, f"bash -n: {r.stderr}")
+    if shutil.which("shellcheck"):
+        r = subprocess.run(["shellcheck", "-s", "bash", os.path.join(
+            SRC, "completion", "gwgen.bash")], capture_output=True, text=True)
+        expect(r.returncode == 0, f"shellcheck: {r.stdout}")
+
+
+# ---- install --------------------------------------------------------------
+
+def test_install():
+    dest = scratch("install")
+    r = subprocess.run([env("MESON"), "install", "-C", env("GWGEN_BUILD_ROOT"),
+                                "--destdir", dest, "--no-rebuild"],
+                       capture_output=True, text=True)
+    if not expect(r.returncode == 0, f"meson install: {r.stdout}{r.stderr}"):
+        return
+    prefix = env("GWGEN_PREFIX")
+
+    def at(*parts):
+        path = os.path.join(*parts)
+        if not os.path.isabs(path):
+            path = os.path.join(prefix, path)
+        return os.path.join(dest, path.lstrip("/"))
+
+    exe = at(env("GWGEN_BINDIR"), "gwgen")
+    expect(os.path.isfile(exe) and os.access(exe, os.X_OK),
+           f"binary at {exe}")
+    pdir = at(env("GWGEN_DATADIR"), "gwgen", "profiles")
+    shipped = sorted(f for f in os.listdir(os.path.join(SRC, "profiles"))
+                     if f.endswith(".yaml"))
+    expect(os.path.isdir(pdir) and sorted(os.listdir(pdir)) == shipped,
+           f"profiles in {pdir}")
+    for section, page in [("man1", "gwgen.1"), ("man5", "gwgen-profile.5")]:
+        path = at(env("GWGEN_MANDIR"), section, page)
+        if expect(os.path.isfile(path), f"man page {path}"):
+            with open(path, "rb") as f, \
+                    open(os.path.join(SRC, "docs", page), "rb") as g:
+                expect(f.read() == g.read(), f"{page} installed as is")
+    comp = at(env("GWGEN_DATADIR"), "bash-completion", "completions", "gwgen")
+    expect(os.path.isfile(comp), f"completion at {comp}")
+    # gwgen's own idea of the installed profiles matches where they went.
+    r = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    installed = os.path.join(prefix, env("GWGEN_DATADIR"), "gwgen",
+                             "profiles")
+    expect(installed in " ".join(r.stdout.split()),
+           f"--help names {installed}")
+    # The installed completion finds the installed profiles beside the
+    # installed binary, without ./profiles and without gwgen to run.
+    empty = scratch("install-cwd")
+    bash = ('source "$1"; COMP_WORDS=("$2" --profile ""); COMP_CWORD=2; '
+            '_gwgen; printf "%s\\n" "${COMPREPLY[@]}"')
+    r = subprocess.run(["bash", "--norc", "-c", bash, "x", comp, "gwgen"],
+                       cwd=empty, capture_output=True, text=True,
+                       env={"PATH": os.path.dirname(exe) + ":/usr/bin:/bin",
+                            "HOME": empty})
+    names = sorted(x for x in r.stdout.splitlines() if x)
+    expect(names == sorted(f[:-len(".yaml")] for f in shipped),
+           f"installed completion lists the installed profiles: {names}")
+
+
+# ---- man ------------------------------------------------------------------
+
+def test_man():
+    pages = [os.path.join(SRC, "docs", p)
+             for p in ["gwgen.1", "gwgen-profile.5"]]
+    if shutil.which("groff"):
+        for page in pages:
+            r = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z",
+                                page], capture_output=True, text=True)
+            expect(r.returncode == 0 and r.stderr == "",
+                   f"groff warnings in {page}: {r.stderr}")
+    else:
+        print("groff not installed: formatting not checked "
+              "(apt-get install groff)")
+    with open(pages[0], encoding="utf-8") as f:
+        man1 = f.read().replace("\\-", "-")
+    with open(pages[1], encoding="utf-8") as f:
+        man5 = f.read().replace("\\-", "-")
+    for cmd in ["generate", "verify", "check", "list", "render"]:
+        expect(f".B {cmd}" in man1 or f".BR {cmd} " in man1,
+               f"gwgen.1 documents '{cmd}'")
+    for status in range(5):
+        expect(f".B {status}\n" in man1, f"gwgen.1 documents exit {status}")
+    expect("gwgen-profile (5)" in man1 and "gwgen (1)" in man5,
+           "the pages refer to each other")
+    # Every key of the profile format (the first column of docs/profile.md's
+    # tables) is in gwgen-profile(5).
+    with open(os.path.join(SRC, "docs", "profile.md"), encoding="utf-8") as f:
+        doc = f.read()
+    keys = set()
+    for cell in re.findall(r"^\| `([a-z0-9_.\[\]]+)` \|", doc, re.M):
+        keys.add(cell.split(".")[-1].replace("[]", ""))
+    keys -= {"", "bucket/PATTERN"}
+    missing = sorted(k for k in keys if not re.search(
+        rf"(?<![\w-]){re.escape(k)}(?![\w-])", man5))
+    expect(len(keys) > 60 and not missing,
+           f"gwgen-profile.5 lacks profile keys {missing}")
+
+
+# ---- workflow -------------------------------------------------------------
+
+def test_workflow():
+    path = os.path.join(SRC, "docs", "examples", "github-actions.yml")
+    try:
+        import yaml
+    except ImportError:
+        print("PyYAML missing (apt-get install python3-yaml)")
+        sys.exit(77)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    doc = yaml.safe_load(text)
+    expect(isinstance(doc, dict) and "jobs" in doc, "a workflow with jobs")
+    # PyYAML reads the key 'on' as True (YAML 1.1).
+    triggers = doc.get("on", doc.get(True, {}))
+    expect("pull_request" in triggers, "runs on pull requests")
+    runs = "\n".join(step.get("run", "")
+                     for job in doc["jobs"].values()
+                     for step in job.get("steps", []))
+    for needle in ["meson setup", "ninja -C", "check --all",
+                   "--format github", "apt-get install"]:
+        expect(needle in runs, f"workflow runs '{needle}'")
+    if shutil.which("yamllint"):
+        r = subprocess.run(["yamllint", "-d", "{extends: default, rules: "
+                            "{line-length: {max: 100}, truthy: {check-keys: "
+                            "false}, document-start: disable}}", path],
+                           capture_output=True, text=True)
+        expect(r.returncode == 0, f"yamllint: {r.stdout}")
+    # The commands it runs work here: check the committed out/ the way the
+    # workflow does, and the annotations it relies on.
+    r = gwgen(["verify", "--all", "--format", "github"], SRC)
+    expect(r.returncode == EXIT_OK and
+           re.search(r"^::warning file=profiles/\w+\.yaml,line=\d+,col=\d+,"
+                     r"title=\w+::", r.stdout + r.stderr, re.M),
+           "verify --all --format github annotates profiles/NAME.yaml lines")
+
+
+MODES = {
+    "check": test_check,
+    "extends": test_extends,
+    "summary": test_summary,
+    "color": test_color,
+    "verbose": test_verbose,
+    "completion": test_completion,
+    "install": test_install,
+    "man": test_man,
+    "workflow": test_workflow,
+}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in MODES:
+        sys.exit(f"usage: run_pr.py {'|'.join(MODES)}")
+    MODES[sys.argv[1]]()
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        sys.exit(1)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
