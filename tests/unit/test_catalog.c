@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -52,6 +53,119 @@ static void test_catalog_known_types(void **state)
 	assert_null(gw_catalog_find("z9.large"));
 	assert_null(gw_catalog_find("c5.metal"));
 	assert_null(gw_catalog_find("c5"));
+}
+
+/*
+ * Every size of the families the shipped profiles use (and of "optimal"
+ * and the GPU families) against EC2's DescribeInstanceTypes figures as
+ * published in kubernetes/autoscaler's ec2_instance_types.go and, for
+ * r6a, the EC2 memory-optimized table: vCPUs and MiB per size, in the
+ * order of the sizes' names.
+ */
+static const struct {
+	const char *family;
+	size_t n; /* non-metal sizes */
+	const char *sizes[11];
+	unsigned vcpus[11], mib[11], gpus[11];
+} families[] = {
+        {"c4", 5, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge"},
+         {2, 4, 8, 16, 36}, {3840, 7680, 15360, 30720, 61440}, {0}},
+        {"m4", 6, {"large", "xlarge", "2xlarge", "4xlarge", "10xlarge",
+                   "16xlarge"},
+         {2, 4, 8, 16, 40, 64}, {8192, 16384, 32768, 65536, 163840, 262144},
+         {0}},
+        {"r4", 6, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                   "16xlarge"},
+         {2, 4, 8, 16, 32, 64}, {15616, 31232, 62464, 124928, 249856, 499712},
+         {0}},
+        {"c5", 8, {"large", "xlarge", "2xlarge", "4xlarge", "9xlarge",
+                   "12xlarge", "18xlarge", "24xlarge"},
+         {2, 4, 8, 16, 36, 48, 72, 96},
+         {4096, 8192, 16384, 32768, 73728, 98304, 147456, 196608}, {0}},
+        {"c5d", 8, {"large", "xlarge", "2xlarge", "4xlarge", "9xlarge",
+                    "12xlarge", "18xlarge", "24xlarge"},
+         {2, 4, 8, 16, 36, 48, 72, 96},
+         {4096, 8192, 16384, 32768, 73728, 98304, 147456, 196608}, {0}},
+        {"c6a", 10, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                     "12xlarge", "16xlarge", "24xlarge", "32xlarge",
+                     "48xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96, 128, 192},
+         {4096, 8192, 16384, 32768, 65536, 98304, 131072, 196608, 262144,
+          393216},
+         {0}},
+        {"r6a", 10, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                     "12xlarge", "16xlarge", "24xlarge", "32xlarge",
+                     "48xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96, 128, 192},
+         {16384, 32768, 65536, 131072, 262144, 393216, 524288, 786432,
+          1048576, 1572864},
+         {0}},
+        {"m5", 8, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                   "12xlarge", "16xlarge", "24xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96},
+         {8192, 16384, 32768, 65536, 131072, 196608, 262144, 393216}, {0}},
+        {"r5", 8, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                   "12xlarge", "16xlarge", "24xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96},
+         {16384, 32768, 65536, 131072, 262144, 393216, 524288, 786432},
+         {0}},
+        {"c6i", 9, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                    "12xlarge", "16xlarge", "24xlarge", "32xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96, 128},
+         {4096, 8192, 16384, 32768, 65536, 98304, 131072, 196608, 262144},
+         {0}},
+        {"m6i", 9, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                    "12xlarge", "16xlarge", "24xlarge", "32xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96, 128},
+         {8192, 16384, 32768, 65536, 131072, 196608, 262144, 393216,
+          524288},
+         {0}},
+        {"r6i", 9, {"large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+                    "12xlarge", "16xlarge", "24xlarge", "32xlarge"},
+         {2, 4, 8, 16, 32, 48, 64, 96, 128},
+         {16384, 32768, 65536, 131072, 262144, 393216, 524288, 786432,
+          1048576},
+         {0}},
+        {"g4dn", 6, {"xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
+                     "16xlarge"},
+         {4, 8, 16, 32, 48, 64}, {16384, 32768, 65536, 131072, 196608, 262144},
+         {1, 1, 1, 1, 4, 1}},
+        {"g5", 8, {"xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
+                   "16xlarge", "24xlarge", "48xlarge"},
+         {4, 8, 16, 32, 48, 64, 96, 192},
+         {16384, 32768, 65536, 131072, 196608, 262144, 393216, 786432},
+         {1, 1, 1, 1, 4, 1, 4, 8}},
+        {"p3", 3, {"2xlarge", "8xlarge", "16xlarge"}, {8, 32, 64},
+         {62464, 249856, 499712}, {1, 4, 8}},
+};
+
+static void test_catalog_families(void **state)
+{
+	(void)state;
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		size_t in_catalog = 0;
+		for (size_t i = 0; i < gw_catalog_count(); i++) {
+			in_catalog += gw_catalog_selects(families[f].family,
+			                                 gw_catalog_at(i));
+		}
+		if (in_catalog != families[f].n) {
+			fail_msg("family %s has %zu sizes, want %zu",
+			         families[f].family, in_catalog, families[f].n);
+		}
+		for (size_t k = 0; k < families[f].n; k++) {
+			char name[32];
+			snprintf(name, sizeof(name), "%s.%s", families[f].family,
+			         families[f].sizes[k]);
+			const struct gw_instance_type *t = gw_catalog_find(name);
+			if (!t || t->vcpus != families[f].vcpus[k] ||
+			    t->memory_mib != families[f].mib[k] ||
+			    t->gpus != families[f].gpus[k] ||
+			    t->arch != GW_ARCH_X86_64) {
+				fail_msg("%s differs from the published figures",
+				         name);
+			}
+		}
+	}
 }
 
 static void test_catalog_instance_store(void **state)
@@ -106,6 +220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_catalog_known_types),
+	        cmocka_unit_test(test_catalog_families),
 	        cmocka_unit_test(test_catalog_instance_store),
 	        cmocka_unit_test(test_catalog_selection),
 	        cmocka_unit_test(test_catalog_sorted),
