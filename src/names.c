@@ -3,6 +3,7 @@
 #include "names.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -320,6 +321,65 @@ bool gw_names_tag_check(const char *text, bool is_key,
 		return true;
 	}
 	return false;
+}
+
+/* The longest escape gw_names_quote writes, plus "..." and the NUL. */
+#define QUOTE_RESERVE sizeof("\\xNN...")
+#define ASCII_DEL 0x7F
+
+const char *gw_names_tag_describe(const struct gw_names_tag_problem *p,
+                                  bool is_key, char *out, size_t n)
+{
+	size_t max = is_key ? GW_NAMES_TAG_KEY_MAX : GW_NAMES_TAG_VALUE_MAX;
+	bool utf8 = p->why && strcmp(p->why, "is not valid utf-8") == 0;
+	if (p->at && !utf8 && p->chars <= max) {
+		char ch[sizeof("U+10FFFF")];
+		if (p->bad < UTF8_CONT && isprint((int)p->bad)) {
+			snprintf(ch, sizeof(ch), "'%c'", (char)p->bad);
+		} else {
+			snprintf(ch, sizeof(ch), "U+%04lX", p->bad);
+		}
+		snprintf(out, n, "has %s at character %zu, which aws tags do "
+		         "not allow", ch, p->at);
+		return "tags take letters, digits, spaces and _ . : / = + - @";
+	}
+	if (p->chars > max) {
+		snprintf(out, n, "is %zu characters long", p->chars);
+		return is_key ? "use at most 128 characters"
+		              : "use at most 256 characters";
+	}
+	snprintf(out, n, "%s", p->why ? p->why : "is valid");
+	if (utf8) {
+		return "write the text as utf-8";
+	}
+	return "keys are 1..128 characters and do not start with 'aws:'";
+}
+
+void gw_names_quote(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+	if (n < QUOTE_RESERVE) {
+		if (n) {
+			out[0] = '\0';
+		}
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)(in ? in : "");
+	     *p && o + QUOTE_RESERVE < n; p++) {
+		if (*p == '\n') {
+			o += (size_t)snprintf(out + o, n - o, "\\n");
+		} else if (*p == '\t') {
+			o += (size_t)snprintf(out + o, n - o, "\\t");
+		} else if (*p < ' ' || *p == ASCII_DEL) {
+			o += (size_t)snprintf(out + o, n - o, "\\x%02X", *p);
+		} else {
+			out[o++] = (char)*p;
+		}
+		if (p[1] && o + QUOTE_RESERVE >= n) {
+			o += (size_t)snprintf(out + o, n - o, "...");
+		}
+	}
+	out[o] = '\0';
 }
 
 /* ---- device names ----------------------------------------------------- */

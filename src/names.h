@@ -71,6 +71,21 @@ struct gw_names_tag_problem {
 bool gw_names_tag_check(const char *text, bool is_key,
                         struct gw_names_tag_problem *p);
 
+/*
+ * The problem 'p' that gw_names_tag_check found (in a key when 'is_key') as
+ * the end of a message, written into 'out' ('n' bytes): "has '$' at
+ * character 4, which aws tags do not allow", "is 257 characters long",
+ * "starts with 'aws:', which aws reserves", ... Returns a static hint.
+ */
+const char *gw_names_tag_describe(const struct gw_names_tag_problem *p,
+                                  bool is_key, char *out, size_t n);
+
+/*
+ * 'in' made fit for a one-line message into 'out' ('n' bytes): newline,
+ * tab and other control bytes as \n, \t, \xNN; cut with "..." when long.
+ */
+void gw_names_quote(const char *in, char *out, size_t n);
+
 /* An inclusive range of Unicode code points. */
 struct gw_names_cp_range {
 	unsigned long lo, hi;

@@ -2529,29 +2529,6 @@ struct rule_group {
 #define GWGEN_STACK_TAG "gwgen:stack"
 /* Longest value quoted in a tag message, in bytes. */
 #define TAG_QUOTE_MAX 300
-#define ASCII_END 0x80ul
-
-/* 'in' made one-line for a message: controls as \n, \t or \xNN, cut. */
-static void quote_tag(const char *in, char *out, size_t n)
-{
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)(in ? in : "");
-	     *p && o + sizeof("\\xNN...") < n; p++) {
-		if (*p == '\n') {
-			o += (size_t)snprintf(out + o, n - o, "\\n");
-		} else if (*p == '\t') {
-			o += (size_t)snprintf(out + o, n - o, "\\t");
-		} else if (*p < ' ' || *p == 0x7f) {
-			o += (size_t)snprintf(out + o, n - o, "\\x%02X", *p);
-		} else {
-			out[o++] = (char)*p;
-		}
-		if (p[1] && o + sizeof("\\xNN...") >= n) {
-			o += (size_t)snprintf(out + o, n - o, "...");
-		}
-	}
-	out[o] = '\0';
-}
 
 static void check_tag_text(struct ctx *c, const struct gw_str *s,
                            const struct gw_str *key, bool is_key,
@@ -2561,42 +2538,16 @@ static void check_tag_text(struct ctx *c, const struct gw_str *s,
 	if (!s->s || gw_names_tag_check(s->s, is_key, &p)) {
 		return;
 	}
-	char text[TAG_QUOTE_MAX], kq[TAG_QUOTE_MAX];
-	quote_tag(s->s, text, sizeof(text));
-	quote_tag(key->s, kq, sizeof(kq));
-	char what[MSG_MAX + 2 * TAG_QUOTE_MAX];
+	char text[TAG_QUOTE_MAX], kq[TAG_QUOTE_MAX], why[MSG_MAX];
+	gw_names_quote(s->s, text, sizeof(text));
+	gw_names_quote(key->s, kq, sizeof(kq));
+	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
 	if (is_key) {
-		snprintf(what, sizeof(what), "tag key '%s' of %s", text,
-		         owner);
+		ERR(c, s->loc, "N10", hint, "tag key '%s' of %s %s", text,
+		    owner, why);
 	} else {
-		snprintf(what, sizeof(what), "value '%s' of tag '%s' on %s",
-		         text, kq, owner);
-	}
-	if (p.at && strcmp(p.why, "is not valid utf-8") != 0 &&
-	    p.chars <= (is_key ? GW_NAMES_TAG_KEY_MAX
-	                       : GW_NAMES_TAG_VALUE_MAX)) {
-		char ch[sizeof("'x' (U+10FFFF)")];
-		if (p.bad < ASCII_END && isprint((int)p.bad)) {
-			snprintf(ch, sizeof(ch), "'%c'", (char)p.bad);
-		} else {
-			snprintf(ch, sizeof(ch), "U+%04lX", p.bad);
-		}
-		ERR(c, s->loc, "N10",
-		    "tags take letters, digits, spaces and _ . : / = + - @",
-		    "%s has %s at character %zu, which aws tags do not allow",
-		    what, ch, p.at);
-	} else if (p.chars > (is_key ? GW_NAMES_TAG_KEY_MAX
-	                             : GW_NAMES_TAG_VALUE_MAX)) {
-		ERR(c, s->loc, "N10",
-		    is_key ? "use at most 128 characters"
-		           : "use at most 256 characters",
-		    "%s is %zu characters long", what, p.chars);
-	} else {
-		ERR(c, s->loc, "N10",
-		    is_key ? "keys are 1..128 characters and do not start "
-		             "with 'aws:'"
-		           : "write the value as utf-8",
-		    "%s %s", what, p.why);
+		ERR(c, s->loc, "N10", hint, "value '%s' of tag '%s' on %s %s",
+		    text, kq, owner, why);
 	}
 }
 

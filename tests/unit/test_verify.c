@@ -1655,7 +1655,13 @@ static const char bad_template[] =
         "        Statement:\n"
         "          - Effect: Allow\n"
         "            Action: [batch:CancelJob, batch:CancelJobs]\n"
-        "            Resource: '*'\n";
+        "            Resource: '*'\n"
+        "  Tagged:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 30\n"
+        "      Tags:\n"
+        "        - {Key: Owner, Value: \"a$b\"}\n";
 
 static const char good_template[] =
         "Resources:\n"
@@ -1720,7 +1726,10 @@ static const char good_template[] =
         "  Logs:\n"
         "    Type: AWS::Logs::LogGroup\n"
         "    Properties:\n"
-        "      RetentionInDays: 30\n";
+        "      RetentionInDays: 30\n"
+        "      Tags:\n"
+        "        - {Key: \"cost:center\", Value: \"Z\u00fcrich lab-1 @ 2/3\"}\n"
+        "        - {Key: Stack, Value: !Ref AWS::StackName}\n";
 
 struct expect {
 	const char *rule;
@@ -1757,6 +1766,7 @@ static void test_verify_template_findings(void **state)
 	        {"A2", GW_SEV_WARNING, 0}, /* literal ec2.amazonaws.com */
 	        {"S7", GW_SEV_ERROR, 91},   /* batch:CancelJobs */
 	        {"S2", GW_SEV_WARNING, 92}, /* batch:CancelJob on '*' */
+	        {"N10", GW_SEV_ERROR, 98},  /* '$' in a tag value */
 	};
 	struct gw_diags d;
 	gw_diags_init(&d);
@@ -1832,6 +1842,23 @@ static void test_verify_rendered_template_filter(void **state)
 		assert_string_equal(kept.v[i].loc.file,
 		                    "out/p/cloudformation.yaml");
 	}
+	gw_diags_finish(&all);
+	gw_diags_finish(&kept);
+	/* N10 is the profile verifier's: every rendered tag comes from the
+	 * profile, so a tag error here would only repeat it. */
+	static const char tags[] =
+	        "Resources:\n"
+	        "  L:\n"
+	        "    Type: AWS::Logs::LogGroup\n"
+	        "    Properties:\n"
+	        "      RetentionInDays: 30\n"
+	        "      Tags: [{Key: Owner, Value: \"a$b\"}]\n";
+	gw_diags_init(&all);
+	gw_diags_init(&kept);
+	assert_false(gw_verify_template_text(tags, strlen(tags), "x", &all));
+	assert_true(gw_verify_rendered_template(tags, strlen(tags), "x",
+	                                        &kept));
+	assert_true(count_rule(&kept, "N10", GW_SEV_ERROR, NULL) == 0);
 	gw_diags_finish(&all);
 	gw_diags_finish(&kept);
 }
