@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Writing rendered files into DIR/NAME/: a fresh temporary tree, fsync'd, then swapped in. */
 #ifdef __linux__
-/* syscall(): renameat2 has no glibc wrapper under _POSIX_C_SOURCE alone. */
-#define _DEFAULT_SOURCE
+/* syscall(): renameat2 has no glibc wrapper under _POSIX_C_SOURCE alone;
+ * sync_file_range() needs _GNU_SOURCE. */
+#define _GNU_SOURCE
 #endif
 
 #include "output.h"
@@ -216,6 +217,25 @@ static bool write_all(int fd, const char *data, size_t len)
 	return true;
 }
 
+/*
+ * Start writing 'fd's data to disk without waiting for it (Linux). Every
+ * file is written first and fsync'd afterwards (sync_file): with all the
+ * writeback already under way, the first fsync commits the journal for
+ * most files at once and the later ones have little left to wait for.
+ * An fsync right after each write cost one journal commit per file, the
+ * larger part of generating a profile on an ext4 disk (docs/performance.md).
+ * Durability is unchanged: each file and directory is still fsync'd before
+ * the swap. Advisory: an error here shows up in the fsync.
+ */
+static void start_writeback(int fd)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
 static bool write_file(struct writer *w, const struct gw_file *f)
 {
 	if (!make_subdirs(w, f->path)) {
@@ -233,12 +253,30 @@ static bool write_file(struct writer *w, const struct gw_file *f)
 		return false;
 	}
 	bool ok = write_all(fd, f->data, f->len)
-		&& fchmod(fd, (mode_t)(f->mode & FILE_MODE_MASK)) == 0
-		&& step(w, GW_OUTPUT_FSYNC) && fsync(fd) == 0;
+		&& fchmod(fd, (mode_t)(f->mode & FILE_MODE_MASK)) == 0;
+	if (ok) {
+		start_writeback(fd);
+	}
 	int saved = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
 		saved = errno;
+	}
+	if (!ok) {
+		fail(w, f->path, strerror(saved));
+	}
+	return ok;
+}
+
+/* fsync a file write_file wrote (reopened: fsync needs no write access). */
+static bool sync_file(struct writer *w, const struct gw_file *f)
+{
+	int fd = openat(w->tmpfd, f->path,
+			O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	bool ok = fd >= 0 && step(w, GW_OUTPUT_FSYNC) && fsync(fd) == 0;
+	int saved = errno;
+	if (fd >= 0) {
+		close(fd);
 	}
 	if (!ok) {
 		fail(w, f->path, strerror(saved));
@@ -494,6 +532,11 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	}
 	for (size_t i = 0; i < files->n; i++) {
 		if (!write_file(&w, &files->v[i])) {
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		if (!sync_file(&w, &files->v[i])) {
 			goto out;
 		}
 	}
