@@ -238,6 +238,25 @@ def test_extends():
     expect(f"profiles/base.yaml:{queue[0]}:{queue[1]}: error: " in r.stderr,
            "text diagnostic points into base.yaml")
 
+    # Shape errors inside a parent are the parent's; a cycle is reported
+    # at the 'extends' value that closes it.
+    tmp = scratch("extends-errors")
+    os.makedirs(os.path.join(tmp, "profiles"))
+    for name, text in [("broken-base", "name: b\ndescription: b\nregin: x\n"),
+                       ("kid", "extends: broken-base\nname: kid\n"),
+                       ("one", "extends: two\nname: one\n"),
+                       ("two", "extends: one.yaml\nname: two\n")]:
+        with open(os.path.join(tmp, "profiles", name + ".yaml"), "w") as f:
+            f.write(text)
+    r = gwgen(["verify", "--profile", "kid"], tmp)
+    expect(r.returncode == EXIT_INVALID and
+           "profiles/broken-base.yaml:3:1: error: unknown key 'regin'"
+           in r.stderr, f"an unknown key in the parent: {r.stderr}")
+    r = gwgen(["verify", "--profile", "one"], tmp)
+    expect(r.returncode == EXIT_INVALID and
+           re.search(r"^profiles/two\.yaml:1:10: error: .*cycle", r.stderr,
+                     re.M), f"an extends cycle: {r.stderr}")
+
     out = scratch("extends")
     r = gwgen(["--profile", "lab", "-o", out], PR_DIR)
     expect(r.returncode == EXIT_OK, f"lab generates: {r.stderr}")
