@@ -124,43 +124,11 @@ _gwgen_render()
 	fi
 }
 
-_gwgen()
+# Complete the value of option $1 (the word so far: $2; $3 set when it
+# follows an '='). Fails when $1 takes no value, so options may follow.
+_gwgen_option_value()
 {
-	COMPREPLY=()
-	local cword=$COMP_CWORD
-	local cur=${COMP_WORDS[cword]} prev=
-	((cword > 0)) && prev=${COMP_WORDS[cword - 1]}
-
-	# "--format=j": bash splits at '=' (COMP_WORDBREAKS), giving the words
-	# "--format" "=" "j"; take the option name from before the '='.
-	# 'attached' is set when the value follows an '='.
-	local opt='' attached=''
-	if [[ $cur == = ]]; then
-		opt=$prev attached=1 cur=
-	elif [[ $prev == = ]] && ((cword > 1)); then
-		opt=${COMP_WORDS[cword - 2]} attached=1
-	elif [[ $cur == --*=* ]]; then
-		# COMP_WORDBREAKS without '=': the value is part of the word.
-		opt=${cur%%=*} attached=1 cur=${cur#*=}
-	elif [[ $prev == -* && $prev != --*=* ]]; then
-		opt=$prev
-	fi
-
-	# The command, if the first argument names one.
-	local command=
-	if ((cword > 1)); then
-		case ${COMP_WORDS[1]} in
-		generate | verify | check | list | render)
-			command=${COMP_WORDS[1]}
-			;;
-		esac
-	fi
-
-	if [[ $command == render ]]; then
-		_gwgen_render "$cur" "$opt"
-		return 0
-	fi
-
+	local opt=$1 cur=$2 attached=$3
 	case $opt in
 	-p | --profile)
 		_gwgen_reply_profile "$cur" "${COMP_WORDS[0]}"
@@ -191,6 +159,56 @@ _gwgen()
 		return 0
 		;;
 	esac
+
+	return 1
+}
+
+_gwgen()
+{
+	COMPREPLY=()
+	local cword=$COMP_CWORD
+	local cur=${COMP_WORDS[cword]} prev=
+	((cword > 0)) && prev=${COMP_WORDS[cword - 1]}
+
+	# "--format=j": bash splits at '=' (COMP_WORDBREAKS), giving the words
+	# "--format" "=" "j"; take the option name from before the '='.
+	# 'attached' is set when the value follows an '='.
+	local opt='' attached='' inword=''
+	if [[ $cur == = ]]; then
+		opt=$prev attached=1 cur=
+	elif [[ $prev == = ]] && ((cword > 1)); then
+		opt=${COMP_WORDS[cword - 2]} attached=1
+	elif [[ $cur == --*=* ]]; then
+		# COMP_WORDBREAKS without '=': the value is part of the word.
+		opt=${cur%%=*} attached=1 inword=1 cur=${cur#*=}
+	elif [[ $prev == -* && $prev != --*=* ]]; then
+		opt=$prev
+	fi
+
+	# The command, if the first argument names one.
+	local command=
+	if ((cword > 1)); then
+		case ${COMP_WORDS[1]} in
+		generate | verify | check | list | render)
+			command=${COMP_WORDS[1]}
+			;;
+		esac
+	fi
+
+	if [[ $command == render ]]; then
+		_gwgen_render "$cur" "$opt"
+		[[ -z $inword ]] || COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+		return 0
+	fi
+
+	if _gwgen_option_value "$opt" "$cur" "$attached"; then
+		# The value was part of the word ("--out=DIR" without '=' in
+		# COMP_WORDBREAKS): keep "--out=" in front of each reply.
+		if [[ -n $inword ]]; then
+			COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+		fi
+		return 0
+	fi
 
 	if ((cword == 1)) && [[ $cur != -* ]]; then
 		_gwgen_reply_words "$_gwgen_commands" "$cur"

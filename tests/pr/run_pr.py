@@ -488,6 +488,23 @@ def test_completion():
     case(["gwgen", "--co"], ["--color"])
     case(["gwgen", "render", "--escape", "y"], ["yaml"])
     case(["gwgen", "--profile", "profiles/w"], ["profiles/workshop.yaml"])
+    case(["gwgen", "--all", "--o"], ["--out"])
+    # Directories for -o, -T and --all; files too for --template.
+    tree = scratch("completion-tree")
+    for d in ["alpha", "beta"]:
+        os.makedirs(os.path.join(tree, d))
+    with open(os.path.join(tree, "stack.yaml"), "w") as f:
+        f.write("Resources: {}\n")
+    case(["gwgen", "-o", ""], ["alpha/", "beta/"], cwd=tree)
+    # "--all=": bash splits at '=' (COMP_WORDBREAKS), or does not.
+    case(["gwgen", "--all", "="], ["alpha/", "beta/"], cwd=tree)
+    case(["gwgen", "--all", "=", "b"], ["beta/"], cwd=tree)
+    case(["gwgen", "--all=b"], ["--all=beta/"], cwd=tree)
+    case(["gwgen", "--format=j"], ["--format=json"])
+    case(["gwgen", "render", "--escape=y"], ["--escape=yaml"])
+    case(["gwgen", "--templates", "a"], ["alpha/"], cwd=tree)
+    case(["gwgen", "verify", "--template", ""],
+         ["alpha/", "beta/", "stack.yaml"], cwd=tree)
     # Profiles from $GWGEN_PROFILE_PATH come first in gwgen's search path.
     case(["gwgen", "--profile", "lab"], ["lab", "lab-queue"],
          extra={"GWGEN_PROFILE_PATH": os.path.join(PR_DIR, "profiles")})
