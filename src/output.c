@@ -431,14 +431,17 @@ static bool open_dir(struct writer *w, bool *had_old)
 }
 
 /*
- * Remove what an earlier, killed run left beside 'name': its temporary
- * trees ".NAME.tmp-XXXXXX" and backups ".NAME.old-XXXXXX". They are never
- * visible as 'name' itself, but would pile up. Best effort: a tree that
- * cannot be removed is left alone. (Two gwgen runs writing the same
- * DIR/NAME at once are not supported: one may then fail, but the old or
- * the new output stays complete.)
+ * Clean up what an earlier, killed run left beside 'name': its temporary
+ * trees ".NAME.tmp-XXXXXX" go, and so does a backup ".NAME.old-XXXXXX",
+ * except that when 'name' itself is missing (a kill inside the rename
+ * fallback's window) the backup is the old output and is renamed back
+ * first ('*had_old' then becomes true), so a failure of this run still
+ * leaves the old output in place. Best effort: a tree that cannot be
+ * removed is left alone. (Two gwgen runs writing the same DIR/NAME at once
+ * are not supported: one may then fail, but the old or the new output
+ * stays complete.)
  */
-static void remove_stale(struct writer *w)
+static void remove_stale(struct writer *w, bool *had_old)
 {
 	int fd = dup(w->dirfd);
 	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
@@ -452,11 +455,19 @@ static void remove_stale(struct writer *w)
 	char *old = gw_xasprintf(".%s.old-", w->name);
 	for (struct dirent *e; (e = readdir(dp));) {
 		size_t n = strlen(e->d_name);
-		bool ours = (gw_has_prefix(e->d_name, tmp)
-				&& n == strlen(tmp) + strlen(TMP_UNIQUE))
-			|| (gw_has_prefix(e->d_name, old)
-				&& n == strlen(old) + strlen(TMP_UNIQUE));
-		if (ours) {
+		bool is_tmp = gw_has_prefix(e->d_name, tmp)
+			&& n == strlen(tmp) + strlen(TMP_UNIQUE);
+		bool is_old = gw_has_prefix(e->d_name, old)
+			&& n == strlen(old) + strlen(TMP_UNIQUE);
+		struct stat st;
+		if (is_old && !*had_old
+				&& fstatat(w->dirfd, e->d_name, &st,
+					AT_SYMLINK_NOFOLLOW) == 0
+				&& S_ISDIR(st.st_mode)
+				&& renameat(w->dirfd, e->d_name, w->dirfd,
+					w->name) == 0) {
+			*had_old = true;
+		} else if (is_tmp || is_old) {
 			remove_tree(w->dirfd, e->d_name);
 		}
 	}
@@ -526,7 +537,7 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
 		goto out;
 	}
-	remove_stale(&w);
+	remove_stale(&w, &had_old);
 	if (!make_tmp(&w)) {
 		goto out;
 	}

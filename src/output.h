@@ -26,7 +26,8 @@
  * error nothing at 'dir'/'name' changes, the temporary directory is removed,
  * and the error is in 'd' as "cannot write 'DIR/NAME/PATH': REASON".
  * Temporary and backup trees of NAME that a killed run left in 'dir'
- * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first.
+ * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first, except that a
+ * backup is renamed back to NAME when NAME is missing (it is the old output).
  */
 bool gw_output_write(const char *dir, const char *name,
 		const struct gw_files *files, struct gw_diags *d);

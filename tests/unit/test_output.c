@@ -370,6 +370,51 @@ static void test_output_fallback_replaces(void **state)
 	files_free(&b);
 }
 
+/* A backup left by a kill in the fallback's window is the old output. */
+static void test_output_restores_orphaned_backup(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	char *top = top_of(s);
+	char *backup = gw_xasprintf("%s/.%s.old-AbC123", s->dir, TEST_NAME);
+	char *stale_tmp = gw_xasprintf("%s/.%s.tmp-XyZ789", s->dir, TEST_NAME);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *want_old = snapshot(top);
+	assert_int_equal(rename(top, backup), 0);
+	assert_int_equal(mkdir(stale_tmp, 0755), 0);
+
+	/* This run fails, yet the old output is back in place. */
+	struct failer fl = {.kind = GW_OUTPUT_WRITE, .after = 1,
+		.err = ENOSPC};
+	struct gw_output_hooks h = {.before = fail_nth, .ud = &fl};
+	assert_false(write_set(s, &b, &h, &d));
+	char *snap = snapshot(top);
+	assert_string_equal(snap, want_old);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(snap);
+
+	/* And a run that succeeds replaces it as usual. */
+	assert_int_equal(rename(top, backup), 0);
+	assert_true(write_set(s, &b, NULL, &d));
+	snap = snapshot(top);
+	char *want_new = expected_of(s, &b);
+	assert_string_equal(snap, want_new);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(want_new);
+	free(snap);
+	free(want_old);
+	free(stale_tmp);
+	free(backup);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
 static void test_output_error_message_names_file(void **state)
 {
 	struct scratch *s = *state;
@@ -708,6 +753,9 @@ int main(void)
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				test_output_fallback_replaces, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_restores_orphaned_backup, setup,
 				teardown),
 		cmocka_unit_test_setup_teardown(
 				test_output_crash_leaves_old_or_new, setup,
