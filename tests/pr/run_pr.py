@@ -597,6 +597,12 @@ def test_man():
         man1 = f.read().replace("\\-", "-")
     with open(pages[1], encoding="utf-8") as f:
         man5 = f.read().replace("\\-", "-")
+    # The header names the version gwgen reports.
+    version = gwgen(["--version"], SRC).stdout.strip()
+    for text, page in [(man1, "gwgen.1"), (man5, "gwgen-profile.5")]:
+        th = re.search(r'^\.TH \S+ [15] \S+ "([^"]+)"', text, re.M)
+        expect(th and th.group(1) == version,
+               f"{page}: .TH version {th and th.group(1)} == '{version}'")
     for cmd in ["generate", "verify", "check", "list", "render"]:
         expect(f".B {cmd}" in man1 or f".BR {cmd} " in man1,
                f"gwgen.1 documents '{cmd}'")
