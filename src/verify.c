@@ -2349,6 +2349,25 @@ static const struct gw_queue *need_queue(struct ctx *c, const struct gw_str *q,
 	return queue;
 }
 
+/*
+ * A process selector is Nextflow's 'withName:NAME' or 'withLabel:LABEL'
+ * (the view renders it so); checked here too, so that `gwgen verify`
+ * refuses what generation would (issue 6, found by tests/injection).
+ */
+static void check_selector(struct ctx *c, const struct gw_str *sel)
+{
+	static const char *const kinds[] = {"withName:", "withLabel:"};
+	const char *s = str_or(sel, "");
+	for (size_t i = 0; i < GW_ARRAY_LEN(kinds); i++) {
+		if (gw_has_prefix(s, kinds[i]) && s[strlen(kinds[i])]) {
+			return;
+		}
+	}
+	ERR(c, sel->loc, "NF7", "write 'withName:NAME' or 'withLabel:LABEL'",
+	    "selector must be 'withName:NAME' or 'withLabel:LABEL', got "
+	    "'%s'", s);
+}
+
 static void check_nextflow(struct ctx *c)
 {
 	const struct gw_nextflow *nf = &c->m->nextflow;
@@ -2367,6 +2386,7 @@ static void check_nextflow(struct ctx *c)
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		const struct gw_nf_process *p = &nf->processes[i];
 		const struct gw_queue *pq = q;
+		check_selector(c, &p->selector);
 		if (p->queue.s) {
 			pq = need_queue(c, &p->queue, p->loc, "NF1",
 			                "nextflow process");
