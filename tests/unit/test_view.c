@@ -297,6 +297,48 @@ static void test_view_warnings_without_directories(void **state)
 	gw_model_destroy(m);
 }
 
+/* Summary locations are relative to the directory above the profile's. */
+static void test_view_warnings_relative_to_project(void **state)
+{
+	static const struct {
+		const char *top, *file, *want;
+	} cases[] = {
+		{"/home/x/profiles/lab.yaml", "/home/x/profiles/base.yaml",
+			"profiles/base.yaml"},
+		{"/home/x/profiles/lab.yaml", "/home/x/shared/base.yaml",
+			"shared/base.yaml"},
+		/* Outside the project: the directory's name and the file's. */
+		{"/home/x/profiles/lab.yaml", "/opt/gwgen/profiles/base.yaml",
+			"profiles/base.yaml"},
+		{"/home/x/profiles/lab.yaml", "/home/x/profiles/./a/../lab.yaml",
+			"profiles/lab.yaml"},
+		/* Relative paths name the same files from the working
+		 * directory, so the text does not depend on it. */
+		{"profiles/lab.yaml", "profiles/../profiles/base.yaml",
+			"profiles/base.yaml"},
+		{"./profiles//lab.yaml", "./profiles/lab.yaml",
+			"profiles/lab.yaml"},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(cases); i++) {
+		struct gw_model *m = small_model("us-west-2", NULL);
+		m->files = gw_xcalloc(1, sizeof(*m->files));
+		m->files[0] = gw_xstrdup(cases[i].top);
+		m->n_files = 1;
+		cJSON *v = view_of(m);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		gw_diag_add(&d, GW_SEV_WARNING, (struct gw_loc){ cases[i].file,
+				2, 5 }, "CE9", NULL, "warm");
+		gw_view_add_warnings(v, m, &d);
+		char *want = gw_xasprintf("%s:2:5: warm [CE9]", cases[i].want);
+		assert_string_equal(at(v, "warnings.#0.text"), want);
+		free(want);
+		gw_diags_finish(&d);
+		cJSON_Delete(v);
+		gw_model_destroy(m);
+	}
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -309,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_view_template_size_decides_s3),
 		cmocka_unit_test(test_view_unknown_reference_is_an_error),
 		cmocka_unit_test(test_view_warnings_without_directories),
+		cmocka_unit_test(test_view_warnings_relative_to_project),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
