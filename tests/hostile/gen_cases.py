@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+import tempfile
 import threading
 
 # docs/profile.md "Limits" (GW_PROFILE_MAX_BYTES, ..._DEPTH, ..._ALIASES,
@@ -188,6 +189,17 @@ def generate(runner):
             if os.geteuid() == 0:
                 spec["prefix"] = ["setpriv", f"--reuid={NOBODY_UID}",
                                   f"--regid={NOBODY_UID}", "--clear-groups"]
+                # 'nobody' may not reach the build tree (a clone under
+                # /root): run copies of gwgen and the profile from a
+                # directory it can read. The output directory stays where
+                # it is: not reaching it is a permission error too.
+                box = tempfile.mkdtemp(prefix="gwgen-hostile-")
+                os.chmod(box, 0o755)
+                spec["exe"] = shutil.copy(runner.gwgen, box)
+                shutil.copy(good, box)
+                spec["cwd"] = box
+                spec["args"] = f"-p {GOOD}.yaml -o {{OUT}}"
+                runner.boxes.append(box)
         out.append(("gen-" + setup, good, spec,
                     os.path.relpath(good, runner.root)))
     out.append(("gen-out-dev-null", good,
@@ -294,6 +306,8 @@ SETUPS = {
 
 
 def cleanup(runner):
+    for box in runner.boxes:
+        shutil.rmtree(box, ignore_errors=True)
     if os.path.exists(runner.work):
         for dirpath, dirnames, filenames in os.walk(runner.work):
             for n in dirnames:

@@ -135,6 +135,7 @@ class Runner:
         self.out = os.path.join(self.scratch, "out")
         self.tpl = os.path.join(self.scratch, "templates")
         self.work = os.path.join(self.scratch, "work")
+        self.boxes = []  # temporary directories of gen_cases, removed last
 
     def env(self):
         env = dict(os.environ)
@@ -202,7 +203,8 @@ class Runner:
         prefix = spec.get("prefix") or []
         fails = []
         try:
-            r = subprocess.run(prefix + [self.gwgen] + argv, cwd=self.root,
+            r = subprocess.run(prefix + [spec.get("exe", self.gwgen)] + argv,
+                               cwd=spec.get("cwd", self.root),
                                env=self.env(), capture_output=True,
                                timeout=CASE_TIMEOUT_S)
             status, err = r.returncode, r.stderr.decode("utf-8", "replace")
