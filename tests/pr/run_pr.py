@@ -529,6 +529,9 @@ def test_completion():
 # ---- install --------------------------------------------------------------
 
 def test_install():
+    if not os.environ.get("MESON"):
+        print("no meson command found at configure time: skipped")
+        sys.exit(77)
     dest = scratch("install")
     r = subprocess.run([env("MESON"), "install", "-C", env("GWGEN_BUILD_ROOT"),
                                 "--destdir", dest, "--no-rebuild"],
