@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Bash completion for gwgen(1): commands, options, option values and profile names.
+# Bash completion for gwgen(1): commands, options, their values, profile names.
 #
 # Installed as PREFIX/share/bash-completion/completions/gwgen, where
 # bash-completion loads it on first use; or source it from ~/.bashrc.
