@@ -13,7 +13,9 @@ Usage:
                   [--policies P] [--name NAME] FILE
       one profile at the AWS Batch quotas: C compute environments (default
       50, the per-region quota), Q job queues (50), J job definitions and
-      P customer-managed policies (default 200 each).
+      P customer-managed policies (default 200 each). gwgen refuses to
+      generate a stack over CloudFormation's quotas (500 resources, 200
+      outputs); `gwgen verify` still checks the profile.
 
 Output is deterministic for a given seed and N: profile i depends only on
 (seed, i), so the first 10 of 1,000 profiles are the 10 of a run with N=10.
@@ -407,7 +409,7 @@ def quota_profile(name, n_ces, n_queues, n_jobs, n_policies):
     w.put(1, f"name: bench-{name}-data")
     w.put(0, "log_groups:")
     w.put(1, f"- name: /aws/batch/{name}")
-    w.put(0, "policies:")
+    w.put(0, "policies:" if n_policies else "policies: []")
     pols = []
     for p in range(n_policies):
         pols.append(f"{name}-policy{p + 1}")
