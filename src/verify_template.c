@@ -39,6 +39,14 @@
 #define ECS_RESERVED_MIB 32
 /* Upper bound on nodes visited by one walk, against alias bombs. */
 #define WALK_MAX 1000000
+/*
+ * Deepest nesting of mappings and sequences a template may have; real
+ * templates stay far below it. Without a bound, 100,000 nested '[' (200 KB)
+ * kept gwgen busy for minutes (libyaml's scanner is quadratic in the flow
+ * depth) and the walks below recurse once per level (issue 6, hostile case
+ * gen-verify-template-deep).
+ */
+#define TEMPLATE_DEPTH_MAX 64
 /* Compute environments and queues remembered for cross-resource checks. */
 #define TRACK_MAX 64
 
@@ -2169,6 +2177,53 @@ static void check_resources(struct tpl *t)
 	check_job_sizes(t);
 }
 
+/* Refuse nesting deeper than TEMPLATE_DEPTH_MAX with libyaml's event
+ * parser, which stops there, before the document is loaded. A syntax error
+ * ends the scan quietly: loading the document reports it. */
+static bool check_depth(const char *yaml, size_t len, const char *file,
+                        struct gw_diags *d)
+{
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p)) {
+		return true;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
+	size_t depth = 0;
+	bool ok = true, done = false;
+	yaml_event_t ev;
+	while (!done && yaml_parser_parse(&p, &ev)) {
+		switch (ev.type) {
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+			if (++depth > TEMPLATE_DEPTH_MAX) {
+				struct gw_loc at = {
+				        .file = file,
+				        .line = (unsigned)ev.start_mark.line + 1,
+				        .col = (unsigned)ev.start_mark.column + 1};
+				gw_diag_add(d, GW_SEV_ERROR, at, NULL, NULL,
+				            "template nests deeper than %d "
+				            "levels",
+				            TEMPLATE_DEPTH_MAX);
+				ok = false;
+				done = true;
+			}
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
 bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
                              struct gw_diags *d)
 {
@@ -2191,6 +2246,9 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 		            "%zu bytes, more than the 51200 cloudformation "
 		            "accepts inline",
 		            len);
+	}
+	if (!check_depth(yaml, len, file, d)) {
+		return false;
 	}
 	struct tpl t = {.file = file, .d = d};
 	yaml_parser_t parser;
@@ -2221,7 +2279,9 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 	}
 	t.parameters = map_get(&t, root, "Parameters");
 	t.resources = map_get(&t, root, "Resources");
-	if (!is_map(t.resources)) {
+	/* CloudFormation needs at least one resource ("Template format
+	 * error: At least one Resources member must be defined"). */
+	if (!is_map(t.resources) || map_len(t.resources) == 0) {
 		ERR(&t, loc_of(&t, root), "C2", "add a Resources section",
 		    "template has no Resources");
 	} else if (map_len(t.resources) > GW_VERIFY_TEMPLATE_RESOURCES_MAX) {

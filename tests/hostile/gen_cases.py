@@ -52,14 +52,20 @@ def nested(open_, close, inner, depth):
     return open_ * depth + inner + close * depth
 
 
-def byte_cases(runner):
-    """(name, bytes, expect): inputs written to a file and loaded."""
-    deep_map = b"{a: " * DEEP + b"1" + b"}" * DEEP
+def billion_laughs():
+    """Nine levels of ten aliases each: 10^9 strings when expanded."""
     laughs = [b'a0: &a0 "lol"']
     for i in range(1, 10):
         prev = b"*a%d" % (i - 1)
         laughs.append(b"a%d: &a%d [" % (i, i) + b", ".join([prev] * 10)
                       + b"]")
+    return laughs
+
+
+def byte_cases(runner):
+    """(name, bytes, expect): inputs written to a file and loaded."""
+    deep_map = b"{a: " * DEEP + b"1" + b"}" * DEEP
+    laughs = billion_laughs()
     many_aliases = [b"x: &x 1", b"l: ["] + [b"*x,"] * (MAX_ALIASES + 1) \
         + [b"]"]
     return [
@@ -208,6 +214,31 @@ def generate(runner):
     out.append(("gen-out-proc", good,
                 expect(3, "cannot write",
                        args="-p {FILE} -o /proc/self/hostile-out"), None))
+
+    # gwgen verify --template: the template verifier's own limits.
+    vt = "verify --template {FILE}"
+    laughs_tpl = b"Metadata:\n" + b"".join(
+        b"  " + x + b"\n" for x in billion_laughs()) + b"Resources: *a9\n"
+    for name, data, want in [
+            ("gen-verify-template-deep-yaml",
+             b"Resources: " + b"[" * DEEP + b"]" * DEEP + b"\n",
+             "{FILE}:1:75: error: template nests deeper than 64 levels"),
+            ("gen-verify-template-deep-json",
+             b'{"Resources": ' + b"[" * DEEP + b"]" * DEEP + b"}\n",
+             "{FILE}:1:78: error: template nests deeper than 64 levels"),
+            ("gen-verify-template-empty-resources", b"Resources: {}\n",
+             "{FILE}:1:1: error: template has no Resources [C2]"),
+            ("gen-verify-template-billion-laughs", laughs_tpl,
+             "{FILE}:1:1: error: template has no Resources [C2]"),
+            # (libyaml gives reader errors as an offset, not a mark:
+            # the verifier reports them at 1:1; known, see the report.)
+            ("gen-verify-template-nul", b"Resources:\n  \0: x\n",
+             "{FILE}:1:1: error: template is not valid yaml: control "
+             "characters are not allowed")]:
+        out.append((name, write(runner, name + ".yaml", data),
+                    expect(1, want, args=vt), None))
+    out.append(("gen-verify-template-huge", huge,
+                expect(1, "cannot read template", args=vt), None))
 
     deep_json = write(runner, "deep.json", b"[" * DEEP + b"]" * DEEP)
     tpl = write(runner, "plain.mustache", b"{{#.}}x{{/.}}\n")
