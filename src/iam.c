@@ -15,6 +15,12 @@
 #define SUGGEST_NAME_MAX 128
 /* At most this many optional resource types are named in a hint. */
 #define HINT_TYPES_MAX 3
+/*
+ * Longest action pattern gw_iam_each matches; the longest IAM action name
+ * is well under 100 characters, and the cap bounds the glob's cost on
+ * hostile input (a wildcard service scans every action).
+ */
+#define ACTION_PATTERN_MAX 128
 /* A suggestion is at most this many edits away, or a quarter of the name. */
 #define SUGGEST_MIN_DISTANCE 2
 #define SUGGEST_LENGTH_DIVISOR 4
@@ -126,7 +132,7 @@ size_t gw_iam_each(const char *pattern,
                    void *arg)
 {
 	const char *colon = strchr(pattern, ':');
-	if (!colon) {
+	if (!colon || strlen(pattern) > ACTION_PATTERN_MAX) {
 		return 0;
 	}
 	/*

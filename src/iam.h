@@ -59,7 +59,8 @@ bool gw_iam_glob(const char *pattern, const char *action);
  * Visit the actions 'pattern' matches: an exact name, or a name with IAM's
  * '*' and '?' wildcards in the action part ("s3:Get*"). Calls 'fn' for
  * each until it returns false. Returns how many actions matched (0 for an
- * unknown action or a wildcard that matches nothing).
+ * unknown action, a wildcard that matches nothing, or a pattern longer
+ * than 128 characters, which no action name is).
  */
 size_t gw_iam_each(const char *pattern,
                    bool (*fn)(const struct gw_iam_action *a, void *arg),
