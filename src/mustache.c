@@ -898,8 +898,12 @@ static inline void put(struct gw_buf *b, const char *s, size_t n)
 
 static void put_indent(struct render *r)
 {
-	put(r->out, r->indent.data + r->indent_from,
-			r->indent.len - r->indent_from);
+	/* No indentation: 'indent.data' may be NULL, and NULL + 0 is
+	 * undefined (clang's UBSan, found by fuzz/fuzz_profile). */
+	if (r->indent.len > r->indent_from) {
+		put(r->out, r->indent.data + r->indent_from,
+				r->indent.len - r->indent_from);
+	}
 }
 
 static void push_context(struct render *r, const void *v)
