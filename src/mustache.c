@@ -58,7 +58,8 @@ struct op {
 	size_t n_path;
 	const char *ws; /* indentation, see enum indent_mode */
 	size_t ws_len;
-	size_t end;     /* elements: index of the op after the content */
+	size_t end;     /* index of the next op at this level: after the
+			 * content for elements, set for every op by compile() */
 	struct gw_mustache *target; /* static partial or parent, once loaded */
 };
 
@@ -742,6 +743,13 @@ static bool parse(struct parser *p)
 	return true;
 }
 
+/* Whether 'op' has content up to its 'end'. */
+static bool is_element(const struct op *op)
+{
+	return op->kind == OP_SECTION || op->kind == OP_INVERTED ||
+		op->kind == OP_PARENT || op->kind == OP_BLOCK;
+}
+
 static void free_ops(struct gw_mustache *t)
 {
 	for (size_t i = 0; i < t->n_ops; i++) {
@@ -774,6 +782,12 @@ static struct gw_mustache *compile(const char *text, size_t len,
 		free_ops(t);
 		free(t);
 		return NULL;
+	}
+	/* The renderer steps from op to op with 'end' alone. */
+	for (size_t i = 0; i < t->n_ops; i++) {
+		if (!is_element(&t->ops[i])) {
+			t->ops[i].end = i + 1;
+		}
 	}
 	return t;
 }
@@ -834,13 +848,6 @@ struct render {
 	struct gw_buf name; /* a dynamic partial's name */
 };
 
-/* Whether 'op' has content up to its 'end'. */
-static bool is_element(const struct op *op)
-{
-	return op->kind == OP_SECTION || op->kind == OP_INVERTED ||
-		op->kind == OP_PARENT || op->kind == OP_BLOCK;
-}
-
 static struct gw_loc op_loc(const struct gw_mustache *t, const struct op *op)
 {
 	return (struct gw_loc){t->file, op->line, op->col};
@@ -888,9 +895,10 @@ static inline void put(struct gw_buf *b, const char *s, size_t n)
 		return; /* 's' may be NULL */
 	}
 	if (n < b->cap - b->len) {
+		/* The NUL after the text is written once, when the render
+		 * ends (gw_mustache_render); 'n < cap - len' keeps room. */
 		memcpy(b->data + b->len, s, n);
 		b->len += n;
-		b->data[b->len] = '\0';
 	} else {
 		gw_buf_append(b, s, n);
 	}
@@ -925,7 +933,7 @@ static bool render_var(struct render *r, const struct gw_mustache *t,
 	}
 	const char *s = NULL;
 	size_t len = 0;
-	gw_buf_clear(&r->tmp);
+	r->tmp.len = 0; /* gw_buf_clear, without the call */
 	switch (r->itf->get(r->ud, v, &r->tmp, &s, &len)) {
 	case GW_MUSTACHE_NULL:
 		return true;
@@ -1161,7 +1169,7 @@ static struct gw_mustache *find_argument(const struct render *r,
 				/* frames only hold templates being rendered */
 				return (struct gw_mustache *)t;
 			}
-			i = is_element(arg) ? arg->end : i + 1;
+			i = arg->end;
 		}
 	}
 	return NULL;
@@ -1225,7 +1233,7 @@ static bool render_range(struct render *r, struct gw_mustache *t,
 			ok = render_block(r, t, i);
 			break;
 		}
-		i = is_element(op) ? op->end : i + 1;
+		i = op->end;
 	}
 	return ok;
 }
@@ -1249,6 +1257,9 @@ bool gw_mustache_render(struct gw_mustache *t,
 		push_context(&r, root);
 	}
 	bool ok = render_range(&r, t, 0, t->n_ops);
+	if (out->data) {
+		out->data[out->len] = '\0'; /* see put() */
+	}
 	free(r.stack);
 	gw_buf_finish(&r.indent);
 	gw_buf_finish(&r.tmp);

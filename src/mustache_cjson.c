@@ -22,7 +22,8 @@ static const void *cjson_lookup(void *ud, const void *v, const char *key)
 {
 	(void)ud;
 	const cJSON *j = v;
-	if (!cJSON_IsObject(j)) {
+	/* cJSON_IsObject, inlined: it is a library call per lookup. */
+	if ((j->type & CJSON_TYPE_MASK) != cJSON_Object) {
 		return NULL;
 	}
 	/* cJSON_GetObjectItemCaseSensitive, but comparing the first byte
@@ -49,6 +50,24 @@ static const void *cjson_next(void *ud, const void *list, const void *item)
 	return ((const cJSON *)item)->next;
 }
 
+/* The decimal digits of 'n' (|n| < 2^53), without snprintf's overhead:
+ * most numbers in a view are integers (sizes, counts, priorities). */
+static void format_integer(long long n, struct gw_buf *tmp)
+{
+	char s[24];
+	char *p = s + sizeof(s);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n :
+		(unsigned long long)n;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (n < 0) {
+		*--p = '-';
+	}
+	gw_buf_append(tmp, p, (size_t)(s + sizeof(s) - p));
+}
+
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as the same double,
  * so 1.21 prints as "1.21" and 85 as "85" (interpolation.json "Basic Decimal
@@ -62,8 +81,7 @@ static void format_number(double x, struct gw_buf *tmp)
 		/* integers, the common case, without the %g round trip;
 		 * -0 keeps its sign through the %g path below */
 		if (x != 0 || !signbit(x)) {
-			snprintf(s, sizeof(s), "%lld", (long long)x);
-			gw_buf_puts(tmp, s);
+			format_integer((long long)x, tmp);
 			return;
 		}
 	}
