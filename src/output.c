@@ -431,6 +431,97 @@ static bool open_dir(struct writer *w, bool *had_old)
 }
 
 /*
+ * The leftovers of killed runs in the output directory, as one scan found
+ * them, kept between the profiles of one run: scanning DIR for each profile
+ * made 'gwgen --all' over N profiles cost N readdir passes over N entries
+ * (docs/performance.md). The list is trusted only while the directory is
+ * the same one with the mtime it had after this process last changed it;
+ * any other change to it (another process, a test making a stale tree by
+ * hand) moves the mtime and forces a new scan.
+ */
+static struct {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	char **names; /* ".X.tmp-XXXXXX" and ".X.old-XXXXXX" entries */
+	size_t n, cap;
+} stale;
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static void stale_forget(void)
+{
+	for (size_t i = 0; i < stale.n; i++) {
+		free(stale.names[i]);
+	}
+	free(stale.names);
+	stale.names = NULL;
+	stale.n = stale.cap = 0;
+	stale.valid = false;
+}
+
+/* A name that some profile's temporary or backup tree could have. */
+static bool looks_stale(const char *name)
+{
+	size_t n = strlen(name), tail = strlen(".tmp-" TMP_UNIQUE);
+	return name[0] == '.' && n > tail + 1 &&
+		(strncmp(name + n - tail, ".tmp-", 5) == 0 ||
+		 strncmp(name + n - tail, ".old-", 5) == 0);
+}
+
+/* Make 'stale' describe the directory 'w->dirfd'. */
+static void stale_scan(struct writer *w)
+{
+	struct stat st;
+	if (fstat(w->dirfd, &st) != 0) {
+		stale_forget();
+		return;
+	}
+	if (stale.valid && stale.dev == st.st_dev && stale.ino == st.st_ino &&
+			same_time(stale.mtime, st.st_mtim)) {
+		return;
+	}
+	stale_forget();
+	int fd = dup(w->dirfd);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dp) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return;
+	}
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (looks_stale(e->d_name)) {
+			gw_grow((void **)&stale.names, &stale.cap, stale.n + 1,
+					sizeof(*stale.names));
+			stale.names[stale.n++] = gw_xstrdup(e->d_name);
+		}
+	}
+	closedir(dp);
+	stale.valid = true;
+	stale.dev = st.st_dev;
+	stale.ino = st.st_ino;
+	stale.mtime = st.st_mtim;
+}
+
+/* This process changed the directory: the list still holds, at its new
+ * mtime. */
+static void stale_touched(int dirfd)
+{
+	struct stat st;
+	if (!stale.valid || fstat(dirfd, &st) != 0 || stale.dev != st.st_dev ||
+			stale.ino != st.st_ino) {
+		stale_forget();
+		return;
+	}
+	stale.mtime = st.st_mtim;
+}
+
+/*
  * Clean up what an earlier, killed run left beside 'name': its temporary
  * trees ".NAME.tmp-XXXXXX" go, and so does a backup ".NAME.old-XXXXXX",
  * except that when 'name' itself is missing (a kill inside the rename
@@ -443,37 +534,36 @@ static bool open_dir(struct writer *w, bool *had_old)
  */
 static void remove_stale(struct writer *w, bool *had_old)
 {
-	int fd = dup(w->dirfd);
-	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!dp) {
-		if (fd >= 0) {
-			close(fd);
-		}
-		return;
-	}
+	stale_scan(w);
 	char *tmp = gw_xasprintf(".%s.tmp-", w->name);
 	char *old = gw_xasprintf(".%s.old-", w->name);
-	for (struct dirent *e; (e = readdir(dp));) {
-		size_t n = strlen(e->d_name);
-		bool is_tmp = gw_has_prefix(e->d_name, tmp)
+	size_t kept = 0;
+	for (size_t i = 0; i < stale.n; i++) {
+		const char *e = stale.names[i];
+		size_t n = strlen(e);
+		bool is_tmp = gw_has_prefix(e, tmp)
 			&& n == strlen(tmp) + strlen(TMP_UNIQUE);
-		bool is_old = gw_has_prefix(e->d_name, old)
+		bool is_old = gw_has_prefix(e, old)
 			&& n == strlen(old) + strlen(TMP_UNIQUE);
 		struct stat st;
 		if (is_old && !*had_old
-				&& fstatat(w->dirfd, e->d_name, &st,
+				&& fstatat(w->dirfd, e, &st,
 					AT_SYMLINK_NOFOLLOW) == 0
 				&& S_ISDIR(st.st_mode)
-				&& renameat(w->dirfd, e->d_name, w->dirfd,
+				&& renameat(w->dirfd, e, w->dirfd,
 					w->name) == 0) {
 			*had_old = true;
 		} else if (is_tmp || is_old) {
-			remove_tree(w->dirfd, e->d_name);
+			remove_tree(w->dirfd, e);
+		} else {
+			stale.names[kept++] = stale.names[i];
+			continue;
 		}
+		free(stale.names[i]);
 	}
+	stale.n = kept;
 	free(old);
 	free(tmp);
-	closedir(dp);
 }
 
 static bool make_tmp(struct writer *w)
@@ -562,6 +652,7 @@ out:
 		free(w.tmppath);
 	}
 	if (w.dirfd >= 0) {
+		stale_touched(w.dirfd);
 		close(w.dirfd);
 	}
 	for (size_t i = 0; i < w.n_subdirs; i++) {
