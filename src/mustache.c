@@ -860,7 +860,7 @@ static bool render_range(struct render *r, struct gw_mustache *t,
  * Look the name of 'op' up in the context stack. Returns false after an
  * error (strict mode); '*v' is NULL for an undefined name otherwise.
  */
-static bool resolve(struct render *r, const struct gw_mustache *t,
+static inline bool resolve(struct render *r, const struct gw_mustache *t,
 		const struct op *op, const void **v)
 {
 	const void *found = NULL;
@@ -914,10 +914,12 @@ static void put_indent(struct render *r)
 	}
 }
 
-static void push_context(struct render *r, const void *v)
+static inline void push_context(struct render *r, const void *v)
 {
-	gw_grow((void **)&r->stack, &r->cap_stack, r->n_stack + 1,
-			sizeof(*r->stack));
+	if (r->n_stack == r->cap_stack) { /* once per depth and render */
+		gw_grow((void **)&r->stack, &r->cap_stack, r->n_stack + 1,
+				sizeof(*r->stack));
+	}
 	r->stack[r->n_stack++] = v;
 }
 

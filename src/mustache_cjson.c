@@ -100,9 +100,17 @@ static enum gw_mustache_kind cjson_get(void *ud, const void *v,
 {
 	(void)ud;
 	const cJSON *j = v;
+	int type = j->type & CJSON_TYPE_MASK;
+	if (type == cJSON_String) { /* by far the most common */
+		if (s) {
+			*s = j->valuestring ? j->valuestring : "";
+			*len = strlen(*s);
+		}
+		return GW_MUSTACHE_STRING;
+	}
 	enum gw_mustache_kind kind;
 	const char *text = NULL;
-	switch (j->type & CJSON_TYPE_MASK) {
+	switch (type) {
 	case cJSON_False:
 		kind = GW_MUSTACHE_FALSE;
 		text = "false";
