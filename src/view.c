@@ -16,8 +16,17 @@
 #define DEFAULT_JOB_LOG_GROUP "/aws/batch/job"
 /* Tag that marks instances and volumes, so teardown.sh can find leftovers. */
 #define STACK_TAG_KEY "gwgen:stack"
-/* The reason recorded when a job waits in RUNNABLE too long. */
-#define RUNNABLE_TIMEOUT_REASON "gwgen: no compute environment could run the job"
+/*
+ * The blocked-job reasons a queue's JobStateTimeLimitActions can act on;
+ * Batch accepts no others (AWS Batch "jobStateTimeLimitActions", CDK's
+ * JobStateTimeLimitActionsReason). One CANCEL action each, so a job stuck
+ * in RUNNABLE for any of them is cancelled after the profile's timeout.
+ */
+static const char *const runnable_timeout_reasons[] = {
+	"CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+	"MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+	"MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+};
 #define MIB_PER_GIB 1024
 
 /* Service short names of the profile format and their principal host. */
@@ -818,7 +827,12 @@ static bool build_queues(const struct gw_model *m, cJSON *root,
 		add_bool(o, "head", q->head.v);
 		add_bool(o, "has_runnable_timeout", q->runnable_timeout.v > 0);
 		add_int(o, "runnable_timeout", q->runnable_timeout.v);
-		add_str(o, "runnable_timeout_reason", RUNNABLE_TIMEOUT_REASON);
+		cJSON *reasons = add_arr(o, "runnable_timeout_reasons");
+		for (size_t j = 0; j < GW_ARRAY_LEN(runnable_timeout_reasons);
+				j++) {
+			add_str(push_obj(reasons), "reason",
+					runnable_timeout_reasons[j]);
+		}
 		cJSON *order = add_arr(o, "compute_environments");
 		for (size_t j = 0; j < q->n_ces; j++) {
 			const char *id = id_of(ces, q->ces[j].ce.s);

@@ -158,7 +158,34 @@ def check_launch_template(out, c):
                 is not None, "the CE uses the launch template", SEED)
 
 
+# The only blocked-job reasons a JobStateTimeLimitActions entry may name
+# (AWS Batch API reference, JobStateTimeLimitAction: "reason"; domain.md).
+BATCH_TIMEOUT_REASONS = {
+    "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+}
+
+
+def check_runnable_timeouts(out, c):
+    src = "AWS Batch JobStateTimeLimitAction"
+    for lid, q in out.resources("AWS::Batch::JobQueue"):
+        acts = as_list(q["Properties"].get("JobStateTimeLimitActions"))
+        if not acts:
+            continue
+        reasons = [a.get("Reason") for a in acts]
+        c.eq(sorted(reasons), sorted(BATCH_TIMEOUT_REASONS),
+             f"{lid}: one action per documented reason", src)
+        for a in acts:
+            c.eq(a.get("Action"), "CANCEL", f"{lid}: Action", src)
+            c.eq(a.get("State"), "RUNNABLE", f"{lid}: State", src)
+            t = a.get("MaxTimeSeconds")
+            c.check(isinstance(t, int) and 600 <= t <= 86400,
+                    f"{lid}: MaxTimeSeconds {t} in 600..86400", src)
+
+
 CHECKS = [
+    check_runnable_timeouts,
     check_types_known,
     check_job_definitions,
     check_nextflow,
