@@ -12,6 +12,7 @@ version, the run-once NVMe boothook, and the [aws-batch] config section.
 """
 
 import configparser
+import re
 import sys
 
 import seedlib
@@ -176,8 +177,13 @@ def check_launch_template(out, c):
     if c.check(len(boot) == 1, "one cloud-boothook part",
                SEED + " 'text/cloud-boothook'"):
         b = boot[0]
-        c.check("cloud-init-per once" in b, "boothook runs once per "
-                "instance", SEED + " 'Only run this whole script once'")
+        # Once per instance, not 'once' (once per machine image: a
+        # semaphore that an AMI baked from a booted instance carries).
+        c.check(re.search(r"cloud-init-per instance \S+ ", b) is not None
+                and "cloud-init-per once" not in b,
+                "boothook runs once per instance (cloud-init-per instance)",
+                SEED + " 'setup each EC2 instance (ECS node) on first "
+                "boot'")
         c.check("Amazon EC2 NVMe Instance Storage" in b,
                 "selects instance-store NVMe devices", SEED)
         c.check("/var/lib/docker" in b, "mounts on /var/lib/docker", SEED)

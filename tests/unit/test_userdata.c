@@ -343,7 +343,7 @@ static void test_userdata_nvme_lvm(void **state)
 	char *hook = part(gw_buf_str(&r.mime), "text/cloud-boothook");
 	assert_non_null(hook);
 	assert_true(gw_has_prefix(hook, "#cloud-boothook\n#!/bin/bash\n"));
-	assert_true(has(hook, "exec cloud-init-per once gwgen-nvme-lvm "
+	assert_true(has(hook, "exec cloud-init-per instance gwgen-nvme-lvm "
 			"\"$0\" run\n"));
 	assert_true(has(hook, "readonly MOUNT='/scratch'\n"));
 	assert_true(has(hook, "'Amazon EC2 NVMe Instance Storage')"));
