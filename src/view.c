@@ -28,6 +28,15 @@ static const char *const runnable_timeout_reasons[] = {
 	"MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
 };
 #define MIB_PER_GIB 1024
+/*
+ * The root device of the ECS-optimized Amazon Linux AMIs Batch uses, and
+ * the size of its snapshot (Amazon ECS developer guide, "Amazon ECS-optimized
+ * Linux AMIs": a 30 GiB root volume). A launch template maps it even when
+ * the profile has no root_volume, so the root volume is encrypted whatever
+ * the account's EBS encryption-by-default says.
+ */
+#define DEFAULT_ROOT_DEVICE "/dev/xvda"
+#define DEFAULT_ROOT_GIB 30
 
 /* Service short names of the profile format and their principal host. */
 static const char *const trust_services[] = {
@@ -695,6 +704,18 @@ static void add_volume(cJSON *arr, const struct gw_volume *v)
 	add_bool(o, "delete_on_termination", v->delete_on_termination.v);
 }
 
+static bool maps_device(const struct gw_launch_template *lt,
+		const char *device)
+{
+	for (size_t j = 0; j < lt->n_volumes; j++) {
+		if (lt->volumes[j].device.s &&
+				strcmp(lt->volumes[j].device.s, device) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void build_launch_templates(const struct gw_model *m, cJSON *root,
 		struct ids *ids)
 {
@@ -711,6 +732,16 @@ static void build_launch_templates(const struct gw_model *m, cJSON *root,
 		cJSON *vols = add_arr(o, "volumes");
 		if (lt->has_root) {
 			add_volume(vols, &lt->root);
+		} else if (!maps_device(lt, DEFAULT_ROOT_DEVICE)) {
+			cJSON *r = push_obj(vols);
+			add_str(r, "device", DEFAULT_ROOT_DEVICE);
+			add_int(r, "size_gib", DEFAULT_ROOT_GIB);
+			add_str(r, "type", "gp3");
+			add_bool(r, "has_iops", false);
+			add_int(r, "iops", 0);
+			add_bool(r, "has_throughput", false);
+			add_int(r, "throughput", 0);
+			add_bool(r, "delete_on_termination", true);
 		}
 		for (size_t j = 0; j < lt->n_volumes; j++) {
 			add_volume(vols, &lt->volumes[j]);

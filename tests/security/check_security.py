@@ -24,6 +24,10 @@ test. The rules:
   s3-tls         every bucket has a bucket policy denying s3:* when
                  aws:SecureTransport is false, on the bucket and its objects
   ebs-encrypted  every EBS mapping or volume has Encrypted: true
+  ebs-root       every launch template maps the root device (/dev/xvda on
+                 the ECS-optimized Amazon Linux AMIs) with Encrypted: true,
+                 so the root volume does not depend on the account's EBS
+                 encryption-by-default
   imdsv2         every launch template has MetadataOptions HttpTokens
                  required
   secret         no AWS access keys (AKIA/ASIA), aws_secret_access_key,
@@ -50,6 +54,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 IAM_DATA = os.path.join("tests", "tools", "node_modules", "@cloud-copilot",
                         "iam-data", "data", "actions")
 SKIP = 77
+# The root device of the ECS-optimized Amazon Linux AMIs (Amazon ECS
+# developer guide, "Amazon ECS-optimized Linux AMIs").
+ROOT_DEVICE = "/dev/xvda"
 
 SECRET_PATTERNS = [
     (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key ID"),
@@ -229,6 +236,13 @@ class Checker:
                         self.add(path, line, "ebs-encrypted",
                                  f"launch template {lid}: "
                                  f"{bdm.get('DeviceName')} is not encrypted")
+                root = [b for b in data.get("BlockDeviceMappings", []) or []
+                        if b.get("DeviceName") == ROOT_DEVICE]
+                if not any((b.get("Ebs") or {}).get("Encrypted") is True
+                           for b in root):
+                    self.add(path, line, "ebs-root", f"launch template {lid}: "
+                             f"root device {ROOT_DEVICE} is not mapped "
+                             "encrypted")
             if t == "AWS::EC2::Volume" and p.get("Encrypted") is not True:
                 self.add(path, line, "ebs-encrypted", f"volume {lid}")
         for b in buckets:
