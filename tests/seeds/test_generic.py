@@ -279,6 +279,58 @@ def check_scripts(out, c):
                     "does not stage it in S3", "domain.md C1")
 
 
+def dry_run(out, rel, *args):
+    """The aws command lines a script's --dry-run prints, in order."""
+    env = dict(os.environ)
+    env.pop("AWS_REGION", None)
+    proc = subprocess.run(["bash", out.path(rel), "--dry-run", *args],
+                          capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=60)
+    return proc, [line for line in proc.stdout.splitlines()
+                  if line.startswith("aws ")]
+
+
+def check_teardown_bucket_order(out, c):
+    """--delete-bucket empties the bucket after the stack is gone.
+
+    Running jobs write to the bucket until CloudFormation has deleted the
+    compute environments; emptying it first leaves objects behind (S3
+    "Deleting a bucket": empty it, then delete it). A retained bucket is
+    emptied and deleted after stack-delete-complete; a versioned one through
+    its versions and delete markers, which 'aws s3 rm' does not remove (S3
+    "Deleting object versions from a versioning-enabled bucket").
+    """
+    _, res = bucket_props(out)
+    if res is None or "scripts/teardown.sh" not in out.files():
+        return
+    proc, cmds = dry_run(out, "scripts/teardown.sh", "--delete-bucket",
+                         "--yes")
+    if not c.check(proc.returncode == 0, "teardown.sh --dry-run "
+                   f"--delete-bucket --yes exited {proc.returncode}: "
+                   f"{proc.stderr.strip()}"):
+        return
+    src = "S3 'Deleting a bucket'"
+    lines = proc.stdout.splitlines()
+    wait = next((i for i, x in enumerate(lines) if x.startswith(
+        "aws cloudformation wait stack-delete-complete")), None)
+    empty = [i for i, x in enumerate(lines)
+             if x.startswith("aws s3 rm") or "delete-objects" in x]
+    delete = [i for i, x in enumerate(lines)
+              if x.startswith("aws s3api delete-bucket ")]
+    if res.get("DeletionPolicy") == "Retain":
+        c.check(wait is not None and len(delete) == 1 and delete[0] > wait,
+                "retained bucket deleted after stack-delete-complete", src)
+        c.check(wait is not None and len(empty) > 0 and min(empty) > wait,
+                "bucket emptied only after stack-delete-complete", src)
+    versioning = res.get("Properties", {}).get("VersioningConfiguration")
+    if (versioning or {}).get("Status") == "Enabled":
+        c.check("delete-objects" in proc.stdout
+                and not any(x.startswith("aws s3 rm") for x in cmds),
+                "a versioned bucket is emptied through its versions and "
+                "delete markers (s3api delete-objects), not 'aws s3 rm'",
+                "S3 'Deleting object versions'")
+
+
 def check_provision_checksums(out, c):
     """Every provisioning file shipped is pinned by its SHA-256 in the user
     data that fetches it."""
@@ -358,6 +410,7 @@ CHECKS = [
     check_role_trust,
     check_user_data,
     check_scripts,
+    check_teardown_bucket_order,
     check_provision_checksums,
 ]
 

@@ -48,7 +48,9 @@ list EBS volumes tagged with the stack that are left over.
 The bucket is kept unless --delete-bucket is given.
 
 Options:
-  --delete-bucket   empty and delete the bucket too (needs --yes)
+  --delete-bucket   after the stack is deleted, empty (every version and
+                    delete marker, if versioned) and delete the bucket
+                    (needs --yes)
   --yes             confirm --delete-bucket
   --dry-run         print the commands instead of running them
   -h, --help        show this help
@@ -102,20 +104,21 @@ for queue in "${QUEUES[@]}"; do
 	fi
 done
 
-# Remove every object (and with versioning every version).
+# The bucket is not versioned: 'aws s3 rm --recursive' deletes every object.
 empty_bucket() {
 	run aws s3 rm --region "$REGION" --recursive --only-show-errors "s3://$BUCKET"
 }
 
-if ((delete_bucket)); then
-	empty_bucket
-fi
 
 run aws cloudformation delete-stack --region "$REGION" --stack-name "$STACK_NAME"
 run aws cloudformation wait stack-delete-complete --region "$REGION" \
 	--stack-name "$STACK_NAME"
 
+# The bucket outlives the stack (DeletionPolicy Retain): it is emptied only
+# now, when the compute environments and their instances are gone and no job
+# can write to it any more.
 if ((delete_bucket && BUCKET_RETAINED)); then
+	empty_bucket
 	run aws s3api delete-bucket --region "$REGION" --bucket "$BUCKET"
 elif ((!delete_bucket)); then
 	note "kept the bucket s3://$BUCKET (delete it with --delete-bucket --yes)"
