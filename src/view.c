@@ -791,6 +791,14 @@ static bool build_compute_envs(const struct gw_model *m, cJSON *root,
 		add_bool(o, "has_allocation_strategy",
 				ce->allocation_strategy.s != NULL);
 		add_str(o, "allocation_strategy", ce->allocation_strategy.s);
+		/* AWS::Batch::ComputeEnvironment: in-place infrastructure
+		 * updates (ReplaceComputeEnvironment false, UpdatePolicy) are
+		 * supported for these strategies only. */
+		const char *as = ce->allocation_strategy.s;
+		add_bool(o, "infrastructure_update", as != NULL &&
+				(strcmp(as, "BEST_FIT_PROGRESSIVE") == 0 ||
+				 strcmp(as, "SPOT_CAPACITY_OPTIMIZED") == 0 ||
+				 strcmp(as, "SPOT_PRICE_CAPACITY_OPTIMIZED") == 0));
 		add_strs(o, "instance_types", &ce->instance_types);
 		add_int(o, "min_vcpus", ce->min_vcpus.v);
 		add_int(o, "desired_vcpus", ce->desired_vcpus.v);

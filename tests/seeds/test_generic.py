@@ -74,6 +74,31 @@ def check_compute_environments(out, c):
                     "domain.md CE13")
 
 
+# AWS::Batch::ComputeEnvironment: infrastructure updates (in place, with
+# ReplaceComputeEnvironment false and an UpdatePolicy) are supported for
+# these allocation strategies; JobExecutionTimeoutMinutes is 1..360.
+INFRA_UPDATE_STRATEGIES = {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
+                           "SPOT_PRICE_CAPACITY_OPTIMIZED"}
+
+
+def check_ce_updates(out, c):
+    src = "AWS::Batch::ComputeEnvironment UpdatePolicy"
+    for lid, r in out.resources("AWS::Batch::ComputeEnvironment"):
+        p = r["Properties"]
+        strategy = p.get("ComputeResources", {}).get("AllocationStrategy")
+        if strategy not in INFRA_UPDATE_STRATEGIES:
+            continue
+        c.check(p.get("ReplaceComputeEnvironment") is False,
+                f"{lid}: ReplaceComputeEnvironment false ({strategy}, "
+                "custom name)", src)
+        up = p.get("UpdatePolicy") or {}
+        t = up.get("JobExecutionTimeoutMinutes")
+        c.check(isinstance(t, int) and 1 <= t <= 360,
+                f"{lid}: UpdatePolicy.JobExecutionTimeoutMinutes {t}", src)
+        c.check(isinstance(up.get("TerminateJobsOnUpdate"), bool),
+                f"{lid}: UpdatePolicy.TerminateJobsOnUpdate", src)
+
+
 def bucket_props(out):
     buckets = out.resources("AWS::S3::Bucket")
     return buckets[0] if buckets else (None, None)
@@ -405,6 +430,7 @@ CHECKS = [
     check_no_literal_partition,
     check_launch_templates,
     check_compute_environments,
+    check_ce_updates,
     check_bucket,
     check_policies,
     check_role_trust,
