@@ -154,14 +154,25 @@ if ((!execute)); then
 fi
 args+=(--parameter-overrides "${params[@]}" --tags "${tags[@]}")
 
+readonly BUCKET='example-lab-gwfcore-data'
+# Provisioning scripts the instances fetch and check against their SHA-256,
+# under versioned keys (old instances keep fetching the old version).
+upload_scripts() {
+	run aws s3 cp --region "$REGION" --only-show-errors "$OUT_DIR/"'provision/v1/ecs-additions.sh' "s3://$BUCKET/"'provision/v1/ecs-additions.sh'
+}
+# On a stack update the bucket exists: upload before the deploy, so an
+# instance the updated stack launches finds its scripts. On the first create
+# the stack makes the bucket, so they are uploaded after it as well.
+if ((execute)) && { ((dry_run)) ||
+	aws s3api head-bucket --region "$REGION" --bucket "$BUCKET" >/dev/null 2>&1; }; then
+	upload_scripts
+fi
+
 run aws "${args[@]}"
 if ((execute)); then
 	run aws cloudformation describe-stacks --region "$REGION" \
 		--stack-name "$STACK_NAME" --query 'Stacks[0].Outputs' --output table
 fi
-
-# Provisioning scripts the instances fetch and check against their SHA-256.
 if ((execute)); then
-	readonly BUCKET='example-lab-gwfcore-data'
-	run aws s3 cp --region "$REGION" --only-show-errors "$OUT_DIR/"'provision/v1/ecs-additions.sh' "s3://$BUCKET/"'provision/v1/ecs-additions.sh'
+	upload_scripts
 fi
