@@ -1094,6 +1094,49 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	}
 }
 
+/*
+ * Q6: what a JobStateTimeLimitActions entry may say (AWS Batch API
+ * JobStateTimeLimitAction, CDK JobStateTimeLimitActionsReason; the actions
+ * as in domain.md's Q6): Batch acts only on these blocked-job reasons, and
+ * only on RUNNABLE jobs.
+ */
+static const char *const time_limit_reasons[] = {
+        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+        "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+        "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+};
+
+static void check_time_limit_action(struct tpl *t, const char *logical,
+                                    yaml_node_t *action)
+{
+	yaml_node_t *n = map_get(t, action, "Action");
+	const char *v = scalar(n);
+	if (v && strcmp(v, "CANCEL") != 0 && strcmp(v, "TERMINATE") != 0) {
+		ERR(t, loc_of(t, n), "Q6", "use CANCEL",
+		    "queue '%s' has a time limit with Action '%s'", logical, v);
+	}
+	n = map_get(t, action, "State");
+	v = scalar(n);
+	if (v && strcmp(v, "RUNNABLE") != 0) {
+		ERR(t, loc_of(t, n), "Q6", "use RUNNABLE",
+		    "queue '%s' has a time limit with State '%s'", logical, v);
+	}
+	yaml_node_t *reason = map_get(t, action, "Reason");
+	v = scalar(reason);
+	bool known = false;
+	for (size_t i = 0; v && i < GW_ARRAY_LEN(time_limit_reasons); i++) {
+		known = known || strcmp(v, time_limit_reasons[i]) == 0;
+	}
+	if (v && !known) {
+		ERR(t, loc_of(t, reason), "Q6",
+		    "use CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY, "
+		    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE or "
+		    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+		    "queue '%s' has a time limit for reason '%s', which batch "
+		    "never reports", logical, v);
+	}
+}
+
 /* ---- AWS::Batch::JobQueue
  * ------------------------------------------------------ */
 
@@ -1240,8 +1283,9 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 	}
 	yaml_node_t *limits = map_get(t, props, "JobStateTimeLimitActions");
 	for (size_t i = 0; i < seq_len(limits); i++) {
-		yaml_node_t *mt =
-		        map_get(t, seq_at(t, limits, i), "MaxTimeSeconds");
+		yaml_node_t *action = seq_at(t, limits, i);
+		check_time_limit_action(t, logical, action);
+		yaml_node_t *mt = map_get(t, action, "MaxTimeSeconds");
 		long long v;
 		if (int_of(t, mt, &v) &&
 		    (v < RUNNABLE_TIMEOUT_MIN || v > RUNNABLE_TIMEOUT_MAX)) {

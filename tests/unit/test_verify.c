@@ -1316,7 +1316,9 @@ static size_t count_rule(const struct gw_diags *d, const char *rule,
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct gw_diag *g = &d->v[i];
-		if (g->rule && strcmp(g->rule, rule) == 0 && g->sev == sev &&
+		bool same_rule = rule ? g->rule && strcmp(g->rule, rule) == 0
+		                      : g->rule == NULL;
+		if (same_rule && g->sev == sev &&
 		    (!msg || strcmp(g->msg, msg) == 0)) {
 			n++;
 		}
@@ -2024,6 +2026,91 @@ static void test_verify_template_json_and_limits(void **state)
 	gw_diags_finish(&d);
 }
 
+/* Q6 on templates: a time limit acts only on reasons Batch reports, on
+ * RUNNABLE jobs (AWS Batch JobStateTimeLimitAction). */
+static void test_verify_template_time_limits(void **state)
+{
+	(void)state;
+	static const char head[] =
+	        "Resources:\n"
+	        "  Q:\n"
+	        "    Type: AWS::Batch::JobQueue\n"
+	        "    Properties:\n"
+	        "      Priority: 1\n"
+	        "      ComputeEnvironmentOrder:\n"
+	        "        - {Order: 1, ComputeEnvironment: arn}\n"
+	        "      JobStateTimeLimitActions:\n";
+	static const struct {
+		const char *action;
+		size_t q6;
+	} cases[] = {
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 0},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT'"
+	         "}\n", 0},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'no compute environment could run it'}\n",
+	         1},
+	        {"        - {Action: PAUSE, MaxTimeSeconds: 600, State: "
+	         "RUNNING, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 2},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 599, State: "
+	         "RUNNABLE, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 1},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(cases); i++) {
+		char *text = gw_xasprintf("%s%s", head, cases[i].action);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		gw_verify_template_text(text, strlen(text), "q.yaml", &d);
+		assert_int_equal(count_rule(&d, "Q6", GW_SEV_ERROR, NULL),
+		                 cases[i].q6);
+		gw_diags_finish(&d);
+		free(text);
+	}
+}
+
+/* A rendered template is depth-checked on its loaded document: 64 levels
+ * pass, 65 are refused, as the event scan of outside templates does. */
+static void test_verify_rendered_template_depth(void **state)
+{
+	(void)state;
+	for (int levels = 64; levels <= 65; levels++) {
+		/* The document (level 1) holds Resources (2), which holds R (3),
+		 * whose flow value nests on from level 4. */
+		struct gw_buf b;
+		gw_buf_init(&b);
+		gw_buf_puts(&b, "Resources:\n  R:\n    Type: AWS::S3::Bucket\n"
+		                "    Metadata: ");
+		for (int i = 4; i <= levels; i++) {
+			gw_buf_putc(&b, '[');
+		}
+		gw_buf_putc(&b, '1');
+		for (int i = 4; i <= levels; i++) {
+			gw_buf_putc(&b, ']');
+		}
+		gw_buf_putc(&b, '\n');
+		struct gw_diags outside, rendered;
+		gw_diags_init(&outside);
+		gw_diags_init(&rendered);
+		gw_verify_template_text(gw_buf_str(&b), b.len, "t.yaml",
+		                        &outside);
+		gw_verify_rendered_template(gw_buf_str(&b), b.len, "t.yaml",
+		                            &rendered);
+		const char *msg = "template nests deeper than 64 levels";
+		size_t want = levels > 64;
+		assert_int_equal(count_rule(&outside, NULL, GW_SEV_ERROR, msg),
+		                 want);
+		assert_int_equal(count_rule(&rendered, NULL, GW_SEV_ERROR, msg),
+		                 want);
+		gw_diags_finish(&outside);
+		gw_diags_finish(&rendered);
+		gw_buf_finish(&b);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -2039,6 +2126,8 @@ int main(void)
 	        cmocka_unit_test(test_verify_emit_checks_rendered_template),
 	        cmocka_unit_test(test_verify_template_clean),
 	        cmocka_unit_test(test_verify_template_json_and_limits),
+	        cmocka_unit_test(test_verify_template_time_limits),
+	        cmocka_unit_test(test_verify_rendered_template_depth),
 	};
 	/* The fixed tests, then one per row (the count follows the tables). */
 	struct CMUnitTest tests[GW_ARRAY_LEN(fixed) + GW_ARRAY_LEN(rows)];
