@@ -1223,7 +1223,7 @@ static struct gw_pnode *load_parent(struct loader *ld,
 		} else {
 			gw_diag_error(ld->d, ext->loc, "cannot read parent "
 					"profile '%s': %s", path,
-					strerror(errno));
+					gw_read_error(errno));
 		}
 		goto out;
 	}
@@ -1322,7 +1322,7 @@ struct gw_model *gw_profile_load(const char *path, struct gw_diags *d)
 		} else {
 			gw_diag_error(d, (struct gw_loc){.file = path},
 					"cannot read profile: %s",
-					strerror(errno));
+					gw_read_error(errno));
 		}
 		return NULL;
 	}

@@ -110,7 +110,7 @@ static bool load_from_dir(void *ud, const char *name, const char **text,
 	if (!buf) {
 		if (errno != ENOENT) {
 			gw_diag_error(l->d, none, "cannot read '%s': %s", path,
-					strerror(errno));
+					gw_read_error(errno));
 			l->io_error = true;
 		}
 		free(path);
@@ -199,7 +199,7 @@ static char *read_input(const char *path, size_t *len, FILE *err)
 	char *text = gw_read_file(path, RENDER_MAX_FILE_BYTES, len);
 	if (!text) {
 		fprintf(err, "gwgen: error: cannot read '%s': %s\n", path,
-				strerror(errno));
+				gw_read_error(errno));
 	}
 	return text;
 }
@@ -249,7 +249,7 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 	} else if (fwrite(gw_buf_str(&result), 1, result.len, out) !=
 			result.len || fflush(out) != 0) {
 		fprintf(err, "gwgen: error: cannot write the output: %s\n",
-				strerror(errno));
+				gw_read_error(errno));
 		status = GW_EXIT_IO;
 	} else {
 		status = GW_EXIT_OK;

@@ -3,11 +3,15 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -103,39 +107,103 @@ bool gw_has_suffix(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+/*
+ * Wait until 'fd' is readable. A FIFO is opened without blocking, so that one
+ * no process writes to cannot hang gwgen in open(); until its first byte
+ * arrives the wait is bounded, after that a writer may pause as it likes.
+ */
+static bool wait_readable(int fd, bool first)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	for (;;) {
+		int r = poll(&p, 1, first ? GW_FIFO_WAIT_MS : -1);
+		if (r > 0) {
+			return true;
+		}
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			return false;
+		}
+		if (errno != EINTR) {
+			return false;
+		}
+	}
+}
+
 char *gw_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return NULL;
+	}
+	bool fifo = S_ISFIFO(st.st_mode), first = fifo;
+	if (!fifo) {
+		/* Regular files and devices are read as usual, blocking. */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return NULL;
+		}
 	}
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
+	int err = 0;
 	for (;;) {
 		gw_grow((void **)&buf, &cap, n + 65536 + 1, 1);
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
+		if (fifo && !wait_readable(fd, first)) {
+			err = errno;
+			break;
+		}
+		ssize_t got = read(fd, buf + n, cap - n - 1);
+		if (got < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				continue;
+			}
+			err = errno;
+			break;
+		}
+		first = false;
+		n += (size_t)got;
 		if (n > max) {
-			free(buf);
-			fclose(f);
-			errno = EFBIG;
-			return NULL;
+			err = EFBIG;
+			break;
 		}
 		if (got == 0) {
 			break;
 		}
 	}
-	if (ferror(f)) {
-		int e = errno ? errno : EIO;
+	close(fd);
+	if (err) {
 		free(buf);
-		fclose(f);
-		errno = e;
+		errno = err;
 		return NULL;
 	}
-	fclose(f);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+const char *gw_read_error(int err)
+{
+	if (err == ETIMEDOUT) {
+		return "it is a FIFO that no process wrote to within "
+		       GW_FIFO_WAIT_TEXT;
+	}
+	return strerror(err);
 }
 
 static void *cjson_malloc(size_t size)

@@ -38,10 +38,18 @@ bool gw_has_suffix(const char *s, const char *suffix);
 
 /*
  * Read the file at 'path' into a NUL-terminated buffer. Refuses files larger
- * than 'max' bytes (errno EFBIG). Returns the buffer (free() it) and stores
- * its length in '*len', or returns NULL with errno set.
+ * than 'max' bytes (errno EFBIG) and directories (EISDIR). A FIFO is read
+ * as a stream, but one that no process writes to within GW_FIFO_WAIT_MS
+ * fails with ETIMEDOUT instead of hanging. Returns the buffer (free() it)
+ * and stores its length in '*len', or returns NULL with errno set.
  */
+#define GW_FIFO_WAIT_MS 10000
+#define GW_FIFO_WAIT_TEXT "10 seconds"
 char *gw_read_file(const char *path, size_t max, size_t *len);
+
+/* What went wrong when gw_read_file failed with 'err': strerror's words, or
+ * for ETIMEDOUT that a FIFO had no writer. */
+const char *gw_read_error(int err);
 
 /* Install the aborting allocators as cJSON's hooks. Call once from main. */
 void gw_cjson_init(void);

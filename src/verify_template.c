@@ -2506,7 +2506,7 @@ bool gw_verify_template_file(const char *path, struct gw_diags *d)
 		struct gw_loc none = {0};
 		gw_diag_add(d, GW_SEV_ERROR, none, NULL, NULL,
 		            "cannot read template '%s': %s", path,
-		            strerror(errno));
+		            gw_read_error(errno));
 		return false;
 	}
 	bool ok = gw_verify_template_text(text, len, path, d);

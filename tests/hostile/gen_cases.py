@@ -277,6 +277,33 @@ def fifo_case(runner):
     return fails
 
 
+FIFO_IDLE_CASE = "gen-fifo-no-writer"
+
+
+def fifo_idle_case(runner, snapshot):
+    """A FIFO no process opens for writing: gwgen gives up, it never hangs.
+    'snapshot' reads the output directory, to show that it stays as it was."""
+    path = os.path.join(runner.work, "idle.yaml")
+    os.mkfifo(path)
+    before = snapshot(runner.out)
+    try:
+        r = subprocess.run([runner.gwgen, "-p", path, "-o", runner.out],
+                           capture_output=True, text=True, env=runner.env(),
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        return ["gwgen still waited for a writer after 60 s"]
+    finally:
+        os.unlink(path)
+    fails = []
+    want = (f"{path}: error: cannot read profile: it is a FIFO that no "
+            "process wrote to within 10 seconds\n")
+    if r.returncode != 1 or r.stderr != want:
+        fails.append(f"status {r.returncode}, stderr {r.stderr!r}")
+    if snapshot(runner.out) != before:
+        fails.append("the output directory changed")
+    return fails
+
+
 # --- output-directory set-ups: each returns a function that undoes it ---
 
 def setup_out_is_file(runner):
