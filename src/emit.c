@@ -216,7 +216,8 @@ static char *out_path(const struct gw_artifact *a, const cJSON *item)
 /* Render 'tmpl' for one output file and check it. */
 static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 		const char *tpath, cJSON *view, const cJSON *item,
-		struct gw_files *files, struct gw_diags *d)
+		struct gw_files *files, struct gw_cfn_doc *keep,
+		struct gw_diags *d)
 {
 	if (item) {
 		cJSON_AddItemReferenceToObject(view, ITEM_KEY, (cJSON *)item);
@@ -236,7 +237,7 @@ static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 		ok = false;
 	}
 	struct gw_check_ctx c = { .template = tpath, .path = path,
-		.files = files };
+		.files = files, .keep = keep };
 	if (ok && a->check) {
 		ok = a->check(&c, gw_buf_str(&buf), buf.len, d);
 	}
@@ -253,10 +254,12 @@ static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 	return ok;
 }
 
-/* Compile row 'a' once and render it for every item it covers. */
+/* Compile row 'a' once and render it for every item it covers; a check
+ * that loads its text may leave it loaded in 'keep' (gw_check_cfn). */
 static bool render_row(const struct gw_artifact *a,
 		const struct gw_templates *t, cJSON *view,
-		struct gw_files *files, struct gw_diags *d)
+		struct gw_files *files, struct gw_cfn_doc *keep,
+		struct gw_diags *d)
 {
 	if (a->when && !view_true(view, a->when)) {
 		return true;
@@ -280,14 +283,16 @@ static bool render_row(const struct gw_artifact *a,
 		goto out;
 	}
 	if (!a->each) {
-		ok = render_one(a, tmpl, tf->path, view, NULL, files, d);
+		ok = render_one(a, tmpl, tf->path, view, NULL, files, keep,
+				d);
 		goto out_tmpl;
 	}
 	ok = true;
 	const cJSON *item;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
 				a->each)) {
-		ok = render_one(a, tmpl, tf->path, view, item, files, d) && ok;
+		ok = render_one(a, tmpl, tf->path, view, item, files, NULL,
+				d) && ok;
 	}
 out_tmpl:
 	gw_mustache_destroy(tmpl);
@@ -363,10 +368,11 @@ static bool add_provision(const struct gw_model *m,
  * counts, ...; gw_verify_rendered_template), named as the virtual file
  * out/NAME/cloudformation.yaml. Its warnings join the summary's without a
  * location, so no path there depends on the working directory. An error
- * stops the generation.
+ * stops the generation. 'cfn' is the document gw_check_cfn loaded from it.
  */
 static bool verify_template(const struct gw_model *m,
-		const struct gw_files *files, cJSON *view, struct gw_diags *d)
+		const struct gw_files *files, struct gw_cfn_doc *cfn,
+		cJSON *view, struct gw_diags *d)
 {
 	const char *out = artifacts[GW_KIND_CFN].out;
 	const struct gw_file *f = gw_files_find(files, out);
@@ -375,7 +381,10 @@ static bool verify_template(const struct gw_model *m,
 	struct gw_diags found, summary;
 	gw_diags_init(&found);
 	gw_diags_init(&summary);
-	bool ok = gw_verify_rendered_template(f->data, f->len, name, &found);
+	bool ok = cfn->loaded ?
+		gw_verify_rendered_doc(&cfn->doc, f->data, f->len, name,
+				&found) :
+		gw_verify_rendered_template(f->data, f->len, name, &found);
 	for (size_t i = 0; i < found.n; i++) {
 		const struct gw_diag *g = &found.v[i];
 		if (g->sev == GW_SEV_WARNING) {
@@ -403,11 +412,16 @@ bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 	gw_view_add_warnings(view, m, d);
 	ok = ok && render_user_data(m, t, view, &files, d);
 	ok = ok && add_provision(m, t, view, &files, d);
+	/* The CloudFormation check's document, verified and freed right after
+	 * its row rather than loaded again by the verifier. */
+	struct gw_cfn_doc cfn = { 0 };
 	for (size_t i = 0; ok && i < GW_ARRAY_LEN(artifacts); i++) {
-		ok = render_row(&artifacts[i], t, view, &files, d);
+		ok = render_row(&artifacts[i], t, view, &files,
+				i == GW_KIND_CFN ? &cfn : NULL, d);
 		if (ok && i == GW_KIND_CFN) {
-			ok = verify_template(m, &files, view, d);
+			ok = verify_template(m, &files, &cfn, view, d);
 		}
+		gw_cfn_doc_finish(&cfn);
 	}
 	cJSON_Delete(view);
 	if (!ok) {

@@ -136,6 +136,16 @@ static bool user_data_matches(yaml_document_t *doc, yaml_node_t *resources,
 	return true;
 }
 
+void gw_cfn_doc_finish(struct gw_cfn_doc *c)
+{
+	if (c && c->loaded) {
+		yaml_document_delete(&c->doc);
+	}
+	if (c) {
+		*c = (struct gw_cfn_doc){ 0 };
+	}
+}
+
 bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d)
 {
@@ -179,6 +189,11 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		goto out_doc;
 	}
 	ok = true;
+	if (c->keep && !c->keep->loaded) {
+		c->keep->doc = doc;
+		c->keep->loaded = true;
+		goto out_parser;
+	}
 out_doc:
 	yaml_document_delete(&doc);
 out_parser:

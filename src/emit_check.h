@@ -6,14 +6,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <yaml.h>
+
 #include "diag.h"
 #include "emit.h"
+
+/*
+ * A CloudFormation template loaded by gw_check_cfn, kept for the template
+ * verifier so that the text is loaded with libyaml once, not twice (each
+ * load was a fifth of the instructions generating a profile took).
+ */
+struct gw_cfn_doc {
+	yaml_document_t doc;
+	bool loaded;   /* 'doc' holds a document: free with gw_cfn_doc_finish */
+};
+
+void gw_cfn_doc_finish(struct gw_cfn_doc *c);
 
 /* What a check may look at besides the text: the files rendered so far. */
 struct gw_check_ctx {
 	const char *template;       /* template path, for messages */
 	const char *path;           /* output path of the text */
 	const struct gw_files *files;
+	/* gw_check_cfn: when not NULL (and not loaded), a template that
+	 * passes is left loaded here instead of being freed. */
+	struct gw_cfn_doc *keep;
 };
 
 /*
@@ -35,6 +52,15 @@ bool gw_check_json(const struct gw_check_ctx *c, const char *text, size_t len,
  */
 bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d);
+
+/*
+ * gw_verify_rendered_template (verify.h) on 'doc', the document gw_check_cfn
+ * loaded from 'yaml' ('len' bytes): the same findings, without loading the
+ * text again. 'doc' is only read. Defined in verify_template.c; its place
+ * is verify.h, next to gw_verify_rendered_template.
+ */
+bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
+		size_t len, const char *file, struct gw_diags *d);
 
 /* A bash script: the shebang, and set -euo pipefail before anything runs. */
 bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,

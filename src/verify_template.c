@@ -13,6 +13,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "emit_check.h"
 #include "iam.h"
 #include "names.h"
 #include "util.h"
@@ -2318,18 +2319,10 @@ static int doc_depth_ok(yaml_document_t *doc)
 	return ok;
 }
 
-/*
- * gw_verify_template_text; 'nesting' bounds the depth before loading with
- * libyaml's event parser (its scanner is quadratic in flow depth). Without
- * it, for a rendered template that gw_check_cfn has loaded already, the
- * depth is checked on the loaded document instead (doc_depth_ok): the
- * event scan was a third libyaml pass over the text, a seventh of the time
- * generating a profile takes.
- */
-static bool verify_text(const char *yaml, size_t len, const char *file,
-                        bool nesting, struct gw_diags *d)
+/* C1 on the text's size. Returns false when it is too big to deploy at
+ * all, and nothing else is checked. */
+static bool check_size(size_t len, const char *file, struct gw_diags *d)
 {
-	size_t errors = d->n_errors;
 	struct gw_loc top = {.file = file, .line = 1, .col = 1};
 	if (len > GW_VERIFY_TEMPLATE_S3_MAX) {
 		gw_diag_add(d, GW_SEV_ERROR, top, "C1",
@@ -2349,31 +2342,23 @@ static bool verify_text(const char *yaml, size_t len, const char *file,
 		            "accepts inline",
 		            len);
 	}
-	if (nesting && !check_depth(yaml, len, file, d)) {
-		return false;
-	}
-	struct tpl t = {.file = file, .d = d};
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser)) {
-		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
-		            "cannot initialise the yaml parser");
-		return false;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-	if (!yaml_parser_load(&parser, &t.doc)) {
-		struct gw_loc at = {
-		        .file = file,
-		        .line = (unsigned)parser.problem_mark.line + 1,
-		        .col = (unsigned)parser.problem_mark.column + 1};
-		gw_diag_add(d, GW_SEV_ERROR, at, NULL, NULL,
-		            "template is not valid yaml: %s",
-		            parser.problem ? parser.problem : "unknown error");
-		yaml_parser_delete(&parser);
-		return false;
-	}
-	yaml_parser_delete(&parser);
-	if (!nesting) {
-		int depth_ok = doc_depth_ok(&t.doc);
+	return true;
+}
+
+/*
+ * The rules on 'doc', loaded from 'yaml' ('len' bytes), after C1. When
+ * 'doc_depth' is set, the depth is checked here on the loaded document
+ * (doc_depth_ok), falling back to the event scan of 'yaml' for a document
+ * with aliases; otherwise the caller checked it before loading. 'doc' is
+ * only read, and stays the caller's to delete.
+ */
+static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
+                       const char *file, bool doc_depth, struct gw_diags *d)
+{
+	size_t errors = d->n_errors;
+	struct gw_loc top = {.file = file, .line = 1, .col = 1};
+	if (doc_depth) {
+		int depth_ok = doc_depth_ok(doc);
 		if (depth_ok != 1 && (depth_ok == 0 ||
 		                      !check_depth(yaml, len, file, d))) {
 			if (depth_ok == 0) {
@@ -2382,15 +2367,15 @@ static bool verify_text(const char *yaml, size_t len, const char *file,
 				            "levels",
 				            TEMPLATE_DEPTH_MAX);
 			}
-			yaml_document_delete(&t.doc);
 			return false;
 		}
 	}
+	/* A shallow copy: the walks below never change the document. */
+	struct tpl t = {.doc = *doc, .file = file, .d = d};
 	yaml_node_t *root = yaml_document_get_root_node(&t.doc);
 	if (!is_map(root)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
 		            "template is not a yaml or json mapping");
-		yaml_document_delete(&t.doc);
 		return false;
 	}
 	t.parameters = map_get(&t, root, "Parameters");
@@ -2429,8 +2414,50 @@ static bool verify_text(const char *yaml, size_t len, const char *file,
 		     "deploying it needs --capabilities "
 		     "CAPABILITY_NAMED_IAM");
 	}
-	yaml_document_delete(&t.doc);
 	return d->n_errors == errors;
+}
+
+/*
+ * gw_verify_template_text; 'nesting' bounds the depth before loading with
+ * libyaml's event parser (its scanner is quadratic in flow depth). Without
+ * it, for a rendered template that gw_check_cfn has loaded already, the
+ * depth is checked on the loaded document instead (doc_depth_ok): the
+ * event scan was a third libyaml pass over the text, a seventh of the time
+ * generating a profile takes.
+ */
+static bool verify_text(const char *yaml, size_t len, const char *file,
+                        bool nesting, struct gw_diags *d)
+{
+	struct gw_loc top = {.file = file, .line = 1, .col = 1};
+	if (!check_size(len, file, d)) {
+		return false;
+	}
+	if (nesting && !check_depth(yaml, len, file, d)) {
+		return false;
+	}
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&parser)) {
+		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
+		            "cannot initialise the yaml parser");
+		return false;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		struct gw_loc at = {
+		        .file = file,
+		        .line = (unsigned)parser.problem_mark.line + 1,
+		        .col = (unsigned)parser.problem_mark.column + 1};
+		gw_diag_add(d, GW_SEV_ERROR, at, NULL, NULL,
+		            "template is not valid yaml: %s",
+		            parser.problem ? parser.problem : "unknown error");
+		yaml_parser_delete(&parser);
+		return false;
+	}
+	yaml_parser_delete(&parser);
+	bool ok = verify_doc(&doc, yaml, len, file, !nesting, d);
+	yaml_document_delete(&doc);
+	return ok;
 }
 
 bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
@@ -2462,13 +2489,19 @@ static const char *const rendered_rules[] = {
  */
 static const char *const rendered_skip[] = {"N10"};
 
-bool gw_verify_rendered_template(const char *yaml, size_t len,
-                                 const char *file, struct gw_diags *d)
+/* gw_verify_rendered_template, on 'doc' when the caller loaded the text
+ * already (gw_verify_rendered_doc), else on the text. */
+static bool verify_rendered(yaml_document_t *doc, const char *yaml,
+                            size_t len, const char *file, struct gw_diags *d)
 {
 	struct gw_diags all;
 	gw_diags_init(&all);
 	all.limit = d->limit;
-	verify_text(yaml, len, file, false, &all);
+	if (!doc) {
+		verify_text(yaml, len, file, false, &all);
+	} else if (check_size(len, file, &all)) {
+		verify_doc(doc, yaml, len, file, true, &all);
+	}
 	size_t recorded_errors = 0, kept_errors = 0;
 	for (size_t i = 0; i < all.n; i++) {
 		const struct gw_diag *g = &all.v[i];
@@ -2496,6 +2529,18 @@ bool gw_verify_rendered_template(const char *yaml, size_t len,
 	d->dropped += capped;
 	gw_diags_finish(&all);
 	return kept_errors == 0 && capped == 0;
+}
+
+bool gw_verify_rendered_template(const char *yaml, size_t len,
+                                 const char *file, struct gw_diags *d)
+{
+	return verify_rendered(NULL, yaml, len, file, d);
+}
+
+bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
+                            size_t len, const char *file, struct gw_diags *d)
+{
+	return verify_rendered(doc, yaml, len, file, d);
 }
 
 bool gw_verify_template_file(const char *path, struct gw_diags *d)
