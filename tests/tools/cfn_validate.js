@@ -59,6 +59,41 @@ const SNAPSHOT_TYPES = new Set(['AWS::EC2::Volume',
 	'AWS::Redshift::Cluster', 'AWS::DocDB::DBCluster',
 	'AWS::MemoryDB::Cluster']);
 const OUTPUT_KEYS = new Set(['Description', 'Value', 'Export', 'Condition']);
+// Enumerations the resource schemas state only in a property's documentation:
+// the schema types these properties as plain strings (no allowedValues), so
+// a value CloudFormation or the service rejects at deploy time (a misspelt
+// ImageType, a launch template tag on 'instances') would pass. The values
+// are read from that documentation in the pinned @aws-cdk/aws-service-spec,
+// never listed here; a text that no longer yields a value is an internal
+// error, so a package update cannot quietly turn a check off. Keyed by the
+// resource type, the property type's name (the resource type itself for a
+// top-level property) and the property.
+const backticked = (s) => [...s.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+const DOC_ENUMS = [
+	// "- **ECS_AL2023** - [Amazon Linux 2023](...)"; the ECS and EKS items
+	// are headings, not values.
+	['AWS::Batch::ComputeEnvironment', 'Ec2ConfigurationObject', 'ImageType',
+		(d) => [...d.matchAll(/^- \*\*([A-Z0-9]+_[A-Z0-9_]+)\*\* - /gm)].map((m) => m[1])],
+	// "The type of compute environment: `EC2` , `SPOT` , `FARGATE` , or
+	// `FARGATE_SPOT` ."
+	['AWS::Batch::ComputeEnvironment', 'ComputeResources', 'Type',
+		(d) => backticked((d.match(/^The type of compute environment: ([^.]*)\./) || ['', ''])[1])],
+	// "The supported log drivers are `awsfirelens` , ... and `splunk` ."
+	['AWS::Batch::JobDefinition', 'LogConfiguration', 'LogDriver',
+		(d) => backticked((d.match(/The supported log drivers are ([^.]*)\./) || ['', ''])[1])],
+	// "The supported resources include `GPU` , `MEMORY` , and `VCPU` ."
+	['AWS::Batch::JobDefinition', 'ResourceRequirement', 'Type',
+		(d) => backticked((d.match(/The supported resources include ([^.]*)\./) || ['', ''])[1])],
+	// LaunchTemplateData: "You can specify tags for the following resource
+	// types only: `instance` | `volume` | ... ."
+	['AWS::EC2::LaunchTemplate', 'TagSpecification', 'ResourceType',
+		(d) => backticked((d.match(/following resource types only: ([^.]*)\./) || ['', ''])[1])],
+	// The launch template's own tags: "`ResourceType` must be
+	// `launch-template` ."
+	['AWS::EC2::LaunchTemplate', 'LaunchTemplateTagSpecification', 'ResourceType',
+		(d) => backticked((d.match(/`ResourceType` must be (`[^`]+`)/) || ['', ''])[1])],
+];
+
 // Functions allowed in Conditions ("Condition functions").
 const CONDITION_FNS = new Set(['Fn::And', 'Fn::Equals', 'Fn::Not', 'Fn::Or',
 	'Condition', 'Fn::If']);
@@ -396,8 +431,26 @@ class Checker {
 				this.err(at.concat('Properties'), 'must be a map');
 				continue;
 			}
+			this.resourceType = r.Type;
 			this.checkProperties(def.properties, props, at.concat('Properties'), id, r.Type);
 		}
+	}
+
+	// The spec type 'd.type' of property 'k' of 'typeName', with the
+	// allowed values its documentation lists when DOC_ENUMS names it.
+	propertyType(typeName, k, d, p) {
+		const t = d.type;
+		const rule = DOC_ENUMS.find((e) => e[0] === this.resourceType &&
+			e[1] === typeName && e[2] === k);
+		if (!rule || t.type !== 'string' || t.allowedValues) {
+			return t;
+		}
+		const values = rule[3](d.documentation || '');
+		if (values.length === 0) {
+			this.err(p, `internal: the schema's documentation of ${typeName}.${k} no longer lists its allowed values (update DOC_ENUMS)`);
+			return t;
+		}
+		return Object.assign({}, t, { allowedValues: values });
 	}
 
 	checkProperties(defs, props, at, owner, typeName) {
@@ -408,7 +461,7 @@ class Checker {
 				this.checkValue(v, at.concat(k), null, owner);
 				continue;
 			}
-			this.checkValue(v, at.concat(k), d.type, owner);
+			this.checkValue(v, at.concat(k), this.propertyType(typeName, k, d, at.concat(k)), owner);
 		}
 		for (const [k, d] of Object.entries(defs)) {
 			if (d.required && !(k in props)) {
