@@ -14,6 +14,7 @@
 #include "config.h"
 #include "profile_tree.h"
 #include "util.h"
+#include "verify.h"
 
 /* At most this many profiles in one 'extends:' chain, the first included. */
 #define GW_PROFILE_MAX_CHAIN 8
@@ -58,6 +59,7 @@ struct field {
 	const long long *ints;      /* FT_INT: allowed values, or NULL */
 	size_t n_ints;
 	long long def_int;          /* FT_INT default */
+	const char *rule;           /* FT_INT: rule ID of a range error */
 	bool def_bool;              /* FT_BOOL default */
 	const char *def_str;        /* FT_STR/FT_ENUM default, or NULL */
 	const char *const *allowed; /* FT_ENUM/FT_STRS values, NULL-ended */
@@ -150,9 +152,10 @@ static const struct schema network_schema =
 
 static const struct field bucket_fields[] = {
 	{F_STR(struct gw_bucket, "name", name), .required = true},
-	{F_INT(struct gw_bucket, "expire_days", expire_days, 0, UNBOUNDED, 0)},
+	{F_INT(struct gw_bucket, "expire_days", expire_days, 0, UNBOUNDED, 0),
+		.rule = "N1"},
 	{F_INT(struct gw_bucket, "abort_multipart_days", abort_multipart_days,
-			0, UNBOUNDED, 7)},
+			0, UNBOUNDED, 7), .rule = "N1"},
 	{F_BOOL(struct gw_bucket, "retain", retain, true)},
 	{F_BOOL(struct gw_bucket, "versioning", versioning, false)},
 	{F_ENUM(struct gw_bucket, "encryption", encryption, encryptions,
@@ -217,10 +220,12 @@ static const struct schema user_schema =
 static const struct field volume_fields[] = {
 	{F_STR(struct gw_volume, "device", device), .required = true},
 	{F_INT(struct gw_volume, "size_gib", size_gib, 1, EBS_MAX_GIB, 0),
+		.rule = "V1",
 		.required = true},
 	{F_ENUM(struct gw_volume, "type", type, volume_types, "gp3")},
-	{F_INT(struct gw_volume, "iops", iops, 0, UNBOUNDED, 0)},
-	{F_INT(struct gw_volume, "throughput", throughput, 0, UNBOUNDED, 0)},
+	{F_INT(struct gw_volume, "iops", iops, 0, UNBOUNDED, 0), .rule = "V2"},
+	{F_INT(struct gw_volume, "throughput", throughput, 0, UNBOUNDED, 0),
+		.rule = "V3"},
 	{F_BOOL(struct gw_volume, "delete_on_termination",
 			delete_on_termination, true)},
 	{F_BOOL(struct gw_volume, "encrypted", encrypted, true)},
@@ -250,13 +255,13 @@ static const struct field scratch_fields[] = {
 	{F_ENUM(struct gw_scratch, "filesystem", filesystem, filesystems,
 			"ext4")},
 	{F_INT(struct gw_scratch, "threshold_pct", threshold_pct, 1, PCT_MAX,
-			50)},
+			50), .rule = "L8"},
 	{F_INT(struct gw_scratch, "increment_gib", increment_gib, 1,
-			EBS_MAX_GIB, 150)},
+			EBS_MAX_GIB, 150), .rule = "V1"},
 	{F_INT(struct gw_scratch, "max_total_gib", max_total_gib, 1,
-			UNBOUNDED, 8000)},
+			UNBOUNDED, 8000), .rule = "L8"},
 	{F_INT(struct gw_scratch, "max_volumes", max_volumes, 1, UNBOUNDED,
-			16)},
+			16), .rule = "L8"},
 	{F_ENUM(struct gw_scratch, "volume_type", volume_type, volume_types,
 			"gp3")},
 };
@@ -302,7 +307,7 @@ static const struct field launch_template_fields[] = {
 	{F_ENUM(struct gw_launch_template, "shutdown_behavior",
 			shutdown_behavior, shutdown_behaviors, "terminate")},
 	{F_INT(struct gw_launch_template, "hop_limit", hop_limit, 1,
-			HOP_LIMIT_MAX, 2)},
+			HOP_LIMIT_MAX, 2), .rule = "L6"},
 	{F_KVS(struct gw_launch_template, "tags", tags)},
 	{F_MAP(struct gw_launch_template, "user_data", user_data,
 			user_data_schema),
@@ -321,13 +326,13 @@ static const struct field compute_env_fields[] = {
 			allocation_strategy, allocation_strategies, NULL)},
 	{F_STRS(struct gw_compute_env, "instance_types", instance_types)},
 	{F_INT(struct gw_compute_env, "min_vcpus", min_vcpus, 0, UNBOUNDED,
-			0)},
+			0), .rule = "CE2"},
 	{F_INT(struct gw_compute_env, "desired_vcpus", desired_vcpus, 0,
-			UNBOUNDED, 0)},
+			UNBOUNDED, 0), .rule = "CE2"},
 	{F_INT(struct gw_compute_env, "max_vcpus", max_vcpus, 0, UNBOUNDED,
-			0), .required = true},
+			0), .rule = "CE2", .required = true},
 	{F_INT(struct gw_compute_env, "bid_percentage", bid_percentage, 1,
-			BID_MAX, 0)},
+			BID_MAX, 0), .rule = "CE5"},
 	{F_STR(struct gw_compute_env, "launch_template", launch_template)},
 	{F_STR(struct gw_compute_env, "image_type", image_type),
 		.def_str = "ECS_AL2023"},
@@ -343,7 +348,8 @@ static const struct schema compute_env_schema = SCHEMA(
 
 static const struct field queue_ce_fields[] = {
 	{F_STR(struct gw_queue_ce, "name", ce), .required = true},
-	{F_INT(struct gw_queue_ce, "order", order, 0, UNBOUNDED, 0)},
+	{F_INT(struct gw_queue_ce, "order", order, 0, UNBOUNDED, 0),
+		.rule = "Q2"},
 };
 static const struct schema queue_ce_schema = SCHEMA(
 	struct gw_queue_ce, "compute environment order", queue_ce_fields);
@@ -355,13 +361,15 @@ static const struct schema queue_ce_schema = SCHEMA(
 
 static const struct field queue_fields[] = {
 	{F_STR(struct gw_queue, "name", name), .required = true},
-	{F_INT(struct gw_queue, "priority", priority, 0, PRIORITY_MAX, 1)},
+	{F_INT(struct gw_queue, "priority", priority, 0, PRIORITY_MAX, 1),
+		.rule = "Q4"},
 	{F_LIST(struct gw_queue, "compute_environments", ces, n_ces,
 			struct gw_queue_ce), .elem = parse_queue_ce,
 		F_LIST_LOC(struct gw_queue, ces_loc), .required = true},
 	{F_BOOL(struct gw_queue, "head", head, false)},
 	{F_INT(struct gw_queue, "runnable_timeout", runnable_timeout,
 			RUNNABLE_TIMEOUT_MIN, RUNNABLE_TIMEOUT_MAX, 0),
+		.rule = "Q6",
 		.zero_ok = true},
 };
 static const struct schema queue_schema =
@@ -374,14 +382,16 @@ static const struct schema queue_schema =
 static const struct field job_def_fields[] = {
 	{F_STR(struct gw_job_def, "name", name), .required = true},
 	{F_STR(struct gw_job_def, "image", image), .required = true},
-	{F_INT(struct gw_job_def, "vcpus", vcpus, 1, UNBOUNDED, 1)},
+	{F_INT(struct gw_job_def, "vcpus", vcpus, 1, UNBOUNDED, 1),
+		.rule = "J2"},
 	{F_INT(struct gw_job_def, "memory_mib", memory_mib, 1, UNBOUNDED,
-			2048)},
-	{F_INT(struct gw_job_def, "gpus", gpus, 0, UNBOUNDED, 0)},
+			2048), .rule = "J2"},
+	{F_INT(struct gw_job_def, "gpus", gpus, 0, UNBOUNDED, 0), .rule = "J5"},
 	{F_STRS(struct gw_job_def, "command", command)},
-	{F_INT(struct gw_job_def, "attempts", attempts, 1, ATTEMPTS_MAX, 1)},
+	{F_INT(struct gw_job_def, "attempts", attempts, 1, ATTEMPTS_MAX, 1),
+		.rule = "J7"},
 	{F_INT(struct gw_job_def, "timeout", timeout, JOB_TIMEOUT_MIN,
-			UNBOUNDED, 0), .zero_ok = true},
+			UNBOUNDED, 0), .rule = "J6", .zero_ok = true},
 	{F_STR(struct gw_job_def, "job_role", job_role)},
 	{F_STR(struct gw_job_def, "queue", queue)},
 	{F_KVS(struct gw_job_def, "environment", environment)},
@@ -394,7 +404,7 @@ static const struct schema job_def_schema =
 static const struct field log_group_fields[] = {
 	{F_STR(struct gw_log_group, "name", name), .required = true},
 	{F_INT(struct gw_log_group, "retention_days", retention_days, 1,
-			UNBOUNDED, 30), .ints = retention_days,
+			UNBOUNDED, 30), .rule = "N7", .ints = retention_days,
 		.n_ints = GW_ARRAY_LEN(retention_days)},
 };
 static const struct schema log_group_schema =
@@ -402,9 +412,10 @@ static const struct schema log_group_schema =
 
 static const struct field nf_process_fields[] = {
 	{F_STR(struct gw_nf_process, "selector", selector), .required = true},
-	{F_INT(struct gw_nf_process, "cpus", cpus, 1, UNBOUNDED, 0)},
+	{F_INT(struct gw_nf_process, "cpus", cpus, 1, UNBOUNDED, 0),
+		.rule = "NF2"},
 	{F_INT(struct gw_nf_process, "memory_mib", memory_mib, 1, UNBOUNDED,
-			0)},
+			0), .rule = "NF2"},
 	{F_STR(struct gw_nf_process, "queue", queue)},
 	{F_STR(struct gw_nf_process, "disk", disk)},
 };
@@ -416,20 +427,22 @@ static const struct field nextflow_fields[] = {
 	{F_STR(struct gw_nextflow, "work_dir", work_dir), .def_str = "work"},
 	{F_STR(struct gw_nextflow, "cli_path", cli_path)},
 	{F_INT(struct gw_nextflow, "max_spot_attempts", max_spot_attempts, 0,
-			UNBOUNDED, 0)},
+			UNBOUNDED, 0), .rule = "NF4"},
 	{F_INT(struct gw_nextflow, "max_parallel_transfers",
-			max_parallel_transfers, 0, UNBOUNDED, 0)},
-	{F_INT(struct gw_nextflow, "max_cpus", max_cpus, 0, UNBOUNDED, 0)},
+			max_parallel_transfers, 0, UNBOUNDED, 0),
+		.rule = "NF6"},
+	{F_INT(struct gw_nextflow, "max_cpus", max_cpus, 0, UNBOUNDED, 0),
+		.rule = "NF3"},
 	{F_INT(struct gw_nextflow, "max_memory_mib", max_memory_mib, 0,
-			UNBOUNDED, 0)},
+			UNBOUNDED, 0), .rule = "NF3"},
 	{F_STR(struct gw_nextflow, "log_group", log_group)},
 	{F_STR(struct gw_nextflow, "storage_class", storage_class)},
 	{F_ENUM(struct gw_nextflow, "storage_encryption", storage_encryption,
 			storage_encryptions, NULL)},
 	{F_INT(struct gw_nextflow, "max_connections", max_connections, 0,
-			UNBOUNDED, 0)},
+			UNBOUNDED, 0), .rule = "NF6"},
 	{F_INT(struct gw_nextflow, "connection_timeout", connection_timeout,
-			0, UNBOUNDED, 0)},
+			0, UNBOUNDED, 0), .rule = "NF6"},
 	{F_ENUM(struct gw_nextflow, "retry_mode", retry_mode, retry_modes,
 			NULL)},
 	{F_STR(struct gw_nextflow, "config_profile", config_profile),
@@ -443,9 +456,10 @@ static const struct schema nextflow_schema =
 static const struct field nextstrain_fields[] = {
 	{F_STR(struct gw_nextstrain, "job_definition", job_definition)},
 	{F_STR(struct gw_nextstrain, "queue", queue)},
-	{F_INT(struct gw_nextstrain, "cpus", cpus, 0, UNBOUNDED, 0)},
+	{F_INT(struct gw_nextstrain, "cpus", cpus, 0, UNBOUNDED, 0),
+		.rule = "NS2"},
 	{F_INT(struct gw_nextstrain, "memory_mib", memory_mib, 0, UNBOUNDED,
-			0)},
+			0), .rule = "NS2"},
 };
 static const struct schema nextstrain_schema =
 	SCHEMA(struct gw_nextstrain, "nextstrain", nextstrain_fields);
@@ -506,6 +520,9 @@ _Static_assert(GW_ARRAY_LEN(nextflow_fields) <= MAX_FIELDS,
 
 struct conv {
 	struct gw_diags *d;
+	/* Range errors: the value was read and kept, so the model is still
+	 * usable and the verifier can run on it (see load()). */
+	size_t range_errors;
 };
 
 #define MEMBER(obj, off, type) ((type *)((char *)(obj) + (off)))
@@ -637,10 +654,11 @@ static void check_int_range(struct conv *c, const struct field *f,
 		for (size_t i = 0; i < f->n_ints; i++) {
 			gw_buf_printf(&b, "%s%lld", i ? ", " : "", f->ints[i]);
 		}
-		gw_diag_error(c->d, v->loc,
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
 				"invalid value %lld for '%s', expected one of: "
 				"%s", v->v, f->key, gw_buf_str(&b));
 		gw_buf_finish(&b);
+		c->range_errors++;
 		return;
 	}
 	if ((v->v >= f->min && v->v <= f->max) || (f->zero_ok && v->v == 0)) {
@@ -648,15 +666,19 @@ static void check_int_range(struct conv *c, const struct field *f,
 	}
 	const char *zero = f->zero_ok ? "0 (none) or " : "";
 	if (f->max != UNBOUNDED) {
-		gw_diag_error(c->d, v->loc, "'%s' must be %sin %lld..%lld, got "
-				"%lld", f->key, zero, f->min, f->max, v->v);
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+				"'%s' must be %sin %lld..%lld, got %lld",
+				f->key, zero, f->min, f->max, v->v);
 	} else if (f->min == 0) {
-		gw_diag_error(c->d, v->loc, "'%s' must not be negative, got "
-				"%lld", f->key, v->v);
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+				"'%s' must not be negative, got %lld", f->key,
+				v->v);
 	} else {
-		gw_diag_error(c->d, v->loc, "'%s' must be %sat least %lld, got "
-				"%lld", f->key, zero, f->min, v->v);
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+				"'%s' must be %sat least %lld, got %lld",
+				f->key, zero, f->min, v->v);
 	}
+	c->range_errors++;
 }
 
 static void take_int(struct conv *c, const struct field *f,
@@ -1283,6 +1305,7 @@ static struct gw_model *load(struct loader *ld, const char *text, size_t len,
 	m->n_files = ld->n_files;
 	ld->files = NULL;
 	ld->n_files = 0;
+	size_t range_errors = 0;
 	if (root) {
 		struct conv c = {.d = ld->d};
 		if (root->kind != GW_PNODE_MAP) {
@@ -1293,10 +1316,22 @@ static struct gw_model *load(struct loader *ld, const char *text, size_t len,
 		} else {
 			convert_map(&c, &model_schema, root, m);
 			finish_model(&c, m);
+			range_errors = c.range_errors;
 		}
 	}
 	gw_pnode_free(root);
-	if (!loaded || ld->d->n_errors > errors) {
+	size_t found = ld->d->n_errors - errors;
+	if (loaded && found > 0 && found == range_errors) {
+		/*
+		 * Only values out of range: each was read and kept, so the
+		 * model is whole and the verifier can judge the rest of the
+		 * profile now, instead of after the user fixed these (issue
+		 * 5: all findings of a file in one run). The verifier skips
+		 * the values refused here. The model is refused all the same.
+		 */
+		gw_verify_model(m, ld->d);
+	}
+	if (!loaded || found > 0) {
 		gw_model_destroy(m);
 		return NULL;
 	}

@@ -53,12 +53,39 @@ struct ctx {
 	struct gw_diags *d;
 	const char *partition; /* of the profile's region; NULL if unknown */
 	const char *region;    /* "*" when unset */
+	/* Diagnostics already in 'd' when verification began: the loader's
+	 * range errors, whose values it kept (profile.c, load()). */
+	size_t n_before;
 };
+
+static bool same_loc(struct gw_loc a, struct gw_loc b)
+{
+	if (!a.line || a.line != b.line || a.col != b.col) {
+		return false;
+	}
+	return a.file == b.file ||
+	       (a.file && b.file && strcmp(a.file, b.file) == 0);
+}
+
+/* Whether an error in d->v[0..n) is at 'at'. */
+static bool has_error_at(const struct gw_diags *d, size_t n, struct gw_loc at)
+{
+	for (size_t i = 0; i < n && i < d->n; i++) {
+		if (d->v[i].sev == GW_SEV_ERROR && same_loc(d->v[i].loc, at)) {
+			return true;
+		}
+	}
+	return false;
+}
 
 __attribute__((format(printf, 6, 7))) static void
 report(struct ctx *c, enum gw_severity sev, struct gw_loc at, const char *rule,
        const char *hint, const char *fmt, ...)
 {
+	/* A value the loader already refused gets no second finding. */
+	if (has_error_at(c->d, c->n_before, at)) {
+		return;
+	}
 	char msg[MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
@@ -343,7 +370,9 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 		    r->kind, r->name, r->vcpus, r->memory_mib, qn, where);
 		return;
 	}
-	if (r->memory_mib * PERMILLE >
+	/* memory_mib is at most most_avail here; a negative request (a
+	 * range error the loader kept) must not overflow the product. */
+	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
 	    (long long)best->memory_mib * MEMORY_WARN_PERMILLE) {
 		WARN(c, r->memory_at, r->rule_memory,
 		     "leave about 10% for the os and ecs agent "
@@ -1065,11 +1094,9 @@ static const struct volume_limits *find_limits(const char *type)
 	return NULL;
 }
 
-bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
+static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 {
-	size_t errors = d->n_errors;
-	struct ctx ctx = {.d = d};
-	struct ctx *c = &ctx;
+	size_t errors = c->d->n_errors;
 	const char *dev = v->device ? v->device : "?";
 	const char *type = v->type ? v->type : "gp3";
 	const struct volume_limits *l = find_limits(type);
@@ -1156,7 +1183,13 @@ bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
 			    dev, tp, iops);
 		}
 	}
-	return d->n_errors == errors;
+	return c->d->n_errors == errors;
+}
+
+bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
+{
+	struct ctx c = {.d = d};
+	return verify_ebs(&c, v);
 }
 
 static void check_volume_params(struct ctx *c, const struct gw_volume *v,
@@ -1178,7 +1211,7 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 	        .iops_at = at_or(v->iops.loc, v->loc),
 	        .throughput_at = at_or(v->throughput.loc, v->loc),
 	};
-	gw_verify_ebs(&e, c->d);
+	verify_ebs(c, &e);
 	if (!root && v->delete_on_termination.set &&
 	    !v->delete_on_termination.v) {
 		WARN(c, v->delete_on_termination.loc, "V4",
@@ -2695,7 +2728,8 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	struct ctx c = {.m = m,
 	                .d = d,
 	                .partition = m->partition,
-	                .region = m->region.s ? m->region.s : "*"};
+	                .region = m->region.s ? m->region.s : "*",
+	                .n_before = d->n};
 	const char *p, *dns;
 	if (!c.partition && m->region.s &&
 	    gw_partition_for_region(m->region.s, &p, &dns)) {

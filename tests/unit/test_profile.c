@@ -81,6 +81,34 @@ static void expect_one_error(const char *yaml, unsigned line, unsigned col,
 	finish(&r);
 }
 
+/*
+ * A value out of range: the first diagnostic is the loader's error at
+ * line:col with rule ID 'rule' and message 'msg'. The loader keeps such a
+ * value, so the verifier's findings on the rest of the profile may follow,
+ * but none at the same place; the model is refused.
+ */
+static void expect_range_error(const char *yaml, unsigned line, unsigned col,
+		const char *rule, const char *msg)
+{
+	struct run r;
+	load(&r, yaml);
+	expect_diag(&r, 0, GW_SEV_ERROR, line, col, msg);
+	if (!r.d.v[0].rule || strcmp(r.d.v[0].rule, rule) != 0) {
+		dump(&r);
+		fail_msg("want rule %s, got %s", rule,
+				r.d.v[0].rule ? r.d.v[0].rule : "none");
+	}
+	for (size_t i = 1; i < r.d.n; i++) {
+		if (r.d.v[i].loc.line == line && r.d.v[i].loc.col == col) {
+			dump(&r);
+			fail_msg("#%zu repeats the finding at %u:%u", i, line,
+					col);
+		}
+	}
+	assert_null(r.m);
+	finish(&r);
+}
+
 static struct gw_model *load_ok(struct run *r, const char *yaml)
 {
 	load(r, yaml);
@@ -435,23 +463,23 @@ static void test_profile_duplicate_key(void **state)
 static void test_profile_out_of_range(void **state)
 {
 	(void)state;
-	expect_one_error(MINIMAL "job_queues:\n  - name: q\n"
+	expect_range_error(MINIMAL "job_queues:\n  - name: q\n"
 			"    compute_environments: [a]\n    priority: 1001\n",
-			7, 15, "'priority' must be in 0..1000, got 1001");
-	expect_one_error(MINIMAL "job_queues:\n  - name: q\n"
+			7, 15, "Q4", "'priority' must be in 0..1000, got 1001");
+	expect_range_error(MINIMAL "job_queues:\n  - name: q\n"
 			"    compute_environments: [a]\n"
-			"    runnable_timeout: 30\n", 7, 23,
+			"    runnable_timeout: 30\n", 7, 23, "Q6",
 			"'runnable_timeout' must be 0 (none) or in 600..86400, "
 			"got 30");
-	expect_one_error(MINIMAL "job_definitions:\n  - name: j\n"
-			"    image: i\n    timeout: 59\n", 7, 14,
+	expect_range_error(MINIMAL "job_definitions:\n  - name: j\n"
+			"    image: i\n    timeout: 59\n", 7, 14, "J6",
 			"'timeout' must be 0 (none) or at least 60, got 59");
 	expect_one_error(MINIMAL "compute_environments:\n  - name: c\n"
 			"    max_vcpus: 1\n    type: ec2\n", 7, 11,
 			"invalid value 'ec2' for 'type', expected one of: EC2, "
 			"SPOT, FARGATE, FARGATE_SPOT");
-	expect_one_error(MINIMAL "log_groups:\n  - name: g\n"
-			"    retention_days: 31\n", 6, 21,
+	expect_range_error(MINIMAL "log_groups:\n  - name: g\n"
+			"    retention_days: 31\n", 6, 21, "N7",
 			"invalid value 31 for 'retention_days', expected one "
 			"of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, "
 			"400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, "
@@ -480,13 +508,55 @@ static void test_profile_integer_past_64_bits(void **state)
 static void test_profile_negative_size(void **state)
 {
 	(void)state;
-	expect_one_error(MINIMAL "compute_environments:\n  - name: c\n"
-			"    max_vcpus: 4\n    min_vcpus: -1\n", 7, 16,
+	expect_range_error(MINIMAL "compute_environments:\n  - name: c\n"
+			"    max_vcpus: 4\n    min_vcpus: -1\n", 7, 16, "CE2",
 			"'min_vcpus' must not be negative, got -1");
-	expect_one_error(MINIMAL "launch_templates:\n  - name: lt\n"
+	expect_range_error(MINIMAL "launch_templates:\n  - name: lt\n"
 			"    volumes:\n      - {device: /dev/xvdb, "
-			"size_gib: -5}\n", 7, 39,
+			"size_gib: -5}\n", 7, 39, "V1",
 			"'size_gib' must be in 1..65536, got -5");
+	/* Extremes reach the verifier without overflowing its sums (UBSan). */
+	expect_range_error(MINIMAL "job_definitions:\n  - name: j\n"
+			"    image: i\n    queue: q\n"
+			"    memory_mib: -9223372036854775808\n"
+			"job_queues:\n  - name: q\n"
+			"    compute_environments: [c]\n"
+			"compute_environments:\n  - name: c\n"
+			"    max_vcpus: 4\n", 8, 17, "J2",
+			"'memory_mib' must be at least 1, got "
+			"-9223372036854775808");
+}
+
+/*
+ * Issue 5: a range error no longer hides the verifier's findings in the
+ * rest of the profile; both come from one run, the model is refused.
+ */
+static void test_profile_range_error_then_verifier(void **state)
+{
+	(void)state;
+	struct run r;
+	load(&r, MINIMAL "job_queues:\n  - name: q\n"
+			"    compute_environments: [a]\n    priority: 1001\n");
+	assert_null(r.m);
+	expect_diag(&r, 0, GW_SEV_ERROR, 7, 15,
+			"'priority' must be in 0..1000, got 1001");
+	expect_diag(&r, 1, GW_SEV_ERROR, 6, 28,
+			"queue 'q' uses compute environment 'a', which the "
+			"profile does not define");
+	assert_string_equal(r.d.v[1].rule, "Q9");
+	/* The verifier's own Q4 on the same value is not repeated. */
+	assert_int_equal(r.d.n_errors, 2);
+	finish(&r);
+	/* A shape error still stops before the verifier. */
+	load(&r, MINIMAL "job_queues:\n  - name: q\n"
+			"    compute_environments: [a]\n    priority: 1001\n"
+			"    colour: red\n");
+	assert_null(r.m);
+	assert_int_equal(r.d.n_errors, 2);
+	for (size_t i = 0; i < r.d.n; i++) {
+		assert_true(!r.d.v[i].rule || strcmp(r.d.v[i].rule, "Q9"));
+	}
+	finish(&r);
 }
 
 static void test_profile_invalid_utf8_and_nul(void **state)
@@ -931,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_profile_out_of_range),
 		cmocka_unit_test(test_profile_integer_past_64_bits),
 		cmocka_unit_test(test_profile_negative_size),
+		cmocka_unit_test(test_profile_range_error_then_verifier),
 		cmocka_unit_test(test_profile_invalid_utf8_and_nul),
 		cmocka_unit_test(test_profile_empty_and_multiple_documents),
 		cmocka_unit_test(test_profile_non_string_key),
