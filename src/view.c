@@ -426,6 +426,63 @@ static bool add_refs(cJSON *o, const char *key, const cJSON *arr,
 
 /* ---- sections ------------------------------------------------------------- */
 
+/* A path a shell and every comment syntax take as is: no quoting, no
+ * "-->" closing the summary's HTML comment, no line break. */
+static bool is_plain_path(const char *s)
+{
+	if (!*s || s[0] == '-' || strstr(s, "--")) {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!isalnum((unsigned char)*s) && !strchr("._/+-", *s)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The command that regenerates this output, for the "Regenerate with" line
+ * of every file. A profile NAME.yaml in a directory named profiles (the
+ * shipped ones, the installed ones) is found again by its name. Any other
+ * is named by its path as it was given when that is relative; an absolute
+ * path would put the machine's layout into the output, so only its file
+ * name is kept (as is a path that would need shell quoting). Without a
+ * file (a model built in memory) the name is all there is.
+ */
+static char *regen_command(const struct gw_model *m)
+{
+	const char *path = m->n_files ? m->files[0] : NULL;
+	if (path) {
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		size_t stem = strlen(base) > 5 &&
+			strcmp(base + strlen(base) - 5, ".yaml") == 0 ?
+			strlen(base) - 5 : strlen(base);
+		size_t dir = (size_t)(base - path);
+		while (dir && path[dir - 1] == '/') {
+			dir--;
+		}
+		size_t parent = dir;
+		while (parent && path[parent - 1] != '/') {
+			parent--;
+		}
+		bool in_profiles = dir - parent == 8 &&
+			strncmp(path + parent, "profiles", 8) == 0;
+		bool same_name = strlen(m->name.s) == stem &&
+			strncmp(base, m->name.s, stem) == 0;
+		if (!(in_profiles && same_name)) {
+			const char *shown = path[0] != '/' && is_plain_path(path) ?
+				path : is_plain_path(base) ? base : NULL;
+			if (shown) {
+				return gw_xasprintf("gwgen --profile %s -o out/",
+						shown);
+			}
+		}
+	}
+	return gw_xasprintf("gwgen --profile %s -o out/", m->name.s);
+}
+
 static void build_profile(const struct gw_model *m, cJSON *root)
 {
 	cJSON *p = add_obj(root, "profile");
@@ -438,7 +495,7 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 	add_bool(p, "has_account", m->account_id.s != NULL);
 	add_str(p, "stack_name", m->stack_name.s);
 	add_str(p, "engine", m->engine_name.s ? m->engine_name.s : "none");
-	char *regen = gw_xasprintf("gwgen --profile %s -o out/", m->name.s);
+	char *regen = regen_command(m);
 	add_str(p, "regen", regen);
 	free(regen);
 	add_str(p, "stack_tag_key", STACK_TAG_KEY);

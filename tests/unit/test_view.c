@@ -339,6 +339,53 @@ static void test_view_warnings_relative_to_project(void **state)
 	}
 }
 
+/*
+ * The "Regenerate with" command: the name for NAME.yaml in a profiles
+ * directory, else the path as given when it is relative and needs no
+ * quoting, else its file name; never an absolute path.
+ */
+static void test_view_regen_names_the_profile_file(void **state)
+{
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{NULL, "demo"},
+		{"profiles/demo.yaml", "demo"},
+		{"./profiles//demo.yaml", "demo"},
+		{"/usr/local/share/gwgen/profiles/demo.yaml", "demo"},
+		/* The file stem differs from name: "demo". */
+		{"profiles/lab.yaml", "profiles/lab.yaml"},
+		{"/home/x/profiles/lab.yaml", "lab.yaml"},
+		/* Elsewhere: 'gwgen --profile demo' would not find it. */
+		{"labs/demo.yaml", "labs/demo.yaml"},
+		{"../labs/demo.yaml", "../labs/demo.yaml"},
+		{"demo.yaml", "demo.yaml"},
+		{"/home/x/labs/demo.yaml", "demo.yaml"},
+		{"/home/x/labs/my-profiles/demo.yaml", "demo.yaml"},
+		/* Needs quoting, or would end a comment: the file name, else
+		 * the profile's name. */
+		{"my labs/demo.yaml", "demo.yaml"},
+		{"labs/a\n# b.yaml", "demo"},
+		{"labs/x-->y.yaml", "demo"},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(cases); i++) {
+		struct gw_model *m = small_model("us-west-2", NULL);
+		if (cases[i].file) {
+			m->files = gw_xcalloc(1, sizeof(*m->files));
+			m->files[0] = gw_xstrdup(cases[i].file);
+			m->n_files = 1;
+		}
+		cJSON *v = view_of(m);
+		char *want = gw_xasprintf("gwgen --profile %s -o out/",
+				cases[i].want);
+		assert_string_equal(at(v, "profile.regen"), want);
+		free(want);
+		cJSON_Delete(v);
+		gw_model_destroy(m);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -352,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_view_unknown_reference_is_an_error),
 		cmocka_unit_test(test_view_warnings_without_directories),
 		cmocka_unit_test(test_view_warnings_relative_to_project),
+		cmocka_unit_test(test_view_regen_names_the_profile_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
