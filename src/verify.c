@@ -1663,14 +1663,23 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 	}
 	long long max = ce->max_vcpus.v;
 	if (max > 0 && max < (long long)info->smallest->vcpus) {
-		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE7",
-		    "raise max_vcpus "
-		    "or add smaller instance types",
-		    "compute environment '%s' allows %lld vcpus but its "
-		    "smallest instance type (%s) has %u, so no instance "
-		    "can start",
-		    str_or(&ce->name, "?"), max, info->smallest->name,
-		    info->smallest->vcpus);
+		/*
+		 * domain.md CE7 (ParallelCluster's instance type validator):
+		 * an error with exactly one concrete instance type, which
+		 * can never start; with families or several types Batch
+		 * picks among them, and the rule is a warning.
+		 */
+		bool one_type = ce->instance_types.n == 1 &&
+		                ce->instance_types.v[0].s &&
+		                strchr(ce->instance_types.v[0].s, '.');
+		report(c, one_type ? GW_SEV_ERROR : GW_SEV_WARNING,
+		       at_or(ce->max_vcpus.loc, ce->loc), "CE7",
+		       "raise max_vcpus or add smaller instance types",
+		       "compute environment '%s' allows %lld vcpus but its "
+		       "smallest instance type (%s) has %u, so no instance "
+		       "can start",
+		       str_or(&ce->name, "?"), max, info->smallest->name,
+		       info->smallest->vcpus);
 	} else if (max > 0 && max < (long long)info->most_vcpus->vcpus) {
 		NOTE(c, at_or(ce->max_vcpus.loc, ce->loc), "CE8", NULL,
 		     "compute environment '%s' may run up to %lld vcpus: "
@@ -1951,6 +1960,20 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 			    name, e->order.v);
 		}
 		for (size_t j = 0; j < i; j++) {
+			if (e->ce.s && q->ces[j].ce.s &&
+			    strcmp(e->ce.s, q->ces[j].ce.s) == 0) {
+				/* Batch refuses an order that lists a CE
+				 * twice (its entries are unique CEs). */
+				ERR(c, at_or(e->ce.loc, e->loc), "Q2",
+				    "list each compute environment once",
+				    "queue '%s' lists compute environment "
+				    "'%s' twice (orders %lld and %lld)",
+				    name, e->ce.s, q->ces[j].order.v,
+				    e->order.v);
+				break;
+			}
+		}
+		for (size_t j = 0; j < i; j++) {
 			if (q->ces[j].order.v == e->order.v) {
 				ERR(c, at_or(e->order.loc, e->loc), "Q2",
 				    "give "
@@ -2044,6 +2067,7 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 	const struct gw_compute_env *ces[QUEUE_CES_MAX * 2];
 	size_t n = sorted_ces(c, q, ces, GW_ARRAY_LEN(ces));
 	bool seen_spot = false, all_spot = n > 0;
+	const char *spot_kind = "spot";
 	for (size_t i = 0; i < n; i++) {
 		enum ce_kind k = ce_kind(ces[i]);
 		bool spot = k == CE_SPOT || k == CE_FARGATE_SPOT;
@@ -2058,15 +2082,23 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 			     name, str_or(&ces[i]->name, "?"));
 		}
 		if (!spot && seen_spot) {
+			/* Named by type: a FARGATE CE is not "on-demand"
+			 * EC2 (Q3 refuses mixing the two kinds anyway). */
 			WARN(c, at_or(q->ces_loc, q->loc), "Q8",
 			     "use separate spot "
 			     "and on-demand queues (gwfcore commit "
 			     "7030a12)",
-			     "queue '%s' spills over from spot "
-			     "to on-demand compute environment '%s'; "
+			     "queue '%s' spills over from %s "
+			     "to %s compute environment '%s'; "
 			     "insufficient spot capacity can leave jobs "
 			     "runnable instead of moving them",
-			     name, str_or(&ces[i]->name, "?"));
+			     name, spot_kind,
+			     k == CE_FARGATE ? "fargate" : "on-demand",
+			     str_or(&ces[i]->name, "?"));
+		}
+		if (spot && !seen_spot) {
+			spot_kind = k == CE_FARGATE_SPOT ? "fargate spot"
+			                                 : "spot";
 		}
 		seen_spot = seen_spot || spot;
 	}

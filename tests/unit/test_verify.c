@@ -473,15 +473,32 @@ static const struct row rows[] = {
          .find = {"[c6a, m6a]"},
          .repl = {"[c6a, z9.large]"}},
         {.name = "ce6_pass", .rule = "CE6", .sev = W, .absent = true},
+        /* domain.md CE7: a warning with several types or families ... */
         {.name = "ce7_max_below_smallest",
          .rule = "CE7",
-         .sev = E,
+         .sev = W,
          .find = {ONDEMAND "    max_vcpus: 256"},
          .repl = {ONDEMAND "    max_vcpus: 1"},
          .msg = "compute environment 'demo-ondemand' allows 1 vcpus but "
                 "its smallest instance type (r6a.large) has 2, so no "
                 "instance can start"},
+        /* ... and an error with exactly one concrete instance type */
+        {.name = "ce7_one_type_too_big",
+         .rule = "CE7",
+         .sev = E,
+         .find = {ONDEMAND "    max_vcpus: 256"},
+         .repl = {"instance_types: [r6a.4xlarge]\n    max_vcpus: 8"},
+         .msg = "compute environment 'demo-ondemand' allows 8 vcpus but "
+                "its smallest instance type (r6a.4xlarge) has 16, so no "
+                "instance can start"},
+        {.name = "ce7_families_warn_only",
+         .rule = "CE7",
+         .sev = E,
+         .absent = true,
+         .find = {ONDEMAND "    max_vcpus: 256"},
+         .repl = {ONDEMAND "    max_vcpus: 1"}},
         {.name = "ce7_pass", .rule = "CE7", .sev = E, .absent = true},
+        {.name = "ce7_pass_warning", .rule = "CE7", .sev = W, .absent = true},
         {.name = "ce8_overshoot",
          .rule = "CE8",
          .sev = N,
@@ -545,6 +562,14 @@ static const struct row rows[] = {
          .find = {"compute_environments: [demo-ondemand]"},
          .repl = {"compute_environments: [{name: demo-ondemand, order: 1}, "
                   "{name: demo-gpu, order: 1}]"}},
+        /* Batch refuses a compute environment listed twice. */
+        {.name = "q2_same_ce_twice",
+         .rule = "Q2",
+         .sev = E,
+         .find = {"compute_environments: [demo-ondemand]"},
+         .repl = {"compute_environments: [demo-ondemand, demo-ondemand]"},
+         .msg = "queue 'demo-head' lists compute environment "
+                "'demo-ondemand' twice (orders 1 and 2)"},
         {.name = "q2_pass", .rule = "Q2", .sev = E, .absent = true},
         {.name = "q3_fargate_mix",
          .rule = "Q3",
@@ -596,6 +621,20 @@ static const struct row rows[] = {
          .repl = {"compute_environments: [demo-spot, demo-ondemand]"},
          .msg = "queue 'demo-work' spills over from spot to on-demand "
                 "compute environment 'demo-ondemand'; insufficient spot "
+                "capacity can leave jobs runnable instead of moving them"},
+        /* Fargate capacity is named as such, not "on-demand". */
+        {.name = "q8_spillover_fargate",
+         .rule = "Q8",
+         .sev = W,
+         .find = {"    type: SPOT\n    instance_types: [c6a, m6a]\n",
+                  "  - name: demo-gpu\n    instance_types: [g5]\n"
+                  "    image_type: ECS_AL2023_NVIDIA\n",
+                  "compute_environments: [demo-spot]"},
+         .repl = {"    type: FARGATE_SPOT\n",
+                  "  - name: demo-gpu\n    type: FARGATE\n",
+                  "compute_environments: [demo-spot, demo-gpu]"},
+         .msg = "queue 'demo-work' spills over from fargate spot to fargate "
+                "compute environment 'demo-gpu'; insufficient spot "
                 "capacity can leave jobs runnable instead of moving them"},
         {.name = "q8_spot_only_no_retries",
          .rule = "Q8",
