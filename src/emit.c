@@ -254,6 +254,61 @@ static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 	return ok;
 }
 
+/*
+ * A row's compiled template and the loader it resolves partials with (the
+ * template points at it, and caches the partials it loads).
+ */
+struct compiled {
+	struct gw_mustache *tmpl;
+	struct gw_templates_loader loader;
+	char *kind;
+};
+
+/*
+ * The rows' templates of the built-in set, compiled once per process:
+ * 'gwgen --all' renders the same templates for every profile, and compiling
+ * them and their partials again each time was about a twelfth of the
+ * instructions per profile. Only the built-in set lives as long as the
+ * process (gw_templates_builtin), so a --templates DIR set is compiled per
+ * profile as before. Compiling is deterministic and a failure is not kept,
+ * so every profile still gets every template diagnostic.
+ */
+static struct compiled builtin_compiled[GW_KIND_COUNT];
+static bool builtin_compiled_atexit;
+
+static void compiled_finish(struct compiled *c)
+{
+	gw_mustache_destroy(c->tmpl);
+	free(c->kind);
+	*c = (struct compiled){ 0 };
+}
+
+static void free_builtin_compiled(void)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(builtin_compiled); i++) {
+		compiled_finish(&builtin_compiled[i]);
+	}
+}
+
+/* Compile the template 'tf' of row 'a' from set 't' into 'c'. */
+static bool compile_row(const struct gw_artifact *a,
+		const struct gw_templates *t,
+		const struct gw_template_file *tf, struct compiled *c,
+		struct gw_diags *d)
+{
+	/* Partials resolve in the template's own directory, then common/. */
+	const char *slash = strchr(a->template, '/');
+	c->kind = gw_xstrndup(a->template, (size_t)(slash - a->template));
+	gw_templates_loader_init(&c->loader, t, c->kind);
+	c->tmpl = gw_mustache_compile(tf->text, tf->len, tf->path,
+			&c->loader.loader, d);
+	if (!c->tmpl) {
+		compiled_finish(c);
+		return false;
+	}
+	return true;
+}
+
 /* Compile row 'a' once and render it for every item it covers; a check
  * that loads its text may leave it loaded in 'keep' (gw_check_cfn). */
 static bool render_row(const struct gw_artifact *a,
@@ -271,33 +326,32 @@ static bool render_row(const struct gw_artifact *a,
 				a->template, a->name);
 		return false;
 	}
-	/* Partials resolve in the template's own directory, then common/. */
-	const char *slash = strchr(a->template, '/');
-	char *kind = gw_xstrndup(a->template, (size_t)(slash - a->template));
-	struct gw_templates_loader loader;
-	gw_templates_loader_init(&loader, t, kind);
-	bool ok = false;
-	struct gw_mustache *tmpl = gw_mustache_compile(tf->text, tf->len,
-			tf->path, &loader.loader, d);
-	if (!tmpl) {
-		goto out;
+	struct compiled own = { 0 };
+	struct compiled *c = &own;
+	if (t == gw_templates_builtin()) {
+		c = &builtin_compiled[a - artifacts];
+		if (!builtin_compiled_atexit) {
+			/* Freed at exit, so leak checkers see no loss. */
+			builtin_compiled_atexit = atexit(free_builtin_compiled) == 0;
+		}
 	}
+	if (!c->tmpl && !compile_row(a, t, tf, c, d)) {
+		return false;
+	}
+	bool ok;
 	if (!a->each) {
-		ok = render_one(a, tmpl, tf->path, view, NULL, files, keep,
+		ok = render_one(a, c->tmpl, tf->path, view, NULL, files, keep,
 				d);
-		goto out_tmpl;
+	} else {
+		ok = true;
+		const cJSON *item;
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
+					a->each)) {
+			ok = render_one(a, c->tmpl, tf->path, view, item, files,
+					NULL, d) && ok;
+		}
 	}
-	ok = true;
-	const cJSON *item;
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
-				a->each)) {
-		ok = render_one(a, tmpl, tf->path, view, item, files, NULL,
-				d) && ok;
-	}
-out_tmpl:
-	gw_mustache_destroy(tmpl);
-out:
-	free(kind);
+	compiled_finish(&own);
 	return ok;
 }
 
