@@ -241,6 +241,52 @@ static void check_s3(struct check *c, const struct gw_arn *a)
 	}
 }
 
+/*
+ * Secrets Manager: "The secret name can contain ASCII letters, numbers, and
+ * the following characters: /_+=.@-" (CreateSecret, Name). In a policy
+ * '*' and '?' are wildcards and ${...} a policy variable (MacCoss's
+ * NF_${aws:username}_*); in a template ${...} is a substitution.
+ */
+#define SECRET_NAME_PUNCT "/_+=.@-"
+#define SECRET_QUOTE_MAX 300 /* bytes of the ARN quoted in the message */
+#define ASCII_DEL 0x7f
+
+static bool check_secret_chars(struct check *c, const char *name)
+{
+	bool vars = c->flags & (GW_ARN_POLICY | GW_ARN_TEMPLATE);
+	for (const char *p = name; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		const char *end;
+		if (vars && p[0] == '$' && p[1] == '{' &&
+		    (end = strchr(p, '}'))) {
+			p = end;
+			continue;
+		}
+		if (isalnum(ch) || (ch && strchr(SECRET_NAME_PUNCT, ch)) ||
+		    ((c->flags & GW_ARN_POLICY) && (ch == '*' || ch == '?'))) {
+			continue;
+		}
+		char shown[sizeof("0xXX")], text[SECRET_QUOTE_MAX];
+		if (ch > ' ' && ch < ASCII_DEL) {
+			snprintf(shown, sizeof(shown), "'%c'", ch);
+		} else {
+			snprintf(shown, sizeof(shown), "0x%02X", ch);
+		}
+		/* The ARN may hold the control byte: quote it on one line. */
+		gw_names_quote(c->text, text, sizeof(text));
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A5",
+		            "secret names are ascii letters, digits and "
+		            SECRET_NAME_PUNCT "; in policies also the "
+		            "wildcards * and ?",
+		            "arn '%s' names a secret with character %s at "
+		            "byte %zu, which secret names do not allow",
+		            text, shown, (size_t)(p - name) + 1);
+		c->ok = false;
+		return false;
+	}
+	return true;
+}
+
 static void check_secret(struct check *c, const struct gw_arn *a)
 {
 	need_region_account(c, a, "A5");
@@ -252,6 +298,9 @@ static void check_secret(struct check *c, const struct gw_arn *a)
 		return;
 	}
 	const char *name = a->resource + strlen("secret:");
+	if (!check_secret_chars(c, name)) {
+		return;
+	}
 	/* Secret ARNs end in '-' plus six random characters. */
 	if ((c->flags & GW_ARN_POLICY) && !strchr(name, '*') &&
 	    !is_templated(c, name) && !gw_has_suffix(name, "-" SECRET_WILD)) {
@@ -305,6 +354,28 @@ static void check_logs(struct check *c, const struct gw_arn *a)
 	}
 }
 
+/*
+ * A job definition revision is a positive integer (Batch
+ * RegisterJobDefinition: revisions count from 1), or a wildcard in a
+ * policy.
+ */
+static void check_revision(struct check *c, const char *rev)
+{
+	if (is_templated(c, rev) || is_wild_ok(c, rev)) {
+		return;
+	}
+	bool ok = rev[0] >= '1' && rev[0] <= '9';
+	for (const char *p = rev; ok && *p; p++) {
+		ok = isdigit((unsigned char)*p);
+	}
+	if (!ok) {
+		fail(c, "A7", "write job-definition/NAME:REVISION with a "
+		     "revision of 1 or more, or leave ':REVISION' out",
+		     "has a job definition revision that is not a positive "
+		     "integer");
+	}
+}
+
 static void check_batch(struct check *c, const struct gw_arn *a)
 {
 	need_region_account(c, a, "A7");
@@ -327,7 +398,8 @@ static void check_batch(struct check *c, const struct gw_arn *a)
 	if (strncmp(a->resource, "job-definition", tlen) == 0) {
 		char *rev = strchr(name, ':');
 		if (rev) {
-			*rev = '\0';
+			*rev++ = '\0';
+			check_revision(c, rev);
 		}
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name) &&

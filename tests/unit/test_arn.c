@@ -145,6 +145,44 @@ static void test_arn_grammar(void **state)
 	            "aws", 0, "A5");
 	expect_rule("arn:aws:secretsmanager:us-west-2:123456789012:db", "aws",
 	            0, "A5");
+	/* names: ascii letters, digits and /_+=.@- (CreateSecret Name);
+	 * in policies also * and ? and ${...} policy variables */
+	expect_ok("arn:aws:secretsmanager:us-west-2:123456789012:"
+	          "secret:lab/db+x=1.a@b_c-AbCdEf",
+	          "aws", 0);
+	expect_ok("arn:aws:secretsmanager:us-west-2:123456789012:"
+	          "secret:NF_${aws:username}_*",
+	          "aws", GW_ARN_POLICY);
+	static const char *const bad_secrets[] = {
+	        "secret:my secret-??????", "secret:db#1-??????",
+	        "secret:NF_$(id)_*",      "secret:db;rm-??????",
+	        "secret:caf\xc3\xa9-??????", "secret:a\nb-??????",
+	        "secret:NF_${aws:username",
+	};
+	for (size_t i = 0; i < sizeof(bad_secrets) / sizeof(*bad_secrets);
+	     i++) {
+		char arn[128];
+		snprintf(arn, sizeof(arn),
+		         "arn:aws:secretsmanager:us-west-2:123456789012:%s",
+		         bad_secrets[i]);
+		expect_rule(arn, "aws", GW_ARN_POLICY, "A5");
+	}
+	/* a wildcard is a policy's, not a secret's */
+	expect_rule("arn:aws:secretsmanager:us-west-2:123456789012:"
+	            "secret:NF_*",
+	            "aws", 0, "A5");
+	struct gw_diags d;
+	gw_diags_init(&d);
+	gw_arn_verify("arn:aws:secretsmanager:us-west-2:123456789012:"
+	              "secret:a\nb-??????",
+	              "aws", GW_ARN_POLICY, (struct gw_loc){"t", 1, 1}, &d);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg,
+	                    "arn 'arn:aws:secretsmanager:us-west-2:"
+	                    "123456789012:secret:a\\nb-?????\?' names a secret "
+	                    "with character 0x0A at byte 2, which secret names "
+	                    "do not allow");
+	gw_diags_finish(&d);
 	/* A6: logs with :* and :log-stream: */
 	expect_ok(
 	        "arn:aws:logs:us-west-2:123456789012:log-group:/aws/batch/job",
@@ -161,6 +199,19 @@ static void test_arn_grammar(void **state)
 	          "aws", 0);
 	expect_ok("arn:aws:batch:us-west-2:123456789012:job-definition/nf:3",
 	          "aws", 0);
+	/* a revision is a positive integer (or a wildcard in a policy) */
+	expect_rule("arn:aws:batch:us-west-2:123456789012:job-definition/jd:x",
+	            "aws", 0, "A7");
+	expect_rule("arn:aws:batch:us-west-2:123456789012:job-definition/jd:0",
+	            "aws", 0, "A7");
+	expect_rule("arn:aws:batch:us-west-2:123456789012:job-definition/jd:",
+	            "aws", 0, "A7");
+	expect_rule("arn:aws:batch:us-west-2:123456789012:job-definition/jd:-1",
+	            "aws", 0, "A7");
+	expect_ok("arn:aws:batch:us-west-2:123456789012:job-definition/jd:12",
+	          "aws", 0);
+	expect_ok("arn:aws:batch:us-west-2:123456789012:job-definition/jd:*",
+	          "aws", GW_ARN_POLICY);
 	expect_rule("arn:aws:batch:us-west-2:123456789012:queue/x", "aws", 0,
 	            "A7");
 	/* A8: kms */
