@@ -7,8 +7,23 @@
 
 #include "util.h"
 
-/* AWS Batch "optimal": C4, M4 and R4 (compute_environment_parameters.md). */
-static const char *const optimal_families[] = {"c4", "m4", "r4"};
+/*
+ * The instance-type values AWS Batch expands itself (ComputeResource
+ * instanceTypes, Batch API reference and compute_environment_parameters.md):
+ * "optimal" is C4, M4 and R4; "default_x86_64" picks from the m6i, c6i,
+ * r6i and c7i families, "default_arm64" from m6g, c6g, r6g and c7g. Each
+ * list ends with NULL.
+ */
+static const struct {
+	const char *name;
+	const char *const *families;
+} classes[] = {
+        {"optimal", (const char *const[]){"c4", "m4", "r4", NULL}},
+        {"default_x86_64",
+         (const char *const[]){"m6i", "c6i", "r6i", "c7i", NULL}},
+        {"default_arm64",
+         (const char *const[]){"m6g", "c6g", "r6g", "c7g", NULL}},
+};
 
 static const char *const arch_names[] = {
         [GW_ARCH_X86_64] = "x86_64",
@@ -64,21 +79,45 @@ static bool in_family(const char *family, const struct gw_instance_type *t)
 	return strncmp(t->name, family, n) == 0 && t->name[n] == '.';
 }
 
+/* The families of class 'spec' ("optimal", ...), or NULL. */
+static const char *const *class_families(const char *spec)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(classes); i++) {
+		if (strcmp(spec, classes[i].name) == 0) {
+			return classes[i].families;
+		}
+	}
+	return NULL;
+}
+
+bool gw_catalog_is_class(const char *spec)
+{
+	return class_families(spec) != NULL;
+}
+
 bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t)
 {
 	/* The verifiers call this for every catalog entry and every spec of
 	 * a compute environment: most entries differ in the first byte, so
 	 * that is tested before any string function ("optimal" starts with
-	 * 'o', and no type does). See docs/performance.md. */
-	if (spec[0] != t->name[0] && spec[0] != 'o') {
+	 * 'o', which no type does; "default_*" with 'd', which only d2/d3
+	 * types do, and those reach the class lookup). See
+	 * docs/performance.md. */
+	if (spec[0] != t->name[0] && spec[0] != 'o' && spec[0] != 'd') {
 		return false;
 	}
-	if (strcmp(spec, "optimal") == 0) {
-		for (size_t i = 0; i < GW_ARRAY_LEN(optimal_families); i++) {
-			if (in_family(optimal_families[i], t)) {
+	const char *const *families = (spec[0] == 'o' || spec[0] == 'd')
+	                                      ? class_families(spec)
+	                                      : NULL;
+	if (families) {
+		for (size_t i = 0; families[i]; i++) {
+			if (in_family(families[i], t)) {
 				return true;
 			}
 		}
+		return false;
+	}
+	if (spec[0] != t->name[0]) {
 		return false;
 	}
 	if (strchr(spec, '.')) {
@@ -119,9 +158,10 @@ static bool family_known(const char *family)
 bool gw_catalog_spec_known(const char *spec)
 {
 	/* The same answer as gw_catalog_selects over every entry. */
-	if (strcmp(spec, "optimal") == 0) {
-		for (size_t i = 0; i < GW_ARRAY_LEN(optimal_families); i++) {
-			if (family_known(optimal_families[i])) {
+	const char *const *families = class_families(spec);
+	if (families) {
+		for (size_t i = 0; families[i]; i++) {
+			if (family_known(families[i])) {
 				return true;
 			}
 		}

@@ -33,10 +33,15 @@ const struct gw_instance_type *gw_catalog_find(const char *name);
 
 /*
  * Whether the CE instance-type entry 'spec' selects 't': the type itself, its
- * family ("c5" selects every non-metal c5 size), or "optimal" (c4, m4, r4,
- * which AWS Batch uses for "optimal", all x86_64).
+ * family ("c5" selects every non-metal c5 size), or a class Batch expands:
+ * "optimal" (c4, m4, r4, all x86_64), "default_x86_64" (m6i, c6i, r6i, c7i)
+ * or "default_arm64" (m6g, c6g, r6g, c7g), as the Batch API reference
+ * lists them.
  */
 bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t);
+
+/* Whether 'spec' is one of the classes above rather than a type or family. */
+bool gw_catalog_is_class(const char *spec);
 
 /* Whether 'spec' selects at least one catalog entry. */
 bool gw_catalog_spec_known(const char *spec);

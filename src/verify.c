@@ -1637,7 +1637,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 			     "does not size",
 			     t->s);
 		} else if (!gw_catalog_spec_known(t->s) &&
-		           strcmp(t->s, "optimal") != 0) {
+		           !gw_catalog_is_class(t->s)) {
 			WARN(c, t->loc, "CE6",
 			     "check the type or update "
 			     "data/instance-types.tsv",

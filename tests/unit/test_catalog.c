@@ -196,6 +196,36 @@ static void test_catalog_selection(void **state)
 	assert_true(gw_catalog_selects("c5.xlarge", c5));
 	assert_false(gw_catalog_selects("c5.2xlarge", c5));
 	assert_true(gw_catalog_spec_known("optimal"));
+	/* Batch's default classes (ComputeResource instanceTypes) */
+	static const struct {
+		const char *type;
+		bool x86, arm;
+	} defaults[] = {
+	        {"m6i.large", true, false},   {"c6i.32xlarge", true, false},
+	        {"r6i.xlarge", true, false},  {"c7i.48xlarge", true, false},
+	        {"m6g.medium", false, true},  {"c6g.16xlarge", false, true},
+	        {"r6g.large", false, true},   {"c7g.xlarge", false, true},
+	        {"m5.large", false, false},   {"c6a.large", false, false},
+	        {"m7g.large", false, false},  {"c4.xlarge", false, false},
+	};
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
+		const struct gw_instance_type *t =
+		        gw_catalog_find(defaults[i].type);
+		assert_non_null(t);
+		assert_int_equal(gw_catalog_selects("default_x86_64", t),
+		                 defaults[i].x86);
+		assert_int_equal(gw_catalog_selects("default_arm64", t),
+		                 defaults[i].arm);
+	}
+	assert_true(gw_catalog_spec_known("default_x86_64"));
+	assert_true(gw_catalog_spec_known("default_arm64"));
+	assert_true(gw_catalog_is_class("default_arm64"));
+	assert_true(gw_catalog_is_class("optimal"));
+	assert_false(gw_catalog_is_class("c5"));
+	assert_false(gw_catalog_spec_known("default"));
+	/* d-families still select as families after the class lookup */
+	assert_false(gw_catalog_selects("default_x86_64",
+	                                gw_catalog_find("c5.xlarge")));
 	assert_true(gw_catalog_spec_known("r6a"));
 	assert_false(gw_catalog_spec_known("z9"));
 	char family[16];

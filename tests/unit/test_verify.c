@@ -472,6 +472,20 @@ static const struct row rows[] = {
          .sev = W,
          .find = {"[c6a, m6a]"},
          .repl = {"[c6a, z9.large]"}},
+        /* Batch's default classes are sized like 'optimal', not unknown */
+        {.name = "ce6_default_class_known",
+         .rule = "CE6",
+         .sev = W,
+         .absent = true,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[default_x86_64]"}},
+        {.name = "ce6_default_arm64_mixed",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[c6a, default_arm64]"},
+         .msg = "compute environment 'demo-spot' mixes architectures: "
+                "'c6a.12xlarge' is x86_64 and 'c6g.12xlarge' is arm64"},
         {.name = "ce6_pass", .rule = "CE6", .sev = W, .absent = true},
         /* domain.md CE7: a warning with several types or families ... */
         {.name = "ce7_max_below_smallest",
@@ -686,6 +700,23 @@ static const struct row rows[] = {
          .msg = "job definition 'demo-job' needs 256 vcpus but the largest "
                 "instance type reachable through queue 'demo-work' "
                 "(c6a.48xlarge) has 192"},
+        /* default_arm64: m6g, c6g, r6g, c7g, at most 64 vcpus */
+        {.name = "j3_vcpus_exceed_default_arm64",
+         .rule = "J3",
+         .sev = E,
+         .find = {JOB_VCPUS, "[c6a, m6a]"},
+         .repl = {"    vcpus: 96\n    memory_mib: 8192\n",
+                  "[default_arm64]"},
+         .msg = "job definition 'demo-job' needs 96 vcpus but the largest "
+                "instance type reachable through queue 'demo-work' "
+                "(c6g.16xlarge) has 64"},
+        {.name = "j3_default_x86_64_fits",
+         .rule = "J3",
+         .sev = E,
+         .absent = true,
+         .find = {JOB_VCPUS, "[c6a, m6a]"},
+         .repl = {"    vcpus: 96\n    memory_mib: 8192\n",
+                  "[default_x86_64]"}},
         {.name = "j3_vcpus_exceed_max_vcpus",
          .rule = "J3",
          .sev = E,
