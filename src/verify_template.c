@@ -126,13 +126,22 @@ static bool find_boundary(const struct line *l, char *out, size_t n)
 	return true;
 }
 
+/* Whether 'needle' (not empty) occurs in 'text'. memchr finds each
+ * candidate first byte: a memcmp at every offset was most of the cost of
+ * checking a 10 KB user data (56,000 calls for workshop's). */
 static bool contains(const char *text, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
-	for (size_t i = 0; n <= len && i <= len - n; i++) {
-		if (memcmp(text + i, needle, n) == 0) {
+	const char *p = text, *end = text + len;
+	while (n <= (size_t)(end - p)) {
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (!p) {
+			return false;
+		}
+		if (memcmp(p, needle, n) == 0) {
 			return true;
 		}
+		p++;
 	}
 	return false;
 }
@@ -243,12 +252,15 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 			}
 			const char *body = cur;
 			const char *next = NULL;
-			for (const char *p = cur; p < end; p++) {
-				if ((p == cur || p[-1] == '\n') &&
-				    strncmp(p, open, strlen(open)) == 0) {
+			size_t open_len = strlen(open);
+			for (const char *p = cur; p && p < end;) {
+				if ((size_t)(end - p) >= open_len &&
+				    memcmp(p, open, open_len) == 0) {
 					next = p;
 					break;
 				}
+				p = memchr(p, '\n', (size_t)(end - p));
+				p = p ? p + 1 : NULL;
 			}
 			size_t blen = (size_t)((next ? next : end) - body);
 			if (boothook &&
