@@ -13,6 +13,7 @@
 #include "sha256.h"
 #include "util.h"
 #include "verify.h"
+#include "view.h"
 
 /*
  * Fixed, so the output is deterministic. RFC 2046 section 5.1.1: the
@@ -613,6 +614,9 @@ static bool render_script(const struct gw_model *m,
 	cJSON *view = cJSON_CreateObject();
 	cJSON_AddStringToObject(view, "profile", str_or_empty(&m->name));
 	cJSON_AddStringToObject(view, "stack", str_or_empty(&m->stack_name));
+	char *regen = gw_view_regen_command(m);
+	cJSON_AddStringToObject(view, "regen", regen);
+	free(regen);
 	struct gw_buf b;
 	gw_buf_init(&b);
 	bool ok = tmpl && render_template(t, KIND_PROVISION, tmpl, view,
@@ -965,6 +969,13 @@ bool gw_userdata_render(const struct gw_model *m,
 	view = build_view(m, lt, &plan);
 	archive = cJSON_CreateObject();
 	cJSON_AddStringToObject(archive, "boundary", BOUNDARY);
+	/* For the preamble's header (MIME readers skip the preamble). */
+	cJSON_AddStringToObject(archive, "profile", str_or_empty(&m->name));
+	cJSON_AddStringToObject(archive, "launch_template",
+			str_or_empty(&lt->name));
+	char *regen = gw_view_regen_command(m);
+	cJSON_AddStringToObject(archive, "regen", regen);
+	free(regen);
 	cJSON *parts = cJSON_AddArrayToObject(archive, "parts");
 	if (!render_parts(lt, t, &plan, view, parts, d) ||
 			!render_template(t, KIND_USERDATA, TEMPLATE_MIME,

@@ -442,15 +442,14 @@ static bool is_plain_path(const char *s)
 }
 
 /*
- * The command that regenerates this output, for the "Regenerate with" line
- * of every file. A profile NAME.yaml in a directory named profiles (the
+ * A profile NAME.yaml in a directory named profiles (the
  * shipped ones, the installed ones) is found again by its name. Any other
  * is named by its path as it was given when that is relative; an absolute
  * path would put the machine's layout into the output, so only its file
  * name is kept (as is a path that would need shell quoting). Without a
  * file (a model built in memory) the name is all there is.
  */
-static char *regen_command(const struct gw_model *m)
+char *gw_view_regen_command(const struct gw_model *m)
 {
 	const char *path = m->n_files ? m->files[0] : NULL;
 	if (path) {
@@ -495,7 +494,7 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 	add_bool(p, "has_account", m->account_id.s != NULL);
 	add_str(p, "stack_name", m->stack_name.s);
 	add_str(p, "engine", m->engine_name.s ? m->engine_name.s : "none");
-	char *regen = regen_command(m);
+	char *regen = gw_view_regen_command(m);
 	add_str(p, "regen", regen);
 	free(regen);
 	add_str(p, "stack_tag_key", STACK_TAG_KEY);

@@ -42,6 +42,14 @@
 #define GW_VIEW_INLINE_TEMPLATE_MAX 51200
 
 /*
+ * The command that regenerates the output of 'm', for the "Regenerate with"
+ * line of every generated file that has comments: 'gwgen --profile X -o
+ * out/', X being the profile's name, or its path when the name would not
+ * find it (see view.c). Never an absolute path. The caller frees it.
+ */
+char *gw_view_regen_command(const struct gw_model *m);
+
+/*
  * Build the view of the verified model 'm' into the empty object 'root'.
  * Returns false with errors in 'd' when the model holds something no
  * template can express (an unknown trust service, a bad selector).
