@@ -19,7 +19,9 @@
 
 #ifdef __linux__
 #include <linux/fs.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
+#include <time.h>
 #endif
 
 #include "util.h"
@@ -34,6 +36,11 @@
 #define FILE_MODE_MASK 0777
 /* Mode for directories created along 'dir' itself (the umask applies). */
 #define PARENT_MODE 0777
+/* How long a run waits for another one writing into the same 'dir', and
+ * how often it looks (one profile's write takes well under a second). */
+#define LOCK_WAIT_MS 120000
+#define LOCK_POLL_MS 10
+#define NS_PER_MS 1000000L
 
 struct writer {
 	const char *dir;     /* as given; used in messages */
@@ -396,6 +403,43 @@ static bool swap_in(struct writer *w, bool had_old)
 	return true;
 }
 
+/*
+ * Take the lock of 'dir' (flock(2) on the directory itself, so no lock
+ * file appears in it), held until 'w->dirfd' is closed, or dies with the
+ * process. Without it two runs writing into one 'dir' raced: each removes
+ * temporary trees it takes for a killed run's (remove_stale), so one run
+ * could delete the other's tree while that run swapped it in, leaving
+ * 'dir'/'name' half empty. With it, writes into one 'dir' take turns, and
+ * the last one's output stays. Where the file system has no flock (some
+ * NFS set-ups: ENOLCK), the write goes on unlocked, as before.
+ */
+static bool lock_dir(struct writer *w)
+{
+#ifdef __linux__
+	for (long waited = 0;; waited += LOCK_POLL_MS) {
+		if (flock(w->dirfd, LOCK_EX | LOCK_NB) == 0) {
+			return true;
+		}
+		if (errno == EINTR) {
+			continue;
+		}
+		if (errno != EWOULDBLOCK) {
+			return true;
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			fail(w, NULL, "another process has been writing into "
+					"its directory for too long");
+			return false;
+		}
+		struct timespec ts = {.tv_nsec = LOCK_POLL_MS * NS_PER_MS};
+		nanosleep(&ts, NULL);
+	}
+#else
+	(void)w;
+	return true;
+#endif
+}
+
 /* Open 'dir' (creating it) and check what is at 'dir'/'name' now. */
 static bool open_dir(struct writer *w, bool *had_old)
 {
@@ -408,6 +452,9 @@ static bool open_dir(struct writer *w, bool *had_old)
 	if (w->dirfd < 0) {
 		gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': %s",
 				w->dir, strerror(errno));
+		return false;
+	}
+	if (!lock_dir(w)) {
 		return false;
 	}
 	struct stat st;
@@ -528,9 +575,8 @@ static void stale_touched(int dirfd)
  * fallback's window) the backup is the old output and is renamed back
  * first ('*had_old' then becomes true), so a failure of this run still
  * leaves the old output in place. Best effort: a tree that cannot be
- * removed is left alone. (Two gwgen runs writing the same DIR/NAME at once
- * are not supported: one may then fail, but the old or the new output
- * stays complete.)
+ * removed is left alone. Only under the lock of 'dir' (lock_dir): a live
+ * run's temporary tree has the same name as a killed run's.
  */
 static void remove_stale(struct writer *w, bool *had_old)
 {

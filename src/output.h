@@ -28,6 +28,12 @@
  * Temporary and backup trees of NAME that a killed run left in 'dir'
  * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first, except that a
  * backup is renamed back to NAME when NAME is missing (it is the old output).
+ *
+ * Writes into one 'dir' take turns: each holds flock(2) on 'dir' from
+ * before that clean-up to after the swap (at most LOCK_WAIT_MS of waiting
+ * for another process, then an error), so concurrent runs for the same
+ * NAME leave the last one's complete output. Where 'dir' cannot be locked
+ * (ENOLCK on some NFS set-ups) the write goes on unlocked.
  */
 bool gw_output_write(const char *dir, const char *name,
 		const struct gw_files *files, struct gw_diags *d);

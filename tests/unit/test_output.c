@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -702,6 +703,81 @@ static void crash_at_every_step(struct scratch *s, bool fallback)
 	files_free(&b);
 }
 
+/* Tell the parent (through pipe end 'fd') that the tree is complete, then
+ * take a while before the first swap. */
+struct pause_at_swap {
+	int fd;
+	bool done;
+};
+
+/* Long enough for the other run to reach its clean-up of leftovers. */
+#define PAUSE_MS 300
+
+static bool pause_before_swap(void *ud, enum gw_output_step step)
+{
+	struct pause_at_swap *p = ud;
+	if (step == GW_OUTPUT_SWAP && !p->done) {
+		p->done = true;
+		assert_int_equal(write(p->fd, "x", 1), 1);
+		struct timespec ts = {.tv_nsec = PAUSE_MS * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/*
+ * Two processes write the same DIR/NAME at once: a child has its tree
+ * written and is about to swap it in when the parent starts. Both succeed
+ * and the parent's output, the last, is what stays, complete. Before
+ * output.c locked DIR, the parent's clean-up of killed runs' leftovers
+ * removed the child's temporary tree under it, and the child failed.
+ */
+static void test_output_concurrent_runs_take_turns(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	char *want_new = expected_of(s, &b);
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		struct pause_at_swap ps = {.fd = p[1]};
+		struct gw_output_hooks h = {.before = pause_before_swap,
+			.ud = &ps};
+		struct gw_diags cd;
+		gw_diags_init(&cd);
+		bool ok = write_set(s, &a, &h, &cd);
+		_exit(ok ? 0 : 1);
+	}
+	close(p[1]);
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *snap = snapshot(top);
+	assert_string_equal(snap, want_new);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(snap);
+	gw_diags_finish(&d);
+	free(want_new);
+	free(top);
+	files_free(&a);
+	files_free(&b);
+}
+
 static void test_output_crash_leaves_old_or_new(void **state)
 {
 	crash_at_every_step(*state, false);
@@ -748,6 +824,9 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(
 				test_output_refuses_unsafe_names, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_concurrent_runs_take_turns, setup,
 				teardown),
 		cmocka_unit_test_setup_teardown(test_output_unwritable_dir,
 				setup, teardown),
