@@ -31,6 +31,10 @@
 #define LOCAL_PROFILE_DIR "profiles"
 #define PROFILE_PATH_ENV "GWGEN_PROFILE_PATH"
 #define PROFILE_EXT ".yaml"
+/* A profile file whose name starts with this is a base for 'extends:'
+ * only (it need not be complete): --all, a DIR/ and 'list' skip it. */
+#define BASE_PROFILE_PREFIX '_'
+
 /* --check reads committed files up to this size; larger ones are stale. */
 #define CHECK_MAX_BYTES (64 * 1024 * 1024)
 /* Permission bits that make a file executable. */
@@ -190,6 +194,7 @@ struct run {
 	bool color;
 	const struct gw_templates *templates;
 	struct gw_diags all; /* --format json: every profile's findings */
+	bool verify_only;    /* profiles clash: verify, write nothing */
 };
 
 /* A profile found on disk by listing a directory. */
@@ -302,6 +307,28 @@ static const char *bad_option(char **argv, char *buf, size_t size)
 	return buf;
 }
 
+/* Whether option 'c' (as getopt_long returns it) has a value. */
+static bool takes_value(int c)
+{
+	for (const struct option *l = long_options; l->name; l++) {
+		if (l->val == c) {
+			return l->has_arg != no_argument;
+		}
+	}
+	return false;
+}
+
+/* The name of the option getopt_long just returned as 'c'. */
+static const char *option_name(int c, int longindex, char *buf, size_t size)
+{
+	if (longindex >= 0) {
+		snprintf(buf, size, "--%s", long_options[longindex].name);
+	} else {
+		snprintf(buf, size, "-%c", c);
+	}
+	return buf;
+}
+
 /*
  * Parse 'argv' (its first element is the program or command name). Returns
  * -1 to go on, or the exit status to return at once (help, version, usage).
@@ -315,10 +342,19 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 	optind = 0;
 	opterr = 0;
 	for (;;) {
+		int longindex = -1;
 		int c = getopt_long(argc, argv, short_options, long_options,
-				NULL);
+				&longindex);
 		if (c == -1) {
 			break;
+		}
+		/* Every value names a file, a directory or a choice: an
+		 * empty one ('-o ""', '--profile=') is never meant, and as a
+		 * path it would mean the current or the root directory. */
+		if (takes_value(c) && optarg && !*optarg) {
+			return usage_error(err, "option '%s' needs a non-empty "
+					"value", option_name(c, longindex,
+						optbuf, sizeof(optbuf)));
 		}
 		int i;
 		switch (c) {
@@ -397,6 +433,10 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 	/* 'gwgen --all DIR': the directory may follow as an operand. */
 	if (o->all && !o->all_dir && optind + 1 == argc) {
 		o->all_dir = argv[optind++];
+		if (!*o->all_dir) {
+			return usage_error(err, "option '%s' needs a non-empty "
+					"value", "--all");
+		}
 	}
 	if (optind < argc) {
 		return usage_error(err, "unexpected argument '%s'",
@@ -440,8 +480,9 @@ static bool found_has(const struct found_list *l, const char *name)
 
 /*
  * Add every NAME.yaml in 'dir' whose NAME is not in 'l' yet (earlier
- * directories win, as in the search path). A missing directory adds nothing
- * and is an error only when 'required'.
+ * directories win, as in the search path), except hidden files and base
+ * profiles (_NAME.yaml). A missing directory adds nothing and is an error
+ * only when 'required'.
  */
 static bool find_profiles(struct found_list *l, const char *dir,
 		bool required, struct gw_diags *d)
@@ -455,7 +496,8 @@ static bool find_profiles(struct found_list *l, const char *dir,
 		return false;
 	}
 	for (struct dirent *e; (e = readdir(dp));) {
-		if (e->d_name[0] == '.' || !gw_has_suffix(e->d_name, PROFILE_EXT)) {
+		if (e->d_name[0] == '.' || e->d_name[0] == BASE_PROFILE_PREFIX
+				|| !gw_has_suffix(e->d_name, PROFILE_EXT)) {
 			continue;
 		}
 		char *name = gw_xstrndup(e->d_name,
@@ -575,13 +617,16 @@ static int compare_str(const void *a, const void *b)
 static void put_diff(struct run *r, const char *shown, const char *old,
 		size_t oldlen, const char *new, size_t newlen)
 {
-	/* git's a/ and b/ prefixes (patch -p1) unless the path is absolute,
-	 * where they would only get in the way (patch -p0). */
-	bool absolute = shown[0] == '/';
+	/* git's a/ and b/ prefixes on the path as -o gave it, always, so one
+	 * 'patch -p1' fits every header. An absolute path loses its leading
+	 * '/' as in 'git diff --no-index' ("a/tmp/out/NAME/FILE"): the
+	 * diff then applies with 'patch -p1 -d /'. Without the prefix it
+	 * needed -p0, and one output tree's headers differed with -o. */
+	const char *rel = shown + strspn(shown, "/");
 	char *alabel = !old ? gw_xstrdup("/dev/null")
-		: gw_xasprintf("%s%s", absolute ? "" : "a/", shown);
+		: gw_xasprintf("a/%s", rel);
 	char *blabel = !new ? gw_xstrdup("/dev/null")
-		: gw_xasprintf("%s%s", absolute ? "" : "b/", shown);
+		: gw_xasprintf("b/%s", rel);
 	struct gw_buf diff;
 	gw_buf_init(&diff);
 	gw_diff_unified(&diff, alabel, old, oldlen, blabel, new, newlen);
@@ -628,8 +673,66 @@ static bool check_file(struct run *r, const char *top, const struct gw_file *f,
 	return fresh;
 }
 
-/* --check for one profile: GW_EXIT_OK, GW_EXIT_STALE or GW_EXIT_IO. */
-static int check_tree(struct run *r, const char *name,
+/* Append 's' to 'b' as one POSIX sh word, quoted only when it must be. */
+static void put_sh_word(struct gw_buf *b, const char *s)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+,:=@%";
+	if (*s && s[strspn(s, plain)] == '\0') {
+		gw_buf_puts(b, s);
+		return;
+	}
+	gw_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'') {
+			gw_buf_puts(b, "'\\''");
+		} else {
+			gw_buf_putc(b, *s);
+		}
+	}
+	gw_buf_putc(b, '\'');
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev
+		&& x.st_ino == y.st_ino;
+}
+
+/*
+ * The command that regenerates profile 'name' from file 'path' as this run
+ * did (free() it). The bare name only when '--profile NAME' finds that
+ * very file on the search path: a profile from 'gwgen --all DIR' or from a
+ * path is often not there, or another file of that name is.
+ */
+static char *regenerate_command(const struct run *r, const char *name,
+		const char *path)
+{
+	struct gw_diags quiet;
+	gw_diags_init(&quiet);
+	char *found = gw_profile_resolve(name, &quiet);
+	gw_diags_finish(&quiet);
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_puts(&b, "gwgen --profile ");
+	put_sh_word(&b, found && same_file(found, path) ? name : path);
+	free(found);
+	if (r->o->templates_dir) {
+		/* Other templates, other output. */
+		gw_buf_puts(&b, " -T ");
+		put_sh_word(&b, r->o->templates_dir);
+	}
+	gw_buf_puts(&b, " -o ");
+	put_sh_word(&b, r->o->out_dir);
+	return gw_buf_detach(&b, NULL);
+}
+
+/*
+ * --check for profile 'name' (read from 'path'): GW_EXIT_OK, GW_EXIT_STALE
+ * or GW_EXIT_IO.
+ */
+static int check_tree(struct run *r, const char *name, const char *path,
 		const struct gw_files *files, struct gw_diags *d)
 {
 	char *top = join(r->o->out_dir, name);
@@ -678,9 +781,10 @@ static int check_tree(struct run *r, const char *name,
 		stale = true;
 	}
 	if (stale) {
+		char *cmd = regenerate_command(r, name, path);
 		gw_diag_note(d, (struct gw_loc){0}, "'%s' is out of date; "
-				"regenerate it with 'gwgen --profile %s -o %s'",
-				top, name, r->o->out_dir);
+				"regenerate it with '%s'", top, cmd);
+		free(cmd);
 		status = GW_EXIT_STALE;
 	}
 out:
@@ -742,8 +846,8 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 		status = GW_EXIT_INVALID;
 		goto out;
 	}
-	if (r->o->mode == MODE_VERIFY) {
-		if (r->o->verbose) {
+	if (r->o->mode == MODE_VERIFY || r->verify_only) {
+		if (r->o->verbose && r->o->mode == MODE_VERIFY) {
 			fprintf(r->out, "verified %s\n", path);
 		}
 		goto out;
@@ -753,7 +857,7 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 		goto out;
 	}
 	if (r->o->mode == MODE_CHECK) {
-		status = check_tree(r, m->name.s, &files, d);
+		status = check_tree(r, m->name.s, path, &files, d);
 	} else if (!gw_output_write(r->o->out_dir, m->name.s, &files, d)) {
 		status = GW_EXIT_IO;
 	} else if (r->o->verbose) {
@@ -800,8 +904,12 @@ static int run_reported(struct run *r, run_fn fn, const char *arg)
 	return status;
 }
 
-/* Run every profile of 'l' in name order; an empty list is an error. */
-static int run_found(struct run *r, struct found_list *l, const char *where)
+/*
+ * Add the profiles of 'l' to 'targets' in name order (copies, which
+ * 'targets' owns); an empty list is an error. Returns an enum gw_exit.
+ */
+static int collect_found(struct run *r, struct found_list *l,
+		const char *where, struct strv *targets)
 {
 	if (!l->n) {
 		struct gw_diags d;
@@ -811,17 +919,15 @@ static int run_found(struct run *r, struct found_list *l, const char *where)
 		report(r, &d);
 		return GW_EXIT_IO;
 	}
-	int status = GW_EXIT_OK;
 	sort_found(l);
 	for (size_t i = 0; i < l->n; i++) {
-		status = status_max(status,
-				run_reported(r, run_profile, l->v[i].path));
+		strv_push(targets, gw_xstrdup(l->v[i].path));
 	}
-	return status;
+	return GW_EXIT_OK;
 }
 
-/* Run every profile in directory 'dir'. */
-static int run_dir(struct run *r, const char *dir)
+/* Add every profile in directory 'dir' to 'targets'. */
+static int collect_dir(struct run *r, const char *dir, struct strv *targets)
 {
 	struct found_list l = {0};
 	struct gw_diags d;
@@ -831,38 +937,148 @@ static int run_dir(struct run *r, const char *dir)
 	int status = GW_EXIT_IO;
 	if (ok) {
 		char *where = gw_xasprintf("in '%s'", dir);
-		status = run_found(r, &l, where);
+		status = collect_found(r, &l, where, targets);
 		free(where);
 	}
 	found_finish(&l);
 	return status;
 }
 
-/* Run what the options name: --all, each --profile, each --template. */
-static int run_all(struct run *r)
+/*
+ * The profiles the options name, in order: --all, then each --profile (a
+ * DIR/ as its profiles in name order). Each is a copy that 'targets' owns.
+ */
+static int collect_profiles(struct run *r, struct strv *targets)
 {
 	const struct options *o = r->o;
 	int status = GW_EXIT_OK;
 
 	if (o->all && o->all_dir) {
-		status = run_dir(r, o->all_dir);
+		status = collect_dir(r, o->all_dir, targets);
 	} else if (o->all) {
 		struct found_list l = {0};
 		find_search_path(&l);
-		status = run_found(r, &l, "on the search path (see 'gwgen "
-				"--help')");
+		status = collect_found(r, &l, "on the search path (see 'gwgen "
+				"--help')", targets);
 		found_finish(&l);
 	}
 	for (size_t i = 0; i < o->profiles.n; i++) {
 		const char *arg = o->profiles.v[i];
-		status = status_max(status, is_profile_dir(arg)
-				? run_dir(r, arg)
-				: run_reported(r, run_profile, arg));
+		if (is_profile_dir(arg)) {
+			status = status_max(status,
+					collect_dir(r, arg, targets));
+		} else {
+			strv_push(targets, gw_xstrdup(arg));
+		}
+	}
+	return status;
+}
+
+/* The output name one profile of the run claims, and where it says so. */
+struct claim {
+	char *name; /* the profile's name: */
+	char *path; /* the profile file */
+	char *file; /* the file that set name: (a parent, with extends:) */
+	unsigned line, col;
+};
+
+/*
+ * Report every profile of 'targets' whose name: another one has too: both
+ * would write DIR/NAME/, and which of them is left there would depend on
+ * the order of the files. The error is at the later profile's name: (in
+ * the file that set it), with a note at the first one's. A profile that
+ * does not load is left to the run that follows, which reports it. Returns
+ * true when there is no clash.
+ */
+static bool names_are_unique(struct run *r, const struct strv *targets)
+{
+	struct claim *v = gw_xcalloc(targets->n ? targets->n : 1, sizeof(*v));
+	size_t n = 0;
+	struct gw_diags d;
+	gw_diags_init(&d);
+	for (size_t i = 0; i < targets->n; i++) {
+		struct gw_diags quiet;
+		gw_diags_init(&quiet);
+		char *path = gw_profile_resolve(targets->v[i], &quiet);
+		struct gw_model *m = path ? gw_profile_load(path, &quiet)
+			: NULL;
+		if (m && m->name.s) {
+			v[n++] = (struct claim){
+				.name = gw_xstrdup(m->name.s),
+				.path = path,
+				.file = gw_xstrdup(m->name.loc.file
+						? m->name.loc.file : path),
+				.line = m->name.loc.line,
+				.col = m->name.loc.col,
+			};
+			path = NULL;
+		}
+		gw_model_destroy(m);
+		free(path);
+		gw_diags_finish(&quiet);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(v[i].name, v[j].name) != 0) {
+				continue;
+			}
+			char *top = join(r->o->out_dir, v[i].name);
+			struct gw_loc at = {v[i].file, v[i].line, v[i].col};
+			if (same_file(v[i].path, v[j].path)) {
+				gw_diag_error(&d, at, "profile '%s' is given "
+						"twice (also as '%s'), and "
+						"would write '%s/' twice",
+						v[i].path, v[j].path, top);
+			} else {
+				gw_diag_error(&d, at, "profile '%s' has the "
+						"same name '%s' as '%s': both "
+						"would write '%s/'", v[i].path,
+						v[i].name, v[j].path, top);
+			}
+			gw_diag_note(&d, (struct gw_loc){v[j].file, v[j].line,
+					v[j].col}, "'%s' takes the name '%s' "
+					"here", v[j].path, v[j].name);
+			free(top);
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].path);
+		free(v[i].file);
+	}
+	free(v);
+	bool unique = !gw_diags_has_errors(&d);
+	report(r, &d);
+	return unique;
+}
+
+/* Run what the options name: --all, each --profile, each --template. */
+static int run_all(struct run *r)
+{
+	const struct options *o = r->o;
+	struct strv targets = {0};
+	int status = collect_profiles(r, &targets);
+
+	/* A clash writes nothing at all (not even the profiles that do not
+	 * clash: the run as asked for cannot be done), but each profile is
+	 * still verified, so one run shows every finding. */
+	if (targets.n > 1 && !names_are_unique(r, &targets)) {
+		status = status_max(status, GW_EXIT_INVALID);
+		r->verify_only = true;
+	}
+	for (size_t i = 0; i < targets.n; i++) {
+		status = status_max(status,
+				run_reported(r, run_profile, targets.v[i]));
 	}
 	for (size_t i = 0; i < o->templates.n; i++) {
 		status = status_max(status,
 				run_reported(r, run_template, o->templates.v[i]));
 	}
+	for (size_t i = 0; i < targets.n; i++) {
+		free((char *)targets.v[i]);
+	}
+	free(targets.v);
 	return status;
 }
 
@@ -902,13 +1118,43 @@ static int run_list(struct run *r)
 
 /* ---- entry --------------------------------------------------------------- */
 
+/*
+ * Whether --templates DIR, read as 't', has every template gwgen has built
+ * in: it replaces the whole set ('same layout as templates/'), and the
+ * renderer would otherwise meet a missing file only when a profile needs
+ * it, as an internal error. Each missing file is an error naming it.
+ */
+static bool has_every_template(const struct run *r,
+		const struct gw_templates *t, struct gw_diags *d)
+{
+	const struct gw_templates *builtin = gw_templates_builtin();
+	bool ok = true;
+	for (size_t i = 0; i < gw_templates_count(builtin); i++) {
+		const char *name = gw_templates_at(builtin, i)->name;
+		if (gw_templates_find(t, name)) {
+			continue;
+		}
+		char *path = join(r->o->templates_dir, name);
+		gw_diag_error(d, (struct gw_loc){.file = path}, "missing "
+				"template (--templates DIR must hold every "
+				"file of templates/, '%s' too)", name);
+		free(path);
+		ok = false;
+	}
+	return ok;
+}
+
 static void options_finish(struct options *o)
 {
 	free(o->profiles.v);
 	free(o->templates.v);
 }
 
-int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
+/*
+ * Everything gw_cli_run does but the last check of the streams. Returns an
+ * enum gw_exit.
+ */
+static int run_cli(int argc, char **argv, FILE *out, FILE *err)
 {
 	/* Idempotent: cJSON's allocators abort on out of memory (STYLE 5). */
 	gw_cjson_init();
@@ -924,11 +1170,9 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	struct run r = {.o = &o, .out = out, .err = err};
 	gw_diags_init(&r.all);
 
-	/* A command name, if any, comes first; it then plays argv[0]. */
+	/* A command name, if any, comes first; it then plays argv[0]
+	 * ('render' is gw_cli_run's). */
 	const char *cmd = argc > 1 ? argv[1] : "";
-	if (strcmp(cmd, "render") == 0) {
-		return gw_render_main(argc - 1, argv + 1, out, err);
-	}
 	int at = lookup(mode_names, GW_ARRAY_LEN(mode_names), cmd);
 	if (at >= 0) {
 		o.mode = (enum mode)at;
@@ -953,9 +1197,14 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 		struct gw_diags d;
 		gw_diags_init(&d);
 		loaded = gw_templates_load_dir(o.templates_dir, &d);
+		bool complete = loaded && has_every_template(&r, loaded, &d);
 		report(&r, &d);
 		if (!loaded) {
 			status = GW_EXIT_IO;
+			goto print;
+		}
+		if (!complete) {
+			status = GW_EXIT_INVALID;
 			goto print;
 		}
 		r.templates = loaded;
@@ -971,4 +1220,44 @@ out:
 	gw_diags_finish(&r.all);
 	options_finish(&o);
 	return status;
+}
+
+/*
+ * Finish a run that returned 'status' ('told': a failed write to 'out' was
+ * reported already). A write to 'out' that failed (a full disk, a closed pipe, /dev/full) is
+ * seen only here: stdio buffers what --help, --version, list, render, -v
+ * and --diff print, and a lost line of them would otherwise pass for a
+ * success. Nothing can be said about a failing 'err', but the status
+ * still tells (as coreutils' close_stdout does).
+ */
+static int finish_streams(FILE *out, FILE *err, int status, bool told)
+{
+	/* errno only from this fflush: an earlier failed write left just the
+	 * error flag, and its reason is gone. */
+	errno = 0;
+	if ((fflush(out) != 0 || ferror(out)) && !told) {
+		int e = errno;
+		fprintf(err, "gwgen: error: cannot write to standard "
+				"output%s%s\n", e ? ": " : "",
+				e ? strerror(e) : "");
+		status = status_max(status, GW_EXIT_IO);
+	}
+	if (fflush(err) != 0 || ferror(err)) {
+		status = status_max(status, GW_EXIT_IO);
+	}
+	return status;
+}
+
+int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
+{
+	if (argc > 1 && strcmp(argv[1], "render") == 0) {
+		/* Idempotent: cJSON's allocators abort on out of memory. */
+		gw_cjson_init();
+		int status = gw_render_main(argc - 1, argv + 1, out, err);
+		/* It checks its own output (it also runs alone): a failure
+		 * it reported is not told twice. */
+		return finish_streams(out, err, status,
+				status == GW_EXIT_IO && ferror(out));
+	}
+	return finish_streams(out, err, run_cli(argc, argv, out, err), false);
 }

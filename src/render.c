@@ -142,6 +142,13 @@ static int parse_args(int argc, char **argv, struct render_opts *o,
 	int c;
 	while ((c = getopt_long(argc, argv, short_options, long_options,
 					NULL)) != -1) {
+		/* -p "" would read partials from "/NAME.mustache", at the
+		 * root; an empty escaper name is no name either. */
+		if ((c == 'p' || c == 'e') && !*optarg) {
+			return usage_error(err, "option '%s' needs a non-empty "
+					"value", c == 'p' ? "--partials"
+					: "--escape");
+		}
 		switch (c) {
 		case 'p':
 			o->partials = optarg;
@@ -172,6 +179,10 @@ static int parse_args(int argc, char **argv, struct render_opts *o,
 	if (argc - optind != 2) {
 		return usage_error(err, "expected TEMPLATE and DATA.json%s",
 				argc - optind > 2 ? ", got more" : "");
+	}
+	if (!*argv[optind] || !*argv[optind + 1]) {
+		return usage_error(err, "%s is an empty file name",
+				!*argv[optind] ? "TEMPLATE" : "DATA.json");
 	}
 	o->template_path = argv[optind];
 	o->data_path = argv[optind + 1];

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "templates.h"
 #include "util.h"
 
 #include "scratch.h"
@@ -49,6 +51,12 @@ static void run_argv(struct cap *c, int argc, char **argv)
 	c->status = gw_cli_run(argc, argv, out, err);
 	fclose(out);
 	fclose(err);
+}
+
+/* Run gwgen with 'argv' on the streams 'out' and 'err' (left open). */
+static int run_on(FILE *out, FILE *err, int argc, char **argv)
+{
+	return gw_cli_run(argc, argv, out, err);
 }
 
 /* Run gwgen with the given arguments (string literals). */
@@ -199,6 +207,66 @@ static void test_cli_usage_errors(void **state)
 	cap_free(&c);
 }
 
+/* The usage error of an option given an empty value. */
+static void expect_empty_value(struct cap *c, const char *option)
+{
+	char *line = gw_xasprintf("option '%s' needs a non-empty value",
+			option);
+	expect_usage_error(c, line);
+	free(line);
+}
+
+/* Every option with a value refuses an empty one, written either way. */
+static void test_cli_empty_values(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	RUN(&c, "--profile=");
+	expect_empty_value(&c, "--profile");
+	RUN(&c, "-p", "");
+	expect_empty_value(&c, "-p");
+	RUN(&c, "--profile", "", "-o", "out");
+	expect_empty_value(&c, "--profile");
+	RUN(&c, "-p", "x", "-o", "");
+	expect_empty_value(&c, "-o");
+	RUN(&c, "-p", "x", "--out=");
+	expect_empty_value(&c, "--out");
+	RUN(&c, "--all=");
+	expect_empty_value(&c, "--all");
+	RUN(&c, "--all", "");
+	expect_empty_value(&c, "--all");
+	RUN(&c, "-p", "x", "--templates", "");
+	expect_empty_value(&c, "--templates");
+	RUN(&c, "-p", "x", "-T", "");
+	expect_empty_value(&c, "-T");
+	RUN(&c, "verify", "--template", "");
+	expect_empty_value(&c, "--template");
+	RUN(&c, "-p", "x", "--format=");
+	expect_empty_value(&c, "--format");
+	RUN(&c, "-p", "x", "--color", "");
+	expect_empty_value(&c, "--color");
+	/* There is no --output: an unknown option, not an empty value. */
+	RUN(&c, "-p", "x", "--output=");
+	expect_usage_error(&c, "unknown option '--output'");
+	/* gwgen render's own options and operands. */
+	static const char render_hint[] = "\ntry 'gwgen render --help'\n";
+	RUN(&c, "render", "-p", "", "t.mustache", "d.json");
+	assert_int_equal(c.status, GW_EXIT_USAGE);
+	assert_string_equal(c.err, "gwgen render: option '--partials' needs "
+			"a non-empty value\ntry 'gwgen render --help'\n");
+	RUN(&c, "render", "--escape=", "t.mustache", "d.json");
+	assert_int_equal(c.status, GW_EXIT_USAGE);
+	assert_true(gw_has_suffix(c.err, render_hint));
+	RUN(&c, "render", "", "d.json");
+	assert_int_equal(c.status, GW_EXIT_USAGE);
+	assert_string_equal(c.err, "gwgen render: TEMPLATE is an empty file "
+			"name\ntry 'gwgen render --help'\n");
+	RUN(&c, "render", "t.mustache", "");
+	assert_int_equal(c.status, GW_EXIT_USAGE);
+	assert_true(gw_has_suffix(c.err, render_hint));
+	cap_free(&c);
+}
+
 static void test_cli_no_arguments(void **state)
 {
 	(void)state;
@@ -209,6 +277,24 @@ static void test_cli_no_arguments(void **state)
 	RUN(&c, "verify");
 	expect_usage_error(&c, "no profile given (use --profile NAME or --all)");
 	cap_free(&c);
+}
+
+/* The text of file 'path' ('len' bytes), which the test must be able to read. */
+static char *slurp(const char *path)
+{
+	size_t len = 0;
+	char *text = gw_read_file(path, 1 << 22, &len);
+	assert_non_null(text);
+	return text;
+}
+
+/* Write 'len' bytes of 'text' to 'path'. */
+static void put_bytes(const char *path, const char *text, size_t len)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
 }
 
 static int setup(void **state)
@@ -315,6 +401,378 @@ static void test_cli_list(void **state)
 	free(path);
 	free(first);
 	free(second);
+}
+
+/* Run with standard output on /dev/full, where every write fails. */
+static void run_full(struct cap *c, int argc, char **argv)
+{
+	cap_free(c);
+	FILE *out = fopen("/dev/full", "w");
+	if (!out) {
+		skip();
+	}
+	FILE *err = open_memstream(&c->err, &c->errlen);
+	assert_non_null(err);
+	c->status = run_on(out, err, argc, argv);
+	fclose(out);
+	fclose(err);
+	c->out = gw_xstrdup("");
+}
+
+#define RUN_FULL(c, ...) \
+	do { \
+		char *argv_[] = {"gwgen", __VA_ARGS__, NULL}; \
+		run_full((c), (int)GW_ARRAY_LEN(argv_) - 1, argv_); \
+	} while (0)
+
+/* A failed write to standard output is an I/O error (status 3), said once. */
+static void expect_stdout_error(const struct cap *c)
+{
+	char *want = gw_xasprintf("gwgen: error: cannot write to standard "
+			"output: %s\n", strerror(ENOSPC));
+	assert_int_equal(c->status, GW_EXIT_IO);
+	assert_true(gw_has_suffix(c->err, want));
+	assert_non_null(strstr(c->err, want));
+	assert_null(strstr(strstr(c->err, want) + strlen(want),
+				"standard output"));
+	free(want);
+}
+
+static void test_cli_stdout_write_errors(void **state)
+{
+	struct scratch *s = *state;
+	struct cap c = {0};
+	RUN_FULL(&c, "--help");
+	expect_stdout_error(&c);
+	RUN_FULL(&c, "-h");
+	expect_stdout_error(&c);
+	RUN_FULL(&c, "--version");
+	expect_stdout_error(&c);
+	RUN_FULL(&c, "render", "--help");
+	expect_stdout_error(&c);
+
+	char *p = gw_xasprintf("%s/solo.yaml", s->dir);
+	put(p, "name: solo\ndescription: listed\nregion: us-east-1\n");
+	free(p);
+	setenv(PROFILE_PATH_ENV, s->dir, 1);
+	RUN_FULL(&c, "list");
+	expect_stdout_error(&c);
+	RUN_FULL(&c, "--list");
+	expect_stdout_error(&c);
+
+	char *t = gw_xasprintf("%s/t.mustache", s->dir);
+	char *data = gw_xasprintf("%s/d.json", s->dir);
+	put(t, "hello {{who}}\n");
+	put(data, "{\"who\": \"world\"}\n");
+	RUN_FULL(&c, "render", t, data);
+	assert_int_equal(c.status, GW_EXIT_IO);
+	/* render's own message, once. */
+	char *want = gw_xasprintf("gwgen: error: cannot write the output: "
+			"%s\n", strerror(ENOSPC));
+	assert_string_equal(c.err, want);
+	free(want);
+	/* The same render on a good stream is fine. */
+	RUN(&c, "render", t, data);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_string_equal(c.out, "hello world\n");
+	free(t);
+	free(data);
+	cap_free(&c);
+}
+
+/* A failed write to standard error cannot be told, but the status says it. */
+static void test_cli_stderr_write_error(void **state)
+{
+	struct scratch *s = *state;
+	char *prof = gw_xasprintf("%s/bucket.yaml", s->dir);
+	put(prof, "name: bucket\ndescription: a bucket\nregion: us-east-1\n"
+			"bucket:\n  name: example-gwgen-test-bucket\n");
+	struct cap c = {0};
+	/* JSON always prints a document, here to a full stream. */
+	RUN(&c, "verify", "--format", "json", "--profile", prof);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_true(gw_has_prefix(c.err, "{"));
+	FILE *full = fopen("/dev/full", "w");
+	if (!full) {
+		skip();
+	}
+	FILE *out = open_memstream(&c.out, &c.outlen);
+	assert_non_null(out);
+	char *argv[] = {"gwgen", "verify", "--format", "json", "--profile",
+		prof, NULL};
+	c.status = run_on(out, full, (int)GW_ARRAY_LEN(argv) - 1, argv);
+	fclose(out);
+	fclose(full);
+	assert_int_equal(c.status, GW_EXIT_IO);
+	free(prof);
+	cap_free(&c);
+}
+
+/* A profile that verifies and generates; 'name' is on line 1, column 7. */
+static char *small_profile(const char *name)
+{
+	return gw_xasprintf("name: %s\ndescription: a bucket\n"
+			"region: us-east-1\nbucket:\n"
+			"  name: example-gwgen-%s-bucket\n", name, name);
+}
+
+static void put_profile(const char *dir, const char *file, const char *name)
+{
+	char *path = gw_xasprintf("%s/%s", dir, file);
+	char *text = small_profile(name);
+	put(path, text);
+	free(text);
+	free(path);
+}
+
+/*
+ * Two profiles of one run with the same name: would write the same
+ * DIR/NAME/. An error at the second one's name: (in the file that set it),
+ * a note at the first's, status 1, and nothing written at all.
+ */
+static void test_cli_duplicate_names(void **state)
+{
+	struct scratch *s = *state;
+	char *dir = gw_xasprintf("%s/dup", s->dir);
+	char *out = gw_xasprintf("%s/out", s->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	put_profile(dir, "a.yaml", "lab");
+	put_profile(dir, "b.yaml", "lab");
+	put_profile(dir, "c.yaml", "other");
+	char *want = gw_xasprintf("%s/b.yaml:1:7: error: profile '%s/b.yaml' "
+			"has the same name 'lab' as '%s/a.yaml': both would "
+			"write '%s/lab/'\n%s/a.yaml:1:7: note: '%s/a.yaml' "
+			"takes the name 'lab' here\n", dir, dir, dir, out, dir,
+			dir);
+	struct cap c = {0};
+	RUN(&c, "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_string_equal(c.err, want);
+	assert_int_equal(access(out, F_OK), -1);
+	RUN(&c, "check", "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_string_equal(c.err, want);
+	RUN(&c, "verify", "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_string_equal(c.err, want);
+
+	/* The same through --profile, and through a DIR/. */
+	char *a = gw_xasprintf("%s/a.yaml", dir);
+	char *b = gw_xasprintf("%s/b.yaml", dir);
+	RUN(&c, "-p", a, "-p", b, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_string_equal(c.err, want);
+	char *slash = gw_xasprintf("%s/", dir);
+	RUN(&c, "-p", slash, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_non_null(strstr(c.err, "b.yaml:1:7: error: profile '"));
+	assert_int_equal(access(out, F_OK), -1);
+	free(slash);
+
+	/* One file named twice. */
+	char *again = gw_xasprintf("%s/./a.yaml", dir);
+	RUN(&c, "-p", a, "-p", again, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	free(want);
+	want = gw_xasprintf("%s:1:7: error: profile '%s' is given twice (also "
+			"as '%s'), and would write '%s/lab/' twice\n", again,
+			again, a, out);
+	assert_true(gw_has_prefix(c.err, want));
+	assert_int_equal(access(out, F_OK), -1);
+	free(again);
+
+	/* Different names: fine. */
+	char *cpath = gw_xasprintf("%s/c.yaml", dir);
+	RUN(&c, "-p", a, "-p", cpath, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_string_equal(c.err, "");
+	free(cpath);
+
+	/* A name set in a common base: the error is in the base, where it
+	 * is set, and names both profiles. */
+	char *kids = gw_xasprintf("%s/kids", s->dir);
+	assert_int_equal(mkdir(kids, 0755), 0);
+	put_profile(kids, "_base.yaml", "shared");
+	char *k1 = gw_xasprintf("%s/one.yaml", kids);
+	char *k2 = gw_xasprintf("%s/two.yaml", kids);
+	put(k1, "extends: _base\ndescription: one\n");
+	put(k2, "extends: _base\ndescription: two\n");
+	RUN(&c, "--all", kids, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	free(want);
+	want = gw_xasprintf("%s/_base.yaml:1:7: error: profile '%s' has the "
+			"same name 'shared' as '%s': both would write "
+			"'%s/shared/'\n%s/_base.yaml:1:7: note: '%s' takes the "
+			"name 'shared' here\n", kids, k2, k1, out, kids, k1);
+	assert_string_equal(c.err, want);
+	free(k1);
+	free(k2);
+	free(kids);
+	free(want);
+	free(a);
+	free(b);
+	cap_free(&c);
+	free(out);
+	free(dir);
+}
+
+/* The line of 'err' that has 'needle', without its newline; free() it. */
+static char *line_with(const char *err, const char *needle)
+{
+	const char *at = strstr(err, needle);
+	assert_non_null(at);
+	const char *start = at;
+	while (start > err && start[-1] != '\n') {
+		start--;
+	}
+	return gw_xstrndup(start, strcspn(start, "\n"));
+}
+
+/*
+ * The note of a stale check names a command that regenerates the output:
+ * the bare name only when --profile NAME finds that file, else its path;
+ * with -T, the templates too. Running that command makes it fresh.
+ */
+static void test_cli_stale_hint_works(void **state)
+{
+	struct scratch *s = *state;
+	char *dir = gw_xasprintf("%s/elsewhere", s->dir);
+	char *out = gw_xasprintf("%s/out", s->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	put_profile(dir, "lab-file.yaml", "lab");
+	char *prof = gw_xasprintf("%s/lab-file.yaml", dir);
+	char *readme = gw_xasprintf("%s/lab/README.md", out);
+	/* Not on the search path, and not named after the profile. */
+	setenv(PROFILE_PATH_ENV, s->dir, 1);
+	struct cap c = {0};
+	RUN(&c, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	put(readme, "edited\n");
+	RUN(&c, "check", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_STALE);
+	char *line = line_with(c.err, "regenerate it with");
+	char *want = gw_xasprintf("gwgen: note: '%s/lab' is out of date; "
+			"regenerate it with 'gwgen --profile %s -o %s'", out,
+			prof, out);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	/* The command as the note gives it. */
+	RUN(&c, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	RUN(&c, "check", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+
+	/* Found by its name on the search path: the name is enough. */
+	setenv(PROFILE_PATH_ENV, dir, 1);
+	put_profile(dir, "lab.yaml", "lab");
+	char *named = gw_xasprintf("%s/lab.yaml", dir);
+	put(readme, "edited\n");
+	RUN(&c, "check", "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID); /* two named lab */
+	unlink(prof);
+	RUN(&c, "check", "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_STALE);
+	line = line_with(c.err, "regenerate it with");
+	want = gw_xasprintf("gwgen: note: '%s/lab' is out of date; "
+			"regenerate it with 'gwgen --profile lab -o %s'", out,
+			out);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	RUN(&c, "--profile", "lab", "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	RUN(&c, "check", "--profile", named, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+
+	/* Words the shell would split or expand are quoted; -T is kept. */
+	const char *tdir = getenv(SOURCE_TEMPLATES_ENV);
+	char *odd = gw_xasprintf("%s/it's here", s->dir);
+	RUN(&c, "--profile", named, "-o", odd);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	char *oddme = gw_xasprintf("%s/lab/README.md", odd);
+	put(oddme, "edited\n");
+	if (tdir) {
+		RUN(&c, "check", "-T", (char *)tdir, "--profile", named, "-o",
+				odd);
+		assert_int_equal(c.status, GW_EXIT_STALE);
+		line = line_with(c.err, "regenerate it with");
+		want = gw_xasprintf("regenerate it with 'gwgen --profile lab "
+				"-T %s -o '%s/it'\\''s here''", tdir, s->dir);
+		assert_true(gw_has_suffix(line, want));
+		free(line);
+		free(want);
+	}
+	free(oddme);
+	free(odd);
+	free(named);
+	free(readme);
+	free(prof);
+	cap_free(&c);
+	free(out);
+	free(dir);
+}
+
+/*
+ * --diff headers are a/PATH and b/PATH for every -o: PATH as -o gave it,
+ * an absolute one without its leading '/', as 'git diff --no-index' shows
+ * it (patch -p1, run in / for an absolute -o).
+ */
+static void test_cli_diff_headers(void **state)
+{
+	struct scratch *s = *state;
+	char *cwd = getcwd(NULL, 0);
+	assert_non_null(cwd);
+	char *rel = gw_xasprintf("%s/out", s->dir);
+	char *abs = gw_xasprintf("%s/%s/out", cwd, s->dir);
+	put_profile(s->dir, "lab.yaml", "lab");
+	char *prof = gw_xasprintf("%s/lab.yaml", s->dir);
+	struct cap c = {0};
+	for (int i = 0; i < 2; i++) {
+		char *o = i ? abs : rel;
+		RUN(&c, "--profile", prof, "-o", o);
+		assert_int_equal(c.status, GW_EXIT_OK);
+		char *readme = gw_xasprintf("%s/lab/README.md", o);
+		char *extra = gw_xasprintf("%s/lab/extra.txt", o);
+		char *gone = gw_xasprintf("%s/lab/cloudformation.yaml", o);
+		put(readme, "edited\n");
+		put(extra, "mine\n");
+		assert_int_equal(unlink(gone), 0);
+		RUN(&c, "check", "--diff", "--profile", prof, "-o", o);
+		assert_int_equal(c.status, GW_EXIT_STALE);
+		const char *p = o + (o[0] == '/');
+		char *want = gw_xasprintf("--- a/%s/lab/README.md\n"
+				"+++ b/%s/lab/README.md\n", p, p);
+		assert_non_null(strstr(c.out, want));
+		free(want);
+		want = gw_xasprintf("--- /dev/null\n"
+				"+++ b/%s/lab/cloudformation.yaml\n", p);
+		assert_non_null(strstr(c.out, want));
+		free(want);
+		want = gw_xasprintf("--- a/%s/lab/extra.txt\n+++ /dev/null\n",
+				p);
+		assert_non_null(strstr(c.out, want));
+		free(want);
+		/* No header lacks its prefix. */
+		for (const char *l = c.out; (l = strstr(l, "\n--- "));) {
+			l += strlen("\n--- ");
+			assert_true(gw_has_prefix(l, "a/")
+					|| gw_has_prefix(l, "/dev/null\n"));
+		}
+		for (const char *l = c.out; (l = strstr(l, "\n+++ "));) {
+			l += strlen("\n+++ ");
+			assert_true(gw_has_prefix(l, "b/")
+					|| gw_has_prefix(l, "/dev/null\n"));
+		}
+		free(gone);
+		free(extra);
+		free(readme);
+	}
+	free(prof);
+	free(abs);
+	free(rel);
+	free(cwd);
+	cap_free(&c);
 }
 
 static const char *source_profile_dir(void)
@@ -564,6 +1022,156 @@ static void test_cli_templates_dir(void **state)
 	free(prof);
 }
 
+/* mkdir -p the directories of 'path' (the last component is a file). */
+static void make_parents(const char *path)
+{
+	char *p = gw_xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) != 0) {
+			struct stat st;
+			assert_int_equal(stat(p, &st), 0);
+		}
+		*s = '/';
+	}
+	free(p);
+}
+
+/* Copy gwgen's built-in templates to 'dir', as --templates DIR takes them. */
+static void copy_builtin_templates(const char *dir)
+{
+	const struct gw_templates *t = gw_templates_builtin();
+	for (size_t i = 0; i < gw_templates_count(t); i++) {
+		const struct gw_template_file *f = gw_templates_at(t, i);
+		char *path = gw_xasprintf("%s/%s", dir, f->name);
+		make_parents(path);
+		put_bytes(path, f->text, f->len);
+		free(path);
+	}
+}
+
+/* Lines in 'text': the line a byte appended to it is on is this plus 1. */
+static unsigned count_lines(const char *text)
+{
+	unsigned n = 0;
+	for (; *text; text++) {
+		n += *text == '\n';
+	}
+	return n;
+}
+
+/*
+ * A template from --templates DIR is input: a syntax error in it is an
+ * error at its own FILE:LINE:COL, a missing file an error naming it; the
+ * status is 1, nothing is written, and nothing says "internal error".
+ */
+static void test_cli_templates_dir_errors(void **state)
+{
+	struct scratch *s = *state;
+	char *tdir = gw_xasprintf("%s/tpl", s->dir);
+	char *out = gw_xasprintf("%s/out", s->dir);
+	put_profile(s->dir, "lab.yaml", "lab");
+	char *prof = gw_xasprintf("%s/lab.yaml", s->dir);
+	copy_builtin_templates(tdir);
+	struct cap c = {0};
+	RUN(&c, "-T", tdir, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	scratch_rm_rf(out);
+
+	static const struct {
+		const char *file, *append, *message;
+	} broken[] = {
+		{"cfn/stack.yaml.mustache", "{{unclosed\n",
+			"error: unclosed tag, expected '}}'"},
+		{"cfn/stack.yaml.mustache", "{{> no-such-partial}}\n",
+			"error: unknown partial 'no-such-partial'"},
+		{"summary/README.md.mustache", "{{#open}}\n",
+			"error: unclosed section 'open'"},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(broken); i++) {
+		char *path = gw_xasprintf("%s/%s", tdir, broken[i].file);
+		char *text = slurp(path);
+		char *bad = gw_xasprintf("%s%s", text, broken[i].append);
+		put(path, bad);
+		RUN(&c, "-T", tdir, "--profile", prof, "-o", out);
+		assert_int_equal(c.status, GW_EXIT_INVALID);
+		char *want = gw_xasprintf("%s:%u:1: %s\n", path,
+				count_lines(text) + 1, broken[i].message);
+		assert_string_equal(c.err, want);
+		assert_int_equal(access(out, F_OK), -1);
+		put(path, text);
+		free(want);
+		free(bad);
+		free(text);
+		free(path);
+	}
+
+	/* A missing template: named, before any profile is looked at. */
+	char *gone = gw_xasprintf("%s/cfn/stack.yaml.mustache", tdir);
+	assert_int_equal(unlink(gone), 0);
+	RUN(&c, "-T", tdir, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	char *want = gw_xasprintf("%s: error: missing template (--templates "
+			"DIR must hold every file of templates/, "
+			"'cfn/stack.yaml.mustache' too)\n", gone);
+	assert_string_equal(c.err, want);
+	assert_null(strstr(c.err, "internal error"));
+	assert_int_equal(access(out, F_OK), -1);
+	RUN(&c, "check", "-T", tdir, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_string_equal(c.err, want);
+	free(want);
+	free(gone);
+	free(prof);
+	cap_free(&c);
+	free(out);
+	free(tdir);
+}
+
+/*
+ * A base profile (_NAME.yaml) need not be complete: --all, a DIR/ and
+ * 'list' skip it, and profiles extend it by name.
+ */
+static void test_cli_base_profiles(void **state)
+{
+	struct scratch *s = *state;
+	char *dir = gw_xasprintf("%s/profiles", s->dir);
+	char *out = gw_xasprintf("%s/out", s->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	char *base = gw_xasprintf("%s/_institute.yaml", dir);
+	/* No name: or description:, so not a profile on its own. */
+	put(base, "region: us-east-1\ntags:\n  owner: institute\n");
+	char *lab = gw_xasprintf("%s/lab.yaml", dir);
+	put(lab, "extends: _institute\nname: lab\ndescription: the lab\n"
+			"bucket:\n  name: example-gwgen-lab-bucket\n");
+	struct cap c = {0};
+	RUN(&c, "--all", dir, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_string_equal(c.err, "");
+	char *top = gw_xasprintf("%s/lab", out);
+	assert_int_equal(access(top, F_OK), 0);
+	free(top);
+	char *slash = gw_xasprintf("%s/", dir);
+	RUN(&c, "check", "-p", slash, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	free(slash);
+	setenv(PROFILE_PATH_ENV, dir, 1);
+	RUN(&c, "list");
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_string_equal(c.out, "lab  the lab\n");
+	RUN(&c, "verify", "--all");
+	assert_int_equal(c.status, GW_EXIT_OK);
+	/* Named on purpose, it is loaded like any profile. */
+	RUN(&c, "verify", "--profile", "_institute");
+	assert_int_equal(c.status, GW_EXIT_INVALID);
+	assert_non_null(strstr(c.err, "missing required key 'name'"));
+	free(lab);
+	free(base);
+	cap_free(&c);
+	free(out);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,11 +1179,22 @@ int main(void)
 		cmocka_unit_test(test_cli_help_matches_man_and_readme),
 		cmocka_unit_test(test_cli_version),
 		cmocka_unit_test(test_cli_usage_errors),
+		cmocka_unit_test(test_cli_empty_values),
 		cmocka_unit_test(test_cli_no_arguments),
 		cmocka_unit_test_setup_teardown(test_cli_missing_profile,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_stdout_write_errors,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_duplicate_names,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_stale_hint_works,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_diff_headers, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(test_cli_stderr_write_error,
+				setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				test_cli_verify_only_writes_nothing, setup,
 				teardown),
@@ -588,6 +1207,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_all_and_several,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_templates_dir, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(test_cli_templates_dir_errors,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_base_profiles, setup,
 				teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
