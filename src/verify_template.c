@@ -844,14 +844,94 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 	}
 }
 
+/* The image types AWS Batch knows (API Ec2Configuration: ECS and EKS
+ * values; ECS_AL1 is past its end of life and refused as unknown here). */
+static const char *const image_types[] = {
+        "ECS_AL2023", "ECS_AL2023_NVIDIA", "ECS_AL2",         "ECS_AL2_NVIDIA",
+        "EKS_AL2",    "EKS_AL2_NVIDIA",    "EKS_AL2023",      "EKS_AL2023_NVIDIA",
+};
+
+static bool is_image_type(const char *s)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(image_types); i++) {
+		if (strcmp(s, image_types[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What the literal InstanceTypes of a compute environment select, for
+ * CE10: the type with the most GPUs (NULL when none has any), whether the
+ * catalog knows every spec, and the first A1 spec (NULL when none). */
+struct ce_types_seen {
+	const struct gw_instance_type *gpu;
+	bool all_known;
+	yaml_node_t *a1;
+};
+
+static void scan_ce_types(struct tpl *t, yaml_node_t *types,
+                          struct ce_types_seen *out)
+{
+	*out = (struct ce_types_seen){.all_known = false};
+	yaml_node_t *arg = NULL;
+	if (!is_seq(types) || intrinsic(t, types, &arg) ||
+	    seq_len(types) == 0) {
+		return;
+	}
+	out->all_known = true;
+	for (size_t i = 0; i < seq_len(types); i++) {
+		yaml_node_t *n = seq_at(t, types, i);
+		const char *spec = literal_of(t, n);
+		char family[32];
+		if (spec) {
+			gw_catalog_family(spec, family, sizeof(family));
+		}
+		if (spec && strcmp(family, "a1") == 0 && !out->a1) {
+			out->a1 = n;
+		}
+		if (!spec || !gw_catalog_spec_known(spec)) {
+			out->all_known = false;
+			continue;
+		}
+		for (size_t j = 0; j < gw_catalog_count(); j++) {
+			const struct gw_instance_type *it = gw_catalog_at(j);
+			if (it->gpus > 0 &&
+			    (!out->gpu || it->gpus > out->gpu->gpus) &&
+			    gw_catalog_selects(spec, it)) {
+				out->gpu = it;
+			}
+		}
+	}
+}
+
+/*
+ * CE10 and CE11 on Ec2Configuration. Batch matches each instance to an
+ * image type: GPU types need an *_NVIDIA entry once Ec2Configuration names
+ * any (without one, Batch's defaults give GPU families the NVIDIA image),
+ * and Amazon Linux 2023, also the default, does not run on A1 (API
+ * Ec2Configuration).
+ */
 static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 {
 	yaml_node_t *ec2 = map_get(t, cr, "Ec2Configuration");
+	bool all_literal = true, nvidia = false, al2023 = !ec2, other = false;
+	yaml_node_t *nvidia_at = NULL;
 	for (size_t i = 0; i < seq_len(ec2); i++) {
 		yaml_node_t *it = map_get(t, seq_at(t, ec2, i), "ImageType");
 		const char *image = literal_of(t, it);
 		if (!image) {
+			all_literal = false;
 			continue;
+		}
+		if (gw_has_suffix(image, "_NVIDIA")) {
+			nvidia = true;
+			nvidia_at = nvidia_at ? nvidia_at : it;
+		}
+		if (gw_has_prefix(image, "ECS_AL2023")) {
+			al2023 = true;
+		} else {
+			other = true;
 		}
 		if (strcmp(image, "ECS_AL2") == 0 ||
 		    strcmp(image, "ECS_AL2_NVIDIA") == 0) {
@@ -863,8 +943,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 			    "new amazon linux 2 compute environments "
 			    "since 2026-06-30",
 			    logical, image);
-		} else if (!gw_has_prefix(image, "ECS_AL2023") &&
-		           !gw_has_prefix(image, "EKS_")) {
+		} else if (!is_image_type(image)) {
 			ERR(t, loc_of(t, it), "CE10",
 			    "use ECS_AL2023 or "
 			    "ECS_AL2023_NVIDIA",
@@ -872,6 +951,33 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 			    "'%s' has image type '%s'",
 			    logical, image);
 		}
+	}
+	if (!all_literal) {
+		return;
+	}
+	struct ce_types_seen seen;
+	scan_ce_types(t, map_get(t, cr, "InstanceTypes"), &seen);
+	if (seen.gpu && seq_len(ec2) > 0 && !nvidia) {
+		ERR(t, loc_of(t, ec2), "CE10",
+		    "add an entry with ImageType: ECS_AL2023_NVIDIA",
+		    "compute environment '%s' includes gpu type '%s' but "
+		    "no image type of its Ec2Configuration has nvidia "
+		    "drivers",
+		    logical, seen.gpu->name);
+	} else if (!seen.gpu && seen.all_known && nvidia) {
+		WARN(t, loc_of(t, nvidia_at), "CE10",
+		     "use ECS_AL2023 or add gpu types",
+		     "compute environment '%s' has an nvidia image type "
+		     "but no gpu instance type",
+		     logical);
+	}
+	if (seen.a1 && al2023 && !other) {
+		ERR(t, loc_of(t, seen.a1), "CE10",
+		    "use graviton2 or later (c6g, m6g, r6g ...)",
+		    "instance type '%s' of compute environment '%s' cannot "
+		    "run amazon linux 2023%s",
+		    literal_of(t, seen.a1), logical,
+		    ec2 ? "" : ", the default image");
 	}
 }
 
@@ -918,7 +1024,12 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 {
 	yaml_node_t *type = map_get(t, props, "Type");
 	const char *ts = literal_of(t, type);
-	if (ts && strcmp(ts, "MANAGED") != 0 && strcmp(ts, "UNMANAGED") != 0) {
+	if (!type && props) {
+		/* Required (CFN AWS::Batch::ComputeEnvironment Type). */
+		ERR(t, loc_of(t, props), "CE1", "add Type: MANAGED",
+		    "compute environment '%s' has no Type", logical);
+	} else if (ts && strcmp(ts, "MANAGED") != 0 &&
+	           strcmp(ts, "UNMANAGED") != 0) {
 		ERR(t, loc_of(t, type), "CE1", "use MANAGED or UNMANAGED",
 		    "compute environment '%s' has type '%s'", logical, ts);
 	}
@@ -947,7 +1058,13 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	}
 	yaml_node_t *crt = map_get(t, cr, "Type");
 	enum ce_type k = ce_type_of(literal_of(t, crt));
-	if (crt && literal_of(t, crt) && k == CE_UNKNOWN) {
+	if (!crt) {
+		ERR(t, loc_of(t, cr), "CE1",
+		    "add Type: EC2, SPOT, FARGATE or FARGATE_SPOT",
+		    "compute resources of compute environment '%s' have no "
+		    "Type",
+		    logical);
+	} else if (literal_of(t, crt) && k == CE_UNKNOWN) {
 		ERR(t, loc_of(t, crt), "CE1",
 		    "use EC2, SPOT, FARGATE or "
 		    "FARGATE_SPOT",
@@ -1474,6 +1591,25 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		    "entries",
 		    logical, seq_len(eoe));
 	}
+	/* Action is required and one of RETRY or EXIT, which the Batch API
+	 * compares ignoring case (API EvaluateOnExit). */
+	for (size_t i = 0; i < seq_len(eoe); i++) {
+		yaml_node_t *e = seq_at(t, eoe, i);
+		yaml_node_t *act = map_get(t, e, "Action");
+		const char *as = literal_of(t, act);
+		if (!act) {
+			ERR(t, loc_of(t, e), "J7", "add Action: RETRY or EXIT",
+			    "EvaluateOnExit entry %zu of job definition '%s' "
+			    "has no Action",
+			    i + 1, logical);
+		} else if (as && !gw_names_equal_nocase(as, "RETRY") &&
+		           !gw_names_equal_nocase(as, "EXIT")) {
+			ERR(t, loc_of(t, act), "J7", "use RETRY or EXIT",
+			    "EvaluateOnExit entry %zu of job definition '%s' "
+			    "has action '%s'",
+			    i + 1, logical, as);
+		}
+	}
 	yaml_node_t *drv =
 	        map_get(t, map_get(t, cp, "LogConfiguration"), "LogDriver");
 	const char *ds = literal_of(t, drv);
@@ -1786,11 +1922,37 @@ static size_t as_list(struct tpl *t, yaml_node_t *n, yaml_node_t **out,
 	return k;
 }
 
+/* Whether 'a' is "service:*": every action of one service. */
+static bool is_service_wildcard(const char *a)
+{
+	const char *colon = strchr(a, ':');
+	return colon && colon != a && strcmp(colon + 1, "*") == 0;
+}
+
+/* S4 and S7 on one literal action of an Action or NotAction list. Returns
+ * false when it is not of the form service:Action. */
+static bool check_cfn_action_form(struct tpl *t, const char *logical,
+                                  const char *a, struct gw_loc at)
+{
+	if (!strchr(a, ':')) {
+		ERR(t, at, "S4", "write service:Action",
+		    "action '%s' in '%s' is not of the form "
+		    "service:Action",
+		    a, logical);
+		return false;
+	}
+	check_cfn_action_known(t, a, at);
+	return true;
+}
+
 static void check_cfn_statement(struct tpl *t, const char *logical,
                                 yaml_node_t *s)
 {
 	yaml_node_t *actions[TRACK_MAX], *resources[TRACK_MAX];
+	yaml_node_t *not_actions[TRACK_MAX];
 	size_t na = as_list(t, map_get(t, s, "Action"), actions, TRACK_MAX);
+	yaml_node_t *not_action = map_get(t, s, "NotAction");
+	size_t nn = as_list(t, not_action, not_actions, TRACK_MAX);
 	size_t nr = as_list(t, map_get(t, s, "Resource"), resources, TRACK_MAX);
 	const char *effect = literal_of(t, map_get(t, s, "Effect"));
 	bool allow = !effect || strcmp(effect, "Deny") != 0;
@@ -1802,26 +1964,65 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		if (!a) {
 			continue;
 		}
-		if (strcmp(a, "*") == 0 && allow) {
-			ERR(t, loc_of(t, actions[i]), "S1", "list the actions",
-			    "resource '%s' allows action '*'", logical);
-		} else if (!strchr(a, ':')) {
-			ERR(t, loc_of(t, actions[i]), "S4",
-			    "write service:Action",
-			    "action '%s' in '%s' is not of the form "
-			    "service:Action",
-			    a, logical);
+		struct gw_loc at = loc_of(t, actions[i]);
+		if (strcmp(a, "*") == 0) {
+			/* A Deny of '*' is fine; an Allow grants everything,
+			 * iam:PassRole included (S3 below). */
+			if (allow) {
+				ERR(t, at, "S1", "list the actions",
+				    "resource '%s' allows action '*'",
+				    logical);
+			}
+			passrole = true;
 			continue;
-		} else if (strcmp(a, "*") != 0) {
-			check_cfn_action_known(t, a, loc_of(t, actions[i]));
 		}
-		if (gw_names_equal_nocase(a, "iam:PassRole") ||
-		    gw_names_equal_nocase(a, "iam:*")) {
+		if (!check_cfn_action_form(t, logical, a, at)) {
+			continue;
+		}
+		if (allow && is_service_wildcard(a)) {
+			WARN(t, at, "S1", "list the actions",
+			     "resource '%s' allows '%s', every action of "
+			     "the service",
+			     logical, a);
+		}
+		/* Any pattern that matches it passes roles: iam:*,
+		 * iam:Pass*, iam:P?ssRole (IAM compares ignoring case). */
+		if (gw_iam_glob(a, "iam:PassRole")) {
 			passrole = true;
 		}
-		if (strcmp(a, "*") != 0 && !scoped_action) {
+		if (!scoped_action) {
 			gw_iam_each(a, first_scoped, &scoped);
 			scoped_action = scoped ? a : NULL;
+		}
+	}
+	/*
+	 * NotAction with Allow grants every action the list leaves out,
+	 * including every action AWS adds later: a wildcard in effect. With
+	 * Deny it is the usual "deny all but" guard, and fine.
+	 */
+	bool passrole_excluded = false;
+	for (size_t i = 0; i < nn; i++) {
+		const char *a = literal_of(t, not_actions[i]);
+		if (!a) {
+			passrole_excluded = true; /* cannot tell */
+			continue;
+		}
+		if (strcmp(a, "*") == 0 || gw_iam_glob(a, "iam:PassRole")) {
+			passrole_excluded = true;
+		}
+		if (strcmp(a, "*") != 0) {
+			check_cfn_action_form(t, logical, a,
+			                      loc_of(t, not_actions[i]));
+		}
+	}
+	if (not_action && allow) {
+		ERR(t, loc_of(t, not_action), "S1",
+		    "list the allowed actions under Action instead",
+		    "resource '%s' allows every action except those its "
+		    "NotAction lists",
+		    logical);
+		if (!passrole_excluded) {
+			passrole = true;
 		}
 	}
 	for (size_t i = 0; i < nr; i++) {
@@ -2222,6 +2423,13 @@ static void check_resources(struct tpl *t)
 		walk(t, r, scan_partition, &scan);
 		walk_subs(t, r);
 		check_cfn_resource_tags(t, logical, props);
+		if (!props && type &&
+		    strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
+			ERR(t, loc_of(t, key), "CE1", "add Type: MANAGED",
+			    "compute environment '%s' has no Properties, so "
+			    "no Type",
+			    logical);
+		}
 		for (size_t i = 0; type && i < GW_ARRAY_LEN(resource_rules);
 		     i++) {
 			if (strcmp(type, resource_rules[i].type) == 0) {
