@@ -978,11 +978,18 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 			DEFAULT_JOB_LOG_GROUP;
 		add_str(o, "log_group", lg);
 		/* A group the stack creates is referenced, so CloudFormation
-		 * creates it before the job definition. */
-		const char *lg_id = id_of(cJSON_GetObjectItemCaseSensitive(root,
+		 * creates it before the job definition; not Batch's shared
+		 * default group, which the stack creates only when asked
+		 * (a Ref to a resource whose condition is false fails). */
+		const char *node = id_of(cJSON_GetObjectItemCaseSensitive(root,
 					"log_groups"), lg);
+		const char *lg_id = strcmp(lg, DEFAULT_JOB_LOG_GROUP) == 0 ?
+			NULL : node;
 		add_bool(o, "has_log_group_ref", lg_id != NULL);
 		add_str(o, "log_group_id", lg_id ? lg_id : "");
+		/* The summary's diagram links the group either way. */
+		add_bool(o, "has_log_group_node", node != NULL);
+		add_str(o, "log_group_node", node ? node : "");
 		add_str(o, "queue", j->queue.s);
 	}
 	finish_list(root, "job_definitions", arr);
@@ -992,6 +999,14 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 static void build_log_groups(const struct gw_model *m, cJSON *root,
 		struct ids *ids)
 {
+	const struct gw_log_group *shared = gw_model_log_group(m,
+			DEFAULT_JOB_LOG_GROUP);
+	cJSON *j = add_obj(root, "job_log_group");
+	add_bool(j, "present", shared != NULL);
+	add_str(j, "name", DEFAULT_JOB_LOG_GROUP);
+	add_int(j, "retention_days", shared ? shared->retention_days.v : 0);
+	add_bool(add_obj(root, "conditions"), "present",
+			m->network.custom_ami.v || shared);
 	cJSON *arr = add_arr(root, "log_groups");
 	for (size_t i = 0; i < m->n_log_groups; i++) {
 		const struct gw_log_group *g = &m->log_groups[i];
@@ -1000,6 +1015,14 @@ static void build_log_groups(const struct gw_model *m, cJSON *root,
 		add_label(o, g->name.s);
 		add_str(o, "logical_id", ids_take(ids, g->name.s, "LogGroup"));
 		add_int(o, "retention_days", g->retention_days.v);
+		/*
+		 * Batch's default group is account-wide: the first job of any
+		 * workload creates it, so a stack that always created it would
+		 * fail in most accounts, and deleting the stack would delete
+		 * every other workload's logs. The stack creates it only when
+		 * the deployer says it does not exist yet, and keeps it.
+		 */
+		add_bool(o, "shared", g == shared);
 	}
 	finish_list(root, "log_groups", arr);
 }
@@ -1118,7 +1141,7 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
  * ID must differ from them (CFN "Template anatomy": one namespace). */
 static const char *const reserved_ids[] = {
 	"Subnets", "SecurityGroupIds", "VpcId", "KeyPair", "ImageId",
-	"HasCustomAmi",
+	"HasCustomAmi", "CreateJobLogGroup", "CreatesJobLogGroup",
 };
 
 bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)

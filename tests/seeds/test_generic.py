@@ -427,6 +427,111 @@ def check_user_data_permissions(out, c):
                     "user data never calls", "task: least privilege")
 
 
+# AWS Batch's default awslogs group: account-wide, created by the first job
+# of any workload (Batch User Guide, "Use the awslogs log driver").
+BATCH_JOB_LOG_GROUP = "/aws/batch/job"
+# The instance role's managed policy that gives the awslogs driver
+# logs:CreateLogStream and logs:PutLogEvents (AWS managed policy reference).
+ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
+
+
+def check_log_groups(out, c):
+    """A stack never owns Batch's shared default log group outright: it
+    would fail to create wherever a Batch job has run (the group exists) and
+    deleting the stack would delete other workloads' logs. It may create it
+    behind a true/false parameter, and then keeps it. Job definitions log
+    through awslogs to a group the stack creates or to Batch's default."""
+    src = "review of issue 4: shared /aws/batch/job"
+    params = out.cfn.get("Parameters", {})
+    created = {}
+    for lid, r in out.resources("AWS::Logs::LogGroup"):
+        name = r["Properties"].get("LogGroupName")
+        created[lid] = name
+        if name != BATCH_JOB_LOG_GROUP:
+            c.check("Condition" not in r, f"{lid}: the stack's own log group "
+                    f"{name} is created unconditionally (job definitions "
+                    "Ref it)")
+            continue
+        cond = r.get("Condition")
+        if not c.check(cond is not None, f"{lid}: creates {name} "
+                       "unconditionally", src):
+            continue
+        body = out.cfn.get("Conditions", {}).get(cond)
+        pname = None
+        if isinstance(body, dict) and "Fn::Equals" in body:
+            args = body["Fn::Equals"]
+            pname = next((seedlib.ref_target(a) for a in args
+                          if seedlib.ref_target(a)), None)
+            c.check("true" in args, f"{cond} compares with \"true\"", src)
+        p = params.get(pname or "", {})
+        c.check(p.get("AllowedValues") == ["true", "false"],
+                f"{lid}: condition {cond} on a true/false parameter "
+                f"({pname}: {p.get('AllowedValues')})", src)
+        c.check(bool(p.get("Description")), f"{pname} is described", src)
+        c.check(r.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"),
+                f"{lid}: kept when the stack is deleted "
+                f"(DeletionPolicy {r.get('DeletionPolicy')})", src)
+        c.check(r.get("UpdateReplacePolicy") == "Retain",
+                f"{lid}: kept when replaced (UpdateReplacePolicy "
+                f"{r.get('UpdateReplacePolicy')})", src)
+        for oid, o in out.cfn.get("Outputs", {}).items():
+            if seedlib.ref_target(o.get("Value")) == lid:
+                c.check(o.get("Condition") == cond,
+                        f"output {oid} of {lid} has its condition", src)
+        env = out.text("deploy.env.example")
+        deploy = out.text("scripts/deploy.sh")
+        key = re.sub(r"(?<!^)(?=[A-Z])", "_", pname or "?").upper()
+        c.check(re.search(rf"^{key}=", env, re.M) is not None,
+                f"deploy.env.example sets {key}", src)
+        c.check(f'"{pname}=$' in deploy, f"deploy.sh passes {pname}", src)
+        c.check(pname in out.text("README.md"),
+                f"README.md documents {pname}", src)
+    for lid, r in out.resources("AWS::Batch::JobDefinition"):
+        lc = r["Properties"].get("ContainerProperties", {}).get(
+            "LogConfiguration", {})
+        opts = lc.get("Options", {})
+        if not c.check(lc.get("LogDriver") == "awslogs",
+                       f"{lid}: logs with awslogs", "domain.md J8"):
+            continue
+        group = opts.get("awslogs-group", BATCH_JOB_LOG_GROUP)
+        target = seedlib.ref_target(group)
+        if target:
+            c.check(target in created and created[target] !=
+                    BATCH_JOB_LOG_GROUP, f"{lid}: awslogs-group Refs "
+                    f"{target}, a log group the stack always creates", src)
+        else:
+            c.check(group == BATCH_JOB_LOG_GROUP or group not in
+                    created.values(), f"{lid}: names the stack's log group "
+                    f"{group} without a Ref (created after the job "
+                    "definition)")
+        c.check(seedlib.ref_target(opts.get("awslogs-region")) ==
+                "AWS::Region", f"{lid}: awslogs-region is the stack's region")
+        c.check(bool(opts.get("awslogs-stream-prefix")),
+                f"{lid}: awslogs-stream-prefix is set")
+    # On EC2 the awslogs driver writes with the container instance's role
+    # (ECS Developer Guide, "Amazon ECS container instance IAM role").
+    if not out.resources("AWS::Batch::JobDefinition"):
+        return
+    for lid, ce in out.resources("AWS::Batch::ComputeEnvironment"):
+        cr = ce["Properties"].get("ComputeResources", {})
+        ip = out.resource(seedlib.ref_target(cr.get("InstanceRole")) or "")
+        if not ip:
+            continue
+        role = out.resource(seedlib.ref_target(ip["Properties"]["Roles"][0]))
+        arns = [sub_text(a) or "" for a in
+                role["Properties"].get("ManagedPolicyArns", [])]
+        acts = set()
+        for a in role["Properties"].get("ManagedPolicyArns", []):
+            pol = out.resource(seedlib.ref_target(a) or "")
+            if pol and pol["Type"] == "AWS::IAM::ManagedPolicy":
+                acts |= {x.lower() for x in seedlib.actions_of(
+                    pol["Properties"]["PolicyDocument"])}
+        c.check(any(a.endswith(ECS_INSTANCE_POLICY) for a in arns) or
+                {"logs:createlogstream", "logs:putlogevents"} <= acts,
+                f"{lid}: the instance role lets the awslogs driver create "
+                "streams and put events", "ECS container instance role")
+
+
 def check_headers(out, c):
     """Every generated file whose format has comments starts by naming the
     profile, that gwgen generated it, and how to regenerate it (issue 2):
@@ -472,6 +577,7 @@ CHECKS = [
     check_teardown_bucket_order,
     check_provision_checksums,
     check_headers,
+    check_log_groups,
 ]
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import re
 import sys
 
 import seedlib
-from seedlib import as_list
+from seedlib import as_list, statements, sub_text
 
 SEED = "seed 002"
 # AWS EC2 instance types: vCPUs and memory (GiB).
@@ -134,6 +134,37 @@ def check_nextflow(out, c):
     c.check(m is not None, "a process scope")
 
 
+def check_logs(out, c):
+    """The pipeline logs to a group of its own, which the stack creates with
+    a retention: Batch's /aws/batch/job is account-wide (review of issue 4).
+    The job definitions, the jobs Nextflow registers (aws.batch.logsGroup)
+    and the launching user's GetLogEvents all name that group."""
+    groups = {lid: r["Properties"]["LogGroupName"]
+              for lid, r in out.resources("AWS::Logs::LogGroup")}
+    c.check("/aws/batch/job" not in groups.values(),
+            "the stack does not create Batch's shared /aws/batch/job")
+    if not c.check(len(groups) == 1, f"one log group of its own ({groups})"):
+        return
+    (lid, name), = groups.items()
+    lg = out.resource(lid)
+    c.check(lg["Properties"].get("RetentionInDays") in range(1, 3654),
+            f"{name} has a retention")
+    for jid, r in out.resources("AWS::Batch::JobDefinition"):
+        opts = r["Properties"]["ContainerProperties"]["LogConfiguration"][
+            "Options"]
+        c.check(seedlib.ref_target(opts.get("awslogs-group")) == lid,
+                f"{jid} logs to {name} (Ref {lid})")
+    c.check(re.search(r"logsGroup\s*=\s*'" + re.escape(name) + "'",
+                      out.text("client/nextflow.config")) is not None,
+            f"nextflow.config: aws.batch.logsGroup = '{name}'")
+    doc = out.policy_doc("salmon-nextflow-launch")
+    res = [sub_text(x) or "" for st in statements(doc)
+           if "logs:GetLogEvents" in as_list(st.get("Action"))
+           for x in as_list(st.get("Resource"))]
+    c.check(res and all(f":log-group:{name}:" in x for x in res),
+            f"GetLogEvents on {name}'s streams only ({res})")
+
+
 def check_launch_template(out, c):
     lts = out.resources("AWS::EC2::LaunchTemplate")
     if not c.check(len(lts) == 1, "one launch template", SEED):
@@ -189,6 +220,7 @@ CHECKS = [
     check_types_known,
     check_job_definitions,
     check_nextflow,
+    check_logs,
     check_launch_template,
 ]
 

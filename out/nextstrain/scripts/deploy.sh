@@ -33,7 +33,7 @@ run() {
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly OUT_DIR=${script_dir%/*}
-# The template is 17417 bytes; `aws cloudformation deploy` takes at
+# The template is 18791 bytes; `aws cloudformation deploy` takes at
 # most 51200 inline, so a larger one is staged in S3 first.
 readonly NEEDS_S3=0
 readonly TEMPLATE=$OUT_DIR/cloudformation.yaml
@@ -52,6 +52,11 @@ Options:
   --env FILE              read values from FILE (default: OUT_DIR/deploy.env if present)
   --subnets IDS           comma-separated subnet IDs (SUBNETS)
   --security-groups IDS   comma-separated security group IDs (SECURITY_GROUP_IDS)
+  --create-job-log-group true|false
+                          create Batch's account-wide log group /aws/batch/job
+                          (CREATE_JOB_LOG_GROUP, default false: true only in
+                          an account where no Batch job has run; the stack
+                          keeps it when deleted)
   --s3-bucket BUCKET      stage the template in BUCKET (TEMPLATE_BUCKET)
   --no-execute-changeset  create the change set for review, do not run it
   --dry-run               print the commands instead of running them
@@ -64,6 +69,7 @@ security_group_ids=
 vpc_id=
 key_pair=
 image_id=
+create_job_log_group=false
 s3_bucket=
 
 # Read KEY=VALUE lines without running anything: only known keys are taken,
@@ -89,6 +95,7 @@ load_env() {
 		VPC_ID) vpc_id=$value ;;
 		KEY_PAIR) key_pair=$value ;;
 		IMAGE_ID) image_id=$value ;;
+		CREATE_JOB_LOG_GROUP) create_job_log_group=$value ;;
 		TEMPLATE_BUCKET) s3_bucket=$value ;;
 		*) die "$file:$n: unknown key '$key'" ;;
 		esac
@@ -106,7 +113,7 @@ while (($# > 0)); do
 		;;
 	--dry-run) dry_run=1 ;;
 	--no-execute-changeset) execute=0 ;;
-	--env | --subnets | --security-groups | --vpc-id | --key-pair | --image-id | --s3-bucket)
+	--env | --subnets | --security-groups | --vpc-id | --key-pair | --image-id | --create-job-log-group | --s3-bucket)
 		(($# >= 2)) || die "$1 needs a value (try --help)"
 		opt[$1]=$2
 		shift
@@ -128,6 +135,7 @@ security_group_ids=${opt[--security-groups]:-$security_group_ids}
 vpc_id=${opt[--vpc-id]:-$vpc_id}
 key_pair=${opt[--key-pair]:-$key_pair}
 image_id=${opt[--image-id]:-$image_id}
+create_job_log_group=${opt[--create-job-log-group]:-$create_job_log_group}
 s3_bucket=${opt[--s3-bucket]:-$s3_bucket}
 
 [[ -n $subnets ]] || die "no subnets: set SUBNETS or pass --subnets"
@@ -137,6 +145,9 @@ if ((NEEDS_S3)) && [[ -z $s3_bucket ]]; then
 fi
 
 params=("Subnets=$subnets" "SecurityGroupIds=$security_group_ids")
+[[ $create_job_log_group == true || $create_job_log_group == false ]] ||
+	die "CREATE_JOB_LOG_GROUP (--create-job-log-group) must be true or false, got '$create_job_log_group'"
+params+=("CreateJobLogGroup=$create_job_log_group")
 # Stack tags; CloudFormation copies them to the resources it creates.
 tags=('gwgen:stack=gwgen-nextstrain')
 
