@@ -75,7 +75,9 @@ _gwgen_profile_names()
 		for f in "$d"/*.yaml; do
 			[[ -f $f ]] || continue
 			f=${f##*/}
-			[[ $f == .* ]] || printf '%s\n' "${f%.yaml}"
+			# Hidden files and base profiles (_NAME.yaml, for
+			# extends: only), as 'gwgen list' leaves them out.
+			[[ $f == [._]* ]] || printf '%s\n' "${f%.yaml}"
 		done
 	done
 }

@@ -10,7 +10,8 @@ One mode per meson test (the first argument):
               writes nothing, prints annotations with --format github, and
               --diff prints a unified diff that 'patch -p1' applies to make
               the tree fresh again (except the mode, which a diff cannot
-              carry).
+              carry); with an absolute -o the headers keep a/ and b/ and
+              'patch -p1 -d /' applies them.
   extends     tests/pr/profiles/lab.yaml extends base.yaml: maps merge,
               lists replace, scalars replace; a warning and an error caused
               by values in the base point at the base file's line and column;
@@ -24,7 +25,8 @@ One mode per meson test (the first argument):
   verbose     quiet by default; -v names each file written, each file
               checked, each profile verified.
   completion  completion/gwgen.bash: commands, options, option values and
-              profile names (from 'gwgen list', and without a gwgen to run).
+              profile names (from 'gwgen list', and without a gwgen to run),
+              never a base profile (_NAME.yaml).
   install     'meson install --destdir' puts the binary, the profiles, both
               man pages and the completion where README.md says.
   man         both man pages format without groff warnings and name every
@@ -198,6 +200,31 @@ def test_check():
     os.chmod(deploy, 0o755)
     r = gwgen(["check", "--all", profiles, "-o", "out"], work)
     expect(r.returncode == EXIT_OK, "after patch and chmod: fresh")
+
+    # An absolute -o: the same a/ and b/ headers, the path without its
+    # leading '/' (as 'git diff --no-index' shows it), and 'patch -p1 -d /'
+    # applies the diff.
+    absout = os.path.join(work, "abs")
+    r = gwgen(["--profile", os.path.join(profiles, "maccoss.yaml"), "-o",
+               absout], work)
+    expect(r.returncode == EXIT_OK, f"absolute -o: generate {r.stderr}")
+    readme = os.path.join(absout, "maccoss", "README.md")
+    with open(readme, "a") as f:
+        f.write("edited by hand\n")
+    r = gwgen(["check", "--diff", "--profile",
+               os.path.join(profiles, "maccoss.yaml"), "-o", absout], work)
+    shown = readme.lstrip("/")
+    expect(r.returncode == EXIT_STALE and
+           f"--- a/{shown}\n+++ b/{shown}\n" in r.stdout,
+           f"absolute -o: a/ and b/ headers: {r.stdout[:200]!r}")
+    expect(not re.search(r"^(---|\+\+\+) /(?!dev/null)", r.stdout, re.M),
+           "absolute -o: no header without its prefix")
+    p = subprocess.run(["patch", "-p1", "-d", "/", "--batch", "--silent"],
+                       input=r.stdout, capture_output=True, text=True)
+    expect(p.returncode == 0, f"patch -p1 -d / applies it: {p.stderr}")
+    r = gwgen(["check", "--profile", os.path.join(profiles, "maccoss.yaml"),
+               "-o", absout], work)
+    expect(r.returncode == EXIT_OK, "absolute -o: fresh after patch")
 
     # A missing output directory: every file is missing.
     r = gwgen(["check", "--profile", os.path.join(profiles, "salmon.yaml"),
@@ -508,6 +535,15 @@ def test_completion():
     # Profiles from $GWGEN_PROFILE_PATH come first in gwgen's search path.
     case(["gwgen", "--profile", "lab"], ["lab", "lab-queue"],
          extra={"GWGEN_PROFILE_PATH": os.path.join(PR_DIR, "profiles")})
+    # Base profiles (_NAME.yaml, for extends: only) are not offered, by
+    # 'gwgen list' or by the directory scan without gwgen.
+    bases = scratch("completion-bases")
+    for name in ["_institute", "lab"]:
+        with open(os.path.join(bases, name + ".yaml"), "w") as f:
+            f.write("name: x\n")
+    for path in [with_gwgen, []]:
+        case(["gwgen", "--profile", ""], ["lab"] + SHIPPED, path=path,
+             extra={"GWGEN_PROFILE_PATH": bases})
     # No gwgen to run: the directories are read directly.
     case(["gwgen", "--profile", ""], SHIPPED, path=[])
     case(["gwgen", "--profile", "b"], ["base"], path=[], extra={

@@ -86,7 +86,7 @@ static void test_cli_help(void **state)
 	assert_true(gw_has_prefix(c.out, "usage: gwgen "));
 	/* Every exit status of enum gw_exit is documented. */
 	static const char *const statuses[] = {
-		"\n  0  success\n", "\n  1  a profile", "\n  2  usage error\n",
+		"\n  0  success\n", "\n  1  a profile", "\n  2  usage error",
 		"\n  3  reading or writing", "\n  4  check:",
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(statuses); i++) {
@@ -157,6 +157,32 @@ static void test_cli_help_matches_man_and_readme(void **state)
 		n++;
 	}
 	assert_true(n > 10);
+	/* Every exit status, and no other, in all three, in that order. */
+	const char *h = c.out, *mp = man, *rp = readme;
+	for (int k = GW_EXIT_OK; k <= GW_EXIT_STALE + 1; k++) {
+		char *hk = gw_xasprintf("\n  %d  ", k);
+		char *mk = gw_xasprintf("\n.TP\n.B %d\n", k);
+		char *rk = gw_xasprintf("\n| %d | ", k);
+		const char *hf = strstr(h, hk), *mf = strstr(mp, mk);
+		const char *rf = strstr(rp, rk);
+		if (k <= GW_EXIT_STALE) {
+			if (!hf || !mf || !rf) {
+				fail_msg("exit status %d missing from --help "
+						"(%d), gwgen.1 (%d) or README "
+						"(%d)", k, !!hf, !!mf, !!rf);
+			}
+			h = hf;
+			mp = mf;
+			rp = rf;
+		} else {
+			assert_null(hf);
+			assert_null(mf);
+			assert_null(rf);
+		}
+		free(hk);
+		free(mk);
+		free(rk);
+	}
 	cap_free(&c);
 	free(man);
 	free(readme);
