@@ -456,6 +456,99 @@ bool gw_device_is_instance_store(const char *dev)
 	return slot[4] == '\0' && is_lower_range(slot[3], 'b', 'e');
 }
 
+/* ---- credentials ------------------------------------------------------- */
+
+#define ACCESS_KEY_ID_LEN 20 /* "AKIA" + 16 (IAM "access key ID" format) */
+#define ACCESS_KEY_PREFIX_LEN 4
+#define SECRET_KEY_LEN 40    /* an AWS secret access key */
+/* Distinct characters a 40-character token needs to look random: random
+ * base64 keys have about 31 (26 or more in 95% of them), names and
+ * CamelCase words far fewer ("role/AmazonEC2ContainerServiceforEC2Role",
+ * exactly 40 long, has 20). */
+#define SECRET_KEY_MIN_DISTINCT 26
+#define CHAR_VALUES 256
+
+static bool is_key_id_char(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static bool is_secret_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '/' || ch == '+';
+}
+
+static bool looks_random(const char *s, size_t n)
+{
+	bool upper = false, lower = false, digit = false;
+	bool seen[CHAR_VALUES] = {false};
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		upper = upper || isupper(ch);
+		lower = lower || islower(ch);
+		digit = digit || isdigit(ch);
+		if (!seen[ch]) {
+			seen[ch] = true;
+			distinct++;
+		}
+	}
+	return upper && lower && digit && distinct >= SECRET_KEY_MIN_DISTINCT;
+}
+
+bool gw_names_find_credential(const char *text, const char **what,
+                              size_t *at)
+{
+	static const char *const key_id_prefixes[] = {"AKIA", "ASIA"};
+	/* PEM: "-----BEGIN RSA PRIVATE KEY-----", "... OPENSSH PRIVATE ...". */
+	static const char begin[] = "-----BEGIN ", dashes[] = "-----";
+	static const char private_key[] = "PRIVATE KEY";
+	for (const char *pem = strstr(text, begin); pem;
+	     pem = strstr(pem + 1, begin)) {
+		const char *label = pem + strlen(begin);
+		const char *close = strstr(label, dashes);
+		size_t n = close ? (size_t)(close - label) : 0;
+		if (n >= strlen(private_key) &&
+		    strncmp(close - strlen(private_key), private_key,
+		            strlen(private_key)) == 0) {
+			*what = "a private key";
+			*at = (size_t)(pem - text) + 1;
+			return true;
+		}
+	}
+	for (const char *p = text; *p; p++) {
+		/* Only at the start of a token: the byte before ends one. */
+		if (p > text && is_secret_char(p[-1])) {
+			continue;
+		}
+		size_t n = 0;
+		while (is_secret_char(p[n])) {
+			n++;
+		}
+		bool key_id = n == ACCESS_KEY_ID_LEN;
+		for (size_t i = 0; key_id && i < n; i++) {
+			key_id = is_key_id_char(p[i]);
+		}
+		bool prefix = false;
+		for (size_t i = 0; i < GW_ARRAY_LEN(key_id_prefixes); i++) {
+			prefix = prefix || strncmp(p, key_id_prefixes[i],
+			                           ACCESS_KEY_PREFIX_LEN) == 0;
+		}
+		if (key_id && prefix) {
+			*what = "an aws access key id";
+			*at = (size_t)(p - text) + 1;
+			return true;
+		}
+		/* '=' would continue a longer base64 text, not end a key. */
+		if (n == SECRET_KEY_LEN && p[n] != '=' && looks_random(p, n)) {
+			*what = "an aws secret access key";
+			*at = (size_t)(p - text) + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool gw_device_is_al1_docker(const char *dev)
 {
 	return strcmp(dev, "/dev/xvdcz") == 0;

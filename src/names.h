@@ -86,6 +86,21 @@ const char *gw_names_tag_describe(const struct gw_names_tag_problem *p,
  */
 void gw_names_quote(const char *in, char *out, size_t n);
 
+/* ---- credentials (rule S10) ----------------------------------------- */
+
+/*
+ * Whether 'text' holds an obvious credential: an AWS access key ID
+ * ("AKIA" or "ASIA" and 16 more of [A-Z0-9]), a token that looks like an
+ * AWS secret access key (exactly 40 of [A-Za-z0-9/+], standing alone, with
+ * upper and lower case letters, a digit and at least 26 distinct
+ * characters, as random keys have and names do not), or a PEM private key
+ * ("-----BEGIN ... PRIVATE KEY-----"). On a match, '*what' is a static
+ * description ("an aws access key id", ...), '*at' the 1-based byte
+ * offset where it starts, and true is returned.
+ */
+bool gw_names_find_credential(const char *text, const char **what,
+                              size_t *at);
+
 /* An inclusive range of Unicode code points. */
 struct gw_names_cp_range {
 	unsigned long lo, hi;

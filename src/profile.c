@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "names.h"
 #include "profile_tree.h"
 #include "util.h"
 #include "verify.h"
@@ -520,9 +521,10 @@ _Static_assert(GW_ARRAY_LEN(nextflow_fields) <= MAX_FIELDS,
 
 struct conv {
 	struct gw_diags *d;
-	/* Range errors: the value was read and kept, so the model is still
-	 * usable and the verifier can run on it (see load()). */
-	size_t range_errors;
+	/* Errors that leave the model whole (a value out of range, kept as
+	 * read; a credential), so the verifier can still run on it (see
+	 * load()). */
+	size_t kept_errors;
 };
 
 #define MEMBER(obj, off, type) ((type *)((char *)(obj) + (off)))
@@ -658,7 +660,7 @@ static void check_int_range(struct conv *c, const struct field *f,
 				"invalid value %lld for '%s', expected one of: "
 				"%s", v->v, f->key, gw_buf_str(&b));
 		gw_buf_finish(&b);
-		c->range_errors++;
+		c->kept_errors++;
 		return;
 	}
 	if ((v->v >= f->min && v->v <= f->max) || (f->zero_ok && v->v == 0)) {
@@ -678,7 +680,7 @@ static void check_int_range(struct conv *c, const struct field *f,
 				"'%s' must be %sat least %lld, got %lld",
 				f->key, zero, f->min, v->v);
 	}
-	c->range_errors++;
+	c->kept_errors++;
 }
 
 static void take_int(struct conv *c, const struct field *f,
@@ -1291,6 +1293,62 @@ static struct gw_pnode *load_tree(struct loader *ld, const char *text,
 	return parent;
 }
 
+/* Environment variables whose value is a credential whatever it looks like. */
+static const char *const credential_keys[] = {
+	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID",
+};
+
+static void credential_error(struct conv *c, const struct gw_pnode *n,
+		const char *what, size_t at)
+{
+	/* The value itself is not repeated: it is the secret. */
+	char where[sizeof(" at byte ") + 3 * sizeof(size_t)] = "";
+	if (at > 1) {
+		snprintf(where, sizeof(where), " at byte %zu", at);
+	}
+	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, "S10", "remove it: generated "
+			"files use roles, and deploy.sh the deploying user's "
+			"credentials; keep secrets in secrets manager",
+			"value holds %s%s; credentials do not belong in a "
+			"profile or in the files generated from it", what,
+			where);
+	c->kept_errors++;
+}
+
+/*
+ * Rule S10 (issue 6: "no credentials or secrets in any file"): every
+ * scalar of the profile, keys included, whatever field it is, since all of
+ * them can reach a generated file or a pull request.
+ */
+static void scan_credentials(struct conv *c, const struct gw_pnode *n)
+{
+	const char *what;
+	size_t at;
+	if (n->kind == GW_PNODE_SCALAR) {
+		if (gw_names_find_credential(n->text, &what, &at)) {
+			credential_error(c, n, what, at);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->used; i++) {
+		scan_credentials(c, n->items[i]);
+	}
+	for (size_t i = 0; n->kind == GW_PNODE_MAP && i + 1 < n->used;
+			i += 2) {
+		const struct gw_pnode *k = n->items[i], *v = n->items[i + 1];
+		if (k->kind != GW_PNODE_SCALAR || v->kind != GW_PNODE_SCALAR ||
+				!*v->text || v->scalar == GW_PSCALAR_NULL ||
+				gw_names_find_credential(v->text, &what, &at)) {
+			continue; /* reported above */
+		}
+		for (size_t j = 0; j < GW_ARRAY_LEN(credential_keys); j++) {
+			if (strcmp(k->text, credential_keys[j]) == 0) {
+				credential_error(c, v, "an aws credential", 1);
+			}
+		}
+	}
+}
+
 static struct gw_model *load(struct loader *ld, const char *text, size_t len,
 		const char *file)
 {
@@ -1305,7 +1363,7 @@ static struct gw_model *load(struct loader *ld, const char *text, size_t len,
 	m->n_files = ld->n_files;
 	ld->files = NULL;
 	ld->n_files = 0;
-	size_t range_errors = 0;
+	size_t kept_errors = 0;
 	if (root) {
 		struct conv c = {.d = ld->d};
 		if (root->kind != GW_PNODE_MAP) {
@@ -1316,18 +1374,20 @@ static struct gw_model *load(struct loader *ld, const char *text, size_t len,
 		} else {
 			convert_map(&c, &model_schema, root, m);
 			finish_model(&c, m);
-			range_errors = c.range_errors;
+			scan_credentials(&c, root);
+			kept_errors = c.kept_errors;
 		}
 	}
 	gw_pnode_free(root);
 	size_t found = ld->d->n_errors - errors;
-	if (loaded && found > 0 && found == range_errors) {
+	if (loaded && found > 0 && found == kept_errors) {
 		/*
-		 * Only values out of range: each was read and kept, so the
-		 * model is whole and the verifier can judge the rest of the
-		 * profile now, instead of after the user fixed these (issue
-		 * 5: all findings of a file in one run). The verifier skips
-		 * the values refused here. The model is refused all the same.
+		 * Only values out of range or credentials: each was read and
+		 * kept, so the model is whole and the verifier can judge the
+		 * rest of the profile now, instead of after the user fixed
+		 * these (issue 5: all findings of a file in one run). The
+		 * verifier skips the values refused here. The model is
+		 * refused all the same.
 		 */
 		gw_verify_model(m, ld->d);
 	}

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "arn.h"
+#include "buf.h"
 #include "catalog.h"
 #include "iam.h"
 #include "names.h"
+#include "templates.h"
+#include "userdata.h"
 #include "util.h"
 
 /* Batch user data reserves this much for the ECS agent (aws-cdk#9900). */
@@ -469,10 +472,85 @@ static void check_unique(struct ctx *c, const struct gw_str *name,
 	}
 }
 
+/* ---- one-line text (N11) ------------------------------------------------ */
+
+#define ASCII_DEL 0x7f
+#define UTF8_C1_LEAD 0xc2 /* U+0080..U+009F are C2 80..C2 9F */
+#define UTF8_C1_LAST 0x9f
+#define UTF8_CONT_MASK 0xc0
+#define UTF8_CONT 0x80
+
+/*
+ * The first control character of 's' (C0, DEL, or a C1 control in UTF-8):
+ * its code point into '*cp' and its 1-based character position into
+ * '*pos'. Returns false when there is none.
+ */
+static bool find_control(const char *s, unsigned *cp, size_t *pos)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & UTF8_CONT_MASK) != UTF8_CONT) {
+			chars++;
+		}
+		if (*p < ' ' || *p == ASCII_DEL) {
+			*cp = *p;
+			*pos = chars;
+			return true;
+		}
+		if (p[0] == UTF8_C1_LEAD && p[1] >= UTF8_CONT &&
+		    p[1] <= UTF8_C1_LAST) {
+			*cp = p[1];
+			*pos = chars;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *control_name(unsigned cp)
+{
+	switch (cp) {
+	case '\n':
+		return " (line feed)";
+	case '\r':
+		return " (carriage return)";
+	case '\t':
+		return " (tab)";
+	default:
+		return "";
+	}
+}
+
+/*
+ * N11: 'what' ("description", "job queue name", ...) is one line of text:
+ * it becomes a CloudFormation Description, a name or a comment in the
+ * generated files, and none of them is documented as multi-line (issue 6:
+ * a value that cannot be represented safely is refused). Returns false
+ * after reporting.
+ */
+static bool check_one_line(struct ctx *c, const struct gw_str *s,
+                           const char *what)
+{
+	unsigned cp;
+	size_t pos;
+	if (!s->s || !find_control(s->s, &cp, &pos)) {
+		return true;
+	}
+	ERR(c, s->loc, "N11", "remove it: this value is one line of text",
+	    "%s has control character U+%04X%s at character %zu", what, cp,
+	    control_name(cp), pos);
+	return false;
+}
+
 static void check_name(struct ctx *c, const struct gw_str *name,
                        const char *kind, const char *why, const char *rule,
                        const char *hint)
 {
+	char what[MSG_MAX];
+	snprintf(what, sizeof(what), "%s name", kind);
+	if (!check_one_line(c, name, what)) {
+		return;
+	}
 	if (name->s && why) {
 		ERR(c, name->loc, rule, hint, "%s name '%s' %s", kind, name->s,
 		    why);
@@ -1371,6 +1449,54 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * An absolute path (when 'absolute') of names made of [A-Za-z0-9._-],
+ * none of them "." or "..": what the user data's scripts take unquoted
+ * (userdata.c refuses anything else at generation, so verify must too).
+ */
+static bool is_clean_path(const char *s, bool absolute)
+{
+	if (absolute && *s++ != '/') {
+		return false;
+	}
+	for (;;) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.')) {
+			return false;
+		}
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)s[i];
+			if (!isalnum(ch) && ch != '.' && ch != '_' &&
+			    ch != '-') {
+				return false;
+			}
+		}
+		if (s[n] == '\0') {
+			return true;
+		}
+		s += n + 1;
+	}
+}
+
+/* An AWS CLI release number: digits separated by single dots ("2.36.11"). */
+static bool is_release(const char *s)
+{
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+		if (n == 0) {
+			return false;
+		}
+		s += n;
+		if (*s == '\0') {
+			return true;
+		}
+		if (*s++ != '.') {
+			return false;
+		}
+	}
+}
+
 static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
                           bool al2023)
 {
@@ -1383,7 +1509,27 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		ERR(c, s->kind.loc, "L8", "use 'ebs-autoscale' or 'nvme-lvm'",
 		    "scratch kind '%s' is unknown", s->kind.s);
 	}
-	if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
+	/*
+	 * D1: the scratch device is a block device mapping name, so the
+	 * HVM grammar applies (/dev/sd[a-z], /dev/xvd[e-z], /dev/xvd[a-d]
+	 * [a-z]; EC2 "device naming on Linux instances"). Matching a mapped
+	 * slot is not enough: /dev/sdba aliases /dev/xvdba but is no name
+	 * EC2 accepts.
+	 */
+	enum gw_device_kind dk = s->device.s ? gw_device_classify(s->device.s)
+	                                     : GW_DEVICE_EBS;
+	if (dk != GW_DEVICE_EBS) {
+		ERR(c, s->device.loc, dk == GW_DEVICE_NVME ? "D5" : "D1",
+		    dk == GW_DEVICE_ROOT ? "the root device holds the os; "
+		                           "use a data volume such as /dev/xvdba"
+		                         : "use /dev/sd[f-p], /dev/xvd[e-z] or "
+		                           "/dev/xvd[a-d][a-z], e.g. /dev/xvdba",
+		    "scratch device '%s' is not %s", s->device.s,
+		    dk == GW_DEVICE_ROOT ? "a data volume (it is the root "
+		                           "device)"
+		                         : "a linux device name ec2 accepts "
+		                           "in a mapping");
+	} else if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
 		if (!s->device.s) {
 			ERR(c, s->loc, "D10",
 			    "set device, e.g. /dev/xvdba, and "
@@ -1405,6 +1551,14 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		    "scratch device '%s' is not "
 		    "mapped by launch template '%s'",
 		    s->device.s, str_or(&lt->name, "?"));
+	}
+	if (s->mount.s && check_one_line(c, &s->mount, "scratch mount") &&
+	    !is_clean_path(s->mount.s, true)) {
+		ERR(c, s->mount.loc, "L8",
+		    "write an absolute path such as /var/lib/docker",
+		    "scratch mount '%s' is not an absolute path of "
+		    "[A-Za-z0-9._-] names",
+		    s->mount.s);
 	}
 	if (s->filesystem.s && !str_is(&s->filesystem, "ext4") &&
 	    !str_is(&s->filesystem, "btrfs")) {
@@ -1489,6 +1643,23 @@ static void check_user_data_model(struct ctx *c,
 		}
 	}
 	const struct gw_aws_cli *cli = &u->aws_cli;
+	if (cli->present && cli->version.s &&
+	    check_one_line(c, &cli->version, "aws_cli version") &&
+	    !is_release(cli->version.s)) {
+		ERR(c, cli->version.loc, "L9",
+		    "write a release number such as '2.36.11'",
+		    "aws_cli version '%s' is not a release number",
+		    cli->version.s);
+	}
+	if (cli->present && cli->prefix.s &&
+	    check_one_line(c, &cli->prefix, "aws_cli prefix") &&
+	    !is_clean_path(cli->prefix.s, true)) {
+		ERR(c, cli->prefix.loc, "L9",
+		    "write an absolute path such as /usr/local/aws-cli",
+		    "aws_cli prefix '%s' is not an absolute path of "
+		    "[A-Za-z0-9._-] names",
+		    cli->prefix.s);
+	}
 	if (cli->present) {
 		if (!cli->sha256.s) {
 			WARN(c, cli->loc, "L9", "add sha256 of the release zip",
@@ -1506,6 +1677,34 @@ static void check_user_data_model(struct ctx *c,
 		     "a node whose provisioning failed keeps taking "
 		     "jobs");
 	}
+}
+
+/*
+ * Whatever generation refuses in the user data (userdata.c: the values the
+ * archive is made of, the 16 KB limit L2, the MIME shape L1) 'gwgen verify'
+ * must refuse too, and the size is only known once rendered: render it
+ * here with the templates built into gwgen and keep its errors. An error
+ * at a place that already has one is dropped (one finding per value), and
+ * so are warnings: generation renders again and reports those.
+ */
+static void check_user_data_renders(struct ctx *c,
+                                    const struct gw_launch_template *lt)
+{
+	struct gw_diags found;
+	struct gw_buf mime;
+	gw_diags_init(&found);
+	gw_buf_init(&mime);
+	gw_userdata_render(c->m, lt, gw_templates_builtin(), &mime, &found);
+	for (size_t i = 0; i < found.n; i++) {
+		const struct gw_diag *g = &found.v[i];
+		if (g->sev == GW_SEV_ERROR &&
+		    !has_error_at(c->d, c->d->n, g->loc)) {
+			gw_diag_add(c->d, g->sev, g->loc, g->rule, g->hint, "%s",
+			            g->msg);
+		}
+	}
+	gw_buf_finish(&mime);
+	gw_diags_finish(&found);
 }
 
 static void check_launch_templates(struct ctx *c)
@@ -1563,6 +1762,9 @@ static void check_launch_templates(struct ctx *c)
 			}
 		}
 		check_user_data_model(c, lt, lt_on_al2023(c, lt));
+		if (lt->user_data.present) {
+			check_user_data_renders(c, lt);
+		}
 	}
 }
 
@@ -2720,9 +2922,64 @@ static void check_tags(struct ctx *c)
  * render a template that CloudFormation refuses (issue 6: found by the
  * hostile corpus, cases gen-long-scalar and minimal-profile).
  */
+/* CloudFormation stack names: [A-Za-z][A-Za-z0-9-]*, at most 128 (CFN
+ * CreateStack StackName; quotas page). */
+#define STACK_NAME_MAX 128
+
+static void check_stack_name(struct ctx *c)
+{
+	const struct gw_str *s = &c->m->stack_name;
+	if (!s->s || !check_one_line(c, s, "stack_name")) {
+		return;
+	}
+	const char *hint = "stack names start with a letter and have only "
+	                   "letters, digits and '-', at most 128";
+	size_t len = strlen(s->s);
+	const char *p = s->s;
+	if (!isalpha((unsigned char)*p)) {
+		ERR(c, s->loc, "C2", hint,
+		    "stack_name '%s' does not start with a letter", s->s);
+		return;
+	}
+	for (; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (!isalnum(ch) && ch != '-') {
+			/* Only ASCII is quoted: a UTF-8 byte alone is not
+			 * text. */
+			char shown[sizeof("byte 0xXX")];
+			snprintf(shown, sizeof(shown),
+			         ch < ASCII_DEL ? "'%c'" : "byte 0x%02X", ch);
+			ERR(c, s->loc, "C2", hint,
+			    "stack_name has %s at byte %zu, which stack names "
+			    "do not allow",
+			    shown, (size_t)(p - s->s) + 1);
+			return;
+		}
+	}
+	if (len > STACK_NAME_MAX) {
+		ERR(c, s->loc, "C2", hint,
+		    "stack_name is %zu characters, more than the 128 "
+		    "cloudformation allows",
+		    len);
+	}
+}
+
 static void check_stack(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
+	check_stack_name(c);
+	check_one_line(c, &m->description, "description");
+	for (size_t i = 0; i < m->n_policies; i++) {
+		check_one_line(c, &m->policies[i].description,
+		               "policy description");
+	}
+	for (size_t i = 0; i < m->n_roles; i++) {
+		check_one_line(c, &m->roles[i].description, "role description");
+	}
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		check_one_line(c, &m->launch_templates[i].description,
+		               "launch template description");
+	}
 	size_t len = m->description.s ? strlen(m->description.s) : 0;
 	if (len > STACK_DESCRIPTION_MAX) {
 		ERR(c, m->description.loc, "C2", "shorten it",

@@ -123,6 +123,10 @@ static void test_names_devices(void **state)
 	assert_int_equal(gw_device_classify("/dev/hda"), GW_DEVICE_BAD);
 	assert_int_equal(gw_device_classify("xvdf"), GW_DEVICE_BAD);
 	assert_int_equal(gw_device_classify("/dev/nvme1n1"), GW_DEVICE_NVME);
+	/* two letters after /dev/sd are no HVM name (D1) */
+	assert_int_equal(gw_device_classify("/dev/sdba"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/sdaa"), GW_DEVICE_BAD);
+	assert_int_equal(gw_device_classify("/dev/xvdaa"), GW_DEVICE_EBS);
 
 	char a[GW_DEVICE_NAME_MAX], b[GW_DEVICE_NAME_MAX];
 	assert_true(gw_device_slot("/dev/sdf", a));
@@ -211,6 +215,57 @@ static void test_names_tags(void **state)
 	assert_true(gw_names_tag_check("awsx", true, &p));
 }
 
+/* Obvious credentials (S10): what matches, where, and what must not. */
+static void test_names_credentials(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		const char *what; /* NULL: no credential */
+		size_t at;
+	} cases[] = {
+	        /* the AWS documentation's example keys */
+	        {"AKIAIOSFODNN7EXAMPLE", "an aws access key id", 1},
+	        {"key=ASIAIOSFODNN7EXAMPLE;", "an aws access key id", 5},
+	        {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	         "an aws secret access key", 1},
+	        {"export S=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	         "an aws secret access key", 10},
+	        {"-----BEGIN RSA PRIVATE KEY-----\nMIIE...", "a private key", 1},
+	        {"x -----BEGIN OPENSSH PRIVATE KEY-----", "a private key", 3},
+	        /* not credentials */
+	        {"-----BEGIN PUBLIC KEY-----", NULL, 0},
+	        {"-----BEGIN CERTIFICATE-----", NULL, 0},
+	        {"AKIAIOSFODNN7EXAMPLE1", NULL, 0}, /* 21 long */
+	        {"XKIAIOSFODNN7EXAMPLE", NULL, 0},
+	        {"akiaiosfodnn7example", NULL, 0},
+	        /* exactly 40 long, but words, not random */
+	        {"service-role/AmazonEC2ContainerServiceforEC2Role", NULL, 0},
+	        {"AmazonEC2ContainerServiceAutoscaleRole12", NULL, 0},
+	        /* a git commit and a sha-256: hex, one case */
+	        {"d03e11c0b1a2c3d4e5f60718293a4b5c6d7e8f90", NULL, 0},
+	        {"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	         NULL, 0},
+	        /* part of a longer base64 text */
+	        {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI", NULL,
+	         0},
+	        {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY==", NULL, 0},
+	        {"", NULL, 0},
+	        {"public.ecr.aws/docker/library/ubuntu:24.04", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *what = NULL;
+		size_t at = 0;
+		bool found = gw_names_find_credential(cases[i].text, &what, &at);
+		if (found != (cases[i].what != NULL) ||
+		    (found && (strcmp(what, cases[i].what) != 0 ||
+		               at != cases[i].at))) {
+			fail_msg("'%s': got %s at %zu", cases[i].text,
+			         found ? what : "nothing", at);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +274,7 @@ int main(void)
 	        cmocka_unit_test(test_names_retention),
 	        cmocka_unit_test(test_names_devices),
 	        cmocka_unit_test(test_names_tags),
+	        cmocka_unit_test(test_names_credentials),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
