@@ -518,6 +518,7 @@ static void test_cli_stderr_write_error(void **state)
 	RUN(&c, "verify", "--format", "json", "--profile", prof);
 	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_true(gw_has_prefix(c.err, "{"));
+	cap_free(&c);
 	FILE *full = fopen("/dev/full", "w");
 	if (!full) {
 		skip();
