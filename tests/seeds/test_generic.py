@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import seedlib
 from seedlib import as_list, statements, sub_text
@@ -358,6 +359,63 @@ def check_teardown_bucket_order(out, c):
                 "S3 'Deleting object versions'")
 
 
+# deploy.sh's option, env key and the template parameter each sets.
+DEPLOY_PARAMETERS = [
+    ("--vpc-id", "VPC_ID", "VpcId", "vpc-0123456789abcdef0"),
+    ("--key-pair", "KEY_PAIR", "KeyPair", "lab-key"),
+    ("--image-id", "IMAGE_ID", "ImageId", "ami-0123456789abcdef0"),
+    ("--create-job-log-group", "CREATE_JOB_LOG_GROUP", "CreateJobLogGroup",
+     "true"),
+]
+
+
+def check_deploy_parameters(out, c):
+    """deploy.sh takes an option or env key only for a parameter the
+    template declares, and refuses the others as a usage error: one line on
+    stderr, exit status 2, nothing run. Its --help says so."""
+    params = out.cfn.get("Parameters", {})
+    need = ["--subnets", "subnet-0123456789abcdef0",
+            "--security-groups", "sg-0123456789abcdef0"]
+    for opt, key, name, value in DEPLOY_PARAMETERS:
+        if name in ("VpcId", "KeyPair") and name in params:
+            need += [opt, value]
+    if "TemplateBucket" in params or len(out.data("cloudformation.yaml")) > \
+            TEMPLATE_INLINE_MAX_BYTES:
+        need += ["--s3-bucket", "gwgen-validate-bucket"]
+    proc = subprocess.run(["bash", out.path("scripts/deploy.sh"), "--help"],
+                          capture_output=True, text=True, timeout=60)
+    c.check(re.search(r"refused.*\(exit\s+status 2\)", proc.stdout, re.S),
+            "deploy.sh --help says options for absent parameters are "
+            "refused with status 2")
+    for opt, key, name, value in DEPLOY_PARAMETERS:
+        proc, cmds = dry_run(out, "scripts/deploy.sh", *need, opt, value)
+        if name in params:
+            c.check(proc.returncode == 0 and any(
+                f"{name}={value}" in x for x in cmds),
+                f"deploy.sh {opt} {value} passes {name}={value} "
+                f"(exit {proc.returncode}: {proc.stderr.strip()})")
+            continue
+        err = proc.stderr.strip()
+        c.check(proc.returncode == 2 and len(err.splitlines()) == 1 and
+                name in err and not cmds,
+                f"deploy.sh {opt}: refused, one line, status 2 (the template "
+                f"has no {name}; exit {proc.returncode}: {err!r})")
+        with tempfile.NamedTemporaryFile("w", suffix=".env",
+                                         delete=False) as f:
+            f.write(f"{key}={value}\n")
+            env = f.name
+        try:
+            proc, cmds = dry_run(out, "scripts/deploy.sh", *need,
+                                 "--env", env)
+        finally:
+            os.unlink(env)
+        err = proc.stderr.strip()
+        c.check(proc.returncode == 2 and len(err.splitlines()) == 1 and
+                key in err and not cmds,
+                f"deploy.sh env key {key}: refused, one line, status 2 "
+                f"(exit {proc.returncode}: {err!r})")
+
+
 def check_provision_checksums(out, c):
     """Every provisioning file shipped is pinned by its SHA-256 in the user
     data that fetches it."""
@@ -575,6 +633,7 @@ CHECKS = [
     check_user_data,
     check_scripts,
     check_teardown_bucket_order,
+    check_deploy_parameters,
     check_provision_checksums,
     check_headers,
     check_log_groups,

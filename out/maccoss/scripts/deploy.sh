@@ -59,7 +59,21 @@ Options:
   --no-execute-changeset  create the change set for review, do not run it
   --dry-run               print the commands instead of running them
   -h, --help              show this help
+
+Options and env keys are taken only for the template's own parameters: one
+for a parameter it does not declare is refused like an unknown one (exit
+status 2). This template has none of:
+  --create-job-log-group, CREATE_JOB_LOG_GROUP (CreateJobLogGroup)
+
+Exit status: 0 done (or printed, with --dry-run), 1 a check or an aws
+command failed, 2 usage error (an unknown or refused option or env key).
 USAGE
+}
+
+# A usage error: one line, status 2.
+usage_error() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 2
 }
 
 subnets=
@@ -92,8 +106,9 @@ load_env() {
 		VPC_ID) vpc_id=$value ;;
 		KEY_PAIR) key_pair=$value ;;
 		IMAGE_ID) image_id=$value ;;
+		CREATE_JOB_LOG_GROUP) usage_error "$file:$n: CREATE_JOB_LOG_GROUP: the template has no CreateJobLogGroup parameter" ;;
 		TEMPLATE_BUCKET) s3_bucket=$value ;;
-		*) die "$file:$n: unknown key '$key'" ;;
+		*) usage_error "$file:$n: unknown key '$key'" ;;
 		esac
 	done <"$file"
 }
@@ -110,11 +125,12 @@ while (($# > 0)); do
 	--dry-run) dry_run=1 ;;
 	--no-execute-changeset) execute=0 ;;
 	--env | --subnets | --security-groups | --vpc-id | --key-pair | --image-id | --s3-bucket)
-		(($# >= 2)) || die "$1 needs a value (try --help)"
+		(($# >= 2)) || usage_error "$1 needs a value (try --help)"
 		opt[$1]=$2
 		shift
 		;;
-	*) die "unknown option '$1' (try --help)" ;;
+	--create-job-log-group) usage_error "--create-job-log-group: the template has no CreateJobLogGroup parameter (try --help)" ;;
+	*) usage_error "unknown option '$1' (try --help)" ;;
 	esac
 	shift
 done

@@ -56,14 +56,28 @@ Options:
   --no-execute-changeset  create the change set for review, do not run it
   --dry-run               print the commands instead of running them
   -h, --help              show this help
+
+Options and env keys are taken only for the template's own parameters: one
+for a parameter it does not declare is refused like an unknown one (exit
+status 2). This template has none of:
+  --vpc-id, VPC_ID (VpcId)
+  --key-pair, KEY_PAIR (KeyPair)
+  --image-id, IMAGE_ID (ImageId)
+  --create-job-log-group, CREATE_JOB_LOG_GROUP (CreateJobLogGroup)
+
+Exit status: 0 done (or printed, with --dry-run), 1 a check or an aws
+command failed, 2 usage error (an unknown or refused option or env key).
 USAGE
+}
+
+# A usage error: one line, status 2.
+usage_error() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 2
 }
 
 subnets=
 security_group_ids=
-vpc_id=
-key_pair=
-image_id=
 s3_bucket=
 
 # Read KEY=VALUE lines without running anything: only known keys are taken,
@@ -86,11 +100,12 @@ load_env() {
 		case $key in
 		SUBNETS) subnets=$value ;;
 		SECURITY_GROUP_IDS) security_group_ids=$value ;;
-		VPC_ID) vpc_id=$value ;;
-		KEY_PAIR) key_pair=$value ;;
-		IMAGE_ID) image_id=$value ;;
+		VPC_ID) usage_error "$file:$n: VPC_ID: the template has no VpcId parameter" ;;
+		KEY_PAIR) usage_error "$file:$n: KEY_PAIR: the template has no KeyPair parameter" ;;
+		IMAGE_ID) usage_error "$file:$n: IMAGE_ID: the template has no ImageId parameter" ;;
+		CREATE_JOB_LOG_GROUP) usage_error "$file:$n: CREATE_JOB_LOG_GROUP: the template has no CreateJobLogGroup parameter" ;;
 		TEMPLATE_BUCKET) s3_bucket=$value ;;
-		*) die "$file:$n: unknown key '$key'" ;;
+		*) usage_error "$file:$n: unknown key '$key'" ;;
 		esac
 	done <"$file"
 }
@@ -106,12 +121,16 @@ while (($# > 0)); do
 		;;
 	--dry-run) dry_run=1 ;;
 	--no-execute-changeset) execute=0 ;;
-	--env | --subnets | --security-groups | --vpc-id | --key-pair | --image-id | --s3-bucket)
-		(($# >= 2)) || die "$1 needs a value (try --help)"
+	--env | --subnets | --security-groups | --s3-bucket)
+		(($# >= 2)) || usage_error "$1 needs a value (try --help)"
 		opt[$1]=$2
 		shift
 		;;
-	*) die "unknown option '$1' (try --help)" ;;
+	--vpc-id) usage_error "--vpc-id: the template has no VpcId parameter (try --help)" ;;
+	--key-pair) usage_error "--key-pair: the template has no KeyPair parameter (try --help)" ;;
+	--image-id) usage_error "--image-id: the template has no ImageId parameter (try --help)" ;;
+	--create-job-log-group) usage_error "--create-job-log-group: the template has no CreateJobLogGroup parameter (try --help)" ;;
+	*) usage_error "unknown option '$1' (try --help)" ;;
 	esac
 	shift
 done
@@ -125,9 +144,6 @@ if [[ -n $env_file ]]; then
 fi
 subnets=${opt[--subnets]:-$subnets}
 security_group_ids=${opt[--security-groups]:-$security_group_ids}
-vpc_id=${opt[--vpc-id]:-$vpc_id}
-key_pair=${opt[--key-pair]:-$key_pair}
-image_id=${opt[--image-id]:-$image_id}
 s3_bucket=${opt[--s3-bucket]:-$s3_bucket}
 
 [[ -n $subnets ]] || die "no subnets: set SUBNETS or pass --subnets"
