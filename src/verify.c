@@ -10,6 +10,7 @@
 #include "arn.h"
 #include "buf.h"
 #include "catalog.h"
+#include "emit.h"
 #include "iam.h"
 #include "names.h"
 #include "templates.h"
@@ -3010,6 +3011,27 @@ static const struct rule_group rule_groups[] = {
         {"nextflow", check_nextflow},
         {"nextstrain", check_nextstrain},
 };
+
+bool gw_verify_generation(const struct gw_model *m,
+                          const struct gw_templates *t, struct gw_diags *d)
+{
+	struct gw_diags found;
+	struct gw_files files;
+	gw_diags_init(&found);
+	gw_files_init(&files);
+	bool ok = gw_emit(m, t, &files, &found);
+	size_t before = d->n;
+	for (size_t i = 0; i < found.n; i++) {
+		const struct gw_diag *g = &found.v[i];
+		if (g->sev == GW_SEV_ERROR && has_error_at(d, before, g->loc)) {
+			continue;
+		}
+		gw_diag_add(d, g->sev, g->loc, g->rule, g->hint, "%s", g->msg);
+	}
+	gw_files_finish(&files);
+	gw_diags_finish(&found);
+	return ok;
+}
 
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 {

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "templates.h"
 
 /* EC2 user data limit before base64 (EC2 "instancedata-add-user-data"). */
 #define GW_VERIFY_USER_DATA_MAX 16384
@@ -25,6 +26,22 @@
  * Returns true when no finding is an error.
  */
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d);
+
+/*
+ * What generation refuses beyond gw_verify_model: render every artifact of
+ * 'm' (which gw_verify_model accepted) in memory with templates 't'
+ * (gw_emit), discard the files, and report what rendering found into 'd':
+ * the rendered template over CloudFormation's limits (C1..C3, e.g. more
+ * than 200 outputs from 101 log groups, a logical ID over 255 characters
+ * from a long name), the user data (L1, L2) and the re-parse checks, with
+ * the warnings generation prints. An error at a place that 'd' already
+ * has one for is not repeated. 'gwgen verify' calls this after
+ * gw_verify_model so that it refuses whatever 'gwgen --profile' refuses;
+ * generation does not (gw_emit reports the same there). Returns true when
+ * no error was found.
+ */
+bool gw_verify_generation(const struct gw_model *m,
+                          const struct gw_templates *t, struct gw_diags *d);
 
 /* One EBS volume as written, for gw_verify_ebs. Strings are lent. */
 struct gw_ebs_volume {

@@ -2146,6 +2146,64 @@ static void test_verify_emit_checks_rendered_template(void **state)
 	}
 }
 
+/*
+ * Issue 5: 'gwgen verify' refuses what generation refuses. Profiles that
+ * gw_verify_model accepts but whose rendered template CloudFormation
+ * refuses fail gw_verify_generation with the rendered template's error;
+ * the base profile passes it.
+ */
+static void test_verify_generation(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		size_t groups, fill;
+		bool ok;
+		const char *rule;
+	} cases[] = {
+	        /* 101 log groups: two outputs each, more than 200 */
+	        {"many", 101, 1, false, "C2"},
+	        /* a 300-character name: its logical ID passes 255 */
+	        {"longid", 1, 300, false, "C3"},
+	        {"few", 3, 1, true, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *yaml = log_group_profile(cases[i].name, cases[i].groups,
+		                               cases[i].fill);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		struct gw_model *m = gw_profile_load_string(yaml, strlen(yaml),
+		                                            "t.yaml", &d);
+		assert_non_null(m);
+		assert_true(gw_verify_model(m, &d));
+		bool ok = gw_verify_generation(m, gw_templates_builtin(), &d);
+		if (ok != cases[i].ok) {
+			gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
+			fail_msg("%s: gw_verify_generation gave %d", cases[i].name,
+			         ok);
+		}
+		assert_int_equal(d.n_errors, ok ? 0 : 1);
+		for (size_t j = 0; !ok && j < d.n; j++) {
+			if (d.v[j].sev == GW_SEV_ERROR) {
+				assert_string_equal(d.v[j].rule, cases[i].rule);
+			}
+		}
+		gw_model_destroy(m);
+		gw_diags_finish(&d);
+		free(yaml);
+	}
+	struct gw_diags d;
+	gw_diags_init(&d);
+	struct gw_model *m =
+	        gw_profile_load_string(base_yaml, strlen(base_yaml), "t.yaml", &d);
+	assert_non_null(m);
+	assert_true(gw_verify_model(m, &d));
+	assert_true(gw_verify_generation(m, gw_templates_builtin(), &d));
+	assert_int_equal(d.n_errors, 0);
+	gw_model_destroy(m);
+	gw_diags_finish(&d);
+}
+
 /* The template path shares the V1..V3 limits with the profile path. */
 static void test_verify_template_volumes(void **state)
 {
@@ -2324,6 +2382,7 @@ int main(void)
 	        cmocka_unit_test(test_verify_template_volumes),
 	        cmocka_unit_test(test_verify_rendered_template_filter),
 	        cmocka_unit_test(test_verify_emit_checks_rendered_template),
+	        cmocka_unit_test(test_verify_generation),
 	        cmocka_unit_test(test_verify_template_clean),
 	        cmocka_unit_test(test_verify_template_json_and_limits),
 	        cmocka_unit_test(test_verify_template_time_limits),
