@@ -1521,10 +1521,11 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 	                                     : GW_DEVICE_EBS;
 	if (dk != GW_DEVICE_EBS) {
 		ERR(c, s->device.loc, dk == GW_DEVICE_NVME ? "D5" : "D1",
-		    dk == GW_DEVICE_ROOT ? "the root device holds the os; "
-		                           "use a data volume such as /dev/xvdba"
-		                         : "use /dev/sd[f-p], /dev/xvd[e-z] or "
-		                           "/dev/xvd[a-d][a-z], e.g. /dev/xvdba",
+		    dk == GW_DEVICE_ROOT
+		            ? "the root device holds the os; use a data "
+		              "volume such as /dev/xvdba"
+		            : "use /dev/sd[f-p], /dev/xvd[e-z] or "
+		              "/dev/xvd[a-d][a-z], e.g. /dev/xvdba",
 		    "scratch device '%s' is not %s", s->device.s,
 		    dk == GW_DEVICE_ROOT ? "a data volume (it is the root "
 		                           "device)"
@@ -1700,8 +1701,8 @@ static void check_user_data_renders(struct ctx *c,
 		const struct gw_diag *g = &found.v[i];
 		if (g->sev == GW_SEV_ERROR &&
 		    !has_error_at(c->d, c->d->n, g->loc)) {
-			gw_diag_add(c->d, g->sev, g->loc, g->rule, g->hint, "%s",
-			            g->msg);
+			gw_diag_add(c->d, g->sev, g->loc, g->rule, g->hint,
+			            "%s", g->msg);
 		}
 	}
 	gw_buf_finish(&mime);
