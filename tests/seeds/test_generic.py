@@ -359,6 +359,124 @@ def check_teardown_bucket_order(out, c):
                 "S3 'Deleting object versions'")
 
 
+# A stand-in for the AWS CLI: logs each call to $AWS_LOG and answers the
+# reads teardown.sh makes. Every policy is attached to user alice, to group
+# $STACK_GROUP and group outsiders, to role $STACK_ROLE and role ext-role;
+# every group has members alice and carol.
+FAKE_AWS = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$AWS_LOG"
+case "$1 $2" in
+"batch update-job-queue") echo queue ;;
+"batch describe-job-queues") printf 'DISABLED\tVALID\n' ;;
+"cloudformation describe-stacks")
+	printf 'arn:aws:iam::123456789012:policy/p-%s\n' "$RANDOM" ;;
+"iam list-entities-for-policy")
+	case "$*" in
+	*"--entity-filter User"*) printf 'alice\n' ;;
+	*"--entity-filter Group"*) printf '%s\touters\n' "$STACK_GROUP" ;;
+	*"--entity-filter Role"*) printf '%s\text-role\n' "$STACK_ROLE" ;;
+	esac ;;
+"iam get-group") printf 'alice\tcarol\n' ;;
+esac
+exit 0
+"""
+
+
+def check_teardown_iam(out, c):
+    """Before delete-stack, teardown.sh detaches the stack's managed
+    policies from every user, group and role outside the stack (IAM
+    ListEntitiesForPolicy) and removes the members of the stack's groups
+    (GetGroup, RemoveUserFromGroup): CloudFormation cannot delete a policy
+    that is attached or a group that has members (IAM DeletePolicy,
+    DeleteGroup). --dry-run prints those commands in that order."""
+    src = "IAM DeletePolicy/DeleteGroup: detach and remove first"
+    if "scripts/teardown.sh" not in out.files():
+        return
+    policies = [lid for lid, _ in out.resources("AWS::IAM::ManagedPolicy")]
+    groups = [r["Properties"]["GroupName"]
+              for _, r in out.resources("AWS::IAM::Group")]
+    roles = [r["Properties"]["RoleName"]
+             for _, r in out.resources("AWS::IAM::Role")]
+    proc, cmds = dry_run(out, "scripts/teardown.sh")
+    if not c.check(proc.returncode == 0, f"teardown.sh --dry-run exited "
+                   f"{proc.returncode}: {proc.stderr.strip()}"):
+        return
+    delete = next((i for i, x in enumerate(cmds)
+                   if x.startswith("aws cloudformation delete-stack")), None)
+    if not c.check(delete is not None, "teardown.sh --dry-run deletes the "
+                   "stack"):
+        return
+    for lid in policies:
+        for kind in ("user", "group", "role"):
+            lst = [i for i, x in enumerate(cmds) if
+                   "list-entities-for-policy" in x and f"{lid}Arn" in x
+                   and f"--entity-filter {kind.capitalize()}" in x]
+            det = [i for i, x in enumerate(cmds) if
+                   f"detach-{kind}-policy" in x and f"{lid}Arn" in x]
+            c.check(len(lst) == 1 and len(det) == 1 and
+                    lst[0] < det[0] < delete,
+                    f"dry run: lists the {kind}s of {lid}, then detaches, "
+                    "before delete-stack", src)
+    for g in groups:
+        get = [i for i, x in enumerate(cmds) if x.startswith(
+            "aws iam get-group") and f"--group-name {g}" in x]
+        rm = [i for i, x in enumerate(cmds) if "remove-user-from-group" in x
+              and f"--group-name {g}" in x]
+        c.check(len(get) == 1 and len(rm) == 1 and get[0] < rm[0] < delete,
+                f"dry run: lists the members of group {g}, then removes, "
+                "before delete-stack", src)
+    # The real run, against the stand-in.
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = os.path.join(tmp, "aws")
+        with open(fake, "w") as f:
+            f.write(FAKE_AWS)
+        os.chmod(fake, 0o755)
+        log = os.path.join(tmp, "log")
+        env = dict(os.environ, PATH=tmp + os.pathsep + os.environ["PATH"],
+                   AWS_LOG=log, STACK_GROUP=groups[0] if groups else "-",
+                   STACK_ROLE=roles[0] if roles else "-")
+        proc = subprocess.run(["bash", out.path("scripts/teardown.sh")],
+                              capture_output=True, text=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=120)
+        if not c.check(proc.returncode == 0, f"teardown.sh against a "
+                       f"stand-in aws exited {proc.returncode}: "
+                       f"{proc.stderr.strip()}"):
+            return
+        with open(log) as f:
+            calls = f.read().splitlines()
+    delete = next(i for i, x in enumerate(calls)
+                  if x.startswith("cloudformation delete-stack"))
+    before = calls[:delete]
+    n = len(policies)
+    c.eq(sum("detach-user-policy" in x and "--user-name alice" in x
+             for x in before), n, "alice detached from every policy", src)
+    c.eq(sum("detach-group-policy" in x and "--group-name outers" in x
+             for x in before), n, "group outers detached from every policy",
+         src)
+    c.eq(sum("detach-role-policy" in x and "--role-name ext-role" in x
+             for x in before), n, "role ext-role detached from every policy",
+         src)
+    if groups:
+        c.check(not any(f"--group-name {groups[0]} " in x + " " and "detach"
+                        in x for x in calls),
+                f"the stack's own group {groups[0]} is left to "
+                "CloudFormation", src)
+    if roles:
+        c.check(not any(f"--role-name {roles[0]} " in x + " " and "detach"
+                        in x for x in calls),
+                f"the stack's own role {roles[0]} is left to CloudFormation",
+                src)
+    for g in groups:
+        for user in ("alice", "carol"):
+            c.check(any("remove-user-from-group" in x and
+                        f"--group-name {g} " in x + " " and
+                        f"--user-name {user}" in x for x in before),
+                    f"{user} removed from group {g} before delete-stack", src)
+    c.check(not any(x.startswith(("iam detach", "iam remove"))
+                    for x in calls[delete:]),
+            "nothing detached after delete-stack", src)
+
+
 # deploy.sh's option, env key and the template parameter each sets.
 DEPLOY_PARAMETERS = [
     ("--vpc-id", "VPC_ID", "VpcId", "vpc-0123456789abcdef0"),
@@ -633,6 +751,7 @@ CHECKS = [
     check_user_data,
     check_scripts,
     check_teardown_bucket_order,
+    check_teardown_iam,
     check_deploy_parameters,
     check_provision_checksums,
     check_headers,

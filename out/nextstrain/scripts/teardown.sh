@@ -32,6 +32,10 @@ run() {
 }
 
 readonly QUEUES=('nextstrain-job-queue')
+# The stack's customer-managed policies (their ARN outputs), roles and groups.
+readonly POLICY_OUTPUTS=(NextstrainJobsAccessToBatchPolicyArn NextstrainJobsAccessToBucketPolicyArn NextstrainJobsAccessToLogsPolicyArn)
+readonly STACK_ROLES=('NextstrainJobsRole' 'nextstrain-ecs-instance-role')
+readonly STACK_GROUPS=('nextstrain-jobs-users')
 readonly BUCKET='example-lab-nextstrain-jobs'
 readonly BUCKET_RETAINED=1
 # Seconds between polls of a job queue, and polls before giving up.
@@ -42,7 +46,10 @@ usage() {
 	cat <<'USAGE'
 Usage: teardown.sh [OPTIONS]
 
-Disable every job queue, wait, delete the stack and wait for it
+Disable every job queue, wait, detach the stack's managed policies from
+every IAM user, group and role outside the stack and remove every member
+of the stack's groups (users.sh adds them; CloudFormation cannot delete an
+attached policy or a group with members), delete the stack and wait for it
 (CloudFormation deletes the queues before the compute environments), then
 list EBS volumes tagged with the stack that are left over.
 The bucket is kept unless --delete-bucket is given.
@@ -109,6 +116,95 @@ empty_bucket() {
 	run aws s3 rm --region "$REGION" --recursive --only-show-errors "s3://$BUCKET"
 }
 
+
+# The value of stack output $1, or nothing when the stack (or the output)
+# is gone; with --dry-run a placeholder.
+output() {
+	local value
+	if ((dry_run)); then
+		printf '<output %s>' "$1"
+		return 0
+	fi
+	value=$(aws cloudformation describe-stacks --region "$REGION" \
+		--stack-name "$STACK_NAME" \
+		--query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" \
+		--output text 2>/dev/null) || value=
+	[[ $value != None ]] || value=
+	printf '%s' "$value"
+}
+
+# Whether $1 is one of the remaining arguments.
+is_one_of() {
+	local name=$1 x
+	shift
+	for x in "$@"; do
+		[[ $x == "$name" ]] && return 0
+	done
+	return 1
+}
+
+# Detach policy $1 from every $2 (User, Group or Role) that uses it, except
+# the stack's own groups and roles (CloudFormation detaches those). With
+# --dry-run, print the listing and the command run for each name it lists.
+# IAM is global, but --region picks the partition's endpoint (aws-cn, ...).
+detach_from() {
+	local arn=$1 kind=$2 name names
+	local cmd=(aws iam "detach-${kind,,}-policy" --region "$REGION"
+		"--${kind,,}-name")
+	local list=(aws iam list-entities-for-policy --region "$REGION"
+		--policy-arn "$arn"
+		--entity-filter "$kind" --query "Policy${kind}s[].${kind}Name"
+		--output text)
+	if ((dry_run)); then
+		run "${list[@]}"
+		printf '# for each %s it lists that the stack does not own:\n' "${kind,,}"
+		run "${cmd[@]}" "${kind^^}" --policy-arn "$arn"
+		return 0
+	fi
+	names=$("${list[@]}") || die "cannot list the entities of policy $arn"
+	for name in $names; do
+		[[ $name == None ]] && continue
+		case $kind in
+		Group) is_one_of "$name" "${STACK_GROUPS[@]}" && continue ;;
+		Role) is_one_of "$name" "${STACK_ROLES[@]}" && continue ;;
+		esac
+		run "${cmd[@]}" "$name" --policy-arn "$arn"
+	done
+}
+
+for out_key in "${POLICY_OUTPUTS[@]}"; do
+	arn=$(output "$out_key")
+	if [[ -z $arn ]]; then
+		note "no stack output $out_key (stack already gone?)"
+		continue
+	fi
+	for kind in User Group Role; do
+		detach_from "$arn" "$kind"
+	done
+done
+
+# Members of the stack's groups: users.sh adds them, and CloudFormation
+# cannot delete a group that has members.
+for group in "${STACK_GROUPS[@]}"; do
+	list=(aws iam get-group --region "$REGION" --group-name "$group"
+		--query 'Users[].UserName' --output text)
+	if ((dry_run)); then
+		run "${list[@]}"
+		printf '# for each user it lists:\n'
+		run aws iam remove-user-from-group --region "$REGION" \
+			--group-name "$group" --user-name USER
+		continue
+	fi
+	if ! members=$("${list[@]}" 2>/dev/null); then
+		note "no group '$group' (already gone?)"
+		continue
+	fi
+	for user in $members; do
+		[[ $user == None ]] && continue
+		run aws iam remove-user-from-group --region "$REGION" \
+			--group-name "$group" --user-name "$user"
+	done
+done
 
 run aws cloudformation delete-stack --region "$REGION" --stack-name "$STACK_NAME"
 run aws cloudformation wait stack-delete-complete --region "$REGION" \
