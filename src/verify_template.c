@@ -862,10 +862,11 @@ static bool is_image_type(const char *s)
 }
 
 /* What the literal InstanceTypes of a compute environment select, for
- * CE10: the type with the most GPUs (NULL when none has any), whether the
- * catalog knows every spec, and the first A1 spec (NULL when none). */
+ * CE10: the type with the most GPUs (NULL when none has any), a P3 type
+ * (NULL when none), whether the catalog knows every spec, and the first A1
+ * spec (NULL when none). */
 struct ce_types_seen {
-	const struct gw_instance_type *gpu;
+	const struct gw_instance_type *gpu, *p3;
 	bool all_known;
 	yaml_node_t *a1;
 };
@@ -896,10 +897,14 @@ static void scan_ce_types(struct tpl *t, yaml_node_t *types,
 		}
 		for (size_t j = 0; j < gw_catalog_count(); j++) {
 			const struct gw_instance_type *it = gw_catalog_at(j);
-			if (it->gpus > 0 &&
-			    (!out->gpu || it->gpus > out->gpu->gpus) &&
-			    gw_catalog_selects(spec, it)) {
+			if (it->gpus == 0 || !gw_catalog_selects(spec, it)) {
+				continue;
+			}
+			if (!out->gpu || it->gpus > out->gpu->gpus) {
 				out->gpu = it;
+			}
+			if (!out->p3 && gw_has_prefix(it->name, "p3.")) {
+				out->p3 = it;
 			}
 		}
 	}
@@ -915,7 +920,11 @@ static void scan_ce_types(struct tpl *t, yaml_node_t *types,
 static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 {
 	yaml_node_t *ec2 = map_get(t, cr, "Ec2Configuration");
-	bool all_literal = true, nvidia = false, al2023 = !ec2, other = false;
+	/* No entry: Batch's default, Amazon Linux 2023. */
+	bool all_literal = true, nvidia = false, other = false;
+	bool al2023 = seq_len(ec2) == 0;
+	/* NVIDIA image types: ECS_AL2023_NVIDIA, and any other. */
+	bool nvidia_al2023 = false, nvidia_other = false;
 	yaml_node_t *nvidia_at = NULL;
 	for (size_t i = 0; i < seq_len(ec2); i++) {
 		yaml_node_t *it = map_get(t, seq_at(t, ec2, i), "ImageType");
@@ -927,6 +936,11 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 		if (gw_has_suffix(image, "_NVIDIA")) {
 			nvidia = true;
 			nvidia_at = nvidia_at ? nvidia_at : it;
+			if (strcmp(image, "ECS_AL2023_NVIDIA") == 0) {
+				nvidia_al2023 = true;
+			} else {
+				nvidia_other = true;
+			}
 		}
 		if (gw_has_prefix(image, "ECS_AL2023")) {
 			al2023 = true;
@@ -964,6 +978,12 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 		    "no image type of its Ec2Configuration has nvidia "
 		    "drivers",
 		    logical, seen.gpu->name);
+	} else if (seen.p3 && nvidia_al2023 && !nvidia_other) {
+		/* As the profile verifier says (verify.c, CE10). */
+		WARN(t, loc_of(t, nvidia_at), "CE10", "use g4dn, g5, g6 or p4d",
+		     "instance type '%s' is reported as unsupported by "
+		     "ECS_AL2023_NVIDIA",
+		     seen.p3->name);
 	} else if (!seen.gpu && seen.all_known && nvidia) {
 		WARN(t, loc_of(t, nvidia_at), "CE10",
 		     "use ECS_AL2023 or add gpu types",
@@ -977,7 +997,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 		    "instance type '%s' of compute environment '%s' cannot "
 		    "run amazon linux 2023%s",
 		    literal_of(t, seen.a1), logical,
-		    ec2 ? "" : ", the default image");
+		    seq_len(ec2) ? "" : ", the default image");
 	}
 }
 
