@@ -15,8 +15,12 @@
 /*
  * Load the profile file at 'path' (following 'extends:'), check its shape
  * and types, fill in defaults and derive the partition. Reports every error
- * found (up to the diagnostics cap) into 'd' as FILE:LINE:COL. Returns the
- * model (free with gw_model_destroy) or NULL when there was any error.
+ * found (up to the diagnostics cap) into 'd' as FILE:LINE:COL. Values out of
+ * a key's range (with the rule ID of the limit, docs/rules.md) and
+ * credentials (S10) leave the model whole: when they are the only errors,
+ * gw_verify_model runs on the model too and adds its findings, so one run
+ * shows them all. Returns the model (free with gw_model_destroy) or NULL
+ * when there was any error.
  */
 struct gw_model *gw_profile_load(const char *path, struct gw_diags *d);
 
