@@ -985,6 +985,13 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 					"log_groups"), lg);
 		const char *lg_id = strcmp(lg, DEFAULT_JOB_LOG_GROUP) == 0 ?
 			NULL : node;
+		/* Batch's default group needs no LogConfiguration: without
+		 * one, Batch sends the job's output there through awslogs and
+		 * creates the group itself where no job has run yet, which it
+		 * is not documented to do for a group a job definition names
+		 * (the awslogs driver fails on a missing group). */
+		add_bool(o, "has_log_config",
+				strcmp(lg, DEFAULT_JOB_LOG_GROUP) != 0);
 		add_bool(o, "has_log_group_ref", lg_id != NULL);
 		add_str(o, "log_group_id", lg_id ? lg_id : "");
 		/* The summary's diagram links the group either way. */

@@ -666,6 +666,11 @@ def check_log_groups(out, c):
         lc = r["Properties"].get("ContainerProperties", {}).get(
             "LogConfiguration", {})
         opts = lc.get("Options", {})
+        if not lc:
+            # Batch's default: awslogs to /aws/batch/job, a group Batch
+            # creates itself (Batch User Guide, "Use the awslogs log
+            # driver"); a group named in LogConfiguration must exist (J8).
+            continue
         if not c.check(lc.get("LogDriver") == "awslogs",
                        f"{lid}: logs with awslogs", "domain.md J8"):
             continue
