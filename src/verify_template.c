@@ -1985,13 +1985,13 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 			continue;
 		}
 		struct gw_loc at = loc_of(t, actions[i]);
-		if (strcmp(a, "*") == 0) {
+		if (strcmp(a, "*") == 0 || strcmp(a, "*:*") == 0) {
 			/* A Deny of '*' is fine; an Allow grants everything,
 			 * iam:PassRole included (S3 below). */
 			if (allow) {
 				ERR(t, at, "S1", "list the actions",
-				    "resource '%s' allows action '*'",
-				    logical);
+				    "resource '%s' allows action '%s'",
+				    logical, a);
 			}
 			passrole = true;
 			continue;

@@ -121,6 +121,9 @@ static const struct row rows[] = {
         /* S1: '*' is an error on Allow, fine on Deny; service:* warns. */
         {"s1-star", {"Action: [s3:GetObject]"}, {"Action: [\"*\"]"}, "S1",
          GW_SEV_ERROR, 1, "resource 'InstanceRole' allows action '*'"},
+        {"s1-star-star", {"Action: [s3:GetObject]"}, {"Action: [\"*:*\"]"},
+         "S1", GW_SEV_ERROR, 1,
+         "resource 'InstanceRole' allows action '*:*'"},
         {"s1-star-deny",
          {S3_STATEMENT},
          {"              - Effect: Deny\n"
