@@ -851,6 +851,13 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 		goto out;
 	}
 	if (r->o->mode == MODE_VERIFY || r->verify_only) {
+		/* What generation would refuse, verify refuses: render every
+		 * artifact in memory (user data size, template limits). */
+		if (!gw_verify_generation(m, r->templates, d) ||
+		    too_strict(r, d)) {
+			status = GW_EXIT_INVALID;
+			goto out;
+		}
 		if (r->o->verbose && r->o->mode == MODE_VERIFY) {
 			fprintf(r->out, "verified %s\n", path);
 		}

@@ -1684,10 +1684,12 @@ static void check_user_data_model(struct ctx *c,
 /*
  * Whatever generation refuses in the user data (userdata.c: the values the
  * archive is made of, the 16 KB limit L2, the MIME shape L1) 'gwgen verify'
- * must refuse too, and the size is only known once rendered: render it
- * here with the templates built into gwgen and keep its errors. An error
- * at a place that already has one is dropped (one finding per value), and
- * so are warnings: generation renders again and reports those.
+ * must refuse too, and the size is only known once rendered. A model that
+ * verifies is rendered by gw_emit (generation) or gw_verify_generation
+ * ('gwgen verify'), which report it; one with errors is not, so that all of
+ * its findings come in one run, its user data is rendered here with the
+ * templates built into gwgen and the errors kept. An error at a place that
+ * already has one is dropped (one finding per value), and so are warnings.
  */
 static void check_user_data_renders(struct ctx *c,
                                     const struct gw_launch_template *lt)
@@ -1764,6 +1766,18 @@ static void check_launch_templates(struct ctx *c)
 			}
 		}
 		check_user_data_model(c, lt, lt_on_al2023(c, lt));
+	}
+}
+
+/* See check_user_data_renders: after every other rule, for a model that
+ * has errors already. */
+static void check_user_data_of_refused(struct ctx *c, size_t errors_before)
+{
+	if (c->d->n_errors == errors_before) {
+		return;
+	}
+	for (size_t i = 0; i < c->m->n_launch_templates; i++) {
+		const struct gw_launch_template *lt = &c->m->launch_templates[i];
 		if (lt->user_data.present) {
 			check_user_data_renders(c, lt);
 		}
@@ -3050,5 +3064,6 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	for (size_t i = 0; i < GW_ARRAY_LEN(rule_groups); i++) {
 		rule_groups[i].run(&c);
 	}
+	check_user_data_of_refused(&c, errors);
 	return d->n_errors == errors;
 }

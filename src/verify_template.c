@@ -837,10 +837,18 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		    arch_seen[GW_ARCH_ARM64]->name);
 	}
 	if (smallest && has_max && max < (long long)smallest->vcpus) {
-		ERR(t, loc_of(t, types), "CE7", "raise MaxvCpus",
-		    "compute environment '%s' allows %lld vcpus but its "
-		    "smallest instance type (%s) has %u",
-		    logical, max, smallest->name, smallest->vcpus);
+		/* domain.md CE7: an error with exactly one concrete type,
+		 * which can never start; with families or several types
+		 * Batch picks among them, and the rule is a warning. */
+		const char *only = seq_len(types) == 1
+		                           ? literal_of(t, seq_at(t, types, 0))
+		                           : NULL;
+		bool one_type = only && strchr(only, '.');
+		report(t, one_type ? GW_SEV_ERROR : GW_SEV_WARNING,
+		       loc_of(t, types), "CE7", "raise MaxvCpus",
+		       "compute environment '%s' allows %lld vcpus but its "
+		       "smallest instance type (%s) has %u",
+		       logical, max, smallest->name, smallest->vcpus);
 	}
 }
 

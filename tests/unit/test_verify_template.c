@@ -289,6 +289,17 @@ static const struct row rows[] = {
         {"j7-bad-action", {RETRY}, {"Action: RESTART"}, "J7", GW_SEV_ERROR, 1,
          "EvaluateOnExit entry 1 of job definition 'Job' has action "
          "'RESTART'"},
+        /* CE7 (domain.md): one concrete type too big for MaxvCpus can
+         * never start, an error; with a family Batch may pick a smaller
+         * size, a warning. c5.xlarge has 4 vCPUs, the smallest c5 2. */
+        {"ce7-one-type", {"MaxvCpus: 256", "[c5]"}, {"MaxvCpus: 2", "[c5.xlarge]"},
+         "CE7", GW_SEV_ERROR, 1,
+         "compute environment 'CE' allows 2 vcpus but its smallest "
+         "instance type (c5.xlarge) has 4"},
+        {"ce7-family-warns", {"MaxvCpus: 256"}, {"MaxvCpus: 1"}, "CE7",
+         GW_SEV_WARNING, 1, NULL},
+        {"ce7-family-no-error", {"MaxvCpus: 256"}, {"MaxvCpus: 1"}, "CE7",
+         GW_SEV_ERROR, 0, NULL},
         {"j7-no-action", {", Action: EXIT"}, {""}, "J7", GW_SEV_ERROR, 1,
          "EvaluateOnExit entry 2 of job definition 'Job' has no Action"},
 };
