@@ -1011,7 +1011,32 @@ static bool names_are_unique(struct run *r, const struct strv *targets)
 		struct gw_diags quiet;
 		gw_diags_init(&quiet);
 		char *path = gw_profile_resolve(targets->v[i], &quiet);
-		struct gw_model *m = path ? gw_profile_load(path, &quiet)
+		/* Most profiles say name: in their first lines: read just
+		 * that; load the others (extends:, aliases) to learn it. A
+		 * FIFO is left alone, since reading it here would consume
+		 * what the run itself must read. */
+		struct stat st;
+		bool regular = path && stat(path, &st) == 0 &&
+			S_ISREG(st.st_mode);
+		size_t len = 0;
+		char *text = regular ? gw_read_file(path, GW_PROFILE_MAX_BYTES,
+				&len) : NULL;
+		struct gw_loc at = {0};
+		char *peeked = text ? gw_profile_peek_name(text, len, &at)
+			: NULL;
+		free(text);
+		if (peeked) {
+			v[n++] = (struct claim){
+				.name = peeked,
+				.path = path,
+				.file = gw_xstrdup(path),
+				.line = at.line,
+				.col = at.col,
+			};
+			gw_diags_finish(&quiet);
+			continue;
+		}
+		struct gw_model *m = regular ? gw_profile_load(path, &quiet)
 			: NULL;
 		if (m && m->name.s) {
 			v[n++] = (struct claim){

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <yaml.h>
+
 #include "buf.h"
 #include "config.h"
 #include "names.h"
@@ -1403,6 +1405,76 @@ struct gw_model *gw_profile_load_string(const char *text, size_t len,
 {
 	struct loader ld = {.d = d};
 	return load(&ld, text, len, file);
+}
+
+/*
+ * The top-level 'name:' of a profile's text, read from libyaml's events up
+ * to that key's value (usually the first lines), without building a model.
+ * Returns NULL when the text does not say it plainly: no 'name' key (it may
+ * come from 'extends:'), an alias or a collection as its value, or a syntax
+ * error before it; the caller then loads the profile.
+ */
+char *gw_profile_peek_name(const char *text, size_t len, struct gw_loc *at)
+{
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p)) {
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	char *name = NULL;
+	int depth = 0;
+	bool key = true, want_value = false, done = false;
+	while (!done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev)) {
+			break;
+		}
+		switch (ev.type) {
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+			done = want_value || (depth == 0 &&
+			                      ev.type != YAML_MAPPING_START_EVENT);
+			if (depth == 1) {
+				key = !key;
+			}
+			depth++;
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			done = --depth == 0;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (depth != 1) {
+				break;
+			}
+			if (want_value) {
+				name = gw_xstrndup((const char *)ev.data.scalar.value,
+				                   ev.data.scalar.length);
+				at->line = (unsigned)ev.start_mark.line + 1;
+				at->col = (unsigned)ev.start_mark.column + 1;
+				done = true;
+			} else if (key) {
+				want_value = ev.data.scalar.length == 4 &&
+				             memcmp(ev.data.scalar.value, "name",
+				                    4) == 0;
+			}
+			key = !key;
+			break;
+		case YAML_ALIAS_EVENT:
+			/* an alias as a top-level key or as the name */
+			done = depth == 1;
+			break;
+		case YAML_STREAM_END_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return name;
 }
 
 struct gw_model *gw_profile_load(const char *path, struct gw_diags *d)

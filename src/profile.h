@@ -25,6 +25,14 @@
 struct gw_model *gw_profile_load(const char *path, struct gw_diags *d);
 
 /*
+ * The value of the top-level 'name:' in a profile's 'text' (free() it),
+ * with its line and column in '*at' (its file left as it was), read without
+ * loading the profile; NULL when the text does not give it plainly (no such
+ * key, an alias, a syntax error first), when only loading can tell.
+ */
+char *gw_profile_peek_name(const char *text, size_t len, struct gw_loc *at);
+
+/*
  * The same from memory: 'text' ('len' bytes) named 'file' in diagnostics.
  * 'extends:' is resolved relative to the directory of 'file'.
  */

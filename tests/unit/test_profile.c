@@ -984,10 +984,52 @@ static void test_profile_resolve(void **state)
 	remove_files(dir, files);
 }
 
+/* gw_profile_peek_name: the top-level name: read without loading, or NULL
+ * when only loading can tell (the duplicate-name check then loads). */
+static void test_profile_peek_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+		unsigned line, col;
+	} cases[] = {
+	        {"name: lab\ndescription: d\n", "lab", 1, 7},
+	        {"# c\ndescription: d\nname: 'q-lab'\n", "q-lab", 3, 7},
+	        /* a nested name: is not the profile's */
+	        {"bucket: {name: b}\ntags: {name: x}\nname: top\n", "top", 3, 7},
+	        {"policies:\n  - name: p\nname: after-list\n", "after-list",
+	         3, 7},
+	        {"extends: base.yaml\ndescription: d\n", NULL, 0, 0},
+	        {"a: &n lab\nname: *n\n", NULL, 0, 0},
+	        {"*n : x\nname: lab\n", NULL, 0, 0},
+	        {"name: {first: a}\n", NULL, 0, 0},
+	        {"- name: lab\n", NULL, 0, 0},
+	        {"name: [\n", NULL, 0, 0},
+	        {"", NULL, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gw_loc at = {0};
+		char *got = gw_profile_peek_name(cases[i].text,
+		                                 strlen(cases[i].text), &at);
+		if (!cases[i].want) {
+			if (got) {
+				fail_msg("case %zu: peeked '%s'", i, got);
+			}
+			continue;
+		}
+		assert_non_null(got);
+		assert_string_equal(got, cases[i].want);
+		assert_int_equal(at.line, cases[i].line);
+		assert_int_equal(at.col, cases[i].col);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_profile_minimal_defaults),
+		cmocka_unit_test(test_profile_peek_name),
 		cmocka_unit_test(test_profile_full_values),
 		cmocka_unit_test(test_profile_resources),
 		cmocka_unit_test(test_profile_partition_derivation),
