@@ -215,9 +215,9 @@ static char *out_path(const struct gw_artifact *a, const cJSON *item)
 
 /* Render 'tmpl' for one output file and check it. */
 static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
-		const char *tpath, cJSON *view, const cJSON *item,
-		struct gw_files *files, struct gw_cfn_doc *keep,
-		struct gw_diags *d)
+		const char *tpath, bool builtin, cJSON *view,
+		const cJSON *item, struct gw_files *files,
+		struct gw_cfn_doc *keep, struct gw_diags *d)
 {
 	if (item) {
 		cJSON_AddItemReferenceToObject(view, ITEM_KEY, (cJSON *)item);
@@ -230,14 +230,12 @@ static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 		cJSON_DeleteItemFromObjectCaseSensitive(view, ITEM_KEY);
 	}
 	char *path = out_path(a, item);
+	struct gw_check_ctx c = { .template = tpath, .path = path,
+		.files = files, .keep = keep, .builtin = builtin };
 	if (ok && (buf.len == 0 || buf.data[buf.len - 1] != '\n')) {
-		gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: template "
-				"'%s' rendered '%s' without a final newline",
-				tpath, path);
+		gw_check_failed(d, &c, "has no final newline");
 		ok = false;
 	}
-	struct gw_check_ctx c = { .template = tpath, .path = path,
-		.files = files, .keep = keep };
 	if (ok && a->check) {
 		ok = a->check(&c, gw_buf_str(&buf), buf.len, d);
 	}
@@ -328,7 +326,8 @@ static bool render_row(const struct gw_artifact *a,
 	}
 	struct compiled own = { 0 };
 	struct compiled *c = &own;
-	if (t == gw_templates_builtin()) {
+	bool builtin = t == gw_templates_builtin();
+	if (builtin) {
 		c = &builtin_compiled[a - artifacts];
 		if (!builtin_compiled_atexit) {
 			/* Freed at exit, so leak checkers see no loss. */
@@ -340,15 +339,15 @@ static bool render_row(const struct gw_artifact *a,
 	}
 	bool ok;
 	if (!a->each) {
-		ok = render_one(a, c->tmpl, tf->path, view, NULL, files, keep,
-				d);
+		ok = render_one(a, c->tmpl, tf->path, builtin, view, NULL,
+				files, keep, d);
 	} else {
 		ok = true;
 		const cJSON *item;
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
 					a->each)) {
-			ok = render_one(a, c->tmpl, tf->path, view, item, files,
-					NULL, d) && ok;
+			ok = render_one(a, c->tmpl, tf->path, builtin, view,
+					item, files, NULL, d) && ok;
 		}
 	}
 	compiled_finish(&own);

@@ -21,11 +21,18 @@ static const char *const cfn_tags[] = {
 #define SHEBANG "#!/usr/bin/env bash\n"
 #define STRICT_MODE "set -euo pipefail\n"
 
-static void internal(struct gw_diags *d, const struct gw_check_ctx *c,
+void gw_check_failed(struct gw_diags *d, const struct gw_check_ctx *c,
 		const char *what)
 {
-	gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: template '%s' "
-			"rendered '%s' that %s", c->template, c->path, what);
+	if (c->builtin) {
+		gw_diag_error(d, (struct gw_loc){ 0 }, "internal error: "
+				"template '%s' rendered '%s' that %s",
+				c->template, c->path, what);
+		return;
+	}
+	/* A --templates DIR file is the user's input: point at it. */
+	gw_diag_error(d, (struct gw_loc){ .file = c->template },
+			"this template rendered '%s' that %s", c->path, what);
 }
 
 bool gw_check_json(const struct gw_check_ctx *c, const char *text, size_t len,
@@ -40,7 +47,7 @@ bool gw_check_json(const struct gw_check_ctx *c, const char *text, size_t len,
 	}
 	cJSON_Delete(j);
 	if (!ok) {
-		internal(d, c, "is not one JSON object");
+		gw_check_failed(d, c, "is not one JSON object");
 	}
 	return ok;
 }
@@ -155,7 +162,7 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 	gw_buf_init(&why);
 	bool ok = false;
 	if (!yaml_parser_initialize(&parser)) {
-		internal(d, c, "could not be parsed (libyaml out of memory)");
+		gw_check_failed(d, c, "could not be parsed (libyaml out of memory)");
 		return false;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -199,7 +206,7 @@ out_doc:
 out_parser:
 	yaml_parser_delete(&parser);
 	if (!ok) {
-		internal(d, c, gw_buf_str(&why));
+		gw_check_failed(d, c, gw_buf_str(&why));
 	}
 	gw_buf_finish(&why);
 	return ok;
@@ -213,13 +220,13 @@ bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
 	const char *strict = strstr(text, "\n" STRICT_MODE);
 	if (len < strlen(SHEBANG) || memcmp(text, SHEBANG, strlen(SHEBANG)) ||
 			!strict) {
-		internal(d, c, "lacks the bash shebang or 'set -euo pipefail'");
+		gw_check_failed(d, c, "lacks the bash shebang or 'set -euo pipefail'");
 		return false;
 	}
 	/* Nothing but comments and blank lines before the strict mode. */
 	for (const char *p = text; p <= strict; p = strchr(p, '\n') + 1) {
 		if (p[0] != '#' && p[0] != '\n') {
-			internal(d, c, "runs a command before 'set -euo pipefail'");
+			gw_check_failed(d, c, "runs a command before 'set -euo pipefail'");
 			return false;
 		}
 	}
@@ -243,7 +250,7 @@ bool gw_check_ini(const struct gw_check_ctx *c, const char *text, size_t len,
 			struct gw_buf why;
 			gw_buf_init(&why);
 			gw_buf_printf(&why, "has a malformed INI line %zu", line);
-			internal(d, c, gw_buf_str(&why));
+			gw_check_failed(d, c, gw_buf_str(&why));
 			gw_buf_finish(&why);
 			return false;
 		}
@@ -283,7 +290,7 @@ bool gw_check_groovy(const struct gw_check_ctx *c, const char *text,
 		}
 	}
 	if (!ok || depth != 0) {
-		internal(d, c, "has unbalanced quotes or braces");
+		gw_check_failed(d, c, "has unbalanced quotes or braces");
 		return false;
 	}
 	return true;

@@ -31,7 +31,16 @@ struct gw_check_ctx {
 	/* gw_check_cfn: when not NULL (and not loaded), a template that
 	 * passes is left loaded here instead of being freed. */
 	struct gw_cfn_doc *keep;
+	/* The template is gwgen's own (a failed check is gwgen's bug), not
+	 * one of a --templates DIR (the user's input). */
+	bool builtin;
 };
+
+/* Report that the text rendered for 'c' 'what' (e.g. "is not one YAML
+ * document"): an internal error for a built-in template, else an error at
+ * the user's template file. */
+void gw_check_failed(struct gw_diags *d, const struct gw_check_ctx *c,
+		const char *what);
 
 /*
  * Each check returns true when 'text' ('len' bytes) is well-formed, and

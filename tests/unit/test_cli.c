@@ -1133,6 +1133,36 @@ static void test_cli_templates_dir_errors(void **state)
 		free(path);
 	}
 
+	/* A template that renders what its output kind cannot be: an error
+	 * at the user's template, not an internal error of gwgen's. */
+	static const struct {
+		const char *append, *what;
+	} renders_bad[] = {
+		{"---\nsecond: document\n", "that "},
+		{"# no newline at the end", "that has no final newline\n"},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(renders_bad); i++) {
+		char *path = gw_xasprintf("%s/cfn/stack.yaml.mustache", tdir);
+		char *text = slurp(path);
+		char *bad = gw_xasprintf("%s%s", text, renders_bad[i].append);
+		put(path, bad);
+		RUN(&c, "-T", tdir, "--profile", prof, "-o", out);
+		assert_int_equal(c.status, GW_EXIT_INVALID);
+		char *want = gw_xasprintf("%s: error: this template rendered "
+				"'cloudformation.yaml' ", path);
+		if (strncmp(c.err, want, strlen(want)) != 0 ||
+				!strstr(c.err, renders_bad[i].what)) {
+			fail_msg("case %zu: %s", i, c.err);
+		}
+		assert_null(strstr(c.err, "internal error"));
+		assert_int_equal(access(out, F_OK), -1);
+		put(path, text);
+		free(want);
+		free(bad);
+		free(text);
+		free(path);
+	}
+
 	/* A missing template: named, before any profile is looked at. */
 	char *gone = gw_xasprintf("%s/cfn/stack.yaml.mustache", tdir);
 	assert_int_equal(unlink(gone), 0);
