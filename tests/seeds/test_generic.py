@@ -534,6 +534,26 @@ def check_deploy_parameters(out, c):
                 f"(exit {proc.returncode}: {err!r})")
 
 
+def check_script_usage_errors(out, c):
+    """Every script refuses an unknown option as a usage error: one line on
+    stderr, status 2, no aws command; and --help gives the exit statuses."""
+    for rel in sorted(out.files("scripts")):
+        if not rel.endswith(".sh"):
+            continue
+        proc, cmds = dry_run(out, rel, "--no-such-option")
+        err = proc.stderr.strip()
+        c.check(proc.returncode == 2 and len(err.splitlines()) == 1 and
+                "--no-such-option" in err and not cmds,
+                f"{rel} --no-such-option: one line, status 2 "
+                f"(exit {proc.returncode}: {err!r})")
+        proc = subprocess.run(["bash", out.path(rel), "--help"],
+                              capture_output=True, text=True, timeout=60)
+        c.check(proc.returncode == 0 and
+                re.search(r"Exit status:.*\b2 usage error", proc.stdout,
+                          re.S) is not None,
+                f"{rel} --help lists its exit statuses, 2 usage error")
+
+
 def check_provision_checksums(out, c):
     """Every provisioning file shipped is pinned by its SHA-256 in the user
     data that fetches it."""
@@ -758,6 +778,7 @@ CHECKS = [
     check_teardown_bucket_order,
     check_teardown_iam,
     check_deploy_parameters,
+    check_script_usage_errors,
     check_provision_checksums,
     check_headers,
     check_log_groups,

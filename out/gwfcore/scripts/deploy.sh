@@ -16,6 +16,12 @@ die() {
 	exit 1
 }
 
+# A usage error: one line, status 2.
+usage_error() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 2
+}
+
 note() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
@@ -68,12 +74,6 @@ status 2). This template has none of:
 Exit status: 0 done (or printed, with --dry-run), 1 a check or an aws
 command failed, 2 usage error (an unknown or refused option or env key).
 USAGE
-}
-
-# A usage error: one line, status 2.
-usage_error() {
-	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
-	exit 2
 }
 
 subnets=

@@ -18,6 +18,12 @@ die() {
 	exit 1
 }
 
+# A usage error: one line, status 2.
+usage_error() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 2
+}
+
 note() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
@@ -39,6 +45,9 @@ Usage: users.sh [--dry-run] [-h|--help]
 
 Create each IAM user of the profile if missing, add it to its groups and
 attach its policies (their ARNs are read from the stack outputs).
+
+Exit status: 0 done (or printed, with --dry-run), 1 an aws command
+failed, 2 usage error.
 USAGE
 }
 
@@ -49,7 +58,7 @@ while (($# > 0)); do
 		exit 0
 		;;
 	--dry-run) dry_run=1 ;;
-	*) die "unknown option '$1' (try --help)" ;;
+	*) usage_error "unknown option '$1' (try --help)" ;;
 	esac
 	shift
 done

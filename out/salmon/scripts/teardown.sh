@@ -16,6 +16,12 @@ die() {
 	exit 1
 }
 
+# A usage error: one line, status 2.
+usage_error() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 2
+}
+
 note() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
@@ -61,6 +67,9 @@ Options:
   --yes             confirm --delete-bucket
   --dry-run         print the commands instead of running them
   -h, --help        show this help
+
+Exit status: 0 done (or printed, with --dry-run), 1 an aws command or a
+wait failed, 2 usage error.
 USAGE
 }
 
@@ -75,12 +84,12 @@ while (($# > 0)); do
 	--dry-run) dry_run=1 ;;
 	--delete-bucket) delete_bucket=1 ;;
 	--yes) yes=1 ;;
-	*) die "unknown option '$1' (try --help)" ;;
+	*) usage_error "unknown option '$1' (try --help)" ;;
 	esac
 	shift
 done
 if ((delete_bucket && !yes)); then
-	die "--delete-bucket removes every object in the bucket; add --yes to confirm"
+	usage_error "--delete-bucket removes every object in the bucket; add --yes to confirm"
 fi
 
 # Wait until a queue is DISABLED and no longer UPDATING.
