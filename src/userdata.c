@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "mustache.h"
 #include "mustache_cjson.h"
+#include "names.h"
 #include "sha256.h"
 #include "util.h"
 #include "verify.h"
@@ -51,8 +52,6 @@
 #define SHA256_HEX_DIGITS (GW_SHA256_HEX_LEN - 1)
 #define ASCII_FIRST_PRINTABLE ' '
 #define ASCII_LAST_PRINTABLE '~'
-/* Device mapping names: /dev/sdX, /dev/xvdX, /dev/xvdXY. */
-#define DEVICE_SUFFIX_MAX 2
 
 /* The parts of the archive, in archive order. */
 enum part {
@@ -236,18 +235,11 @@ static bool is_clean_path(const char *s, bool absolute)
 
 /* A block device mapping name gwgen-scratch resolves: /dev/sdX, /dev/xvdX,
  * /dev/xvdXY (EC2 "Device names on Linux instances"). */
+/* A data volume's mapping name by EC2's HVM grammar (names.h): the user
+ * data formats what it names, so the root device does not qualify. */
 static bool is_device_name(const char *s)
 {
-	const char *rest;
-	if (gw_has_prefix(s, "/dev/xvd")) {
-		rest = s + strlen("/dev/xvd");
-	} else if (gw_has_prefix(s, "/dev/sd")) {
-		rest = s + strlen("/dev/sd");
-	} else {
-		return false;
-	}
-	size_t n = strlen(rest);
-	return n >= 1 && n <= DEVICE_SUFFIX_MAX && all_chars(rest, is_lower);
+	return gw_device_classify(s) == GW_DEVICE_EBS;
 }
 
 /* The slot of a device name: /dev/sdf and /dev/xvdf are the same one. */

@@ -686,6 +686,27 @@ static void test_userdata_autoscale_checks(void **state)
 	finish(&r);
 }
 
+/* The scratch device follows EC2's HVM mapping grammar: /dev/sdba shares
+ * /dev/xvdba's slot but is no name EC2 accepts, and the root device holds
+ * the system. */
+static void test_userdata_scratch_device_grammar(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"/dev/sdba", "/dev/xvda",
+	                                  "/dev/xvdzz", "/dev/nvme1n1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *yaml = gw_xasprintf("      scratch:\n"
+				"        kind: ebs-autoscale\n"
+				"        device: %s\n", bad[i]);
+		struct run r;
+		render(&r, yaml);
+		expect_error(&r, USER_DATA_LINE + 2, 17, "scratch device must "
+				"be a mapping name");
+		finish(&r);
+		free(yaml);
+	}
+}
+
 /* Values with quotes, newlines, $(...), backticks: data, never code. */
 static void test_userdata_inert_values(void **state)
 {
@@ -893,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_userdata_empty),
 		cmocka_unit_test(test_userdata_btrfs_refused),
 		cmocka_unit_test(test_userdata_autoscale_checks),
+		cmocka_unit_test(test_userdata_scratch_device_grammar),
 		cmocka_unit_test(test_userdata_inert_values),
 		cmocka_unit_test(test_userdata_fail_fast),
 		cmocka_unit_test(test_userdata_validators),
