@@ -210,6 +210,23 @@ bool gw_names_equal_nocase(const char *a, const char *b)
 	return *a == *b;
 }
 
+bool gw_names_is_release(const char *s)
+{
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+		if (n == 0) {
+			return false;
+		}
+		s += n;
+		if (*s == '\0') {
+			return true;
+		}
+		if (*s++ != '.') {
+			return false;
+		}
+	}
+}
+
 /* ---- tags -------------------------------------------------------------- */
 
 /* ASCII marks tags allow besides letters, digits and spaces. */

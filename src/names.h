@@ -46,6 +46,10 @@ const char *gw_names_retention_list(void);
 /* ASCII case-insensitive equality, for IAM name uniqueness. */
 bool gw_names_equal_nocase(const char *a, const char *b);
 
+/* A release number such as the AWS CLI's "2.36.11": digits separated by
+ * single dots. */
+bool gw_names_is_release(const char *s);
+
 /* ---- tags -------------------------------------------------------------- */
 
 /* Tag key and value lengths in Unicode characters (AWS tagging rules). */

@@ -254,24 +254,6 @@ static const char *device_slot(const char *s)
 	return s;
 }
 
-/* An AWS CLI release: digits separated by single dots, e.g. "2.36.11". */
-static bool is_version(const char *s)
-{
-	for (;;) {
-		size_t n = strspn(s, "0123456789");
-		if (n == 0) {
-			return false;
-		}
-		s += n;
-		if (*s == '\0') {
-			return true;
-		}
-		if (*s++ != '.') {
-			return false;
-		}
-	}
-}
-
 static bool is_sha256(const char *s)
 {
 	return strlen(s) == SHA256_HEX_DIGITS && all_chars(s, is_hex);
@@ -338,7 +320,7 @@ static void check_aws_cli(const struct gw_model *m, const struct gw_aws_cli *c,
 	const char *version = str_or_empty(&c->version);
 	const char *sha = str_or_empty(&c->sha256);
 	const char *prefix = str_or_empty(&c->prefix);
-	if (!is_version(version)) {
+	if (!gw_names_is_release(version)) {
 		gw_diag_error(d, c->version.loc, "aws_cli version must be a "
 				"release number such as '2.36.11', got '%s'",
 				is_text(version, false) ? version : "?");

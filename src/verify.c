@@ -1480,24 +1480,6 @@ static bool is_clean_path(const char *s, bool absolute)
 	}
 }
 
-/* An AWS CLI release number: digits separated by single dots ("2.36.11"). */
-static bool is_release(const char *s)
-{
-	for (;;) {
-		size_t n = strspn(s, "0123456789");
-		if (n == 0) {
-			return false;
-		}
-		s += n;
-		if (*s == '\0') {
-			return true;
-		}
-		if (*s++ != '.') {
-			return false;
-		}
-	}
-}
-
 static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
                           bool al2023)
 {
@@ -1647,7 +1629,7 @@ static void check_user_data_model(struct ctx *c,
 	const struct gw_aws_cli *cli = &u->aws_cli;
 	if (cli->present && cli->version.s &&
 	    check_one_line(c, &cli->version, "aws_cli version") &&
-	    !is_release(cli->version.s)) {
+	    !gw_names_is_release(cli->version.s)) {
 		ERR(c, cli->version.loc, "L9",
 		    "write a release number such as '2.36.11'",
 		    "aws_cli version '%s' is not a release number",

@@ -88,6 +88,14 @@ static void test_names_iam_batch_logs(void **state)
 
 	assert_true(gw_names_equal_nocase("Role", "rOLE"));
 	assert_false(gw_names_equal_nocase("Role", "Roles"));
+
+	assert_true(gw_names_is_release("2.36.11"));
+	assert_true(gw_names_is_release("2"));
+	assert_false(gw_names_is_release("latest"));
+	assert_false(gw_names_is_release("2..36"));
+	assert_false(gw_names_is_release("2.36."));
+	assert_false(gw_names_is_release(".2"));
+	assert_false(gw_names_is_release(""));
 }
 
 static void test_names_retention(void **state)
