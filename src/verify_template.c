@@ -774,35 +774,44 @@ static enum ce_type ce_type_of(const char *s)
 	return CE_UNKNOWN;
 }
 
-static void check_ce_instance_types(struct tpl *t, const char *logical,
-                                    yaml_node_t *types, bool has_max,
-                                    long long max, struct cfn_ce *rec)
+/*
+ * What the literal InstanceTypes of a compute environment select, in one
+ * pass over the catalog for CE6, CE7 and CE10 alike: the first type of each
+ * architecture, the smallest, the ones with the most vCPUs, memory and GPUs
+ * (NULL when none has any), a P3 type, and the first A1 spec. 'literal' is
+ * false for an intrinsic such as !Split of a parameter, and 'all_known'
+ * whether every spec is a literal the catalog knows.
+ */
+struct ce_types_seen {
+	bool literal, all_known;
+	const struct gw_instance_type *arch[GW_ARCH_ARM64 + 1];
+	const struct gw_instance_type *smallest, *most_vcpus, *most_memory;
+	const struct gw_instance_type *gpu, *p3;
+	yaml_node_t *a1;
+};
+
+static void scan_ce_types(struct tpl *t, yaml_node_t *types,
+                          struct ce_types_seen *out)
 {
+	*out = (struct ce_types_seen){0};
 	yaml_node_t *arg = NULL;
 	if (!is_seq(types) || intrinsic(t, types, &arg)) {
-		return; /* !Split of a parameter and the like */
+		return;
 	}
-	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1] = {0};
-	const struct gw_instance_type *smallest = NULL;
-	const struct gw_instance_type *most_vcpus = NULL, *most_memory = NULL;
-	bool all_known = seq_len(types) > 0;
+	out->literal = true;
+	out->all_known = seq_len(types) > 0;
 	for (size_t i = 0; i < seq_len(types); i++) {
 		yaml_node_t *n = seq_at(t, types, i);
 		const char *spec = literal_of(t, n);
+		char family[32];
+		if (spec) {
+			gw_catalog_family(spec, family, sizeof(family));
+		}
+		if (spec && strcmp(family, "a1") == 0 && !out->a1) {
+			out->a1 = n;
+		}
 		if (!spec || !gw_catalog_spec_known(spec)) {
-			all_known = false;
-		}
-		if (!spec) {
-			continue;
-		}
-		if (!gw_catalog_spec_known(spec)) {
-			WARN(t, loc_of(t, n), "CE6",
-			     "check the type or update "
-			     "data/instance-types.tsv",
-			     "instance type "
-			     "'%s' is not in gwgen's catalog, so its size "
-			     "and architecture are not checked",
-			     spec);
+			out->all_known = false;
 			continue;
 		}
 		for (size_t j = 0; j < gw_catalog_count(); j++) {
@@ -810,32 +819,66 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 			if (!gw_catalog_selects(spec, it)) {
 				continue;
 			}
-			if (!arch_seen[it->arch]) {
-				arch_seen[it->arch] = it;
+			if (!out->arch[it->arch]) {
+				out->arch[it->arch] = it;
 			}
-			if (!smallest || it->vcpus < smallest->vcpus) {
-				smallest = it;
+			if (!out->smallest || it->vcpus < out->smallest->vcpus) {
+				out->smallest = it;
 			}
-			if (!most_vcpus || it->vcpus > most_vcpus->vcpus) {
-				most_vcpus = it;
+			if (!out->most_vcpus ||
+			    it->vcpus > out->most_vcpus->vcpus) {
+				out->most_vcpus = it;
 			}
-			if (!most_memory ||
-			    it->memory_mib > most_memory->memory_mib) {
-				most_memory = it;
+			if (!out->most_memory ||
+			    it->memory_mib > out->most_memory->memory_mib) {
+				out->most_memory = it;
+			}
+			if (it->gpus > 0 &&
+			    (!out->gpu || it->gpus > out->gpu->gpus)) {
+				out->gpu = it;
+			}
+			if (it->gpus > 0 && !out->p3 &&
+			    gw_has_prefix(it->name, "p3.")) {
+				out->p3 = it;
 			}
 		}
 	}
-	if (rec && all_known && most_vcpus) {
-		rec->most_vcpus = most_vcpus;
-		rec->most_memory = most_memory;
+}
+
+static void check_ce_instance_types(struct tpl *t, const char *logical,
+                                    yaml_node_t *types,
+                                    const struct ce_types_seen *seen,
+                                    bool has_max, long long max,
+                                    struct cfn_ce *rec)
+{
+	if (!seen->literal) {
+		return; /* !Split of a parameter and the like */
 	}
-	if (arch_seen[GW_ARCH_X86_64] && arch_seen[GW_ARCH_ARM64]) {
+	for (size_t i = 0; i < seq_len(types); i++) {
+		yaml_node_t *n = seq_at(t, types, i);
+		const char *spec = literal_of(t, n);
+		if (spec && !gw_catalog_spec_known(spec)) {
+			WARN(t, loc_of(t, n), "CE6",
+			     "check the type or update "
+			     "data/instance-types.tsv",
+			     "instance type "
+			     "'%s' is not in gwgen's catalog, so its size "
+			     "and architecture are not checked",
+			     spec);
+		}
+	}
+	if (rec && seen->all_known && seen->most_vcpus) {
+		rec->most_vcpus = seen->most_vcpus;
+		rec->most_memory = seen->most_memory;
+	}
+	if (seen->arch[GW_ARCH_X86_64] && seen->arch[GW_ARCH_ARM64]) {
 		ERR(t, loc_of(t, types), "CE6", "split x86_64 and arm64 types",
 		    "compute environment '%s' mixes architectures: "
 		    "'%s' is x86_64 and '%s' is arm64",
-		    logical, arch_seen[GW_ARCH_X86_64]->name,
-		    arch_seen[GW_ARCH_ARM64]->name);
+		    logical, seen->arch[GW_ARCH_X86_64]->name,
+		    seen->arch[GW_ARCH_ARM64]->name);
 	}
+	const struct gw_instance_type *smallest = seen->smallest;
 	if (smallest && has_max && max < (long long)smallest->vcpus) {
 		/* domain.md CE7: an error with exactly one concrete type,
 		 * which can never start; with families or several types
@@ -869,55 +912,6 @@ static bool is_image_type(const char *s)
 	return false;
 }
 
-/* What the literal InstanceTypes of a compute environment select, for
- * CE10: the type with the most GPUs (NULL when none has any), a P3 type
- * (NULL when none), whether the catalog knows every spec, and the first A1
- * spec (NULL when none). */
-struct ce_types_seen {
-	const struct gw_instance_type *gpu, *p3;
-	bool all_known;
-	yaml_node_t *a1;
-};
-
-static void scan_ce_types(struct tpl *t, yaml_node_t *types,
-                          struct ce_types_seen *out)
-{
-	*out = (struct ce_types_seen){.all_known = false};
-	yaml_node_t *arg = NULL;
-	if (!is_seq(types) || intrinsic(t, types, &arg) ||
-	    seq_len(types) == 0) {
-		return;
-	}
-	out->all_known = true;
-	for (size_t i = 0; i < seq_len(types); i++) {
-		yaml_node_t *n = seq_at(t, types, i);
-		const char *spec = literal_of(t, n);
-		char family[32];
-		if (spec) {
-			gw_catalog_family(spec, family, sizeof(family));
-		}
-		if (spec && strcmp(family, "a1") == 0 && !out->a1) {
-			out->a1 = n;
-		}
-		if (!spec || !gw_catalog_spec_known(spec)) {
-			out->all_known = false;
-			continue;
-		}
-		for (size_t j = 0; j < gw_catalog_count(); j++) {
-			const struct gw_instance_type *it = gw_catalog_at(j);
-			if (it->gpus == 0 || !gw_catalog_selects(spec, it)) {
-				continue;
-			}
-			if (!out->gpu || it->gpus > out->gpu->gpus) {
-				out->gpu = it;
-			}
-			if (!out->p3 && gw_has_prefix(it->name, "p3.")) {
-				out->p3 = it;
-			}
-		}
-	}
-}
-
 /*
  * CE10 and CE11 on Ec2Configuration. Batch matches each instance to an
  * image type: GPU types need an *_NVIDIA entry once Ec2Configuration names
@@ -925,7 +919,8 @@ static void scan_ce_types(struct tpl *t, yaml_node_t *types,
  * and Amazon Linux 2023, also the default, does not run on A1 (API
  * Ec2Configuration).
  */
-static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
+static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
+                           const struct ce_types_seen *seen)
 {
 	yaml_node_t *ec2 = map_get(t, cr, "Ec2Configuration");
 	/* No entry: Batch's default, Amazon Linux 2023. */
@@ -977,34 +972,32 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr)
 	if (!all_literal) {
 		return;
 	}
-	struct ce_types_seen seen;
-	scan_ce_types(t, map_get(t, cr, "InstanceTypes"), &seen);
-	if (seen.gpu && seq_len(ec2) > 0 && !nvidia) {
+	if (seen->gpu && seq_len(ec2) > 0 && !nvidia) {
 		ERR(t, loc_of(t, ec2), "CE10",
 		    "add an entry with ImageType: ECS_AL2023_NVIDIA",
 		    "compute environment '%s' includes gpu type '%s' but "
 		    "no image type of its Ec2Configuration has nvidia "
 		    "drivers",
-		    logical, seen.gpu->name);
-	} else if (seen.p3 && nvidia_al2023 && !nvidia_other) {
+		    logical, seen->gpu->name);
+	} else if (seen->p3 && nvidia_al2023 && !nvidia_other) {
 		/* As the profile verifier says (verify.c, CE10). */
 		WARN(t, loc_of(t, nvidia_at), "CE10", "use g4dn, g5, g6 or p4d",
 		     "instance type '%s' is reported as unsupported by "
 		     "ECS_AL2023_NVIDIA",
-		     seen.p3->name);
-	} else if (!seen.gpu && seen.all_known && nvidia) {
+		     seen->p3->name);
+	} else if (!seen->gpu && seen->all_known && nvidia) {
 		WARN(t, loc_of(t, nvidia_at), "CE10",
 		     "use ECS_AL2023 or add gpu types",
 		     "compute environment '%s' has an nvidia image type "
 		     "but no gpu instance type",
 		     logical);
 	}
-	if (seen.a1 && al2023 && !other) {
-		ERR(t, loc_of(t, seen.a1), "CE10",
+	if (seen->a1 && al2023 && !other) {
+		ERR(t, loc_of(t, seen->a1), "CE10",
 		    "use graviton2 or later (c6g, m6g, r6g ...)",
 		    "instance type '%s' of compute environment '%s' cannot "
 		    "run amazon linux 2023%s",
-		    literal_of(t, seen.a1), logical,
+		    literal_of(t, seen->a1), logical,
 		    seq_len(ec2) ? "" : ", the default image");
 	}
 }
@@ -1236,11 +1229,13 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 			    logical, ce_type_names[k], required[i]);
 		}
 	}
-	check_ce_image(t, logical, cr);
+	yaml_node_t *types = map_get(t, cr, "InstanceTypes");
+	struct ce_types_seen seen;
+	scan_ce_types(t, types, &seen);
+	check_ce_image(t, logical, cr, &seen);
 	check_ce_launch_template(t, logical, cr);
 	struct cfn_ce *rec = find_cfn_ce_rw(t, logical);
-	check_ce_instance_types(t, logical, map_get(t, cr, "InstanceTypes"),
-	                        has_max, max, rec);
+	check_ce_instance_types(t, logical, types, &seen, has_max, max, rec);
 	if (map_get(t, cr, "Tags") && name) {
 		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), "CE14",
 		     "rename the "
