@@ -227,6 +227,35 @@ bool gw_names_is_release(const char *s)
 	}
 }
 
+static bool is_path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+bool gw_names_is_clean_path(const char *s, bool absolute)
+{
+	if (absolute && *s++ != '/') {
+		return false;
+	}
+	for (;;) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.')) {
+			return false;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!is_path_char(s[i])) {
+				return false;
+			}
+		}
+		if (s[n] == '\0') {
+			return true;
+		}
+		s += n + 1;
+	}
+}
+
 /* ---- tags -------------------------------------------------------------- */
 
 /* ASCII marks tags allow besides letters, digits and spaces. */

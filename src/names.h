@@ -50,6 +50,11 @@ bool gw_names_equal_nocase(const char *a, const char *b);
  * single dots. */
 bool gw_names_is_release(const char *s);
 
+/* Names of [A-Za-z0-9._-] joined by single '/', none of them "." or "..",
+ * which the user data's scripts can take unquoted. With 'absolute', a
+ * leading '/' is required ("/" alone is refused). */
+bool gw_names_is_clean_path(const char *s, bool absolute);
+
 /* ---- tags -------------------------------------------------------------- */
 
 /* Tag key and value lengths in Unicode characters (AWS tagging rules). */

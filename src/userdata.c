@@ -205,36 +205,6 @@ static bool all_chars(const char *s, bool (*allowed)(char))
 	return true;
 }
 
-/*
- * Names of [A-Za-z0-9._-] joined by single '/', none of them "." or "..".
- * With 'absolute', a leading '/' is required ("/" alone is refused).
- */
-static bool is_clean_path(const char *s, bool absolute)
-{
-	if (absolute && *s++ != '/') {
-		return false;
-	}
-	for (;;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || strcmp(s, ".") == 0 || strncmp(s, "./", 2) == 0 ||
-				strcmp(s, "..") == 0 ||
-				strncmp(s, "../", 3) == 0) {
-			return false;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (!is_word_char(s[i])) {
-				return false;
-			}
-		}
-		if (s[n] == '\0') {
-			return true;
-		}
-		s += n + 1;
-	}
-}
-
-/* A block device mapping name gwgen-scratch resolves: /dev/sdX, /dev/xvdX,
- * /dev/xvdXY (EC2 "Device names on Linux instances"). */
 /* A data volume's mapping name by EC2's HVM grammar (names.h): the user
  * data formats what it names, so the root device does not qualify. */
 static bool is_device_name(const char *s)
@@ -331,7 +301,7 @@ static void check_aws_cli(const struct gw_model *m, const struct gw_aws_cli *c,
 				"aws_cli sha256 must be 64 hex digits, got '%s'",
 				is_text(sha, false) ? sha : "?");
 	}
-	if (!is_clean_path(prefix, true)) {
+	if (!gw_names_is_clean_path(prefix, true)) {
 		gw_diag_error(d, c->prefix.loc, "aws_cli prefix must be an "
 				"absolute path of [A-Za-z0-9._-] names, got '%s'",
 				is_text(prefix, false) ? prefix : "?");
@@ -423,7 +393,7 @@ static void check_scratch(const struct gw_model *m,
 				"be 'ext4', got '%s'", is_text(fs, false) ? fs :
 				"?");
 	}
-	if (!is_clean_path(mount, true)) {
+	if (!gw_names_is_clean_path(mount, true)) {
 		gw_diag_error(d, s->mount.loc, "scratch mount must be an "
 				"absolute path of [A-Za-z0-9._-] names, got '%s'",
 				is_text(mount, false) ? mount : "?");
@@ -465,12 +435,12 @@ static void check_provision(const struct gw_model *m,
 				"provision fetches scripts from the profile's "
 				"bucket, and there is none");
 	}
-	if (!is_clean_path(version, false)) {
+	if (!gw_names_is_clean_path(version, false)) {
 		gw_diag_error(d, p->version.loc, "provision version must be "
 				"[A-Za-z0-9._-] names joined by '/', got '%s'",
 				is_text(version, false) ? version : "?");
 	}
-	if (!is_clean_path(prefix, false)) {
+	if (!gw_names_is_clean_path(prefix, false)) {
 		gw_diag_error(d, p->prefix.loc, "provision prefix must be "
 				"[A-Za-z0-9._-] names joined by '/', got '%s'",
 				is_text(prefix, false) ? prefix : "?");
@@ -999,7 +969,7 @@ bool gw_userdata_provision_files(const struct gw_model *m,
 		if (!lt->user_data.present || !p->present) {
 			continue;
 		}
-		if (!is_clean_path(str_or_empty(&p->version), false)) {
+		if (!gw_names_is_clean_path(str_or_empty(&p->version), false)) {
 			gw_diag_error(d, p->version.loc, "provision version "
 					"must be [A-Za-z0-9._-] names joined by "
 					"'/'");

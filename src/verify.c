@@ -82,6 +82,24 @@ static bool has_error_at(const struct gw_diags *d, size_t n, struct gw_loc at)
 	return false;
 }
 
+/*
+ * Add to 'd' what a render found ('found'): its errors, except one at a
+ * place that has an error already (one finding per value), and with
+ * '!errors_only' its warnings and notes too.
+ */
+static void add_new_findings(struct gw_diags *d, const struct gw_diags *found,
+                             bool errors_only)
+{
+	for (size_t i = 0; i < found->n; i++) {
+		const struct gw_diag *g = &found->v[i];
+		bool error = g->sev == GW_SEV_ERROR;
+		if (error ? has_error_at(d, d->n, g->loc) : errors_only) {
+			continue;
+		}
+		gw_diag_add(d, g->sev, g->loc, g->rule, g->hint, "%s", g->msg);
+	}
+}
+
 __attribute__((format(printf, 6, 7))) static void
 report(struct ctx *c, enum gw_severity sev, struct gw_loc at, const char *rule,
        const char *hint, const char *fmt, ...)
@@ -1450,36 +1468,6 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-/*
- * An absolute path (when 'absolute') of names made of [A-Za-z0-9._-],
- * none of them "." or "..": what the user data's scripts take unquoted
- * (userdata.c refuses anything else at generation, so verify must too).
- */
-static bool is_clean_path(const char *s, bool absolute)
-{
-	if (absolute && *s++ != '/') {
-		return false;
-	}
-	for (;;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') ||
-		    (n == 2 && s[0] == '.' && s[1] == '.')) {
-			return false;
-		}
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)s[i];
-			if (!isalnum(ch) && ch != '.' && ch != '_' &&
-			    ch != '-') {
-				return false;
-			}
-		}
-		if (s[n] == '\0') {
-			return true;
-		}
-		s += n + 1;
-	}
-}
-
 static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
                           bool al2023)
 {
@@ -1537,7 +1525,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		    s->device.s, str_or(&lt->name, "?"));
 	}
 	if (s->mount.s && check_one_line(c, &s->mount, "scratch mount") &&
-	    !is_clean_path(s->mount.s, true)) {
+	    !gw_names_is_clean_path(s->mount.s, true)) {
 		ERR(c, s->mount.loc, "L8",
 		    "write an absolute path such as /var/lib/docker",
 		    "scratch mount '%s' is not an absolute path of "
@@ -1637,7 +1625,7 @@ static void check_user_data_model(struct ctx *c,
 	}
 	if (cli->present && cli->prefix.s &&
 	    check_one_line(c, &cli->prefix, "aws_cli prefix") &&
-	    !is_clean_path(cli->prefix.s, true)) {
+	    !gw_names_is_clean_path(cli->prefix.s, true)) {
 		ERR(c, cli->prefix.loc, "L9",
 		    "write an absolute path such as /usr/local/aws-cli",
 		    "aws_cli prefix '%s' is not an absolute path of "
@@ -1681,14 +1669,7 @@ static void check_user_data_renders(struct ctx *c,
 	gw_diags_init(&found);
 	gw_buf_init(&mime);
 	gw_userdata_render(c->m, lt, gw_templates_builtin(), &mime, &found);
-	for (size_t i = 0; i < found.n; i++) {
-		const struct gw_diag *g = &found.v[i];
-		if (g->sev == GW_SEV_ERROR &&
-		    !has_error_at(c->d, c->d->n, g->loc)) {
-			gw_diag_add(c->d, g->sev, g->loc, g->rule, g->hint,
-			            "%s", g->msg);
-		}
-	}
+	add_new_findings(c->d, &found, true);
 	gw_buf_finish(&mime);
 	gw_diags_finish(&found);
 }
@@ -2914,12 +2895,6 @@ static void check_tags(struct ctx *c)
 /* CloudFormation quotas: a template description is at most 1024 bytes. */
 #define STACK_DESCRIPTION_MAX 1024
 
-/*
- * The profile description becomes the template's Description, and a
- * template needs at least one resource; without these checks gwgen would
- * render a template that CloudFormation refuses (issue 6: found by the
- * hostile corpus, cases gen-long-scalar and minimal-profile).
- */
 /* CloudFormation stack names: [A-Za-z][A-Za-z0-9-]*, at most 128 (CFN
  * CreateStack StackName; quotas page). */
 #define STACK_NAME_MAX 128
@@ -2962,6 +2937,12 @@ static void check_stack_name(struct ctx *c)
 	}
 }
 
+/*
+ * The profile description becomes the template's Description, and a
+ * template needs at least one resource; without these checks gwgen would
+ * render a template that CloudFormation refuses (issue 6: found by the
+ * hostile corpus, cases gen-long-scalar and minimal-profile).
+ */
 static void check_stack(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -3017,14 +2998,7 @@ bool gw_verify_generation(const struct gw_model *m,
 	gw_diags_init(&found);
 	gw_files_init(&files);
 	bool ok = gw_emit(m, t, &files, &found);
-	size_t before = d->n;
-	for (size_t i = 0; i < found.n; i++) {
-		const struct gw_diag *g = &found.v[i];
-		if (g->sev == GW_SEV_ERROR && has_error_at(d, before, g->loc)) {
-			continue;
-		}
-		gw_diag_add(d, g->sev, g->loc, g->rule, g->hint, "%s", g->msg);
-	}
+	add_new_findings(d, &found, false);
 	gw_files_finish(&files);
 	gw_diags_finish(&found);
 	return ok;

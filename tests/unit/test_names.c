@@ -96,6 +96,16 @@ static void test_names_iam_batch_logs(void **state)
 	assert_false(gw_names_is_release("2.36."));
 	assert_false(gw_names_is_release(".2"));
 	assert_false(gw_names_is_release(""));
+
+	assert_true(gw_names_is_clean_path("/var/lib/docker", true));
+	assert_true(gw_names_is_clean_path("provision/v1", false));
+	assert_false(gw_names_is_clean_path("var/lib/docker", true));
+	assert_false(gw_names_is_clean_path("/", true));
+	assert_false(gw_names_is_clean_path("/var/lib/../docker", true));
+	assert_false(gw_names_is_clean_path("/var/./lib", true));
+	assert_false(gw_names_is_clean_path("/var//lib", true));
+	assert_false(gw_names_is_clean_path("/opt/aws cli", true));
+	assert_true(gw_names_is_clean_path("/opt/.hidden/..x", true));
 }
 
 static void test_names_retention(void **state)
