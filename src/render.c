@@ -260,7 +260,7 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 	} else if (fwrite(gw_buf_str(&result), 1, result.len, out) !=
 			result.len || fflush(out) != 0) {
 		fprintf(err, "gwgen: error: cannot write the output: %s\n",
-				gw_read_error(errno));
+				strerror(errno));
 		status = GW_EXIT_IO;
 	} else {
 		status = GW_EXIT_OK;
