@@ -331,7 +331,8 @@ static bool render_row(const struct gw_artifact *a,
 		c = &builtin_compiled[a - artifacts];
 		if (!builtin_compiled_atexit) {
 			/* Freed at exit, so leak checkers see no loss. */
-			builtin_compiled_atexit = atexit(free_builtin_compiled) == 0;
+			builtin_compiled_atexit =
+				atexit(free_builtin_compiled) == 0;
 		}
 	}
 	if (!c->tmpl && !compile_row(a, t, tf, c, d)) {

@@ -162,7 +162,8 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 	gw_buf_init(&why);
 	bool ok = false;
 	if (!yaml_parser_initialize(&parser)) {
-		gw_check_failed(d, c, "could not be parsed (libyaml out of memory)");
+		gw_check_failed(d, c, "could not be parsed (libyaml out of "
+				"memory)");
 		return false;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -220,13 +221,15 @@ bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
 	const char *strict = strstr(text, "\n" STRICT_MODE);
 	if (len < strlen(SHEBANG) || memcmp(text, SHEBANG, strlen(SHEBANG)) ||
 			!strict) {
-		gw_check_failed(d, c, "lacks the bash shebang or 'set -euo pipefail'");
+		gw_check_failed(d, c, "lacks the bash shebang or 'set -euo "
+				"pipefail'");
 		return false;
 	}
 	/* Nothing but comments and blank lines before the strict mode. */
 	for (const char *p = text; p <= strict; p = strchr(p, '\n') + 1) {
 		if (p[0] != '#' && p[0] != '\n') {
-			gw_check_failed(d, c, "runs a command before 'set -euo pipefail'");
+			gw_check_failed(d, c, "runs a command before 'set "
+					"-euo pipefail'");
 			return false;
 		}
 	}

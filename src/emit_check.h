@@ -44,7 +44,8 @@ void gw_check_failed(struct gw_diags *d, const struct gw_check_ctx *c,
 
 /*
  * Each check returns true when 'text' ('len' bytes) is well-formed, and
- * otherwise false with an internal error in 'd' naming the template.
+ * otherwise false with an error in 'd' naming the template
+ * (gw_check_failed).
  */
 typedef bool (*gw_check_fn)(const struct gw_check_ctx *c, const char *text,
 		size_t len, struct gw_diags *d);
@@ -61,15 +62,6 @@ bool gw_check_json(const struct gw_check_ctx *c, const char *text, size_t len,
  */
 bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d);
-
-/*
- * gw_verify_rendered_template (verify.h) on 'doc', the document gw_check_cfn
- * loaded from 'yaml' ('len' bytes): the same findings, without loading the
- * text again. 'doc' is only read. Defined in verify_template.c; its place
- * is verify.h, next to gw_verify_rendered_template.
- */
-bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
-		size_t len, const char *file, struct gw_diags *d);
 
 /* A bash script: the shebang, and set -euo pipefail before anything runs. */
 bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,

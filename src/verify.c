@@ -1740,7 +1740,8 @@ static void check_user_data_of_refused(struct ctx *c, size_t errors_before)
 		return;
 	}
 	for (size_t i = 0; i < c->m->n_launch_templates; i++) {
-		const struct gw_launch_template *lt = &c->m->launch_templates[i];
+		const struct gw_launch_template *lt =
+		        &c->m->launch_templates[i];
 		if (lt->user_data.present) {
 			check_user_data_renders(c, lt);
 		}

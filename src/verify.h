@@ -92,6 +92,16 @@ bool gw_verify_rendered_template(const char *yaml, size_t len,
                                  const char *file, struct gw_diags *d);
 
 /*
+ * gw_verify_rendered_template on 'doc', the document the caller already
+ * loaded from 'yaml' ('len' bytes) with libyaml (gw_check_cfn does): the
+ * same findings, without loading the text again. 'doc' is only read.
+ */
+struct yaml_document_s;
+bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
+                            size_t len, const char *file,
+                            struct gw_diags *d);
+
+/*
  * Read the template at 'path' and run gw_verify_template_text on it. An
  * unreadable file is reported as an error. Returns true when no finding is
  * an error.

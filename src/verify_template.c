@@ -13,7 +13,6 @@
 
 #include "arn.h"
 #include "catalog.h"
-#include "emit_check.h"
 #include "iam.h"
 #include "names.h"
 #include "util.h"
@@ -822,7 +821,8 @@ static void scan_ce_types(struct tpl *t, yaml_node_t *types,
 			if (!out->arch[it->arch]) {
 				out->arch[it->arch] = it;
 			}
-			if (!out->smallest || it->vcpus < out->smallest->vcpus) {
+			if (!out->smallest ||
+			    it->vcpus < out->smallest->vcpus) {
 				out->smallest = it;
 			}
 			if (!out->most_vcpus ||
