@@ -15,6 +15,7 @@
 #include "emit.h"
 #include "model.h"
 #include "profile.h"
+#include "rows.h"
 #include "templates.h"
 #include "util.h"
 #include "verify.h"
@@ -1496,42 +1497,12 @@ static const struct row rows[] = {
 /* ---- the runner ------------------------------------------------------------
  */
 
-static char *patch(const char *text, const char *find, const char *repl)
-{
-	const char *at = strstr(text, find);
-	if (!at) {
-		fail_msg("'%s' is not in the base profile", find);
-	}
-	size_t head = (size_t)(at - text);
-	char *out = gw_xmalloc(strlen(text) - strlen(find) + strlen(repl) + 1);
-	memcpy(out, text, head);
-	strcpy(out + head, repl);
-	strcat(out, at + strlen(find));
-	return out;
-}
-
-static size_t count_rule(const struct gw_diags *d, const char *rule,
-                         enum gw_severity sev, const char *msg)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct gw_diag *g = &d->v[i];
-		bool same_rule = rule ? g->rule && strcmp(g->rule, rule) == 0
-		                      : g->rule == NULL;
-		if (same_rule && g->sev == sev &&
-		    (!msg || strcmp(g->msg, msg) == 0)) {
-			n++;
-		}
-	}
-	return n;
-}
-
 static void run_row(void **state)
 {
 	const struct row *r = *state;
 	char *yaml = gw_xstrdup(base_yaml);
 	for (size_t i = 0; i < REPLACEMENTS && r->find[i]; i++) {
-		char *next = patch(yaml, r->find[i], r->repl[i]);
+		char *next = rows_patch(yaml, r->find[i], r->repl[i]);
 		free(yaml);
 		yaml = next;
 	}
@@ -1552,7 +1523,7 @@ static void run_row(void **state)
 	if (ok) {
 		ok = gw_verify_generation(m, gw_templates_builtin(), &d);
 	}
-	size_t n = count_rule(&d, r->rule, r->sev, r->msg);
+	size_t n = rows_count(&d, r->rule, r->sev, r->msg);
 	if (r->absent ? n != 0 : n == 0) {
 		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 		fail_msg("%s: rule %s (%s) %s", r->name, r->rule,
@@ -1592,7 +1563,7 @@ static void test_verify_base_is_clean(void **state)
 static void test_verify_location_and_hint(void **state)
 {
 	(void)state;
-	char *yaml = patch(base_yaml, "log_group: /aws/batch/demo",
+	char *yaml = rows_patch(base_yaml, "log_group: /aws/batch/demo",
 	                   "log_group: /aws/batch/other");
 	struct gw_diags d;
 	gw_diags_init(&d);
@@ -1642,7 +1613,7 @@ static size_t user_data_count(const char *text, const char *rule,
 	struct gw_loc at = {"ud", 1, 1};
 	bool ok = gw_verify_user_data(text, strlen(text), at, &d);
 	assert_true(ok == (d.n_errors == 0));
-	size_t n = count_rule(&d, rule, sev, NULL);
+	size_t n = rows_count(&d, rule, sev, NULL);
 	gw_diags_finish(&d);
 	return n;
 }
@@ -1666,7 +1637,7 @@ static void test_verify_iam_hints(void **state)
 	        {"[batch:CancelJobs]", "S7", "did you mean 'batch:CancelJob'?"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *yaml = patch(base_yaml, "[secretsmanager:ListSecrets]",
+		char *yaml = rows_patch(base_yaml, "[secretsmanager:ListSecrets]",
 		                   cases[i].repl);
 		struct gw_diags d;
 		gw_diags_init(&d);
@@ -2038,12 +2009,12 @@ static void test_verify_rendered_template_filter(void **state)
 	assert_false(gw_verify_rendered_template(text, strlen(text),
 	                                         "out/p/cloudformation.yaml",
 	                                         &kept));
-	assert_true(count_rule(&all, "CE9", GW_SEV_WARNING, NULL) == 1);
-	assert_true(count_rule(&all, "C4", GW_SEV_NOTE, NULL) == 1);
-	assert_true(count_rule(&kept, "CE9", GW_SEV_WARNING, NULL) == 0);
-	assert_true(count_rule(&kept, "C4", GW_SEV_NOTE, NULL) == 0);
-	assert_true(count_rule(&kept, "CE13", GW_SEV_WARNING, NULL) == 1);
-	assert_true(count_rule(&kept, "S7", GW_SEV_ERROR, NULL) == 1);
+	assert_true(rows_count(&all, "CE9", GW_SEV_WARNING, NULL) == 1);
+	assert_true(rows_count(&all, "C4", GW_SEV_NOTE, NULL) == 1);
+	assert_true(rows_count(&kept, "CE9", GW_SEV_WARNING, NULL) == 0);
+	assert_true(rows_count(&kept, "C4", GW_SEV_NOTE, NULL) == 0);
+	assert_true(rows_count(&kept, "CE13", GW_SEV_WARNING, NULL) == 1);
+	assert_true(rows_count(&kept, "S7", GW_SEV_ERROR, NULL) == 1);
 	assert_int_equal(kept.n_errors, all.n_errors);
 	for (size_t i = 0; i < kept.n; i++) {
 		assert_string_equal(kept.v[i].loc.file,
@@ -2065,7 +2036,7 @@ static void test_verify_rendered_template_filter(void **state)
 	assert_false(gw_verify_template_text(tags, strlen(tags), "x", &all));
 	assert_true(gw_verify_rendered_template(tags, strlen(tags), "x",
 	                                        &kept));
-	assert_true(count_rule(&kept, "N10", GW_SEV_ERROR, NULL) == 0);
+	assert_true(rows_count(&kept, "N10", GW_SEV_ERROR, NULL) == 0);
 	gw_diags_finish(&all);
 	gw_diags_finish(&kept);
 }
@@ -2231,9 +2202,9 @@ static void test_verify_template_volumes(void **state)
 	gw_diags_init(&d);
 	assert_false(gw_verify_template_text(text, strlen(text), "v.yaml", &d));
 	/* sc1 below 500 GiB, sc1 as root, unknown type */
-	assert_int_equal(count_rule(&d, "V1", GW_SEV_ERROR, NULL), 3);
-	assert_int_equal(count_rule(&d, "V2", GW_SEV_ERROR, NULL), 1);
-	assert_int_equal(count_rule(&d, "V3", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "V1", GW_SEV_ERROR, NULL), 3);
+	assert_int_equal(rows_count(&d, "V2", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "V3", GW_SEV_ERROR, NULL), 1);
 	gw_diags_finish(&d);
 }
 
@@ -2262,8 +2233,8 @@ static void test_verify_template_json_and_limits(void **state)
 	struct gw_diags d;
 	gw_diags_init(&d);
 	assert_false(gw_verify_template_text(json, strlen(json), "t.json", &d));
-	assert_int_equal(count_rule(&d, "Q4", GW_SEV_ERROR, NULL), 1);
-	assert_int_equal(count_rule(&d, "Q1", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "Q4", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "Q1", GW_SEV_ERROR, NULL), 1);
 	gw_diags_finish(&d);
 
 	/* C1: over 51,200 bytes warns (S3 staging), over 1 MB fails. */
@@ -2274,12 +2245,12 @@ static void test_verify_template_json_and_limits(void **state)
 	big[n] = '\0';
 	gw_diags_init(&d);
 	gw_verify_template_text(big, n, "big.yaml", &d);
-	assert_int_equal(count_rule(&d, "C1", GW_SEV_WARNING, NULL), 1);
+	assert_int_equal(rows_count(&d, "C1", GW_SEV_WARNING, NULL), 1);
 	gw_diags_finish(&d);
 	gw_diags_init(&d);
 	assert_false(gw_verify_template_text(big, GW_VERIFY_TEMPLATE_S3_MAX + 1,
 	                                     "big.yaml", &d));
-	assert_int_equal(count_rule(&d, "C1", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "C1", GW_SEV_ERROR, NULL), 1);
 	gw_diags_finish(&d);
 	free(big);
 
@@ -2328,7 +2299,7 @@ static void test_verify_template_time_limits(void **state)
 		struct gw_diags d;
 		gw_diags_init(&d);
 		gw_verify_template_text(text, strlen(text), "q.yaml", &d);
-		assert_int_equal(count_rule(&d, "Q6", GW_SEV_ERROR, NULL),
+		assert_int_equal(rows_count(&d, "Q6", GW_SEV_ERROR, NULL),
 		                 cases[i].q6);
 		gw_diags_finish(&d);
 		free(text);
@@ -2364,9 +2335,9 @@ static void test_verify_rendered_template_depth(void **state)
 		                            &rendered);
 		const char *msg = "template nests deeper than 64 levels";
 		size_t want = levels > 64;
-		assert_int_equal(count_rule(&outside, NULL, GW_SEV_ERROR, msg),
+		assert_int_equal(rows_count(&outside, NULL, GW_SEV_ERROR, msg),
 		                 want);
-		assert_int_equal(count_rule(&rendered, NULL, GW_SEV_ERROR, msg),
+		assert_int_equal(rows_count(&rendered, NULL, GW_SEV_ERROR, msg),
 		                 want);
 		gw_diags_finish(&outside);
 		gw_diags_finish(&rendered);

@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "emit_check.h"
+#include "rows.h"
 #include "util.h"
 #include "verify.h"
 
@@ -304,37 +305,12 @@ static const struct row rows[] = {
          "EvaluateOnExit entry 2 of job definition 'Job' has no Action"},
 };
 
-/* 'text' with the first 'find' replaced by 'repl'; fails when absent. */
-static char *patch(const char *text, const char *find, const char *repl)
-{
-	const char *at = strstr(text, find);
-	if (!at) {
-		fail_msg("'%s' is not in the template", find);
-	}
-	return gw_xasprintf("%.*s%s%s", (int)(at - text), text, repl,
-	                    at + strlen(find));
-}
-
-static size_t count_rule(const struct gw_diags *d, const char *rule,
-                         enum gw_severity sev, const char *msg)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct gw_diag *g = &d->v[i];
-		if (g->rule && strcmp(g->rule, rule) == 0 && g->sev == sev &&
-		    (!msg || strcmp(g->msg, msg) == 0)) {
-			n++;
-		}
-	}
-	return n;
-}
-
 static void run_row(void **state)
 {
 	const struct row *r = *state;
 	char *text = gw_xstrdup(base_template);
 	for (size_t i = 0; i < REPLACEMENTS && r->find[i]; i++) {
-		char *next = patch(text, r->find[i], r->repl[i]);
+		char *next = rows_patch(text, r->find[i], r->repl[i]);
 		free(text);
 		text = next;
 	}
@@ -342,8 +318,8 @@ static void run_row(void **state)
 	gw_diags_init(&d);
 	bool ok = gw_verify_template_text(text, strlen(text), "t.yaml", &d);
 	assert_true(ok == (d.n_errors == 0));
-	size_t n = count_rule(&d, r->rule, r->sev, NULL);
-	bool said = !r->msg || count_rule(&d, r->rule, r->sev, r->msg) > 0;
+	size_t n = rows_count(&d, r->rule, r->sev, NULL);
+	bool said = !r->msg || rows_count(&d, r->rule, r->sev, r->msg) > 0;
 	if (n != r->want || !said) {
 		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
 		fail_msg("%s: %zu findings of %s, want %zu%s%s", r->name, n,
@@ -387,7 +363,7 @@ static void test_locations(void **state)
 	        {RETRY, "Action: RESTART", "J7", "Action: RESTART", 51},
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(cases); i++) {
-		char *text = patch(base_template, cases[i].find, cases[i].repl);
+		char *text = rows_patch(base_template, cases[i].find, cases[i].repl);
 		unsigned line = 1;
 		const char *at = strstr(text, cases[i].line_of);
 		assert_non_null(at);
@@ -460,9 +436,9 @@ static void test_rendered_doc_same_findings(void **state)
 		strcat(deep, "]");
 	}
 	strcat(deep, "\n");
-	char *bad = patch(base_template, "Action: [s3:GetObject]",
+	char *bad = rows_patch(base_template, "Action: [s3:GetObject]",
 	                  "Action: [\"*\"]");
-	char *bad2 = patch(bad, "ImageType: ECS_AL2023\n",
+	char *bad2 = rows_patch(bad, "ImageType: ECS_AL2023\n",
 	                   "ImageType: ECS_AL2\n");
 	const char *const texts[] = {
 	        base_template,
