@@ -96,11 +96,14 @@ static int run_once(char **argv, int want, int quiet, struct sample *s)
 static void usage(FILE *f)
 {
 	fputs("usage: bench_exec [-n RUNS] [-w WARMUP] [-x STATUS] [-q] -- "
-			"COMMAND [ARG...]\n"
+			"COMMAND [ARG...] [-- BEFORE [ARG...]]\n"
 			"  -n RUNS    timed runs (default 30)\n"
 			"  -w WARMUP  untimed runs first (default 1)\n"
 			"  -x STATUS  expected exit status (default 0; -1: any)\n"
 			"  -q         send the command's stderr to /dev/null\n"
+			"  BEFORE     run (untimed, status 0) before every run of "
+			"COMMAND,\n"
+			"             e.g. to change what COMMAND will replace\n"
 			"Prints: RESULT runs=N wall_med_ms wall_min_ms wall_max_ms "
 			"cpu_med_ms rss_med_kib rss_max_kib\n", f);
 }
@@ -136,9 +139,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char **cmd = argv + optind;
+	/* A second "--" ends COMMAND and starts BEFORE. */
+	char **before = NULL;
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = NULL;
+			before = argv + i + 1;
+			break;
+		}
+	}
+	if (!*cmd || (before && !*before)) {
+		usage(stderr);
+		return 2;
+	}
 	struct sample s;
 	for (long i = 0; i < warmup; i++) {
-		if (!run_once(cmd, want, quiet, &s)) {
+		if ((before && !run_once(before, 0, quiet, &s))
+				|| !run_once(cmd, want, quiet, &s)) {
 			return 1;
 		}
 	}
@@ -147,7 +164,8 @@ int main(int argc, char **argv)
 	long *rss = gw_xcalloc((size_t)runs, sizeof(*rss));
 	int ok = 1;
 	for (long i = 0; ok && i < runs; i++) {
-		ok = run_once(cmd, want, quiet, &s);
+		ok = (!before || run_once(before, 0, quiet, &s))
+			&& run_once(cmd, want, quiet, &s);
 		wall[i] = s.wall_ms;
 		cpu[i] = s.cpu_ms;
 		rss[i] = s.rss_kib;

@@ -814,14 +814,29 @@ static bool too_strict(const struct run *r, struct gw_diags *d)
 	return false;
 }
 
+/* -v: each file written, or found with these bytes already (kept[i]). */
 static void list_written(const struct run *r, const char *name,
-		const struct gw_files *files)
+		const struct gw_files *files, const bool *kept)
 {
 	char *top = join(r->o->out_dir, name);
 	for (size_t i = 0; i < files->n; i++) {
-		fprintf(r->out, "wrote %s/%s\n", top, files->v[i].path);
+		fprintf(r->out, "%s %s/%s\n", kept[i] ? "up to date:" : "wrote",
+				top, files->v[i].path);
 	}
 	free(top);
+}
+
+/* Write 'files' into DIR/NAME/; -v lists them. */
+static bool write_files(const struct run *r, const char *name,
+		const struct gw_files *files, struct gw_diags *d)
+{
+	bool *kept = gw_xcalloc(files->n + 1, sizeof(*kept));
+	bool ok = gw_output_write(r->o->out_dir, name, files, kept, d);
+	if (ok && r->o->verbose) {
+		list_written(r, name, files, kept);
+	}
+	free(kept);
+	return ok;
 }
 
 /*
@@ -869,10 +884,8 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 	}
 	if (r->o->mode == MODE_CHECK) {
 		status = check_tree(r, m->name.s, path, &files, d);
-	} else if (!gw_output_write(r->o->out_dir, m->name.s, &files, d)) {
+	} else if (!write_files(r, m->name.s, &files, d)) {
 		status = GW_EXIT_IO;
-	} else if (r->o->verbose) {
-		list_written(r, m->name.s, &files);
 	}
 out:
 	gw_files_finish(&files);

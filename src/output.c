@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Writing rendered files into DIR/NAME/: a fresh temporary tree, fsync'd, then swapped in. */
+/* Writing rendered files into DIR/NAME/: a fresh temporary tree, fsync'd, then swapped in; an unchanged tree is left alone. */
 #ifdef __linux__
 /* syscall(): renameat2 has no glibc wrapper under _POSIX_C_SOURCE alone;
  * sync_file_range() needs _GNU_SOURCE. */
@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@
 #define LOCK_WAIT_MS 120000
 #define LOCK_POLL_MS 10
 #define NS_PER_MS 1000000L
+/* Bytes compared at a time with a file of the old tree. */
+#define COMPARE_CHUNK 16384
 
 struct writer {
 	const char *dir;     /* as given; used in messages */
@@ -48,6 +51,7 @@ struct writer {
 	const struct gw_output_hooks *hooks;
 	struct gw_diags *d;
 	int dirfd;           /* 'dir' */
+	int oldfd;           /* the existing 'dir'/'name', or -1 */
 	int tmpfd;           /* the temporary directory */
 	char *tmppath;       /* DIR/.NAME.tmp-XXXXXX */
 	const char *tmpbase; /* its last component, inside tmppath */
@@ -243,11 +247,9 @@ static void start_writeback(int fd)
 #endif
 }
 
+/* Write 'f' into the temporary tree (its directories made already). */
 static bool write_file(struct writer *w, const struct gw_file *f)
 {
-	if (!make_subdirs(w, f->path)) {
-		return false;
-	}
 	if (!step(w, GW_OUTPUT_WRITE)) {
 		fail(w, f->path, strerror(errno));
 		return false;
@@ -275,7 +277,193 @@ static bool write_file(struct writer *w, const struct gw_file *f)
 	return ok;
 }
 
-/* fsync a file write_file wrote (reopened: fsync needs no write access). */
+/*
+ * Comparing the new files with the old tree. A file the old tree already
+ * has, byte for byte and with its mode, is not written again: when every
+ * file is such and the old tree holds nothing else, there is nothing to
+ * do at all (the common case: CI checking a pull request, an editor saving
+ * a profile without changing what it generates), and otherwise the new
+ * tree takes such a file as a hard link to the old one. Either way the
+ * result is the tree a full write would give, but for the unchanged
+ * files' inode numbers and times; and neither writing, syncing nor
+ * removing an unchanged file costs anything. On an ext4 disk removing a
+ * file whose blocks were synced was the larger part of replacing a tree
+ * (docs/performance.md).
+ *
+ * An old file is kept only when it is a regular file of this user with
+ * the exact mode and a single link: a file linked from elsewhere too is
+ * written afresh, so the output never shares an inode with a file outside
+ * it that someone may edit in place.
+ */
+struct survey {
+	const struct gw_files *files;
+	bool *same;      /* per file: the old tree has it as it is to be */
+	size_t budget;   /* entries the old tree may still have and match */
+	bool extra;      /* it has something 'files' does not */
+	uid_t uid;
+};
+
+/* 'rel', a directory path, is the parent of some file of 'files'. */
+static bool is_parent_of_file(const struct gw_files *files, const char *rel)
+{
+	size_t n = strlen(rel);
+	for (size_t i = 0; i < files->n; i++) {
+		const char *p = files->v[i].path;
+		if (strncmp(p, rel, n) == 0 && p[n] == '/') {
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct gw_file *file_at(const struct survey *s, const char *rel,
+		size_t *index)
+{
+	for (size_t i = 0; i < s->files->n; i++) {
+		if (strcmp(s->files->v[i].path, rel) == 0) {
+			*index = i;
+			return &s->files->v[i];
+		}
+	}
+	return NULL;
+}
+
+/* The file 'name' below 'fd' holds exactly f's bytes. */
+static bool same_bytes(int fd, const char *name, const struct gw_file *f)
+{
+	int in = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+			| O_CLOEXEC);
+	if (in < 0) {
+		return false;
+	}
+	char buf[COMPARE_CHUNK];
+	size_t at = 0;
+	bool same = true;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			same = n == 0 && at == f->len;
+			break;
+		}
+		if ((size_t)n > f->len - at
+				|| memcmp(buf, f->data + at, (size_t)n) != 0) {
+			same = false;
+			break;
+		}
+		at += (size_t)n;
+	}
+	close(in);
+	return same;
+}
+
+static bool keeps(const struct survey *s, const struct stat *st,
+		const struct gw_file *f)
+{
+	return (st->st_mode & 07777) == (f->mode & FILE_MODE_MASK)
+		&& st->st_nlink == 1 && st->st_uid == s->uid
+		&& (uintmax_t)st->st_size == f->len;
+}
+
+/* Survey the directory 'fd' of the old tree (closed here), at 'rel'
+ * ("" for the top). */
+static void survey_dir(struct survey *s, int fd, const char *rel)
+{
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		s->extra = true;
+		return;
+	}
+	for (struct dirent *e; (e = readdir(dp));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			continue;
+		}
+		if (s->budget == 0) {
+			s->extra = true;
+			break;
+		}
+		s->budget--;
+		char *sub = *rel ? gw_xasprintf("%s/%s", rel, n) : gw_xstrdup(n);
+		struct stat st;
+		const struct gw_file *f;
+		size_t i;
+		if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			s->extra = true;
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub_fd = (st.st_mode & 07777) == DIR_MODE
+				&& is_parent_of_file(s->files, sub)
+				? openat(fd, n, O_RDONLY | O_DIRECTORY
+					| O_NOFOLLOW | O_CLOEXEC)
+				: -1;
+			if (sub_fd >= 0) {
+				survey_dir(s, sub_fd, sub);
+			} else {
+				s->extra = true;
+			}
+		} else if (S_ISREG(st.st_mode) && (f = file_at(s, sub, &i))) {
+			s->same[i] = keeps(s, &st, f) && same_bytes(fd, n, f);
+		} else {
+			s->extra = true;
+		}
+		free(sub);
+	}
+	closedir(dp);
+}
+
+/*
+ * Compare the old tree with 'files', setting same[i] for each file it
+ * already has as it is to be. True when it is exactly 'files', with
+ * nothing else in it and every directory as a write makes it: then the
+ * output is up to date.
+ */
+static bool survey_old(struct writer *w, const struct gw_files *files,
+		bool *same)
+{
+	struct stat st;
+	if (fstat(w->oldfd, &st) != 0) {
+		return false;
+	}
+	struct survey s = {
+		.files = files,
+		.same = same,
+		.uid = geteuid(),
+	};
+	/* Every file, and at most one directory per path component. */
+	for (size_t i = 0; i < files->n; i++) {
+		s.budget++;
+		for (const char *p = files->v[i].path; (p = strchr(p, '/')); p++) {
+			s.budget++;
+		}
+	}
+	int fd = dup(w->oldfd);
+	if (fd < 0) {
+		return false;
+	}
+	survey_dir(&s, fd, "");
+	bool all = (st.st_mode & 07777) == DIR_MODE && !s.extra;
+	for (size_t i = 0; i < files->n && all; i++) {
+		all = same[i];
+	}
+	return all;
+}
+
+/*
+ * Put the old tree's copy of 'f' into the temporary tree as a hard link.
+ * False (nothing created) when that cannot be done: a file system without
+ * hard links, or one the old copy is not on; 'f' is then written.
+ */
+static bool link_file(struct writer *w, const struct gw_file *f)
+{
+	return step(w, GW_OUTPUT_LINK)
+		&& linkat(w->oldfd, f->path, w->tmpfd, f->path, 0) == 0;
+}
+
+/* fsync a file of the temporary tree (reopened: fsync needs no write
+ * access). */
 static bool sync_file(struct writer *w, const struct gw_file *f)
 {
 	int fd = openat(w->tmpfd, f->path,
@@ -656,8 +844,37 @@ static bool check_paths(const struct writer *w, const struct gw_files *files)
 	return true;
 }
 
+/* Open the existing 'dir'/'name' as w->oldfd; -1 when it cannot be. */
+static void open_old(struct writer *w)
+{
+	w->oldfd = openat(w->dirfd, w->name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Put every file into the temporary tree: linked from the old tree where
+ * it has the file already (same[i]; cleared when linking fails), else
+ * written. */
+static bool fill_tmp(struct writer *w, const struct gw_files *files,
+		bool *same)
+{
+	for (size_t i = 0; i < files->n; i++) {
+		const struct gw_file *f = &files->v[i];
+		if (!make_subdirs(w, f->path)) {
+			return false;
+		}
+		if (same[i] && link_file(w, f)) {
+			continue;
+		}
+		same[i] = false;
+		if (!write_file(w, f)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool gw_output_write_hooked(const char *dir, const char *name,
-		const struct gw_files *files,
+		const struct gw_files *files, bool *kept,
 		const struct gw_output_hooks *hooks, struct gw_diags *d)
 {
 	struct writer w = {
@@ -666,21 +883,25 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 		.hooks = hooks,
 		.d = d,
 		.dirfd = -1,
+		.oldfd = -1,
 		.tmpfd = -1,
 	};
 	bool ok = false, had_old = false;
+	bool *same = gw_xcalloc(files->n + 1, sizeof(*same));
 
 	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
 		goto out;
 	}
 	remove_stale(&w, &had_old);
-	if (!make_tmp(&w)) {
-		goto out;
-	}
-	for (size_t i = 0; i < files->n; i++) {
-		if (!write_file(&w, &files->v[i])) {
+	if (had_old) {
+		open_old(&w);
+		if (w.oldfd >= 0 && survey_old(&w, files, same)) {
+			ok = true; /* up to date: nothing to write */
 			goto out;
 		}
+	}
+	if (!make_tmp(&w) || !fill_tmp(&w, files, same)) {
+		goto out;
 	}
 	for (size_t i = 0; i < files->n; i++) {
 		if (!sync_file(&w, &files->v[i])) {
@@ -689,8 +910,15 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	}
 	ok = fsync_tree(&w) && swap_in(&w, had_old);
 out:
+	if (ok && kept) {
+		memcpy(kept, same, files->n * sizeof(*kept));
+	}
+	free(same);
 	if (w.tmpfd >= 0) {
 		close(w.tmpfd);
+	}
+	if (w.oldfd >= 0) {
+		close(w.oldfd);
 	}
 	if (w.tmppath) {
 		/* Not swapped in: the old output is untouched; drop ours. */
@@ -709,7 +937,7 @@ out:
 }
 
 bool gw_output_write(const char *dir, const char *name,
-		const struct gw_files *files, struct gw_diags *d)
+		const struct gw_files *files, bool *kept, struct gw_diags *d)
 {
-	return gw_output_write_hooked(dir, name, files, NULL, d);
+	return gw_output_write_hooked(dir, name, files, kept, NULL, d);
 }

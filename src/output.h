@@ -29,6 +29,14 @@
  * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first, except that a
  * backup is renamed back to NAME when NAME is missing (it is the old output).
  *
+ * A file the old 'dir'/'name' already has, byte for byte and with its
+ * mode (a regular file of this user with no other link), is not written
+ * again: the new tree takes it as a hard link (where the file system has
+ * none, it is written). When the old tree is exactly 'files', with nothing
+ * else in it, nothing is written at all and it stays as it is, times and
+ * all. When 'kept' is not NULL it has files->n entries, and on success
+ * kept[i] says whether files->v[i] was such a file.
+ *
  * Writes into one 'dir' take turns: each holds flock(2) on 'dir' from
  * before that clean-up to after the swap (at most LOCK_WAIT_MS of waiting
  * for another process, then an error), so concurrent runs for the same
@@ -36,12 +44,14 @@
  * (ENOLCK on some NFS set-ups) the write goes on unlocked.
  */
 bool gw_output_write(const char *dir, const char *name,
-		const struct gw_files *files, struct gw_diags *d);
+		const struct gw_files *files, bool *kept, struct gw_diags *d);
 
 /* The steps that change the disk, for gw_output_hooks. */
 enum gw_output_step {
 	GW_OUTPUT_MKDIR,  /* creating the temporary directory or a subdirectory */
 	GW_OUTPUT_WRITE,  /* writing one file's contents */
+	GW_OUTPUT_LINK,   /* linking an unchanged file from the old tree;
+			   * failing it makes the file be written instead */
 	GW_OUTPUT_FSYNC,  /* fsync of a file or directory */
 	GW_OUTPUT_SWAP,   /* a rename that moves a tree into or out of place */
 	GW_OUTPUT_EXCHANGE, /* renameat2(RENAME_EXCHANGE); failing it with
@@ -61,7 +71,7 @@ struct gw_output_hooks {
 
 /* gw_output_write with 'hooks' (NULL: none). */
 bool gw_output_write_hooked(const char *dir, const char *name,
-		const struct gw_files *files,
+		const struct gw_files *files, bool *kept,
 		const struct gw_output_hooks *hooks, struct gw_diags *d);
 
 #endif

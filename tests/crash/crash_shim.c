@@ -10,10 +10,10 @@
 
 /*
  * GWGEN_CRASH_AT=N: raise SIGKILL just before the Nth call (1-based) of
- * fsync() or unlinkat(), counted together. Those calls mark every stage of
- * gw_output_write: one fsync per file written, the directory fsyncs before
- * the swap, the fsync of DIR right after it, and the unlinkat calls that
- * remove the old tree. GWGEN_CRASH_COUNT=FILE: at exit, write the number of
+ * fsync(), unlinkat() or linkat(), counted together. Those calls mark every
+ * stage of gw_output_write: a link per file the old tree has already, one
+ * fsync per file, the directory fsyncs before the swap, the fsync of DIR
+ * right after it, and the unlinkat calls that remove the old tree. GWGEN_CRASH_COUNT=FILE: at exit, write the number of
  * calls seen to FILE (a dry run tells the test how many points there are).
  * No state beyond one counter: gwgen is single-threaded.
  */
@@ -46,6 +46,15 @@ int unlinkat(int dirfd, const char *path, int flags)
 	*(void **)&real = dlsym(RTLD_NEXT, "unlinkat");
 	point();
 	return real(dirfd, path, flags);
+}
+
+int linkat(int olddirfd, const char *oldpath, int newdirfd,
+		const char *newpath, int flags)
+{
+	int (*real)(int, const char *, int, const char *, int);
+	*(void **)&real = dlsym(RTLD_NEXT, "linkat");
+	point();
+	return real(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
 __attribute__((destructor)) static void report(void)

@@ -8,10 +8,11 @@ DIR/workshop/ holds the output of the shipped profile ("old"); gwgen then
 writes a changed profile with the same name ("new": another region and
 description, so most files differ) and is killed:
 
- 1. at every fsync() and unlinkat() it makes, one run per point, through
-    the LD_PRELOAD shim crash_shim.c (GWGEN_CRASH_AT=N): every file
-    written, the fsyncs before the swap, right after the swap, and while
-    the old tree is removed;
+ 1. at every fsync(), unlinkat() and linkat() it makes, one run per
+    point, through the LD_PRELOAD shim crash_shim.c (GWGEN_CRASH_AT=N):
+    every file the new tree links from the old one (some files are the
+    same in both), every file synced, the fsyncs before the swap, right
+    after the swap, and while the old tree is removed;
  2. after increasing delays from 0 to the length of a whole run, by a
     plain SIGKILL from outside (no shim).
 
@@ -113,6 +114,12 @@ class Crash:
             setattr(self, which, snapshot(os.path.join(ref, NAME)))
         if self.old == self.new:
             raise SystemExit("old and new output are the same")
+        # Files the new tree takes from the old one as links: their
+        # linkat() calls must be kill points too.
+        shared = [k for k, v in self.new.items()
+                  if v[1] is not None and self.old.get(k) == v]
+        if not shared:
+            raise SystemExit("old and new output share no file")
 
     def seed_old(self):
         if os.path.exists(self.out):

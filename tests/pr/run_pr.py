@@ -443,13 +443,18 @@ def test_verbose():
            f"quiet by default: stderr holds only diagnostics: {r.stderr!r}")
     files = sorted(os.path.relpath(os.path.join(d, f), out)
                    for d, _, fs in os.walk(out) for f in fs)
-    for flag in ["-v", "--verbose"]:
-        r = gwgen(["--profile", "salmon", "-o", out, flag], SRC)
-        wrote = sorted(line[len("wrote "):] for line in r.stdout.splitlines())
-        expect(all(line.startswith("wrote ")
-                   for line in r.stdout.splitlines()) and
-               [os.path.relpath(w, out) for w in wrote] == files,
-               f"{flag}: one 'wrote FILE' per file written")
+    # Into a new directory every file is written; into one that has this
+    # output already, every file is reported up to date (and not written).
+    for flag, fresh in [("-v", True), ("--verbose", True), ("-v", False)]:
+        dest = scratch("verbose-" + flag) if fresh else out
+        r = gwgen(["--profile", "salmon", "-o", dest, flag], SRC)
+        word = "wrote " if fresh else "up to date: "
+        named = sorted(line[len(word):] for line in r.stdout.splitlines())
+        expect(r.returncode == EXIT_OK and
+               all(line.startswith(word) for line in r.stdout.splitlines())
+               and [os.path.relpath(w, dest) for w in named] == files,
+               f"{flag}: one '{word}FILE' per file"
+               f"{' written' if fresh else ' already there'}")
     r = gwgen(["check", "--profile", "salmon", "-o", out, "-v"], SRC)
     expect(r.returncode == EXIT_OK and
            len(r.stdout.splitlines()) == len(files) and

@@ -833,10 +833,10 @@ static void test_cli_verify_only_writes_nothing(void **state)
 	free(prof);
 }
 
-/* The path of the first file 'gwgen -v' reports written with 'suffix'. */
-static char *written(const char *out, const char *suffix)
+/* The path of the first file 'gwgen -v' reports with 'prefix' ("wrote ",
+ * "up to date: ") and 'suffix'. */
+static char *reported(const char *out, const char *prefix, const char *suffix)
 {
-	static const char prefix[] = "wrote ";
 	for (const char *l = out; l && *l; l = strchr(l, '\n') + 1) {
 		size_t n = strcspn(l, "\n");
 		char *line = gw_xstrndup(l, n);
@@ -859,15 +859,12 @@ static void test_cli_generate_then_check(void **state)
 	char *prof = profile_file("maccoss");
 	char *out = gw_xasprintf("%s/out", s->dir);
 	struct cap c = {0};
-	RUN(&c, "--profile", prof, "-o", out);
-	assert_int_equal(c.status, GW_EXIT_OK);
-	assert_string_equal(c.out, "");
-	/* The profile may have warnings and notes, but no error. */
-	assert_null(strstr(c.err, "error:"));
 	/* -v names every file, each below OUT/maccoss/; scripts are 0755. */
 	RUN(&c, "-v", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
-	char *script = written(c.out, ".sh");
+	/* The profile may have warnings and notes, but no error. */
+	assert_null(strstr(c.err, "error:"));
+	char *script = reported(c.out, "wrote ", ".sh");
 	char *top = gw_xasprintf("%s/maccoss/", out);
 	assert_non_null(script);
 	assert_true(gw_has_prefix(script, top));
@@ -875,6 +872,21 @@ static void test_cli_generate_then_check(void **state)
 	struct stat st;
 	assert_int_equal(stat(script, &st), 0);
 	assert_true(st.st_mode & S_IXUSR);
+	/* Quiet without -v. Run again, every file is there already: -v says
+	 * so for each, and the script is the same file as before. */
+	RUN(&c, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_string_equal(c.out, "");
+	RUN(&c, "-v", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_null(reported(c.out, "wrote ", ""));
+	char *again = reported(c.out, "up to date: ", ".sh");
+	assert_non_null(again);
+	assert_string_equal(again, script);
+	free(again);
+	struct stat st2;
+	assert_int_equal(stat(script, &st2), 0);
+	assert_int_equal(st2.st_ino, st.st_ino);
 
 	RUN(&c, "check", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);

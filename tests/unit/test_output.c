@@ -68,6 +68,7 @@ static void old_set(struct gw_files *f)
 	add(f, "cfn/stack.yaml", "old: 1\n", 0644);
 	add(f, "iam/a/b/policy.json", "{\"old\": true}\n", 0644);
 	add(f, "only-old.txt", "gone after the new set\n", 0644);
+	add(f, "iam/c/same.json", "{\"same\": 1}\n", 0644);
 }
 
 static void new_set(struct gw_files *f)
@@ -78,6 +79,8 @@ static void new_set(struct gw_files *f)
 	add(f, "iam/a/b/policy.json", "{\"new\": true}\n", 0644);
 	add(f, "iam/c/other.json", "{}\n", 0644);
 	add(f, "users.sh", "#!/bin/sh\n", 0755);
+	/* The one file both sets have: the new tree links it. */
+	add(f, "iam/c/same.json", "{\"same\": 1}\n", 0644);
 }
 
 /* Every entry below 'path' as "REL MODE\nCONTENTS\n", sorted. */
@@ -127,7 +130,8 @@ static char *snapshot(const char *top)
 	return gw_buf_detach(&b, NULL);
 }
 
-/* The names in 'dir' other than NAME: temporary or backup trees. */
+/* The names in 'dir' other than NAME: temporary or backup trees. (Files
+ * named "outside*" are a test's own, made beside the tree.) */
 static size_t count_leftovers(const char *dir)
 {
 	DIR *dp = opendir(dir);
@@ -135,7 +139,8 @@ static size_t count_leftovers(const char *dir)
 	size_t n = 0;
 	for (struct dirent *e; (e = readdir(dp));) {
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")
-				&& strcmp(e->d_name, TEST_NAME)) {
+				&& strcmp(e->d_name, TEST_NAME)
+				&& !gw_has_prefix(e->d_name, "outside")) {
 			n++;
 		}
 	}
@@ -152,7 +157,7 @@ static char *top_of(const struct scratch *s)
 static bool write_set(const struct scratch *s, const struct gw_files *f,
 		const struct gw_output_hooks *h, struct gw_diags *d)
 {
-	return gw_output_write_hooked(s->dir, TEST_NAME, f, h, d);
+	return gw_output_write_hooked(s->dir, TEST_NAME, f, NULL, h, d);
 }
 
 /* Expected tree for a set: the same format as snapshot(). */
@@ -162,7 +167,7 @@ static char *expected_of(const struct scratch *s, const struct gw_files *f)
 	char *dir = gw_xasprintf("%s/expect", s->dir);
 	struct gw_diags d;
 	gw_diags_init(&d);
-	assert_true(gw_output_write(dir, TEST_NAME, f, &d));
+	assert_true(gw_output_write(dir, TEST_NAME, f, NULL, &d));
 	gw_diags_finish(&d);
 	char *top = gw_xasprintf("%s/%s", dir, TEST_NAME);
 	char *snap = snapshot(top);
@@ -195,6 +200,7 @@ static void test_output_write_new(void **state)
 		"iam/a/b/policy.json 644\n{\"new\": true}\n"
 		"iam/c 755\n"
 		"iam/c/other.json 644\n{}\n"
+		"iam/c/same.json 644\n{\"same\": 1}\n"
 		"users.sh 755\n#!/bin/sh\n";
 	assert_string_equal(snap, want);
 	assert_int_equal(count_leftovers(s->dir), 0);
@@ -231,6 +237,298 @@ static void test_output_replaces_old_completely(void **state)
 	files_free(&b);
 }
 
+/* lstat 'top'/'rel', which must exist. */
+static struct stat stat_of(const char *top, const char *rel)
+{
+	char *path = gw_xasprintf("%s/%s", top, rel);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	free(path);
+	return st;
+}
+
+/* Count the steps of a write, whatever their kind. */
+static bool count_step(void *ud, enum gw_output_step step)
+{
+	(void)step;
+	(*(int *)ud)++;
+	return true;
+}
+
+/*
+ * Writing the set that is there already changes nothing: no step runs
+ * (no temporary tree, no fsync, no swap), every file keeps its inode and
+ * mtime, and every file is reported kept.
+ */
+static void test_output_unchanged_is_left_alone(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &f, NULL, &d));
+	char *top = top_of(s);
+	struct stat before[8];
+	assert_true(f.n <= GW_ARRAY_LEN(before));
+	for (size_t i = 0; i < f.n; i++) {
+		before[i] = stat_of(top, f.v[i].path);
+	}
+	struct stat top_before = stat_of(top, ".");
+
+	int steps = 0;
+	struct gw_output_hooks h = {.before = count_step, .ud = &steps};
+	bool kept[8] = {false};
+	assert_true(gw_output_write_hooked(s->dir, TEST_NAME, &f, kept, &h,
+			&d));
+	assert_int_equal(d.n, 0);
+	assert_int_equal(steps, 0);
+	for (size_t i = 0; i < f.n; i++) {
+		struct stat now = stat_of(top, f.v[i].path);
+		assert_true(kept[i]);
+		assert_int_equal(now.st_ino, before[i].st_ino);
+		assert_int_equal(now.st_mtim.tv_sec, before[i].st_mtim.tv_sec);
+		assert_int_equal(now.st_mtim.tv_nsec, before[i].st_mtim.tv_nsec);
+	}
+	assert_int_equal(stat_of(top, ".").st_ino, top_before.st_ino);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+/*
+ * Replacing a tree that has one of the new files already: that file is a
+ * link to the old one (same inode, one link once the old tree is gone,
+ * reported kept); the others are new files; the tree is what a fresh
+ * write makes.
+ */
+static void test_output_links_unchanged_files(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *top = top_of(s);
+	struct stat same_before = stat_of(top, "iam/c/same.json");
+	struct stat deploy_before = stat_of(top, "deploy.sh");
+	bool kept[8] = {false};
+	assert_true(b.n <= GW_ARRAY_LEN(kept));
+	assert_true(gw_output_write(s->dir, TEST_NAME, &b, kept, &d));
+	assert_int_equal(d.n, 0);
+	for (size_t i = 0; i < b.n; i++) {
+		bool shared = strcmp(b.v[i].path, "iam/c/same.json") == 0;
+		assert_int_equal(kept[i], shared);
+	}
+	struct stat same_now = stat_of(top, "iam/c/same.json");
+	assert_int_equal(same_now.st_ino, same_before.st_ino);
+	assert_int_equal(same_now.st_nlink, 1);
+	/* A changed file is a new one: the old inode is not written in place. */
+	assert_int_not_equal(stat_of(top, "deploy.sh").st_ino,
+			deploy_before.st_ino);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(want);
+	free(snap);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+/*
+ * Write 'f' over a tree that 'spoil' changed after the first write of
+ * 'f' (given the path of 'rel'): the result must be exactly 'f', in a new
+ * tree, with 'rel' written afresh when 'fresh'. (A change to a directory
+ * or an extra entry leaves 'rel' itself as it was, to be linked.)
+ */
+static void expect_rewritten(struct scratch *s, const char *rel, bool fresh,
+		void (*spoil)(const char *top, const char *path))
+{
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	char *top = top_of(s);
+	scratch_rm_rf(top);
+	assert_true(write_set(s, &f, NULL, &d));
+	char *want = snapshot(top);
+	char *path = gw_xasprintf("%s/%s", top, rel);
+	spoil(top, path);
+	ino_t top_ino = stat_of(top, ".").st_ino;
+	bool kept[8] = {false};
+	assert_true(gw_output_write(s->dir, TEST_NAME, &f, kept, &d));
+	assert_int_equal(d.n, 0);
+	assert_int_not_equal(stat_of(top, ".").st_ino, top_ino);
+	for (size_t i = 0; i < f.n; i++) {
+		if (strcmp(f.v[i].path, rel) == 0) {
+			assert_int_equal(kept[i], !fresh);
+		}
+	}
+	char *snap = snapshot(top);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(snap);
+	free(path);
+	free(want);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
+static void put_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Same size, other bytes. */
+static void spoil_bytes(const char *top, const char *path)
+{
+	(void)top;
+	put_text(path, "#!/bin/sh\necho NEW\n");
+}
+
+static void spoil_mode(const char *top, const char *path)
+{
+	(void)top;
+	assert_int_equal(chmod(path, 0700), 0);
+}
+
+static void spoil_dir_mode(const char *top, const char *path)
+{
+	(void)path;
+	char *dir = gw_xasprintf("%s/iam/a", top);
+	assert_int_equal(chmod(dir, 0700), 0);
+	free(dir);
+}
+
+static void spoil_top_mode(const char *top, const char *path)
+{
+	(void)path;
+	assert_int_equal(chmod(top, 0750), 0);
+}
+
+/* A file and an empty directory that the set does not have. */
+static void spoil_extra(const char *top, const char *path)
+{
+	(void)path;
+	char *extra = gw_xasprintf("%s/iam/stray.json", top);
+	put_text(extra, "{}\n");
+	free(extra);
+	char *dir = gw_xasprintf("%s/cfn/empty", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	free(dir);
+}
+
+static void spoil_missing(const char *top, const char *path)
+{
+	(void)top;
+	assert_int_equal(unlink(path), 0);
+}
+
+/* The file is a symlink to one with the right bytes, outside the tree. */
+static void spoil_symlink(const char *top, const char *path)
+{
+	char *outside = gw_xasprintf("%s/../outside.sh", top);
+	put_text(outside, "#!/bin/sh\necho new\n");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("../outside.sh", path), 0);
+	free(outside);
+}
+
+/* The file has a second link outside the tree (someone may edit it there). */
+static void spoil_linked(const char *top, const char *path)
+{
+	char *outside = gw_xasprintf("%s/../outside-link", top);
+	assert_int_equal(link(path, outside), 0);
+	free(outside);
+}
+
+/* Any difference from the set makes a real write, which puts it right. */
+static void test_output_differences_are_rewritten(void **state)
+{
+	struct scratch *s = *state;
+	expect_rewritten(s, "deploy.sh", true, spoil_bytes);
+	expect_rewritten(s, "deploy.sh", true, spoil_mode);
+	expect_rewritten(s, "deploy.sh", false, spoil_dir_mode);
+	expect_rewritten(s, "deploy.sh", false, spoil_top_mode);
+	expect_rewritten(s, "deploy.sh", false, spoil_extra);
+	expect_rewritten(s, "deploy.sh", true, spoil_missing);
+	expect_rewritten(s, "deploy.sh", true, spoil_symlink);
+	char *outside = gw_xasprintf("%s/outside.sh", s->dir);
+	size_t len = 0;
+	char *text = gw_read_file(outside, 100, &len);
+	assert_string_equal(text, "#!/bin/sh\necho new\n");
+	free(text);
+	free(outside);
+
+	/* The linked-elsewhere file is written afresh: the tree no longer
+	 * shares its inode with the outside link, which is left as it was. */
+	expect_rewritten(s, "deploy.sh", true, spoil_linked);
+	char *top = top_of(s);
+	char *link_path = gw_xasprintf("%s/outside-link", s->dir);
+	struct stat out_st;
+	assert_int_equal(lstat(link_path, &out_st), 0);
+	assert_int_equal(out_st.st_nlink, 1);
+	assert_int_not_equal(stat_of(top, "deploy.sh").st_ino, out_st.st_ino);
+	free(link_path);
+	free(top);
+}
+
+/* Fail every link with 'err'. */
+static bool no_links(void *ud, enum gw_output_step step)
+{
+	if (step == GW_OUTPUT_LINK) {
+		errno = *(int *)ud;
+		return false;
+	}
+	return true;
+}
+
+/* Where linking fails (a file system without hard links), the unchanged
+ * file is written: the write still succeeds, and nothing is reported kept. */
+static void test_output_link_failure_writes(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *top = top_of(s);
+	struct stat same_before = stat_of(top, "iam/c/same.json");
+	int err = EPERM;
+	struct gw_output_hooks h = {.before = no_links, .ud = &err};
+	bool kept[8] = {false};
+	assert_true(gw_output_write_hooked(s->dir, TEST_NAME, &b, kept, &h,
+			&d));
+	assert_int_equal(d.n, 0);
+	for (size_t i = 0; i < b.n; i++) {
+		assert_false(kept[i]);
+	}
+	assert_int_not_equal(stat_of(top, "iam/c/same.json").st_ino,
+			same_before.st_ino);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(want);
+	free(snap);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
 static void test_output_creates_missing_dir(void **state)
 {
 	struct scratch *s = *state;
@@ -239,7 +537,7 @@ static void test_output_creates_missing_dir(void **state)
 	struct gw_diags d;
 	gw_diags_init(&d);
 	char *dir = gw_xasprintf("%s/deep/er/", s->dir);
-	assert_true(gw_output_write(dir, TEST_NAME, &f, &d));
+	assert_true(gw_output_write(dir, TEST_NAME, &f, NULL, &d));
 	char *path = gw_xasprintf("%s%s/deploy.sh", dir, TEST_NAME);
 	assert_int_equal(access(path, F_OK), 0);
 	free(path);
@@ -300,7 +598,8 @@ static void expect_failure_keeps_old(struct scratch *s,
 
 static void test_output_failed_write_keeps_old(void **state)
 {
-	/* Each of the five files of the new set fails in turn. */
+	/* Each of the five files the new set writes fails in turn (its
+	 * sixth, which the old set has already, is linked). */
 	for (int n = 1; n <= 5; n++) {
 		expect_failure_keeps_old(*state, GW_OUTPUT_WRITE, n, ENOSPC);
 	}
@@ -308,8 +607,8 @@ static void test_output_failed_write_keeps_old(void **state)
 
 static void test_output_failed_fsync_keeps_old(void **state)
 {
-	/* Five files, five subdirectories, then the directory itself. */
-	for (int n = 1; n <= 11; n++) {
+	/* Six files, five subdirectories, then the directory itself. */
+	for (int n = 1; n <= 12; n++) {
 		expect_failure_keeps_old(*state, GW_OUTPUT_FSYNC, n, EIO);
 	}
 }
@@ -499,7 +798,7 @@ static void test_output_refuses_dir_that_is_a_file(void **state)
 	new_set(&f);
 	struct gw_diags d;
 	gw_diags_init(&d);
-	assert_false(gw_output_write(file, TEST_NAME, &f, &d));
+	assert_false(gw_output_write(file, TEST_NAME, &f, NULL, &d));
 	char *want = gw_xasprintf("cannot write '%s': %s", file,
 			strerror(ENOTDIR));
 	assert_string_equal(d.v[0].msg, want);
@@ -522,7 +821,8 @@ static void test_output_refuses_unsafe_names(void **state)
 	struct gw_files f;
 	new_set(&f);
 	for (size_t i = 0; i < GW_ARRAY_LEN(bad_names); i++) {
-		assert_false(gw_output_write(s->dir, bad_names[i], &f, &d));
+		assert_false(gw_output_write(s->dir, bad_names[i], &f, NULL,
+				&d));
 	}
 	files_free(&f);
 	for (size_t i = 0; i < GW_ARRAY_LEN(bad_paths); i++) {
@@ -561,7 +861,7 @@ static void test_output_unwritable_dir(void **state)
 		}
 		struct gw_diags d;
 		gw_diags_init(&d);
-		bool ok = gw_output_write(dir, TEST_NAME, &f, &d);
+		bool ok = gw_output_write(dir, TEST_NAME, &f, NULL, &d);
 		bool said = d.n == 1 && strstr(d.v[0].msg, strerror(EACCES));
 		_exit(!ok && said ? 0 : 1);
 	}
@@ -795,6 +1095,18 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(
 				test_output_replaces_old_completely, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_unchanged_is_left_alone, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_links_unchanged_files, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_differences_are_rewritten, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_link_failure_writes, setup,
 				teardown),
 		cmocka_unit_test_setup_teardown(test_output_creates_missing_dir,
 				setup, teardown),
