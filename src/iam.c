@@ -36,7 +36,7 @@ const struct gw_iam_action *gw_iam_find(const char *action)
 	size_t lo = 0, hi = gw_iam_n_actions;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcasecmp(action, gw_iam_actions[mid].name);
+		int c = strcasecmp(action, gw_iam_str(gw_iam_actions[mid].name));
 		if (c == 0) {
 			return &gw_iam_actions[mid];
 		}
@@ -68,7 +68,7 @@ static void service_range(const char *service, size_t n, size_t *first,
 	size_t lo = 0, hi = gw_iam_n_actions;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_prefix(gw_iam_actions[mid].name, key, n + 1) < 0) {
+		if (cmp_prefix(gw_iam_str(gw_iam_actions[mid].name), key, n + 1) < 0) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
@@ -76,7 +76,7 @@ static void service_range(const char *service, size_t n, size_t *first,
 	}
 	*first = lo;
 	while (lo < gw_iam_n_actions &&
-	       cmp_prefix(gw_iam_actions[lo].name, key, n + 1) == 0) {
+	       cmp_prefix(gw_iam_str(gw_iam_actions[lo].name), key, n + 1) == 0) {
 		lo++;
 	}
 	*end = lo;
@@ -158,7 +158,7 @@ size_t gw_iam_each(const char *pattern,
 	size_t n = 0;
 	bool more = true;
 	for (size_t i = first; i < end; i++) {
-		if (gw_iam_glob(pattern, gw_iam_actions[i].name)) {
+		if (gw_iam_glob(pattern, gw_iam_str(gw_iam_actions[i].name))) {
 			n++;
 			if (more && fn) {
 				more = fn(&gw_iam_actions[i], arg);
@@ -213,11 +213,11 @@ static const char *closest_action(const char *verb, size_t first, size_t end)
 	const char *best = NULL;
 	size_t best_d = threshold(strlen(verb)) + 1;
 	for (size_t i = first; i < end; i++) {
-		const char *v = strchr(gw_iam_actions[i].name, ':') + 1;
+		const char *v = strchr(gw_iam_str(gw_iam_actions[i].name), ':') + 1;
 		size_t d = distance(verb, strlen(verb), v, strlen(v));
 		if (d < best_d) {
 			best_d = d;
-			best = gw_iam_actions[i].name;
+			best = gw_iam_str(gw_iam_actions[i].name);
 		}
 	}
 	return best;
@@ -236,7 +236,7 @@ const char *gw_iam_suggest(const char *action)
 		/* Unknown service: the closest service, then its action. */
 		size_t best_d = threshold(svc_len) + 1;
 		for (size_t i = 0; i < gw_iam_n_actions;) {
-			const char *name = gw_iam_actions[i].name;
+			const char *name = gw_iam_str(gw_iam_actions[i].name);
 			size_t n = (size_t)(strchr(name, ':') - name);
 			size_t f, e;
 			service_range(name, n, &f, &e);
@@ -331,19 +331,21 @@ const struct gw_iam_type *gw_iam_scope_hint(const struct gw_iam_action *a,
 		if (i > 0) {
 			gw_buf_puts(&b, i + 1 == np ? " and " : ", ");
 		}
-		gw_buf_puts(&b, strchr(picked[i]->name, ':') + 1);
+		gw_buf_puts(&b, strchr(gw_iam_str(picked[i]->name), ':') + 1);
 	}
 	gw_buf_puts(&b, " ARNs");
 	const char *sep = ": ";
 	const char *cond = NULL;
 	for (size_t i = 0; i < np; i++) {
-		if (picked[i]->arn[0]) {
+		const char *arn = gw_iam_str(picked[i]->arn);
+		const char *tag = gw_iam_str(picked[i]->tag_condition);
+		if (arn[0]) {
 			gw_buf_puts(&b, sep);
-			put_arn(&b, picked[i]->arn, v);
+			put_arn(&b, arn, v);
 			sep = ", ";
 		}
-		if (!cond && picked[i]->tag_condition[0]) {
-			cond = picked[i]->tag_condition;
+		if (!cond && tag[0]) {
+			cond = tag;
 		}
 	}
 	if (condition && cond) {

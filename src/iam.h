@@ -6,16 +6,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The strings of the tables below are offsets into gw_iam_strings, read
+ * with gw_iam_str(): offsets, unlike pointers, need no relocation when the
+ * position-independent program starts (the 29,000 pointers of these tables
+ * took half a millisecond of every run; docs/performance.md).
+ */
+extern const char gw_iam_strings[];
+
+static inline const char *gw_iam_str(unsigned offset)
+{
+	return gw_iam_strings + offset;
+}
+
 /* A resource type of the Service Authorization Reference. */
 struct gw_iam_type {
-	const char *name;          /* "SERVICE:TYPE", e.g. "batch:job" */
-	const char *arn;           /* ARN format with ${Partition} ...; may be "" */
-	const char *tag_condition; /* e.g. "ec2:ResourceTag/${TagKey}", or "" */
+	unsigned name;          /* "SERVICE:TYPE", e.g. "batch:job" */
+	unsigned arn;           /* ARN format with ${Partition} ...; may be "" */
+	unsigned tag_condition; /* e.g. "ec2:ResourceTag/${TagKey}", or "" */
 };
 
 /* An action; its resource types are gw_iam_action_types[first .. +n). */
 struct gw_iam_action {
-	const char *name; /* "SERVICE:Action" in AWS's spelling */
+	unsigned name;    /* "SERVICE:Action" in AWS's spelling */
 	unsigned first;
 	unsigned short n; /* 0: the action only accepts Resource "*" */
 };

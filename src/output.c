@@ -35,6 +35,8 @@
 #define FILE_MODE_WRITING 0600
 /* The permission bits of a struct gw_file mode that are honoured. */
 #define FILE_MODE_MASK 0777
+/* The permission and set-id bits of an st_mode, compared with the above. */
+#define MODE_BITS 07777
 /* Mode for directories created along 'dir' itself (the umask applies). */
 #define PARENT_MODE 0777
 /* How long a run waits for another one writing into the same 'dir', and
@@ -285,10 +287,10 @@ static bool write_file(struct writer *w, const struct gw_file *f)
  * a profile without changing what it generates), and otherwise the new
  * tree takes such a file as a hard link to the old one. Either way the
  * result is the tree a full write would give, but for the unchanged
- * files' inode numbers and times; and neither writing, syncing nor
- * removing an unchanged file costs anything. On an ext4 disk removing a
- * file whose blocks were synced was the larger part of replacing a tree
- * (docs/performance.md).
+ * files' inode numbers and times. An unchanged file is then neither
+ * written nor freed (on an ext4 disk, freeing a synced file's blocks was
+ * a third of the cost of replacing a tree: docs/performance.md), and its
+ * fsync, still made, finds its data on disk already.
  *
  * An old file is kept only when it is a regular file of this user with
  * the exact mode and a single link: a file linked from elsewhere too is
@@ -303,7 +305,7 @@ struct survey {
 	uid_t uid;
 };
 
-/* 'rel', a directory path, is the parent of some file of 'files'. */
+/* 'rel', a directory path, is an ancestor of some file of 'files'. */
 static bool is_parent_of_file(const struct gw_files *files, const char *rel)
 {
 	size_t n = strlen(rel);
@@ -362,7 +364,7 @@ static bool same_bytes(int fd, const char *name, const struct gw_file *f)
 static bool keeps(const struct survey *s, const struct stat *st,
 		const struct gw_file *f)
 {
-	return (st->st_mode & 07777) == (f->mode & FILE_MODE_MASK)
+	return (st->st_mode & MODE_BITS) == (f->mode & FILE_MODE_MASK)
 		&& st->st_nlink == 1 && st->st_uid == s->uid
 		&& (uintmax_t)st->st_size == f->len;
 }
@@ -394,7 +396,7 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 		if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			s->extra = true;
 		} else if (S_ISDIR(st.st_mode)) {
-			int sub_fd = (st.st_mode & 07777) == DIR_MODE
+			int sub_fd = (st.st_mode & MODE_BITS) == DIR_MODE
 				&& is_parent_of_file(s->files, sub)
 				? openat(fd, n, O_RDONLY | O_DIRECTORY
 					| O_NOFOLLOW | O_CLOEXEC)
@@ -444,7 +446,7 @@ static bool survey_old(struct writer *w, const struct gw_files *files,
 		return false;
 	}
 	survey_dir(&s, fd, "");
-	bool all = (st.st_mode & 07777) == DIR_MODE && !s.extra;
+	bool all = (st.st_mode & MODE_BITS) == DIR_MODE && !s.extra;
 	for (size_t i = 0; i < files->n && all; i++) {
 		all = same[i];
 	}

@@ -811,7 +811,8 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 	const char *form = NULL;
 	for (size_t k = 0; t && !form && k < scoped->n; k++) {
 		bool req;
-		const char *name = gw_iam_action_type(scoped, k, &req)->name;
+		const char *name =
+		        gw_iam_str(gw_iam_action_type(scoped, k, &req)->name);
 		for (size_t i = 0; i < GW_ARRAY_LEN(profile_forms); i++) {
 			if (strcmp(profile_forms[i].type, name) == 0) {
 				form = profile_forms[i].form;
@@ -829,12 +830,13 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 		snprintf(also, sizeof(also), " (and %zu more action%s of the "
 		         "statement)", more, more == 1 ? "" : "s");
 	}
-	if (strcmp(written, scoped->name) != 0) {
+	const char *scoped_name = gw_iam_str(scoped->name);
+	if (strcmp(written, scoped_name) != 0) {
 		WARN(c, at, "S2", hint,
 		     "policy '%s' allows '%s' (e.g. '%s') on resource '*' "
 		     "although the action supports resource-level "
 		     "permissions%s",
-		     str_or(&pol->name, "?"), written, scoped->name, also);
+		     str_or(&pol->name, "?"), written, scoped_name, also);
 	} else {
 		WARN(c, at, "S2", hint,
 		     "policy '%s' allows '%s' on resource '*' although the "
