@@ -297,9 +297,15 @@ static bool write_file(struct writer *w, const struct gw_file *f)
  * written afresh, so the output never shares an inode with a file outside
  * it that someone may edit in place.
  */
+/* Per file: what the old tree has of it. */
+struct old_copy {
+	bool same; /* a copy as it is to be */
+	ino_t ino; /* which inode that is */
+};
+
 struct survey {
 	const struct gw_files *files;
-	bool *same;      /* per file: the old tree has it as it is to be */
+	struct old_copy *old; /* per file */
 	size_t budget;   /* entries the old tree may still have and match */
 	bool extra;      /* it has something 'files' does not */
 	uid_t uid;
@@ -407,7 +413,9 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 				s->extra = true;
 			}
 		} else if (S_ISREG(st.st_mode) && (f = file_at(s, sub, &i))) {
-			s->same[i] = keeps(s, &st, f) && same_bytes(fd, n, f);
+			s->old[i].same = keeps(s, &st, f)
+				&& same_bytes(fd, n, f);
+			s->old[i].ino = st.st_ino;
 		} else {
 			s->extra = true;
 		}
@@ -417,13 +425,13 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 }
 
 /*
- * Compare the old tree with 'files', setting same[i] for each file it
+ * Compare the old tree with 'files', setting old[i].same for each file it
  * already has as it is to be. True when it is exactly 'files', with
  * nothing else in it and every directory as a write makes it: then the
  * output is up to date.
  */
 static bool survey_old(struct writer *w, const struct gw_files *files,
-		bool *same)
+		struct old_copy *old)
 {
 	struct stat st;
 	if (fstat(w->oldfd, &st) != 0) {
@@ -431,7 +439,7 @@ static bool survey_old(struct writer *w, const struct gw_files *files,
 	}
 	struct survey s = {
 		.files = files,
-		.same = same,
+		.old = old,
 		.uid = geteuid(),
 	};
 	/* Every file, and at most one directory per path component. */
@@ -448,20 +456,32 @@ static bool survey_old(struct writer *w, const struct gw_files *files,
 	survey_dir(&s, fd, "");
 	bool all = (st.st_mode & MODE_BITS) == DIR_MODE && !s.extra;
 	for (size_t i = 0; i < files->n && all; i++) {
-		all = same[i];
+		all = old[i].same;
 	}
 	return all;
 }
 
 /*
- * Put the old tree's copy of 'f' into the temporary tree as a hard link.
- * False (nothing created) when that cannot be done: a file system without
- * hard links, or one the old copy is not on; 'f' is then written.
+ * Put the old tree's copy 'c' of 'f' into the temporary tree as a hard
+ * link. False (nothing created) when that cannot be done, a file system
+ * without hard links, or when the name no longer holds the inode the
+ * survey compared (replaced meanwhile, as an editor saving it would); 'f'
+ * is then written.
  */
-static bool link_file(struct writer *w, const struct gw_file *f)
+static bool link_file(struct writer *w, const struct gw_file *f,
+		const struct old_copy *c)
 {
-	return step(w, GW_OUTPUT_LINK)
-		&& linkat(w->oldfd, f->path, w->tmpfd, f->path, 0) == 0;
+	if (!step(w, GW_OUTPUT_LINK)
+			|| linkat(w->oldfd, f->path, w->tmpfd, f->path, 0) != 0) {
+		return false;
+	}
+	struct stat st;
+	if (fstatat(w->tmpfd, f->path, &st, AT_SYMLINK_NOFOLLOW) == 0
+			&& st.st_ino == c->ino) {
+		return true;
+	}
+	unlinkat(w->tmpfd, f->path, 0);
+	return false;
 }
 
 /* fsync a file of the temporary tree (reopened: fsync needs no write
@@ -854,20 +874,20 @@ static void open_old(struct writer *w)
 }
 
 /* Put every file into the temporary tree: linked from the old tree where
- * it has the file already (same[i]; cleared when linking fails), else
+ * it has the file already (old[i].same; cleared when linking fails), else
  * written. */
 static bool fill_tmp(struct writer *w, const struct gw_files *files,
-		bool *same)
+		struct old_copy *old)
 {
 	for (size_t i = 0; i < files->n; i++) {
 		const struct gw_file *f = &files->v[i];
 		if (!make_subdirs(w, f->path)) {
 			return false;
 		}
-		if (same[i] && link_file(w, f)) {
+		if (old[i].same && link_file(w, f, &old[i])) {
 			continue;
 		}
-		same[i] = false;
+		old[i].same = false;
 		if (!write_file(w, f)) {
 			return false;
 		}
@@ -889,7 +909,7 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 		.tmpfd = -1,
 	};
 	bool ok = false, had_old = false;
-	bool *same = gw_xcalloc(files->n + 1, sizeof(*same));
+	struct old_copy *old = gw_xcalloc(files->n + 1, sizeof(*old));
 
 	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
 		goto out;
@@ -897,12 +917,12 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	remove_stale(&w, &had_old);
 	if (had_old) {
 		open_old(&w);
-		if (w.oldfd >= 0 && survey_old(&w, files, same)) {
+		if (w.oldfd >= 0 && survey_old(&w, files, old)) {
 			ok = true; /* up to date: nothing to write */
 			goto out;
 		}
 	}
-	if (!make_tmp(&w) || !fill_tmp(&w, files, same)) {
+	if (!make_tmp(&w) || !fill_tmp(&w, files, old)) {
 		goto out;
 	}
 	for (size_t i = 0; i < files->n; i++) {
@@ -912,10 +932,10 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	}
 	ok = fsync_tree(&w) && swap_in(&w, had_old);
 out:
-	if (ok && kept) {
-		memcpy(kept, same, files->n * sizeof(*kept));
+	for (size_t i = 0; ok && kept && i < files->n; i++) {
+		kept[i] = old[i].same;
 	}
-	free(same);
+	free(old);
 	if (w.tmpfd >= 0) {
 		close(w.tmpfd);
 	}

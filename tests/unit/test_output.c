@@ -483,6 +483,66 @@ static void test_output_differences_are_rewritten(void **state)
 	free(top);
 }
 
+/* At the first link, replace 'path' (by rename, as an editor saves) with
+ * other bytes of the same size. */
+struct replacer {
+	const char *path;
+	bool done;
+};
+
+static bool replace_before_link(void *ud, enum gw_output_step step)
+{
+	struct replacer *r = ud;
+	if (step == GW_OUTPUT_LINK && !r->done) {
+		r->done = true;
+		char *tmp = gw_xasprintf("%s.edit", r->path);
+		put_text(tmp, "#!/bin/sh\necho NEW\n");
+		assert_int_equal(rename(tmp, r->path), 0);
+		free(tmp);
+	}
+	return true;
+}
+
+/*
+ * A file replaced between the comparison and the link is not taken: the
+ * name no longer holds the inode that was compared, so the file is
+ * written, and the output is still exactly the set.
+ */
+static void test_output_replaced_meanwhile_is_written(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files f;
+	new_set(&f);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &f, NULL, &d));
+	char *top = top_of(s);
+	char *want = snapshot(top);
+	/* An extra file, so the tree is replaced and its files linked. */
+	spoil_extra(top, NULL);
+	char *path = gw_xasprintf("%s/%s", top, f.v[0].path);
+	struct replacer r = {.path = path};
+	struct gw_output_hooks h = {.before = replace_before_link, .ud = &r};
+	bool kept[8] = {false};
+	assert_true(gw_output_write_hooked(s->dir, TEST_NAME, &f, kept, &h,
+			&d));
+	assert_true(r.done);
+	assert_int_equal(d.n, 0);
+	assert_false(kept[0]);
+	for (size_t i = 1; i < f.n; i++) {
+		assert_true(kept[i]);
+	}
+	char *snap = snapshot(top);
+	assert_string_equal(snap, want);
+	assert_int_equal(count_leftovers(s->dir), 0);
+	free(snap);
+	free(path);
+	free(want);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&f);
+}
+
 /* Fail every link with 'err'. */
 static bool no_links(void *ud, enum gw_output_step step)
 {
@@ -1108,6 +1168,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 				test_output_link_failure_writes, setup,
 				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_replaced_meanwhile_is_written,
+				setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_creates_missing_dir,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(
