@@ -298,14 +298,18 @@ static void test_output_unchanged_is_left_alone(void **state)
 }
 
 /*
- * Replacing a tree that has one of the new files already: that file is a
- * link to the old one (same inode, one link once the old tree is gone,
- * reported kept); the others are new files; the tree is what a fresh
- * write makes.
+ * Replace the old set by the new, which has one of its files already:
+ * with working links ('hooks' NULL) that file is a link to the old one
+ * (same inode, one link once the old tree is gone, reported kept); where
+ * linking fails ('hooks' fail it) it is written like the others. Either
+ * way every changed file is a new inode (never written in place), and the
+ * tree is what a fresh write makes.
  */
-static void test_output_links_unchanged_files(void **state)
+static void replace_sharing_one(struct scratch *s,
+		const struct gw_output_hooks *hooks)
 {
-	struct scratch *s = *state;
+	static const char shared[] = "iam/c/same.json";
+	bool linked = !hooks;
 	struct gw_files a, b;
 	old_set(&a);
 	new_set(&b);
@@ -313,20 +317,20 @@ static void test_output_links_unchanged_files(void **state)
 	gw_diags_init(&d);
 	assert_true(write_set(s, &a, NULL, &d));
 	char *top = top_of(s);
-	struct stat same_before = stat_of(top, "iam/c/same.json");
+	struct stat same_before = stat_of(top, shared);
 	struct stat deploy_before = stat_of(top, "deploy.sh");
 	bool kept[8] = {false};
 	assert_true(b.n <= GW_ARRAY_LEN(kept));
-	assert_true(gw_output_write(s->dir, TEST_NAME, &b, kept, &d));
+	assert_true(gw_output_write_hooked(s->dir, TEST_NAME, &b, kept, hooks,
+			&d));
 	assert_int_equal(d.n, 0);
 	for (size_t i = 0; i < b.n; i++) {
-		bool shared = strcmp(b.v[i].path, "iam/c/same.json") == 0;
-		assert_int_equal(kept[i], shared);
+		assert_int_equal(kept[i],
+				linked && strcmp(b.v[i].path, shared) == 0);
 	}
-	struct stat same_now = stat_of(top, "iam/c/same.json");
-	assert_int_equal(same_now.st_ino, same_before.st_ino);
+	struct stat same_now = stat_of(top, shared);
+	assert_int_equal(same_now.st_ino == same_before.st_ino, linked);
 	assert_int_equal(same_now.st_nlink, 1);
-	/* A changed file is a new one: the old inode is not written in place. */
 	assert_int_not_equal(stat_of(top, "deploy.sh").st_ino,
 			deploy_before.st_ino);
 	char *snap = snapshot(top);
@@ -339,6 +343,30 @@ static void test_output_links_unchanged_files(void **state)
 	gw_diags_finish(&d);
 	files_free(&a);
 	files_free(&b);
+}
+
+static void test_output_links_unchanged_files(void **state)
+{
+	replace_sharing_one(*state, NULL);
+}
+
+/* Fail every link with 'err'. */
+static bool no_links(void *ud, enum gw_output_step step)
+{
+	if (step == GW_OUTPUT_LINK) {
+		errno = *(int *)ud;
+		return false;
+	}
+	return true;
+}
+
+/* Where linking fails (a file system without hard links), the unchanged
+ * file is written: the write still succeeds. */
+static void test_output_link_failure_writes(void **state)
+{
+	int err = EPERM;
+	struct gw_output_hooks h = {.before = no_links, .ud = &err};
+	replace_sharing_one(*state, &h);
 }
 
 /*
@@ -541,52 +569,6 @@ static void test_output_replaced_meanwhile_is_written(void **state)
 	free(top);
 	gw_diags_finish(&d);
 	files_free(&f);
-}
-
-/* Fail every link with 'err'. */
-static bool no_links(void *ud, enum gw_output_step step)
-{
-	if (step == GW_OUTPUT_LINK) {
-		errno = *(int *)ud;
-		return false;
-	}
-	return true;
-}
-
-/* Where linking fails (a file system without hard links), the unchanged
- * file is written: the write still succeeds, and nothing is reported kept. */
-static void test_output_link_failure_writes(void **state)
-{
-	struct scratch *s = *state;
-	struct gw_files a, b;
-	old_set(&a);
-	new_set(&b);
-	struct gw_diags d;
-	gw_diags_init(&d);
-	assert_true(write_set(s, &a, NULL, &d));
-	char *top = top_of(s);
-	struct stat same_before = stat_of(top, "iam/c/same.json");
-	int err = EPERM;
-	struct gw_output_hooks h = {.before = no_links, .ud = &err};
-	bool kept[8] = {false};
-	assert_true(gw_output_write_hooked(s->dir, TEST_NAME, &b, kept, &h,
-			&d));
-	assert_int_equal(d.n, 0);
-	for (size_t i = 0; i < b.n; i++) {
-		assert_false(kept[i]);
-	}
-	assert_int_not_equal(stat_of(top, "iam/c/same.json").st_ino,
-			same_before.st_ino);
-	char *snap = snapshot(top);
-	char *want = expected_of(s, &b);
-	assert_string_equal(snap, want);
-	assert_int_equal(count_leftovers(s->dir), 0);
-	free(want);
-	free(snap);
-	free(top);
-	gw_diags_finish(&d);
-	files_free(&a);
-	files_free(&b);
 }
 
 static void test_output_creates_missing_dir(void **state)
