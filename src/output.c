@@ -336,18 +336,22 @@ static const struct gw_file *file_at(const struct survey *s, const char *rel,
 	return NULL;
 }
 
-/* The file 'name' below 'fd' holds exactly f's bytes. */
-static bool same_bytes(int fd, const char *name, const struct gw_file *f)
+/* The file 'name' below 'fd', still the regular file 'seen', holds
+ * exactly f's bytes. */
+static bool same_bytes(int fd, const char *name, const struct stat *seen,
+		const struct gw_file *f)
 {
 	int in = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
 			| O_CLOEXEC);
 	if (in < 0) {
 		return false;
 	}
+	struct stat st;
+	bool same = fstat(in, &st) == 0 && S_ISREG(st.st_mode)
+		&& st.st_ino == seen->st_ino && st.st_dev == seen->st_dev;
 	char buf[COMPARE_CHUNK];
 	size_t at = 0;
-	bool same = true;
-	for (;;) {
+	while (same) {
 		ssize_t n = read(in, buf, sizeof buf);
 		if (n < 0 && errno == EINTR) {
 			continue;
@@ -414,7 +418,7 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 			}
 		} else if (S_ISREG(st.st_mode) && (f = file_at(s, sub, &i))) {
 			s->old[i].same = keeps(s, &st, f)
-				&& same_bytes(fd, n, f);
+				&& same_bytes(fd, n, &st, f);
 			s->old[i].ino = st.st_ino;
 		} else {
 			s->extra = true;
