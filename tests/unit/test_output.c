@@ -480,6 +480,25 @@ static void spoil_linked(const char *top, const char *path)
 	free(outside);
 }
 
+/* A FIFO where a file goes: comparing must not open it (no writer would
+ * ever come, and the run would hang). */
+static void spoil_fifo(const char *top, const char *path)
+{
+	(void)top;
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+}
+
+/* A directory replaced by a symlink to the directory it is in: a loop. */
+static void spoil_loop(const char *top, const char *path)
+{
+	(void)path;
+	char *dir = gw_xasprintf("%s/iam/a", top);
+	scratch_rm_rf(dir);
+	assert_int_equal(symlink(".", dir), 0);
+	free(dir);
+}
+
 /* Any difference from the set makes a real write, which puts it right. */
 static void test_output_differences_are_rewritten(void **state)
 {
@@ -491,6 +510,8 @@ static void test_output_differences_are_rewritten(void **state)
 	expect_rewritten(s, "deploy.sh", false, spoil_extra);
 	expect_rewritten(s, "deploy.sh", true, spoil_missing);
 	expect_rewritten(s, "deploy.sh", true, spoil_symlink);
+	expect_rewritten(s, "deploy.sh", true, spoil_fifo);
+	expect_rewritten(s, "deploy.sh", false, spoil_loop);
 	char *outside = gw_xasprintf("%s/outside.sh", s->dir);
 	size_t len = 0;
 	char *text = gw_read_file(outside, 100, &len);
