@@ -101,9 +101,10 @@ static void usage(FILE *f)
 			"  -w WARMUP  untimed runs first (default 1)\n"
 			"  -x STATUS  expected exit status (default 0; -1: any)\n"
 			"  -q         send the command's stderr to /dev/null\n"
-			"  BEFORE     run (untimed, status 0) before every run of "
-			"COMMAND,\n"
-			"             e.g. to change what COMMAND will replace\n"
+			"  BEFORE     run (untimed, status 0) before every "
+			"run of COMMAND,\n"
+			"             e.g. to change what COMMAND "
+			"replaces\n"
 			"Prints: RESULT runs=N wall_med_ms wall_min_ms wall_max_ms "
 			"cpu_med_ms rss_med_kib rss_max_kib\n", f);
 }

@@ -25,6 +25,12 @@
 #define SUGGEST_MIN_DISTANCE 2
 #define SUGGEST_LENGTH_DIVISOR 4
 
+/* The name of action 'i' of gw_iam_actions. */
+static const char *action_name(size_t i)
+{
+	return gw_iam_str(gw_iam_actions[i].name);
+}
+
 /* Compare the first 'n' bytes of 'name' with 'prefix', ignoring case. */
 static int cmp_prefix(const char *name, const char *prefix, size_t n)
 {
@@ -36,7 +42,7 @@ const struct gw_iam_action *gw_iam_find(const char *action)
 	size_t lo = 0, hi = gw_iam_n_actions;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcasecmp(action, gw_iam_str(gw_iam_actions[mid].name));
+		int c = strcasecmp(action, action_name(mid));
 		if (c == 0) {
 			return &gw_iam_actions[mid];
 		}
@@ -68,7 +74,7 @@ static void service_range(const char *service, size_t n, size_t *first,
 	size_t lo = 0, hi = gw_iam_n_actions;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_prefix(gw_iam_str(gw_iam_actions[mid].name), key, n + 1) < 0) {
+		if (cmp_prefix(action_name(mid), key, n + 1) < 0) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
@@ -76,7 +82,7 @@ static void service_range(const char *service, size_t n, size_t *first,
 	}
 	*first = lo;
 	while (lo < gw_iam_n_actions &&
-	       cmp_prefix(gw_iam_str(gw_iam_actions[lo].name), key, n + 1) == 0) {
+	       cmp_prefix(action_name(lo), key, n + 1) == 0) {
 		lo++;
 	}
 	*end = lo;
@@ -158,7 +164,7 @@ size_t gw_iam_each(const char *pattern,
 	size_t n = 0;
 	bool more = true;
 	for (size_t i = first; i < end; i++) {
-		if (gw_iam_glob(pattern, gw_iam_str(gw_iam_actions[i].name))) {
+		if (gw_iam_glob(pattern, action_name(i))) {
 			n++;
 			if (more && fn) {
 				more = fn(&gw_iam_actions[i], arg);
@@ -213,11 +219,11 @@ static const char *closest_action(const char *verb, size_t first, size_t end)
 	const char *best = NULL;
 	size_t best_d = threshold(strlen(verb)) + 1;
 	for (size_t i = first; i < end; i++) {
-		const char *v = strchr(gw_iam_str(gw_iam_actions[i].name), ':') + 1;
+		const char *v = strchr(action_name(i), ':') + 1;
 		size_t d = distance(verb, strlen(verb), v, strlen(v));
 		if (d < best_d) {
 			best_d = d;
-			best = gw_iam_str(gw_iam_actions[i].name);
+			best = action_name(i);
 		}
 	}
 	return best;
@@ -236,7 +242,7 @@ const char *gw_iam_suggest(const char *action)
 		/* Unknown service: the closest service, then its action. */
 		size_t best_d = threshold(svc_len) + 1;
 		for (size_t i = 0; i < gw_iam_n_actions;) {
-			const char *name = gw_iam_str(gw_iam_actions[i].name);
+			const char *name = action_name(i);
 			size_t n = (size_t)(strchr(name, ':') - name);
 			size_t f, e;
 			service_range(name, n, &f, &e);

@@ -22,7 +22,7 @@ static inline const char *gw_iam_str(unsigned offset)
 /* A resource type of the Service Authorization Reference. */
 struct gw_iam_type {
 	unsigned name;          /* "SERVICE:TYPE", e.g. "batch:job" */
-	unsigned arn;           /* ARN format with ${Partition} ...; may be "" */
+	unsigned arn;           /* ARN format with ${Partition} ...; or "" */
 	unsigned tag_condition; /* e.g. "ec2:ResourceTag/${TagKey}", or "" */
 };
 

@@ -399,7 +399,8 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 			break;
 		}
 		s->budget--;
-		char *sub = *rel ? gw_xasprintf("%s/%s", rel, n) : gw_xstrdup(n);
+		char *sub = *rel ? gw_xasprintf("%s/%s", rel, n)
+			: gw_xstrdup(n);
 		struct stat st;
 		const struct gw_file *f;
 		size_t i;
@@ -449,7 +450,8 @@ static bool survey_old(struct writer *w, const struct gw_files *files,
 	/* Every file, and at most one directory per path component. */
 	for (size_t i = 0; i < files->n; i++) {
 		s.budget++;
-		for (const char *p = files->v[i].path; (p = strchr(p, '/')); p++) {
+		const char *p = files->v[i].path;
+		for (; (p = strchr(p, '/')); p++) {
 			s.budget++;
 		}
 	}
@@ -475,8 +477,8 @@ static bool survey_old(struct writer *w, const struct gw_files *files,
 static bool link_file(struct writer *w, const struct gw_file *f,
 		const struct old_copy *c)
 {
-	if (!step(w, GW_OUTPUT_LINK)
-			|| linkat(w->oldfd, f->path, w->tmpfd, f->path, 0) != 0) {
+	if (!step(w, GW_OUTPUT_LINK) || linkat(w->oldfd, f->path, w->tmpfd,
+				f->path, 0) != 0) {
 		return false;
 	}
 	struct stat st;

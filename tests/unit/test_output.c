@@ -288,7 +288,8 @@ static void test_output_unchanged_is_left_alone(void **state)
 		assert_true(kept[i]);
 		assert_int_equal(now.st_ino, before[i].st_ino);
 		assert_int_equal(now.st_mtim.tv_sec, before[i].st_mtim.tv_sec);
-		assert_int_equal(now.st_mtim.tv_nsec, before[i].st_mtim.tv_nsec);
+		assert_int_equal(now.st_mtim.tv_nsec,
+				before[i].st_mtim.tv_nsec);
 	}
 	assert_int_equal(stat_of(top, ".").st_ino, top_before.st_ino);
 	assert_int_equal(count_leftovers(s->dir), 0);
