@@ -13,8 +13,9 @@
  * fsync(), unlinkat() or linkat(), counted together. Those calls mark every
  * stage of gw_output_write: a link per file the old tree has already, one
  * fsync per file, the directory fsyncs before the swap, the fsync of DIR
- * right after it, and the unlinkat calls that remove the old tree. GWGEN_CRASH_COUNT=FILE: at exit, write the number of
- * calls seen to FILE (a dry run tells the test how many points there are).
+ * right after it, and the unlinkat calls that remove the old tree.
+ * GWGEN_CRASH_COUNT=FILE: at exit, write the number of calls seen to FILE
+ * (a dry run tells the test how many points there are).
  * No state beyond one counter: gwgen is single-threaded.
  */
 #define ENV_AT "GWGEN_CRASH_AT"
