@@ -561,6 +561,26 @@ static bool check_one_line(struct ctx *c, const struct gw_str *s,
 	return false;
 }
 
+/*
+ * 'path' (when set) is one line, an absolute path of [A-Za-z0-9._-] names:
+ * the user data uses it unquoted (rule 'rule'; 'example' for the hint).
+ */
+static void check_abs_path(struct ctx *c, const struct gw_str *path,
+                           const char *what, const char *rule,
+                           const char *example)
+{
+	if (!path->s || !check_one_line(c, path, what) ||
+	    gw_names_is_clean_path(path->s, true)) {
+		return;
+	}
+	char hint[MSG_MAX];
+	snprintf(hint, sizeof(hint), "write an absolute path such as %s",
+	         example);
+	ERR(c, path->loc, rule, hint,
+	    "%s '%s' is not an absolute path of [A-Za-z0-9._-] names", what,
+	    path->s);
+}
+
 static void check_name(struct ctx *c, const struct gw_str *name,
                        const char *kind, const char *why, const char *rule,
                        const char *hint)
@@ -1526,14 +1546,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		    "mapped by launch template '%s'",
 		    s->device.s, str_or(&lt->name, "?"));
 	}
-	if (s->mount.s && check_one_line(c, &s->mount, "scratch mount") &&
-	    !gw_names_is_clean_path(s->mount.s, true)) {
-		ERR(c, s->mount.loc, "L8",
-		    "write an absolute path such as /var/lib/docker",
-		    "scratch mount '%s' is not an absolute path of "
-		    "[A-Za-z0-9._-] names",
-		    s->mount.s);
-	}
+	check_abs_path(c, &s->mount, "scratch mount", "L8", "/var/lib/docker");
 	if (s->filesystem.s && !str_is(&s->filesystem, "ext4") &&
 	    !str_is(&s->filesystem, "btrfs")) {
 		ERR(c, s->filesystem.loc, "L8", "use ext4",
@@ -1625,14 +1638,9 @@ static void check_user_data_model(struct ctx *c,
 		    "aws_cli version '%s' is not a release number",
 		    cli->version.s);
 	}
-	if (cli->present && cli->prefix.s &&
-	    check_one_line(c, &cli->prefix, "aws_cli prefix") &&
-	    !gw_names_is_clean_path(cli->prefix.s, true)) {
-		ERR(c, cli->prefix.loc, "L9",
-		    "write an absolute path such as /usr/local/aws-cli",
-		    "aws_cli prefix '%s' is not an absolute path of "
-		    "[A-Za-z0-9._-] names",
-		    cli->prefix.s);
+	if (cli->present) {
+		check_abs_path(c, &cli->prefix, "aws_cli prefix", "L9",
+		               "/usr/local/aws-cli");
 	}
 	if (cli->present) {
 		if (!cli->sha256.s) {
