@@ -324,18 +324,6 @@ static bool is_parent_of_file(const struct gw_files *files, const char *rel)
 	return false;
 }
 
-static const struct gw_file *file_at(const struct survey *s, const char *rel,
-		size_t *index)
-{
-	for (size_t i = 0; i < s->files->n; i++) {
-		if (strcmp(s->files->v[i].path, rel) == 0) {
-			*index = i;
-			return &s->files->v[i];
-		}
-	}
-	return NULL;
-}
-
 /* The file 'name' below 'fd', still the regular file 'seen', holds
  * exactly f's bytes. */
 static bool same_bytes(int fd, const char *name, const struct stat *seen,
@@ -403,7 +391,6 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 			: gw_xstrdup(n);
 		struct stat st;
 		const struct gw_file *f;
-		size_t i;
 		if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			s->extra = true;
 		} else if (S_ISDIR(st.st_mode)) {
@@ -417,10 +404,11 @@ static void survey_dir(struct survey *s, int fd, const char *rel)
 			} else {
 				s->extra = true;
 			}
-		} else if (S_ISREG(st.st_mode) && (f = file_at(s, sub, &i))) {
-			s->old[i].same = keeps(s, &st, f)
-				&& same_bytes(fd, n, &st, f);
-			s->old[i].ino = st.st_ino;
+		} else if (S_ISREG(st.st_mode)
+				&& (f = gw_files_find(s->files, sub))) {
+			struct old_copy *o = &s->old[f - s->files->v];
+			o->same = keeps(s, &st, f) && same_bytes(fd, n, &st, f);
+			o->ino = st.st_ino;
 		} else {
 			s->extra = true;
 		}
