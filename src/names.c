@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Pure validators for AWS resource names and EC2 block device names. */
 #include "names.h"
+#include "aws_limits.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -8,14 +9,7 @@
 
 #include "util.h"
 
-/* S3 "General purpose bucket naming rules". */
-#define BUCKET_MIN 3
-#define BUCKET_MAX 63
 #define IPV4_PARTS 4
-#define LOG_GROUP_MAX 512
-#define LT_MIN 3
-#define LT_MAX 128
-#define IMAGE_MAX 255
 
 static const char *const bucket_bad_prefixes[] = {
         "xn--",
@@ -70,7 +64,7 @@ static bool is_ipv4_form(const char *s)
 const char *gw_names_bucket_error(const char *name)
 {
 	size_t len = strlen(name);
-	if (len < BUCKET_MIN || len > BUCKET_MAX) {
+	if (len < GW_LIM_BUCKET_NAME_MIN || len > GW_LIM_BUCKET_NAME_MAX) {
 		return "must be 3..63 characters";
 	}
 	if (!all_chars_in(name, ".-", false)) {
@@ -113,7 +107,7 @@ const char *gw_names_iam_error(const char *name, size_t max)
 		return "must not be empty";
 	}
 	if (len > max) {
-		return max == GW_NAMES_ROLE_MAX
+		return max == GW_LIM_ROLE_NAME_MAX
 		               ? "must be at most 64 characters"
 		               : "must be at most 128 characters";
 	}
@@ -126,7 +120,7 @@ const char *gw_names_iam_error(const char *name, size_t max)
 const char *gw_names_batch_error(const char *name)
 {
 	size_t len = strlen(name);
-	if (len == 0 || len > GW_NAMES_BATCH_MAX) {
+	if (len == 0 || len > GW_LIM_BATCH_NAME_MAX) {
 		return "must be 1..128 characters";
 	}
 	if (!all_chars_in(name, "_-", true)) {
@@ -138,7 +132,7 @@ const char *gw_names_batch_error(const char *name)
 const char *gw_names_log_group_error(const char *name)
 {
 	size_t len = strlen(name);
-	if (len == 0 || len > LOG_GROUP_MAX) {
+	if (len == 0 || len > GW_LIM_LOG_GROUP_NAME_MAX) {
 		return "must be 1..512 characters";
 	}
 	if (!all_chars_in(name, ".-_/#", true)) {
@@ -150,7 +144,7 @@ const char *gw_names_log_group_error(const char *name)
 const char *gw_names_launch_template_error(const char *name)
 {
 	size_t len = strlen(name);
-	if (len < LT_MIN || len > LT_MAX) {
+	if (len < GW_LIM_LT_NAME_MIN || len > GW_LIM_LT_NAME_MAX) {
 		return "must be 3..128 characters";
 	}
 	if (!all_chars_in(name, "().-/_", true)) {
@@ -162,7 +156,7 @@ const char *gw_names_launch_template_error(const char *name)
 const char *gw_names_image_error(const char *image)
 {
 	size_t len = strlen(image);
-	if (len == 0 || len > IMAGE_MAX) {
+	if (len == 0 || len > GW_LIM_IMAGE_MAX) {
 		return "must be 1..255 characters";
 	}
 	/* The Batch doc lists -_:./#; '@' is added for digest references. */
@@ -348,7 +342,7 @@ bool gw_names_tag_check(const char *text, bool is_key,
 		}
 		s += n;
 	}
-	size_t max = is_key ? GW_NAMES_TAG_KEY_MAX : GW_NAMES_TAG_VALUE_MAX;
+	size_t max = is_key ? GW_LIM_TAG_KEY_MAX : GW_LIM_TAG_VALUE_MAX;
 	if (is_key && p->chars == 0) {
 		p->why = "is empty";
 	} else if (p->chars > max) {
@@ -376,7 +370,7 @@ bool gw_names_tag_check(const char *text, bool is_key,
 const char *gw_names_tag_describe(const struct gw_names_tag_problem *p,
                                   bool is_key, char *out, size_t n)
 {
-	size_t max = is_key ? GW_NAMES_TAG_KEY_MAX : GW_NAMES_TAG_VALUE_MAX;
+	size_t max = is_key ? GW_LIM_TAG_KEY_MAX : GW_LIM_TAG_VALUE_MAX;
 	bool utf8 = p->why && strcmp(p->why, "is not valid utf-8") == 0;
 	if (p->at && !utf8 && p->chars <= max) {
 		char ch[sizeof("U+10FFFF")];

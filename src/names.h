@@ -6,12 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Longest IAM role name (cfn-lint aws-iam-role.json, RoleName maxLength). */
-#define GW_NAMES_ROLE_MAX 64
-/* Longest IAM policy, group, user and instance-profile name [unconf]. */
-#define GW_NAMES_IAM_MAX 128
-/* Longest Batch compute environment, queue and job definition name. */
-#define GW_NAMES_BATCH_MAX 128
 
 /*
  * Each *_error function returns NULL when 'name' is valid, or a static,
@@ -58,8 +52,6 @@ bool gw_names_is_clean_path(const char *s, bool absolute);
 /* ---- tags -------------------------------------------------------------- */
 
 /* Tag key and value lengths in Unicode characters (AWS tagging rules). */
-#define GW_NAMES_TAG_KEY_MAX 128
-#define GW_NAMES_TAG_VALUE_MAX 256
 
 /* What gw_names_tag_check found wrong with a tag key or value. */
 struct gw_names_tag_problem {

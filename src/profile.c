@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The profile loader: the format as key tables, extends, defaults, lookup. */
 #include "profile.h"
+#include "aws_limits.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "names.h"
 #include "profile_tree.h"
+#include "rules.h"
 #include "util.h"
 #include "verify.h"
 
@@ -62,7 +64,7 @@ struct field {
 	const long long *ints;      /* FT_INT: allowed values, or NULL */
 	size_t n_ints;
 	long long def_int;          /* FT_INT default */
-	const char *rule;           /* FT_INT: rule ID of a range error */
+	enum gw_rule rule;          /* FT_INT: rule of a range error */
 	bool def_bool;              /* FT_BOOL default */
 	const char *def_str;        /* FT_STR/FT_ENUM default, or NULL */
 	const char *const *allowed; /* FT_ENUM/FT_STRS values, NULL-ended */
@@ -156,9 +158,9 @@ static const struct schema network_schema =
 static const struct field bucket_fields[] = {
 	{F_STR(struct gw_bucket, "name", name), .required = true},
 	{F_INT(struct gw_bucket, "expire_days", expire_days, 0, UNBOUNDED, 0),
-		.rule = "N1"},
+		.rule = GW_RULE_N1},
 	{F_INT(struct gw_bucket, "abort_multipart_days", abort_multipart_days,
-			0, UNBOUNDED, 7), .rule = "N1"},
+			0, UNBOUNDED, 7), .rule = GW_RULE_N1},
 	{F_BOOL(struct gw_bucket, "retain", retain, true)},
 	{F_BOOL(struct gw_bucket, "versioning", versioning, false)},
 	{F_ENUM(struct gw_bucket, "encryption", encryption, encryptions,
@@ -217,18 +219,15 @@ static const struct field user_fields[] = {
 static const struct schema user_schema =
 	SCHEMA(struct gw_user, "user", user_fields);
 
-/* EBS: 1..65,536 GiB (64 TiB, io2 Block Express and gp3 limits). */
-#define EBS_MAX_GIB 65536
-
 static const struct field volume_fields[] = {
 	{F_STR(struct gw_volume, "device", device), .required = true},
-	{F_INT(struct gw_volume, "size_gib", size_gib, 1, EBS_MAX_GIB, 0),
-		.rule = "V1",
+	{F_INT(struct gw_volume, "size_gib", size_gib, 1, GW_LIM_EBS_GIB_MAX, 0),
+		.rule = GW_RULE_V1,
 		.required = true},
 	{F_ENUM(struct gw_volume, "type", type, volume_types, "gp3")},
-	{F_INT(struct gw_volume, "iops", iops, 0, UNBOUNDED, 0), .rule = "V2"},
+	{F_INT(struct gw_volume, "iops", iops, 0, UNBOUNDED, 0), .rule = GW_RULE_V2},
 	{F_INT(struct gw_volume, "throughput", throughput, 0, UNBOUNDED, 0),
-		.rule = "V3"},
+		.rule = GW_RULE_V3},
 	{F_BOOL(struct gw_volume, "delete_on_termination",
 			delete_on_termination, true)},
 	{F_BOOL(struct gw_volume, "encrypted", encrypted, true)},
@@ -258,13 +257,13 @@ static const struct field scratch_fields[] = {
 	{F_ENUM(struct gw_scratch, "filesystem", filesystem, filesystems,
 			"ext4")},
 	{F_INT(struct gw_scratch, "threshold_pct", threshold_pct, 1, PCT_MAX,
-			50), .rule = "L8"},
+			50), .rule = GW_RULE_L8},
 	{F_INT(struct gw_scratch, "increment_gib", increment_gib, 1,
-			EBS_MAX_GIB, 150), .rule = "V1"},
+			GW_LIM_EBS_GIB_MAX, 150), .rule = GW_RULE_V1},
 	{F_INT(struct gw_scratch, "max_total_gib", max_total_gib, 1,
-			UNBOUNDED, 8000), .rule = "L8"},
+			UNBOUNDED, 8000), .rule = GW_RULE_L8},
 	{F_INT(struct gw_scratch, "max_volumes", max_volumes, 1, UNBOUNDED,
-			16), .rule = "L8"},
+			16), .rule = GW_RULE_L8},
 	{F_ENUM(struct gw_scratch, "volume_type", volume_type, volume_types,
 			"gp3")},
 };
@@ -294,9 +293,6 @@ static const struct field user_data_fields[] = {
 static const struct schema user_data_schema =
 	SCHEMA(struct gw_user_data, "user_data", user_data_fields);
 
-/* IMDS PUT response hop limit (EC2 MetadataOptions): 1..64. */
-#define HOP_LIMIT_MAX 64
-
 static const struct field launch_template_fields[] = {
 	{F_STR(struct gw_launch_template, "name", name), .required = true},
 	{F_STR(struct gw_launch_template, "description", description)},
@@ -310,7 +306,7 @@ static const struct field launch_template_fields[] = {
 	{F_ENUM(struct gw_launch_template, "shutdown_behavior",
 			shutdown_behavior, shutdown_behaviors, "terminate")},
 	{F_INT(struct gw_launch_template, "hop_limit", hop_limit, 1,
-			HOP_LIMIT_MAX, 2), .rule = "L6"},
+			GW_LIM_HOP_LIMIT_MAX, 2), .rule = GW_RULE_L6},
 	{F_KVS(struct gw_launch_template, "tags", tags)},
 	{F_MAP(struct gw_launch_template, "user_data", user_data,
 			user_data_schema),
@@ -319,9 +315,6 @@ static const struct field launch_template_fields[] = {
 static const struct schema launch_template_schema = SCHEMA(
 	struct gw_launch_template, "launch template", launch_template_fields);
 
-/* SPOT BidPercentage: 1..100 (AWS Batch ComputeResource). */
-#define BID_MAX 100
-
 static const struct field compute_env_fields[] = {
 	{F_STR(struct gw_compute_env, "name", name), .required = true},
 	{F_ENUM(struct gw_compute_env, "type", type, ce_types, "EC2")},
@@ -329,13 +322,13 @@ static const struct field compute_env_fields[] = {
 			allocation_strategy, allocation_strategies, NULL)},
 	{F_STRS(struct gw_compute_env, "instance_types", instance_types)},
 	{F_INT(struct gw_compute_env, "min_vcpus", min_vcpus, 0, UNBOUNDED,
-			0), .rule = "CE2"},
+			0), .rule = GW_RULE_CE2},
 	{F_INT(struct gw_compute_env, "desired_vcpus", desired_vcpus, 0,
-			UNBOUNDED, 0), .rule = "CE2"},
+			UNBOUNDED, 0), .rule = GW_RULE_CE2},
 	{F_INT(struct gw_compute_env, "max_vcpus", max_vcpus, 0, UNBOUNDED,
-			0), .rule = "CE2", .required = true},
+			0), .rule = GW_RULE_CE2, .required = true},
 	{F_INT(struct gw_compute_env, "bid_percentage", bid_percentage, 1,
-			BID_MAX, 0), .rule = "CE5"},
+			GW_LIM_BID_MAX, 0), .rule = GW_RULE_CE5},
 	{F_STR(struct gw_compute_env, "launch_template", launch_template)},
 	{F_STR(struct gw_compute_env, "image_type", image_type),
 		.def_str = "ECS_AL2023"},
@@ -352,49 +345,40 @@ static const struct schema compute_env_schema = SCHEMA(
 static const struct field queue_ce_fields[] = {
 	{F_STR(struct gw_queue_ce, "name", ce), .required = true},
 	{F_INT(struct gw_queue_ce, "order", order, 0, UNBOUNDED, 0),
-		.rule = "Q2"},
+		.rule = GW_RULE_Q2},
 };
 static const struct schema queue_ce_schema = SCHEMA(
 	struct gw_queue_ce, "compute environment order", queue_ce_fields);
 
-/* Job queue Priority: 0..1000; JobStateTimeLimitActions MaxTimeSeconds. */
-#define PRIORITY_MAX 1000
-#define RUNNABLE_TIMEOUT_MIN 600
-#define RUNNABLE_TIMEOUT_MAX 86400
-
 static const struct field queue_fields[] = {
 	{F_STR(struct gw_queue, "name", name), .required = true},
-	{F_INT(struct gw_queue, "priority", priority, 0, PRIORITY_MAX, 1),
-		.rule = "Q4"},
+	{F_INT(struct gw_queue, "priority", priority, 0, GW_LIM_PRIORITY_MAX, 1),
+		.rule = GW_RULE_Q4},
 	{F_LIST(struct gw_queue, "compute_environments", ces, n_ces,
 			struct gw_queue_ce), .elem = parse_queue_ce,
 		F_LIST_LOC(struct gw_queue, ces_loc), .required = true},
 	{F_BOOL(struct gw_queue, "head", head, false)},
 	{F_INT(struct gw_queue, "runnable_timeout", runnable_timeout,
-			RUNNABLE_TIMEOUT_MIN, RUNNABLE_TIMEOUT_MAX, 0),
-		.rule = "Q6",
+			GW_LIM_RUNNABLE_TIMEOUT_MIN, GW_LIM_RUNNABLE_TIMEOUT_MAX, 0),
+		.rule = GW_RULE_Q6,
 		.zero_ok = true},
 };
 static const struct schema queue_schema =
 	SCHEMA(struct gw_queue, "job queue", queue_fields);
 
-/* RetryStrategy attempts 1..10; Timeout attemptDurationSeconds >= 60. */
-#define ATTEMPTS_MAX 10
-#define JOB_TIMEOUT_MIN 60
-
 static const struct field job_def_fields[] = {
 	{F_STR(struct gw_job_def, "name", name), .required = true},
 	{F_STR(struct gw_job_def, "image", image), .required = true},
 	{F_INT(struct gw_job_def, "vcpus", vcpus, 1, UNBOUNDED, 1),
-		.rule = "J2"},
+		.rule = GW_RULE_J2},
 	{F_INT(struct gw_job_def, "memory_mib", memory_mib, 1, UNBOUNDED,
-			2048), .rule = "J2"},
-	{F_INT(struct gw_job_def, "gpus", gpus, 0, UNBOUNDED, 0), .rule = "J5"},
+			2048), .rule = GW_RULE_J2},
+	{F_INT(struct gw_job_def, "gpus", gpus, 0, UNBOUNDED, 0), .rule = GW_RULE_J5},
 	{F_STRS(struct gw_job_def, "command", command)},
-	{F_INT(struct gw_job_def, "attempts", attempts, 1, ATTEMPTS_MAX, 1),
-		.rule = "J7"},
-	{F_INT(struct gw_job_def, "timeout", timeout, JOB_TIMEOUT_MIN,
-			UNBOUNDED, 0), .rule = "J6", .zero_ok = true},
+	{F_INT(struct gw_job_def, "attempts", attempts, 1, GW_LIM_ATTEMPTS_MAX, 1),
+		.rule = GW_RULE_J7},
+	{F_INT(struct gw_job_def, "timeout", timeout, GW_LIM_JOB_TIMEOUT_MIN,
+			UNBOUNDED, 0), .rule = GW_RULE_J6, .zero_ok = true},
 	{F_STR(struct gw_job_def, "job_role", job_role)},
 	{F_STR(struct gw_job_def, "queue", queue)},
 	{F_KVS(struct gw_job_def, "environment", environment)},
@@ -407,7 +391,7 @@ static const struct schema job_def_schema =
 static const struct field log_group_fields[] = {
 	{F_STR(struct gw_log_group, "name", name), .required = true},
 	{F_INT(struct gw_log_group, "retention_days", retention_days, 1,
-			UNBOUNDED, 30), .rule = "N7", .ints = retention_days,
+			UNBOUNDED, 30), .rule = GW_RULE_N7, .ints = retention_days,
 		.n_ints = GW_ARRAY_LEN(retention_days)},
 };
 static const struct schema log_group_schema =
@@ -416,9 +400,9 @@ static const struct schema log_group_schema =
 static const struct field nf_process_fields[] = {
 	{F_STR(struct gw_nf_process, "selector", selector), .required = true},
 	{F_INT(struct gw_nf_process, "cpus", cpus, 1, UNBOUNDED, 0),
-		.rule = "NF2"},
+		.rule = GW_RULE_NF2},
 	{F_INT(struct gw_nf_process, "memory_mib", memory_mib, 1, UNBOUNDED,
-			0), .rule = "NF2"},
+			0), .rule = GW_RULE_NF2},
 	{F_STR(struct gw_nf_process, "queue", queue)},
 	{F_STR(struct gw_nf_process, "disk", disk)},
 };
@@ -430,22 +414,22 @@ static const struct field nextflow_fields[] = {
 	{F_STR(struct gw_nextflow, "work_dir", work_dir), .def_str = "work"},
 	{F_STR(struct gw_nextflow, "cli_path", cli_path)},
 	{F_INT(struct gw_nextflow, "max_spot_attempts", max_spot_attempts, 0,
-			UNBOUNDED, 0), .rule = "NF4"},
+			UNBOUNDED, 0), .rule = GW_RULE_NF4},
 	{F_INT(struct gw_nextflow, "max_parallel_transfers",
 			max_parallel_transfers, 0, UNBOUNDED, 0),
-		.rule = "NF6"},
+		.rule = GW_RULE_NF6},
 	{F_INT(struct gw_nextflow, "max_cpus", max_cpus, 0, UNBOUNDED, 0),
-		.rule = "NF3"},
+		.rule = GW_RULE_NF3},
 	{F_INT(struct gw_nextflow, "max_memory_mib", max_memory_mib, 0,
-			UNBOUNDED, 0), .rule = "NF3"},
+			UNBOUNDED, 0), .rule = GW_RULE_NF3},
 	{F_STR(struct gw_nextflow, "log_group", log_group)},
 	{F_STR(struct gw_nextflow, "storage_class", storage_class)},
 	{F_ENUM(struct gw_nextflow, "storage_encryption", storage_encryption,
 			storage_encryptions, NULL)},
 	{F_INT(struct gw_nextflow, "max_connections", max_connections, 0,
-			UNBOUNDED, 0), .rule = "NF6"},
+			UNBOUNDED, 0), .rule = GW_RULE_NF6},
 	{F_INT(struct gw_nextflow, "connection_timeout", connection_timeout,
-			0, UNBOUNDED, 0), .rule = "NF6"},
+			0, UNBOUNDED, 0), .rule = GW_RULE_NF6},
 	{F_ENUM(struct gw_nextflow, "retry_mode", retry_mode, retry_modes,
 			NULL)},
 	{F_STR(struct gw_nextflow, "config_profile", config_profile),
@@ -460,9 +444,9 @@ static const struct field nextstrain_fields[] = {
 	{F_STR(struct gw_nextstrain, "job_definition", job_definition)},
 	{F_STR(struct gw_nextstrain, "queue", queue)},
 	{F_INT(struct gw_nextstrain, "cpus", cpus, 0, UNBOUNDED, 0),
-		.rule = "NS2"},
+		.rule = GW_RULE_NS2},
 	{F_INT(struct gw_nextstrain, "memory_mib", memory_mib, 0, UNBOUNDED,
-			0), .rule = "NS2"},
+			0), .rule = GW_RULE_NS2},
 };
 static const struct schema nextstrain_schema =
 	SCHEMA(struct gw_nextstrain, "nextstrain", nextstrain_fields);
@@ -658,7 +642,7 @@ static void check_int_range(struct conv *c, const struct field *f,
 		for (size_t i = 0; i < f->n_ints; i++) {
 			gw_buf_printf(&b, "%s%lld", i ? ", " : "", f->ints[i]);
 		}
-		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, gw_rule_id(f->rule), NULL,
 				"invalid value %lld for '%s', expected one of: "
 				"%s", v->v, f->key, gw_buf_str(&b));
 		gw_buf_finish(&b);
@@ -670,15 +654,15 @@ static void check_int_range(struct conv *c, const struct field *f,
 	}
 	const char *zero = f->zero_ok ? "0 (none) or " : "";
 	if (f->max != UNBOUNDED) {
-		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, gw_rule_id(f->rule), NULL,
 				"'%s' must be %sin %lld..%lld, got %lld",
 				f->key, zero, f->min, f->max, v->v);
 	} else if (f->min == 0) {
-		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, gw_rule_id(f->rule), NULL,
 				"'%s' must not be negative, got %lld", f->key,
 				v->v);
 	} else {
-		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, f->rule, NULL,
+		gw_diag_add(c->d, GW_SEV_ERROR, v->loc, gw_rule_id(f->rule), NULL,
 				"'%s' must be %sat least %lld, got %lld",
 				f->key, zero, f->min, v->v);
 	}
@@ -1308,7 +1292,7 @@ static void credential_error(struct conv *c, const struct gw_pnode *n,
 	if (at > 1) {
 		snprintf(where, sizeof(where), " at byte %zu", at);
 	}
-	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, "S10", "remove it: generated "
+	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, gw_rule_id(GW_RULE_S10), "remove it: generated "
 			"files use roles, and deploy.sh the deploying user's "
 			"credentials; keep secrets in secrets manager",
 			"value holds %s%s; credentials do not belong in a "

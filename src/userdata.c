@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* EC2 user data: the MIME archive of cloud-init parts, and its scripts. */
 #include "userdata.h"
+#include "aws_limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "mustache.h"
 #include "mustache_cjson.h"
 #include "names.h"
+#include "rules.h"
 #include "sha256.h"
 #include "util.h"
 #include "verify.h"
@@ -384,7 +386,7 @@ static void check_scratch(const struct gw_model *m,
 		return;
 	}
 	if (strcmp(fs, "btrfs") == 0) {
-		gw_diag_add(d, GW_SEV_ERROR, s->filesystem.loc, "L8", "use "
+		gw_diag_add(d, GW_SEV_ERROR, s->filesystem.loc, gw_rule_id(GW_RULE_L8), "use "
 				"'ext4': gwgen puts ext4 on LVM", "scratch "
 				"filesystem 'btrfs' is not available on Amazon "
 				"Linux 2023, which has no btrfs-progs");
@@ -926,16 +928,16 @@ bool gw_userdata_render(const struct gw_model *m,
 				archive, gw_escape_none, &mime, d)) {
 		goto out;
 	}
-	if (mime.len > GW_VERIFY_USER_DATA_MAX) {
+	if (mime.len > GW_LIM_USER_DATA_MAX) {
 		const char *hint = plan.scratch.data ? "list '"
 				SCRATCH_SCRIPT "' in provision.scripts to fetch "
 				"the scratch daemon from the bucket" : "move "
 				"commands to provision scripts";
-		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, "L2", hint,
+		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, gw_rule_id(GW_RULE_L2), hint,
 				"the user data of launch template '%s' "
 				"is %zu bytes, more than the %d ec2 accepts "
 				"before base64", str_or_empty(&lt->name),
-				mime.len, GW_VERIFY_USER_DATA_MAX);
+				mime.len, GW_LIM_USER_DATA_MAX);
 		goto out;
 	}
 	if (mime.len == 0 || memchr(mime.data, '\r', mime.len) ||

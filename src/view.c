@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The view: the verified model as cJSON, with logical IDs and ARNs decided once. */
 #include "view.h"
+#include "aws_limits.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -1176,7 +1177,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");
 	add_int(t, "bytes", 0);
-	add_int(t, "inline_max", GW_VIEW_INLINE_TEMPLATE_MAX);
+	add_int(t, "inline_max", GW_LIM_TEMPLATE_INLINE_MAX);
 	add_bool(t, "needs_s3", false);
 	ids_finish(&ids);
 	return ok;
@@ -1244,7 +1245,7 @@ void gw_view_set_template_size(cJSON *root, size_t bytes)
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "template");
 	set_item(t, "bytes", cJSON_CreateNumber((double)bytes));
 	set_item(t, "needs_s3", cJSON_CreateBool(
-			bytes > GW_VIEW_INLINE_TEMPLATE_MAX));
+			bytes > GW_LIM_TEMPLATE_INLINE_MAX));
 }
 
 /*

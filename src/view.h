@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "aws_limits.h"
 #include "diag.h"
 #include "model.h"
 
@@ -38,8 +39,6 @@
  * Every key a template may read is always present (strict rendering).
  */
 
-/* The largest template body `aws cloudformation deploy` takes inline (C1). */
-#define GW_VIEW_INLINE_TEMPLATE_MAX 51200
 
 /*
  * The command that regenerates the output of 'm', for the "Regenerate with"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "names.h"
+#include "aws_limits.h"
 
 /* S3 "General purpose bucket naming rules". */
 static void test_names_bucket(void **state)
@@ -57,17 +58,17 @@ static void test_names_bucket(void **state)
 static void test_names_iam_batch_logs(void **state)
 {
 	(void)state;
-	assert_null(gw_names_iam_error("ecsInstanceRole", GW_NAMES_ROLE_MAX));
-	assert_null(gw_names_iam_error("a+b=c,d.e@f_g-h", GW_NAMES_ROLE_MAX));
-	assert_non_null(gw_names_iam_error("", GW_NAMES_ROLE_MAX));
-	assert_non_null(gw_names_iam_error("has space", GW_NAMES_ROLE_MAX));
-	char long_name[GW_NAMES_ROLE_MAX + 2];
+	assert_null(gw_names_iam_error("ecsInstanceRole", GW_LIM_ROLE_NAME_MAX));
+	assert_null(gw_names_iam_error("a+b=c,d.e@f_g-h", GW_LIM_ROLE_NAME_MAX));
+	assert_non_null(gw_names_iam_error("", GW_LIM_ROLE_NAME_MAX));
+	assert_non_null(gw_names_iam_error("has space", GW_LIM_ROLE_NAME_MAX));
+	char long_name[GW_LIM_ROLE_NAME_MAX + 2];
 	memset(long_name, 'r', sizeof(long_name) - 1);
-	long_name[GW_NAMES_ROLE_MAX + 1] = '\0';
-	assert_non_null(gw_names_iam_error(long_name, GW_NAMES_ROLE_MAX));
-	assert_null(gw_names_iam_error(long_name, GW_NAMES_IAM_MAX));
-	long_name[GW_NAMES_ROLE_MAX] = '\0';
-	assert_null(gw_names_iam_error(long_name, GW_NAMES_ROLE_MAX));
+	long_name[GW_LIM_ROLE_NAME_MAX + 1] = '\0';
+	assert_non_null(gw_names_iam_error(long_name, GW_LIM_ROLE_NAME_MAX));
+	assert_null(gw_names_iam_error(long_name, GW_LIM_IAM_NAME_MAX));
+	long_name[GW_LIM_ROLE_NAME_MAX] = '\0';
+	assert_null(gw_names_iam_error(long_name, GW_LIM_ROLE_NAME_MAX));
 
 	assert_null(gw_names_batch_error("spot-ce_1"));
 	assert_non_null(gw_names_batch_error("spot.ce"));
@@ -212,16 +213,16 @@ static void test_names_tags(void **state)
 	assert_false(gw_names_tag_check("\xed\xa0\x80", false, &p));
 	assert_false(gw_names_tag_check("\xe6\x9d", false, &p));
 	/* Lengths count characters: 128 two-byte letters are a valid key. */
-	char key[2 * GW_NAMES_TAG_KEY_MAX + 3];
-	for (size_t i = 0; i < GW_NAMES_TAG_KEY_MAX; i++) {
+	char key[2 * GW_LIM_TAG_KEY_MAX + 3];
+	for (size_t i = 0; i < GW_LIM_TAG_KEY_MAX; i++) {
 		memcpy(key + 2 * i, "\u00e9", 2);
 	}
-	key[2 * GW_NAMES_TAG_KEY_MAX] = '\0';
+	key[2 * GW_LIM_TAG_KEY_MAX] = '\0';
 	assert_true(gw_names_tag_check(key, true, &p));
-	assert_int_equal(p.chars, GW_NAMES_TAG_KEY_MAX);
-	memcpy(key + 2 * GW_NAMES_TAG_KEY_MAX, "\u00e9", 3);
+	assert_int_equal(p.chars, GW_LIM_TAG_KEY_MAX);
+	memcpy(key + 2 * GW_LIM_TAG_KEY_MAX, "\u00e9", 3);
 	assert_false(gw_names_tag_check(key, true, &p));
-	assert_int_equal(p.chars, GW_NAMES_TAG_KEY_MAX + 1);
+	assert_int_equal(p.chars, GW_LIM_TAG_KEY_MAX + 1);
 	assert_true(gw_names_tag_check(key, false, &p));
 	/* Empty keys and the reserved prefix; values may be empty. */
 	assert_false(gw_names_tag_check("", true, &p));

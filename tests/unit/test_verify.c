@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "aws_limits.h"
 #include "emit.h"
 #include "model.h"
 #include "profile.h"
@@ -1702,12 +1703,12 @@ static void test_verify_user_data_mime(void **state)
 static void test_verify_user_data_size(void **state)
 {
 	(void)state;
-	size_t n = GW_VERIFY_USER_DATA_MAX + 1;
+	size_t n = GW_LIM_USER_DATA_MAX + 1;
 	char *big = gw_xmalloc(n + 1);
 	memset(big, '#', n);
 	big[n] = '\0';
 	assert_int_equal(user_data_count(big, "L2", GW_SEV_ERROR), 1);
-	big[GW_VERIFY_USER_DATA_MAX] = '\0';
+	big[GW_LIM_USER_DATA_MAX] = '\0';
 	assert_int_equal(user_data_count(big, "L2", GW_SEV_ERROR), 0);
 	free(big);
 }
@@ -2238,7 +2239,7 @@ static void test_verify_template_json_and_limits(void **state)
 	gw_diags_finish(&d);
 
 	/* C1: over 51,200 bytes warns (S3 staging), over 1 MB fails. */
-	size_t n = GW_VERIFY_TEMPLATE_INLINE_MAX + 100;
+	size_t n = GW_LIM_TEMPLATE_INLINE_MAX + 100;
 	char *big = gw_xmalloc(n + 1);
 	memset(big, ' ', n);
 	memcpy(big, "Resources: {}\n#", strlen("Resources: {}\n#"));
@@ -2248,7 +2249,7 @@ static void test_verify_template_json_and_limits(void **state)
 	assert_int_equal(rows_count(&d, "C1", GW_SEV_WARNING, NULL), 1);
 	gw_diags_finish(&d);
 	gw_diags_init(&d);
-	assert_false(gw_verify_template_text(big, GW_VERIFY_TEMPLATE_S3_MAX + 1,
+	assert_false(gw_verify_template_text(big, GW_LIM_TEMPLATE_S3_MAX + 1,
 	                                     "big.yaml", &d));
 	assert_int_equal(rows_count(&d, "C1", GW_SEV_ERROR, NULL), 1);
 	gw_diags_finish(&d);

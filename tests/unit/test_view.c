@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "aws_limits.h"
 #include "model.h"
 #include "util.h"
 #include "view.h"
@@ -248,10 +249,10 @@ static void test_view_template_size_decides_s3(void **state)
 	struct gw_model *m = small_model("us-west-2", NULL);
 	cJSON *v = view_of(m);
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, "template");
-	gw_view_set_template_size(v, GW_VIEW_INLINE_TEMPLATE_MAX);
+	gw_view_set_template_size(v, GW_LIM_TEMPLATE_INLINE_MAX);
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t,
 					"needs_s3")));
-	gw_view_set_template_size(v, GW_VIEW_INLINE_TEMPLATE_MAX + 1);
+	gw_view_set_template_size(v, GW_LIM_TEMPLATE_INLINE_MAX + 1);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t,
 					"needs_s3")));
 	cJSON_Delete(v);

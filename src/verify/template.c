@@ -15,28 +15,12 @@
 #include "catalog.h"
 #include "iam.h"
 #include "names.h"
+#include "rules.h"
+#include "aws_limits.h"
 #include "util.h"
 
-#define MSG_MAX 1024
-#define TEMPLATE_PARAMETERS_MAX 200
-#define TEMPLATE_OUTPUTS_MAX 200
-#define TEMPLATE_MAPPINGS_MAX 200
-#define TEMPLATE_DESCRIPTION_MAX 1024
-#define LOGICAL_ID_MAX 255
-#define ROLE_POLICIES_MAX 20
-#define QUEUE_CES_MAX 3
-#define PRIORITY_MAX 1000
-#define BID_MAX 100
-#define ATTEMPTS_MAX 10
-#define EVALUATE_ON_EXIT_MAX 5
-#define TIMEOUT_MIN 60
-#define RUNNABLE_TIMEOUT_MIN 600
-#define RUNNABLE_TIMEOUT_MAX 86400
-#define JOB_MEMORY_MIN 4
-#define HOP_LIMIT_MAX 64
+#define MSG_BYTES 1024
 #define SSH_PORT 22
-/* Batch user data reserves this much for the ECS agent (aws-cdk#9900). */
-#define ECS_RESERVED_MIB 32
 /* Upper bound on nodes visited by one walk, against alias bombs. */
 #define WALK_MAX 1000000
 /*
@@ -157,7 +141,7 @@ static void check_downloads(const char *mime, size_t len, struct gw_loc at,
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(moving); i++) {
 		if (contains(mime, len, moving[i])) {
-			gw_diag_add(d, GW_SEV_WARNING, at, "L9",
+			gw_diag_add(d, GW_SEV_WARNING, at, gw_rule_id(GW_RULE_L9),
 			            "pin a version "
 			            "and check its sha-256",
 			            "user data "
@@ -172,8 +156,8 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
                          struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
-	if (len > GW_VERIFY_USER_DATA_MAX) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L2",
+	if (len > GW_LIM_USER_DATA_MAX) {
+		gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L2),
 		            "move scripts to the "
 		            "bucket and fetch them at boot",
 		            "user data is %zu "
@@ -182,7 +166,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 	}
 	const char *cur = mime, *end = mime + len;
 	struct line l;
-	char boundary[MSG_MAX] = "";
+	char boundary[MSG_BYTES] = "";
 	bool version = false, multipart = false;
 	while (next_line(&cur, end, &l) && l.n > 0) {
 		if (line_starts_nocase(&l, "mime-version:")) {
@@ -195,7 +179,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		}
 	}
 	if (!multipart) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L1),
 		            "start with 'Content-Type: "
 		            "multipart/mixed; boundary=\"...\"'",
 		            "user data is "
@@ -204,11 +188,11 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		return false;
 	}
 	if (!version) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L1),
 		            "add 'MIME-Version: 1.0'",
 		            "user data has no mime-version header");
 	}
-	char open[MSG_MAX + 2], close[MSG_MAX + 4];
+	char open[MSG_BYTES + 2], close[MSG_BYTES + 4];
 	snprintf(open, sizeof(open), "--%s", boundary);
 	snprintf(close, sizeof(close), "--%s--", boundary);
 	bool prev_blank = true, closed = false;
@@ -217,7 +201,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		if (line_is(&l, close) || line_is(&l, open)) {
 			/* RFC 2046 allows it; the AWS Batch example has one. */
 			if (!prev_blank) {
-				gw_diag_add(d, GW_SEV_WARNING, at, "L1",
+				gw_diag_add(d, GW_SEV_WARNING, at, gw_rule_id(GW_RULE_L1),
 				            "add an "
 				            "empty line before it",
 				            "boundary "
@@ -241,7 +225,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 				}
 			}
 			if (!type) {
-				gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+				gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L1),
 				            "give each "
 				            "part a Content-Type header and an "
 				            "empty line",
@@ -265,7 +249,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 			if (boothook &&
 			    !contains(body, blen, "cloud-init-per")) {
 				gw_diag_add(
-				        d, GW_SEV_WARNING, at, "L7",
+				        d, GW_SEV_WARNING, at, gw_rule_id(GW_RULE_L7),
 				        "guard it "
 				        "with 'cloud-init-per once NAME'",
 				        "user data part %zu is a "
@@ -279,7 +263,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		prev_blank = l.n == 0;
 	}
 	if (parts == 0) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L1),
 		            "add a part that starts "
 		            "with '--BOUNDARY'",
 		            "user data has no part "
@@ -287,7 +271,7 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 		            boundary);
 	}
 	if (!closed) {
-		gw_diag_add(d, GW_SEV_ERROR, at, "L1",
+		gw_diag_add(d, GW_SEV_ERROR, at, gw_rule_id(GW_RULE_L1),
 		            "end with '--BOUNDARY--'",
 		            "user data does not end with the closing boundary "
 		            "'%s'",
@@ -335,7 +319,7 @@ struct cfn_queue {
 	long long priority;
 	bool has_priority;
 	struct gw_loc priority_at;
-	const char *ces[QUEUE_CES_MAX];
+	const char *ces[GW_LIM_QUEUE_CES_MAX];
 	size_t n_ces;
 };
 
@@ -349,6 +333,7 @@ struct tpl {
 	yaml_document_t doc;
 	const char *file;
 	struct gw_diags *d;
+	struct gw_rule_ctx rc; /* rc.d == d */
 	yaml_node_t *parameters; /* mapping or NULL */
 	yaml_node_t *resources;  /* mapping or NULL */
 	struct cfn_ce ces[TRACK_MAX];
@@ -366,24 +351,13 @@ struct tpl {
 	size_t *dups;
 };
 
-__attribute__((format(printf, 6, 7))) static void
-report(struct tpl *t, enum gw_severity sev, struct gw_loc at, const char *rule,
-       const char *hint, const char *fmt, ...)
-{
-	char msg[MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	gw_diag_add(t->d, sev, at, rule, hint, "%s", msg);
-}
-
 #define ERR(t, at, rule, hint, ...)                                            \
-	report((t), GW_SEV_ERROR, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(t)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
 #define WARN(t, at, rule, hint, ...)                                           \
-	report((t), GW_SEV_WARNING, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(t)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
+	               __VA_ARGS__)
 #define NOTE(t, at, rule, hint, ...)                                           \
-	report((t), GW_SEV_NOTE, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(t)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
 
 static yaml_node_t *node_at(struct tpl *t, int i)
 {
@@ -677,7 +651,7 @@ static void scan_partition(struct tpl *t, yaml_node_t *n, void *data)
 	while (*end && !isspace((unsigned char)*end) && *end != '"') {
 		end++;
 	}
-	WARN(t, loc_of(t, n), "A1",
+	WARN(t, loc_of(t, n), GW_RULE_A1,
 	     "write arn:${AWS::Partition}:... so the "
 	     "template works in aws-cn and aws-us-gov",
 	     "resource '%s' hard-codes partition 'aws' in '%.*s'", s->logical,
@@ -699,7 +673,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		if (!end) {
 			break;
 		}
-		char name[MSG_MAX];
+		char name[MSG_BYTES];
 		size_t len = (size_t)(end - p - 2);
 		if (len >= sizeof(name)) {
 			continue;
@@ -710,7 +684,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		    map_get(t, vars, name)) {
 			continue;
 		}
-		char base[MSG_MAX];
+		char base[MSG_BYTES];
 		snprintf(base, sizeof(base), "%s", name);
 		char *dot = strchr(base, '.');
 		if (dot) {
@@ -720,7 +694,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		    has_resource(t, base)) {
 			continue;
 		}
-		ERR(t, loc_of(t, n), "L10",
+		ERR(t, loc_of(t, n), GW_RULE_L10,
 		    "escape it as '${!...}' to keep it "
 		    "literal",
 		    "!Sub refers to '${%s}', which is no "
@@ -858,7 +832,7 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		yaml_node_t *n = seq_at(t, types, i);
 		const char *spec = literal_of(t, n);
 		if (spec && !gw_catalog_spec_known(spec)) {
-			WARN(t, loc_of(t, n), "CE6",
+			WARN(t, loc_of(t, n), GW_RULE_CE6,
 			     "check the type or update "
 			     "data/instance-types.tsv",
 			     "instance type "
@@ -872,7 +846,7 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		rec->most_memory = seen->most_memory;
 	}
 	if (seen->arch[GW_ARCH_X86_64] && seen->arch[GW_ARCH_ARM64]) {
-		ERR(t, loc_of(t, types), "CE6", "split x86_64 and arm64 types",
+		ERR(t, loc_of(t, types), GW_RULE_CE6, "split x86_64 and arm64 types",
 		    "compute environment '%s' mixes architectures: "
 		    "'%s' is x86_64 and '%s' is arm64",
 		    logical, seen->arch[GW_ARCH_X86_64]->name,
@@ -887,8 +861,7 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		                           ? literal_of(t, seq_at(t, types, 0))
 		                           : NULL;
 		bool one_type = only && strchr(only, '.');
-		report(t, one_type ? GW_SEV_ERROR : GW_SEV_WARNING,
-		       loc_of(t, types), "CE7", "raise MaxvCpus",
+		gw_rule_report(&t->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, loc_of(t, types), "raise MaxvCpus",
 		       "compute environment '%s' allows %lld vcpus but its "
 		       "smallest instance type (%s) has %u",
 		       logical, max, smallest->name, smallest->vcpus);
@@ -952,7 +925,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 		}
 		if (strcmp(image, "ECS_AL2") == 0 ||
 		    strcmp(image, "ECS_AL2_NVIDIA") == 0) {
-			ERR(t, loc_of(t, it), "CE11",
+			ERR(t, loc_of(t, it), GW_RULE_CE11,
 			    "use ECS_AL2023 (or "
 			    "ECS_AL2023_NVIDIA)",
 			    "compute environment "
@@ -961,7 +934,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 			    "since 2026-06-30",
 			    logical, image);
 		} else if (!is_image_type(image)) {
-			ERR(t, loc_of(t, it), "CE10",
+			ERR(t, loc_of(t, it), GW_RULE_CE10,
 			    "use ECS_AL2023 or "
 			    "ECS_AL2023_NVIDIA",
 			    "compute environment "
@@ -973,7 +946,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 		return;
 	}
 	if (seen->gpu && seq_len(ec2) > 0 && !nvidia) {
-		ERR(t, loc_of(t, ec2), "CE10",
+		ERR(t, loc_of(t, ec2), GW_RULE_CE10,
 		    "add an entry with ImageType: ECS_AL2023_NVIDIA",
 		    "compute environment '%s' includes gpu type '%s' but "
 		    "no image type of its Ec2Configuration has nvidia "
@@ -981,19 +954,19 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 		    logical, seen->gpu->name);
 	} else if (seen->p3 && nvidia_al2023 && !nvidia_other) {
 		/* As the profile verifier says (verify.c, CE10). */
-		WARN(t, loc_of(t, nvidia_at), "CE10", "use g4dn, g5, g6 or p4d",
+		WARN(t, loc_of(t, nvidia_at), GW_RULE_CE10, "use g4dn, g5, g6 or p4d",
 		     "instance type '%s' is reported as unsupported by "
 		     "ECS_AL2023_NVIDIA",
 		     seen->p3->name);
 	} else if (!seen->gpu && seen->all_known && nvidia) {
-		WARN(t, loc_of(t, nvidia_at), "CE10",
+		WARN(t, loc_of(t, nvidia_at), GW_RULE_CE10,
 		     "use ECS_AL2023 or add gpu types",
 		     "compute environment '%s' has an nvidia image type "
 		     "but no gpu instance type",
 		     logical);
 	}
 	if (seen->a1 && al2023 && !other) {
-		ERR(t, loc_of(t, seen->a1), "CE10",
+		ERR(t, loc_of(t, seen->a1), GW_RULE_CE10,
 		    "use graviton2 or later (c6g, m6g, r6g ...)",
 		    "instance type '%s' of compute environment '%s' cannot "
 		    "run amazon linux 2023%s",
@@ -1011,7 +984,7 @@ static void check_ce_launch_template(struct tpl *t, const char *logical,
 	}
 	if (map_get(t, lt, "LaunchTemplateId") &&
 	    map_get(t, lt, "LaunchTemplateName")) {
-		ERR(t, loc_of(t, lt), "CE12", "keep one of them",
+		ERR(t, loc_of(t, lt), GW_RULE_CE12, "keep one of them",
 		    "compute environment '%s' gives both "
 		    "LaunchTemplateId and LaunchTemplateName",
 		    logical);
@@ -1020,7 +993,7 @@ static void check_ce_launch_template(struct tpl *t, const char *logical,
 	const char *version = literal_of(t, v);
 	if (!v || (version && (strcmp(version, "$Latest") == 0 ||
 	                       strcmp(version, "$Default") == 0))) {
-		WARN(t, loc_of(t, v ? v : lt), "CE13",
+		WARN(t, loc_of(t, v ? v : lt), GW_RULE_CE13,
 		     "use !GetAtt "
 		     "LT.LatestVersionNumber so template changes reach "
 		     "the compute environment",
@@ -1047,25 +1020,25 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	const char *ts = literal_of(t, type);
 	if (!type && props) {
 		/* Required (CFN AWS::Batch::ComputeEnvironment Type). */
-		ERR(t, loc_of(t, props), "CE1", "add Type: MANAGED",
+		ERR(t, loc_of(t, props), GW_RULE_CE1, "add Type: MANAGED",
 		    "compute environment '%s' has no Type", logical);
 	} else if (ts && strcmp(ts, "MANAGED") != 0 &&
 	           strcmp(ts, "UNMANAGED") != 0) {
-		ERR(t, loc_of(t, type), "CE1", "use MANAGED or UNMANAGED",
+		ERR(t, loc_of(t, type), GW_RULE_CE1, "use MANAGED or UNMANAGED",
 		    "compute environment '%s' has type '%s'", logical, ts);
 	}
 	yaml_node_t *name = map_get(t, props, "ComputeEnvironmentName");
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "CE16", NULL,
+		ERR(t, loc_of(t, name), GW_RULE_CE16, NULL,
 		    "compute environment name "
 		    "'%s' %s",
 		    ns, why);
 	}
 	yaml_node_t *sr = map_get(t, props, "ServiceRole");
 	if (sr) {
-		WARN(t, loc_of(t, sr), "CE15",
+		WARN(t, loc_of(t, sr), GW_RULE_CE15,
 		     "omit ServiceRole to use batch's "
 		     "service-linked role",
 		     "compute environment '%s' "
@@ -1080,13 +1053,13 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	yaml_node_t *crt = map_get(t, cr, "Type");
 	enum ce_type k = ce_type_of(literal_of(t, crt));
 	if (!crt) {
-		ERR(t, loc_of(t, cr), "CE1",
+		ERR(t, loc_of(t, cr), GW_RULE_CE1,
 		    "add Type: EC2, SPOT, FARGATE or FARGATE_SPOT",
 		    "compute resources of compute environment '%s' have no "
 		    "Type",
 		    logical);
 	} else if (literal_of(t, crt) && k == CE_UNKNOWN) {
-		ERR(t, loc_of(t, crt), "CE1",
+		ERR(t, loc_of(t, crt), GW_RULE_CE1,
 		    "use EC2, SPOT, FARGATE or "
 		    "FARGATE_SPOT",
 		    "compute environment '%s' has "
@@ -1099,7 +1072,7 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	}
 	yaml_node_t *maxn = map_get(t, cr, "MaxvCpus");
 	if (!maxn) {
-		ERR(t, loc_of(t, cr), "CE1", "set MaxvCpus",
+		ERR(t, loc_of(t, cr), GW_RULE_CE1, "set MaxvCpus",
 		    "compute "
 		    "environment '%s' has no MaxvCpus",
 		    logical);
@@ -1109,24 +1082,24 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	bool has_des = int_of(t, map_get(t, cr, "DesiredvCpus"), &desired);
 	bool has_max = int_of(t, maxn, &max);
 	if (has_min && min < 0) {
-		ERR(t, loc_of(t, map_get(t, cr, "MinvCpus")), "CE2", NULL,
+		ERR(t, loc_of(t, map_get(t, cr, "MinvCpus")), GW_RULE_CE2, NULL,
 		    "compute environment '%s' has MinvCpus %lld", logical, min);
 	}
 	if (has_min && has_des && min > desired) {
-		ERR(t, loc_of(t, map_get(t, cr, "DesiredvCpus")), "CE2", NULL,
+		ERR(t, loc_of(t, map_get(t, cr, "DesiredvCpus")), GW_RULE_CE2, NULL,
 		    "compute environment '%s' has DesiredvCpus %lld "
 		    "below MinvCpus %lld",
 		    logical, desired, min);
 	}
 	long long low = has_des ? desired : min;
 	if (has_max && (has_des || has_min) && low > max) {
-		ERR(t, loc_of(t, maxn), "CE2", NULL,
+		ERR(t, loc_of(t, maxn), GW_RULE_CE2, NULL,
 		    "compute environment '%s' "
 		    "has MaxvCpus %lld below %lld",
 		    logical, max, low);
 	}
 	if (has_min && min > 0) {
-		WARN(t, loc_of(t, map_get(t, cr, "MinvCpus")), "CE9",
+		WARN(t, loc_of(t, map_get(t, cr, "MinvCpus")), GW_RULE_CE9,
 		     "use 0 "
 		     "unless you want warm nodes",
 		     "compute environment "
@@ -1146,20 +1119,20 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		known = known || strcmp(strategy, strategies[i]) == 0;
 	}
 	if (strategy && !known) {
-		ERR(t, loc_of(t, as), "CE3", NULL,
+		ERR(t, loc_of(t, as), GW_RULE_CE3, NULL,
 		    "compute environment '%s' has "
 		    "allocation strategy '%s'",
 		    logical, strategy);
 	} else if (strategy && gw_has_prefix(strategy, "SPOT_") &&
 	           k != CE_SPOT && k != CE_UNKNOWN) {
-		ERR(t, loc_of(t, as), "CE3", "use BEST_FIT_PROGRESSIVE",
+		ERR(t, loc_of(t, as), GW_RULE_CE3, "use BEST_FIT_PROGRESSIVE",
 		    "allocation strategy '%s' of compute environment "
 		    "'%s' needs type SPOT",
 		    strategy, logical);
 	}
 	bool best_fit = !strategy || strcmp(strategy, "BEST_FIT") == 0;
 	if (best_fit && !is_fargate_type(k)) {
-		WARN(t, loc_of(t, as ? as : cr), "CE15",
+		WARN(t, loc_of(t, as ? as : cr), GW_RULE_CE15,
 		     "use "
 		     "BEST_FIT_PROGRESSIVE",
 		     "compute environment '%s' "
@@ -1169,7 +1142,7 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	}
 	yaml_node_t *fleet = map_get(t, cr, "SpotIamFleetRole");
 	if (k == CE_SPOT && best_fit && !fleet) {
-		ERR(t, loc_of(t, cr), "CE4",
+		ERR(t, loc_of(t, cr), GW_RULE_CE4,
 		    "add SpotIamFleetRole or use "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
 		    "spot compute "
@@ -1177,13 +1150,13 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		    "SpotIamFleetRole",
 		    logical);
 	} else if (k == CE_SPOT && !best_fit && fleet) {
-		WARN(t, loc_of(t, fleet), "CE4", "remove it",
+		WARN(t, loc_of(t, fleet), GW_RULE_CE4, "remove it",
 		     "compute environment "
 		     "'%s' uses '%s', which does not use "
 		     "SpotIamFleetRole",
 		     logical, strategy);
 	} else if (k != CE_SPOT && k != CE_UNKNOWN && fleet) {
-		ERR(t, loc_of(t, fleet), "CE4", "remove it",
+		ERR(t, loc_of(t, fleet), GW_RULE_CE4, "remove it",
 		    "compute "
 		    "environment '%s' of type '%s' sets "
 		    "SpotIamFleetRole",
@@ -1192,12 +1165,12 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	yaml_node_t *bid = map_get(t, cr, "BidPercentage");
 	long long b;
 	if (bid && k != CE_SPOT && k != CE_UNKNOWN) {
-		ERR(t, loc_of(t, bid), "CE5", "remove it",
+		ERR(t, loc_of(t, bid), GW_RULE_CE5, "remove it",
 		    "compute environment "
 		    "'%s' of type '%s' sets BidPercentage",
 		    logical, ce_type_names[k]);
-	} else if (bid && int_of(t, bid, &b) && (b < 1 || b > BID_MAX)) {
-		ERR(t, loc_of(t, bid), "CE5", "use 1..100",
+	} else if (bid && int_of(t, bid, &b) && (b < 1 || b > GW_LIM_BID_MAX)) {
+		ERR(t, loc_of(t, bid), GW_RULE_CE5, "use 1..100",
 		    "compute environment "
 		    "'%s' has BidPercentage %lld",
 		    logical, b);
@@ -1212,7 +1185,7 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		for (size_t i = 0; i < GW_ARRAY_LEN(banned); i++) {
 			yaml_node_t *n = map_get(t, cr, banned[i]);
 			if (n) {
-				ERR(t, loc_of(t, n), "CE17", "remove it",
+				ERR(t, loc_of(t, n), GW_RULE_CE17, "remove it",
 				    "fargate compute environment '%s' "
 				    "sets %s",
 				    logical, banned[i]);
@@ -1223,7 +1196,7 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	static const char *const required[] = {"Subnets", "InstanceRole"};
 	for (size_t i = 0; k != CE_UNKNOWN && i < GW_ARRAY_LEN(required); i++) {
 		if (!map_get(t, cr, required[i])) {
-			ERR(t, loc_of(t, cr), i == 0 ? "CE1" : "R1",
+			ERR(t, loc_of(t, cr), i == 0 ? GW_RULE_CE1 : GW_RULE_R1,
 			    "add it to ComputeResources",
 			    "compute environment '%s' of type '%s' has no %s",
 			    logical, ce_type_names[k], required[i]);
@@ -1237,7 +1210,7 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 	struct cfn_ce *rec = find_cfn_ce_rw(t, logical);
 	check_ce_instance_types(t, logical, types, &seen, has_max, max, rec);
 	if (map_get(t, cr, "Tags") && name) {
-		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), "CE14",
+		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), GW_RULE_CE14,
 		     "rename the "
 		     "compute environment in the same change",
 		     "tags of compute environment '%s' are create-only: "
@@ -1265,13 +1238,13 @@ static void check_time_limit_action(struct tpl *t, const char *logical,
 	yaml_node_t *n = map_get(t, action, "Action");
 	const char *v = scalar(n);
 	if (v && strcmp(v, "CANCEL") != 0 && strcmp(v, "TERMINATE") != 0) {
-		ERR(t, loc_of(t, n), "Q6", "use CANCEL",
+		ERR(t, loc_of(t, n), GW_RULE_Q6, "use CANCEL",
 		    "queue '%s' has a time limit with Action '%s'", logical, v);
 	}
 	n = map_get(t, action, "State");
 	v = scalar(n);
 	if (v && strcmp(v, "RUNNABLE") != 0) {
-		ERR(t, loc_of(t, n), "Q6", "use RUNNABLE",
+		ERR(t, loc_of(t, n), GW_RULE_Q6, "use RUNNABLE",
 		    "queue '%s' has a time limit with State '%s'", logical, v);
 	}
 	yaml_node_t *reason = map_get(t, action, "Reason");
@@ -1281,7 +1254,7 @@ static void check_time_limit_action(struct tpl *t, const char *logical,
 		known = known || strcmp(v, time_limit_reasons[i]) == 0;
 	}
 	if (v && !known) {
-		ERR(t, loc_of(t, reason), "Q6",
+		ERR(t, loc_of(t, reason), GW_RULE_Q6,
 		    "use CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY, "
 		    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE or "
 		    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
@@ -1307,12 +1280,12 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
                                   yaml_node_t *order, struct cfn_queue *q)
 {
 	size_t n = seq_len(order);
-	if (n < 1 || n > QUEUE_CES_MAX) {
-		ERR(t, loc_of(t, order), "Q1", "use 1..3 compute environments",
+	if (n < 1 || n > GW_LIM_QUEUE_CES_MAX) {
+		ERR(t, loc_of(t, order), GW_RULE_Q1, "use 1..3 compute environments",
 		    "queue '%s' has %zu compute environments", logical, n);
 	}
-	long long orders[QUEUE_CES_MAX * 4];
-	const struct cfn_ce *by_order[QUEUE_CES_MAX * 4] = {0};
+	long long orders[GW_LIM_QUEUE_CES_MAX * 4];
+	const struct cfn_ce *by_order[GW_LIM_QUEUE_CES_MAX * 4] = {0};
 	size_t known = 0;
 	bool fargate = false, ec2 = false;
 	for (size_t i = 0; i < n && i < GW_ARRAY_LEN(orders); i++) {
@@ -1323,7 +1296,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		bool has_order = int_of(t, on, &o);
 		for (size_t j = 0; has_order && j < known; j++) {
 			if (orders[j] == o) {
-				ERR(t, loc_of(t, on), "Q2",
+				ERR(t, loc_of(t, on), GW_RULE_Q2,
 				    "give each compute "
 				    "environment its own order",
 				    "queue '%s' uses order %lld twice", logical,
@@ -1335,7 +1308,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		const char *lit = literal_of(t, cn);
 		if (target && !ce && !map_get(t, t->parameters, target) &&
 		    !has_resource(t, target)) {
-			ERR(t, loc_of(t, cn), "Q9",
+			ERR(t, loc_of(t, cn), GW_RULE_Q9,
 			    "refer to a compute "
 			    "environment of this template",
 			    "queue '%s' refers to '%s', which the "
@@ -1344,7 +1317,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		} else if (!target && lit) {
 			gw_arn_verify(lit, NULL, 0, loc_of(t, cn), t->d);
 		}
-		if (ce && q->n_ces < QUEUE_CES_MAX) {
+		if (ce && q->n_ces < GW_LIM_QUEUE_CES_MAX) {
 			q->ces[q->n_ces++] = ce->logical;
 		}
 		if (ce) {
@@ -1365,7 +1338,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		}
 	}
 	if (fargate && ec2) {
-		ERR(t, loc_of(t, order), "Q3", "use separate queues",
+		ERR(t, loc_of(t, order), GW_RULE_Q3, "use separate queues",
 		    "queue '%s' "
 		    "mixes ec2/spot and fargate compute environments",
 		    logical);
@@ -1380,7 +1353,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		bool spot = ce->type == CE_SPOT || ce->type == CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (!spot && seen_spot) {
-			WARN(t, loc_of(t, order), "Q8",
+			WARN(t, loc_of(t, order), GW_RULE_Q8,
 			     "use separate spot and "
 			     "on-demand queues (gwfcore commit 7030a12)",
 			     "queue '%s' spills over from spot to "
@@ -1392,7 +1365,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		seen_spot = seen_spot || spot;
 	}
 	if (all_spot) {
-		NOTE(t, loc_of(t, order), "Q8",
+		NOTE(t, loc_of(t, order), GW_RULE_Q8,
 		     "do not submit workflow head "
 		     "jobs here, and retry reclaimed tasks (nextflow's "
 		     "maxSpotAttempts is 0 since 24.10)",
@@ -1410,18 +1383,18 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "Q5", NULL, "job queue name '%s' %s",
+		ERR(t, loc_of(t, name), GW_RULE_Q5, NULL, "job queue name '%s' %s",
 		    ns, why);
 	}
 	yaml_node_t *prio = map_get(t, props, "Priority");
 	if (!prio) {
-		ERR(t, loc_of(t, props), "Q4", "set Priority 0..1000",
+		ERR(t, loc_of(t, props), GW_RULE_Q4, "set Priority 0..1000",
 		    "queue '%s' has no Priority", logical);
 	} else if (int_of(t, prio, &q.priority)) {
 		q.has_priority = true;
 		q.priority_at = loc_of(t, prio);
-		if (q.priority < 0 || q.priority > PRIORITY_MAX) {
-			ERR(t, loc_of(t, prio), "Q4", "use 0..1000",
+		if (q.priority < 0 || q.priority > GW_LIM_PRIORITY_MAX) {
+			ERR(t, loc_of(t, prio), GW_RULE_Q4, "use 0..1000",
 			    "queue '%s' "
 			    "has priority %lld",
 			    logical, q.priority);
@@ -1431,7 +1404,7 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 	if (order) {
 		check_cfn_queue_order(t, logical, order, &q);
 	} else if (!map_get(t, props, "ServiceEnvironmentOrder")) {
-		ERR(t, loc_of(t, props), "Q1", "add ComputeEnvironmentOrder",
+		ERR(t, loc_of(t, props), GW_RULE_Q1, "add ComputeEnvironmentOrder",
 		    "queue '%s' has no compute environments", logical);
 	}
 	yaml_node_t *limits = map_get(t, props, "JobStateTimeLimitActions");
@@ -1441,8 +1414,8 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
 		yaml_node_t *mt = map_get(t, action, "MaxTimeSeconds");
 		long long v;
 		if (int_of(t, mt, &v) &&
-		    (v < RUNNABLE_TIMEOUT_MIN || v > RUNNABLE_TIMEOUT_MAX)) {
-			ERR(t, loc_of(t, mt), "Q6", "use 600..86400",
+		    (v < GW_LIM_RUNNABLE_TIMEOUT_MIN || v > GW_LIM_RUNNABLE_TIMEOUT_MAX)) {
+			ERR(t, loc_of(t, mt), GW_RULE_Q6, "use 600..86400",
 			    "queue '%s' "
 			    "has MaxTimeSeconds %lld",
 			    logical, v);
@@ -1479,7 +1452,7 @@ static void check_job_sizes(struct tpl *t)
 	for (size_t i = 0; vcpus && i < t->n_jobs; i++) {
 		const struct cfn_job *j = &t->jobs[i];
 		if (j->vcpus > (long long)vcpus->vcpus) {
-			ERR(t, j->vcpus_at, "J3", "lower the request or add a "
+			ERR(t, j->vcpus_at, GW_RULE_J3, "lower the request or add a "
 			    "larger instance type",
 			    "job definition '%s' needs %lld vcpus but the "
 			    "largest instance type in this template (%s) "
@@ -1487,9 +1460,9 @@ static void check_job_sizes(struct tpl *t)
 			    j->logical, j->vcpus, vcpus->name, vcpus->vcpus);
 		}
 		long long avail =
-		        (long long)memory->memory_mib - ECS_RESERVED_MIB;
+		        (long long)memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
 		if (j->memory_mib > avail) {
-			ERR(t, j->memory_at, "J4", "request less memory; the ECS "
+			ERR(t, j->memory_at, GW_RULE_J4, "request less memory; the ECS "
 			    "agent reserves 32 MiB",
 			    "job definition '%s' needs %lld mib but the "
 			    "largest instance type in this template (%s) "
@@ -1519,7 +1492,7 @@ static void check_queue_priorities(struct tpl *t)
 				}
 			}
 			if (share) {
-				WARN(t, a->priority_at, "Q4",
+				WARN(t, a->priority_at, GW_RULE_Q4,
 				     "give them distinct "
 				     "priorities",
 				     "queues '%s' and '%s' "
@@ -1541,7 +1514,7 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "J1", NULL,
+		ERR(t, loc_of(t, name), GW_RULE_J1, NULL,
 		    "job definition name '%s' %s", ns, why);
 	}
 	yaml_node_t *cp = map_get(t, props, "ContainerProperties");
@@ -1549,7 +1522,7 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 	const char *is = literal_of(t, image);
 	why = is ? gw_names_image_error(is) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, image), "J9", NULL,
+		ERR(t, loc_of(t, image), GW_RULE_J9, NULL,
 		    "image '%s' of job "
 		    "definition '%s' %s",
 		    is, logical, why);
@@ -1568,7 +1541,7 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		}
 	}
 	if (int_of(t, vc, &v) && v < 1) {
-		ERR(t, loc_of(t, vc), "J2", "use at least 1",
+		ERR(t, loc_of(t, vc), GW_RULE_J2, "use at least 1",
 		    "job definition "
 		    "'%s' has %lld vcpus",
 		    logical, v);
@@ -1585,31 +1558,31 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 	if (t->n_jobs < TRACK_MAX) {
 		t->jobs[t->n_jobs++] = job;
 	}
-	if (int_of(t, mem, &v) && v < JOB_MEMORY_MIN) {
-		ERR(t, loc_of(t, mem), "J2", "use at least 4",
+	if (int_of(t, mem, &v) && v < GW_LIM_JOB_MEMORY_MIN_MIB) {
+		ERR(t, loc_of(t, mem), GW_RULE_J2, "use at least 4",
 		    "job definition "
 		    "'%s' has %lld mib of memory",
 		    logical, v);
 	}
 	yaml_node_t *to = map_get(t, map_get(t, props, "Timeout"),
 	                          "AttemptDurationSeconds");
-	if (int_of(t, to, &v) && v < TIMEOUT_MIN) {
-		ERR(t, loc_of(t, to), "J6", "use at least 60",
+	if (int_of(t, to, &v) && v < GW_LIM_JOB_TIMEOUT_MIN) {
+		ERR(t, loc_of(t, to), GW_RULE_J6, "use at least 60",
 		    "job definition "
 		    "'%s' has a timeout of %lld seconds",
 		    logical, v);
 	}
 	yaml_node_t *rs = map_get(t, props, "RetryStrategy");
 	yaml_node_t *at = map_get(t, rs, "Attempts");
-	if (int_of(t, at, &v) && (v < 1 || v > ATTEMPTS_MAX)) {
-		ERR(t, loc_of(t, at), "J7", "use 1..10",
+	if (int_of(t, at, &v) && (v < 1 || v > GW_LIM_ATTEMPTS_MAX)) {
+		ERR(t, loc_of(t, at), GW_RULE_J7, "use 1..10",
 		    "job definition '%s' has "
 		    "%lld attempts",
 		    logical, v);
 	}
 	yaml_node_t *eoe = map_get(t, rs, "EvaluateOnExit");
-	if (seq_len(eoe) > EVALUATE_ON_EXIT_MAX) {
-		ERR(t, loc_of(t, eoe), "J7", "use at most 5 entries",
+	if (seq_len(eoe) > GW_LIM_EVALUATE_ON_EXIT_MAX) {
+		ERR(t, loc_of(t, eoe), GW_RULE_J7, "use at most 5 entries",
 		    "job definition '%s' has %zu EvaluateOnExit "
 		    "entries",
 		    logical, seq_len(eoe));
@@ -1621,13 +1594,13 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		yaml_node_t *act = map_get(t, e, "Action");
 		const char *as = literal_of(t, act);
 		if (!act) {
-			ERR(t, loc_of(t, e), "J7", "add Action: RETRY or EXIT",
+			ERR(t, loc_of(t, e), GW_RULE_J7, "add Action: RETRY or EXIT",
 			    "EvaluateOnExit entry %zu of job definition '%s' "
 			    "has no Action",
 			    i + 1, logical);
 		} else if (as && !gw_names_equal_nocase(as, "RETRY") &&
 		           !gw_names_equal_nocase(as, "EXIT")) {
-			ERR(t, loc_of(t, act), "J7", "use RETRY or EXIT",
+			ERR(t, loc_of(t, act), GW_RULE_J7, "use RETRY or EXIT",
 			    "EvaluateOnExit entry %zu of job definition '%s' "
 			    "has action '%s'",
 			    i + 1, logical, as);
@@ -1645,13 +1618,13 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		ok = ok || strcmp(ds, drivers[i]) == 0;
 	}
 	if (!ok) {
-		ERR(t, loc_of(t, drv), "J8", "use awslogs",
+		ERR(t, loc_of(t, drv), GW_RULE_J8, "use awslogs",
 		    "job definition '%s' "
 		    "has log driver '%s'",
 		    logical, ds);
 	}
 	if (map_get(t, cp, "Secrets") && !map_get(t, cp, "ExecutionRoleArn")) {
-		ERR(t, loc_of(t, map_get(t, cp, "Secrets")), "J10",
+		ERR(t, loc_of(t, map_get(t, cp, "Secrets")), GW_RULE_J10,
 		    "add "
 		    "ExecutionRoleArn",
 		    "job definition '%s' uses "
@@ -1692,18 +1665,18 @@ static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
 	const char *ds = literal_of(t, dot);
 	if (!root && ds &&
 	    (strcmp(ds, "false") == 0 || strcmp(ds, "False") == 0)) {
-		WARN(t, loc_of(t, dot), "V4", "set DeleteOnTermination: true",
+		WARN(t, loc_of(t, dot), GW_RULE_V4, "set DeleteOnTermination: true",
 		     "volume '%s' survives its instance", dev);
 	}
 	yaml_node_t *enc = map_get(t, ebs, "Encrypted");
 	const char *es = literal_of(t, enc);
 	if (es && (strcmp(es, "false") == 0 || strcmp(es, "False") == 0)) {
-		ERR(t, loc_of(t, enc), "V5", "set Encrypted: true",
+		ERR(t, loc_of(t, enc), GW_RULE_V5, "set Encrypted: true",
 		    "volume '%s' "
 		    "is not encrypted",
 		    dev);
 	} else if (!enc && !map_get(t, ebs, "SnapshotId")) {
-		WARN(t, loc_of(t, ebs), "V5", "set Encrypted: true",
+		WARN(t, loc_of(t, ebs), GW_RULE_V5, "set Encrypted: true",
 		     "volume "
 		     "'%s' is encrypted only if the account enables ebs "
 		     "encryption by default",
@@ -1727,7 +1700,7 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 		struct gw_loc at = loc_of(t, dn);
 		enum gw_device_kind k = gw_device_classify(dev);
 		if (k == GW_DEVICE_NVME) {
-			ERR(t, at, "D5", "name the slot /dev/sd[f-p]",
+			ERR(t, at, GW_RULE_D5, "name the slot /dev/sd[f-p]",
 			    "device "
 			    "'%s' is an nvme name, which a block device "
 			    "mapping refuses",
@@ -1735,7 +1708,7 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 			continue;
 		}
 		if (k == GW_DEVICE_BAD) {
-			ERR(t, at, "D1",
+			ERR(t, at, GW_RULE_D1,
 			    "use /dev/sd[f-p], /dev/xvd[e-z] or "
 			    "/dev/xvd[a-d][a-z]",
 			    "device '%s' is not a "
@@ -1744,14 +1717,14 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 			continue;
 		}
 		if (gw_device_is_instance_store(dev)) {
-			WARN(t, at, "D4", "use /dev/sd[f-p]",
+			WARN(t, at, GW_RULE_D4, "use /dev/sd[f-p]",
 			     "device '%s' is an "
 			     "instance-store name; aws strongly "
 			     "recommends not using it for ebs",
 			     dev);
 		}
 		if (gw_device_is_al1_docker(dev)) {
-			WARN(t, at, "D8", "remove it",
+			WARN(t, at, GW_RULE_D8, "remove it",
 			     "device '%s' is the "
 			     "amazon linux 1 docker volume; on al2 and "
 			     "al2023 it is an unused paid volume",
@@ -1761,7 +1734,7 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 		if (gw_device_is_tool_range(dev) &&
 		    strcmp(dev, "/dev/xvdba") != 0 &&
 		    !(user_data && strstr(user_data, dev))) {
-			WARN(t, at, "D9", "use /dev/sd[f-p] for static volumes",
+			WARN(t, at, GW_RULE_D9, "use /dev/sd[f-p] for static volumes",
 			     "device '%s' is in /dev/xvdb[a-z], which "
 			     "ebs-autoscale uses for the volumes it adds",
 			     dev);
@@ -1770,7 +1743,7 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 		if (gw_device_slot(dev, slot)) {
 			for (size_t j = 0; j < n_slots; j++) {
 				if (strcmp(slots[j], slot) == 0) {
-					ERR(t, at, "D6",
+					ERR(t, at, GW_RULE_D6,
 					    "give each volume its own "
 					    "slot",
 					    "device '%s' is the "
@@ -1795,7 +1768,7 @@ static void check_cfn_user_data(struct tpl *t, yaml_node_t *ud)
 	yaml_node_t *arg = NULL;
 	const char *fn = intrinsic(t, ud, &arg);
 	if (!is_fn(fn, "Base64")) {
-		ERR(t, loc_of(t, ud), "L2", "wrap it in !Base64 (Fn::Base64)",
+		ERR(t, loc_of(t, ud), GW_RULE_L2, "wrap it in !Base64 (Fn::Base64)",
 		    "launch template user data is not base64-encoded");
 		return;
 	}
@@ -1819,7 +1792,7 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	const char *ns = literal_of(t, name);
 	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N5", NULL,
+		ERR(t, loc_of(t, name), GW_RULE_N5, NULL,
 		    "launch template name '%s' "
 		    "%s",
 		    ns, why);
@@ -1846,7 +1819,7 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 		     loc_of(t, tokens ? tokens
 		               : md   ? md
 		                      : data),
-		     "L6",
+		     GW_RULE_L6,
 		     "set MetadataOptions: {HttpTokens: required, "
 		     "HttpPutResponseHopLimit: 2}",
 		     "launch template '%s' "
@@ -1856,8 +1829,8 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	}
 	long long hop;
 	yaml_node_t *hn = map_get(t, md, "HttpPutResponseHopLimit");
-	if (int_of(t, hn, &hop) && (hop < 1 || hop > HOP_LIMIT_MAX)) {
-		ERR(t, loc_of(t, hn), "L6", "use 1..64, usually 2",
+	if (int_of(t, hn, &hop) && (hop < 1 || hop > GW_LIM_HOP_LIMIT_MAX)) {
+		ERR(t, loc_of(t, hn), GW_RULE_L6, "use 1..64, usually 2",
 		    "launch "
 		    "template '%s' has hop limit %lld",
 		    logical, hop);
@@ -1865,7 +1838,7 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	yaml_node_t *sb = map_get(t, data, "InstanceInitiatedShutdownBehavior");
 	const char *sbs = literal_of(t, sb);
 	if (!sbs || strcmp(sbs, "terminate") != 0) {
-		WARN(t, loc_of(t, sb ? sb : data), "L5",
+		WARN(t, loc_of(t, sb ? sb : data), GW_RULE_L5,
 		     "set "
 		     "InstanceInitiatedShutdownBehavior: terminate",
 		     "launch template '%s' does not terminate instances "
@@ -1881,7 +1854,7 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	for (size_t i = 0; i < GW_ARRAY_LEN(ignored); i++) {
 		yaml_node_t *n = map_get(t, data, ignored[i]);
 		if (n) {
-			WARN(t, loc_of(t, n), "L3",
+			WARN(t, loc_of(t, n), GW_RULE_L3,
 			     "set it on the compute "
 			     "environment instead",
 			     "aws batch ignores "
@@ -1913,14 +1886,14 @@ static void check_cfn_action_known(struct tpl *t, const char *a,
 		return;
 	}
 	const char *guess = gw_iam_suggest(a);
-	char hint[MSG_MAX];
+	char hint[MSG_BYTES];
 	if (guess) {
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
 	} else {
 		snprintf(hint, sizeof(hint), "see the service authorization "
 		         "reference for the service's actions");
 	}
-	ERR(t, at, "S7", hint,
+	ERR(t, at, GW_RULE_S7, hint,
 	    strpbrk(a, "*?") ? "action pattern '%s' matches no iam action"
 	                     : "action '%s' is not an iam action, so iam "
 	                       "refuses the policy",
@@ -1958,7 +1931,7 @@ static bool check_cfn_action_form(struct tpl *t, const char *logical,
                                   const char *a, struct gw_loc at)
 {
 	if (!strchr(a, ':')) {
-		ERR(t, at, "S4", "write service:Action",
+		ERR(t, at, GW_RULE_S4, "write service:Action",
 		    "action '%s' in '%s' is not of the form "
 		    "service:Action",
 		    a, logical);
@@ -1992,7 +1965,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 			/* A Deny of '*' is fine; an Allow grants everything,
 			 * iam:PassRole included (S3 below). */
 			if (allow) {
-				ERR(t, at, "S1", "list the actions",
+				ERR(t, at, GW_RULE_S1, "list the actions",
 				    "resource '%s' allows action '%s'",
 				    logical, a);
 			}
@@ -2003,7 +1976,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 			continue;
 		}
 		if (allow && is_service_wildcard(a)) {
-			WARN(t, at, "S1", "list the actions",
+			WARN(t, at, GW_RULE_S1, "list the actions",
 			     "resource '%s' allows '%s', every action of "
 			     "the service",
 			     logical, a);
@@ -2039,7 +2012,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		}
 	}
 	if (not_action && allow) {
-		ERR(t, loc_of(t, not_action), "S1",
+		ERR(t, loc_of(t, not_action), GW_RULE_S1,
 		    "list the allowed actions under Action instead",
 		    "resource '%s' allows every action except those its "
 		    "NotAction lists",
@@ -2063,12 +2036,12 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 				        .region = "${AWS::Region}",
 				        .account = "${AWS::AccountId}",
 				};
-				char scope[MSG_MAX], hint[MSG_MAX * 2];
+				char scope[MSG_BYTES], hint[MSG_BYTES * 2];
 				gw_iam_scope_hint(scoped, &v, true, scope,
 				                  sizeof(scope));
 				snprintf(hint, sizeof(hint),
 				         "scope it, with !Sub, to %s", scope);
-				WARN(t, at, "S2", hint,
+				WARN(t, at, GW_RULE_S2, hint,
 				     "resource "
 				     "'%s' allows '%s' on '*' although "
 				     "the action supports resource-level "
@@ -2076,7 +2049,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 				     logical, scoped_action);
 			}
 			if (allow && passrole) {
-				ERR(t, at, "S3", "pass only named roles",
+				ERR(t, at, GW_RULE_S3, "pass only named roles",
 				    "resource '%s' allows iam:PassRole "
 				    "on '*'",
 				    logical);
@@ -2088,7 +2061,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		              at, t->d);
 		if (allow && passrole && strstr(r, ":role/") &&
 		    strpbrk(strstr(r, ":role/"), "*?")) {
-			ERR(t, at, "S3", "pass only named roles",
+			ERR(t, at, GW_RULE_S3, "pass only named roles",
 			    "resource '%s' "
 			    "allows iam:PassRole on '%s'",
 			    logical, r);
@@ -2109,8 +2082,8 @@ static void check_cfn_policy_doc(struct tpl *t, const char *logical,
 static void check_cfn_managed_arns(struct tpl *t, const char *logical,
                                    yaml_node_t *arns)
 {
-	if (seq_len(arns) > ROLE_POLICIES_MAX) {
-		ERR(t, loc_of(t, arns), "N8", "merge policies",
+	if (seq_len(arns) > GW_LIM_MANAGED_POLICIES_MAX) {
+		ERR(t, loc_of(t, arns), GW_RULE_N8, "merge policies",
 		    "'%s' attaches "
 		    "%zu managed policies, more than 20",
 		    logical, seq_len(arns));
@@ -2137,7 +2110,7 @@ static void check_iam_name(struct tpl *t, yaml_node_t *props, const char *key,
 	const char *s = literal_of(t, name);
 	const char *why = s ? gw_names_iam_error(s, max) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N3", NULL, "%s '%s' %s", key, s, why);
+		ERR(t, loc_of(t, name), GW_RULE_N3, NULL, "%s '%s' %s", key, s, why);
 	}
 }
 
@@ -2155,7 +2128,7 @@ static void check_cfn_principals(struct tpl *t, const char *logical,
 		for (size_t j = 0; j < ns; j++) {
 			const char *p = literal_of(t, svc[j]);
 			if (p && gw_has_suffix(p, ".amazonaws.com")) {
-				WARN(t, loc_of(t, svc[j]), "A2",
+				WARN(t, loc_of(t, svc[j]), GW_RULE_A2,
 				     "write !Sub 'SERVICE.${AWS::URLSuffix}'",
 				     "role '%s' trusts '%s', a literal dns "
 				     "suffix that aws-cn spells "
@@ -2172,11 +2145,11 @@ static void check_cfn_iam(struct tpl *t, const char *logical,
 {
 	check_cfn_principals(t, logical,
 	                     map_get(t, props, "AssumeRolePolicyDocument"));
-	check_iam_name(t, props, "RoleName", GW_NAMES_ROLE_MAX);
-	check_iam_name(t, props, "ManagedPolicyName", GW_NAMES_IAM_MAX);
-	check_iam_name(t, props, "GroupName", GW_NAMES_IAM_MAX);
-	check_iam_name(t, props, "UserName", GW_NAMES_IAM_MAX);
-	check_iam_name(t, props, "InstanceProfileName", GW_NAMES_IAM_MAX);
+	check_iam_name(t, props, "RoleName", GW_LIM_ROLE_NAME_MAX);
+	check_iam_name(t, props, "ManagedPolicyName", GW_LIM_IAM_NAME_MAX);
+	check_iam_name(t, props, "GroupName", GW_LIM_IAM_NAME_MAX);
+	check_iam_name(t, props, "UserName", GW_LIM_IAM_NAME_MAX);
+	check_iam_name(t, props, "InstanceProfileName", GW_LIM_IAM_NAME_MAX);
 	check_cfn_policy_doc(t, logical, map_get(t, props, "PolicyDocument"));
 	yaml_node_t *pols = map_get(t, props, "Policies");
 	for (size_t i = 0; i < seq_len(pols); i++) {
@@ -2189,7 +2162,7 @@ static void check_cfn_iam(struct tpl *t, const char *logical,
 	yaml_node_t *roles = map_get(t, props, "Roles");
 	if (roles && map_get(t, props, "PolicyDocument") == NULL &&
 	    seq_len(roles) != 1) {
-		ERR(t, loc_of(t, roles), "R1",
+		ERR(t, loc_of(t, roles), GW_RULE_R1,
 		    "give the instance profile one "
 		    "role",
 		    "instance profile '%s' has %zu roles; it "
@@ -2208,10 +2181,10 @@ static void check_cfn_bucket(struct tpl *t, const char *logical,
 	const char *s = literal_of(t, name);
 	const char *why = s ? gw_names_bucket_error(s) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N1", NULL, "bucket name '%s' %s", s,
+		ERR(t, loc_of(t, name), GW_RULE_N1, NULL, "bucket name '%s' %s", s,
 		    why);
 	} else if (s && strchr(s, '.')) {
-		WARN(t, loc_of(t, name), "N2", "use '-'",
+		WARN(t, loc_of(t, name), GW_RULE_N2, "use '-'",
 		     "bucket name '%s' "
 		     "contains '.'",
 		     s);
@@ -2226,16 +2199,16 @@ static void check_cfn_log_group(struct tpl *t, const char *logical,
 	const char *s = literal_of(t, name);
 	const char *why = s ? gw_names_log_group_error(s) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), "N6", NULL, "log group name '%s' %s", s,
+		ERR(t, loc_of(t, name), GW_RULE_N6, NULL, "log group name '%s' %s", s,
 		    why);
 	}
 	yaml_node_t *ret = map_get(t, props, "RetentionInDays");
 	long long days;
 	if (!ret) {
-		WARN(t, loc_of(t, props), "N7", "set RetentionInDays",
+		WARN(t, loc_of(t, props), GW_RULE_N7, "set RetentionInDays",
 		     "log group '%s' keeps its logs forever", logical);
 	} else if (int_of(t, ret, &days) && !gw_names_is_retention_days(days)) {
-		ERR(t, loc_of(t, ret), "N7", gw_names_retention_list(),
+		ERR(t, loc_of(t, ret), GW_RULE_N7, gw_names_retention_list(),
 		    "log group '%s' has RetentionInDays %lld, which "
 		    "cloudwatch does not offer",
 		    logical, days);
@@ -2253,7 +2226,7 @@ static void check_ingress_rule(struct tpl *t, const char *logical,
 		return;
 	}
 	if (from <= SSH_PORT && to >= SSH_PORT) {
-		WARN(t, loc_of(t, map_get(t, rule, "CidrIp")), "S8",
+		WARN(t, loc_of(t, map_get(t, rule, "CidrIp")), GW_RULE_S8,
 		     "use ssm "
 		     "session manager, or limit the source range",
 		     "'%s' opens ssh (port 22) to the whole internet", logical);
@@ -2274,9 +2247,7 @@ static void check_cfn_security_group(struct tpl *t, const char *logical,
 
 /* ---- tags (N10) ------------------------------------------------------ */
 
-/* Tags per resource (AWS tagging rules). */
-#define TAGS_MAX 50
-#define TAG_QUOTE_MAX 300
+#define TAG_QUOTE_BYTES 300
 
 static void check_cfn_tag_text(struct tpl *t, const char *logical,
                                yaml_node_t *n, const char *key, bool is_key)
@@ -2286,15 +2257,15 @@ static void check_cfn_tag_text(struct tpl *t, const char *logical,
 	if (!text || gw_names_tag_check(text, is_key, &p)) {
 		return; /* intrinsics are not judged */
 	}
-	char q[TAG_QUOTE_MAX], kq[TAG_QUOTE_MAX], why[MSG_MAX];
+	char q[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[MSG_BYTES];
 	gw_names_quote(text, q, sizeof(q));
 	gw_names_quote(key ? key : "?", kq, sizeof(kq));
 	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
 	if (is_key) {
-		ERR(t, loc_of(t, n), "N10", hint, "tag key '%s' of '%s' %s", q,
+		ERR(t, loc_of(t, n), GW_RULE_N10, hint, "tag key '%s' of '%s' %s", q,
 		    logical, why);
 	} else {
-		ERR(t, loc_of(t, n), "N10", hint,
+		ERR(t, loc_of(t, n), GW_RULE_N10, hint,
 		    "value '%s' of tag '%s' on '%s' %s", q, kq, logical, why);
 	}
 }
@@ -2326,8 +2297,8 @@ static void check_cfn_tags(struct tpl *t, const char *logical,
 			n++;
 		}
 	}
-	if (n > TAGS_MAX) {
-		ERR(t, loc_of(t, tags), "N10", "keep at most 50 tags",
+	if (n > GW_LIM_TAGS_MAX) {
+		ERR(t, loc_of(t, tags), GW_RULE_N10, "keep at most 50 tags",
 		    "'%s' has %zu tags, more than the 50 aws allows", logical,
 		    n);
 	}
@@ -2393,7 +2364,7 @@ static bool is_alnum_id(const char *s)
 }
 
 static void check_section_count(struct tpl *t, yaml_node_t *root,
-                                const char *key, size_t max, const char *rule)
+                                const char *key, size_t max, enum gw_rule rule)
 {
 	yaml_node_t *n = map_get(t, root, key);
 	if (map_len(n) > max) {
@@ -2420,14 +2391,14 @@ static void check_resources(struct tpl *t)
 			continue;
 		}
 		if (!is_alnum_id(logical)) {
-			ERR(t, loc_of(t, key), "C3",
+			ERR(t, loc_of(t, key), GW_RULE_C3,
 			    "use 1..255 letters and "
 			    "digits",
 			    "logical id '%s' is not "
 			    "alphanumeric",
 			    logical);
-		} else if (strlen(logical) > LOGICAL_ID_MAX) {
-			ERR(t, loc_of(t, key), "C3", "use 1..255 letters and "
+		} else if (strlen(logical) > GW_LIM_LOGICAL_ID_MAX) {
+			ERR(t, loc_of(t, key), GW_RULE_C3, "use 1..255 letters and "
 			    "digits",
 			    "logical id '%.40s...' is %zu characters long, "
 			    "more than the 255 cloudformation accepts",
@@ -2436,7 +2407,7 @@ static void check_resources(struct tpl *t)
 		/* Once per earlier resource with the same ID. */
 		size_t pos = (size_t)(p - res->data.mapping.pairs.start);
 		for (size_t k = 0; k < t->dups[pos]; k++) {
-			ERR(t, loc_of(t, key), "C3", "rename one of them",
+			ERR(t, loc_of(t, key), GW_RULE_C3, "rename one of them",
 			    "logical id '%s' is defined twice", logical);
 		}
 		yaml_node_t *r = node_at(t, p->value);
@@ -2448,7 +2419,7 @@ static void check_resources(struct tpl *t)
 		check_cfn_resource_tags(t, logical, props);
 		if (!props && type &&
 		    strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
-			ERR(t, loc_of(t, key), "CE1", "add Type: MANAGED",
+			ERR(t, loc_of(t, key), GW_RULE_CE1, "add Type: MANAGED",
 			    "compute environment '%s' has no Properties, so "
 			    "no Type",
 			    logical);
@@ -2567,8 +2538,8 @@ static int doc_depth_ok(yaml_document_t *doc)
 static bool check_size(size_t len, const char *file, struct gw_diags *d)
 {
 	struct gw_loc top = {.file = file, .line = 1, .col = 1};
-	if (len > GW_VERIFY_TEMPLATE_S3_MAX) {
-		gw_diag_add(d, GW_SEV_ERROR, top, "C1",
+	if (len > GW_LIM_TEMPLATE_S3_MAX) {
+		gw_diag_add(d, GW_SEV_ERROR, top, gw_rule_id(GW_RULE_C1),
 		            "split the stack into "
 		            "nested stacks",
 		            "template is %zu bytes, more than "
@@ -2576,8 +2547,8 @@ static bool check_size(size_t len, const char *file, struct gw_diags *d)
 		            len);
 		return false;
 	}
-	if (len > GW_VERIFY_TEMPLATE_INLINE_MAX) {
-		gw_diag_add(d, GW_SEV_WARNING, top, "C1",
+	if (len > GW_LIM_TEMPLATE_INLINE_MAX) {
+		gw_diag_add(d, GW_SEV_WARNING, top, gw_rule_id(GW_RULE_C1),
 		            "deploy with "
 		            "--s3-bucket (deploy.sh stages it)",
 		            "template is "
@@ -2614,7 +2585,7 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 		}
 	}
 	/* A shallow copy: the walks below never change the document. */
-	struct tpl t = {.doc = *doc, .file = file, .d = d};
+	struct tpl t = {.doc = *doc, .file = file, .d = d, .rc = {.d = d}};
 	yaml_node_t *root = yaml_document_get_root_node(&t.doc);
 	if (!is_map(root)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
@@ -2626,23 +2597,23 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	/* CloudFormation needs at least one resource ("Template format
 	 * error: At least one Resources member must be defined"). */
 	if (!is_map(t.resources) || map_len(t.resources) == 0) {
-		ERR(&t, loc_of(&t, root), "C2", "add a Resources section",
+		ERR(&t, loc_of(&t, root), GW_RULE_C2, "add a Resources section",
 		    "template has no Resources");
-	} else if (map_len(t.resources) > GW_VERIFY_TEMPLATE_RESOURCES_MAX) {
-		ERR(&t, loc_of(&t, t.resources), "C2",
+	} else if (map_len(t.resources) > GW_LIM_TEMPLATE_RESOURCES_MAX) {
+		ERR(&t, loc_of(&t, t.resources), GW_RULE_C2,
 		    "split the template into "
 		    "nested stacks",
 		    "template has %zu resources, more "
 		    "than the 500 cloudformation accepts",
 		    map_len(t.resources));
 	}
-	check_section_count(&t, root, "Parameters", TEMPLATE_PARAMETERS_MAX,
-	                    "C2");
-	check_section_count(&t, root, "Outputs", TEMPLATE_OUTPUTS_MAX, "C2");
-	check_section_count(&t, root, "Mappings", TEMPLATE_MAPPINGS_MAX, "C2");
+	check_section_count(&t, root, "Parameters", GW_LIM_TEMPLATE_PARAMETERS_MAX,
+	                    GW_RULE_C2);
+	check_section_count(&t, root, "Outputs", GW_LIM_TEMPLATE_OUTPUTS_MAX, GW_RULE_C2);
+	check_section_count(&t, root, "Mappings", GW_LIM_TEMPLATE_MAPPINGS_MAX, GW_RULE_C2);
 	yaml_node_t *desc = map_get(&t, root, "Description");
-	if (scalar(desc) && strlen(scalar(desc)) > TEMPLATE_DESCRIPTION_MAX) {
-		ERR(&t, loc_of(&t, desc), "C2", "shorten it",
+	if (scalar(desc) && strlen(scalar(desc)) > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
+		ERR(&t, loc_of(&t, desc), GW_RULE_C2, "shorten it",
 		    "template "
 		    "description is %zu bytes, more than 1024",
 		    strlen(scalar(desc)));
@@ -2652,7 +2623,7 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	free(t.ids);
 	free(t.dups);
 	if (t.named_iam) {
-		NOTE(&t, top, "C4", NULL,
+		NOTE(&t, top, GW_RULE_C4, NULL,
 		     "the template names iam resources, so "
 		     "deploying it needs --capabilities "
 		     "CAPABILITY_NAMED_IAM");
@@ -2719,9 +2690,9 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
  * maxSpotAttempts), or on the rendered user data (L1, L2, L7, L9); C4 is
  * what deploy.sh already passes (CAPABILITY_NAMED_IAM).
  */
-static const char *const rendered_rules[] = {
-        "C1",  "C2", "C3", "CE12", "CE13", "J10", "L3",
-        "L10", "S8", "A1", "A2",   "V5",   "N7",
+static const enum gw_rule rendered_rules[] = {
+        GW_RULE_C1,  GW_RULE_C2, GW_RULE_C3, GW_RULE_CE12, GW_RULE_CE13, GW_RULE_J10, GW_RULE_L3,
+        GW_RULE_L10, GW_RULE_S8, GW_RULE_A1, GW_RULE_A2,   GW_RULE_V5,   GW_RULE_N7,
 };
 
 /*
@@ -2730,7 +2701,7 @@ static const char *const rendered_rules[] = {
  * compute environments' tags are all the tags gwgen renders), so on a
  * verified model they cannot fire here and would only repeat a finding.
  */
-static const char *const rendered_skip[] = {"N10"};
+static const enum gw_rule rendered_skip[] = {GW_RULE_N10};
 
 /* gw_verify_rendered_template, on 'doc' when the caller loaded the text
  * already (gw_verify_rendered_doc), else on the text. */
@@ -2753,12 +2724,12 @@ static bool verify_rendered(yaml_document_t *doc, const char *yaml,
 		for (size_t j = 0; keep && g->rule &&
 		                   j < GW_ARRAY_LEN(rendered_skip);
 		     j++) {
-			keep = strcmp(g->rule, rendered_skip[j]) != 0;
+			keep = gw_rule_find(g->rule) != rendered_skip[j];
 		}
 		for (size_t j = 0; !keep && g->rule &&
 		                   j < GW_ARRAY_LEN(rendered_rules);
 		     j++) {
-			keep = strcmp(g->rule, rendered_rules[j]) == 0;
+			keep = gw_rule_find(g->rule) == rendered_rules[j];
 		}
 		if (keep) {
 			kept_errors += g->sev == GW_SEV_ERROR;
@@ -2789,7 +2760,7 @@ bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
 bool gw_verify_template_file(const char *path, struct gw_diags *d)
 {
 	size_t len = 0;
-	char *text = gw_read_file(path, GW_VERIFY_TEMPLATE_S3_MAX + 1, &len);
+	char *text = gw_read_file(path, GW_LIM_TEMPLATE_S3_MAX + 1, &len);
 	if (!text) {
 		struct gw_loc none = {0};
 		gw_diag_add(d, GW_SEV_ERROR, none, NULL, NULL,

@@ -8,17 +8,10 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "aws_limits.h"
 #include "model.h"
 #include "templates.h"
 
-/* EC2 user data limit before base64 (EC2 "instancedata-add-user-data"). */
-#define GW_VERIFY_USER_DATA_MAX 16384
-/* CloudFormation TemplateBody limit when passed inline (rule C1). */
-#define GW_VERIFY_TEMPLATE_INLINE_MAX 51200
-/* CloudFormation template limit when staged in S3 (rule C1). */
-#define GW_VERIFY_TEMPLATE_S3_MAX 1000000
-/* CloudFormation resources per template (rule C2). */
-#define GW_VERIFY_TEMPLATE_RESOURCES_MAX 500
 
 /*
  * Run every rule on 'm' and report all findings into 'd', each with its rule

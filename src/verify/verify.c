@@ -13,40 +13,16 @@
 #include "emit.h"
 #include "iam.h"
 #include "names.h"
+#include "rules.h"
+#include "aws_limits.h"
 #include "templates.h"
 #include "userdata.h"
 #include "util.h"
 
-/* Batch user data reserves this much for the ECS agent (aws-cdk#9900). */
-#define ECS_RESERVED_MIB 32
-/*
- * J4 warning band: jobs above this share of an instance's nominal memory
- * rarely start. Nextstrain measured 7400/8192, 15200/16384 and 31000/32768
- * MiB available on c5.xlarge/2xlarge/4xlarge (90%, 93%, 95%); the smallest
- * ratio is the threshold. A heuristic, see docs/rules.md.
- */
-#define MEMORY_WARN_PERMILLE 900
 #define PERMILLE 1000
-#define PRIORITY_MAX 1000
-#define QUEUE_CES_MAX 3
-#define ACCOUNT_CES_MAX 50
-#define ACCOUNT_QUEUES_MAX 50
-#define BID_MAX 100
-#define ATTEMPTS_MAX 10
-#define TIMEOUT_MIN 60
-#define RUNNABLE_TIMEOUT_MIN 600
-#define RUNNABLE_TIMEOUT_MAX 86400
-#define JOB_MEMORY_MIN 4
-#define HOP_LIMIT_MAX 64
-#define MANAGED_POLICIES_MAX 20
-/* Tags per resource (AWS tagging rules; names.h has the lengths). */
-#define TAGS_MAX 50
-/* ManagedPolicy document, characters without whitespace (cfn-lint). */
-#define MANAGED_POLICY_DOC_MAX 6144
-#define USER_GROUPS_MAX 10
 #define PERCENT_MAX 100
 #define SHA256_HEX 64
-#define MSG_MAX 1024
+#define MSG_BYTES 1024
 #define ARN_MAX 2048
 #define NAMES_MAX 256 /* names of one kind tracked for duplicates */
 #define ACCOUNT_ID_DIGITS 12
@@ -57,9 +33,10 @@ struct ctx {
 	struct gw_diags *d;
 	const char *partition; /* of the profile's region; NULL if unknown */
 	const char *region;    /* "*" when unset */
-	/* Diagnostics already in 'd' when verification began: the loader's
-	 * range errors, whose values it kept (profile.c, load()). */
-	size_t n_before;
+	/* Where findings go; rc.n_before diagnostics were in 'd' when
+	 * verification began: the loader's range errors, whose values it
+	 * kept (profile.c, load()). */
+	struct gw_rule_ctx rc;
 };
 
 static bool same_loc(struct gw_loc a, struct gw_loc b)
@@ -100,28 +77,13 @@ static void add_new_findings(struct gw_diags *d, const struct gw_diags *found,
 	}
 }
 
-__attribute__((format(printf, 6, 7))) static void
-report(struct ctx *c, enum gw_severity sev, struct gw_loc at, const char *rule,
-       const char *hint, const char *fmt, ...)
-{
-	/* A value the loader already refused gets no second finding. */
-	if (has_error_at(c->d, c->n_before, at)) {
-		return;
-	}
-	char msg[MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	gw_diag_add(c->d, sev, at, rule, hint, "%s", msg);
-}
-
 #define ERR(c, at, rule, hint, ...)                                            \
-	report((c), GW_SEV_ERROR, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
 #define WARN(c, at, rule, hint, ...)                                           \
-	report((c), GW_SEV_WARNING, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
+	               __VA_ARGS__)
 #define NOTE(c, at, rule, hint, ...)                                           \
-	report((c), GW_SEV_NOTE, (at), (rule), (hint), __VA_ARGS__)
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
 
 /* The value's location when it has one, else the object's. */
 static struct gw_loc at_or(struct gw_loc value, struct gw_loc object)
@@ -286,7 +248,7 @@ struct request {
 	long long memory_mib; /* 0 = not requested */
 	long long gpus;
 	struct gw_loc vcpus_at, memory_at, gpus_at;
-	const char *rule_vcpus, *rule_memory, *rule_gpus;
+	enum gw_rule rule_vcpus, rule_memory, rule_gpus;
 };
 
 static void check_fit_ce(struct ctx *c, const struct request *r,
@@ -298,7 +260,7 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	if (is_fargate(ce_kind(ce)) || info.n_types == 0) {
 		return; /* Fargate sizes are J2's; unknown types were warned */
 	}
-	char where[MSG_MAX];
+	char where[MSG_BYTES];
 	if (q->n_ces > 1) {
 		snprintf(where, sizeof(where), " in compute environment '%s'",
 		         str_or(&ce->name, "?"));
@@ -351,7 +313,7 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 		    r->kind, r->name, str_or(&ce->name, "?"), qn, ce_image(ce));
 	}
 	long long most_avail =
-	        (long long)info.most_memory->memory_mib - ECS_RESERVED_MIB;
+	        (long long)info.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
 	bool mem_ok = true;
 	if (r->memory_mib > most_avail) {
 		ERR(c, r->memory_at, r->rule_memory,
@@ -374,7 +336,7 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 		const struct gw_instance_type *t = gw_catalog_at(i);
 		if (!ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
 		    (long long)t->gpus < r->gpus ||
-		    (long long)t->memory_mib - ECS_RESERVED_MIB <
+		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
 		            r->memory_mib) {
 			continue;
 		}
@@ -395,7 +357,7 @@ static void check_fit_ce(struct ctx *c, const struct request *r,
 	/* memory_mib is at most most_avail here; a negative request (a
 	 * range error the loader kept) must not overflow the product. */
 	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
-	    (long long)best->memory_mib * MEMORY_WARN_PERMILLE) {
+	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
 		WARN(c, r->memory_at, r->rule_memory,
 		     "leave about 10% for the os and ecs agent "
 		     "(c5.xlarge: ~7400 of 8192 mib are available)",
@@ -430,13 +392,13 @@ static void check_region(struct ctx *c)
 	}
 	const char *p, *dns;
 	if (!gw_partition_for_region(m->region.s, &p, &dns)) {
-		ERR(c, m->region.loc, "A1",
+		ERR(c, m->region.loc, GW_RULE_A1,
 		    "write a region such as 'us-west-2'",
 		    "region '%s' matches no aws partition", m->region.s);
 		return;
 	}
 	if (m->partition && strcmp(m->partition, p) != 0) {
-		ERR(c, m->region.loc, "A1", NULL,
+		ERR(c, m->region.loc, GW_RULE_A1, NULL,
 		    "region '%s' is in partition '%s' but the model "
 		    "says '%s'",
 		    m->region.s, p, m->partition);
@@ -448,7 +410,7 @@ static void check_region(struct ctx *c)
 			ok = isdigit((unsigned char)*q);
 		}
 		if (!ok) {
-			ERR(c, m->account_id.loc, "A9",
+			ERR(c, m->account_id.loc, GW_RULE_A9,
 			    "account IDs are 12 "
 			    "digits",
 			    "account_id '%s' is not 12 digits", acct);
@@ -467,7 +429,7 @@ struct name_list {
 };
 
 static void check_unique(struct ctx *c, const struct gw_str *name,
-                         struct name_list *seen, const char *rule)
+                         struct name_list *seen, enum gw_rule rule)
 {
 	if (!name->s) {
 		return;
@@ -555,7 +517,7 @@ static bool check_one_line(struct ctx *c, const struct gw_str *s,
 	if (!s->s || !find_control(s->s, &cp, &pos)) {
 		return true;
 	}
-	ERR(c, s->loc, "N11", "remove it: this value is one line of text",
+	ERR(c, s->loc, GW_RULE_N11, "remove it: this value is one line of text",
 	    "%s has control character U+%04X%s at character %zu", what, cp,
 	    control_name(cp), pos);
 	return false;
@@ -566,14 +528,14 @@ static bool check_one_line(struct ctx *c, const struct gw_str *s,
  * the user data uses it unquoted (rule 'rule'; 'example' for the hint).
  */
 static void check_abs_path(struct ctx *c, const struct gw_str *path,
-                           const char *what, const char *rule,
+                           const char *what, enum gw_rule rule,
                            const char *example)
 {
 	if (!path->s || !check_one_line(c, path, what) ||
 	    gw_names_is_clean_path(path->s, true)) {
 		return;
 	}
-	char hint[MSG_MAX];
+	char hint[MSG_BYTES];
 	snprintf(hint, sizeof(hint), "write an absolute path such as %s",
 	         example);
 	ERR(c, path->loc, rule, hint,
@@ -582,10 +544,10 @@ static void check_abs_path(struct ctx *c, const struct gw_str *path,
 }
 
 static void check_name(struct ctx *c, const struct gw_str *name,
-                       const char *kind, const char *why, const char *rule,
+                       const char *kind, const char *why, enum gw_rule rule,
                        const char *hint)
 {
-	char what[MSG_MAX];
+	char what[MSG_BYTES];
 	snprintf(what, sizeof(what), "%s name", kind);
 	if (!check_one_line(c, name, what)) {
 		return;
@@ -606,11 +568,11 @@ static void check_bucket(struct ctx *c)
 		return;
 	}
 	check_name(c, &b->name, "bucket", gw_names_bucket_error(b->name.s),
-	           "N1",
+	           GW_RULE_N1,
 	           "bucket names are 3..63 of [a-z0-9.-], start and "
 	           "end alphanumeric, and are unique in the partition");
 	if (strchr(b->name.s, '.')) {
-		WARN(c, b->name.loc, "N2", "use '-' instead of '.'",
+		WARN(c, b->name.loc, GW_RULE_N2, "use '-' instead of '.'",
 		     "bucket name '%s' contains '.', which breaks "
 		     "virtual-hosted https certificates",
 		     b->name.s);
@@ -618,7 +580,7 @@ static void check_bucket(struct ctx *c)
 	static const char *const enc[] = {"sse-s3", "sse-kms"};
 	if (b->encryption.s &&
 	    !in_set(b->encryption.s, enc, GW_ARRAY_LEN(enc))) {
-		ERR(c, b->encryption.loc, "S9", "use 'sse-s3' or 'sse-kms'",
+		ERR(c, b->encryption.loc, GW_RULE_S9, "use 'sse-s3' or 'sse-kms'",
 		    "bucket encryption '%s' is not 'sse-s3' or "
 		    "'sse-kms'",
 		    b->encryption.s);
@@ -627,7 +589,7 @@ static void check_bucket(struct ctx *c)
 		struct gw_loc at = b->expire_days.v < 0
 		                           ? b->expire_days.loc
 		                           : b->abort_multipart_days.loc;
-		ERR(c, at_or(at, b->loc), "N1",
+		ERR(c, at_or(at, b->loc), GW_RULE_N1,
 		    "use 0 for none or a positive "
 		    "number of days",
 		    "bucket lifecycle days must not "
@@ -674,7 +636,7 @@ static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
 	const char *colon = strchr(s, ':');
 	int svc_len = (int)(colon - s);
 	const char *guess = gw_iam_suggest(s);
-	char hint[MSG_MAX];
+	char hint[MSG_BYTES];
 	if (guess) {
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
 	} else {
@@ -682,14 +644,14 @@ static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
 		         "reference for the service's actions");
 	}
 	if (!gw_iam_service_known(s) && !strpbrk(s, "*?")) {
-		ERR(c, at, "S7", hint,
+		ERR(c, at, GW_RULE_S7, hint,
 		    "action '%s' names service '%.*s', which iam does not "
 		    "know", s, svc_len, s);
 	} else if (strpbrk(s, "*?")) {
-		ERR(c, at, "S7", hint,
+		ERR(c, at, GW_RULE_S7, hint,
 		    "action pattern '%s' matches no iam action", s);
 	} else {
-		ERR(c, at, "S7", hint,
+		ERR(c, at, GW_RULE_S7, hint,
 		    "action '%s' is not an action of service '%.*s', so iam "
 		    "refuses the policy", s, svc_len, s);
 	}
@@ -699,7 +661,7 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 {
 	const char *s = a->s;
 	if (strcmp(s, "*") == 0) {
-		ERR(c, a->loc, "S1", "list the actions the role needs",
+		ERR(c, a->loc, GW_RULE_S1, "list the actions the role needs",
 		    "action '*' grants every aws action");
 		return;
 	}
@@ -713,7 +675,7 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 		ok = isalnum((unsigned char)*p) || *p == '*' || *p == '?';
 	}
 	if (!ok) {
-		ERR(c, a->loc, "S4",
+		ERR(c, a->loc, GW_RULE_S4,
 		    "write service:Action, e.g. "
 		    "'s3:GetObject'",
 		    "action '%s' is not of the form "
@@ -722,7 +684,7 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 		return;
 	}
 	if (strcmp(colon + 1, "*") == 0) {
-		WARN(c, a->loc, "S1", "list the actions the role needs",
+		WARN(c, a->loc, GW_RULE_S1, "list the actions the role needs",
 		     "action '%s' grants every action of the service", s);
 	}
 	check_action_known(c, s, a->loc);
@@ -825,7 +787,7 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 	        .region = strcmp(c->region, "*") ? c->region : "REGION",
 	        .account = c->m->account_id.s ? c->m->account_id.s : "ACCOUNT",
 	};
-	char scope[MSG_MAX], hint[MSG_MAX * 2];
+	char scope[MSG_BYTES], hint[MSG_BYTES * 2];
 	const struct gw_iam_type *t =
 	        gw_iam_scope_hint(scoped, &v, false, scope, sizeof(scope));
 	const char *form = NULL;
@@ -845,20 +807,20 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 	} else {
 		snprintf(hint, sizeof(hint), "scope it to %s", scope);
 	}
-	char also[MSG_MAX] = "";
+	char also[MSG_BYTES] = "";
 	if (more) {
 		snprintf(also, sizeof(also), " (and %zu more action%s of the "
 		         "statement)", more, more == 1 ? "" : "s");
 	}
 	const char *scoped_name = gw_iam_str(scoped->name);
 	if (strcmp(written, scoped_name) != 0) {
-		WARN(c, at, "S2", hint,
+		WARN(c, at, GW_RULE_S2, hint,
 		     "policy '%s' allows '%s' (e.g. '%s') on resource '*' "
 		     "although the action supports resource-level "
 		     "permissions%s",
 		     str_or(&pol->name, "?"), written, scoped_name, also);
 	} else {
-		WARN(c, at, "S2", hint,
+		WARN(c, at, GW_RULE_S2, hint,
 		     "policy '%s' allows '%s' on resource '*' although the "
 		     "action supports resource-level permissions%s",
 		     str_or(&pol->name, "?"), written, also);
@@ -869,7 +831,7 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
                             const struct gw_statement *s, bool allow)
 {
 	if (s->n_resources == 0) {
-		ERR(c, at_or(s->resources_loc, s->loc), "S6",
+		ERR(c, at_or(s->resources_loc, s->loc), GW_RULE_S6,
 		    "add resources, "
 		    "e.g. 'bucket/*'",
 		    "statement in policy '%s' has no "
@@ -882,7 +844,7 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 		char arn[ARN_MAX];
 		if ((r->kind == GW_RES_BUCKET || r->kind == GW_RES_OBJECTS) &&
 		    !c->m->bucket.present) {
-			ERR(c, at, "R8",
+			ERR(c, at, GW_RULE_R8,
 			    "add a 'bucket:' section or use a "
 			    "literal 'arn:'",
 			    "policy '%s' refers to "
@@ -916,7 +878,7 @@ static void check_passrole(struct ctx *c, const struct gw_policy *pol,
 		              (!strstr(v, ":role/") ||
 		               strpbrk(strstr(v, ":role/"), "*?")));
 		if (broad) {
-			ERR(c, at_or(r->loc, s->loc), "S3",
+			ERR(c, at_or(r->loc, s->loc), GW_RULE_S3,
 			    "pass only named roles: "
 			    "'role:NAME'",
 			    "policy '%s' allows "
@@ -939,7 +901,7 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
 	}
 	if (statement_has_action(s, "s3:ListBucket") &&
 	    !statement_has_resource(s, GW_RES_BUCKET)) {
-		WARN(c, s->loc, "A4", "add the resource 'bucket'",
+		WARN(c, s->loc, GW_RULE_A4, "add the resource 'bucket'",
 		     "policy '%s' allows s3:ListBucket but not on the "
 		     "bucket arn, so listing fails",
 		     str_or(&pol->name, "?"));
@@ -947,7 +909,7 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
 	if (statement_has_action(s, "s3:GetObject") &&
 	    !statement_has_resource(s, GW_RES_OBJECTS) &&
 	    statement_has_resource(s, GW_RES_BUCKET)) {
-		WARN(c, s->loc, "A4", "add the resource 'bucket/*'",
+		WARN(c, s->loc, GW_RULE_A4, "add the resource 'bucket/*'",
 		     "policy '%s' allows s3:GetObject but only on the "
 		     "bucket arn, which matches no object",
 		     str_or(&pol->name, "?"));
@@ -983,8 +945,8 @@ static size_t policy_document_len(struct ctx *c, const struct gw_policy *pol)
 static void check_policy(struct ctx *c, const struct gw_policy *pol)
 {
 	size_t len = policy_document_len(c, pol);
-	if (len > MANAGED_POLICY_DOC_MAX) {
-		ERR(c, pol->loc, "N9", "split it into two policies",
+	if (len > GW_LIM_MANAGED_POLICY_DOC_MAX) {
+		ERR(c, pol->loc, GW_RULE_N9, "split it into two policies",
 		    "policy '%s' renders to about %zu characters, more than "
 		    "the 6144 iam allows for a managed policy",
 		    str_or(&pol->name, "?"), len);
@@ -994,14 +956,14 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 		bool allow = !str_is(&s->effect, "Deny");
 		if (s->effect.s && !str_is(&s->effect, "Allow") &&
 		    !str_is(&s->effect, "Deny")) {
-			ERR(c, s->effect.loc, "S5", "use 'Allow' or 'Deny'",
+			ERR(c, s->effect.loc, GW_RULE_S5, "use 'Allow' or 'Deny'",
 			    "effect '%s' is not 'Allow' or 'Deny'",
 			    s->effect.s);
 		}
 		if (s->sid.s) {
 			for (const char *p = s->sid.s; *p; p++) {
 				if (!isalnum((unsigned char)*p)) {
-					ERR(c, s->sid.loc, "S5",
+					ERR(c, s->sid.loc, GW_RULE_S5,
 					    "sids are "
 					    "[A-Za-z0-9]*",
 					    "sid '%s' "
@@ -1013,7 +975,7 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 			}
 		}
 		if (s->actions.n == 0) {
-			ERR(c, at_or(s->actions.loc, s->loc), "S6",
+			ERR(c, at_or(s->actions.loc, s->loc), GW_RULE_S6,
 			    "list "
 			    "actions",
 			    "statement in policy '%s' has no "
@@ -1040,7 +1002,7 @@ static void check_policy_refs(struct ctx *c, const struct gw_strs *names,
 	for (size_t i = 0; i < names->n; i++) {
 		const struct gw_str *p = &names->v[i];
 		if (p->s && !gw_model_policy(c->m, p->s)) {
-			ERR(c, p->loc, "R2", "define it under 'policies:'",
+			ERR(c, p->loc, GW_RULE_R2, "define it under 'policies:'",
 			    "%s '%s' attaches policy '%s', which the "
 			    "profile does not define",
 			    owner_kind, str_or(owner, "?"), p->s);
@@ -1062,8 +1024,8 @@ static void check_managed(struct ctx *c, const struct gw_strs *managed,
 		         c->partition ? c->partition : "aws", p->s);
 		gw_arn_verify(arn, c->partition, 0, p->loc, c->d);
 	}
-	if (managed->n + n_policies > MANAGED_POLICIES_MAX) {
-		ERR(c, owner->loc, "N8", "merge policies",
+	if (managed->n + n_policies > GW_LIM_MANAGED_POLICIES_MAX) {
+		ERR(c, owner->loc, GW_RULE_N8, "merge policies",
 		    "%s '%s' attaches %zu managed policies, more than "
 		    "the 20 cloudformation accepts",
 		    owner_kind, str_or(owner, "?"), managed->n + n_policies);
@@ -1085,10 +1047,10 @@ static void check_iam(struct ctx *c)
 		const struct gw_policy *p = &m->policies[i];
 		check_name(c, &p->name, "policy",
 		           p->name.s ? gw_names_iam_error(p->name.s,
-		                                          GW_NAMES_IAM_MAX)
+		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
-		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &p->name, &seen, "N4");
+		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
+		check_unique(c, &p->name, &seen, GW_RULE_N4);
 		check_policy(c, p);
 	}
 	seen = (struct name_list){.kind = "role", .nocase = true};
@@ -1096,14 +1058,14 @@ static void check_iam(struct ctx *c)
 		const struct gw_role *r = &m->roles[i];
 		check_name(c, &r->name, "role",
 		           r->name.s ? gw_names_iam_error(r->name.s,
-		                                          GW_NAMES_ROLE_MAX)
+		                                          GW_LIM_ROLE_NAME_MAX)
 		                     : NULL,
-		           "N3",
+		           GW_RULE_N3,
 		           "role names are at most 64 of "
 		           "[A-Za-z0-9+=,.@_-]");
-		check_unique(c, &r->name, &seen, "N4");
+		check_unique(c, &r->name, &seen, GW_RULE_N4);
 		if (r->trust.n == 0) {
-			ERR(c, at_or(r->trust.loc, r->loc), "R1",
+			ERR(c, at_or(r->trust.loc, r->loc), GW_RULE_R1,
 			    "trust ec2, "
 			    "ecs-tasks, batch or spotfleet",
 			    "role '%s' trusts no service",
@@ -1113,7 +1075,7 @@ static void check_iam(struct ctx *c)
 			const struct gw_str *t = &r->trust.v[j];
 			if (t->s && !in_set(t->s, trust_services,
 			                    GW_ARRAY_LEN(trust_services))) {
-				ERR(c, t->loc, "A2",
+				ERR(c, t->loc, GW_RULE_A2,
 				    "use ec2, ecs-tasks, batch "
 				    "or spotfleet",
 				    "role '%s' trusts "
@@ -1122,7 +1084,7 @@ static void check_iam(struct ctx *c)
 			}
 		}
 		if (r->instance_profile.v && !role_trusts(r, "ec2")) {
-			ERR(c, r->instance_profile.loc, "R1",
+			ERR(c, r->instance_profile.loc, GW_RULE_R1,
 			    "add 'ec2' to trust",
 			    "role '%s' has an instance profile but "
 			    "does not trust ec2",
@@ -1136,10 +1098,10 @@ static void check_iam(struct ctx *c)
 		const struct gw_group *g = &m->groups[i];
 		check_name(c, &g->name, "group",
 		           g->name.s ? gw_names_iam_error(g->name.s,
-		                                          GW_NAMES_IAM_MAX)
+		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
-		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &g->name, &seen, "N4");
+		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
+		check_unique(c, &g->name, &seen, GW_RULE_N4);
 		check_policy_refs(c, &g->policies, "group", &g->name);
 		check_managed(c, &g->managed, g->policies.n, "group", &g->name);
 	}
@@ -1148,13 +1110,13 @@ static void check_iam(struct ctx *c)
 		const struct gw_user *u = &m->users[i];
 		check_name(c, &u->name, "user",
 		           u->name.s ? gw_names_iam_error(u->name.s,
-		                                          GW_NAMES_IAM_MAX)
+		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
-		           "N3", "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &u->name, &seen, "N4");
+		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
+		check_unique(c, &u->name, &seen, GW_RULE_N4);
 		check_policy_refs(c, &u->policies, "user", &u->name);
-		if (u->groups.n > USER_GROUPS_MAX) {
-			ERR(c, u->groups.loc, "N8", "merge groups",
+		if (u->groups.n > GW_LIM_USER_GROUPS_MAX) {
+			ERR(c, u->groups.loc, GW_RULE_N8, "merge groups",
 			    "user '%s' "
 			    "is in %zu groups, more than the 10 iam "
 			    "allows",
@@ -1163,7 +1125,7 @@ static void check_iam(struct ctx *c)
 		for (size_t j = 0; j < u->groups.n; j++) {
 			const struct gw_str *g = &u->groups.v[j];
 			if (g->s && !gw_model_group(m, g->s)) {
-				ERR(c, g->loc, "R3",
+				ERR(c, g->loc, GW_RULE_R3,
 				    "define it under 'groups:'",
 				    "user '%s' joins group '%s', which "
 				    "the profile does not define",
@@ -1194,14 +1156,6 @@ static const struct volume_limits volume_limits[] = {
         {"standard", 1, 1024, 0, 0, 0, true},
 };
 
-/* gp3 limits raised in 2025 [unconf]: values up to these only warn. */
-#define GP3_SIZE_NEW_MAX 65536
-#define GP3_IOPS_NEW_MAX 80000
-#define GP3_THROUGHPUT_MIN 125
-#define GP3_THROUGHPUT_MAX 1000
-#define GP3_THROUGHPUT_NEW_MAX 2000
-/* gp3: throughput (MiB/s) per IOPS at most 0.25 (PC validator). */
-#define GP3_THROUGHPUT_PER_IOPS_DIV 4
 
 static const struct volume_limits *find_limits(const char *type)
 {
@@ -1220,26 +1174,26 @@ static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 	const char *type = v->type ? v->type : "gp3";
 	const struct volume_limits *l = find_limits(type);
 	if (!l) {
-		ERR(c, v->type_at, "V1", "use gp3, gp2, io1, io2, st1, sc1 or "
+		ERR(c, v->type_at, GW_RULE_V1, "use gp3, gp2, io1, io2, st1, sc1 or "
 		    "standard",
 		    "volume '%s' has unknown type '%s'", dev, type);
 		return false;
 	}
 	if (v->root && !l->bootable) {
-		ERR(c, v->type_at, "V1", "use gp3 for the root volume",
+		ERR(c, v->type_at, GW_RULE_V1, "use gp3 for the root volume",
 		    "root volume type '%s' cannot be a boot volume", type);
 	}
 	long long size = v->size_gib;
 	bool gp3 = strcmp(type, "gp3") == 0;
 	if (v->has_size) {
-		if (gp3 && size > l->size_max && size <= GP3_SIZE_NEW_MAX) {
-			WARN(c, v->size_at, "V1",
+		if (gp3 && size > l->size_max && size <= GW_LIM_GP3_SIZE_NEW_MAX) {
+			WARN(c, v->size_at, GW_RULE_V1,
 			     "check the current gp3 limit in your region",
 			     "volume '%s' is %lld gib; gp3 went above 16384 "
 			     "gib only in 2025",
 			     dev, size);
 		} else if (size < l->size_min || size > l->size_max) {
-			ERR(c, v->size_at, "V1", NULL,
+			ERR(c, v->size_at, GW_RULE_V1, NULL,
 			    "volume '%s' is %lld gib but %s volumes are "
 			    "%lld..%lld gib",
 			    dev, size, type, l->size_min, l->size_max);
@@ -1248,27 +1202,27 @@ static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 	if (v->has_iops) {
 		long long iops = v->iops;
 		if (l->iops_max == 0) {
-			ERR(c, v->iops_at, "V2",
+			ERR(c, v->iops_at, GW_RULE_V2,
 			    "remove iops or use gp3, io1 or io2",
 			    "volume '%s' sets iops but %s volumes take none",
 			    dev, type);
 		} else if (gp3 && iops > l->iops_max &&
-		           iops <= GP3_IOPS_NEW_MAX) {
-			WARN(c, v->iops_at, "V2",
+		           iops <= GW_LIM_GP3_IOPS_NEW_MAX) {
+			WARN(c, v->iops_at, GW_RULE_V2,
 			     "check the current gp3 limit in your region",
 			     "volume '%s' asks for %lld iops; gp3 went above "
 			     "16000 only in 2025",
 			     dev, iops);
 		} else if (iops < l->iops_min || iops > l->iops_max) {
-			ERR(c, v->iops_at, "V2", NULL,
+			ERR(c, v->iops_at, GW_RULE_V2, NULL,
 			    "volume '%s' asks for %lld iops but %s volumes "
 			    "take %lld..%lld",
 			    dev, iops, type, l->iops_min, l->iops_max);
 		} else if (v->has_size && size >= l->size_min &&
-		           size <= GP3_SIZE_NEW_MAX && l->iops_per_gib > 0 &&
+		           size <= GW_LIM_GP3_SIZE_NEW_MAX && l->iops_per_gib > 0 &&
 		           iops > size * l->iops_per_gib &&
 		           !(gp3 && iops <= l->iops_min)) {
-			ERR(c, v->iops_at, "V2", "grow the volume or lower iops",
+			ERR(c, v->iops_at, GW_RULE_V2, "grow the volume or lower iops",
 			    "volume '%s' asks for %lld iops on %lld gib, more "
 			    "than %lld iops per gib for %s",
 			    dev, iops, size, l->iops_per_gib, type);
@@ -1278,24 +1232,24 @@ static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 		long long tp = v->throughput;
 		long long iops = v->has_iops ? v->iops : l->iops_min;
 		if (!gp3) {
-			ERR(c, v->throughput_at, "V3",
+			ERR(c, v->throughput_at, GW_RULE_V3,
 			    "remove throughput or use gp3",
 			    "volume '%s' sets throughput but only gp3 takes it",
 			    dev);
-		} else if (tp > GP3_THROUGHPUT_MAX &&
-		           tp <= GP3_THROUGHPUT_NEW_MAX) {
-			WARN(c, v->throughput_at, "V3",
+		} else if (tp > GW_LIM_GP3_THROUGHPUT_MAX &&
+		           tp <= GW_LIM_GP3_THROUGHPUT_NEW_MAX) {
+			WARN(c, v->throughput_at, GW_RULE_V3,
 			     "check the current gp3 limit in your region",
 			     "volume '%s' asks for %lld mib/s; gp3 went above "
 			     "1000 only in 2025",
 			     dev, tp);
-		} else if (tp < GP3_THROUGHPUT_MIN || tp > GP3_THROUGHPUT_MAX) {
-			ERR(c, v->throughput_at, "V3", NULL,
+		} else if (tp < GW_LIM_GP3_THROUGHPUT_MIN || tp > GW_LIM_GP3_THROUGHPUT_MAX) {
+			ERR(c, v->throughput_at, GW_RULE_V3, NULL,
 			    "volume '%s' asks for %lld mib/s but gp3 takes "
 			    "125..1000",
 			    dev, tp);
-		} else if (tp * GP3_THROUGHPUT_PER_IOPS_DIV > iops) {
-			ERR(c, v->throughput_at, "V3",
+		} else if (tp * GW_LIM_GP3_THROUGHPUT_PER_IOPS_DIV > iops) {
+			ERR(c, v->throughput_at, GW_RULE_V3,
 			    "raise iops to at least 4 x throughput",
 			    "volume '%s' asks for %lld mib/s with %lld iops, "
 			    "more than 0.25 mib/s per iops",
@@ -1307,7 +1261,7 @@ static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 
 bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
 {
-	struct ctx c = {.d = d};
+	struct ctx c = {.d = d, .rc = {.d = d}};
 	return verify_ebs(&c, v);
 }
 
@@ -1333,7 +1287,7 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 	verify_ebs(c, &e);
 	if (!root && v->delete_on_termination.set &&
 	    !v->delete_on_termination.v) {
-		WARN(c, v->delete_on_termination.loc, "V4",
+		WARN(c, v->delete_on_termination.loc, GW_RULE_V4,
 		     "set "
 		     "delete_on_termination: true",
 		     "volume '%s' "
@@ -1342,7 +1296,7 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 		     dev);
 	}
 	if (v->encrypted.set && !v->encrypted.v) {
-		ERR(c, v->encrypted.loc, "V5", "remove 'encrypted: false'",
+		ERR(c, v->encrypted.loc, GW_RULE_V5, "remove 'encrypted: false'",
 		    "volume '%s' is not encrypted", dev);
 	}
 }
@@ -1355,14 +1309,14 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 	struct gw_loc at = at_or(v->device.loc, v->loc);
 	if (!dev) {
 		if (!root) {
-			ERR(c, v->loc, "D1", "set device, e.g. /dev/xvdf",
+			ERR(c, v->loc, GW_RULE_D1, "set device, e.g. /dev/xvdf",
 			    "volume has no device name");
 		}
 		return;
 	}
 	enum gw_device_kind k = gw_device_classify(dev);
 	if (k == GW_DEVICE_NVME) {
-		ERR(c, at, "D5",
+		ERR(c, at, GW_RULE_D5,
 		    "name the slot /dev/sdf../dev/sdp; nitro "
 		    "instances show it as /dev/nvmeXn1 anyway",
 		    "device '%s' is an nvme name, which a block device "
@@ -1371,7 +1325,7 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 		return;
 	}
 	if (k == GW_DEVICE_BAD) {
-		ERR(c, at, "D1",
+		ERR(c, at, GW_RULE_D1,
 		    "use /dev/sd[f-p], /dev/xvd[e-z] or "
 		    "/dev/xvd[a-d][a-z]",
 		    "device '%s' is not a linux "
@@ -1380,25 +1334,25 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 		return;
 	}
 	if (root && strcmp(dev, "/dev/xvda") != 0) {
-		ERR(c, at, "D2", "use /dev/xvda",
+		ERR(c, at, GW_RULE_D2, "use /dev/xvda",
 		    "root device '%s' is not "
 		    "/dev/xvda, the root of the ecs-optimized amis",
 		    dev);
 	}
 	if (!root && k == GW_DEVICE_ROOT) {
-		ERR(c, at, "D2", "use root_volume to resize the root device",
+		ERR(c, at, GW_RULE_D2, "use root_volume to resize the root device",
 		    "device '%s' is the root device of ecs-optimized "
 		    "amis",
 		    dev);
 	}
 	if (!root && gw_device_is_instance_store(dev)) {
-		WARN(c, at, "D4", "use /dev/sd[f-p]",
+		WARN(c, at, GW_RULE_D4, "use /dev/sd[f-p]",
 		     "device '%s' is an instance-store name; aws "
 		     "strongly recommends not using it for ebs",
 		     dev);
 	}
 	if (gw_device_is_al1_docker(dev)) {
-		WARN(c, at, "D8",
+		WARN(c, at, GW_RULE_D8,
 		     "remove it; amazon linux 2 and 2023 put "
 		     "docker on the root volume",
 		     "device '%s' is the "
@@ -1408,7 +1362,7 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 	}
 	if (gw_device_is_tool_range(dev) &&
 	    !(scratch_dev && strcmp(scratch_dev, dev) == 0)) {
-		WARN(c, at, "D9", "use /dev/sd[f-p] for static volumes",
+		WARN(c, at, GW_RULE_D9, "use /dev/sd[f-p] for static volumes",
 		     "device '%s' is in /dev/xvdb[a-z], which the "
 		     "scratch daemon uses for the volumes it adds",
 		     dev);
@@ -1423,7 +1377,7 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 		if (!root && prev[i] && prev[i]->device.s &&
 		    gw_device_slot(prev[i]->device.s, other) &&
 		    strcmp(slot, other) == 0) {
-			ERR(c, at, "D6", "give each volume its own slot",
+			ERR(c, at, GW_RULE_D6, "give each volume its own slot",
 			    "device '%s' is the same slot as '%s'", dev,
 			    prev[i]->device.s);
 			return;
@@ -1436,7 +1390,7 @@ static void check_device(struct ctx *c, const struct gw_launch_template *lt,
 		}
 		if (o->device.s && gw_device_slot(o->device.s, other) &&
 		    strcmp(slot, other) == 0) {
-			ERR(c, at, "D6", "give each volume its own slot",
+			ERR(c, at, GW_RULE_D6, "give each volume its own slot",
 			    "device '%s' is the same slot as '%s' "
 			    "(/dev/sdX and /dev/xvdX alias)",
 			    dev, o->device.s);
@@ -1499,7 +1453,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 	}
 	static const char *const kinds[] = {"ebs-autoscale", "nvme-lvm"};
 	if (s->kind.s && !in_set(s->kind.s, kinds, GW_ARRAY_LEN(kinds))) {
-		ERR(c, s->kind.loc, "L8", "use 'ebs-autoscale' or 'nvme-lvm'",
+		ERR(c, s->kind.loc, GW_RULE_L8, "use 'ebs-autoscale' or 'nvme-lvm'",
 		    "scratch kind '%s' is unknown", s->kind.s);
 	}
 	/*
@@ -1512,7 +1466,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 	enum gw_device_kind dk = s->device.s ? gw_device_classify(s->device.s)
 	                                     : GW_DEVICE_EBS;
 	if (dk != GW_DEVICE_EBS) {
-		ERR(c, s->device.loc, dk == GW_DEVICE_NVME ? "D5" : "D1",
+		ERR(c, s->device.loc, dk == GW_DEVICE_NVME ? GW_RULE_D5 : GW_RULE_D1,
 		    dk == GW_DEVICE_ROOT
 		            ? "the root device holds the os; use a data "
 		              "volume such as /dev/xvdba"
@@ -1525,13 +1479,13 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		                           "in a mapping");
 	} else if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
 		if (!s->device.s) {
-			ERR(c, s->loc, "D10",
+			ERR(c, s->loc, GW_RULE_D10,
 			    "set device, e.g. /dev/xvdba, and "
 			    "map it under volumes",
 			    "ebs-autoscale "
 			    "scratch needs an initial device");
 		} else if (!lt_maps_device(lt, s->device.s)) {
-			ERR(c, s->device.loc, "D10",
+			ERR(c, s->device.loc, GW_RULE_D10,
 			    "add a volume with this "
 			    "device to the launch template",
 			    "scratch device '%s' is not mapped by launch "
@@ -1539,47 +1493,47 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 			    s->device.s, str_or(&lt->name, "?"));
 		}
 	} else if (s->device.s && !lt_maps_device(lt, s->device.s)) {
-		ERR(c, s->device.loc, "D10",
+		ERR(c, s->device.loc, GW_RULE_D10,
 		    "add a volume with this device to "
 		    "the launch template",
 		    "scratch device '%s' is not "
 		    "mapped by launch template '%s'",
 		    s->device.s, str_or(&lt->name, "?"));
 	}
-	check_abs_path(c, &s->mount, "scratch mount", "L8", "/var/lib/docker");
+	check_abs_path(c, &s->mount, "scratch mount", GW_RULE_L8, "/var/lib/docker");
 	if (s->filesystem.s && !str_is(&s->filesystem, "ext4") &&
 	    !str_is(&s->filesystem, "btrfs")) {
-		ERR(c, s->filesystem.loc, "L8", "use ext4",
+		ERR(c, s->filesystem.loc, GW_RULE_L8, "use ext4",
 		    "scratch filesystem "
 		    "'%s' is not ext4 or btrfs",
 		    s->filesystem.s);
 	} else if (al2023 && str_is(&s->filesystem, "btrfs")) {
-		ERR(c, s->filesystem.loc, "L8", "use filesystem: ext4 (lvm)",
+		ERR(c, s->filesystem.loc, GW_RULE_L8, "use filesystem: ext4 (lvm)",
 		    "scratch filesystem 'btrfs' does not work on amazon "
 		    "linux 2023, which has no btrfs-progs");
 	}
 	if (s->threshold_pct.set &&
 	    (s->threshold_pct.v < 1 || s->threshold_pct.v >= PERCENT_MAX)) {
-		ERR(c, s->threshold_pct.loc, "L8", "use 1..99",
+		ERR(c, s->threshold_pct.loc, GW_RULE_L8, "use 1..99",
 		    "scratch threshold_pct %lld is not in 1..99",
 		    s->threshold_pct.v);
 	}
 	if (s->increment_gib.set &&
 	    (s->increment_gib.v < 1 ||
 	     s->increment_gib.v > find_limits("gp3")->size_max)) {
-		ERR(c, s->increment_gib.loc, "V1", NULL,
+		ERR(c, s->increment_gib.loc, GW_RULE_V1, NULL,
 		    "scratch increment_gib "
 		    "%lld is not in 1..16384",
 		    s->increment_gib.v);
 	}
 	if (s->max_volumes.set && s->max_volumes.v < 1) {
-		ERR(c, s->max_volumes.loc, "L8", NULL,
+		ERR(c, s->max_volumes.loc, GW_RULE_L8, NULL,
 		    "scratch max_volumes "
 		    "%lld must be at least 1",
 		    s->max_volumes.v);
 	}
 	if (s->volume_type.s && !find_limits(s->volume_type.s)) {
-		ERR(c, s->volume_type.loc, "V1", "use gp3",
+		ERR(c, s->volume_type.loc, GW_RULE_V1, "use gp3",
 		    "scratch volume_type "
 		    "'%s' is unknown",
 		    s->volume_type.s);
@@ -1599,7 +1553,7 @@ static void check_user_data_model(struct ctx *c,
 		const struct gw_str *p = &u->packages.v[i];
 		if (str_is(p, "btrfs-progs") || str_is(p, "python27") ||
 		    str_is(p, "python27-pip")) {
-			ERR(c, p->loc, "L8",
+			ERR(c, p->loc, GW_RULE_L8,
 			    "remove it; amazon linux 2023 does "
 			    "not ship it",
 			    "package '%s' does not exist "
@@ -1614,14 +1568,14 @@ static void check_user_data_model(struct ctx *c,
 		}
 		if (al2023 && (strstr(r->s, "amazon-linux-extras") ||
 		               gw_has_prefix(r->s, "yum "))) {
-			WARN(c, r->loc, "L8", "use dnf",
+			WARN(c, r->loc, GW_RULE_L8, "use dnf",
 			     "command '%s' uses a "
 			     "tool amazon linux 2023 does not have",
 			     r->s);
 		}
 		if (strstr(r->s, "/latest/") ||
 		    strstr(r->s, "releases/latest")) {
-			WARN(c, r->loc, "L9",
+			WARN(c, r->loc, GW_RULE_L9,
 			     "pin a version and check its "
 			     "sha-256",
 			     "command '%s' downloads a moving "
@@ -1633,29 +1587,29 @@ static void check_user_data_model(struct ctx *c,
 	if (cli->present && cli->version.s &&
 	    check_one_line(c, &cli->version, "aws_cli version") &&
 	    !gw_names_is_release(cli->version.s)) {
-		ERR(c, cli->version.loc, "L9",
+		ERR(c, cli->version.loc, GW_RULE_L9,
 		    "write a release number such as '2.36.11'",
 		    "aws_cli version '%s' is not a release number",
 		    cli->version.s);
 	}
 	if (cli->present) {
-		check_abs_path(c, &cli->prefix, "aws_cli prefix", "L9",
+		check_abs_path(c, &cli->prefix, "aws_cli prefix", GW_RULE_L9,
 		               "/usr/local/aws-cli");
 	}
 	if (cli->present) {
 		if (!cli->sha256.s) {
-			WARN(c, cli->loc, "L9", "add sha256 of the release zip",
+			WARN(c, cli->loc, GW_RULE_L9, "add sha256 of the release zip",
 			     "aws cli %s is downloaded without a "
 			     "checksum",
 			     str_or(&cli->version, "?"));
 		} else if (!is_hex(cli->sha256.s, SHA256_HEX)) {
-			ERR(c, cli->sha256.loc, "L9", "write 64 hex digits",
+			ERR(c, cli->sha256.loc, GW_RULE_L9, "write 64 hex digits",
 			    "aws cli sha256 '%s' is not a sha-256",
 			    cli->sha256.s);
 		}
 	}
 	if (u->fail_fast.set && !u->fail_fast.v) {
-		NOTE(c, u->fail_fast.loc, "L5", "keep fail_fast: true",
+		NOTE(c, u->fail_fast.loc, GW_RULE_L5, "keep fail_fast: true",
 		     "a node whose provisioning failed keeps taking "
 		     "jobs");
 	}
@@ -1694,10 +1648,10 @@ static void check_launch_templates(struct ctx *c)
 		           lt->name.s
 		                   ? gw_names_launch_template_error(lt->name.s)
 		                   : NULL,
-		           "N5",
+		           GW_RULE_N5,
 		           "launch template names are 3..128 of "
 		           "[a-zA-Z0-9().-/_]");
-		check_unique(c, &lt->name, &seen, "N5");
+		check_unique(c, &lt->name, &seen, GW_RULE_N5);
 		const char *scratch_dev =
 		        lt->user_data.scratch.present
 		                ? lt->user_data.scratch.device.s
@@ -1712,25 +1666,25 @@ static void check_launch_templates(struct ctx *c)
 			check_volume_params(c, &lt->volumes[j], false);
 		}
 		if (lt->hop_limit.set &&
-		    (lt->hop_limit.v < 1 || lt->hop_limit.v > HOP_LIMIT_MAX)) {
-			ERR(c, lt->hop_limit.loc, "L6", "use 1..64, usually 2",
+		    (lt->hop_limit.v < 1 || lt->hop_limit.v > GW_LIM_HOP_LIMIT_MAX)) {
+			ERR(c, lt->hop_limit.loc, GW_RULE_L6, "use 1..64, usually 2",
 			    "hop_limit %lld is not in 1..64", lt->hop_limit.v);
 		} else if (lt->hop_limit.set && lt->hop_limit.v == 1) {
-			WARN(c, lt->hop_limit.loc, "L6", "use hop_limit: 2",
+			WARN(c, lt->hop_limit.loc, GW_RULE_L6, "use hop_limit: 2",
 			     "hop_limit 1 keeps containers on the docker "
 			     "bridge from reaching imdsv2");
 		}
 		if (lt->shutdown_behavior.s &&
 		    !str_is(&lt->shutdown_behavior, "terminate")) {
 			if (str_is(&lt->shutdown_behavior, "stop")) {
-				WARN(c, lt->shutdown_behavior.loc, "L5",
+				WARN(c, lt->shutdown_behavior.loc, GW_RULE_L5,
 				     "use "
 				     "'terminate'",
 				     "shutdown_behavior "
 				     "'stop' keeps failed nodes (and "
 				     "their volumes) around");
 			} else {
-				ERR(c, lt->shutdown_behavior.loc, "L5",
+				ERR(c, lt->shutdown_behavior.loc, GW_RULE_L5,
 				    "use "
 				    "'terminate' or 'stop'",
 				    "shutdown_behavior '%s' is not "
@@ -1784,20 +1738,20 @@ static void check_ce_role(struct ctx *c, const struct gw_compute_env *ce,
 	}
 	const struct gw_role *r = gw_model_role(c->m, ref->s);
 	if (!r) {
-		ERR(c, ref->loc, "R1", "define it under 'roles:'",
+		ERR(c, ref->loc, GW_RULE_R1, "define it under 'roles:'",
 		    "compute environment '%s' uses %s '%s', which the "
 		    "profile does not define",
 		    str_or(&ce->name, "?"), what, ref->s);
 		return;
 	}
 	if (!role_trusts(r, service)) {
-		ERR(c, ref->loc, "R1", "add the service to the role's trust",
+		ERR(c, ref->loc, GW_RULE_R1, "add the service to the role's trust",
 		    "%s '%s' of compute environment '%s' does not "
 		    "trust '%s'",
 		    what, ref->s, str_or(&ce->name, "?"), service);
 	}
 	if (need_profile && !r->instance_profile.v) {
-		ERR(c, ref->loc, "R1", "set instance_profile: true on the role",
+		ERR(c, ref->loc, GW_RULE_R1, "set instance_profile: true on the role",
 		    "instance role '%s' of compute environment '%s' has "
 		    "no instance profile",
 		    ref->s, str_or(&ce->name, "?"));
@@ -1816,21 +1770,21 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		gw_catalog_family(t->s, family, sizeof(family));
 		if (strcmp(family, "a1") == 0 &&
 		    image_is_al2023(ce_image(ce))) {
-			ERR(c, t->loc, "CE10",
+			ERR(c, t->loc, GW_RULE_CE10,
 			    "use graviton2+ (c6g, m6g, r6g ...) "
 			    "or ECS_AL2",
 			    "instance type '%s' cannot "
 			    "run amazon linux 2023",
 			    t->s);
 		} else if (strstr(t->s, ".metal")) {
-			WARN(c, t->loc, "CE6",
+			WARN(c, t->loc, GW_RULE_CE6,
 			     "use a family or a virtualized size",
 			     "instance type '%s' is bare metal, which gwgen "
 			     "does not size",
 			     t->s);
 		} else if (!gw_catalog_spec_known(t->s) &&
 		           !gw_catalog_is_class(t->s)) {
-			WARN(c, t->loc, "CE6",
+			WARN(c, t->loc, GW_RULE_CE6,
 			     "check the type or update "
 			     "data/instance-types.tsv",
 			     "instance type '%s' "
@@ -1840,7 +1794,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		}
 	}
 	if (info->arch_seen[GW_ARCH_X86_64] && info->arch_seen[GW_ARCH_ARM64]) {
-		ERR(c, at_or(ce->instance_types.loc, ce->loc), "CE6",
+		ERR(c, at_or(ce->instance_types.loc, ce->loc), GW_RULE_CE6,
 		    "split "
 		    "x86_64 and arm64 types into two compute "
 		    "environments",
@@ -1864,8 +1818,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		bool one_type = ce->instance_types.n == 1 &&
 		                ce->instance_types.v[0].s &&
 		                strchr(ce->instance_types.v[0].s, '.');
-		report(c, one_type ? GW_SEV_ERROR : GW_SEV_WARNING,
-		       at_or(ce->max_vcpus.loc, ce->loc), "CE7",
+		gw_rule_report(&c->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, at_or(ce->max_vcpus.loc, ce->loc),
 		       "raise max_vcpus or add smaller instance types",
 		       "compute environment '%s' allows %lld vcpus but its "
 		       "smallest instance type (%s) has %u, so no instance "
@@ -1873,7 +1826,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		       str_or(&ce->name, "?"), max, info->smallest->name,
 		       info->smallest->vcpus);
 	} else if (max > 0 && max < (long long)info->most_vcpus->vcpus) {
-		NOTE(c, at_or(ce->max_vcpus.loc, ce->loc), "CE8", NULL,
+		NOTE(c, at_or(ce->max_vcpus.loc, ce->loc), GW_RULE_CE8, NULL,
 		     "compute environment '%s' may run up to %lld vcpus: "
 		     "batch can exceed max_vcpus %lld by one instance "
 		     "(%s has %u)",
@@ -1882,14 +1835,14 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 	}
 	const char *image = ce_image(ce);
 	if (info->most_gpus->gpus > 0 && !image_is_nvidia(image)) {
-		ERR(c, at_or(ce->image_type.loc, ce->loc), "CE10",
+		ERR(c, at_or(ce->image_type.loc, ce->loc), GW_RULE_CE10,
 		    "use "
 		    "image_type: ECS_AL2023_NVIDIA",
 		    "compute environment '%s' includes gpu type '%s' but "
 		    "image type '%s' has no nvidia drivers",
 		    str_or(&ce->name, "?"), info->most_gpus->name, image);
 	} else if (info->most_gpus->gpus == 0 && image_is_nvidia(image)) {
-		WARN(c, at_or(ce->image_type.loc, ce->loc), "CE10",
+		WARN(c, at_or(ce->image_type.loc, ce->loc), GW_RULE_CE10,
 		     "use "
 		     "ECS_AL2023 or add gpu types",
 		     "compute environment "
@@ -1903,7 +1856,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 			if (ce_selects(ce, t) &&
 			    gw_has_prefix(t->name, "p3.")) {
 				WARN(c, at_or(ce->instance_types.loc, ce->loc),
-				     "CE10", "use g4dn, g5, g6 or p4d",
+				     GW_RULE_CE10, "use g4dn, g5, g6 or p4d",
 				     "instance type '%s' is reported as "
 				     "unsupported by ECS_AL2023_NVIDIA",
 				     t->name);
@@ -1918,7 +1871,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	const char *name = str_or(&ce->name, "?");
 	enum ce_kind k = ce_kind(ce);
 	if (k == CE_BAD) {
-		ERR(c, ce->type.loc, "CE1",
+		ERR(c, ce->type.loc, GW_RULE_CE1,
 		    "use EC2, SPOT, FARGATE or "
 		    "FARGATE_SPOT",
 		    "compute environment '%s' has type "
@@ -1927,7 +1880,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		return;
 	}
 	if (!ce->max_vcpus.set && ce->max_vcpus.v == 0) {
-		ERR(c, ce->loc, "CE1", "set max_vcpus",
+		ERR(c, ce->loc, GW_RULE_CE1, "set max_vcpus",
 		    "compute environment "
 		    "'%s' has no max_vcpus",
 		    name);
@@ -1935,19 +1888,19 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	long long min = ce->min_vcpus.v, max = ce->max_vcpus.v;
 	long long desired = ce->desired_vcpus.set ? ce->desired_vcpus.v : min;
 	if (min < 0) {
-		ERR(c, ce->min_vcpus.loc, "CE2", NULL,
+		ERR(c, ce->min_vcpus.loc, GW_RULE_CE2, NULL,
 		    "compute environment '%s' "
 		    "has min_vcpus %lld, below 0",
 		    name, min);
 	} else if (min > desired) {
-		ERR(c, ce->desired_vcpus.loc, "CE2",
+		ERR(c, ce->desired_vcpus.loc, GW_RULE_CE2,
 		    "keep min <= desired <= max",
 		    "compute environment '%s' has desired_vcpus %lld "
 		    "below min_vcpus %lld",
 		    name, desired, min);
 	}
 	if ((ce->max_vcpus.set || max != 0) && desired > max) {
-		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), "CE2",
+		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), GW_RULE_CE2,
 		    "keep min <= "
 		    "desired <= max",
 		    "compute environment '%s' has "
@@ -1956,11 +1909,11 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		    ce->desired_vcpus.set ? "desired_vcpus" : "min_vcpus",
 		    desired);
 	} else if (ce->max_vcpus.set && max < 1) {
-		ERR(c, ce->max_vcpus.loc, "CE2", "use at least 1",
+		ERR(c, ce->max_vcpus.loc, GW_RULE_CE2, "use at least 1",
 		    "compute environment '%s' has max_vcpus %lld", name, max);
 	}
 	if (min > 0 && !is_fargate(k)) {
-		WARN(c, ce->min_vcpus.loc, "CE9",
+		WARN(c, ce->min_vcpus.loc, GW_RULE_CE9,
 		     "use min_vcpus: 0 unless "
 		     "you want warm nodes",
 		     "compute environment '%s' "
@@ -1980,7 +1933,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		        : ce->spot_fleet_role.s              ? "spot_fleet_role"
 		                                             : NULL;
 		if (bad) {
-			ERR(c, ce->loc, "CE17",
+			ERR(c, ce->loc, GW_RULE_CE17,
 			    "remove it; fargate manages "
 			    "instances itself",
 			    "fargate compute "
@@ -1990,28 +1943,28 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		return;
 	}
 	if (!in_set(strategy, strategies, GW_ARRAY_LEN(strategies))) {
-		ERR(c, sat, "CE3",
+		ERR(c, sat, GW_RULE_CE3,
 		    "use BEST_FIT_PROGRESSIVE or "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
 		    "compute "
 		    "environment '%s' has allocation strategy '%s'",
 		    name, strategy);
 	} else if (gw_has_prefix(strategy, "SPOT_") && k != CE_SPOT) {
-		ERR(c, sat, "CE3", "use BEST_FIT_PROGRESSIVE on EC2",
+		ERR(c, sat, GW_RULE_CE3, "use BEST_FIT_PROGRESSIVE on EC2",
 		    "allocation strategy '%s' of compute environment "
 		    "'%s' needs type SPOT, not '%s'",
 		    strategy, name, ce_type_names[k]);
 	}
 	bool best_fit = strcmp(strategy, "BEST_FIT") == 0;
 	if (best_fit) {
-		WARN(c, sat, "CE15", "use BEST_FIT_PROGRESSIVE",
+		WARN(c, sat, GW_RULE_CE15, "use BEST_FIT_PROGRESSIVE",
 		     "compute "
 		     "environment '%s' uses BEST_FIT, which cannot take "
 		     "infrastructure updates",
 		     name);
 	}
 	if (k == CE_SPOT && best_fit && !ce->spot_fleet_role.s) {
-		ERR(c, ce->loc, "CE4",
+		ERR(c, ce->loc, GW_RULE_CE4,
 		    "add spot_fleet_role, or use "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
 		    "spot compute "
@@ -2019,12 +1972,12 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		    "fleet role",
 		    name);
 	} else if (k != CE_SPOT && ce->spot_fleet_role.s) {
-		ERR(c, ce->spot_fleet_role.loc, "CE4", "remove spot_fleet_role",
+		ERR(c, ce->spot_fleet_role.loc, GW_RULE_CE4, "remove spot_fleet_role",
 		    "compute environment '%s' of type '%s' must not set "
 		    "a spot fleet role",
 		    name, ce_type_names[k]);
 	} else if (k == CE_SPOT && !best_fit && ce->spot_fleet_role.s) {
-		WARN(c, ce->spot_fleet_role.loc, "CE4",
+		WARN(c, ce->spot_fleet_role.loc, GW_RULE_CE4,
 		     "remove spot_fleet_role",
 		     "compute environment '%s' uses '%s', which does not "
 		     "use the spot fleet role",
@@ -2032,22 +1985,22 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	}
 	if (ce->bid_percentage.set) {
 		if (k != CE_SPOT) {
-			ERR(c, ce->bid_percentage.loc, "CE5",
+			ERR(c, ce->bid_percentage.loc, GW_RULE_CE5,
 			    "remove "
 			    "bid_percentage",
 			    "compute environment '%s' "
 			    "of type '%s' must not set bid_percentage",
 			    name, ce_type_names[k]);
 		} else if (ce->bid_percentage.v < 1 ||
-		           ce->bid_percentage.v > BID_MAX) {
-			ERR(c, ce->bid_percentage.loc, "CE5", "use 1..100",
+		           ce->bid_percentage.v > GW_LIM_BID_MAX) {
+			ERR(c, ce->bid_percentage.loc, GW_RULE_CE5, "use 1..100",
 			    "compute environment '%s' has "
 			    "bid_percentage %lld",
 			    name, ce->bid_percentage.v);
 		}
 	}
 	if (ce->service_role.s) {
-		WARN(c, ce->service_role.loc, "CE15",
+		WARN(c, ce->service_role.loc, GW_RULE_CE15,
 		     "remove service_role to "
 		     "use batch's service-linked role",
 		     "compute environment '%s' uses a regular service "
@@ -2057,7 +2010,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		              false);
 	}
 	if (!ce->instance_role.s) {
-		ERR(c, ce->loc, "R1",
+		ERR(c, ce->loc, GW_RULE_R1,
 		    "set instance_role to a role with an "
 		    "instance profile",
 		    "compute environment '%s' has "
@@ -2069,7 +2022,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	              "spotfleet", false);
 	if (ce->launch_template.s &&
 	    !gw_model_launch_template(c->m, ce->launch_template.s)) {
-		ERR(c, ce->launch_template.loc, "R4",
+		ERR(c, ce->launch_template.loc, GW_RULE_R4,
 		    "define it under "
 		    "'launch_templates:'",
 		    "compute environment '%s' "
@@ -2080,11 +2033,11 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	const char *image = ce_image(ce);
 	struct gw_loc iat = at_or(ce->image_type.loc, ce->loc);
 	if (!in_set(image, image_types, GW_ARRAY_LEN(image_types))) {
-		ERR(c, iat, "CE10", "use ECS_AL2023 or ECS_AL2023_NVIDIA",
+		ERR(c, iat, GW_RULE_CE10, "use ECS_AL2023 or ECS_AL2023_NVIDIA",
 		    "compute environment '%s' has image type '%s'", name,
 		    image);
 	} else if (!image_is_al2023(image)) {
-		ERR(c, iat, "CE11", "use ECS_AL2023 (or ECS_AL2023_NVIDIA)",
+		ERR(c, iat, GW_RULE_CE11, "use ECS_AL2023 (or ECS_AL2023_NVIDIA)",
 		    "image type '%s' of compute environment '%s' is "
 		    "amazon linux 2, which aws batch blocks for new "
 		    "compute environments since 2026-06-30",
@@ -2094,7 +2047,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	describe_ce(ce, &info);
 	check_ce_types(c, ce, &info);
 	if (ce->tags.n > 0) {
-		NOTE(c, at_or(ce->tags.loc, ce->loc), "CE14",
+		NOTE(c, at_or(ce->tags.loc, ce->loc), GW_RULE_CE14,
 		     "to change them "
 		     "later, rename the compute environment in the same "
 		     "change",
@@ -2109,8 +2062,8 @@ static void check_compute_envs(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
 	/* First, so the cap on diagnostics cannot hide it. */
-	if (m->n_compute_envs > ACCOUNT_CES_MAX) {
-		ERR(c, m->compute_envs[ACCOUNT_CES_MAX].loc, "CE18", NULL,
+	if (m->n_compute_envs > GW_LIM_ACCOUNT_CES_MAX) {
+		ERR(c, m->compute_envs[GW_LIM_ACCOUNT_CES_MAX].loc, GW_RULE_CE18, NULL,
 		    "%zu compute environments exceed the 50 per "
 		    "account and region",
 		    m->n_compute_envs);
@@ -2120,8 +2073,8 @@ static void check_compute_envs(struct ctx *c)
 		const struct gw_compute_env *ce = &m->compute_envs[i];
 		check_name(c, &ce->name, "compute environment",
 		           ce->name.s ? gw_names_batch_error(ce->name.s) : NULL,
-		           "CE16", "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &ce->name, &seen, "CE16");
+		           GW_RULE_CE16, "batch names are [A-Za-z0-9_-]{1,128}");
+		check_unique(c, &ce->name, &seen, GW_RULE_CE16);
 		check_compute_env(c, ce);
 	}
 }
@@ -2132,8 +2085,8 @@ static void check_compute_envs(struct ctx *c)
 static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 {
 	const char *name = str_or(&q->name, "?");
-	if (q->n_ces < 1 || q->n_ces > QUEUE_CES_MAX) {
-		ERR(c, at_or(q->ces_loc, q->loc), "Q1",
+	if (q->n_ces < 1 || q->n_ces > GW_LIM_QUEUE_CES_MAX) {
+		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q1,
 		    "use 1..3 compute "
 		    "environments",
 		    "queue '%s' has %zu compute "
@@ -2146,7 +2099,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 	for (size_t i = 0; i < q->n_ces; i++) {
 		const struct gw_queue_ce *e = &q->ces[i];
 		if (e->order.v < 0) {
-			ERR(c, e->order.loc, "Q2", NULL,
+			ERR(c, e->order.loc, GW_RULE_Q2, NULL,
 			    "queue '%s' gives order "
 			    "%lld, below 0",
 			    name, e->order.v);
@@ -2156,7 +2109,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 			    strcmp(e->ce.s, q->ces[j].ce.s) == 0) {
 				/* Batch refuses an order that lists a CE
 				 * twice (its entries are unique CEs). */
-				ERR(c, at_or(e->ce.loc, e->loc), "Q2",
+				ERR(c, at_or(e->ce.loc, e->loc), GW_RULE_Q2,
 				    "list each compute environment once",
 				    "queue '%s' lists compute environment "
 				    "'%s' twice (orders %lld and %lld)",
@@ -2167,7 +2120,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (q->ces[j].order.v == e->order.v) {
-				ERR(c, at_or(e->order.loc, e->loc), "Q2",
+				ERR(c, at_or(e->order.loc, e->loc), GW_RULE_Q2,
 				    "give "
 				    "each compute environment its own "
 				    "order",
@@ -2182,7 +2135,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 		const struct gw_compute_env *ce =
 		        gw_model_compute_env(c->m, e->ce.s);
 		if (!ce) {
-			ERR(c, at_or(e->ce.loc, e->loc), "Q9",
+			ERR(c, at_or(e->ce.loc, e->loc), GW_RULE_Q9,
 			    "define it under "
 			    "'compute_environments:'",
 			    "queue '%s' uses "
@@ -2206,7 +2159,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 		}
 	}
 	if (first_fargate && first_ec2) {
-		ERR(c, at_or(q->ces_loc, q->loc), "Q3", "use separate queues",
+		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q3, "use separate queues",
 		    "queue '%s' mixes ec2/spot compute environment '%s' "
 		    "with fargate compute environment '%s'",
 		    name, str_or(&first_ec2->name, "?"),
@@ -2214,7 +2167,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 	}
 	if (arch_of[GW_ARCH_X86_64] && arch_of[GW_ARCH_ARM64] &&
 	    arch_ce[GW_ARCH_X86_64] != arch_ce[GW_ARCH_ARM64]) {
-		ERR(c, at_or(q->ces_loc, q->loc), "Q3",
+		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q3,
 		    "use one queue per "
 		    "architecture",
 		    "queue '%s' mixes x86_64 (%s) and "
@@ -2228,7 +2181,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
                          const struct gw_compute_env **out, size_t max)
 {
-	long long orders[QUEUE_CES_MAX * 2];
+	long long orders[GW_LIM_QUEUE_CES_MAX * 2];
 	size_t n = 0;
 	if (max > GW_ARRAY_LEN(orders)) {
 		max = GW_ARRAY_LEN(orders);
@@ -2256,7 +2209,7 @@ static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
 static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 {
 	const char *name = str_or(&q->name, "?");
-	const struct gw_compute_env *ces[QUEUE_CES_MAX * 2];
+	const struct gw_compute_env *ces[GW_LIM_QUEUE_CES_MAX * 2];
 	size_t n = sorted_ces(c, q, ces, GW_ARRAY_LEN(ces));
 	bool seen_spot = false, all_spot = n > 0;
 	const char *spot_kind = "spot";
@@ -2265,7 +2218,7 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 		bool spot = k == CE_SPOT || k == CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (spot && q->head.v) {
-			WARN(c, at_or(q->head.loc, q->loc), "Q8",
+			WARN(c, at_or(q->head.loc, q->loc), GW_RULE_Q8,
 			     "use on-demand "
 			     "compute environments only for head jobs",
 			     "head queue '%s' reaches spot compute "
@@ -2276,7 +2229,7 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 		if (!spot && seen_spot) {
 			/* Named by type: a FARGATE CE is not "on-demand"
 			 * EC2 (Q3 refuses mixing the two kinds anyway). */
-			WARN(c, at_or(q->ces_loc, q->loc), "Q8",
+			WARN(c, at_or(q->ces_loc, q->loc), GW_RULE_Q8,
 			     "use separate spot "
 			     "and on-demand queues (gwfcore commit "
 			     "7030a12)",
@@ -2296,7 +2249,7 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 	}
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (all_spot && nf->present && nf->max_spot_attempts.v == 0) {
-		NOTE(c, at_or(q->ces_loc, q->loc), "Q8",
+		NOTE(c, at_or(q->ces_loc, q->loc), GW_RULE_Q8,
 		     "set max_spot_attempts "
 		     "or a retrying errorStrategy",
 		     "queue '%s' reaches "
@@ -2323,8 +2276,8 @@ static bool queues_share_ce(const struct gw_queue *a, const struct gw_queue *b)
 static void check_queues(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
-	if (m->n_queues > ACCOUNT_QUEUES_MAX) {
-		ERR(c, m->queues[ACCOUNT_QUEUES_MAX].loc, "CE18", NULL,
+	if (m->n_queues > GW_LIM_ACCOUNT_QUEUES_MAX) {
+		ERR(c, m->queues[GW_LIM_ACCOUNT_QUEUES_MAX].loc, GW_RULE_CE18, NULL,
 		    "%zu job queues exceed the 50 per account and "
 		    "region",
 		    m->n_queues);
@@ -2335,10 +2288,10 @@ static void check_queues(struct ctx *c)
 		const char *name = str_or(&q->name, "?");
 		check_name(c, &q->name, "job queue",
 		           q->name.s ? gw_names_batch_error(q->name.s) : NULL,
-		           "Q5", "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &q->name, &seen, "Q5");
-		if (q->priority.v < 0 || q->priority.v > PRIORITY_MAX) {
-			ERR(c, at_or(q->priority.loc, q->loc), "Q4",
+		           GW_RULE_Q5, "batch names are [A-Za-z0-9_-]{1,128}");
+		check_unique(c, &q->name, &seen, GW_RULE_Q5);
+		if (q->priority.v < 0 || q->priority.v > GW_LIM_PRIORITY_MAX) {
+			ERR(c, at_or(q->priority.loc, q->loc), GW_RULE_Q4,
 			    "use "
 			    "0..1000; higher runs first",
 			    "queue '%s' has priority %lld", name,
@@ -2348,7 +2301,7 @@ static void check_queues(struct ctx *c)
 			const struct gw_queue *o = &m->queues[j];
 			if (o->priority.v == q->priority.v &&
 			    queues_share_ce(q, o)) {
-				WARN(c, at_or(q->priority.loc, q->loc), "Q4",
+				WARN(c, at_or(q->priority.loc, q->loc), GW_RULE_Q4,
 				     "give queues that share a compute "
 				     "environment distinct priorities",
 				     "queues '%s' and '%s' share a compute "
@@ -2360,9 +2313,9 @@ static void check_queues(struct ctx *c)
 			}
 		}
 		if (q->runnable_timeout.v != 0 &&
-		    (q->runnable_timeout.v < RUNNABLE_TIMEOUT_MIN ||
-		     q->runnable_timeout.v > RUNNABLE_TIMEOUT_MAX)) {
-			ERR(c, q->runnable_timeout.loc, "Q6",
+		    (q->runnable_timeout.v < GW_LIM_RUNNABLE_TIMEOUT_MIN ||
+		     q->runnable_timeout.v > GW_LIM_RUNNABLE_TIMEOUT_MAX)) {
+			ERR(c, q->runnable_timeout.loc, GW_RULE_Q6,
 			    "use 600..86400 "
 			    "seconds, or 0 for none",
 			    "queue '%s' has "
@@ -2398,7 +2351,7 @@ static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
 		long long mem = jd->memory_mib.v;
 		if (mem < f->mem_min || mem > f->mem_max ||
 		    (mem - f->mem_min) % f->mem_step != 0) {
-			ERR(c, at_or(jd->memory_mib.loc, jd->loc), "J2", NULL,
+			ERR(c, at_or(jd->memory_mib.loc, jd->loc), GW_RULE_J2, NULL,
 			    "job definition '%s' runs on fargate with "
 			    "%lld vcpus, which takes %lld..%lld mib in "
 			    "steps of %lld, not %lld",
@@ -2407,7 +2360,7 @@ static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
 		}
 		return;
 	}
-	ERR(c, at_or(jd->vcpus.loc, jd->loc), "J2", "use 1, 2, 4, 8 or 16",
+	ERR(c, at_or(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use 1, 2, 4, 8 or 16",
 	    "job definition '%s' runs on fargate, which takes 1, 2, "
 	    "4, 8 or 16 vcpus, not %lld",
 	    str_or(&jd->name, "?"), jd->vcpus.v);
@@ -2427,14 +2380,14 @@ static bool queue_is_fargate(const struct ctx *c, const struct gw_queue *q)
 
 static void check_log_ref(struct ctx *c, const struct gw_str *ref,
                           const char *owner_kind, const char *owner,
-                          const char *rule)
+                          enum gw_rule rule)
 {
 	if (!ref->s || strcmp(ref->s, "/aws/batch/job") == 0) {
 		return;
 	}
 	const char *why = gw_names_log_group_error(ref->s);
 	if (why) {
-		ERR(c, ref->loc, "N6", NULL, "log group '%s' of %s '%s' %s",
+		ERR(c, ref->loc, GW_RULE_N6, NULL, "log group '%s' of %s '%s' %s",
 		    ref->s, owner_kind, owner, why);
 	} else if (!gw_model_log_group(c->m, ref->s)) {
 		WARN(c, ref->loc, rule, "define it under 'log_groups:'",
@@ -2450,31 +2403,31 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 	if (jd->image.s) {
 		const char *why = gw_names_image_error(jd->image.s);
 		if (why) {
-			ERR(c, jd->image.loc, "J9", NULL,
+			ERR(c, jd->image.loc, GW_RULE_J9, NULL,
 			    "image '%s' of job "
 			    "definition '%s' %s",
 			    jd->image.s, name, why);
 		}
 	}
 	if (jd->vcpus.v < 1) {
-		ERR(c, at_or(jd->vcpus.loc, jd->loc), "J2", "use at least 1",
+		ERR(c, at_or(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use at least 1",
 		    "job definition '%s' has vcpus %lld", name, jd->vcpus.v);
 	}
-	if (jd->memory_mib.v < JOB_MEMORY_MIN) {
-		ERR(c, at_or(jd->memory_mib.loc, jd->loc), "J2",
+	if (jd->memory_mib.v < GW_LIM_JOB_MEMORY_MIN_MIB) {
+		ERR(c, at_or(jd->memory_mib.loc, jd->loc), GW_RULE_J2,
 		    "use at least "
 		    "4",
 		    "job definition '%s' has memory_mib %lld", name,
 		    jd->memory_mib.v);
 	}
 	if (jd->gpus.v < 0) {
-		ERR(c, jd->gpus.loc, "J5", NULL,
+		ERR(c, jd->gpus.loc, GW_RULE_J5, NULL,
 		    "job definition '%s' has gpus "
 		    "%lld",
 		    name, jd->gpus.v);
 	}
-	if (jd->timeout.v != 0 && jd->timeout.v < TIMEOUT_MIN) {
-		ERR(c, jd->timeout.loc, "J6",
+	if (jd->timeout.v != 0 && jd->timeout.v < GW_LIM_JOB_TIMEOUT_MIN) {
+		ERR(c, jd->timeout.loc, GW_RULE_J6,
 		    "use at least 60 seconds, or 0 "
 		    "for none",
 		    "job definition '%s' has timeout %lld "
@@ -2482,18 +2435,18 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 		    name, jd->timeout.v);
 	}
 	if (jd->attempts.set &&
-	    (jd->attempts.v < 1 || jd->attempts.v > ATTEMPTS_MAX)) {
-		ERR(c, jd->attempts.loc, "J7", "use 1..10",
+	    (jd->attempts.v < 1 || jd->attempts.v > GW_LIM_ATTEMPTS_MAX)) {
+		ERR(c, jd->attempts.loc, GW_RULE_J7, "use 1..10",
 		    "job definition "
 		    "'%s' has attempts %lld",
 		    name, jd->attempts.v);
 	}
-	check_log_ref(c, &jd->log_group, "job definition", name, "J8");
+	check_log_ref(c, &jd->log_group, "job definition", name, GW_RULE_J8);
 	for (size_t i = 0; i < jd->environment.n; i++) {
 		const struct gw_str *k = &jd->environment.v[i].key;
 		/* Batch reserves the AWS_BATCH prefix for its own variables. */
 		if (k->s && gw_has_prefix(k->s, "AWS_BATCH")) {
-			ERR(c, k->loc, "J12", "rename the variable",
+			ERR(c, k->loc, GW_RULE_J12, "rename the variable",
 			    "environment variable '%s' of job definition '%s' "
 			    "starts with AWS_BATCH, which batch reserves",
 			    k->s, name);
@@ -2502,13 +2455,13 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 	if (jd->job_role.s) {
 		const struct gw_role *r = gw_model_role(c->m, jd->job_role.s);
 		if (!r) {
-			ERR(c, jd->job_role.loc, "R5",
+			ERR(c, jd->job_role.loc, GW_RULE_R5,
 			    "define it under 'roles:'",
 			    "job definition '%s' uses job role '%s', "
 			    "which the profile does not define",
 			    name, jd->job_role.s);
 		} else if (!role_trusts(r, "ecs-tasks")) {
-			ERR(c, jd->job_role.loc, "R5",
+			ERR(c, jd->job_role.loc, GW_RULE_R5,
 			    "add 'ecs-tasks' to the "
 			    "role's trust",
 			    "job role '%s' of job "
@@ -2521,7 +2474,7 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 	}
 	const struct gw_queue *q = gw_model_queue(c->m, jd->queue.s);
 	if (!q) {
-		ERR(c, jd->queue.loc, "R6", "define it under 'job_queues:'",
+		ERR(c, jd->queue.loc, GW_RULE_R6, "define it under 'job_queues:'",
 		    "job definition '%s' goes to queue '%s', which the "
 		    "profile does not define",
 		    name, jd->queue.s);
@@ -2540,9 +2493,9 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 	        .vcpus_at = at_or(jd->vcpus.loc, jd->loc),
 	        .memory_at = at_or(jd->memory_mib.loc, jd->loc),
 	        .gpus_at = at_or(jd->gpus.loc, jd->loc),
-	        .rule_vcpus = "J3",
-	        .rule_memory = "J4",
-	        .rule_gpus = "J5",
+	        .rule_vcpus = GW_RULE_J3,
+	        .rule_memory = GW_RULE_J4,
+	        .rule_gpus = GW_RULE_J5,
 	};
 	check_fit(c, &r, q);
 }
@@ -2554,8 +2507,8 @@ static void check_job_defs(struct ctx *c)
 		const struct gw_job_def *jd = &c->m->job_defs[i];
 		check_name(c, &jd->name, "job definition",
 		           jd->name.s ? gw_names_batch_error(jd->name.s) : NULL,
-		           "J1", "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &jd->name, &seen, "J1");
+		           GW_RULE_J1, "batch names are [A-Za-z0-9_-]{1,128}");
+		check_unique(c, &jd->name, &seen, GW_RULE_J1);
 		check_job_def(c, jd);
 	}
 }
@@ -2571,11 +2524,11 @@ static void check_log_groups(struct ctx *c)
 		check_name(
 		        c, &g->name, "log group",
 		        g->name.s ? gw_names_log_group_error(g->name.s) : NULL,
-		        "N6", "log group names are [.\\-_/#A-Za-z0-9]{1,512}");
-		check_unique(c, &g->name, &seen, "N6");
+		        GW_RULE_N6, "log group names are [.\\-_/#A-Za-z0-9]{1,512}");
+		check_unique(c, &g->name, &seen, GW_RULE_N6);
 		if ((g->retention_days.set || g->retention_days.v != 0) &&
 		    !gw_names_is_retention_days(g->retention_days.v)) {
-			ERR(c, at_or(g->retention_days.loc, g->loc), "N7",
+			ERR(c, at_or(g->retention_days.loc, g->loc), GW_RULE_N7,
 			    gw_names_retention_list(),
 			    "log group '%s' has retention_days %lld, "
 			    "which cloudwatch does not offer",
@@ -2588,7 +2541,7 @@ static void check_log_groups(struct ctx *c)
  * ----------------------------------------------- */
 
 static const struct gw_queue *need_queue(struct ctx *c, const struct gw_str *q,
-                                         struct gw_loc owner, const char *rule,
+                                         struct gw_loc owner, enum gw_rule rule,
                                          const char *what)
 {
 	if (!q->s) {
@@ -2620,7 +2573,7 @@ static void check_selector(struct ctx *c, const struct gw_str *sel)
 			return;
 		}
 	}
-	ERR(c, sel->loc, "NF7", "write 'withName:NAME' or 'withLabel:LABEL'",
+	ERR(c, sel->loc, GW_RULE_NF7, "write 'withName:NAME' or 'withLabel:LABEL'",
 	    "selector must be 'withName:NAME' or 'withLabel:LABEL', got "
 	    "'%s'", s);
 }
@@ -2630,7 +2583,7 @@ static void check_nextflow(struct ctx *c)
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (!nf->present) {
 		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
-			ERR(c, c->m->engine_name.loc, "NF1",
+			ERR(c, c->m->engine_name.loc, GW_RULE_NF1,
 			    "add a 'nextflow:' "
 			    "section",
 			    "engine is nextflow but the "
@@ -2639,13 +2592,13 @@ static void check_nextflow(struct ctx *c)
 		return;
 	}
 	const struct gw_queue *q =
-	        need_queue(c, &nf->queue, nf->loc, "NF1", "nextflow");
+	        need_queue(c, &nf->queue, nf->loc, GW_RULE_NF1, "nextflow");
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		const struct gw_nf_process *p = &nf->processes[i];
 		const struct gw_queue *pq = q;
 		check_selector(c, &p->selector);
 		if (p->queue.s) {
-			pq = need_queue(c, &p->queue, p->loc, "NF1",
+			pq = need_queue(c, &p->queue, p->loc, GW_RULE_NF1,
 			                "nextflow process");
 		}
 		if (!pq) {
@@ -2659,9 +2612,9 @@ static void check_nextflow(struct ctx *c)
 		        .vcpus_at = at_or(p->cpus.loc, p->loc),
 		        .memory_at = at_or(p->memory_mib.loc, p->loc),
 		        .gpus_at = p->loc,
-		        .rule_vcpus = "NF2",
-		        .rule_memory = "NF2",
-		        .rule_gpus = "NF2",
+		        .rule_vcpus = GW_RULE_NF2,
+		        .rule_memory = GW_RULE_NF2,
+		        .rule_gpus = GW_RULE_NF2,
 		};
 		check_fit(c, &r, pq);
 	}
@@ -2674,9 +2627,9 @@ static void check_nextflow(struct ctx *c)
 		        .vcpus_at = at_or(nf->max_cpus.loc, nf->loc),
 		        .memory_at = nf->loc,
 		        .gpus_at = nf->loc,
-		        .rule_vcpus = "NF3",
-		        .rule_memory = "NF3",
-		        .rule_gpus = "NF3",
+		        .rule_vcpus = GW_RULE_NF3,
+		        .rule_memory = GW_RULE_NF3,
+		        .rule_gpus = GW_RULE_NF3,
 		};
 		struct request mem = {
 		        .kind = "nextflow params.max_memory",
@@ -2685,9 +2638,9 @@ static void check_nextflow(struct ctx *c)
 		        .vcpus_at = nf->loc,
 		        .memory_at = at_or(nf->max_memory_mib.loc, nf->loc),
 		        .gpus_at = nf->loc,
-		        .rule_vcpus = "NF3",
-		        .rule_memory = "NF3",
-		        .rule_gpus = "NF3",
+		        .rule_vcpus = GW_RULE_NF3,
+		        .rule_memory = GW_RULE_NF3,
+		        .rule_gpus = GW_RULE_NF3,
 		};
 		if (nf->max_cpus.v > 0) {
 			check_fit(c, &cpus, q);
@@ -2697,14 +2650,14 @@ static void check_nextflow(struct ctx *c)
 		}
 	}
 	if (nf->max_spot_attempts.v < 0) {
-		ERR(c, nf->max_spot_attempts.loc, "NF4", "use 0 or more",
+		ERR(c, nf->max_spot_attempts.loc, GW_RULE_NF4, "use 0 or more",
 		    "max_spot_attempts %lld is negative",
 		    nf->max_spot_attempts.v);
 	}
 	if (nf->cli_path.s) {
 		const char *p = nf->cli_path.s;
 		if (p[0] != '/' || !gw_has_suffix(p, "/aws")) {
-			ERR(c, nf->cli_path.loc, "NF5",
+			ERR(c, nf->cli_path.loc, GW_RULE_NF5,
 			    "e.g. "
 			    "/usr/local/aws-cli/v2/current/bin/aws",
 			    "cli_path '%s' is not an absolute path to "
@@ -2713,7 +2666,7 @@ static void check_nextflow(struct ctx *c)
 		} else if (gw_has_prefix(p, "/usr/bin/") ||
 		           gw_has_prefix(p, "/bin/") ||
 		           gw_has_prefix(p, "/usr/local/bin/")) {
-			WARN(c, nf->cli_path.loc, "NF5",
+			WARN(c, nf->cli_path.loc, GW_RULE_NF5,
 			     "install the cli under "
 			     "its own prefix, e.g. /usr/local/aws-cli",
 			     "nextflow mounts the grandparent of "
@@ -2725,7 +2678,7 @@ static void check_nextflow(struct ctx *c)
 	static const char *const enc[] = {"AES256", "aws:kms"};
 	if (nf->storage_encryption.s &&
 	    !in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
-		ERR(c, nf->storage_encryption.loc, "NF6",
+		ERR(c, nf->storage_encryption.loc, GW_RULE_NF6,
 		    "use AES256 or "
 		    "aws:kms",
 		    "storage_encryption '%s' is unknown",
@@ -2734,12 +2687,12 @@ static void check_nextflow(struct ctx *c)
 	static const char *const modes[] = {"legacy", "standard", "adaptive"};
 	if (nf->retry_mode.s &&
 	    !in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
-		ERR(c, nf->retry_mode.loc, "NF6",
+		ERR(c, nf->retry_mode.loc, GW_RULE_NF6,
 		    "use legacy, standard or "
 		    "adaptive",
 		    "retry_mode '%s' is unknown", nf->retry_mode.s);
 	}
-	check_log_ref(c, &nf->log_group, "nextflow", "logsGroup", "NF6");
+	check_log_ref(c, &nf->log_group, "nextflow", "logsGroup", GW_RULE_NF6);
 }
 
 static void check_nextstrain(struct ctx *c)
@@ -2747,7 +2700,7 @@ static void check_nextstrain(struct ctx *c)
 	const struct gw_nextstrain *ns = &c->m->nextstrain;
 	if (!ns->present) {
 		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
-			ERR(c, c->m->engine_name.loc, "NS1",
+			ERR(c, c->m->engine_name.loc, GW_RULE_NS1,
 			    "add a 'nextstrain:' "
 			    "section",
 			    "engine is nextstrain but the "
@@ -2756,14 +2709,14 @@ static void check_nextstrain(struct ctx *c)
 		return;
 	}
 	const struct gw_queue *q =
-	        need_queue(c, &ns->queue, ns->loc, "NS1", "nextstrain");
+	        need_queue(c, &ns->queue, ns->loc, GW_RULE_NS1, "nextstrain");
 	if (!ns->job_definition.s) {
-		ERR(c, ns->loc, "NS1",
+		ERR(c, ns->loc, GW_RULE_NS1,
 		    "name one of the profile's job "
 		    "definitions",
 		    "nextstrain has no job_definition");
 	} else if (!gw_model_job_def(c->m, ns->job_definition.s)) {
-		ERR(c, ns->job_definition.loc, "NS1",
+		ERR(c, ns->job_definition.loc, GW_RULE_NS1,
 		    "define it under "
 		    "'job_definitions:'",
 		    "nextstrain uses job "
@@ -2779,9 +2732,9 @@ static void check_nextstrain(struct ctx *c)
 		        .vcpus_at = at_or(ns->cpus.loc, ns->loc),
 		        .memory_at = at_or(ns->memory_mib.loc, ns->loc),
 		        .gpus_at = ns->loc,
-		        .rule_vcpus = "NS2",
-		        .rule_memory = "NS2",
-		        .rule_gpus = "NS2",
+		        .rule_vcpus = GW_RULE_NS2,
+		        .rule_memory = GW_RULE_NS2,
+		        .rule_gpus = GW_RULE_NS2,
 		};
 		check_fit(c, &r, q);
 	}
@@ -2805,7 +2758,7 @@ struct rule_group {
  */
 #define GWGEN_STACK_TAG "gwgen:stack"
 /* Longest value quoted in a tag message, in bytes. */
-#define TAG_QUOTE_MAX 300
+#define TAG_QUOTE_BYTES 300
 
 static void check_tag_text(struct ctx *c, const struct gw_str *s,
                            const struct gw_str *key, bool is_key,
@@ -2815,15 +2768,15 @@ static void check_tag_text(struct ctx *c, const struct gw_str *s,
 	if (!s->s || gw_names_tag_check(s->s, is_key, &p)) {
 		return;
 	}
-	char text[TAG_QUOTE_MAX], kq[TAG_QUOTE_MAX], why[MSG_MAX];
+	char text[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[MSG_BYTES];
 	gw_names_quote(s->s, text, sizeof(text));
 	gw_names_quote(key->s, kq, sizeof(kq));
 	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
 	if (is_key) {
-		ERR(c, s->loc, "N10", hint, "tag key '%s' of %s %s", text,
+		ERR(c, s->loc, GW_RULE_N10, hint, "tag key '%s' of %s %s", text,
 		    owner, why);
 	} else {
-		ERR(c, s->loc, "N10", hint, "value '%s' of tag '%s' on %s %s",
+		ERR(c, s->loc, GW_RULE_N10, hint, "value '%s' of tag '%s' on %s %s",
 		    text, kq, owner, why);
 	}
 }
@@ -2866,8 +2819,8 @@ static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
 	if (!has_stack) {
 		n++;
 	}
-	if (n > TAGS_MAX) {
-		ERR(c, at_or(tags->loc, c->m->name.loc), "N10",
+	if (n > GW_LIM_TAGS_MAX) {
+		ERR(c, at_or(tags->loc, c->m->name.loc), GW_RULE_N10,
 		    "keep at most 49 tags of your own: gwgen adds "
 		    "'" GWGEN_STACK_TAG "'",
 		    "%s would carry %zu tags (the profile's, its own and "
@@ -2885,7 +2838,7 @@ static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
 static void check_tags(struct ctx *c)
 {
 	const struct gw_model *m = c->m;
-	char owner[MSG_MAX];
+	char owner[MSG_BYTES];
 	check_tag_map(c, NULL, "the profile");
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];
@@ -2903,13 +2856,6 @@ static void check_tags(struct ctx *c)
 
 /* ---- the stack as a whole (C2) ---------------------------------------- */
 
-/* CloudFormation quotas: a template description is at most 1024 bytes. */
-#define STACK_DESCRIPTION_MAX 1024
-
-/* CloudFormation stack names: [A-Za-z][A-Za-z0-9-]*, at most 128 (CFN
- * CreateStack StackName; quotas page). */
-#define STACK_NAME_MAX 128
-
 static void check_stack_name(struct ctx *c)
 {
 	const struct gw_str *s = &c->m->stack_name;
@@ -2921,7 +2867,7 @@ static void check_stack_name(struct ctx *c)
 	size_t len = strlen(s->s);
 	const char *p = s->s;
 	if (!isalpha((unsigned char)*p)) {
-		ERR(c, s->loc, "C2", hint,
+		ERR(c, s->loc, GW_RULE_C2, hint,
 		    "stack_name '%s' does not start with a letter", s->s);
 		return;
 	}
@@ -2933,15 +2879,15 @@ static void check_stack_name(struct ctx *c)
 			char shown[sizeof("byte 0xXX")];
 			snprintf(shown, sizeof(shown),
 			         ch < ASCII_DEL ? "'%c'" : "byte 0x%02X", ch);
-			ERR(c, s->loc, "C2", hint,
+			ERR(c, s->loc, GW_RULE_C2, hint,
 			    "stack_name has %s at byte %zu, which stack names "
 			    "do not allow",
 			    shown, (size_t)(p - s->s) + 1);
 			return;
 		}
 	}
-	if (len > STACK_NAME_MAX) {
-		ERR(c, s->loc, "C2", hint,
+	if (len > GW_LIM_STACK_NAME_MAX) {
+		ERR(c, s->loc, GW_RULE_C2, hint,
 		    "stack_name is %zu characters, more than the 128 "
 		    "cloudformation allows",
 		    len);
@@ -2971,15 +2917,15 @@ static void check_stack(struct ctx *c)
 		               "launch template description");
 	}
 	size_t len = m->description.s ? strlen(m->description.s) : 0;
-	if (len > STACK_DESCRIPTION_MAX) {
-		ERR(c, m->description.loc, "C2", "shorten it",
+	if (len > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
+		ERR(c, m->description.loc, GW_RULE_C2, "shorten it",
 		    "description is %zu bytes, more than the 1024 a "
 		    "cloudformation template allows", len);
 	}
 	if (!m->bucket.present && !m->n_policies && !m->n_roles
 	    && !m->n_groups && !m->n_launch_templates && !m->n_compute_envs
 	    && !m->n_queues && !m->n_job_defs && !m->n_log_groups) {
-		ERR(c, m->name.loc, "C2",
+		ERR(c, m->name.loc, GW_RULE_C2,
 		    "define a bucket, a role, a compute environment, ...",
 		    "profile '%s' defines no resources, and a cloudformation "
 		    "template needs at least one", m->name.s ? m->name.s : "");
@@ -3022,7 +2968,7 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	                .d = d,
 	                .partition = m->partition,
 	                .region = m->region.s ? m->region.s : "*",
-	                .n_before = d->n};
+	                .rc = {.d = d, .n_before = d->n}};
 	const char *p, *dns;
 	if (!c.partition && m->region.s &&
 	    gw_partition_for_region(m->region.s, &p, &dns)) {
