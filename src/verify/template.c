@@ -14,6 +14,7 @@
 #include "arn.h"
 #include "catalog.h"
 #include "iam.h"
+#include "cfn.h"
 #include "names.h"
 #include "rules.h"
 #include "aws_limits.h"
@@ -21,8 +22,6 @@
 
 #define MSG_BYTES 1024
 #define SSH_PORT 22
-/* Upper bound on nodes visited by one walk, against alias bombs. */
-#define WALK_MAX 1000000
 /*
  * Deepest nesting of mappings and sequences a template may have; real
  * templates stay far below it. Without a bound, 100,000 nested '[' (200 KB)
@@ -31,8 +30,6 @@
  * gen-verify-template-deep).
  */
 #define TEMPLATE_DEPTH_MAX 64
-/* Compute environments and queues remembered for cross-resource checks. */
-#define TRACK_MAX 64
 
 /* ---- user data (L1, L2, L7, L9) ------------------------------------------ */
 
@@ -281,367 +278,15 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 	return d->n_errors == errors;
 }
 
-/* ---- CloudFormation templates ----------------------------------------------
- */
-
-enum ce_type { CE_EC2, CE_SPOT, CE_FARGATE, CE_FARGATE_SPOT, CE_UNKNOWN };
-
-static const char *const ce_type_names[] = {
-        [CE_EC2] = "EC2",
-        [CE_SPOT] = "SPOT",
-        [CE_FARGATE] = "FARGATE",
-        [CE_FARGATE_SPOT] = "FARGATE_SPOT",
-};
-_Static_assert(GW_ARRAY_LEN(ce_type_names) == CE_UNKNOWN,
-               "ce_type_names must name every compute environment type");
-
-static bool is_fargate_type(enum ce_type k)
-{
-	return k == CE_FARGATE || k == CE_FARGATE_SPOT;
-}
-
-struct cfn_ce {
-	const char *logical;
-	enum ce_type type;
-	/* Set when every instance type is a literal the catalog knows. */
-	const struct gw_instance_type *most_vcpus, *most_memory;
-};
-
-/* A job definition's request, checked once every CE is known. */
-struct cfn_job {
-	const char *logical;
-	long long vcpus, memory_mib; /* 0 = not literal */
-	struct gw_loc vcpus_at, memory_at;
-};
-
-struct cfn_queue {
-	const char *logical;
-	long long priority;
-	bool has_priority;
-	struct gw_loc priority_at;
-	const char *ces[GW_LIM_QUEUE_CES_MAX];
-	size_t n_ces;
-};
-
-/* A logical ID and its position in Resources (see struct tpl). */
-struct res_id {
-	const char *id;
-	size_t pos;
-};
-
-struct tpl {
-	yaml_document_t doc;
-	const char *file;
-	struct gw_diags *d;
-	struct gw_rule_ctx rc; /* rc.d == d */
-	yaml_node_t *parameters; /* mapping or NULL */
-	yaml_node_t *resources;  /* mapping or NULL */
-	struct cfn_ce ces[TRACK_MAX];
-	size_t n_ces;
-	struct cfn_queue queues[TRACK_MAX];
-	size_t n_queues;
-	struct cfn_job jobs[TRACK_MAX];
-	size_t n_jobs;
-	bool named_iam;
-	size_t walked;
-	/* The logical IDs of Resources, sorted (has_resource), and for each
-	 * resource in document order how many earlier ones share its ID. */
-	struct res_id *ids;
-	size_t n_ids;
-	size_t *dups;
-};
-
-#define ERR(t, at, rule, hint, ...)                                            \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
-#define WARN(t, at, rule, hint, ...)                                           \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
-	               __VA_ARGS__)
-#define NOTE(t, at, rule, hint, ...)                                           \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
-
-static yaml_node_t *node_at(struct tpl *t, int i)
-{
-	return yaml_document_get_node(&t->doc, i);
-}
-
-static struct gw_loc loc_of(const struct tpl *t, const yaml_node_t *n)
-{
-	struct gw_loc l = {.file = t->file};
-	if (n) {
-		l.line = (unsigned)n->start_mark.line + 1;
-		l.col = (unsigned)n->start_mark.column + 1;
-	}
-	return l;
-}
-
-static bool is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static bool is_map(const yaml_node_t *n)
-{
-	return n && n->type == YAML_MAPPING_NODE;
-}
-
-static bool is_seq(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SEQUENCE_NODE;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return is_scalar(n) ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* A short-form intrinsic tag such as "!Ref", or NULL. */
-static const char *short_tag(const yaml_node_t *n)
-{
-	const char *tag = n ? (const char *)n->tag : NULL;
-	return tag && tag[0] == '!' ? tag : NULL;
-}
-
-static yaml_node_t *map_get(struct tpl *t, const yaml_node_t *map,
-                            const char *key)
-{
-	if (!is_map(map)) {
-		return NULL;
-	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node_at(t, p->key));
-		if (k && strcmp(k, key) == 0) {
-			return node_at(t, p->value);
-		}
-	}
-	return NULL;
-}
-
-static int cmp_res_id(const void *a, const void *b)
-{
-	const struct res_id *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-/*
- * Index the logical IDs of t->resources once. Resolving every !Sub
- * variable and !Ref target with map_get, and finding duplicate IDs by
- * comparing each one with all earlier ones, was quadratic in the number of
- * resources: a third of verifying a 1,000-resource template (see
- * docs/performance.md).
- */
-static void index_resources(struct tpl *t)
-{
-	const yaml_node_t *res = t->resources;
-	if (!is_map(res)) {
-		return;
-	}
-	size_t n = (size_t)(res->data.mapping.pairs.top -
-	                    res->data.mapping.pairs.start);
-	t->ids = gw_xcalloc(n ? n : 1, sizeof(*t->ids));
-	t->dups = gw_xcalloc(n ? n : 1, sizeof(*t->dups));
-	for (size_t i = 0; i < n; i++) {
-		const char *k = scalar(
-		        node_at(t, res->data.mapping.pairs.start[i].key));
-		if (k) {
-			t->ids[t->n_ids++] = (struct res_id){.id = k, .pos = i};
-		}
-	}
-	if (t->n_ids) {
-		qsort(t->ids, t->n_ids, sizeof(*t->ids), cmp_res_id);
-	}
-	for (size_t i = 1, run = 0; i < t->n_ids; i++) {
-		run = strcmp(t->ids[i].id, t->ids[i - 1].id) == 0 ? run + 1 : 0;
-		t->dups[t->ids[i].pos] = run;
-	}
-}
-
-/* Whether Resources defines logical ID 'id' (map_get over t->resources). */
-static bool has_resource(const struct tpl *t, const char *id)
-{
-	size_t lo = 0, hi = t->n_ids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->ids[mid].id, id);
-		if (c == 0) {
-			return true;
-		}
-		if (c < 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return false;
-}
-
-static size_t seq_len(const yaml_node_t *n)
-{
-	return is_seq(n) ? (size_t)(n->data.sequence.items.top -
-	                            n->data.sequence.items.start)
-	                 : 0;
-}
-
-static yaml_node_t *seq_at(struct tpl *t, const yaml_node_t *n, size_t i)
-{
-	return node_at(t, n->data.sequence.items.start[i]);
-}
-
-static size_t map_len(const yaml_node_t *n)
-{
-	return is_map(n) ? (size_t)(n->data.mapping.pairs.top -
-	                            n->data.mapping.pairs.start)
-	                 : 0;
-}
-
-/*
- * The intrinsic function of 'n' ("Ref", "Fn::Sub", ...) and its argument,
- * in the short form (!Sub x) or the long form ({"Fn::Sub": x}).
- */
-static const char *intrinsic(struct tpl *t, yaml_node_t *n, yaml_node_t **arg)
-{
-	const char *tag = short_tag(n);
-	if (tag) {
-		*arg = n;
-		if (strcmp(tag, "!Ref") == 0 ||
-		    strcmp(tag, "!Condition") == 0) {
-			return tag + 1;
-		}
-		return tag; /* "!Sub": callers compare with is_fn() */
-	}
-	if (map_len(n) == 1) {
-		yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		const char *k = scalar(node_at(t, p->key));
-		if (k && (strcmp(k, "Ref") == 0 || gw_has_prefix(k, "Fn::"))) {
-			*arg = node_at(t, p->value);
-			return k;
-		}
-	}
-	return NULL;
-}
-
-/* Whether intrinsic name 'fn' is function 'short_name' ("Sub", "Ref"). */
-static bool is_fn(const char *fn, const char *short_name)
-{
-	if (!fn) {
-		return false;
-	}
-	if (fn[0] == '!') {
-		return strcmp(fn + 1, short_name) == 0;
-	}
-	if (gw_has_prefix(fn, "Fn::")) {
-		return strcmp(fn + strlen("Fn::"), short_name) == 0;
-	}
-	return strcmp(fn, short_name) == 0;
-}
-
-/*
- * The string value of 'n' when it is knowable offline: a literal scalar, a
- * !Ref to a parameter with a Default, or the text of a !Sub (then
- * '*templated' is set). NULL otherwise.
- */
-static const char *string_of(struct tpl *t, yaml_node_t *n, bool *templated)
-{
-	if (templated) {
-		*templated = false;
-	}
-	yaml_node_t *arg = NULL;
-	const char *fn = intrinsic(t, n, &arg);
-	if (!fn) {
-		return scalar(n);
-	}
-	if (is_fn(fn, "Ref")) {
-		yaml_node_t *p = map_get(t, t->parameters,
-		                         scalar(arg) ? scalar(arg) : "");
-		return scalar(map_get(t, p, "Default"));
-	}
-	if (is_fn(fn, "Sub")) {
-		if (templated) {
-			*templated = true;
-		}
-		if (is_seq(arg) && seq_len(arg) > 0) {
-			return scalar(seq_at(t, arg, 0));
-		}
-		return scalar(arg);
-	}
-	return NULL;
-}
-
-static bool int_of(struct tpl *t, yaml_node_t *n, long long *out)
-{
-	bool templated = false;
-	const char *s = n ? string_of(t, n, &templated) : NULL;
-	if (!s || templated || !*s) {
-		return false;
-	}
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* A literal (non-templated) string, or NULL. */
-static const char *literal_of(struct tpl *t, yaml_node_t *n)
-{
-	bool templated = false;
-	const char *s = n ? string_of(t, n, &templated) : NULL;
-	return templated ? NULL : s;
-}
-
-/* The logical ID a !Ref / !GetAtt points at, or NULL. */
-static const char *ref_target(struct tpl *t, yaml_node_t *n)
-{
-	yaml_node_t *arg = NULL;
-	const char *fn = intrinsic(t, n, &arg);
-	if (is_fn(fn, "Ref")) {
-		return scalar(arg);
-	}
-	if (is_fn(fn, "GetAtt")) {
-		if (is_seq(arg) && seq_len(arg) > 0) {
-			return scalar(seq_at(t, arg, 0));
-		}
-		return scalar(arg);
-	}
-	return NULL;
-}
-
-/* ---- walking every scalar of a resource --------------------------------- */
-
-typedef void (*scalar_fn)(struct tpl *t, yaml_node_t *n, void *data);
-
-static void walk(struct tpl *t, yaml_node_t *n, scalar_fn fn, void *data)
-{
-	if (!n || ++t->walked > WALK_MAX) {
-		return;
-	}
-	if (n->type == YAML_SCALAR_NODE) {
-		fn(t, n, data);
-	} else if (n->type == YAML_SEQUENCE_NODE) {
-		for (size_t i = 0; i < seq_len(n); i++) {
-			walk(t, seq_at(t, n, i), fn, data);
-		}
-	} else if (n->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		     p < n->data.mapping.pairs.top; p++) {
-			walk(t, node_at(t, p->value), fn, data);
-		}
-	}
-}
-
 struct partition_scan {
 	const char *logical;
 	bool reported;
 };
 
-static void scan_partition(struct tpl *t, yaml_node_t *n, void *data)
+static void scan_partition(struct gw_cfn *t, yaml_node_t *n, void *data)
 {
 	struct partition_scan *s = data;
-	const char *v = scalar(n);
+	const char *v = gw_cfn_scalar(n);
 	const char *hit = v ? strstr(v, "arn:aws:") : NULL;
 	if (!hit || s->reported) {
 		return;
@@ -651,7 +296,7 @@ static void scan_partition(struct tpl *t, yaml_node_t *n, void *data)
 	while (*end && !isspace((unsigned char)*end) && *end != '"') {
 		end++;
 	}
-	WARN(t, loc_of(t, n), GW_RULE_A1,
+	WARN(t, gw_cfn_loc(t, n), GW_RULE_A1,
 	     "write arn:${AWS::Partition}:... so the "
 	     "template works in aws-cn and aws-us-gov",
 	     "resource '%s' hard-codes partition 'aws' in '%.*s'", s->logical,
@@ -665,7 +310,7 @@ static bool is_pseudo(const char *name)
 	return gw_has_prefix(name, "AWS::");
 }
 
-static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
+static void check_sub_string(struct gw_cfn *t, yaml_node_t *n, const char *s,
                              yaml_node_t *vars)
 {
 	for (const char *p = strstr(s, "${"); p; p = strstr(p + 2, "${")) {
@@ -681,7 +326,7 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		memcpy(name, p + 2, len);
 		name[len] = '\0';
 		if (name[0] == '!' || is_pseudo(name) ||
-		    map_get(t, vars, name)) {
+		    gw_cfn_get(t, vars, name)) {
 			continue;
 		}
 		char base[MSG_BYTES];
@@ -690,11 +335,11 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 		if (dot) {
 			*dot = '\0'; /* ${Resource.Attribute} */
 		}
-		if (map_get(t, t->parameters, base) ||
-		    has_resource(t, base)) {
+		if (gw_cfn_get(t, t->parameters, base) ||
+		    gw_cfn_has_resource(t, base)) {
 			continue;
 		}
-		ERR(t, loc_of(t, n), GW_RULE_L10,
+		ERR(t, gw_cfn_loc(t, n), GW_RULE_L10,
 		    "escape it as '${!...}' to keep it "
 		    "literal",
 		    "!Sub refers to '${%s}', which is no "
@@ -704,48 +349,38 @@ static void check_sub_string(struct tpl *t, yaml_node_t *n, const char *s,
 	}
 }
 
-static void walk_subs(struct tpl *t, yaml_node_t *n)
+static void walk_subs(struct gw_cfn *t, yaml_node_t *n)
 {
-	if (!n || ++t->walked > WALK_MAX) {
+	if (!n || ++t->walked > GW_CFN_WALK_MAX) {
 		return;
 	}
 	yaml_node_t *arg = NULL;
-	const char *fn = intrinsic(t, n, &arg);
-	if (is_fn(fn, "Sub")) {
+	const char *fn = gw_cfn_intrinsic(t, n, &arg);
+	if (gw_cfn_is_fn(fn, "Sub")) {
 		yaml_node_t *vars = NULL;
 		yaml_node_t *text = arg;
-		if (is_seq(arg) && seq_len(arg) >= 1) {
-			text = seq_at(t, arg, 0);
-			vars = seq_len(arg) > 1 ? seq_at(t, arg, 1) : NULL;
+		if (gw_cfn_is_seq(arg) && gw_cfn_seq_len(arg) >= 1) {
+			text = gw_cfn_seq_at(t, arg, 0);
+			vars = gw_cfn_seq_len(arg) > 1 ? gw_cfn_seq_at(t, arg, 1) : NULL;
 		}
-		if (scalar(text)) {
-			check_sub_string(t, text, scalar(text), vars);
+		if (gw_cfn_scalar(text)) {
+			check_sub_string(t, text, gw_cfn_scalar(text), vars);
 		}
 	}
 	if (n->type == YAML_SEQUENCE_NODE) {
-		for (size_t i = 0; i < seq_len(n); i++) {
-			walk_subs(t, seq_at(t, n, i));
+		for (size_t i = 0; i < gw_cfn_seq_len(n); i++) {
+			walk_subs(t, gw_cfn_seq_at(t, n, i));
 		}
 	} else if (n->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
 		     p < n->data.mapping.pairs.top; p++) {
-			walk_subs(t, node_at(t, p->value));
+			walk_subs(t, gw_cfn_node(t, p->value));
 		}
 	}
 }
 
 /* ---- AWS::Batch::ComputeEnvironment
  * ------------------------------------------ */
-
-static enum ce_type ce_type_of(const char *s)
-{
-	for (size_t i = 0; s && i < GW_ARRAY_LEN(ce_type_names); i++) {
-		if (strcmp(s, ce_type_names[i]) == 0) {
-			return (enum ce_type)i;
-		}
-	}
-	return CE_UNKNOWN;
-}
 
 /*
  * What the literal InstanceTypes of a compute environment select, in one
@@ -763,19 +398,19 @@ struct ce_types_seen {
 	yaml_node_t *a1;
 };
 
-static void scan_ce_types(struct tpl *t, yaml_node_t *types,
+static void scan_ce_types(struct gw_cfn *t, yaml_node_t *types,
                           struct ce_types_seen *out)
 {
 	*out = (struct ce_types_seen){0};
 	yaml_node_t *arg = NULL;
-	if (!is_seq(types) || intrinsic(t, types, &arg)) {
+	if (!gw_cfn_is_seq(types) || gw_cfn_intrinsic(t, types, &arg)) {
 		return;
 	}
 	out->literal = true;
-	out->all_known = seq_len(types) > 0;
-	for (size_t i = 0; i < seq_len(types); i++) {
-		yaml_node_t *n = seq_at(t, types, i);
-		const char *spec = literal_of(t, n);
+	out->all_known = gw_cfn_seq_len(types) > 0;
+	for (size_t i = 0; i < gw_cfn_seq_len(types); i++) {
+		yaml_node_t *n = gw_cfn_seq_at(t, types, i);
+		const char *spec = gw_cfn_literal(t, n);
 		char family[32];
 		if (spec) {
 			gw_catalog_family(spec, family, sizeof(family));
@@ -819,7 +454,7 @@ static void scan_ce_types(struct tpl *t, yaml_node_t *types,
 	}
 }
 
-static void check_ce_instance_types(struct tpl *t, const char *logical,
+static void check_ce_instance_types(struct gw_cfn *t, const char *logical,
                                     yaml_node_t *types,
                                     const struct ce_types_seen *seen,
                                     bool has_max, long long max,
@@ -828,11 +463,11 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 	if (!seen->literal) {
 		return; /* !Split of a parameter and the like */
 	}
-	for (size_t i = 0; i < seq_len(types); i++) {
-		yaml_node_t *n = seq_at(t, types, i);
-		const char *spec = literal_of(t, n);
+	for (size_t i = 0; i < gw_cfn_seq_len(types); i++) {
+		yaml_node_t *n = gw_cfn_seq_at(t, types, i);
+		const char *spec = gw_cfn_literal(t, n);
 		if (spec && !gw_catalog_spec_known(spec)) {
-			WARN(t, loc_of(t, n), GW_RULE_CE6,
+			WARN(t, gw_cfn_loc(t, n), GW_RULE_CE6,
 			     "check the type or update "
 			     "data/instance-types.tsv",
 			     "instance type "
@@ -846,7 +481,7 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		rec->most_memory = seen->most_memory;
 	}
 	if (seen->arch[GW_ARCH_X86_64] && seen->arch[GW_ARCH_ARM64]) {
-		ERR(t, loc_of(t, types), GW_RULE_CE6, "split x86_64 and arm64 types",
+		ERR(t, gw_cfn_loc(t, types), GW_RULE_CE6, "split x86_64 and arm64 types",
 		    "compute environment '%s' mixes architectures: "
 		    "'%s' is x86_64 and '%s' is arm64",
 		    logical, seen->arch[GW_ARCH_X86_64]->name,
@@ -857,11 +492,11 @@ static void check_ce_instance_types(struct tpl *t, const char *logical,
 		/* domain.md CE7: an error with exactly one concrete type,
 		 * which can never start; with families or several types
 		 * Batch picks among them, and the rule is a warning. */
-		const char *only = seq_len(types) == 1
-		                           ? literal_of(t, seq_at(t, types, 0))
+		const char *only = gw_cfn_seq_len(types) == 1
+		                           ? gw_cfn_literal(t, gw_cfn_seq_at(t, types, 0))
 		                           : NULL;
 		bool one_type = only && strchr(only, '.');
-		gw_rule_report(&t->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, loc_of(t, types), "raise MaxvCpus",
+		gw_rule_report(&t->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, gw_cfn_loc(t, types), "raise MaxvCpus",
 		       "compute environment '%s' allows %lld vcpus but its "
 		       "smallest instance type (%s) has %u",
 		       logical, max, smallest->name, smallest->vcpus);
@@ -892,19 +527,19 @@ static bool is_image_type(const char *s)
  * and Amazon Linux 2023, also the default, does not run on A1 (API
  * Ec2Configuration).
  */
-static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
+static void check_ce_image(struct gw_cfn *t, const char *logical, yaml_node_t *cr,
                            const struct ce_types_seen *seen)
 {
-	yaml_node_t *ec2 = map_get(t, cr, "Ec2Configuration");
+	yaml_node_t *ec2 = gw_cfn_get(t, cr, "Ec2Configuration");
 	/* No entry: Batch's default, Amazon Linux 2023. */
 	bool all_literal = true, nvidia = false, other = false;
-	bool al2023 = seq_len(ec2) == 0;
+	bool al2023 = gw_cfn_seq_len(ec2) == 0;
 	/* NVIDIA image types: ECS_AL2023_NVIDIA, and any other. */
 	bool nvidia_al2023 = false, nvidia_other = false;
 	yaml_node_t *nvidia_at = NULL;
-	for (size_t i = 0; i < seq_len(ec2); i++) {
-		yaml_node_t *it = map_get(t, seq_at(t, ec2, i), "ImageType");
-		const char *image = literal_of(t, it);
+	for (size_t i = 0; i < gw_cfn_seq_len(ec2); i++) {
+		yaml_node_t *it = gw_cfn_get(t, gw_cfn_seq_at(t, ec2, i), "ImageType");
+		const char *image = gw_cfn_literal(t, it);
 		if (!image) {
 			all_literal = false;
 			continue;
@@ -925,7 +560,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 		}
 		if (strcmp(image, "ECS_AL2") == 0 ||
 		    strcmp(image, "ECS_AL2_NVIDIA") == 0) {
-			ERR(t, loc_of(t, it), GW_RULE_CE11,
+			ERR(t, gw_cfn_loc(t, it), GW_RULE_CE11,
 			    "use ECS_AL2023 (or "
 			    "ECS_AL2023_NVIDIA)",
 			    "compute environment "
@@ -934,7 +569,7 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 			    "since 2026-06-30",
 			    logical, image);
 		} else if (!is_image_type(image)) {
-			ERR(t, loc_of(t, it), GW_RULE_CE10,
+			ERR(t, gw_cfn_loc(t, it), GW_RULE_CE10,
 			    "use ECS_AL2023 or "
 			    "ECS_AL2023_NVIDIA",
 			    "compute environment "
@@ -945,8 +580,8 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 	if (!all_literal) {
 		return;
 	}
-	if (seen->gpu && seq_len(ec2) > 0 && !nvidia) {
-		ERR(t, loc_of(t, ec2), GW_RULE_CE10,
+	if (seen->gpu && gw_cfn_seq_len(ec2) > 0 && !nvidia) {
+		ERR(t, gw_cfn_loc(t, ec2), GW_RULE_CE10,
 		    "add an entry with ImageType: ECS_AL2023_NVIDIA",
 		    "compute environment '%s' includes gpu type '%s' but "
 		    "no image type of its Ec2Configuration has nvidia "
@@ -954,46 +589,46 @@ static void check_ce_image(struct tpl *t, const char *logical, yaml_node_t *cr,
 		    logical, seen->gpu->name);
 	} else if (seen->p3 && nvidia_al2023 && !nvidia_other) {
 		/* As the profile verifier says (verify.c, CE10). */
-		WARN(t, loc_of(t, nvidia_at), GW_RULE_CE10, "use g4dn, g5, g6 or p4d",
+		WARN(t, gw_cfn_loc(t, nvidia_at), GW_RULE_CE10, "use g4dn, g5, g6 or p4d",
 		     "instance type '%s' is reported as unsupported by "
 		     "ECS_AL2023_NVIDIA",
 		     seen->p3->name);
 	} else if (!seen->gpu && seen->all_known && nvidia) {
-		WARN(t, loc_of(t, nvidia_at), GW_RULE_CE10,
+		WARN(t, gw_cfn_loc(t, nvidia_at), GW_RULE_CE10,
 		     "use ECS_AL2023 or add gpu types",
 		     "compute environment '%s' has an nvidia image type "
 		     "but no gpu instance type",
 		     logical);
 	}
 	if (seen->a1 && al2023 && !other) {
-		ERR(t, loc_of(t, seen->a1), GW_RULE_CE10,
+		ERR(t, gw_cfn_loc(t, seen->a1), GW_RULE_CE10,
 		    "use graviton2 or later (c6g, m6g, r6g ...)",
 		    "instance type '%s' of compute environment '%s' cannot "
 		    "run amazon linux 2023%s",
-		    literal_of(t, seen->a1), logical,
-		    seq_len(ec2) ? "" : ", the default image");
+		    gw_cfn_literal(t, seen->a1), logical,
+		    gw_cfn_seq_len(ec2) ? "" : ", the default image");
 	}
 }
 
-static void check_ce_launch_template(struct tpl *t, const char *logical,
+static void check_ce_launch_template(struct gw_cfn *t, const char *logical,
                                      yaml_node_t *cr)
 {
-	yaml_node_t *lt = map_get(t, cr, "LaunchTemplate");
+	yaml_node_t *lt = gw_cfn_get(t, cr, "LaunchTemplate");
 	if (!lt) {
 		return;
 	}
-	if (map_get(t, lt, "LaunchTemplateId") &&
-	    map_get(t, lt, "LaunchTemplateName")) {
-		ERR(t, loc_of(t, lt), GW_RULE_CE12, "keep one of them",
+	if (gw_cfn_get(t, lt, "LaunchTemplateId") &&
+	    gw_cfn_get(t, lt, "LaunchTemplateName")) {
+		ERR(t, gw_cfn_loc(t, lt), GW_RULE_CE12, "keep one of them",
 		    "compute environment '%s' gives both "
 		    "LaunchTemplateId and LaunchTemplateName",
 		    logical);
 	}
-	yaml_node_t *v = map_get(t, lt, "Version");
-	const char *version = literal_of(t, v);
+	yaml_node_t *v = gw_cfn_get(t, lt, "Version");
+	const char *version = gw_cfn_literal(t, v);
 	if (!v || (version && (strcmp(version, "$Latest") == 0 ||
 	                       strcmp(version, "$Default") == 0))) {
-		WARN(t, loc_of(t, v ? v : lt), GW_RULE_CE13,
+		WARN(t, gw_cfn_loc(t, v ? v : lt), GW_RULE_CE13,
 		     "use !GetAtt "
 		     "LT.LatestVersionNumber so template changes reach "
 		     "the compute environment",
@@ -1004,7 +639,7 @@ static void check_ce_launch_template(struct tpl *t, const char *logical,
 	}
 }
 
-static struct cfn_ce *find_cfn_ce_rw(struct tpl *t, const char *id)
+static struct cfn_ce *find_cfn_ce_rw(struct gw_cfn *t, const char *id)
 {
 	for (size_t i = 0; id && i < t->n_ces; i++) {
 		if (strcmp(t->ces[i].logical, id) == 0) {
@@ -1014,31 +649,31 @@ static struct cfn_ce *find_cfn_ce_rw(struct tpl *t, const char *id)
 	return NULL;
 }
 
-static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
+static void check_cfn_ce(struct gw_cfn *t, const char *logical, yaml_node_t *props)
 {
-	yaml_node_t *type = map_get(t, props, "Type");
-	const char *ts = literal_of(t, type);
+	yaml_node_t *type = gw_cfn_get(t, props, "Type");
+	const char *ts = gw_cfn_literal(t, type);
 	if (!type && props) {
 		/* Required (CFN AWS::Batch::ComputeEnvironment Type). */
-		ERR(t, loc_of(t, props), GW_RULE_CE1, "add Type: MANAGED",
+		ERR(t, gw_cfn_loc(t, props), GW_RULE_CE1, "add Type: MANAGED",
 		    "compute environment '%s' has no Type", logical);
 	} else if (ts && strcmp(ts, "MANAGED") != 0 &&
 	           strcmp(ts, "UNMANAGED") != 0) {
-		ERR(t, loc_of(t, type), GW_RULE_CE1, "use MANAGED or UNMANAGED",
+		ERR(t, gw_cfn_loc(t, type), GW_RULE_CE1, "use MANAGED or UNMANAGED",
 		    "compute environment '%s' has type '%s'", logical, ts);
 	}
-	yaml_node_t *name = map_get(t, props, "ComputeEnvironmentName");
-	const char *ns = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "ComputeEnvironmentName");
+	const char *ns = gw_cfn_literal(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_CE16, NULL,
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_CE16, NULL,
 		    "compute environment name "
 		    "'%s' %s",
 		    ns, why);
 	}
-	yaml_node_t *sr = map_get(t, props, "ServiceRole");
+	yaml_node_t *sr = gw_cfn_get(t, props, "ServiceRole");
 	if (sr) {
-		WARN(t, loc_of(t, sr), GW_RULE_CE15,
+		WARN(t, gw_cfn_loc(t, sr), GW_RULE_CE15,
 		     "omit ServiceRole to use batch's "
 		     "service-linked role",
 		     "compute environment '%s' "
@@ -1046,68 +681,68 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		     "infrastructure updates",
 		     logical);
 	}
-	yaml_node_t *cr = map_get(t, props, "ComputeResources");
+	yaml_node_t *cr = gw_cfn_get(t, props, "ComputeResources");
 	if (!cr) {
 		return;
 	}
-	yaml_node_t *crt = map_get(t, cr, "Type");
-	enum ce_type k = ce_type_of(literal_of(t, crt));
+	yaml_node_t *crt = gw_cfn_get(t, cr, "Type");
+	enum gw_ce_type k = gw_ce_type_of(gw_cfn_literal(t, crt));
 	if (!crt) {
-		ERR(t, loc_of(t, cr), GW_RULE_CE1,
+		ERR(t, gw_cfn_loc(t, cr), GW_RULE_CE1,
 		    "add Type: EC2, SPOT, FARGATE or FARGATE_SPOT",
 		    "compute resources of compute environment '%s' have no "
 		    "Type",
 		    logical);
-	} else if (literal_of(t, crt) && k == CE_UNKNOWN) {
-		ERR(t, loc_of(t, crt), GW_RULE_CE1,
+	} else if (gw_cfn_literal(t, crt) && k == GW_CE_UNKNOWN) {
+		ERR(t, gw_cfn_loc(t, crt), GW_RULE_CE1,
 		    "use EC2, SPOT, FARGATE or "
 		    "FARGATE_SPOT",
 		    "compute environment '%s' has "
 		    "compute resources type '%s'",
-		    logical, literal_of(t, crt));
+		    logical, gw_cfn_literal(t, crt));
 	}
-	if (t->n_ces < TRACK_MAX) {
+	if (t->n_ces < GW_CFN_TRACK_MAX) {
 		t->ces[t->n_ces++] = (struct cfn_ce){.logical = logical,
 		                                     .type = k};
 	}
-	yaml_node_t *maxn = map_get(t, cr, "MaxvCpus");
+	yaml_node_t *maxn = gw_cfn_get(t, cr, "MaxvCpus");
 	if (!maxn) {
-		ERR(t, loc_of(t, cr), GW_RULE_CE1, "set MaxvCpus",
+		ERR(t, gw_cfn_loc(t, cr), GW_RULE_CE1, "set MaxvCpus",
 		    "compute "
 		    "environment '%s' has no MaxvCpus",
 		    logical);
 	}
 	long long min = 0, desired = 0, max = 0;
-	bool has_min = int_of(t, map_get(t, cr, "MinvCpus"), &min);
-	bool has_des = int_of(t, map_get(t, cr, "DesiredvCpus"), &desired);
-	bool has_max = int_of(t, maxn, &max);
+	bool has_min = gw_cfn_int(t, gw_cfn_get(t, cr, "MinvCpus"), &min);
+	bool has_des = gw_cfn_int(t, gw_cfn_get(t, cr, "DesiredvCpus"), &desired);
+	bool has_max = gw_cfn_int(t, maxn, &max);
 	if (has_min && min < 0) {
-		ERR(t, loc_of(t, map_get(t, cr, "MinvCpus")), GW_RULE_CE2, NULL,
+		ERR(t, gw_cfn_loc(t, gw_cfn_get(t, cr, "MinvCpus")), GW_RULE_CE2, NULL,
 		    "compute environment '%s' has MinvCpus %lld", logical, min);
 	}
 	if (has_min && has_des && min > desired) {
-		ERR(t, loc_of(t, map_get(t, cr, "DesiredvCpus")), GW_RULE_CE2, NULL,
+		ERR(t, gw_cfn_loc(t, gw_cfn_get(t, cr, "DesiredvCpus")), GW_RULE_CE2, NULL,
 		    "compute environment '%s' has DesiredvCpus %lld "
 		    "below MinvCpus %lld",
 		    logical, desired, min);
 	}
 	long long low = has_des ? desired : min;
 	if (has_max && (has_des || has_min) && low > max) {
-		ERR(t, loc_of(t, maxn), GW_RULE_CE2, NULL,
+		ERR(t, gw_cfn_loc(t, maxn), GW_RULE_CE2, NULL,
 		    "compute environment '%s' "
 		    "has MaxvCpus %lld below %lld",
 		    logical, max, low);
 	}
 	if (has_min && min > 0) {
-		WARN(t, loc_of(t, map_get(t, cr, "MinvCpus")), GW_RULE_CE9,
+		WARN(t, gw_cfn_loc(t, gw_cfn_get(t, cr, "MinvCpus")), GW_RULE_CE9,
 		     "use 0 "
 		     "unless you want warm nodes",
 		     "compute environment "
 		     "'%s' keeps %lld vcpus running while idle",
 		     logical, min);
 	}
-	yaml_node_t *as = map_get(t, cr, "AllocationStrategy");
-	const char *strategy = literal_of(t, as);
+	yaml_node_t *as = gw_cfn_get(t, cr, "AllocationStrategy");
+	const char *strategy = gw_cfn_literal(t, as);
 	static const char *const strategies[] = {
 	        "BEST_FIT",
 	        "BEST_FIT_PROGRESSIVE",
@@ -1119,20 +754,20 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		known = known || strcmp(strategy, strategies[i]) == 0;
 	}
 	if (strategy && !known) {
-		ERR(t, loc_of(t, as), GW_RULE_CE3, NULL,
+		ERR(t, gw_cfn_loc(t, as), GW_RULE_CE3, NULL,
 		    "compute environment '%s' has "
 		    "allocation strategy '%s'",
 		    logical, strategy);
 	} else if (strategy && gw_has_prefix(strategy, "SPOT_") &&
-	           k != CE_SPOT && k != CE_UNKNOWN) {
-		ERR(t, loc_of(t, as), GW_RULE_CE3, "use BEST_FIT_PROGRESSIVE",
+	           k != GW_CE_SPOT && k != GW_CE_UNKNOWN) {
+		ERR(t, gw_cfn_loc(t, as), GW_RULE_CE3, "use BEST_FIT_PROGRESSIVE",
 		    "allocation strategy '%s' of compute environment "
 		    "'%s' needs type SPOT",
 		    strategy, logical);
 	}
 	bool best_fit = !strategy || strcmp(strategy, "BEST_FIT") == 0;
-	if (best_fit && !is_fargate_type(k)) {
-		WARN(t, loc_of(t, as ? as : cr), GW_RULE_CE15,
+	if (best_fit && !gw_ce_is_fargate(k)) {
+		WARN(t, gw_cfn_loc(t, as ? as : cr), GW_RULE_CE15,
 		     "use "
 		     "BEST_FIT_PROGRESSIVE",
 		     "compute environment '%s' "
@@ -1140,42 +775,42 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		     "updates",
 		     logical, strategy ? "" : " (the default)");
 	}
-	yaml_node_t *fleet = map_get(t, cr, "SpotIamFleetRole");
-	if (k == CE_SPOT && best_fit && !fleet) {
-		ERR(t, loc_of(t, cr), GW_RULE_CE4,
+	yaml_node_t *fleet = gw_cfn_get(t, cr, "SpotIamFleetRole");
+	if (k == GW_CE_SPOT && best_fit && !fleet) {
+		ERR(t, gw_cfn_loc(t, cr), GW_RULE_CE4,
 		    "add SpotIamFleetRole or use "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
 		    "spot compute "
 		    "environment '%s' uses BEST_FIT and has no "
 		    "SpotIamFleetRole",
 		    logical);
-	} else if (k == CE_SPOT && !best_fit && fleet) {
-		WARN(t, loc_of(t, fleet), GW_RULE_CE4, "remove it",
+	} else if (k == GW_CE_SPOT && !best_fit && fleet) {
+		WARN(t, gw_cfn_loc(t, fleet), GW_RULE_CE4, "remove it",
 		     "compute environment "
 		     "'%s' uses '%s', which does not use "
 		     "SpotIamFleetRole",
 		     logical, strategy);
-	} else if (k != CE_SPOT && k != CE_UNKNOWN && fleet) {
-		ERR(t, loc_of(t, fleet), GW_RULE_CE4, "remove it",
+	} else if (k != GW_CE_SPOT && k != GW_CE_UNKNOWN && fleet) {
+		ERR(t, gw_cfn_loc(t, fleet), GW_RULE_CE4, "remove it",
 		    "compute "
 		    "environment '%s' of type '%s' sets "
 		    "SpotIamFleetRole",
-		    logical, ce_type_names[k]);
+		    logical, gw_ce_type_names[k]);
 	}
-	yaml_node_t *bid = map_get(t, cr, "BidPercentage");
+	yaml_node_t *bid = gw_cfn_get(t, cr, "BidPercentage");
 	long long b;
-	if (bid && k != CE_SPOT && k != CE_UNKNOWN) {
-		ERR(t, loc_of(t, bid), GW_RULE_CE5, "remove it",
+	if (bid && k != GW_CE_SPOT && k != GW_CE_UNKNOWN) {
+		ERR(t, gw_cfn_loc(t, bid), GW_RULE_CE5, "remove it",
 		    "compute environment "
 		    "'%s' of type '%s' sets BidPercentage",
-		    logical, ce_type_names[k]);
-	} else if (bid && int_of(t, bid, &b) && (b < 1 || b > GW_LIM_BID_MAX)) {
-		ERR(t, loc_of(t, bid), GW_RULE_CE5, "use 1..100",
+		    logical, gw_ce_type_names[k]);
+	} else if (bid && gw_cfn_int(t, bid, &b) && (b < 1 || b > GW_LIM_BID_MAX)) {
+		ERR(t, gw_cfn_loc(t, bid), GW_RULE_CE5, "use 1..100",
 		    "compute environment "
 		    "'%s' has BidPercentage %lld",
 		    logical, b);
 	}
-	if (is_fargate_type(k)) {
+	if (gw_ce_is_fargate(k)) {
 		static const char *const banned[] = {
 		        "LaunchTemplate",     "InstanceTypes",
 		        "AllocationStrategy", "BidPercentage",
@@ -1183,9 +818,9 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		        "InstanceRole",       "Ec2Configuration",
 		};
 		for (size_t i = 0; i < GW_ARRAY_LEN(banned); i++) {
-			yaml_node_t *n = map_get(t, cr, banned[i]);
+			yaml_node_t *n = gw_cfn_get(t, cr, banned[i]);
 			if (n) {
-				ERR(t, loc_of(t, n), GW_RULE_CE17, "remove it",
+				ERR(t, gw_cfn_loc(t, n), GW_RULE_CE17, "remove it",
 				    "fargate compute environment '%s' "
 				    "sets %s",
 				    logical, banned[i]);
@@ -1194,23 +829,23 @@ static void check_cfn_ce(struct tpl *t, const char *logical, yaml_node_t *props)
 		return;
 	}
 	static const char *const required[] = {"Subnets", "InstanceRole"};
-	for (size_t i = 0; k != CE_UNKNOWN && i < GW_ARRAY_LEN(required); i++) {
-		if (!map_get(t, cr, required[i])) {
-			ERR(t, loc_of(t, cr), i == 0 ? GW_RULE_CE1 : GW_RULE_R1,
+	for (size_t i = 0; k != GW_CE_UNKNOWN && i < GW_ARRAY_LEN(required); i++) {
+		if (!gw_cfn_get(t, cr, required[i])) {
+			ERR(t, gw_cfn_loc(t, cr), i == 0 ? GW_RULE_CE1 : GW_RULE_R1,
 			    "add it to ComputeResources",
 			    "compute environment '%s' of type '%s' has no %s",
-			    logical, ce_type_names[k], required[i]);
+			    logical, gw_ce_type_names[k], required[i]);
 		}
 	}
-	yaml_node_t *types = map_get(t, cr, "InstanceTypes");
+	yaml_node_t *types = gw_cfn_get(t, cr, "InstanceTypes");
 	struct ce_types_seen seen;
 	scan_ce_types(t, types, &seen);
 	check_ce_image(t, logical, cr, &seen);
 	check_ce_launch_template(t, logical, cr);
 	struct cfn_ce *rec = find_cfn_ce_rw(t, logical);
 	check_ce_instance_types(t, logical, types, &seen, has_max, max, rec);
-	if (map_get(t, cr, "Tags") && name) {
-		NOTE(t, loc_of(t, map_get(t, cr, "Tags")), GW_RULE_CE14,
+	if (gw_cfn_get(t, cr, "Tags") && name) {
+		NOTE(t, gw_cfn_loc(t, gw_cfn_get(t, cr, "Tags")), GW_RULE_CE14,
 		     "rename the "
 		     "compute environment in the same change",
 		     "tags of compute environment '%s' are create-only: "
@@ -1232,29 +867,29 @@ static const char *const time_limit_reasons[] = {
         "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
 };
 
-static void check_time_limit_action(struct tpl *t, const char *logical,
+static void check_time_limit_action(struct gw_cfn *t, const char *logical,
                                     yaml_node_t *action)
 {
-	yaml_node_t *n = map_get(t, action, "Action");
-	const char *v = scalar(n);
+	yaml_node_t *n = gw_cfn_get(t, action, "Action");
+	const char *v = gw_cfn_scalar(n);
 	if (v && strcmp(v, "CANCEL") != 0 && strcmp(v, "TERMINATE") != 0) {
-		ERR(t, loc_of(t, n), GW_RULE_Q6, "use CANCEL",
+		ERR(t, gw_cfn_loc(t, n), GW_RULE_Q6, "use CANCEL",
 		    "queue '%s' has a time limit with Action '%s'", logical, v);
 	}
-	n = map_get(t, action, "State");
-	v = scalar(n);
+	n = gw_cfn_get(t, action, "State");
+	v = gw_cfn_scalar(n);
 	if (v && strcmp(v, "RUNNABLE") != 0) {
-		ERR(t, loc_of(t, n), GW_RULE_Q6, "use RUNNABLE",
+		ERR(t, gw_cfn_loc(t, n), GW_RULE_Q6, "use RUNNABLE",
 		    "queue '%s' has a time limit with State '%s'", logical, v);
 	}
-	yaml_node_t *reason = map_get(t, action, "Reason");
-	v = scalar(reason);
+	yaml_node_t *reason = gw_cfn_get(t, action, "Reason");
+	v = gw_cfn_scalar(reason);
 	bool known = false;
 	for (size_t i = 0; v && i < GW_ARRAY_LEN(time_limit_reasons); i++) {
 		known = known || strcmp(v, time_limit_reasons[i]) == 0;
 	}
 	if (v && !known) {
-		ERR(t, loc_of(t, reason), GW_RULE_Q6,
+		ERR(t, gw_cfn_loc(t, reason), GW_RULE_Q6,
 		    "use CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY, "
 		    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE or "
 		    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
@@ -1266,7 +901,7 @@ static void check_time_limit_action(struct tpl *t, const char *logical,
 /* ---- AWS::Batch::JobQueue
  * ------------------------------------------------------ */
 
-static const struct cfn_ce *find_cfn_ce(const struct tpl *t, const char *id)
+static const struct cfn_ce *find_cfn_ce(const struct gw_cfn *t, const char *id)
 {
 	for (size_t i = 0; id && i < t->n_ces; i++) {
 		if (strcmp(t->ces[i].logical, id) == 0) {
@@ -1276,12 +911,12 @@ static const struct cfn_ce *find_cfn_ce(const struct tpl *t, const char *id)
 	return NULL;
 }
 
-static void check_cfn_queue_order(struct tpl *t, const char *logical,
+static void check_cfn_queue_order(struct gw_cfn *t, const char *logical,
                                   yaml_node_t *order, struct cfn_queue *q)
 {
-	size_t n = seq_len(order);
+	size_t n = gw_cfn_seq_len(order);
 	if (n < 1 || n > GW_LIM_QUEUE_CES_MAX) {
-		ERR(t, loc_of(t, order), GW_RULE_Q1, "use 1..3 compute environments",
+		ERR(t, gw_cfn_loc(t, order), GW_RULE_Q1, "use 1..3 compute environments",
 		    "queue '%s' has %zu compute environments", logical, n);
 	}
 	long long orders[GW_LIM_QUEUE_CES_MAX * 4];
@@ -1289,40 +924,40 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 	size_t known = 0;
 	bool fargate = false, ec2 = false;
 	for (size_t i = 0; i < n && i < GW_ARRAY_LEN(orders); i++) {
-		yaml_node_t *e = seq_at(t, order, i);
-		yaml_node_t *on = map_get(t, e, "Order");
-		yaml_node_t *cn = map_get(t, e, "ComputeEnvironment");
+		yaml_node_t *e = gw_cfn_seq_at(t, order, i);
+		yaml_node_t *on = gw_cfn_get(t, e, "Order");
+		yaml_node_t *cn = gw_cfn_get(t, e, "ComputeEnvironment");
 		long long o = 0;
-		bool has_order = int_of(t, on, &o);
+		bool has_order = gw_cfn_int(t, on, &o);
 		for (size_t j = 0; has_order && j < known; j++) {
 			if (orders[j] == o) {
-				ERR(t, loc_of(t, on), GW_RULE_Q2,
+				ERR(t, gw_cfn_loc(t, on), GW_RULE_Q2,
 				    "give each compute "
 				    "environment its own order",
 				    "queue '%s' uses order %lld twice", logical,
 				    o);
 			}
 		}
-		const char *target = ref_target(t, cn);
+		const char *target = gw_cfn_ref_target(t, cn);
 		const struct cfn_ce *ce = find_cfn_ce(t, target);
-		const char *lit = literal_of(t, cn);
-		if (target && !ce && !map_get(t, t->parameters, target) &&
-		    !has_resource(t, target)) {
-			ERR(t, loc_of(t, cn), GW_RULE_Q9,
+		const char *lit = gw_cfn_literal(t, cn);
+		if (target && !ce && !gw_cfn_get(t, t->parameters, target) &&
+		    !gw_cfn_has_resource(t, target)) {
+			ERR(t, gw_cfn_loc(t, cn), GW_RULE_Q9,
 			    "refer to a compute "
 			    "environment of this template",
 			    "queue '%s' refers to '%s', which the "
 			    "template does not define",
 			    logical, target);
 		} else if (!target && lit) {
-			gw_arn_verify(lit, NULL, 0, loc_of(t, cn), t->d);
+			gw_arn_verify(lit, NULL, 0, gw_cfn_loc(t, cn), t->d);
 		}
 		if (ce && q->n_ces < GW_LIM_QUEUE_CES_MAX) {
 			q->ces[q->n_ces++] = ce->logical;
 		}
 		if (ce) {
-			fargate = fargate || is_fargate_type(ce->type);
-			ec2 = ec2 || ce->type == CE_EC2 || ce->type == CE_SPOT;
+			fargate = fargate || gw_ce_is_fargate(ce->type);
+			ec2 = ec2 || ce->type == GW_CE_EC2 || ce->type == GW_CE_SPOT;
 		}
 		if (has_order) {
 			/* insertion by order, for the spill-over check */
@@ -1338,7 +973,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		}
 	}
 	if (fargate && ec2) {
-		ERR(t, loc_of(t, order), GW_RULE_Q3, "use separate queues",
+		ERR(t, gw_cfn_loc(t, order), GW_RULE_Q3, "use separate queues",
 		    "queue '%s' "
 		    "mixes ec2/spot and fargate compute environments",
 		    logical);
@@ -1346,14 +981,14 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 	bool seen_spot = false, all_spot = known > 0;
 	for (size_t i = 0; i < known; i++) {
 		const struct cfn_ce *ce = by_order[i];
-		if (!ce || ce->type == CE_UNKNOWN) {
+		if (!ce || ce->type == GW_CE_UNKNOWN) {
 			all_spot = false;
 			continue;
 		}
-		bool spot = ce->type == CE_SPOT || ce->type == CE_FARGATE_SPOT;
+		bool spot = ce->type == GW_CE_SPOT || ce->type == GW_CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (!spot && seen_spot) {
-			WARN(t, loc_of(t, order), GW_RULE_Q8,
+			WARN(t, gw_cfn_loc(t, order), GW_RULE_Q8,
 			     "use separate spot and "
 			     "on-demand queues (gwfcore commit 7030a12)",
 			     "queue '%s' spills over from spot to "
@@ -1365,7 +1000,7 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 		seen_spot = seen_spot || spot;
 	}
 	if (all_spot) {
-		NOTE(t, loc_of(t, order), GW_RULE_Q8,
+		NOTE(t, gw_cfn_loc(t, order), GW_RULE_Q8,
 		     "do not submit workflow head "
 		     "jobs here, and retry reclaimed tasks (nextflow's "
 		     "maxSpotAttempts is 0 since 24.10)",
@@ -1375,53 +1010,53 @@ static void check_cfn_queue_order(struct tpl *t, const char *logical,
 	}
 }
 
-static void check_cfn_queue(struct tpl *t, const char *logical,
+static void check_cfn_queue(struct gw_cfn *t, const char *logical,
                             yaml_node_t *props)
 {
 	struct cfn_queue q = {.logical = logical};
-	yaml_node_t *name = map_get(t, props, "JobQueueName");
-	const char *ns = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "JobQueueName");
+	const char *ns = gw_cfn_literal(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_Q5, NULL, "job queue name '%s' %s",
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_Q5, NULL, "job queue name '%s' %s",
 		    ns, why);
 	}
-	yaml_node_t *prio = map_get(t, props, "Priority");
+	yaml_node_t *prio = gw_cfn_get(t, props, "Priority");
 	if (!prio) {
-		ERR(t, loc_of(t, props), GW_RULE_Q4, "set Priority 0..1000",
+		ERR(t, gw_cfn_loc(t, props), GW_RULE_Q4, "set Priority 0..1000",
 		    "queue '%s' has no Priority", logical);
-	} else if (int_of(t, prio, &q.priority)) {
+	} else if (gw_cfn_int(t, prio, &q.priority)) {
 		q.has_priority = true;
-		q.priority_at = loc_of(t, prio);
+		q.priority_at = gw_cfn_loc(t, prio);
 		if (q.priority < 0 || q.priority > GW_LIM_PRIORITY_MAX) {
-			ERR(t, loc_of(t, prio), GW_RULE_Q4, "use 0..1000",
+			ERR(t, gw_cfn_loc(t, prio), GW_RULE_Q4, "use 0..1000",
 			    "queue '%s' "
 			    "has priority %lld",
 			    logical, q.priority);
 		}
 	}
-	yaml_node_t *order = map_get(t, props, "ComputeEnvironmentOrder");
+	yaml_node_t *order = gw_cfn_get(t, props, "ComputeEnvironmentOrder");
 	if (order) {
 		check_cfn_queue_order(t, logical, order, &q);
-	} else if (!map_get(t, props, "ServiceEnvironmentOrder")) {
-		ERR(t, loc_of(t, props), GW_RULE_Q1, "add ComputeEnvironmentOrder",
+	} else if (!gw_cfn_get(t, props, "ServiceEnvironmentOrder")) {
+		ERR(t, gw_cfn_loc(t, props), GW_RULE_Q1, "add ComputeEnvironmentOrder",
 		    "queue '%s' has no compute environments", logical);
 	}
-	yaml_node_t *limits = map_get(t, props, "JobStateTimeLimitActions");
-	for (size_t i = 0; i < seq_len(limits); i++) {
-		yaml_node_t *action = seq_at(t, limits, i);
+	yaml_node_t *limits = gw_cfn_get(t, props, "JobStateTimeLimitActions");
+	for (size_t i = 0; i < gw_cfn_seq_len(limits); i++) {
+		yaml_node_t *action = gw_cfn_seq_at(t, limits, i);
 		check_time_limit_action(t, logical, action);
-		yaml_node_t *mt = map_get(t, action, "MaxTimeSeconds");
+		yaml_node_t *mt = gw_cfn_get(t, action, "MaxTimeSeconds");
 		long long v;
-		if (int_of(t, mt, &v) &&
+		if (gw_cfn_int(t, mt, &v) &&
 		    (v < GW_LIM_RUNNABLE_TIMEOUT_MIN || v > GW_LIM_RUNNABLE_TIMEOUT_MAX)) {
-			ERR(t, loc_of(t, mt), GW_RULE_Q6, "use 600..86400",
+			ERR(t, gw_cfn_loc(t, mt), GW_RULE_Q6, "use 600..86400",
 			    "queue '%s' "
 			    "has MaxTimeSeconds %lld",
 			    logical, v);
 		}
 	}
-	if (t->n_queues < TRACK_MAX) {
+	if (t->n_queues < GW_CFN_TRACK_MAX) {
 		t->queues[t->n_queues++] = q;
 	}
 }
@@ -1431,12 +1066,12 @@ static void check_cfn_queue(struct tpl *t, const char *logical,
  * every compute environment of the template: it must fit one of them. Only
  * done when every CE lists literal instance types the catalog knows.
  */
-static void check_job_sizes(struct tpl *t)
+static void check_job_sizes(struct gw_cfn *t)
 {
 	const struct gw_instance_type *vcpus = NULL, *memory = NULL;
 	for (size_t i = 0; i < t->n_ces; i++) {
 		const struct cfn_ce *ce = &t->ces[i];
-		if (is_fargate_type(ce->type)) {
+		if (gw_ce_is_fargate(ce->type)) {
 			continue;
 		}
 		if (!ce->most_vcpus) {
@@ -1474,7 +1109,7 @@ static void check_job_sizes(struct tpl *t)
 	}
 }
 
-static void check_queue_priorities(struct tpl *t)
+static void check_queue_priorities(struct gw_cfn *t)
 {
 	for (size_t i = 0; i < t->n_queues; i++) {
 		const struct cfn_queue *a = &t->queues[i];
@@ -1507,108 +1142,108 @@ static void check_queue_priorities(struct tpl *t)
 /* ---- AWS::Batch::JobDefinition ----------------------------------------------
  */
 
-static void check_cfn_job_def(struct tpl *t, const char *logical,
+static void check_cfn_job_def(struct gw_cfn *t, const char *logical,
                               yaml_node_t *props)
 {
-	yaml_node_t *name = map_get(t, props, "JobDefinitionName");
-	const char *ns = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "JobDefinitionName");
+	const char *ns = gw_cfn_literal(t, name);
 	const char *why = ns ? gw_names_batch_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_J1, NULL,
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_J1, NULL,
 		    "job definition name '%s' %s", ns, why);
 	}
-	yaml_node_t *cp = map_get(t, props, "ContainerProperties");
-	yaml_node_t *image = map_get(t, cp, "Image");
-	const char *is = literal_of(t, image);
+	yaml_node_t *cp = gw_cfn_get(t, props, "ContainerProperties");
+	yaml_node_t *image = gw_cfn_get(t, cp, "Image");
+	const char *is = gw_cfn_literal(t, image);
 	why = is ? gw_names_image_error(is) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, image), GW_RULE_J9, NULL,
+		ERR(t, gw_cfn_loc(t, image), GW_RULE_J9, NULL,
 		    "image '%s' of job "
 		    "definition '%s' %s",
 		    is, logical, why);
 	}
 	long long v;
-	yaml_node_t *vc = map_get(t, cp, "Vcpus");
-	yaml_node_t *mem = map_get(t, cp, "Memory");
-	yaml_node_t *rr = map_get(t, cp, "ResourceRequirements");
-	for (size_t i = 0; i < seq_len(rr); i++) {
-		yaml_node_t *e = seq_at(t, rr, i);
-		const char *type = literal_of(t, map_get(t, e, "Type"));
+	yaml_node_t *vc = gw_cfn_get(t, cp, "Vcpus");
+	yaml_node_t *mem = gw_cfn_get(t, cp, "Memory");
+	yaml_node_t *rr = gw_cfn_get(t, cp, "ResourceRequirements");
+	for (size_t i = 0; i < gw_cfn_seq_len(rr); i++) {
+		yaml_node_t *e = gw_cfn_seq_at(t, rr, i);
+		const char *type = gw_cfn_literal(t, gw_cfn_get(t, e, "Type"));
 		if (type && strcmp(type, "VCPU") == 0) {
-			vc = map_get(t, e, "Value");
+			vc = gw_cfn_get(t, e, "Value");
 		} else if (type && strcmp(type, "MEMORY") == 0) {
-			mem = map_get(t, e, "Value");
+			mem = gw_cfn_get(t, e, "Value");
 		}
 	}
-	if (int_of(t, vc, &v) && v < 1) {
-		ERR(t, loc_of(t, vc), GW_RULE_J2, "use at least 1",
+	if (gw_cfn_int(t, vc, &v) && v < 1) {
+		ERR(t, gw_cfn_loc(t, vc), GW_RULE_J2, "use at least 1",
 		    "job definition "
 		    "'%s' has %lld vcpus",
 		    logical, v);
 	}
 	struct cfn_job job = {.logical = logical,
-	                      .vcpus_at = loc_of(t, vc),
-	                      .memory_at = loc_of(t, mem)};
-	if (int_of(t, vc, &v)) {
+	                      .vcpus_at = gw_cfn_loc(t, vc),
+	                      .memory_at = gw_cfn_loc(t, mem)};
+	if (gw_cfn_int(t, vc, &v)) {
 		job.vcpus = v;
 	}
-	if (int_of(t, mem, &v)) {
+	if (gw_cfn_int(t, mem, &v)) {
 		job.memory_mib = v;
 	}
-	if (t->n_jobs < TRACK_MAX) {
+	if (t->n_jobs < GW_CFN_TRACK_MAX) {
 		t->jobs[t->n_jobs++] = job;
 	}
-	if (int_of(t, mem, &v) && v < GW_LIM_JOB_MEMORY_MIN_MIB) {
-		ERR(t, loc_of(t, mem), GW_RULE_J2, "use at least 4",
+	if (gw_cfn_int(t, mem, &v) && v < GW_LIM_JOB_MEMORY_MIN_MIB) {
+		ERR(t, gw_cfn_loc(t, mem), GW_RULE_J2, "use at least 4",
 		    "job definition "
 		    "'%s' has %lld mib of memory",
 		    logical, v);
 	}
-	yaml_node_t *to = map_get(t, map_get(t, props, "Timeout"),
+	yaml_node_t *to = gw_cfn_get(t, gw_cfn_get(t, props, "Timeout"),
 	                          "AttemptDurationSeconds");
-	if (int_of(t, to, &v) && v < GW_LIM_JOB_TIMEOUT_MIN) {
-		ERR(t, loc_of(t, to), GW_RULE_J6, "use at least 60",
+	if (gw_cfn_int(t, to, &v) && v < GW_LIM_JOB_TIMEOUT_MIN) {
+		ERR(t, gw_cfn_loc(t, to), GW_RULE_J6, "use at least 60",
 		    "job definition "
 		    "'%s' has a timeout of %lld seconds",
 		    logical, v);
 	}
-	yaml_node_t *rs = map_get(t, props, "RetryStrategy");
-	yaml_node_t *at = map_get(t, rs, "Attempts");
-	if (int_of(t, at, &v) && (v < 1 || v > GW_LIM_ATTEMPTS_MAX)) {
-		ERR(t, loc_of(t, at), GW_RULE_J7, "use 1..10",
+	yaml_node_t *rs = gw_cfn_get(t, props, "RetryStrategy");
+	yaml_node_t *at = gw_cfn_get(t, rs, "Attempts");
+	if (gw_cfn_int(t, at, &v) && (v < 1 || v > GW_LIM_ATTEMPTS_MAX)) {
+		ERR(t, gw_cfn_loc(t, at), GW_RULE_J7, "use 1..10",
 		    "job definition '%s' has "
 		    "%lld attempts",
 		    logical, v);
 	}
-	yaml_node_t *eoe = map_get(t, rs, "EvaluateOnExit");
-	if (seq_len(eoe) > GW_LIM_EVALUATE_ON_EXIT_MAX) {
-		ERR(t, loc_of(t, eoe), GW_RULE_J7, "use at most 5 entries",
+	yaml_node_t *eoe = gw_cfn_get(t, rs, "EvaluateOnExit");
+	if (gw_cfn_seq_len(eoe) > GW_LIM_EVALUATE_ON_EXIT_MAX) {
+		ERR(t, gw_cfn_loc(t, eoe), GW_RULE_J7, "use at most 5 entries",
 		    "job definition '%s' has %zu EvaluateOnExit "
 		    "entries",
-		    logical, seq_len(eoe));
+		    logical, gw_cfn_seq_len(eoe));
 	}
 	/* Action is required and one of RETRY or EXIT, which the Batch API
 	 * compares ignoring case (API EvaluateOnExit). */
-	for (size_t i = 0; i < seq_len(eoe); i++) {
-		yaml_node_t *e = seq_at(t, eoe, i);
-		yaml_node_t *act = map_get(t, e, "Action");
-		const char *as = literal_of(t, act);
+	for (size_t i = 0; i < gw_cfn_seq_len(eoe); i++) {
+		yaml_node_t *e = gw_cfn_seq_at(t, eoe, i);
+		yaml_node_t *act = gw_cfn_get(t, e, "Action");
+		const char *as = gw_cfn_literal(t, act);
 		if (!act) {
-			ERR(t, loc_of(t, e), GW_RULE_J7, "add Action: RETRY or EXIT",
+			ERR(t, gw_cfn_loc(t, e), GW_RULE_J7, "add Action: RETRY or EXIT",
 			    "EvaluateOnExit entry %zu of job definition '%s' "
 			    "has no Action",
 			    i + 1, logical);
 		} else if (as && !gw_names_equal_nocase(as, "RETRY") &&
 		           !gw_names_equal_nocase(as, "EXIT")) {
-			ERR(t, loc_of(t, act), GW_RULE_J7, "use RETRY or EXIT",
+			ERR(t, gw_cfn_loc(t, act), GW_RULE_J7, "use RETRY or EXIT",
 			    "EvaluateOnExit entry %zu of job definition '%s' "
 			    "has action '%s'",
 			    i + 1, logical, as);
 		}
 	}
 	yaml_node_t *drv =
-	        map_get(t, map_get(t, cp, "LogConfiguration"), "LogDriver");
-	const char *ds = literal_of(t, drv);
+	        gw_cfn_get(t, gw_cfn_get(t, cp, "LogConfiguration"), "LogDriver");
+	const char *ds = gw_cfn_literal(t, drv);
 	static const char *const drivers[] = {
 	        "awslogs",   "fluentd", "gelf",   "journald",
 	        "json-file", "splunk",  "syslog",
@@ -1618,13 +1253,13 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
 		ok = ok || strcmp(ds, drivers[i]) == 0;
 	}
 	if (!ok) {
-		ERR(t, loc_of(t, drv), GW_RULE_J8, "use awslogs",
+		ERR(t, gw_cfn_loc(t, drv), GW_RULE_J8, "use awslogs",
 		    "job definition '%s' "
 		    "has log driver '%s'",
 		    logical, ds);
 	}
-	if (map_get(t, cp, "Secrets") && !map_get(t, cp, "ExecutionRoleArn")) {
-		ERR(t, loc_of(t, map_get(t, cp, "Secrets")), GW_RULE_J10,
+	if (gw_cfn_get(t, cp, "Secrets") && !gw_cfn_get(t, cp, "ExecutionRoleArn")) {
+		ERR(t, gw_cfn_loc(t, gw_cfn_get(t, cp, "Secrets")), GW_RULE_J10,
 		    "add "
 		    "ExecutionRoleArn",
 		    "job definition '%s' uses "
@@ -1637,46 +1272,46 @@ static void check_cfn_job_def(struct tpl *t, const char *logical,
  * ------------------------------------------------ */
 
 
-static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
+static void check_cfn_ebs(struct gw_cfn *t, const char *dev, yaml_node_t *ebs,
                           bool root)
 {
-	yaml_node_t *vt = map_get(t, ebs, "VolumeType");
-	const char *type = literal_of(t, vt);
-	yaml_node_t *sn = map_get(t, ebs, "VolumeSize");
-	yaml_node_t *in = map_get(t, ebs, "Iops");
-	yaml_node_t *tn = map_get(t, ebs, "Throughput");
+	yaml_node_t *vt = gw_cfn_get(t, ebs, "VolumeType");
+	const char *type = gw_cfn_literal(t, vt);
+	yaml_node_t *sn = gw_cfn_get(t, ebs, "VolumeSize");
+	yaml_node_t *in = gw_cfn_get(t, ebs, "Iops");
+	yaml_node_t *tn = gw_cfn_get(t, ebs, "Throughput");
 	struct gw_ebs_volume e = {
 	        .device = dev,
 	        .type = type,
 	        .root = root,
-	        .type_at = loc_of(t, vt ? vt : ebs),
-	        .size_at = loc_of(t, sn),
-	        .iops_at = loc_of(t, in),
-	        .throughput_at = loc_of(t, tn),
+	        .type_at = gw_cfn_loc(t, vt ? vt : ebs),
+	        .size_at = gw_cfn_loc(t, sn),
+	        .iops_at = gw_cfn_loc(t, in),
+	        .throughput_at = gw_cfn_loc(t, tn),
 	};
-	e.has_size = int_of(t, sn, &e.size_gib);
-	e.has_iops = int_of(t, in, &e.iops);
-	e.has_throughput = int_of(t, tn, &e.throughput);
+	e.has_size = gw_cfn_int(t, sn, &e.size_gib);
+	e.has_iops = gw_cfn_int(t, in, &e.iops);
+	e.has_throughput = gw_cfn_int(t, tn, &e.throughput);
 	/* A VolumeType from a parameter without a default: not judged. */
 	if (!vt || type) {
 		gw_verify_ebs(&e, t->d);
 	}
-	yaml_node_t *dot = map_get(t, ebs, "DeleteOnTermination");
-	const char *ds = literal_of(t, dot);
+	yaml_node_t *dot = gw_cfn_get(t, ebs, "DeleteOnTermination");
+	const char *ds = gw_cfn_literal(t, dot);
 	if (!root && ds &&
 	    (strcmp(ds, "false") == 0 || strcmp(ds, "False") == 0)) {
-		WARN(t, loc_of(t, dot), GW_RULE_V4, "set DeleteOnTermination: true",
+		WARN(t, gw_cfn_loc(t, dot), GW_RULE_V4, "set DeleteOnTermination: true",
 		     "volume '%s' survives its instance", dev);
 	}
-	yaml_node_t *enc = map_get(t, ebs, "Encrypted");
-	const char *es = literal_of(t, enc);
+	yaml_node_t *enc = gw_cfn_get(t, ebs, "Encrypted");
+	const char *es = gw_cfn_literal(t, enc);
 	if (es && (strcmp(es, "false") == 0 || strcmp(es, "False") == 0)) {
-		ERR(t, loc_of(t, enc), GW_RULE_V5, "set Encrypted: true",
+		ERR(t, gw_cfn_loc(t, enc), GW_RULE_V5, "set Encrypted: true",
 		    "volume '%s' "
 		    "is not encrypted",
 		    dev);
-	} else if (!enc && !map_get(t, ebs, "SnapshotId")) {
-		WARN(t, loc_of(t, ebs), GW_RULE_V5, "set Encrypted: true",
+	} else if (!enc && !gw_cfn_get(t, ebs, "SnapshotId")) {
+		WARN(t, gw_cfn_loc(t, ebs), GW_RULE_V5, "set Encrypted: true",
 		     "volume "
 		     "'%s' is encrypted only if the account enables ebs "
 		     "encryption by default",
@@ -1684,20 +1319,20 @@ static void check_cfn_ebs(struct tpl *t, const char *dev, yaml_node_t *ebs,
 	}
 }
 
-static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
+static void check_cfn_devices(struct gw_cfn *t, yaml_node_t *bdm,
                               const char *user_data)
 {
-	char slots[TRACK_MAX][GW_DEVICE_NAME_MAX];
-	const char *names[TRACK_MAX];
+	char slots[GW_CFN_TRACK_MAX][GW_DEVICE_NAME_MAX];
+	const char *names[GW_CFN_TRACK_MAX];
 	size_t n_slots = 0;
-	for (size_t i = 0; i < seq_len(bdm); i++) {
-		yaml_node_t *m = seq_at(t, bdm, i);
-		yaml_node_t *dn = map_get(t, m, "DeviceName");
-		const char *dev = literal_of(t, dn);
+	for (size_t i = 0; i < gw_cfn_seq_len(bdm); i++) {
+		yaml_node_t *m = gw_cfn_seq_at(t, bdm, i);
+		yaml_node_t *dn = gw_cfn_get(t, m, "DeviceName");
+		const char *dev = gw_cfn_literal(t, dn);
 		if (!dev) {
 			continue;
 		}
-		struct gw_loc at = loc_of(t, dn);
+		struct gw_loc at = gw_cfn_loc(t, dn);
 		enum gw_device_kind k = gw_device_classify(dev);
 		if (k == GW_DEVICE_NVME) {
 			ERR(t, at, GW_RULE_D5, "name the slot /dev/sd[f-p]",
@@ -1751,72 +1386,72 @@ static void check_cfn_devices(struct tpl *t, yaml_node_t *bdm,
 					    dev, names[j]);
 				}
 			}
-			if (n_slots < TRACK_MAX) {
+			if (n_slots < GW_CFN_TRACK_MAX) {
 				memcpy(slots[n_slots], slot, sizeof(slot));
 				names[n_slots++] = dev;
 			}
 		}
-		yaml_node_t *ebs = map_get(t, m, "Ebs");
+		yaml_node_t *ebs = gw_cfn_get(t, m, "Ebs");
 		if (ebs) {
 			check_cfn_ebs(t, dev, ebs, k == GW_DEVICE_ROOT);
 		}
 	}
 }
 
-static void check_cfn_user_data(struct tpl *t, yaml_node_t *ud)
+static void check_cfn_user_data(struct gw_cfn *t, yaml_node_t *ud)
 {
 	yaml_node_t *arg = NULL;
-	const char *fn = intrinsic(t, ud, &arg);
-	if (!is_fn(fn, "Base64")) {
-		ERR(t, loc_of(t, ud), GW_RULE_L2, "wrap it in !Base64 (Fn::Base64)",
+	const char *fn = gw_cfn_intrinsic(t, ud, &arg);
+	if (!gw_cfn_is_fn(fn, "Base64")) {
+		ERR(t, gw_cfn_loc(t, ud), GW_RULE_L2, "wrap it in !Base64 (Fn::Base64)",
 		    "launch template user data is not base64-encoded");
 		return;
 	}
 	bool templated = false;
-	const char *text = string_of(t, arg, &templated);
+	const char *text = gw_cfn_string(t, arg, &templated);
 	if (!text) {
 		return; /* built by !Join or similar: not checkable offline */
 	}
 	yaml_node_t *at = arg;
 	yaml_node_t *inner = NULL;
-	if (intrinsic(t, arg, &inner) && inner) {
-		at = is_seq(inner) ? seq_at(t, inner, 0) : inner;
+	if (gw_cfn_intrinsic(t, arg, &inner) && inner) {
+		at = gw_cfn_is_seq(inner) ? gw_cfn_seq_at(t, inner, 0) : inner;
 	}
-	gw_verify_user_data(text, strlen(text), loc_of(t, at), t->d);
+	gw_verify_user_data(text, strlen(text), gw_cfn_loc(t, at), t->d);
 }
 
-static void check_cfn_launch_template(struct tpl *t, const char *logical,
+static void check_cfn_launch_template(struct gw_cfn *t, const char *logical,
                                       yaml_node_t *props)
 {
-	yaml_node_t *name = map_get(t, props, "LaunchTemplateName");
-	const char *ns = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "LaunchTemplateName");
+	const char *ns = gw_cfn_literal(t, name);
 	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_N5, NULL,
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_N5, NULL,
 		    "launch template name '%s' "
 		    "%s",
 		    ns, why);
 	}
-	yaml_node_t *data = map_get(t, props, "LaunchTemplateData");
+	yaml_node_t *data = gw_cfn_get(t, props, "LaunchTemplateData");
 	if (!data) {
 		return;
 	}
-	yaml_node_t *ud = map_get(t, data, "UserData");
+	yaml_node_t *ud = gw_cfn_get(t, data, "UserData");
 	const char *ud_text = NULL;
 	if (ud) {
 		yaml_node_t *arg = NULL;
-		if (is_fn(intrinsic(t, ud, &arg), "Base64")) {
-			ud_text = string_of(t, arg, NULL);
+		if (gw_cfn_is_fn(gw_cfn_intrinsic(t, ud, &arg), "Base64")) {
+			ud_text = gw_cfn_string(t, arg, NULL);
 		}
 		check_cfn_user_data(t, ud);
 	}
-	check_cfn_devices(t, map_get(t, data, "BlockDeviceMappings"), ud_text);
-	yaml_node_t *md = map_get(t, data, "MetadataOptions");
-	yaml_node_t *tokens = map_get(t, md, "HttpTokens");
-	const char *ts = literal_of(t, tokens);
+	check_cfn_devices(t, gw_cfn_get(t, data, "BlockDeviceMappings"), ud_text);
+	yaml_node_t *md = gw_cfn_get(t, data, "MetadataOptions");
+	yaml_node_t *tokens = gw_cfn_get(t, md, "HttpTokens");
+	const char *ts = gw_cfn_literal(t, tokens);
 	if (!ts || strcmp(ts, "required") != 0) {
 		WARN(t,
-		     loc_of(t, tokens ? tokens
+		     gw_cfn_loc(t, tokens ? tokens
 		               : md   ? md
 		                      : data),
 		     GW_RULE_L6,
@@ -1828,17 +1463,17 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 		     logical);
 	}
 	long long hop;
-	yaml_node_t *hn = map_get(t, md, "HttpPutResponseHopLimit");
-	if (int_of(t, hn, &hop) && (hop < 1 || hop > GW_LIM_HOP_LIMIT_MAX)) {
-		ERR(t, loc_of(t, hn), GW_RULE_L6, "use 1..64, usually 2",
+	yaml_node_t *hn = gw_cfn_get(t, md, "HttpPutResponseHopLimit");
+	if (gw_cfn_int(t, hn, &hop) && (hop < 1 || hop > GW_LIM_HOP_LIMIT_MAX)) {
+		ERR(t, gw_cfn_loc(t, hn), GW_RULE_L6, "use 1..64, usually 2",
 		    "launch "
 		    "template '%s' has hop limit %lld",
 		    logical, hop);
 	}
-	yaml_node_t *sb = map_get(t, data, "InstanceInitiatedShutdownBehavior");
-	const char *sbs = literal_of(t, sb);
+	yaml_node_t *sb = gw_cfn_get(t, data, "InstanceInitiatedShutdownBehavior");
+	const char *sbs = gw_cfn_literal(t, sb);
 	if (!sbs || strcmp(sbs, "terminate") != 0) {
-		WARN(t, loc_of(t, sb ? sb : data), GW_RULE_L5,
+		WARN(t, gw_cfn_loc(t, sb ? sb : data), GW_RULE_L5,
 		     "set "
 		     "InstanceInitiatedShutdownBehavior: terminate",
 		     "launch template '%s' does not terminate instances "
@@ -1852,9 +1487,9 @@ static void check_cfn_launch_template(struct tpl *t, const char *logical,
 	        "DisableApiTermination",
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(ignored); i++) {
-		yaml_node_t *n = map_get(t, data, ignored[i]);
+		yaml_node_t *n = gw_cfn_get(t, data, ignored[i]);
 		if (n) {
-			WARN(t, loc_of(t, n), GW_RULE_L3,
+			WARN(t, gw_cfn_loc(t, n), GW_RULE_L3,
 			     "set it on the compute "
 			     "environment instead",
 			     "aws batch ignores "
@@ -1879,7 +1514,7 @@ static bool first_scoped(const struct gw_iam_action *a, void *arg)
 }
 
 /* S7: the action exists in the IAM service authorization reference. */
-static void check_cfn_action_known(struct tpl *t, const char *a,
+static void check_cfn_action_known(struct gw_cfn *t, const char *a,
                                    struct gw_loc at)
 {
 	if (gw_iam_each(a, NULL, NULL) > 0) {
@@ -1901,19 +1536,19 @@ static void check_cfn_action_known(struct tpl *t, const char *a,
 }
 
 /* Each node of a scalar-or-sequence value, as a list. */
-static size_t as_list(struct tpl *t, yaml_node_t *n, yaml_node_t **out,
+static size_t as_list(struct gw_cfn *t, yaml_node_t *n, yaml_node_t **out,
                       size_t max)
 {
 	if (!n) {
 		return 0;
 	}
-	if (!is_seq(n)) {
+	if (!gw_cfn_is_seq(n)) {
 		out[0] = n;
 		return 1;
 	}
 	size_t k = 0;
-	for (size_t i = 0; i < seq_len(n) && k < max; i++) {
-		out[k++] = seq_at(t, n, i);
+	for (size_t i = 0; i < gw_cfn_seq_len(n) && k < max; i++) {
+		out[k++] = gw_cfn_seq_at(t, n, i);
 	}
 	return k;
 }
@@ -1927,7 +1562,7 @@ static bool is_service_wildcard(const char *a)
 
 /* S4 and S7 on one literal action of an Action or NotAction list. Returns
  * false when it is not of the form service:Action. */
-static bool check_cfn_action_form(struct tpl *t, const char *logical,
+static bool check_cfn_action_form(struct gw_cfn *t, const char *logical,
                                   const char *a, struct gw_loc at)
 {
 	if (!strchr(a, ':')) {
@@ -1941,26 +1576,26 @@ static bool check_cfn_action_form(struct tpl *t, const char *logical,
 	return true;
 }
 
-static void check_cfn_statement(struct tpl *t, const char *logical,
+static void check_cfn_statement(struct gw_cfn *t, const char *logical,
                                 yaml_node_t *s)
 {
-	yaml_node_t *actions[TRACK_MAX], *resources[TRACK_MAX];
-	yaml_node_t *not_actions[TRACK_MAX];
-	size_t na = as_list(t, map_get(t, s, "Action"), actions, TRACK_MAX);
-	yaml_node_t *not_action = map_get(t, s, "NotAction");
-	size_t nn = as_list(t, not_action, not_actions, TRACK_MAX);
-	size_t nr = as_list(t, map_get(t, s, "Resource"), resources, TRACK_MAX);
-	const char *effect = literal_of(t, map_get(t, s, "Effect"));
+	yaml_node_t *actions[GW_CFN_TRACK_MAX], *resources[GW_CFN_TRACK_MAX];
+	yaml_node_t *not_actions[GW_CFN_TRACK_MAX];
+	size_t na = as_list(t, gw_cfn_get(t, s, "Action"), actions, GW_CFN_TRACK_MAX);
+	yaml_node_t *not_action = gw_cfn_get(t, s, "NotAction");
+	size_t nn = as_list(t, not_action, not_actions, GW_CFN_TRACK_MAX);
+	size_t nr = as_list(t, gw_cfn_get(t, s, "Resource"), resources, GW_CFN_TRACK_MAX);
+	const char *effect = gw_cfn_literal(t, gw_cfn_get(t, s, "Effect"));
 	bool allow = !effect || strcmp(effect, "Deny") != 0;
 	bool passrole = false;
 	const char *scoped_action = NULL;
 	const struct gw_iam_action *scoped = NULL;
 	for (size_t i = 0; i < na; i++) {
-		const char *a = literal_of(t, actions[i]);
+		const char *a = gw_cfn_literal(t, actions[i]);
 		if (!a) {
 			continue;
 		}
-		struct gw_loc at = loc_of(t, actions[i]);
+		struct gw_loc at = gw_cfn_loc(t, actions[i]);
 		if (strcmp(a, "*") == 0 || strcmp(a, "*:*") == 0) {
 			/* A Deny of '*' is fine; an Allow grants everything,
 			 * iam:PassRole included (S3 below). */
@@ -1998,7 +1633,7 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 	 */
 	bool passrole_excluded = false;
 	for (size_t i = 0; i < nn; i++) {
-		const char *a = literal_of(t, not_actions[i]);
+		const char *a = gw_cfn_literal(t, not_actions[i]);
 		if (!a) {
 			passrole_excluded = true; /* cannot tell */
 			continue;
@@ -2008,11 +1643,11 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 		}
 		if (strcmp(a, "*") != 0) {
 			check_cfn_action_form(t, logical, a,
-			                      loc_of(t, not_actions[i]));
+			                      gw_cfn_loc(t, not_actions[i]));
 		}
 	}
 	if (not_action && allow) {
-		ERR(t, loc_of(t, not_action), GW_RULE_S1,
+		ERR(t, gw_cfn_loc(t, not_action), GW_RULE_S1,
 		    "list the allowed actions under Action instead",
 		    "resource '%s' allows every action except those its "
 		    "NotAction lists",
@@ -2023,11 +1658,11 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 	}
 	for (size_t i = 0; i < nr; i++) {
 		bool templated = false;
-		const char *r = string_of(t, resources[i], &templated);
+		const char *r = gw_cfn_string(t, resources[i], &templated);
 		if (!r) {
 			continue;
 		}
-		struct gw_loc at = loc_of(t, resources[i]);
+		struct gw_loc at = gw_cfn_loc(t, resources[i]);
 		if (strcmp(r, "*") == 0) {
 			if (allow && scoped_action) {
 				/* !Sub values, so the hint works as written. */
@@ -2069,66 +1704,66 @@ static void check_cfn_statement(struct tpl *t, const char *logical,
 	}
 }
 
-static void check_cfn_policy_doc(struct tpl *t, const char *logical,
+static void check_cfn_policy_doc(struct gw_cfn *t, const char *logical,
                                  yaml_node_t *doc)
 {
-	yaml_node_t *items[TRACK_MAX];
-	size_t n = as_list(t, map_get(t, doc, "Statement"), items, TRACK_MAX);
+	yaml_node_t *items[GW_CFN_TRACK_MAX];
+	size_t n = as_list(t, gw_cfn_get(t, doc, "Statement"), items, GW_CFN_TRACK_MAX);
 	for (size_t i = 0; i < n; i++) {
 		check_cfn_statement(t, logical, items[i]);
 	}
 }
 
-static void check_cfn_managed_arns(struct tpl *t, const char *logical,
+static void check_cfn_managed_arns(struct gw_cfn *t, const char *logical,
                                    yaml_node_t *arns)
 {
-	if (seq_len(arns) > GW_LIM_MANAGED_POLICIES_MAX) {
-		ERR(t, loc_of(t, arns), GW_RULE_N8, "merge policies",
+	if (gw_cfn_seq_len(arns) > GW_LIM_MANAGED_POLICIES_MAX) {
+		ERR(t, gw_cfn_loc(t, arns), GW_RULE_N8, "merge policies",
 		    "'%s' attaches "
 		    "%zu managed policies, more than 20",
-		    logical, seq_len(arns));
+		    logical, gw_cfn_seq_len(arns));
 	}
-	for (size_t i = 0; i < seq_len(arns); i++) {
-		yaml_node_t *n = seq_at(t, arns, i);
+	for (size_t i = 0; i < gw_cfn_seq_len(arns); i++) {
+		yaml_node_t *n = gw_cfn_seq_at(t, arns, i);
 		bool templated = false;
-		const char *a = string_of(t, n, &templated);
+		const char *a = gw_cfn_string(t, n, &templated);
 		if (a) {
 			gw_arn_verify(a, NULL, templated ? GW_ARN_TEMPLATE : 0,
-			              loc_of(t, n), t->d);
+			              gw_cfn_loc(t, n), t->d);
 		}
 	}
 }
 
-static void check_iam_name(struct tpl *t, yaml_node_t *props, const char *key,
+static void check_iam_name(struct gw_cfn *t, yaml_node_t *props, const char *key,
                            size_t max)
 {
-	yaml_node_t *name = map_get(t, props, key);
+	yaml_node_t *name = gw_cfn_get(t, props, key);
 	if (!name) {
 		return;
 	}
 	t->named_iam = true;
-	const char *s = literal_of(t, name);
+	const char *s = gw_cfn_literal(t, name);
 	const char *why = s ? gw_names_iam_error(s, max) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_N3, NULL, "%s '%s' %s", key, s, why);
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_N3, NULL, "%s '%s' %s", key, s, why);
 	}
 }
 
 /* A2: a literal "svc.amazonaws.com" principal is not partition-aware. */
-static void check_cfn_principals(struct tpl *t, const char *logical,
+static void check_cfn_principals(struct gw_cfn *t, const char *logical,
                                  yaml_node_t *doc)
 {
-	yaml_node_t *items[TRACK_MAX];
-	size_t n = as_list(t, map_get(t, doc, "Statement"), items, TRACK_MAX);
+	yaml_node_t *items[GW_CFN_TRACK_MAX];
+	size_t n = as_list(t, gw_cfn_get(t, doc, "Statement"), items, GW_CFN_TRACK_MAX);
 	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *svc[TRACK_MAX];
-		yaml_node_t *principal = map_get(t, items[i], "Principal");
-		size_t ns = as_list(t, map_get(t, principal, "Service"), svc,
-		                    TRACK_MAX);
+		yaml_node_t *svc[GW_CFN_TRACK_MAX];
+		yaml_node_t *principal = gw_cfn_get(t, items[i], "Principal");
+		size_t ns = as_list(t, gw_cfn_get(t, principal, "Service"), svc,
+		                    GW_CFN_TRACK_MAX);
 		for (size_t j = 0; j < ns; j++) {
-			const char *p = literal_of(t, svc[j]);
+			const char *p = gw_cfn_literal(t, svc[j]);
 			if (p && gw_has_suffix(p, ".amazonaws.com")) {
-				WARN(t, loc_of(t, svc[j]), GW_RULE_A2,
+				WARN(t, gw_cfn_loc(t, svc[j]), GW_RULE_A2,
 				     "write !Sub 'SERVICE.${AWS::URLSuffix}'",
 				     "role '%s' trusts '%s', a literal dns "
 				     "suffix that aws-cn spells "
@@ -2140,51 +1775,51 @@ static void check_cfn_principals(struct tpl *t, const char *logical,
 	}
 }
 
-static void check_cfn_iam(struct tpl *t, const char *logical,
+static void check_cfn_iam(struct gw_cfn *t, const char *logical,
                           yaml_node_t *props)
 {
 	check_cfn_principals(t, logical,
-	                     map_get(t, props, "AssumeRolePolicyDocument"));
+	                     gw_cfn_get(t, props, "AssumeRolePolicyDocument"));
 	check_iam_name(t, props, "RoleName", GW_LIM_ROLE_NAME_MAX);
 	check_iam_name(t, props, "ManagedPolicyName", GW_LIM_IAM_NAME_MAX);
 	check_iam_name(t, props, "GroupName", GW_LIM_IAM_NAME_MAX);
 	check_iam_name(t, props, "UserName", GW_LIM_IAM_NAME_MAX);
 	check_iam_name(t, props, "InstanceProfileName", GW_LIM_IAM_NAME_MAX);
-	check_cfn_policy_doc(t, logical, map_get(t, props, "PolicyDocument"));
-	yaml_node_t *pols = map_get(t, props, "Policies");
-	for (size_t i = 0; i < seq_len(pols); i++) {
+	check_cfn_policy_doc(t, logical, gw_cfn_get(t, props, "PolicyDocument"));
+	yaml_node_t *pols = gw_cfn_get(t, props, "Policies");
+	for (size_t i = 0; i < gw_cfn_seq_len(pols); i++) {
 		check_cfn_policy_doc(
 		        t, logical,
-		        map_get(t, seq_at(t, pols, i), "PolicyDocument"));
+		        gw_cfn_get(t, gw_cfn_seq_at(t, pols, i), "PolicyDocument"));
 	}
 	check_cfn_managed_arns(t, logical,
-	                       map_get(t, props, "ManagedPolicyArns"));
-	yaml_node_t *roles = map_get(t, props, "Roles");
-	if (roles && map_get(t, props, "PolicyDocument") == NULL &&
-	    seq_len(roles) != 1) {
-		ERR(t, loc_of(t, roles), GW_RULE_R1,
+	                       gw_cfn_get(t, props, "ManagedPolicyArns"));
+	yaml_node_t *roles = gw_cfn_get(t, props, "Roles");
+	if (roles && gw_cfn_get(t, props, "PolicyDocument") == NULL &&
+	    gw_cfn_seq_len(roles) != 1) {
+		ERR(t, gw_cfn_loc(t, roles), GW_RULE_R1,
 		    "give the instance profile one "
 		    "role",
 		    "instance profile '%s' has %zu roles; it "
 		    "takes exactly 1",
-		    logical, seq_len(roles));
+		    logical, gw_cfn_seq_len(roles));
 	}
 }
 
 /* ---- S3, Logs, security groups ---------------------------------------------
  */
 
-static void check_cfn_bucket(struct tpl *t, const char *logical,
+static void check_cfn_bucket(struct gw_cfn *t, const char *logical,
                              yaml_node_t *props)
 {
-	yaml_node_t *name = map_get(t, props, "BucketName");
-	const char *s = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "BucketName");
+	const char *s = gw_cfn_literal(t, name);
 	const char *why = s ? gw_names_bucket_error(s) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_N1, NULL, "bucket name '%s' %s", s,
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_N1, NULL, "bucket name '%s' %s", s,
 		    why);
 	} else if (s && strchr(s, '.')) {
-		WARN(t, loc_of(t, name), GW_RULE_N2, "use '-'",
+		WARN(t, gw_cfn_loc(t, name), GW_RULE_N2, "use '-'",
 		     "bucket name '%s' "
 		     "contains '.'",
 		     s);
@@ -2192,55 +1827,55 @@ static void check_cfn_bucket(struct tpl *t, const char *logical,
 	(void)logical;
 }
 
-static void check_cfn_log_group(struct tpl *t, const char *logical,
+static void check_cfn_log_group(struct gw_cfn *t, const char *logical,
                                 yaml_node_t *props)
 {
-	yaml_node_t *name = map_get(t, props, "LogGroupName");
-	const char *s = literal_of(t, name);
+	yaml_node_t *name = gw_cfn_get(t, props, "LogGroupName");
+	const char *s = gw_cfn_literal(t, name);
 	const char *why = s ? gw_names_log_group_error(s) : NULL;
 	if (why) {
-		ERR(t, loc_of(t, name), GW_RULE_N6, NULL, "log group name '%s' %s", s,
+		ERR(t, gw_cfn_loc(t, name), GW_RULE_N6, NULL, "log group name '%s' %s", s,
 		    why);
 	}
-	yaml_node_t *ret = map_get(t, props, "RetentionInDays");
+	yaml_node_t *ret = gw_cfn_get(t, props, "RetentionInDays");
 	long long days;
 	if (!ret) {
-		WARN(t, loc_of(t, props), GW_RULE_N7, "set RetentionInDays",
+		WARN(t, gw_cfn_loc(t, props), GW_RULE_N7, "set RetentionInDays",
 		     "log group '%s' keeps its logs forever", logical);
-	} else if (int_of(t, ret, &days) && !gw_names_is_retention_days(days)) {
-		ERR(t, loc_of(t, ret), GW_RULE_N7, gw_names_retention_list(),
+	} else if (gw_cfn_int(t, ret, &days) && !gw_names_is_retention_days(days)) {
+		ERR(t, gw_cfn_loc(t, ret), GW_RULE_N7, gw_names_retention_list(),
 		    "log group '%s' has RetentionInDays %lld, which "
 		    "cloudwatch does not offer",
 		    logical, days);
 	}
 }
 
-static void check_ingress_rule(struct tpl *t, const char *logical,
+static void check_ingress_rule(struct gw_cfn *t, const char *logical,
                                yaml_node_t *rule)
 {
-	const char *cidr = literal_of(t, map_get(t, rule, "CidrIp"));
+	const char *cidr = gw_cfn_literal(t, gw_cfn_get(t, rule, "CidrIp"));
 	long long from = 0, to = 0;
 	if (!cidr || strcmp(cidr, "0.0.0.0/0") != 0 ||
-	    !int_of(t, map_get(t, rule, "FromPort"), &from) ||
-	    !int_of(t, map_get(t, rule, "ToPort"), &to)) {
+	    !gw_cfn_int(t, gw_cfn_get(t, rule, "FromPort"), &from) ||
+	    !gw_cfn_int(t, gw_cfn_get(t, rule, "ToPort"), &to)) {
 		return;
 	}
 	if (from <= SSH_PORT && to >= SSH_PORT) {
-		WARN(t, loc_of(t, map_get(t, rule, "CidrIp")), GW_RULE_S8,
+		WARN(t, gw_cfn_loc(t, gw_cfn_get(t, rule, "CidrIp")), GW_RULE_S8,
 		     "use ssm "
 		     "session manager, or limit the source range",
 		     "'%s' opens ssh (port 22) to the whole internet", logical);
 	}
 }
 
-static void check_cfn_security_group(struct tpl *t, const char *logical,
+static void check_cfn_security_group(struct gw_cfn *t, const char *logical,
                                      yaml_node_t *props)
 {
-	yaml_node_t *in = map_get(t, props, "SecurityGroupIngress");
-	for (size_t i = 0; i < seq_len(in); i++) {
-		check_ingress_rule(t, logical, seq_at(t, in, i));
+	yaml_node_t *in = gw_cfn_get(t, props, "SecurityGroupIngress");
+	for (size_t i = 0; i < gw_cfn_seq_len(in); i++) {
+		check_ingress_rule(t, logical, gw_cfn_seq_at(t, in, i));
 	}
-	if (map_get(t, props, "CidrIp")) {
+	if (gw_cfn_get(t, props, "CidrIp")) {
 		check_ingress_rule(t, logical, props);
 	}
 }
@@ -2249,10 +1884,10 @@ static void check_cfn_security_group(struct tpl *t, const char *logical,
 
 #define TAG_QUOTE_BYTES 300
 
-static void check_cfn_tag_text(struct tpl *t, const char *logical,
+static void check_cfn_tag_text(struct gw_cfn *t, const char *logical,
                                yaml_node_t *n, const char *key, bool is_key)
 {
-	const char *text = literal_of(t, n);
+	const char *text = gw_cfn_literal(t, n);
 	struct gw_names_tag_problem p;
 	if (!text || gw_names_tag_check(text, is_key, &p)) {
 		return; /* intrinsics are not judged */
@@ -2262,10 +1897,10 @@ static void check_cfn_tag_text(struct tpl *t, const char *logical,
 	gw_names_quote(key ? key : "?", kq, sizeof(kq));
 	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
 	if (is_key) {
-		ERR(t, loc_of(t, n), GW_RULE_N10, hint, "tag key '%s' of '%s' %s", q,
+		ERR(t, gw_cfn_loc(t, n), GW_RULE_N10, hint, "tag key '%s' of '%s' %s", q,
 		    logical, why);
 	} else {
-		ERR(t, loc_of(t, n), GW_RULE_N10, hint,
+		ERR(t, gw_cfn_loc(t, n), GW_RULE_N10, hint,
 		    "value '%s' of tag '%s' on '%s' %s", q, kq, logical, why);
 	}
 }
@@ -2274,31 +1909,31 @@ static void check_cfn_tag_text(struct tpl *t, const char *logical,
  * N10 on a Tags value: a list of {Key, Value} (IAM, S3, EC2, Logs) or a
  * map (Batch). Keys and values with intrinsics are not judged.
  */
-static void check_cfn_tags(struct tpl *t, const char *logical,
+static void check_cfn_tags(struct gw_cfn *t, const char *logical,
                            yaml_node_t *tags)
 {
 	size_t n = 0;
-	if (is_map(tags)) {
+	if (gw_cfn_is_map(tags)) {
 		for (yaml_node_pair_t *p = tags->data.mapping.pairs.start;
 		     p < tags->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = node_at(t, p->key);
+			yaml_node_t *k = gw_cfn_node(t, p->key);
 			check_cfn_tag_text(t, logical, k, NULL, true);
-			check_cfn_tag_text(t, logical, node_at(t, p->value),
-			                   literal_of(t, k), false);
+			check_cfn_tag_text(t, logical, gw_cfn_node(t, p->value),
+			                   gw_cfn_literal(t, k), false);
 			n++;
 		}
-	} else if (is_seq(tags)) {
-		for (size_t i = 0; i < seq_len(tags); i++) {
-			yaml_node_t *item = seq_at(t, tags, i);
-			yaml_node_t *k = map_get(t, item, "Key");
+	} else if (gw_cfn_is_seq(tags)) {
+		for (size_t i = 0; i < gw_cfn_seq_len(tags); i++) {
+			yaml_node_t *item = gw_cfn_seq_at(t, tags, i);
+			yaml_node_t *k = gw_cfn_get(t, item, "Key");
 			check_cfn_tag_text(t, logical, k, NULL, true);
-			check_cfn_tag_text(t, logical, map_get(t, item, "Value"),
-			                   literal_of(t, k), false);
+			check_cfn_tag_text(t, logical, gw_cfn_get(t, item, "Value"),
+			                   gw_cfn_literal(t, k), false);
 			n++;
 		}
 	}
 	if (n > GW_LIM_TAGS_MAX) {
-		ERR(t, loc_of(t, tags), GW_RULE_N10, "keep at most 50 tags",
+		ERR(t, gw_cfn_loc(t, tags), GW_RULE_N10, "keep at most 50 tags",
 		    "'%s' has %zu tags, more than the 50 aws allows", logical,
 		    n);
 	}
@@ -2306,22 +1941,22 @@ static void check_cfn_tags(struct tpl *t, const char *logical,
 
 /* Every Tags of a resource: its own, a compute environment's instance
  * tags and a launch template's tag specifications. */
-static void check_cfn_resource_tags(struct tpl *t, const char *logical,
+static void check_cfn_resource_tags(struct gw_cfn *t, const char *logical,
                                     yaml_node_t *props)
 {
-	check_cfn_tags(t, logical, map_get(t, props, "Tags"));
-	yaml_node_t *cr = map_get(t, props, "ComputeResources");
-	check_cfn_tags(t, logical, map_get(t, cr, "Tags"));
-	yaml_node_t *data = map_get(t, props, "LaunchTemplateData");
-	yaml_node_t *specs = map_get(t, data, "TagSpecifications");
-	for (size_t i = 0; i < seq_len(specs); i++) {
+	check_cfn_tags(t, logical, gw_cfn_get(t, props, "Tags"));
+	yaml_node_t *cr = gw_cfn_get(t, props, "ComputeResources");
+	check_cfn_tags(t, logical, gw_cfn_get(t, cr, "Tags"));
+	yaml_node_t *data = gw_cfn_get(t, props, "LaunchTemplateData");
+	yaml_node_t *specs = gw_cfn_get(t, data, "TagSpecifications");
+	for (size_t i = 0; i < gw_cfn_seq_len(specs); i++) {
 		check_cfn_tags(t, logical,
-		               map_get(t, seq_at(t, specs, i), "Tags"));
+		               gw_cfn_get(t, gw_cfn_seq_at(t, specs, i), "Tags"));
 	}
-	specs = map_get(t, props, "TagSpecifications");
-	for (size_t i = 0; i < seq_len(specs); i++) {
+	specs = gw_cfn_get(t, props, "TagSpecifications");
+	for (size_t i = 0; i < gw_cfn_seq_len(specs); i++) {
 		check_cfn_tags(t, logical,
-		               map_get(t, seq_at(t, specs, i), "Tags"));
+		               gw_cfn_get(t, gw_cfn_seq_at(t, specs, i), "Tags"));
 	}
 }
 
@@ -2330,7 +1965,7 @@ static void check_cfn_resource_tags(struct tpl *t, const char *logical,
 
 struct resource_rule {
 	const char *type;
-	void (*check)(struct tpl *t, const char *logical, yaml_node_t *props);
+	void (*check)(struct gw_cfn *t, const char *logical, yaml_node_t *props);
 };
 
 static const struct resource_rule resource_rules[] = {
@@ -2363,42 +1998,42 @@ static bool is_alnum_id(const char *s)
 	return true;
 }
 
-static void check_section_count(struct tpl *t, yaml_node_t *root,
+static void check_section_count(struct gw_cfn *t, yaml_node_t *root,
                                 const char *key, size_t max, enum gw_rule rule)
 {
-	yaml_node_t *n = map_get(t, root, key);
-	if (map_len(n) > max) {
-		ERR(t, loc_of(t, n), rule,
+	yaml_node_t *n = gw_cfn_get(t, root, key);
+	if (gw_cfn_map_len(n) > max) {
+		ERR(t, gw_cfn_loc(t, n), rule,
 		    "split the template into nested "
 		    "stacks",
 		    "template has %zu %s, more than the %zu "
 		    "cloudformation accepts",
-		    map_len(n), key, max);
+		    gw_cfn_map_len(n), key, max);
 	}
 }
 
-static void check_resources(struct tpl *t)
+static void check_resources(struct gw_cfn *t)
 {
 	yaml_node_t *res = t->resources;
-	if (!is_map(res)) {
+	if (!gw_cfn_is_map(res)) {
 		return;
 	}
 	for (yaml_node_pair_t *p = res->data.mapping.pairs.start;
 	     p < res->data.mapping.pairs.top; p++) {
-		yaml_node_t *key = node_at(t, p->key);
-		const char *logical = scalar(key);
+		yaml_node_t *key = gw_cfn_node(t, p->key);
+		const char *logical = gw_cfn_scalar(key);
 		if (!logical) {
 			continue;
 		}
 		if (!is_alnum_id(logical)) {
-			ERR(t, loc_of(t, key), GW_RULE_C3,
+			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3,
 			    "use 1..255 letters and "
 			    "digits",
 			    "logical id '%s' is not "
 			    "alphanumeric",
 			    logical);
 		} else if (strlen(logical) > GW_LIM_LOGICAL_ID_MAX) {
-			ERR(t, loc_of(t, key), GW_RULE_C3, "use 1..255 letters and "
+			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3, "use 1..255 letters and "
 			    "digits",
 			    "logical id '%.40s...' is %zu characters long, "
 			    "more than the 255 cloudformation accepts",
@@ -2407,19 +2042,19 @@ static void check_resources(struct tpl *t)
 		/* Once per earlier resource with the same ID. */
 		size_t pos = (size_t)(p - res->data.mapping.pairs.start);
 		for (size_t k = 0; k < t->dups[pos]; k++) {
-			ERR(t, loc_of(t, key), GW_RULE_C3, "rename one of them",
+			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3, "rename one of them",
 			    "logical id '%s' is defined twice", logical);
 		}
-		yaml_node_t *r = node_at(t, p->value);
-		const char *type = literal_of(t, map_get(t, r, "Type"));
-		yaml_node_t *props = map_get(t, r, "Properties");
+		yaml_node_t *r = gw_cfn_node(t, p->value);
+		const char *type = gw_cfn_literal(t, gw_cfn_get(t, r, "Type"));
+		yaml_node_t *props = gw_cfn_get(t, r, "Properties");
 		struct partition_scan scan = {.logical = logical};
-		walk(t, r, scan_partition, &scan);
+		gw_cfn_walk(t, r, scan_partition, &scan);
 		walk_subs(t, r);
 		check_cfn_resource_tags(t, logical, props);
 		if (!props && type &&
 		    strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
-			ERR(t, loc_of(t, key), GW_RULE_CE1, "add Type: MANAGED",
+			ERR(t, gw_cfn_loc(t, key), GW_RULE_CE1, "add Type: MANAGED",
 			    "compute environment '%s' has no Properties, so "
 			    "no Type",
 			    logical);
@@ -2585,40 +2220,40 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 		}
 	}
 	/* A shallow copy: the walks below never change the document. */
-	struct tpl t = {.doc = *doc, .file = file, .d = d, .rc = {.d = d}};
+	struct gw_cfn t = {.doc = *doc, .file = file, .d = d, .rc = {.d = d}};
 	yaml_node_t *root = yaml_document_get_root_node(&t.doc);
-	if (!is_map(root)) {
+	if (!gw_cfn_is_map(root)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
 		            "template is not a yaml or json mapping");
 		return false;
 	}
-	t.parameters = map_get(&t, root, "Parameters");
-	t.resources = map_get(&t, root, "Resources");
+	t.parameters = gw_cfn_get(&t, root, "Parameters");
+	t.resources = gw_cfn_get(&t, root, "Resources");
 	/* CloudFormation needs at least one resource ("Template format
 	 * error: At least one Resources member must be defined"). */
-	if (!is_map(t.resources) || map_len(t.resources) == 0) {
-		ERR(&t, loc_of(&t, root), GW_RULE_C2, "add a Resources section",
+	if (!gw_cfn_is_map(t.resources) || gw_cfn_map_len(t.resources) == 0) {
+		ERR(&t, gw_cfn_loc(&t, root), GW_RULE_C2, "add a Resources section",
 		    "template has no Resources");
-	} else if (map_len(t.resources) > GW_LIM_TEMPLATE_RESOURCES_MAX) {
-		ERR(&t, loc_of(&t, t.resources), GW_RULE_C2,
+	} else if (gw_cfn_map_len(t.resources) > GW_LIM_TEMPLATE_RESOURCES_MAX) {
+		ERR(&t, gw_cfn_loc(&t, t.resources), GW_RULE_C2,
 		    "split the template into "
 		    "nested stacks",
 		    "template has %zu resources, more "
 		    "than the 500 cloudformation accepts",
-		    map_len(t.resources));
+		    gw_cfn_map_len(t.resources));
 	}
 	check_section_count(&t, root, "Parameters", GW_LIM_TEMPLATE_PARAMETERS_MAX,
 	                    GW_RULE_C2);
 	check_section_count(&t, root, "Outputs", GW_LIM_TEMPLATE_OUTPUTS_MAX, GW_RULE_C2);
 	check_section_count(&t, root, "Mappings", GW_LIM_TEMPLATE_MAPPINGS_MAX, GW_RULE_C2);
-	yaml_node_t *desc = map_get(&t, root, "Description");
-	if (scalar(desc) && strlen(scalar(desc)) > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
-		ERR(&t, loc_of(&t, desc), GW_RULE_C2, "shorten it",
+	yaml_node_t *desc = gw_cfn_get(&t, root, "Description");
+	if (gw_cfn_scalar(desc) && strlen(gw_cfn_scalar(desc)) > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
+		ERR(&t, gw_cfn_loc(&t, desc), GW_RULE_C2, "shorten it",
 		    "template "
 		    "description is %zu bytes, more than 1024",
-		    strlen(scalar(desc)));
+		    strlen(gw_cfn_scalar(desc)));
 	}
-	index_resources(&t);
+	gw_cfn_index_resources(&t);
 	check_resources(&t);
 	free(t.ids);
 	free(t.dups);

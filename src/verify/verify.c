@@ -12,6 +12,8 @@
 #include "catalog.h"
 #include "emit.h"
 #include "iam.h"
+#include "facts.h"
+#include "model_facts.h"
 #include "names.h"
 #include "rules.h"
 #include "aws_limits.h"
@@ -22,22 +24,10 @@
 #define PERMILLE 1000
 #define PERCENT_MAX 100
 #define SHA256_HEX 64
-#define MSG_BYTES 1024
+#define GW_VM_MSG_BYTES 1024
 #define ARN_MAX 2048
-#define NAMES_MAX 256 /* names of one kind tracked for duplicates */
+#define GW_VM_NAMES_MAX 256 /* names of one kind tracked for duplicates */
 #define ACCOUNT_ID_DIGITS 12
-
-/* Everything one verification run needs; no file-scope state. */
-struct ctx {
-	const struct gw_model *m;
-	struct gw_diags *d;
-	const char *partition; /* of the profile's region; NULL if unknown */
-	const char *region;    /* "*" when unset */
-	/* Where findings go; rc.n_before diagnostics were in 'd' when
-	 * verification began: the loader's range errors, whose values it
-	 * kept (profile.c, load()). */
-	struct gw_rule_ctx rc;
-};
 
 static bool same_loc(struct gw_loc a, struct gw_loc b)
 {
@@ -77,314 +67,10 @@ static void add_new_findings(struct gw_diags *d, const struct gw_diags *found,
 	}
 }
 
-#define ERR(c, at, rule, hint, ...)                                            \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
-#define WARN(c, at, rule, hint, ...)                                           \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
-	               __VA_ARGS__)
-#define NOTE(c, at, rule, hint, ...)                                           \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
-
-/* The value's location when it has one, else the object's. */
-static struct gw_loc at_or(struct gw_loc value, struct gw_loc object)
-{
-	return value.line ? value : object;
-}
-
-static const char *str_or(const struct gw_str *s, const char *dflt)
-{
-	return s->s ? s->s : dflt;
-}
-
-static bool str_is(const struct gw_str *s, const char *v)
-{
-	return s->s && strcmp(s->s, v) == 0;
-}
-
-static bool in_set(const char *s, const char *const *set, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(s, set[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool role_trusts(const struct gw_role *r, const char *service)
-{
-	for (size_t i = 0; i < r->trust.n; i++) {
-		if (str_is(&r->trust.v[i], service)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* ---- compute environment facts ------------------------------------------- */
-
-enum ce_kind { CE_EC2, CE_SPOT, CE_FARGATE, CE_FARGATE_SPOT, CE_BAD };
-
-static const char *const ce_type_names[] = {
-        [CE_EC2] = "EC2",
-        [CE_SPOT] = "SPOT",
-        [CE_FARGATE] = "FARGATE",
-        [CE_FARGATE_SPOT] = "FARGATE_SPOT",
-};
-_Static_assert(GW_ARRAY_LEN(ce_type_names) == CE_BAD,
-               "ce_type_names must name every compute environment type");
-
-static enum ce_kind ce_kind(const struct gw_compute_env *ce)
-{
-	const char *t = str_or(&ce->type, "EC2");
-	for (size_t i = 0; i < GW_ARRAY_LEN(ce_type_names); i++) {
-		if (strcmp(t, ce_type_names[i]) == 0) {
-			return (enum ce_kind)i;
-		}
-	}
-	return CE_BAD;
-}
-
-static bool is_fargate(enum ce_kind k)
-{
-	return k == CE_FARGATE || k == CE_FARGATE_SPOT;
-}
-
-static const char *ce_strategy(const struct gw_compute_env *ce)
-{
-	if (ce->allocation_strategy.s) {
-		return ce->allocation_strategy.s;
-	}
-	return ce_kind(ce) == CE_SPOT ? "SPOT_PRICE_CAPACITY_OPTIMIZED"
-	                              : "BEST_FIT_PROGRESSIVE";
-}
-
-static const char *ce_image(const struct gw_compute_env *ce)
-{
-	return str_or(&ce->image_type, "ECS_AL2023");
-}
-
-static bool image_is_nvidia(const char *image)
-{
-	return gw_has_suffix(image, "_NVIDIA");
-}
-
-static bool image_is_al2023(const char *image)
-{
-	return gw_has_prefix(image, "ECS_AL2023");
-}
-
-/* What the instance types of one CE can offer. */
-struct ce_info {
-	size_t n_types; /* catalog entries selected */
-	bool all_known; /* every spec selects something */
-	const struct gw_instance_type *smallest; /* fewest vCPUs */
-	const struct gw_instance_type *most_vcpus;
-	const struct gw_instance_type *most_memory;
-	const struct gw_instance_type *most_gpus;
-	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1];
-};
-
-static bool ce_selects(const struct gw_compute_env *ce,
-                       const struct gw_instance_type *t)
-{
-	if (ce->instance_types.n == 0) {
-		return gw_catalog_selects("optimal", t);
-	}
-	for (size_t i = 0; i < ce->instance_types.n; i++) {
-		const char *spec = ce->instance_types.v[i].s;
-		if (spec && gw_catalog_selects(spec, t)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void describe_ce(const struct gw_compute_env *ce, struct ce_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->all_known = true;
-	for (size_t i = 0; i < ce->instance_types.n; i++) {
-		const char *spec = ce->instance_types.v[i].s;
-		if (!spec || !gw_catalog_spec_known(spec)) {
-			info->all_known = false;
-		}
-	}
-	if (is_fargate(ce_kind(ce))) {
-		return;
-	}
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
-		if (!ce_selects(ce, t)) {
-			continue;
-		}
-		info->n_types++;
-		if (!info->smallest || t->vcpus < info->smallest->vcpus) {
-			info->smallest = t;
-		}
-		if (!info->most_vcpus || t->vcpus > info->most_vcpus->vcpus) {
-			info->most_vcpus = t;
-		}
-		if (!info->most_memory ||
-		    t->memory_mib > info->most_memory->memory_mib) {
-			info->most_memory = t;
-		}
-		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
-			info->most_gpus = t;
-		}
-		if (!info->arch_seen[t->arch]) {
-			info->arch_seen[t->arch] = t;
-		}
-	}
-}
-
-/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
- */
-
-struct request {
-	const char *kind; /* "job definition", "nextflow process", ... */
-	const char *name;
-	long long vcpus;      /* 0 = not requested */
-	long long memory_mib; /* 0 = not requested */
-	long long gpus;
-	struct gw_loc vcpus_at, memory_at, gpus_at;
-	enum gw_rule rule_vcpus, rule_memory, rule_gpus;
-};
-
-static void check_fit_ce(struct ctx *c, const struct request *r,
-                         const struct gw_queue *q,
-                         const struct gw_compute_env *ce)
-{
-	struct ce_info info;
-	describe_ce(ce, &info);
-	if (is_fargate(ce_kind(ce)) || info.n_types == 0) {
-		return; /* Fargate sizes are J2's; unknown types were warned */
-	}
-	char where[MSG_BYTES];
-	if (q->n_ces > 1) {
-		snprintf(where, sizeof(where), " in compute environment '%s'",
-		         str_or(&ce->name, "?"));
-	} else {
-		where[0] = '\0';
-	}
-	const char *qn = str_or(&q->name, "?");
-	bool vcpu_ok = true;
-	if (r->vcpus > info.most_vcpus->vcpus) {
-		ERR(c, r->vcpus_at, r->rule_vcpus,
-		    "lower the request or add a larger instance type "
-		    "to the compute environment",
-		    "%s '%s' needs %lld vcpus but the largest instance "
-		    "type reachable through queue '%s'%s (%s) has %u",
-		    r->kind, r->name, r->vcpus, qn, where,
-		    info.most_vcpus->name, info.most_vcpus->vcpus);
-		vcpu_ok = false;
-	} else if (ce->max_vcpus.set || ce->max_vcpus.v > 0) {
-		if (r->vcpus > ce->max_vcpus.v) {
-			ERR(c, r->vcpus_at, r->rule_vcpus,
-			    "raise max_vcpus of the compute "
-			    "environment or lower the request",
-			    "%s '%s' needs %lld vcpus but compute "
-			    "environment '%s' of queue '%s' allows at "
-			    "most %lld (max_vcpus)",
-			    r->kind, r->name, r->vcpus, str_or(&ce->name, "?"),
-			    qn, ce->max_vcpus.v);
-			vcpu_ok = false;
-		}
-	}
-	bool gpu_ok = true;
-	if (r->gpus > 0 && r->gpus > (long long)info.most_gpus->gpus) {
-		ERR(c, r->gpus_at, r->rule_gpus,
-		    "add a gpu instance type (g4dn, g5, g6, p3, p4d) "
-		    "with enough gpus",
-		    "%s '%s' needs %lld gpus but the instance type with "
-		    "the most gpus reachable through queue '%s'%s (%s) "
-		    "has %u",
-		    r->kind, r->name, r->gpus, qn, where, info.most_gpus->name,
-		    info.most_gpus->gpus);
-		gpu_ok = false;
-	}
-	if (r->gpus > 0 && !image_is_nvidia(ce_image(ce))) {
-		ERR(c, r->gpus_at, r->rule_gpus,
-		    "set image_type: ECS_AL2023_NVIDIA on the compute "
-		    "environment",
-		    "%s '%s' needs gpus but compute environment '%s' of "
-		    "queue '%s' uses image type '%s' without nvidia "
-		    "drivers",
-		    r->kind, r->name, str_or(&ce->name, "?"), qn, ce_image(ce));
-	}
-	long long most_avail =
-	        (long long)info.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
-	bool mem_ok = true;
-	if (r->memory_mib > most_avail) {
-		ERR(c, r->memory_at, r->rule_memory,
-		    "request less memory or add a larger instance "
-		    "type; the ECS agent reserves 32 MiB",
-		    "%s '%s' needs %lld mib but the largest instance "
-		    "type reachable through queue '%s'%s (%s) has %u "
-		    "mib, at most %lld after the ecs agent's 32 mib",
-		    r->kind, r->name, r->memory_mib, qn, where,
-		    info.most_memory->name, info.most_memory->memory_mib,
-		    most_avail);
-		mem_ok = false;
-	}
-	if (!vcpu_ok || !gpu_ok || !mem_ok) {
-		return;
-	}
-	/* Each dimension fits some type; does one type fit them all? */
-	const struct gw_instance_type *best = NULL;
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
-		if (!ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
-		    (long long)t->gpus < r->gpus ||
-		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
-		            r->memory_mib) {
-			continue;
-		}
-		if (!best || t->memory_mib > best->memory_mib) {
-			best = t;
-		}
-	}
-	if (!best) {
-		ERR(c, r->memory_at, r->rule_memory,
-		    "lower vcpus or memory, or add an instance type "
-		    "with both",
-		    "%s '%s' needs %lld vcpus and %lld mib together, "
-		    "which no single instance type reachable through "
-		    "queue '%s'%s offers",
-		    r->kind, r->name, r->vcpus, r->memory_mib, qn, where);
-		return;
-	}
-	/* memory_mib is at most most_avail here; a negative request (a
-	 * range error the loader kept) must not overflow the product. */
-	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
-	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
-		WARN(c, r->memory_at, r->rule_memory,
-		     "leave about 10% for the os and ecs agent "
-		     "(c5.xlarge: ~7400 of 8192 mib are available)",
-		     "%s '%s' needs %lld mib, more than 90%% of the %u "
-		     "mib of the roomiest fitting instance type (%s) "
-		     "reachable through queue '%s'%s, so it may stay "
-		     "runnable",
-		     r->kind, r->name, r->memory_mib, best->memory_mib,
-		     best->name, qn, where);
-	}
-}
-
-static void check_fit(struct ctx *c, const struct request *r,
-                      const struct gw_queue *q)
-{
-	for (size_t i = 0; i < q->n_ces; i++) {
-		const struct gw_compute_env *ce =
-		        gw_model_compute_env(c->m, q->ces[i].ce.s);
-		if (ce) {
-			check_fit_ce(c, r, q, ce);
-		}
-	}
-}
 
 /* ---- region and partition ------------------------------------------------ */
 
-static void check_region(struct ctx *c)
+static void check_region(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
 	if (!m->region.s) {
@@ -418,156 +104,16 @@ static void check_region(struct ctx *c)
 	}
 }
 
-/* ---- names and uniqueness (N*) ------------------------------------------- */
-
-/* Names of one kind, for the duplicate checks. */
-struct name_list {
-	const char *kind;
-	bool nocase;
-	const struct gw_str *v[NAMES_MAX];
-	size_t n;
-};
-
-static void check_unique(struct ctx *c, const struct gw_str *name,
-                         struct name_list *seen, enum gw_rule rule)
-{
-	if (!name->s) {
-		return;
-	}
-	for (size_t i = 0; i < seen->n; i++) {
-		bool same = seen->nocase ? gw_names_equal_nocase(seen->v[i]->s,
-		                                                 name->s)
-		                         : strcmp(seen->v[i]->s, name->s) == 0;
-		if (same) {
-			ERR(c, name->loc, rule, "give each one its own name",
-			    "%s name '%s' is already used at line %u%s",
-			    seen->kind, name->s, seen->v[i]->loc.line,
-			    seen->nocase ? " (iam names are unique "
-			                   "ignoring case)"
-			                 : "");
-			return;
-		}
-	}
-	if (seen->n < GW_ARRAY_LEN(seen->v)) {
-		seen->v[seen->n++] = name;
-	}
-}
-
-/* ---- one-line text (N11) ------------------------------------------------ */
-
-#define ASCII_DEL 0x7f
-#define UTF8_C1_LEAD 0xc2 /* U+0080..U+009F are C2 80..C2 9F */
-#define UTF8_C1_LAST 0x9f
-#define UTF8_CONT_MASK 0xc0
-#define UTF8_CONT 0x80
-
-/*
- * The first control character of 's' (C0, DEL, or a C1 control in UTF-8):
- * its code point into '*cp' and its 1-based character position into
- * '*pos'. Returns false when there is none.
- */
-static bool find_control(const char *s, unsigned *cp, size_t *pos)
-{
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & UTF8_CONT_MASK) != UTF8_CONT) {
-			chars++;
-		}
-		if (*p < ' ' || *p == ASCII_DEL) {
-			*cp = *p;
-			*pos = chars;
-			return true;
-		}
-		if (p[0] == UTF8_C1_LEAD && p[1] >= UTF8_CONT &&
-		    p[1] <= UTF8_C1_LAST) {
-			*cp = p[1];
-			*pos = chars;
-			return true;
-		}
-	}
-	return false;
-}
-
-static const char *control_name(unsigned cp)
-{
-	switch (cp) {
-	case '\n':
-		return " (line feed)";
-	case '\r':
-		return " (carriage return)";
-	case '\t':
-		return " (tab)";
-	default:
-		return "";
-	}
-}
-
-/*
- * N11: 'what' ("description", "job queue name", ...) is one line of text:
- * it becomes a CloudFormation Description, a name or a comment in the
- * generated files, and none of them is documented as multi-line (issue 6:
- * a value that cannot be represented safely is refused). Returns false
- * after reporting.
- */
-static bool check_one_line(struct ctx *c, const struct gw_str *s,
-                           const char *what)
-{
-	unsigned cp;
-	size_t pos;
-	if (!s->s || !find_control(s->s, &cp, &pos)) {
-		return true;
-	}
-	ERR(c, s->loc, GW_RULE_N11, "remove it: this value is one line of text",
-	    "%s has control character U+%04X%s at character %zu", what, cp,
-	    control_name(cp), pos);
-	return false;
-}
-
-/*
- * 'path' (when set) is one line, an absolute path of [A-Za-z0-9._-] names:
- * the user data uses it unquoted (rule 'rule'; 'example' for the hint).
- */
-static void check_abs_path(struct ctx *c, const struct gw_str *path,
-                           const char *what, enum gw_rule rule,
-                           const char *example)
-{
-	if (!path->s || !check_one_line(c, path, what) ||
-	    gw_names_is_clean_path(path->s, true)) {
-		return;
-	}
-	char hint[MSG_BYTES];
-	snprintf(hint, sizeof(hint), "write an absolute path such as %s",
-	         example);
-	ERR(c, path->loc, rule, hint,
-	    "%s '%s' is not an absolute path of [A-Za-z0-9._-] names", what,
-	    path->s);
-}
-
-static void check_name(struct ctx *c, const struct gw_str *name,
-                       const char *kind, const char *why, enum gw_rule rule,
-                       const char *hint)
-{
-	char what[MSG_BYTES];
-	snprintf(what, sizeof(what), "%s name", kind);
-	if (!check_one_line(c, name, what)) {
-		return;
-	}
-	if (name->s && why) {
-		ERR(c, name->loc, rule, hint, "%s name '%s' %s", kind, name->s,
-		    why);
-	}
-}
-
 /* ---- S3 bucket -------------------------------------------------------------
  */
 
-static void check_bucket(struct ctx *c)
+static void check_bucket(struct gw_vctx *c)
 {
 	const struct gw_bucket *b = &c->m->bucket;
 	if (!b->present || !b->name.s) {
 		return;
 	}
-	check_name(c, &b->name, "bucket", gw_names_bucket_error(b->name.s),
+	gw_vm_check_name(c, &b->name, "bucket", gw_names_bucket_error(b->name.s),
 	           GW_RULE_N1,
 	           "bucket names are 3..63 of [a-z0-9.-], start and "
 	           "end alphanumeric, and are unique in the partition");
@@ -579,7 +125,7 @@ static void check_bucket(struct ctx *c)
 	}
 	static const char *const enc[] = {"sse-s3", "sse-kms"};
 	if (b->encryption.s &&
-	    !in_set(b->encryption.s, enc, GW_ARRAY_LEN(enc))) {
+	    !gw_vm_in_set(b->encryption.s, enc, GW_ARRAY_LEN(enc))) {
 		ERR(c, b->encryption.loc, GW_RULE_S9, "use 'sse-s3' or 'sse-kms'",
 		    "bucket encryption '%s' is not 'sse-s3' or "
 		    "'sse-kms'",
@@ -589,7 +135,7 @@ static void check_bucket(struct ctx *c)
 		struct gw_loc at = b->expire_days.v < 0
 		                           ? b->expire_days.loc
 		                           : b->abort_multipart_days.loc;
-		ERR(c, at_or(at, b->loc), GW_RULE_N1,
+		ERR(c, gw_vm_at(at, b->loc), GW_RULE_N1,
 		    "use 0 for none or a positive "
 		    "number of days",
 		    "bucket lifecycle days must not "
@@ -628,7 +174,7 @@ static bool statement_has_resource(const struct gw_statement *s,
  * a wildcard that matches no action grants nothing (IAM service
  * authorization reference, via data/iam-actions.tsv).
  */
-static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
+static void check_action_known(struct gw_vctx *c, const char *s, struct gw_loc at)
 {
 	if (gw_iam_each(s, NULL, NULL) > 0) {
 		return;
@@ -636,7 +182,7 @@ static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
 	const char *colon = strchr(s, ':');
 	int svc_len = (int)(colon - s);
 	const char *guess = gw_iam_suggest(s);
-	char hint[MSG_BYTES];
+	char hint[GW_VM_MSG_BYTES];
 	if (guess) {
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
 	} else {
@@ -657,7 +203,7 @@ static void check_action_known(struct ctx *c, const char *s, struct gw_loc at)
 	}
 }
 
-static void check_action(struct ctx *c, const struct gw_str *a)
+static void check_action(struct gw_vctx *c, const struct gw_str *a)
 {
 	const char *s = a->s;
 	if (strcmp(s, "*") == 0) {
@@ -690,14 +236,14 @@ static void check_action(struct ctx *c, const struct gw_str *a)
 	check_action_known(c, s, a->loc);
 }
 
-static void build_arn(struct ctx *c, const struct gw_resource *r, char *out,
+static void build_arn(struct gw_vctx *c, const struct gw_resource *r, char *out,
                       size_t n)
 {
 	const char *p = c->partition ? c->partition : "aws";
 	const char *acct = c->m->account_id.s ? c->m->account_id.s : "*";
 	const char *bucket =
 	        c->m->bucket.name.s ? c->m->bucket.name.s : "bucket";
-	const char *v = str_or(&r->value, "");
+	const char *v = gw_vm_str_or(&r->value, "");
 	switch (r->kind) {
 	case GW_RES_BUCKET:
 		snprintf(out, n, "arn:%s:s3:::%s", p, bucket);
@@ -758,7 +304,7 @@ static const struct {
  * empty). Actions with no resource types accept only "*" and pass. One
  * finding per statement, naming the first such action.
  */
-static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
+static void check_star_resource(struct gw_vctx *c, const struct gw_policy *pol,
                                 const struct gw_statement *s,
                                 struct gw_loc at)
 {
@@ -787,7 +333,7 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 	        .region = strcmp(c->region, "*") ? c->region : "REGION",
 	        .account = c->m->account_id.s ? c->m->account_id.s : "ACCOUNT",
 	};
-	char scope[MSG_BYTES], hint[MSG_BYTES * 2];
+	char scope[GW_VM_MSG_BYTES], hint[GW_VM_MSG_BYTES * 2];
 	const struct gw_iam_type *t =
 	        gw_iam_scope_hint(scoped, &v, false, scope, sizeof(scope));
 	const char *form = NULL;
@@ -807,7 +353,7 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 	} else {
 		snprintf(hint, sizeof(hint), "scope it to %s", scope);
 	}
-	char also[MSG_BYTES] = "";
+	char also[GW_VM_MSG_BYTES] = "";
 	if (more) {
 		snprintf(also, sizeof(also), " (and %zu more action%s of the "
 		         "statement)", more, more == 1 ? "" : "s");
@@ -818,29 +364,29 @@ static void check_star_resource(struct ctx *c, const struct gw_policy *pol,
 		     "policy '%s' allows '%s' (e.g. '%s') on resource '*' "
 		     "although the action supports resource-level "
 		     "permissions%s",
-		     str_or(&pol->name, "?"), written, scoped_name, also);
+		     gw_vm_str_or(&pol->name, "?"), written, scoped_name, also);
 	} else {
 		WARN(c, at, GW_RULE_S2, hint,
 		     "policy '%s' allows '%s' on resource '*' although the "
 		     "action supports resource-level permissions%s",
-		     str_or(&pol->name, "?"), written, also);
+		     gw_vm_str_or(&pol->name, "?"), written, also);
 	}
 }
 
-static void check_resources(struct ctx *c, const struct gw_policy *pol,
+static void check_resources(struct gw_vctx *c, const struct gw_policy *pol,
                             const struct gw_statement *s, bool allow)
 {
 	if (s->n_resources == 0) {
-		ERR(c, at_or(s->resources_loc, s->loc), GW_RULE_S6,
+		ERR(c, gw_vm_at(s->resources_loc, s->loc), GW_RULE_S6,
 		    "add resources, "
 		    "e.g. 'bucket/*'",
 		    "statement in policy '%s' has no "
 		    "resources",
-		    str_or(&pol->name, "?"));
+		    gw_vm_str_or(&pol->name, "?"));
 	}
 	for (size_t i = 0; i < s->n_resources; i++) {
 		const struct gw_resource *r = &s->resources[i];
-		struct gw_loc at = at_or(r->loc, s->loc);
+		struct gw_loc at = gw_vm_at(r->loc, s->loc);
 		char arn[ARN_MAX];
 		if ((r->kind == GW_RES_BUCKET || r->kind == GW_RES_OBJECTS) &&
 		    !c->m->bucket.present) {
@@ -849,7 +395,7 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 			    "literal 'arn:'",
 			    "policy '%s' refers to "
 			    "the bucket but the profile defines none",
-			    str_or(&pol->name, "?"));
+			    gw_vm_str_or(&pol->name, "?"));
 			continue;
 		}
 		if (r->kind == GW_RES_ANY) {
@@ -863,7 +409,7 @@ static void check_resources(struct ctx *c, const struct gw_policy *pol,
 	}
 }
 
-static void check_passrole(struct ctx *c, const struct gw_policy *pol,
+static void check_passrole(struct gw_vctx *c, const struct gw_policy *pol,
                            const struct gw_statement *s)
 {
 	if (!statement_has_action(s, "iam:PassRole")) {
@@ -871,27 +417,27 @@ static void check_passrole(struct ctx *c, const struct gw_policy *pol,
 	}
 	for (size_t i = 0; i < s->n_resources; i++) {
 		const struct gw_resource *r = &s->resources[i];
-		const char *v = str_or(&r->value, "");
+		const char *v = gw_vm_str_or(&r->value, "");
 		bool broad = r->kind == GW_RES_ANY ||
 		             (r->kind == GW_RES_ROLE && strpbrk(v, "*?")) ||
 		             (r->kind == GW_RES_ARN &&
 		              (!strstr(v, ":role/") ||
 		               strpbrk(strstr(v, ":role/"), "*?")));
 		if (broad) {
-			ERR(c, at_or(r->loc, s->loc), GW_RULE_S3,
+			ERR(c, gw_vm_at(r->loc, s->loc), GW_RULE_S3,
 			    "pass only named roles: "
 			    "'role:NAME'",
 			    "policy '%s' allows "
 			    "iam:PassRole on '%s%s', not on a named "
 			    "role",
-			    str_or(&pol->name, "?"),
+			    gw_vm_str_or(&pol->name, "?"),
 			    r->kind == GW_RES_ROLE ? "role:" : "",
 			    r->kind == GW_RES_ANY ? "*" : v);
 		}
 	}
 }
 
-static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
+static void check_s3_pairs(struct gw_vctx *c, const struct gw_policy *pol,
                            const struct gw_statement *s)
 {
 	/* Bucket actions need the bucket ARN, object actions bucket/KEY. */
@@ -904,7 +450,7 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
 		WARN(c, s->loc, GW_RULE_A4, "add the resource 'bucket'",
 		     "policy '%s' allows s3:ListBucket but not on the "
 		     "bucket arn, so listing fails",
-		     str_or(&pol->name, "?"));
+		     gw_vm_str_or(&pol->name, "?"));
 	}
 	if (statement_has_action(s, "s3:GetObject") &&
 	    !statement_has_resource(s, GW_RES_OBJECTS) &&
@@ -912,7 +458,7 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
 		WARN(c, s->loc, GW_RULE_A4, "add the resource 'bucket/*'",
 		     "policy '%s' allows s3:GetObject but only on the "
 		     "bucket arn, which matches no object",
-		     str_or(&pol->name, "?"));
+		     gw_vm_str_or(&pol->name, "?"));
 	}
 }
 
@@ -920,18 +466,18 @@ static void check_s3_pairs(struct ctx *c, const struct gw_policy *pol,
  * The length of the policy document as IAM counts it (no whitespace): the
  * minified JSON gwgen renders for 'pol'.
  */
-static size_t policy_document_len(struct ctx *c, const struct gw_policy *pol)
+static size_t policy_document_len(struct gw_vctx *c, const struct gw_policy *pol)
 {
 	size_t n = strlen("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
 	for (size_t i = 0; i < pol->n_statements; i++) {
 		const struct gw_statement *s = &pol->statements[i];
 		n += strlen("{\"Effect\":\"\",\"Action\":[],\"Resource\":[]},");
-		n += strlen(str_or(&s->effect, "Allow"));
+		n += strlen(gw_vm_str_or(&s->effect, "Allow"));
 		if (s->sid.s) {
 			n += strlen("\"Sid\":\"\",") + strlen(s->sid.s);
 		}
 		for (size_t j = 0; j < s->actions.n; j++) {
-			n += strlen("\"\",") + strlen(str_or(&s->actions.v[j], ""));
+			n += strlen("\"\",") + strlen(gw_vm_str_or(&s->actions.v[j], ""));
 		}
 		for (size_t j = 0; j < s->n_resources; j++) {
 			char arn[ARN_MAX];
@@ -942,20 +488,20 @@ static size_t policy_document_len(struct ctx *c, const struct gw_policy *pol)
 	return n;
 }
 
-static void check_policy(struct ctx *c, const struct gw_policy *pol)
+static void check_policy(struct gw_vctx *c, const struct gw_policy *pol)
 {
 	size_t len = policy_document_len(c, pol);
 	if (len > GW_LIM_MANAGED_POLICY_DOC_MAX) {
 		ERR(c, pol->loc, GW_RULE_N9, "split it into two policies",
 		    "policy '%s' renders to about %zu characters, more than "
 		    "the 6144 iam allows for a managed policy",
-		    str_or(&pol->name, "?"), len);
+		    gw_vm_str_or(&pol->name, "?"), len);
 	}
 	for (size_t i = 0; i < pol->n_statements; i++) {
 		const struct gw_statement *s = &pol->statements[i];
-		bool allow = !str_is(&s->effect, "Deny");
-		if (s->effect.s && !str_is(&s->effect, "Allow") &&
-		    !str_is(&s->effect, "Deny")) {
+		bool allow = !gw_vm_str_is(&s->effect, "Deny");
+		if (s->effect.s && !gw_vm_str_is(&s->effect, "Allow") &&
+		    !gw_vm_str_is(&s->effect, "Deny")) {
 			ERR(c, s->effect.loc, GW_RULE_S5, "use 'Allow' or 'Deny'",
 			    "effect '%s' is not 'Allow' or 'Deny'",
 			    s->effect.s);
@@ -975,12 +521,12 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 			}
 		}
 		if (s->actions.n == 0) {
-			ERR(c, at_or(s->actions.loc, s->loc), GW_RULE_S6,
+			ERR(c, gw_vm_at(s->actions.loc, s->loc), GW_RULE_S6,
 			    "list "
 			    "actions",
 			    "statement in policy '%s' has no "
 			    "actions",
-			    str_or(&pol->name, "?"));
+			    gw_vm_str_or(&pol->name, "?"));
 		}
 		for (size_t j = 0; j < s->actions.n; j++) {
 			if (s->actions.v[j].s) {
@@ -995,7 +541,7 @@ static void check_policy(struct ctx *c, const struct gw_policy *pol)
 	}
 }
 
-static void check_policy_refs(struct ctx *c, const struct gw_strs *names,
+static void check_policy_refs(struct gw_vctx *c, const struct gw_strs *names,
                               const char *owner_kind,
                               const struct gw_str *owner)
 {
@@ -1005,12 +551,12 @@ static void check_policy_refs(struct ctx *c, const struct gw_strs *names,
 			ERR(c, p->loc, GW_RULE_R2, "define it under 'policies:'",
 			    "%s '%s' attaches policy '%s', which the "
 			    "profile does not define",
-			    owner_kind, str_or(owner, "?"), p->s);
+			    owner_kind, gw_vm_str_or(owner, "?"), p->s);
 		}
 	}
 }
 
-static void check_managed(struct ctx *c, const struct gw_strs *managed,
+static void check_managed(struct gw_vctx *c, const struct gw_strs *managed,
                           size_t n_policies, const char *owner_kind,
                           const struct gw_str *owner)
 {
@@ -1028,7 +574,7 @@ static void check_managed(struct ctx *c, const struct gw_strs *managed,
 		ERR(c, owner->loc, GW_RULE_N8, "merge policies",
 		    "%s '%s' attaches %zu managed policies, more than "
 		    "the 20 cloudformation accepts",
-		    owner_kind, str_or(owner, "?"), managed->n + n_policies);
+		    owner_kind, gw_vm_str_or(owner, "?"), managed->n + n_policies);
 	}
 }
 
@@ -1039,88 +585,88 @@ static const char *const trust_services[] = {
         "spotfleet",
 };
 
-static void check_iam(struct ctx *c)
+static void check_iam(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
-	struct name_list seen = {.kind = "policy", .nocase = true};
+	struct gw_name_list seen = {.kind = "policy", .nocase = true};
 	for (size_t i = 0; i < m->n_policies; i++) {
 		const struct gw_policy *p = &m->policies[i];
-		check_name(c, &p->name, "policy",
+		gw_vm_check_name(c, &p->name, "policy",
 		           p->name.s ? gw_names_iam_error(p->name.s,
 		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
 		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &p->name, &seen, GW_RULE_N4);
+		gw_vm_check_unique(c, &p->name, &seen, GW_RULE_N4);
 		check_policy(c, p);
 	}
-	seen = (struct name_list){.kind = "role", .nocase = true};
+	seen = (struct gw_name_list){.kind = "role", .nocase = true};
 	for (size_t i = 0; i < m->n_roles; i++) {
 		const struct gw_role *r = &m->roles[i];
-		check_name(c, &r->name, "role",
+		gw_vm_check_name(c, &r->name, "role",
 		           r->name.s ? gw_names_iam_error(r->name.s,
 		                                          GW_LIM_ROLE_NAME_MAX)
 		                     : NULL,
 		           GW_RULE_N3,
 		           "role names are at most 64 of "
 		           "[A-Za-z0-9+=,.@_-]");
-		check_unique(c, &r->name, &seen, GW_RULE_N4);
+		gw_vm_check_unique(c, &r->name, &seen, GW_RULE_N4);
 		if (r->trust.n == 0) {
-			ERR(c, at_or(r->trust.loc, r->loc), GW_RULE_R1,
+			ERR(c, gw_vm_at(r->trust.loc, r->loc), GW_RULE_R1,
 			    "trust ec2, "
 			    "ecs-tasks, batch or spotfleet",
 			    "role '%s' trusts no service",
-			    str_or(&r->name, "?"));
+			    gw_vm_str_or(&r->name, "?"));
 		}
 		for (size_t j = 0; j < r->trust.n; j++) {
 			const struct gw_str *t = &r->trust.v[j];
-			if (t->s && !in_set(t->s, trust_services,
+			if (t->s && !gw_vm_in_set(t->s, trust_services,
 			                    GW_ARRAY_LEN(trust_services))) {
 				ERR(c, t->loc, GW_RULE_A2,
 				    "use ec2, ecs-tasks, batch "
 				    "or spotfleet",
 				    "role '%s' trusts "
 				    "unknown service '%s'",
-				    str_or(&r->name, "?"), t->s);
+				    gw_vm_str_or(&r->name, "?"), t->s);
 			}
 		}
-		if (r->instance_profile.v && !role_trusts(r, "ec2")) {
+		if (r->instance_profile.v && !gw_vm_role_trusts(r, "ec2")) {
 			ERR(c, r->instance_profile.loc, GW_RULE_R1,
 			    "add 'ec2' to trust",
 			    "role '%s' has an instance profile but "
 			    "does not trust ec2",
-			    str_or(&r->name, "?"));
+			    gw_vm_str_or(&r->name, "?"));
 		}
 		check_policy_refs(c, &r->policies, "role", &r->name);
 		check_managed(c, &r->managed, r->policies.n, "role", &r->name);
 	}
-	seen = (struct name_list){.kind = "group", .nocase = true};
+	seen = (struct gw_name_list){.kind = "group", .nocase = true};
 	for (size_t i = 0; i < m->n_groups; i++) {
 		const struct gw_group *g = &m->groups[i];
-		check_name(c, &g->name, "group",
+		gw_vm_check_name(c, &g->name, "group",
 		           g->name.s ? gw_names_iam_error(g->name.s,
 		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
 		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &g->name, &seen, GW_RULE_N4);
+		gw_vm_check_unique(c, &g->name, &seen, GW_RULE_N4);
 		check_policy_refs(c, &g->policies, "group", &g->name);
 		check_managed(c, &g->managed, g->policies.n, "group", &g->name);
 	}
-	seen = (struct name_list){.kind = "user", .nocase = true};
+	seen = (struct gw_name_list){.kind = "user", .nocase = true};
 	for (size_t i = 0; i < m->n_users; i++) {
 		const struct gw_user *u = &m->users[i];
-		check_name(c, &u->name, "user",
+		gw_vm_check_name(c, &u->name, "user",
 		           u->name.s ? gw_names_iam_error(u->name.s,
 		                                          GW_LIM_IAM_NAME_MAX)
 		                     : NULL,
 		           GW_RULE_N3, "iam names are [A-Za-z0-9+=,.@_-]");
-		check_unique(c, &u->name, &seen, GW_RULE_N4);
+		gw_vm_check_unique(c, &u->name, &seen, GW_RULE_N4);
 		check_policy_refs(c, &u->policies, "user", &u->name);
 		if (u->groups.n > GW_LIM_USER_GROUPS_MAX) {
 			ERR(c, u->groups.loc, GW_RULE_N8, "merge groups",
 			    "user '%s' "
 			    "is in %zu groups, more than the 10 iam "
 			    "allows",
-			    str_or(&u->name, "?"), u->groups.n);
+			    gw_vm_str_or(&u->name, "?"), u->groups.n);
 		}
 		for (size_t j = 0; j < u->groups.n; j++) {
 			const struct gw_str *g = &u->groups.v[j];
@@ -1129,7 +675,7 @@ static void check_iam(struct ctx *c)
 				    "define it under 'groups:'",
 				    "user '%s' joins group '%s', which "
 				    "the profile does not define",
-				    str_or(&u->name, "?"), g->s);
+				    gw_vm_str_or(&u->name, "?"), g->s);
 			}
 		}
 	}
@@ -1167,7 +713,7 @@ static const struct volume_limits *find_limits(const char *type)
 	return NULL;
 }
 
-static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
+static bool verify_ebs(struct gw_vctx *c, const struct gw_ebs_volume *v)
 {
 	size_t errors = c->d->n_errors;
 	const char *dev = v->device ? v->device : "?";
@@ -1261,14 +807,14 @@ static bool verify_ebs(struct ctx *c, const struct gw_ebs_volume *v)
 
 bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d)
 {
-	struct ctx c = {.d = d, .rc = {.d = d}};
+	struct gw_vctx c = {.d = d, .rc = {.d = d}};
 	return verify_ebs(&c, v);
 }
 
-static void check_volume_params(struct ctx *c, const struct gw_volume *v,
+static void check_volume_params(struct gw_vctx *c, const struct gw_volume *v,
                                 bool root)
 {
-	const char *dev = str_or(&v->device, "?");
+	const char *dev = gw_vm_str_or(&v->device, "?");
 	struct gw_ebs_volume e = {
 	        .device = dev,
 	        .type = v->type.s,
@@ -1279,10 +825,10 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 	        .size_gib = v->size_gib.v,
 	        .iops = v->iops.v,
 	        .throughput = v->throughput.v,
-	        .type_at = at_or(v->type.loc, v->loc),
-	        .size_at = at_or(v->size_gib.loc, v->loc),
-	        .iops_at = at_or(v->iops.loc, v->loc),
-	        .throughput_at = at_or(v->throughput.loc, v->loc),
+	        .type_at = gw_vm_at(v->type.loc, v->loc),
+	        .size_at = gw_vm_at(v->size_gib.loc, v->loc),
+	        .iops_at = gw_vm_at(v->iops.loc, v->loc),
+	        .throughput_at = gw_vm_at(v->throughput.loc, v->loc),
 	};
 	verify_ebs(c, &e);
 	if (!root && v->delete_on_termination.set &&
@@ -1301,12 +847,12 @@ static void check_volume_params(struct ctx *c, const struct gw_volume *v,
 	}
 }
 
-static void check_device(struct ctx *c, const struct gw_launch_template *lt,
+static void check_device(struct gw_vctx *c, const struct gw_launch_template *lt,
                          const struct gw_volume *v, bool root,
                          const char *scratch_dev)
 {
 	const char *dev = v->device.s;
-	struct gw_loc at = at_or(v->device.loc, v->loc);
+	struct gw_loc at = gw_vm_at(v->device.loc, v->loc);
 	if (!dev) {
 		if (!root) {
 			ERR(c, v->loc, GW_RULE_D1, "set device, e.g. /dev/xvdf",
@@ -1415,15 +961,15 @@ static bool lt_maps_device(const struct gw_launch_template *lt, const char *dev)
 }
 
 /* Whether any CE using 'lt' runs Amazon Linux 2023 (unused: assume so). */
-static bool lt_on_al2023(const struct ctx *c,
+static bool lt_on_al2023(const struct gw_vctx *c,
                          const struct gw_launch_template *lt)
 {
 	bool used = false;
 	for (size_t i = 0; i < c->m->n_compute_envs; i++) {
 		const struct gw_compute_env *ce = &c->m->compute_envs[i];
-		if (lt->name.s && str_is(&ce->launch_template, lt->name.s)) {
+		if (lt->name.s && gw_vm_str_is(&ce->launch_template, lt->name.s)) {
 			used = true;
-			if (image_is_al2023(ce_image(ce))) {
+			if (gw_image_is_al2023(gw_vm_ce_image(ce))) {
 				return true;
 			}
 		}
@@ -1444,7 +990,7 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
+static void check_scratch(struct gw_vctx *c, const struct gw_launch_template *lt,
                           bool al2023)
 {
 	const struct gw_scratch *s = &lt->user_data.scratch;
@@ -1452,7 +998,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		return;
 	}
 	static const char *const kinds[] = {"ebs-autoscale", "nvme-lvm"};
-	if (s->kind.s && !in_set(s->kind.s, kinds, GW_ARRAY_LEN(kinds))) {
+	if (s->kind.s && !gw_vm_in_set(s->kind.s, kinds, GW_ARRAY_LEN(kinds))) {
 		ERR(c, s->kind.loc, GW_RULE_L8, "use 'ebs-autoscale' or 'nvme-lvm'",
 		    "scratch kind '%s' is unknown", s->kind.s);
 	}
@@ -1490,7 +1036,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 			    "device to the launch template",
 			    "scratch device '%s' is not mapped by launch "
 			    "template '%s'",
-			    s->device.s, str_or(&lt->name, "?"));
+			    s->device.s, gw_vm_str_or(&lt->name, "?"));
 		}
 	} else if (s->device.s && !lt_maps_device(lt, s->device.s)) {
 		ERR(c, s->device.loc, GW_RULE_D10,
@@ -1498,16 +1044,16 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 		    "the launch template",
 		    "scratch device '%s' is not "
 		    "mapped by launch template '%s'",
-		    s->device.s, str_or(&lt->name, "?"));
+		    s->device.s, gw_vm_str_or(&lt->name, "?"));
 	}
-	check_abs_path(c, &s->mount, "scratch mount", GW_RULE_L8, "/var/lib/docker");
-	if (s->filesystem.s && !str_is(&s->filesystem, "ext4") &&
-	    !str_is(&s->filesystem, "btrfs")) {
+	gw_vm_check_abs_path(c, &s->mount, "scratch mount", GW_RULE_L8, "/var/lib/docker");
+	if (s->filesystem.s && !gw_vm_str_is(&s->filesystem, "ext4") &&
+	    !gw_vm_str_is(&s->filesystem, "btrfs")) {
 		ERR(c, s->filesystem.loc, GW_RULE_L8, "use ext4",
 		    "scratch filesystem "
 		    "'%s' is not ext4 or btrfs",
 		    s->filesystem.s);
-	} else if (al2023 && str_is(&s->filesystem, "btrfs")) {
+	} else if (al2023 && gw_vm_str_is(&s->filesystem, "btrfs")) {
 		ERR(c, s->filesystem.loc, GW_RULE_L8, "use filesystem: ext4 (lvm)",
 		    "scratch filesystem 'btrfs' does not work on amazon "
 		    "linux 2023, which has no btrfs-progs");
@@ -1540,7 +1086,7 @@ static void check_scratch(struct ctx *c, const struct gw_launch_template *lt,
 	}
 }
 
-static void check_user_data_model(struct ctx *c,
+static void check_user_data_model(struct gw_vctx *c,
                                   const struct gw_launch_template *lt,
                                   bool al2023)
 {
@@ -1551,8 +1097,8 @@ static void check_user_data_model(struct ctx *c,
 	check_scratch(c, lt, al2023);
 	for (size_t i = 0; al2023 && i < u->packages.n; i++) {
 		const struct gw_str *p = &u->packages.v[i];
-		if (str_is(p, "btrfs-progs") || str_is(p, "python27") ||
-		    str_is(p, "python27-pip")) {
+		if (gw_vm_str_is(p, "btrfs-progs") || gw_vm_str_is(p, "python27") ||
+		    gw_vm_str_is(p, "python27-pip")) {
 			ERR(c, p->loc, GW_RULE_L8,
 			    "remove it; amazon linux 2023 does "
 			    "not ship it",
@@ -1585,7 +1131,7 @@ static void check_user_data_model(struct ctx *c,
 	}
 	const struct gw_aws_cli *cli = &u->aws_cli;
 	if (cli->present && cli->version.s &&
-	    check_one_line(c, &cli->version, "aws_cli version") &&
+	    gw_vm_check_one_line(c, &cli->version, "aws_cli version") &&
 	    !gw_names_is_release(cli->version.s)) {
 		ERR(c, cli->version.loc, GW_RULE_L9,
 		    "write a release number such as '2.36.11'",
@@ -1593,7 +1139,7 @@ static void check_user_data_model(struct ctx *c,
 		    cli->version.s);
 	}
 	if (cli->present) {
-		check_abs_path(c, &cli->prefix, "aws_cli prefix", GW_RULE_L9,
+		gw_vm_check_abs_path(c, &cli->prefix, "aws_cli prefix", GW_RULE_L9,
 		               "/usr/local/aws-cli");
 	}
 	if (cli->present) {
@@ -1601,7 +1147,7 @@ static void check_user_data_model(struct ctx *c,
 			WARN(c, cli->loc, GW_RULE_L9, "add sha256 of the release zip",
 			     "aws cli %s is downloaded without a "
 			     "checksum",
-			     str_or(&cli->version, "?"));
+			     gw_vm_str_or(&cli->version, "?"));
 		} else if (!is_hex(cli->sha256.s, SHA256_HEX)) {
 			ERR(c, cli->sha256.loc, GW_RULE_L9, "write 64 hex digits",
 			    "aws cli sha256 '%s' is not a sha-256",
@@ -1625,7 +1171,7 @@ static void check_user_data_model(struct ctx *c,
  * templates built into gwgen and the errors kept. An error at a place that
  * already has one is dropped (one finding per value), and so are warnings.
  */
-static void check_user_data_renders(struct ctx *c,
+static void check_user_data_renders(struct gw_vctx *c,
                                     const struct gw_launch_template *lt)
 {
 	struct gw_diags found;
@@ -1638,20 +1184,20 @@ static void check_user_data_renders(struct ctx *c,
 	gw_diags_finish(&found);
 }
 
-static void check_launch_templates(struct ctx *c)
+static void check_launch_templates(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
-	struct name_list seen = {.kind = "launch template"};
+	struct gw_name_list seen = {.kind = "launch template"};
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];
-		check_name(c, &lt->name, "launch template",
+		gw_vm_check_name(c, &lt->name, "launch template",
 		           lt->name.s
 		                   ? gw_names_launch_template_error(lt->name.s)
 		                   : NULL,
 		           GW_RULE_N5,
 		           "launch template names are 3..128 of "
 		           "[a-zA-Z0-9().-/_]");
-		check_unique(c, &lt->name, &seen, GW_RULE_N5);
+		gw_vm_check_unique(c, &lt->name, &seen, GW_RULE_N5);
 		const char *scratch_dev =
 		        lt->user_data.scratch.present
 		                ? lt->user_data.scratch.device.s
@@ -1675,8 +1221,8 @@ static void check_launch_templates(struct ctx *c)
 			     "bridge from reaching imdsv2");
 		}
 		if (lt->shutdown_behavior.s &&
-		    !str_is(&lt->shutdown_behavior, "terminate")) {
-			if (str_is(&lt->shutdown_behavior, "stop")) {
+		    !gw_vm_str_is(&lt->shutdown_behavior, "terminate")) {
+			if (gw_vm_str_is(&lt->shutdown_behavior, "stop")) {
 				WARN(c, lt->shutdown_behavior.loc, GW_RULE_L5,
 				     "use "
 				     "'terminate'",
@@ -1698,7 +1244,7 @@ static void check_launch_templates(struct ctx *c)
 
 /* See check_user_data_renders: after every other rule, for a model that
  * has errors already. */
-static void check_user_data_of_refused(struct ctx *c, size_t errors_before)
+static void check_user_data_of_refused(struct gw_vctx *c, size_t errors_before)
 {
 	if (c->d->n_errors == errors_before) {
 		return;
@@ -1729,7 +1275,7 @@ static const char *const image_types[] = {
         "ECS_AL2_NVIDIA",
 };
 
-static void check_ce_role(struct ctx *c, const struct gw_compute_env *ce,
+static void check_ce_role(struct gw_vctx *c, const struct gw_compute_env *ce,
                           const struct gw_str *ref, const char *what,
                           const char *service, bool need_profile)
 {
@@ -1741,25 +1287,25 @@ static void check_ce_role(struct ctx *c, const struct gw_compute_env *ce,
 		ERR(c, ref->loc, GW_RULE_R1, "define it under 'roles:'",
 		    "compute environment '%s' uses %s '%s', which the "
 		    "profile does not define",
-		    str_or(&ce->name, "?"), what, ref->s);
+		    gw_vm_str_or(&ce->name, "?"), what, ref->s);
 		return;
 	}
-	if (!role_trusts(r, service)) {
+	if (!gw_vm_role_trusts(r, service)) {
 		ERR(c, ref->loc, GW_RULE_R1, "add the service to the role's trust",
 		    "%s '%s' of compute environment '%s' does not "
 		    "trust '%s'",
-		    what, ref->s, str_or(&ce->name, "?"), service);
+		    what, ref->s, gw_vm_str_or(&ce->name, "?"), service);
 	}
 	if (need_profile && !r->instance_profile.v) {
 		ERR(c, ref->loc, GW_RULE_R1, "set instance_profile: true on the role",
 		    "instance role '%s' of compute environment '%s' has "
 		    "no instance profile",
-		    ref->s, str_or(&ce->name, "?"));
+		    ref->s, gw_vm_str_or(&ce->name, "?"));
 	}
 }
 
-static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
-                           const struct ce_info *info)
+static void check_ce_types(struct gw_vctx *c, const struct gw_compute_env *ce,
+                           const struct gw_ce_info *info)
 {
 	for (size_t i = 0; i < ce->instance_types.n; i++) {
 		const struct gw_str *t = &ce->instance_types.v[i];
@@ -1769,7 +1315,7 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		char family[GW_DEVICE_NAME_MAX];
 		gw_catalog_family(t->s, family, sizeof(family));
 		if (strcmp(family, "a1") == 0 &&
-		    image_is_al2023(ce_image(ce))) {
+		    gw_image_is_al2023(gw_vm_ce_image(ce))) {
 			ERR(c, t->loc, GW_RULE_CE10,
 			    "use graviton2+ (c6g, m6g, r6g ...) "
 			    "or ECS_AL2",
@@ -1794,13 +1340,13 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		}
 	}
 	if (info->arch_seen[GW_ARCH_X86_64] && info->arch_seen[GW_ARCH_ARM64]) {
-		ERR(c, at_or(ce->instance_types.loc, ce->loc), GW_RULE_CE6,
+		ERR(c, gw_vm_at(ce->instance_types.loc, ce->loc), GW_RULE_CE6,
 		    "split "
 		    "x86_64 and arm64 types into two compute "
 		    "environments",
 		    "compute environment '%s' mixes "
 		    "architectures: '%s' is x86_64 and '%s' is arm64",
-		    str_or(&ce->name, "?"),
+		    gw_vm_str_or(&ce->name, "?"),
 		    info->arch_seen[GW_ARCH_X86_64]->name,
 		    info->arch_seen[GW_ARCH_ARM64]->name);
 	}
@@ -1818,44 +1364,44 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 		bool one_type = ce->instance_types.n == 1 &&
 		                ce->instance_types.v[0].s &&
 		                strchr(ce->instance_types.v[0].s, '.');
-		gw_rule_report(&c->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, at_or(ce->max_vcpus.loc, ce->loc),
+		gw_rule_report(&c->rc, GW_RULE_CE7, one_type ? GW_SEV_ERROR : GW_SEV_WARNING, gw_vm_at(ce->max_vcpus.loc, ce->loc),
 		       "raise max_vcpus or add smaller instance types",
 		       "compute environment '%s' allows %lld vcpus but its "
 		       "smallest instance type (%s) has %u, so no instance "
 		       "can start",
-		       str_or(&ce->name, "?"), max, info->smallest->name,
+		       gw_vm_str_or(&ce->name, "?"), max, info->smallest->name,
 		       info->smallest->vcpus);
 	} else if (max > 0 && max < (long long)info->most_vcpus->vcpus) {
-		NOTE(c, at_or(ce->max_vcpus.loc, ce->loc), GW_RULE_CE8, NULL,
+		NOTE(c, gw_vm_at(ce->max_vcpus.loc, ce->loc), GW_RULE_CE8, NULL,
 		     "compute environment '%s' may run up to %lld vcpus: "
 		     "batch can exceed max_vcpus %lld by one instance "
 		     "(%s has %u)",
-		     str_or(&ce->name, "?"), max + info->most_vcpus->vcpus - 1,
+		     gw_vm_str_or(&ce->name, "?"), max + info->most_vcpus->vcpus - 1,
 		     max, info->most_vcpus->name, info->most_vcpus->vcpus);
 	}
-	const char *image = ce_image(ce);
-	if (info->most_gpus->gpus > 0 && !image_is_nvidia(image)) {
-		ERR(c, at_or(ce->image_type.loc, ce->loc), GW_RULE_CE10,
+	const char *image = gw_vm_ce_image(ce);
+	if (info->most_gpus->gpus > 0 && !gw_image_is_nvidia(image)) {
+		ERR(c, gw_vm_at(ce->image_type.loc, ce->loc), GW_RULE_CE10,
 		    "use "
 		    "image_type: ECS_AL2023_NVIDIA",
 		    "compute environment '%s' includes gpu type '%s' but "
 		    "image type '%s' has no nvidia drivers",
-		    str_or(&ce->name, "?"), info->most_gpus->name, image);
-	} else if (info->most_gpus->gpus == 0 && image_is_nvidia(image)) {
-		WARN(c, at_or(ce->image_type.loc, ce->loc), GW_RULE_CE10,
+		    gw_vm_str_or(&ce->name, "?"), info->most_gpus->name, image);
+	} else if (info->most_gpus->gpus == 0 && gw_image_is_nvidia(image)) {
+		WARN(c, gw_vm_at(ce->image_type.loc, ce->loc), GW_RULE_CE10,
 		     "use "
 		     "ECS_AL2023 or add gpu types",
 		     "compute environment "
 		     "'%s' uses image type '%s' but has no gpu instance "
 		     "type",
-		     str_or(&ce->name, "?"), image);
+		     gw_vm_str_or(&ce->name, "?"), image);
 	}
 	if (strcmp(image, "ECS_AL2023_NVIDIA") == 0) {
 		for (size_t i = 0; i < gw_catalog_count(); i++) {
 			const struct gw_instance_type *t = gw_catalog_at(i);
-			if (ce_selects(ce, t) &&
+			if (gw_vm_ce_selects(ce, t) &&
 			    gw_has_prefix(t->name, "p3.")) {
-				WARN(c, at_or(ce->instance_types.loc, ce->loc),
+				WARN(c, gw_vm_at(ce->instance_types.loc, ce->loc),
 				     GW_RULE_CE10, "use g4dn, g5, g6 or p4d",
 				     "instance type '%s' is reported as "
 				     "unsupported by ECS_AL2023_NVIDIA",
@@ -1866,11 +1412,11 @@ static void check_ce_types(struct ctx *c, const struct gw_compute_env *ce,
 	}
 }
 
-static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
+static void check_compute_env(struct gw_vctx *c, const struct gw_compute_env *ce)
 {
-	const char *name = str_or(&ce->name, "?");
-	enum ce_kind k = ce_kind(ce);
-	if (k == CE_BAD) {
+	const char *name = gw_vm_str_or(&ce->name, "?");
+	enum gw_ce_type k = gw_vm_ce_type(ce);
+	if (k == GW_CE_UNKNOWN) {
 		ERR(c, ce->type.loc, GW_RULE_CE1,
 		    "use EC2, SPOT, FARGATE or "
 		    "FARGATE_SPOT",
@@ -1900,7 +1446,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		    name, desired, min);
 	}
 	if ((ce->max_vcpus.set || max != 0) && desired > max) {
-		ERR(c, at_or(ce->max_vcpus.loc, ce->loc), GW_RULE_CE2,
+		ERR(c, gw_vm_at(ce->max_vcpus.loc, ce->loc), GW_RULE_CE2,
 		    "keep min <= "
 		    "desired <= max",
 		    "compute environment '%s' has "
@@ -1912,7 +1458,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		ERR(c, ce->max_vcpus.loc, GW_RULE_CE2, "use at least 1",
 		    "compute environment '%s' has max_vcpus %lld", name, max);
 	}
-	if (min > 0 && !is_fargate(k)) {
+	if (min > 0 && !gw_ce_is_fargate(k)) {
 		WARN(c, ce->min_vcpus.loc, GW_RULE_CE9,
 		     "use min_vcpus: 0 unless "
 		     "you want warm nodes",
@@ -1920,9 +1466,9 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		     "keeps %lld vcpus running (and billed) while idle",
 		     name, min);
 	}
-	const char *strategy = ce_strategy(ce);
-	struct gw_loc sat = at_or(ce->allocation_strategy.loc, ce->loc);
-	if (is_fargate(k)) {
+	const char *strategy = gw_vm_ce_strategy(ce);
+	struct gw_loc sat = gw_vm_at(ce->allocation_strategy.loc, ce->loc);
+	if (gw_ce_is_fargate(k)) {
 		const char *bad =
 		        ce->launch_template.s       ? "launch_template"
 		        : ce->instance_types.n      ? "instance_types"
@@ -1942,18 +1488,18 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		}
 		return;
 	}
-	if (!in_set(strategy, strategies, GW_ARRAY_LEN(strategies))) {
+	if (!gw_vm_in_set(strategy, strategies, GW_ARRAY_LEN(strategies))) {
 		ERR(c, sat, GW_RULE_CE3,
 		    "use BEST_FIT_PROGRESSIVE or "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
 		    "compute "
 		    "environment '%s' has allocation strategy '%s'",
 		    name, strategy);
-	} else if (gw_has_prefix(strategy, "SPOT_") && k != CE_SPOT) {
+	} else if (gw_has_prefix(strategy, "SPOT_") && k != GW_CE_SPOT) {
 		ERR(c, sat, GW_RULE_CE3, "use BEST_FIT_PROGRESSIVE on EC2",
 		    "allocation strategy '%s' of compute environment "
 		    "'%s' needs type SPOT, not '%s'",
-		    strategy, name, ce_type_names[k]);
+		    strategy, name, gw_ce_type_names[k]);
 	}
 	bool best_fit = strcmp(strategy, "BEST_FIT") == 0;
 	if (best_fit) {
@@ -1963,7 +1509,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		     "infrastructure updates",
 		     name);
 	}
-	if (k == CE_SPOT && best_fit && !ce->spot_fleet_role.s) {
+	if (k == GW_CE_SPOT && best_fit && !ce->spot_fleet_role.s) {
 		ERR(c, ce->loc, GW_RULE_CE4,
 		    "add spot_fleet_role, or use "
 		    "SPOT_PRICE_CAPACITY_OPTIMIZED",
@@ -1971,12 +1517,12 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		    "environment '%s' uses BEST_FIT and needs a spot "
 		    "fleet role",
 		    name);
-	} else if (k != CE_SPOT && ce->spot_fleet_role.s) {
+	} else if (k != GW_CE_SPOT && ce->spot_fleet_role.s) {
 		ERR(c, ce->spot_fleet_role.loc, GW_RULE_CE4, "remove spot_fleet_role",
 		    "compute environment '%s' of type '%s' must not set "
 		    "a spot fleet role",
-		    name, ce_type_names[k]);
-	} else if (k == CE_SPOT && !best_fit && ce->spot_fleet_role.s) {
+		    name, gw_ce_type_names[k]);
+	} else if (k == GW_CE_SPOT && !best_fit && ce->spot_fleet_role.s) {
 		WARN(c, ce->spot_fleet_role.loc, GW_RULE_CE4,
 		     "remove spot_fleet_role",
 		     "compute environment '%s' uses '%s', which does not "
@@ -1984,13 +1530,13 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		     name, strategy);
 	}
 	if (ce->bid_percentage.set) {
-		if (k != CE_SPOT) {
+		if (k != GW_CE_SPOT) {
 			ERR(c, ce->bid_percentage.loc, GW_RULE_CE5,
 			    "remove "
 			    "bid_percentage",
 			    "compute environment '%s' "
 			    "of type '%s' must not set bid_percentage",
-			    name, ce_type_names[k]);
+			    name, gw_ce_type_names[k]);
 		} else if (ce->bid_percentage.v < 1 ||
 		           ce->bid_percentage.v > GW_LIM_BID_MAX) {
 			ERR(c, ce->bid_percentage.loc, GW_RULE_CE5, "use 1..100",
@@ -2030,24 +1576,24 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 		    "not define",
 		    name, ce->launch_template.s);
 	}
-	const char *image = ce_image(ce);
-	struct gw_loc iat = at_or(ce->image_type.loc, ce->loc);
-	if (!in_set(image, image_types, GW_ARRAY_LEN(image_types))) {
+	const char *image = gw_vm_ce_image(ce);
+	struct gw_loc iat = gw_vm_at(ce->image_type.loc, ce->loc);
+	if (!gw_vm_in_set(image, image_types, GW_ARRAY_LEN(image_types))) {
 		ERR(c, iat, GW_RULE_CE10, "use ECS_AL2023 or ECS_AL2023_NVIDIA",
 		    "compute environment '%s' has image type '%s'", name,
 		    image);
-	} else if (!image_is_al2023(image)) {
+	} else if (!gw_image_is_al2023(image)) {
 		ERR(c, iat, GW_RULE_CE11, "use ECS_AL2023 (or ECS_AL2023_NVIDIA)",
 		    "image type '%s' of compute environment '%s' is "
 		    "amazon linux 2, which aws batch blocks for new "
 		    "compute environments since 2026-06-30",
 		    image, name);
 	}
-	struct ce_info info;
-	describe_ce(ce, &info);
+	struct gw_ce_info info;
+	gw_vm_describe_ce(ce, &info);
 	check_ce_types(c, ce, &info);
 	if (ce->tags.n > 0) {
-		NOTE(c, at_or(ce->tags.loc, ce->loc), GW_RULE_CE14,
+		NOTE(c, gw_vm_at(ce->tags.loc, ce->loc), GW_RULE_CE14,
 		     "to change them "
 		     "later, rename the compute environment in the same "
 		     "change",
@@ -2058,7 +1604,7 @@ static void check_compute_env(struct ctx *c, const struct gw_compute_env *ce)
 	}
 }
 
-static void check_compute_envs(struct ctx *c)
+static void check_compute_envs(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
 	/* First, so the cap on diagnostics cannot hide it. */
@@ -2068,13 +1614,13 @@ static void check_compute_envs(struct ctx *c)
 		    "account and region",
 		    m->n_compute_envs);
 	}
-	struct name_list seen = {.kind = "compute environment"};
+	struct gw_name_list seen = {.kind = "compute environment"};
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		const struct gw_compute_env *ce = &m->compute_envs[i];
-		check_name(c, &ce->name, "compute environment",
+		gw_vm_check_name(c, &ce->name, "compute environment",
 		           ce->name.s ? gw_names_batch_error(ce->name.s) : NULL,
 		           GW_RULE_CE16, "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &ce->name, &seen, GW_RULE_CE16);
+		gw_vm_check_unique(c, &ce->name, &seen, GW_RULE_CE16);
 		check_compute_env(c, ce);
 	}
 }
@@ -2082,11 +1628,11 @@ static void check_compute_envs(struct ctx *c)
 /* ---- job queues (Q*)
  * ----------------------------------------------------------- */
 
-static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
+static void check_queue_ces(struct gw_vctx *c, const struct gw_queue *q)
 {
-	const char *name = str_or(&q->name, "?");
+	const char *name = gw_vm_str_or(&q->name, "?");
 	if (q->n_ces < 1 || q->n_ces > GW_LIM_QUEUE_CES_MAX) {
-		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q1,
+		ERR(c, gw_vm_at(q->ces_loc, q->loc), GW_RULE_Q1,
 		    "use 1..3 compute "
 		    "environments",
 		    "queue '%s' has %zu compute "
@@ -2109,7 +1655,7 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 			    strcmp(e->ce.s, q->ces[j].ce.s) == 0) {
 				/* Batch refuses an order that lists a CE
 				 * twice (its entries are unique CEs). */
-				ERR(c, at_or(e->ce.loc, e->loc), GW_RULE_Q2,
+				ERR(c, gw_vm_at(e->ce.loc, e->loc), GW_RULE_Q2,
 				    "list each compute environment once",
 				    "queue '%s' lists compute environment "
 				    "'%s' twice (orders %lld and %lld)",
@@ -2120,37 +1666,37 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (q->ces[j].order.v == e->order.v) {
-				ERR(c, at_or(e->order.loc, e->loc), GW_RULE_Q2,
+				ERR(c, gw_vm_at(e->order.loc, e->loc), GW_RULE_Q2,
 				    "give "
 				    "each compute environment its own "
 				    "order",
 				    "queue '%s' gives order "
 				    "%lld to both '%s' and '%s'",
 				    name, e->order.v,
-				    str_or(&q->ces[j].ce, "?"),
-				    str_or(&e->ce, "?"));
+				    gw_vm_str_or(&q->ces[j].ce, "?"),
+				    gw_vm_str_or(&e->ce, "?"));
 				break;
 			}
 		}
 		const struct gw_compute_env *ce =
 		        gw_model_compute_env(c->m, e->ce.s);
 		if (!ce) {
-			ERR(c, at_or(e->ce.loc, e->loc), GW_RULE_Q9,
+			ERR(c, gw_vm_at(e->ce.loc, e->loc), GW_RULE_Q9,
 			    "define it under "
 			    "'compute_environments:'",
 			    "queue '%s' uses "
 			    "compute environment '%s', which the profile "
 			    "does not define",
-			    name, str_or(&e->ce, "?"));
+			    name, gw_vm_str_or(&e->ce, "?"));
 			continue;
 		}
-		if (is_fargate(ce_kind(ce))) {
+		if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 			first_fargate = first_fargate ? first_fargate : ce;
-		} else if (ce_kind(ce) != CE_BAD) {
+		} else if (gw_vm_ce_type(ce) != GW_CE_UNKNOWN) {
 			first_ec2 = first_ec2 ? first_ec2 : ce;
 		}
-		struct ce_info info;
-		describe_ce(ce, &info);
+		struct gw_ce_info info;
+		gw_vm_describe_ce(ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
 			if (info.arch_seen[a] && !arch_of[a]) {
 				arch_of[a] = info.arch_seen[a];
@@ -2159,26 +1705,26 @@ static void check_queue_ces(struct ctx *c, const struct gw_queue *q)
 		}
 	}
 	if (first_fargate && first_ec2) {
-		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q3, "use separate queues",
+		ERR(c, gw_vm_at(q->ces_loc, q->loc), GW_RULE_Q3, "use separate queues",
 		    "queue '%s' mixes ec2/spot compute environment '%s' "
 		    "with fargate compute environment '%s'",
-		    name, str_or(&first_ec2->name, "?"),
-		    str_or(&first_fargate->name, "?"));
+		    name, gw_vm_str_or(&first_ec2->name, "?"),
+		    gw_vm_str_or(&first_fargate->name, "?"));
 	}
 	if (arch_of[GW_ARCH_X86_64] && arch_of[GW_ARCH_ARM64] &&
 	    arch_ce[GW_ARCH_X86_64] != arch_ce[GW_ARCH_ARM64]) {
-		ERR(c, at_or(q->ces_loc, q->loc), GW_RULE_Q3,
+		ERR(c, gw_vm_at(q->ces_loc, q->loc), GW_RULE_Q3,
 		    "use one queue per "
 		    "architecture",
 		    "queue '%s' mixes x86_64 (%s) and "
 		    "arm64 (%s) compute environments",
-		    name, str_or(&arch_ce[GW_ARCH_X86_64]->name, "?"),
-		    str_or(&arch_ce[GW_ARCH_ARM64]->name, "?"));
+		    name, gw_vm_str_or(&arch_ce[GW_ARCH_X86_64]->name, "?"),
+		    gw_vm_str_or(&arch_ce[GW_ARCH_ARM64]->name, "?"));
 	}
 }
 
 /* The queue's CEs in the order Batch tries them (ascending 'order'). */
-static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
+static size_t sorted_ces(const struct gw_vctx *c, const struct gw_queue *q,
                          const struct gw_compute_env **out, size_t max)
 {
 	long long orders[GW_LIM_QUEUE_CES_MAX * 2];
@@ -2206,30 +1752,30 @@ static size_t sorted_ces(const struct ctx *c, const struct gw_queue *q,
 	return n;
 }
 
-static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
+static void check_queue_spot(struct gw_vctx *c, const struct gw_queue *q)
 {
-	const char *name = str_or(&q->name, "?");
+	const char *name = gw_vm_str_or(&q->name, "?");
 	const struct gw_compute_env *ces[GW_LIM_QUEUE_CES_MAX * 2];
 	size_t n = sorted_ces(c, q, ces, GW_ARRAY_LEN(ces));
 	bool seen_spot = false, all_spot = n > 0;
 	const char *spot_kind = "spot";
 	for (size_t i = 0; i < n; i++) {
-		enum ce_kind k = ce_kind(ces[i]);
-		bool spot = k == CE_SPOT || k == CE_FARGATE_SPOT;
+		enum gw_ce_type k = gw_vm_ce_type(ces[i]);
+		bool spot = k == GW_CE_SPOT || k == GW_CE_FARGATE_SPOT;
 		all_spot = all_spot && spot;
 		if (spot && q->head.v) {
-			WARN(c, at_or(q->head.loc, q->loc), GW_RULE_Q8,
+			WARN(c, gw_vm_at(q->head.loc, q->loc), GW_RULE_Q8,
 			     "use on-demand "
 			     "compute environments only for head jobs",
 			     "head queue '%s' reaches spot compute "
 			     "environment '%s'; a reclaimed head job "
 			     "kills the whole workflow",
-			     name, str_or(&ces[i]->name, "?"));
+			     name, gw_vm_str_or(&ces[i]->name, "?"));
 		}
 		if (!spot && seen_spot) {
 			/* Named by type: a FARGATE CE is not "on-demand"
 			 * EC2 (Q3 refuses mixing the two kinds anyway). */
-			WARN(c, at_or(q->ces_loc, q->loc), GW_RULE_Q8,
+			WARN(c, gw_vm_at(q->ces_loc, q->loc), GW_RULE_Q8,
 			     "use separate spot "
 			     "and on-demand queues (gwfcore commit "
 			     "7030a12)",
@@ -2238,18 +1784,18 @@ static void check_queue_spot(struct ctx *c, const struct gw_queue *q)
 			     "insufficient spot capacity can leave jobs "
 			     "runnable instead of moving them",
 			     name, spot_kind,
-			     k == CE_FARGATE ? "fargate" : "on-demand",
-			     str_or(&ces[i]->name, "?"));
+			     k == GW_CE_FARGATE ? "fargate" : "on-demand",
+			     gw_vm_str_or(&ces[i]->name, "?"));
 		}
 		if (spot && !seen_spot) {
-			spot_kind = k == CE_FARGATE_SPOT ? "fargate spot"
+			spot_kind = k == GW_CE_FARGATE_SPOT ? "fargate spot"
 			                                 : "spot";
 		}
 		seen_spot = seen_spot || spot;
 	}
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (all_spot && nf->present && nf->max_spot_attempts.v == 0) {
-		NOTE(c, at_or(q->ces_loc, q->loc), GW_RULE_Q8,
+		NOTE(c, gw_vm_at(q->ces_loc, q->loc), GW_RULE_Q8,
 		     "set max_spot_attempts "
 		     "or a retrying errorStrategy",
 		     "queue '%s' reaches "
@@ -2273,7 +1819,7 @@ static bool queues_share_ce(const struct gw_queue *a, const struct gw_queue *b)
 	return false;
 }
 
-static void check_queues(struct ctx *c)
+static void check_queues(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
 	if (m->n_queues > GW_LIM_ACCOUNT_QUEUES_MAX) {
@@ -2282,16 +1828,16 @@ static void check_queues(struct ctx *c)
 		    "region",
 		    m->n_queues);
 	}
-	struct name_list seen = {.kind = "job queue"};
+	struct gw_name_list seen = {.kind = "job queue"};
 	for (size_t i = 0; i < m->n_queues; i++) {
 		const struct gw_queue *q = &m->queues[i];
-		const char *name = str_or(&q->name, "?");
-		check_name(c, &q->name, "job queue",
+		const char *name = gw_vm_str_or(&q->name, "?");
+		gw_vm_check_name(c, &q->name, "job queue",
 		           q->name.s ? gw_names_batch_error(q->name.s) : NULL,
 		           GW_RULE_Q5, "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &q->name, &seen, GW_RULE_Q5);
+		gw_vm_check_unique(c, &q->name, &seen, GW_RULE_Q5);
 		if (q->priority.v < 0 || q->priority.v > GW_LIM_PRIORITY_MAX) {
-			ERR(c, at_or(q->priority.loc, q->loc), GW_RULE_Q4,
+			ERR(c, gw_vm_at(q->priority.loc, q->loc), GW_RULE_Q4,
 			    "use "
 			    "0..1000; higher runs first",
 			    "queue '%s' has priority %lld", name,
@@ -2301,13 +1847,13 @@ static void check_queues(struct ctx *c)
 			const struct gw_queue *o = &m->queues[j];
 			if (o->priority.v == q->priority.v &&
 			    queues_share_ce(q, o)) {
-				WARN(c, at_or(q->priority.loc, q->loc), GW_RULE_Q4,
+				WARN(c, gw_vm_at(q->priority.loc, q->loc), GW_RULE_Q4,
 				     "give queues that share a compute "
 				     "environment distinct priorities",
 				     "queues '%s' and '%s' share a compute "
 				     "environment and both have priority "
 				     "%lld, so neither goes first",
-				     str_or(&o->name, "?"), name,
+				     gw_vm_str_or(&o->name, "?"), name,
 				     q->priority.v);
 				break;
 			}
@@ -2341,7 +1887,7 @@ static const struct fargate_size fargate_sizes[] = {
         {16, 32768, 122880, 8192},
 };
 
-static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
+static void check_fargate_size(struct gw_vctx *c, const struct gw_job_def *jd)
 {
 	for (size_t i = 0; i < GW_ARRAY_LEN(fargate_sizes); i++) {
 		const struct fargate_size *f = &fargate_sizes[i];
@@ -2351,34 +1897,34 @@ static void check_fargate_size(struct ctx *c, const struct gw_job_def *jd)
 		long long mem = jd->memory_mib.v;
 		if (mem < f->mem_min || mem > f->mem_max ||
 		    (mem - f->mem_min) % f->mem_step != 0) {
-			ERR(c, at_or(jd->memory_mib.loc, jd->loc), GW_RULE_J2, NULL,
+			ERR(c, gw_vm_at(jd->memory_mib.loc, jd->loc), GW_RULE_J2, NULL,
 			    "job definition '%s' runs on fargate with "
 			    "%lld vcpus, which takes %lld..%lld mib in "
 			    "steps of %lld, not %lld",
-			    str_or(&jd->name, "?"), f->vcpus, f->mem_min,
+			    gw_vm_str_or(&jd->name, "?"), f->vcpus, f->mem_min,
 			    f->mem_max, f->mem_step, mem);
 		}
 		return;
 	}
-	ERR(c, at_or(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use 1, 2, 4, 8 or 16",
+	ERR(c, gw_vm_at(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use 1, 2, 4, 8 or 16",
 	    "job definition '%s' runs on fargate, which takes 1, 2, "
 	    "4, 8 or 16 vcpus, not %lld",
-	    str_or(&jd->name, "?"), jd->vcpus.v);
+	    gw_vm_str_or(&jd->name, "?"), jd->vcpus.v);
 }
 
-static bool queue_is_fargate(const struct ctx *c, const struct gw_queue *q)
+static bool queue_is_fargate(const struct gw_vctx *c, const struct gw_queue *q)
 {
 	for (size_t i = 0; i < q->n_ces; i++) {
 		const struct gw_compute_env *ce =
 		        gw_model_compute_env(c->m, q->ces[i].ce.s);
-		if (ce && is_fargate(ce_kind(ce))) {
+		if (ce && gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 			return true;
 		}
 	}
 	return false;
 }
 
-static void check_log_ref(struct ctx *c, const struct gw_str *ref,
+static void check_log_ref(struct gw_vctx *c, const struct gw_str *ref,
                           const char *owner_kind, const char *owner,
                           enum gw_rule rule)
 {
@@ -2397,9 +1943,9 @@ static void check_log_ref(struct ctx *c, const struct gw_str *ref,
 	}
 }
 
-static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
+static void check_job_def(struct gw_vctx *c, const struct gw_job_def *jd)
 {
-	const char *name = str_or(&jd->name, "?");
+	const char *name = gw_vm_str_or(&jd->name, "?");
 	if (jd->image.s) {
 		const char *why = gw_names_image_error(jd->image.s);
 		if (why) {
@@ -2410,11 +1956,11 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 		}
 	}
 	if (jd->vcpus.v < 1) {
-		ERR(c, at_or(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use at least 1",
+		ERR(c, gw_vm_at(jd->vcpus.loc, jd->loc), GW_RULE_J2, "use at least 1",
 		    "job definition '%s' has vcpus %lld", name, jd->vcpus.v);
 	}
 	if (jd->memory_mib.v < GW_LIM_JOB_MEMORY_MIN_MIB) {
-		ERR(c, at_or(jd->memory_mib.loc, jd->loc), GW_RULE_J2,
+		ERR(c, gw_vm_at(jd->memory_mib.loc, jd->loc), GW_RULE_J2,
 		    "use at least "
 		    "4",
 		    "job definition '%s' has memory_mib %lld", name,
@@ -2460,7 +2006,7 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 			    "job definition '%s' uses job role '%s', "
 			    "which the profile does not define",
 			    name, jd->job_role.s);
-		} else if (!role_trusts(r, "ecs-tasks")) {
+		} else if (!gw_vm_role_trusts(r, "ecs-tasks")) {
 			ERR(c, jd->job_role.loc, GW_RULE_R5,
 			    "add 'ecs-tasks' to the "
 			    "role's trust",
@@ -2484,31 +2030,31 @@ static void check_job_def(struct ctx *c, const struct gw_job_def *jd)
 		check_fargate_size(c, jd);
 		return;
 	}
-	struct request r = {
+	struct gw_request r = {
 	        .kind = "job definition",
 	        .name = name,
 	        .vcpus = jd->vcpus.v,
 	        .memory_mib = jd->memory_mib.v,
 	        .gpus = jd->gpus.v,
-	        .vcpus_at = at_or(jd->vcpus.loc, jd->loc),
-	        .memory_at = at_or(jd->memory_mib.loc, jd->loc),
-	        .gpus_at = at_or(jd->gpus.loc, jd->loc),
+	        .vcpus_at = gw_vm_at(jd->vcpus.loc, jd->loc),
+	        .memory_at = gw_vm_at(jd->memory_mib.loc, jd->loc),
+	        .gpus_at = gw_vm_at(jd->gpus.loc, jd->loc),
 	        .rule_vcpus = GW_RULE_J3,
 	        .rule_memory = GW_RULE_J4,
 	        .rule_gpus = GW_RULE_J5,
 	};
-	check_fit(c, &r, q);
+	gw_vm_check_fit(c, &r, q);
 }
 
-static void check_job_defs(struct ctx *c)
+static void check_job_defs(struct gw_vctx *c)
 {
-	struct name_list seen = {.kind = "job definition"};
+	struct gw_name_list seen = {.kind = "job definition"};
 	for (size_t i = 0; i < c->m->n_job_defs; i++) {
 		const struct gw_job_def *jd = &c->m->job_defs[i];
-		check_name(c, &jd->name, "job definition",
+		gw_vm_check_name(c, &jd->name, "job definition",
 		           jd->name.s ? gw_names_batch_error(jd->name.s) : NULL,
 		           GW_RULE_J1, "batch names are [A-Za-z0-9_-]{1,128}");
-		check_unique(c, &jd->name, &seen, GW_RULE_J1);
+		gw_vm_check_unique(c, &jd->name, &seen, GW_RULE_J1);
 		check_job_def(c, jd);
 	}
 }
@@ -2516,23 +2062,23 @@ static void check_job_defs(struct ctx *c)
 /* ---- log groups
  * ------------------------------------------------------------------- */
 
-static void check_log_groups(struct ctx *c)
+static void check_log_groups(struct gw_vctx *c)
 {
-	struct name_list seen = {.kind = "log group"};
+	struct gw_name_list seen = {.kind = "log group"};
 	for (size_t i = 0; i < c->m->n_log_groups; i++) {
 		const struct gw_log_group *g = &c->m->log_groups[i];
-		check_name(
+		gw_vm_check_name(
 		        c, &g->name, "log group",
 		        g->name.s ? gw_names_log_group_error(g->name.s) : NULL,
 		        GW_RULE_N6, "log group names are [.\\-_/#A-Za-z0-9]{1,512}");
-		check_unique(c, &g->name, &seen, GW_RULE_N6);
+		gw_vm_check_unique(c, &g->name, &seen, GW_RULE_N6);
 		if ((g->retention_days.set || g->retention_days.v != 0) &&
 		    !gw_names_is_retention_days(g->retention_days.v)) {
-			ERR(c, at_or(g->retention_days.loc, g->loc), GW_RULE_N7,
+			ERR(c, gw_vm_at(g->retention_days.loc, g->loc), GW_RULE_N7,
 			    gw_names_retention_list(),
 			    "log group '%s' has retention_days %lld, "
 			    "which cloudwatch does not offer",
-			    str_or(&g->name, "?"), g->retention_days.v);
+			    gw_vm_str_or(&g->name, "?"), g->retention_days.v);
 		}
 	}
 }
@@ -2540,7 +2086,7 @@ static void check_log_groups(struct ctx *c)
 /* ---- client configuration (NF*, NS*)
  * ----------------------------------------------- */
 
-static const struct gw_queue *need_queue(struct ctx *c, const struct gw_str *q,
+static const struct gw_queue *need_queue(struct gw_vctx *c, const struct gw_str *q,
                                          struct gw_loc owner, enum gw_rule rule,
                                          const char *what)
 {
@@ -2564,10 +2110,10 @@ static const struct gw_queue *need_queue(struct ctx *c, const struct gw_str *q,
  * (the view renders it so); checked here too, so that `gwgen verify`
  * refuses what generation would (issue 6, found by tests/injection).
  */
-static void check_selector(struct ctx *c, const struct gw_str *sel)
+static void check_selector(struct gw_vctx *c, const struct gw_str *sel)
 {
 	static const char *const kinds[] = {"withName:", "withLabel:"};
-	const char *s = str_or(sel, "");
+	const char *s = gw_vm_str_or(sel, "");
 	for (size_t i = 0; i < GW_ARRAY_LEN(kinds); i++) {
 		if (gw_has_prefix(s, kinds[i]) && s[strlen(kinds[i])]) {
 			return;
@@ -2578,7 +2124,7 @@ static void check_selector(struct ctx *c, const struct gw_str *sel)
 	    "'%s'", s);
 }
 
-static void check_nextflow(struct ctx *c)
+static void check_nextflow(struct gw_vctx *c)
 {
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (!nf->present) {
@@ -2604,49 +2150,49 @@ static void check_nextflow(struct ctx *c)
 		if (!pq) {
 			continue;
 		}
-		struct request r = {
+		struct gw_request r = {
 		        .kind = "nextflow process",
-		        .name = str_or(&p->selector, "?"),
+		        .name = gw_vm_str_or(&p->selector, "?"),
 		        .vcpus = p->cpus.v,
 		        .memory_mib = p->memory_mib.v,
-		        .vcpus_at = at_or(p->cpus.loc, p->loc),
-		        .memory_at = at_or(p->memory_mib.loc, p->loc),
+		        .vcpus_at = gw_vm_at(p->cpus.loc, p->loc),
+		        .memory_at = gw_vm_at(p->memory_mib.loc, p->loc),
 		        .gpus_at = p->loc,
 		        .rule_vcpus = GW_RULE_NF2,
 		        .rule_memory = GW_RULE_NF2,
 		        .rule_gpus = GW_RULE_NF2,
 		};
-		check_fit(c, &r, pq);
+		gw_vm_check_fit(c, &r, pq);
 	}
 	if (q && (nf->max_cpus.v > 0 || nf->max_memory_mib.v > 0)) {
 		/* params.max_*: each dimension on its own (4.10). */
-		struct request cpus = {
+		struct gw_request cpus = {
 		        .kind = "nextflow params.max_cpus",
 		        .name = "max_cpus",
 		        .vcpus = nf->max_cpus.v,
-		        .vcpus_at = at_or(nf->max_cpus.loc, nf->loc),
+		        .vcpus_at = gw_vm_at(nf->max_cpus.loc, nf->loc),
 		        .memory_at = nf->loc,
 		        .gpus_at = nf->loc,
 		        .rule_vcpus = GW_RULE_NF3,
 		        .rule_memory = GW_RULE_NF3,
 		        .rule_gpus = GW_RULE_NF3,
 		};
-		struct request mem = {
+		struct gw_request mem = {
 		        .kind = "nextflow params.max_memory",
 		        .name = "max_memory_mib",
 		        .memory_mib = nf->max_memory_mib.v,
 		        .vcpus_at = nf->loc,
-		        .memory_at = at_or(nf->max_memory_mib.loc, nf->loc),
+		        .memory_at = gw_vm_at(nf->max_memory_mib.loc, nf->loc),
 		        .gpus_at = nf->loc,
 		        .rule_vcpus = GW_RULE_NF3,
 		        .rule_memory = GW_RULE_NF3,
 		        .rule_gpus = GW_RULE_NF3,
 		};
 		if (nf->max_cpus.v > 0) {
-			check_fit(c, &cpus, q);
+			gw_vm_check_fit(c, &cpus, q);
 		}
 		if (nf->max_memory_mib.v > 0) {
-			check_fit(c, &mem, q);
+			gw_vm_check_fit(c, &mem, q);
 		}
 	}
 	if (nf->max_spot_attempts.v < 0) {
@@ -2677,7 +2223,7 @@ static void check_nextflow(struct ctx *c)
 	}
 	static const char *const enc[] = {"AES256", "aws:kms"};
 	if (nf->storage_encryption.s &&
-	    !in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
+	    !gw_vm_in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
 		ERR(c, nf->storage_encryption.loc, GW_RULE_NF6,
 		    "use AES256 or "
 		    "aws:kms",
@@ -2686,7 +2232,7 @@ static void check_nextflow(struct ctx *c)
 	}
 	static const char *const modes[] = {"legacy", "standard", "adaptive"};
 	if (nf->retry_mode.s &&
-	    !in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
+	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
 		ERR(c, nf->retry_mode.loc, GW_RULE_NF6,
 		    "use legacy, standard or "
 		    "adaptive",
@@ -2695,7 +2241,7 @@ static void check_nextflow(struct ctx *c)
 	check_log_ref(c, &nf->log_group, "nextflow", "logsGroup", GW_RULE_NF6);
 }
 
-static void check_nextstrain(struct ctx *c)
+static void check_nextstrain(struct gw_vctx *c)
 {
 	const struct gw_nextstrain *ns = &c->m->nextstrain;
 	if (!ns->present) {
@@ -2724,19 +2270,19 @@ static void check_nextstrain(struct ctx *c)
 		    ns->job_definition.s);
 	}
 	if (q && (ns->cpus.v > 0 || ns->memory_mib.v > 0)) {
-		struct request r = {
+		struct gw_request r = {
 		        .kind = "nextstrain",
 		        .name = "aws-batch",
 		        .vcpus = ns->cpus.v,
 		        .memory_mib = ns->memory_mib.v,
-		        .vcpus_at = at_or(ns->cpus.loc, ns->loc),
-		        .memory_at = at_or(ns->memory_mib.loc, ns->loc),
+		        .vcpus_at = gw_vm_at(ns->cpus.loc, ns->loc),
+		        .memory_at = gw_vm_at(ns->memory_mib.loc, ns->loc),
 		        .gpus_at = ns->loc,
 		        .rule_vcpus = GW_RULE_NS2,
 		        .rule_memory = GW_RULE_NS2,
 		        .rule_gpus = GW_RULE_NS2,
 		};
-		check_fit(c, &r, q);
+		gw_vm_check_fit(c, &r, q);
 	}
 }
 
@@ -2745,7 +2291,7 @@ static void check_nextstrain(struct ctx *c)
 
 struct rule_group {
 	const char *name;
-	void (*run)(struct ctx *c);
+	void (*run)(struct gw_vctx *c);
 };
 
 /* Each row checks one part of the profile; docs/rules.md lists the rules. */
@@ -2760,7 +2306,7 @@ struct rule_group {
 /* Longest value quoted in a tag message, in bytes. */
 #define TAG_QUOTE_BYTES 300
 
-static void check_tag_text(struct ctx *c, const struct gw_str *s,
+static void check_tag_text(struct gw_vctx *c, const struct gw_str *s,
                            const struct gw_str *key, bool is_key,
                            const char *owner)
 {
@@ -2768,7 +2314,7 @@ static void check_tag_text(struct ctx *c, const struct gw_str *s,
 	if (!s->s || gw_names_tag_check(s->s, is_key, &p)) {
 		return;
 	}
-	char text[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[MSG_BYTES];
+	char text[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[GW_VM_MSG_BYTES];
 	gw_names_quote(s->s, text, sizeof(text));
 	gw_names_quote(key->s, kq, sizeof(kq));
 	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
@@ -2797,7 +2343,7 @@ static bool kvs_has_key(const struct gw_kvs *kvs, const char *key)
  * (NULL for the profile itself; its keys replace equal profile keys) and
  * gwgen's stack tag.
  */
-static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
+static void check_tag_map(struct gw_vctx *c, const struct gw_kvs *own,
                           const char *owner)
 {
 	const struct gw_kvs *profile = &c->m->tags;
@@ -2820,7 +2366,7 @@ static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
 		n++;
 	}
 	if (n > GW_LIM_TAGS_MAX) {
-		ERR(c, at_or(tags->loc, c->m->name.loc), GW_RULE_N10,
+		ERR(c, gw_vm_at(tags->loc, c->m->name.loc), GW_RULE_N10,
 		    "keep at most 49 tags of your own: gwgen adds "
 		    "'" GWGEN_STACK_TAG "'",
 		    "%s would carry %zu tags (the profile's, its own and "
@@ -2835,31 +2381,31 @@ static void check_tag_map(struct ctx *c, const struct gw_kvs *own,
  * definitions have no tags of their own in the model, so the profile's
  * check covers them.
  */
-static void check_tags(struct ctx *c)
+static void check_tags(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
-	char owner[MSG_BYTES];
+	char owner[GW_VM_MSG_BYTES];
 	check_tag_map(c, NULL, "the profile");
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];
 		snprintf(owner, sizeof(owner), "launch template '%s'",
-		         str_or(&lt->name, "?"));
+		         gw_vm_str_or(&lt->name, "?"));
 		check_tag_map(c, &lt->tags, owner);
 	}
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		const struct gw_compute_env *ce = &m->compute_envs[i];
 		snprintf(owner, sizeof(owner), "compute environment '%s'",
-		         str_or(&ce->name, "?"));
+		         gw_vm_str_or(&ce->name, "?"));
 		check_tag_map(c, &ce->tags, owner);
 	}
 }
 
 /* ---- the stack as a whole (C2) ---------------------------------------- */
 
-static void check_stack_name(struct ctx *c)
+static void check_stack_name(struct gw_vctx *c)
 {
 	const struct gw_str *s = &c->m->stack_name;
-	if (!s->s || !check_one_line(c, s, "stack_name")) {
+	if (!s->s || !gw_vm_check_one_line(c, s, "stack_name")) {
 		return;
 	}
 	const char *hint = "stack names start with a letter and have only "
@@ -2878,7 +2424,7 @@ static void check_stack_name(struct ctx *c)
 			 * text. */
 			char shown[sizeof("byte 0xXX")];
 			snprintf(shown, sizeof(shown),
-			         ch < ASCII_DEL ? "'%c'" : "byte 0x%02X", ch);
+			         isprint(ch) ? "'%c'" : "byte 0x%02X", ch);
 			ERR(c, s->loc, GW_RULE_C2, hint,
 			    "stack_name has %s at byte %zu, which stack names "
 			    "do not allow",
@@ -2900,20 +2446,20 @@ static void check_stack_name(struct ctx *c)
  * render a template that CloudFormation refuses (issue 6: found by the
  * hostile corpus, cases gen-long-scalar and minimal-profile).
  */
-static void check_stack(struct ctx *c)
+static void check_stack(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
 	check_stack_name(c);
-	check_one_line(c, &m->description, "description");
+	gw_vm_check_one_line(c, &m->description, "description");
 	for (size_t i = 0; i < m->n_policies; i++) {
-		check_one_line(c, &m->policies[i].description,
+		gw_vm_check_one_line(c, &m->policies[i].description,
 		               "policy description");
 	}
 	for (size_t i = 0; i < m->n_roles; i++) {
-		check_one_line(c, &m->roles[i].description, "role description");
+		gw_vm_check_one_line(c, &m->roles[i].description, "role description");
 	}
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
-		check_one_line(c, &m->launch_templates[i].description,
+		gw_vm_check_one_line(c, &m->launch_templates[i].description,
 		               "launch template description");
 	}
 	size_t len = m->description.s ? strlen(m->description.s) : 0;
@@ -2964,7 +2510,7 @@ bool gw_verify_generation(const struct gw_model *m,
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
-	struct ctx c = {.m = m,
+	struct gw_vctx c = {.m = m,
 	                .d = d,
 	                .partition = m->partition,
 	                .region = m->region.s ? m->region.s : "*",

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* What the profile adapters share (model_facts.h). */
+#include "model_facts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "aws_limits.h"
+#include "names.h"
+#include "util.h"
+
+#define PERMILLE 1000
+
+struct gw_loc gw_vm_at(struct gw_loc value, struct gw_loc object)
+{
+	return value.line ? value : object;
+}
+
+const char *gw_vm_str_or(const struct gw_str *s, const char *dflt)
+{
+	return s->s ? s->s : dflt;
+}
+
+bool gw_vm_str_is(const struct gw_str *s, const char *v)
+{
+	return s->s && strcmp(s->s, v) == 0;
+}
+
+bool gw_vm_in_set(const char *s, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, set[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool gw_vm_role_trusts(const struct gw_role *r, const char *service)
+{
+	for (size_t i = 0; i < r->trust.n; i++) {
+		if (gw_vm_str_is(&r->trust.v[i], service)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- compute environment facts ------------------------------------------- */
+
+/* The type of 'ce' (unset: EC2, the loader's default). */
+enum gw_ce_type gw_vm_ce_type(const struct gw_compute_env *ce)
+{
+	return gw_ce_type_of(gw_vm_str_or(&ce->type, "EC2"));
+}
+
+const char *gw_vm_ce_strategy(const struct gw_compute_env *ce)
+{
+	if (ce->allocation_strategy.s) {
+		return ce->allocation_strategy.s;
+	}
+	return gw_vm_ce_type(ce) == GW_CE_SPOT ? "SPOT_PRICE_CAPACITY_OPTIMIZED"
+	                              : "BEST_FIT_PROGRESSIVE";
+}
+
+const char *gw_vm_ce_image(const struct gw_compute_env *ce)
+{
+	return gw_vm_str_or(&ce->image_type, "ECS_AL2023");
+}
+
+bool gw_vm_ce_selects(const struct gw_compute_env *ce,
+                       const struct gw_instance_type *t)
+{
+	if (ce->instance_types.n == 0) {
+		return gw_catalog_selects("optimal", t);
+	}
+	for (size_t i = 0; i < ce->instance_types.n; i++) {
+		const char *spec = ce->instance_types.v[i].s;
+		if (spec && gw_catalog_selects(spec, t)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->all_known = true;
+	for (size_t i = 0; i < ce->instance_types.n; i++) {
+		const char *spec = ce->instance_types.v[i].s;
+		if (!spec || !gw_catalog_spec_known(spec)) {
+			info->all_known = false;
+		}
+	}
+	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
+		return;
+	}
+	for (size_t i = 0; i < gw_catalog_count(); i++) {
+		const struct gw_instance_type *t = gw_catalog_at(i);
+		if (!gw_vm_ce_selects(ce, t)) {
+			continue;
+		}
+		info->n_types++;
+		if (!info->smallest || t->vcpus < info->smallest->vcpus) {
+			info->smallest = t;
+		}
+		if (!info->most_vcpus || t->vcpus > info->most_vcpus->vcpus) {
+			info->most_vcpus = t;
+		}
+		if (!info->most_memory ||
+		    t->memory_mib > info->most_memory->memory_mib) {
+			info->most_memory = t;
+		}
+		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
+			info->most_gpus = t;
+		}
+		if (!info->arch_seen[t->arch]) {
+			info->arch_seen[t->arch] = t;
+		}
+	}
+}
+
+/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
+ */
+
+static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
+                         const struct gw_queue *q,
+                         const struct gw_compute_env *ce)
+{
+	struct gw_ce_info info;
+	gw_vm_describe_ce(ce, &info);
+	if (gw_ce_is_fargate(gw_vm_ce_type(ce)) || info.n_types == 0) {
+		return; /* Fargate sizes are J2's; unknown types were warned */
+	}
+	char where[GW_VM_MSG_BYTES];
+	if (q->n_ces > 1) {
+		snprintf(where, sizeof(where), " in compute environment '%s'",
+		         gw_vm_str_or(&ce->name, "?"));
+	} else {
+		where[0] = '\0';
+	}
+	const char *qn = gw_vm_str_or(&q->name, "?");
+	bool vcpu_ok = true;
+	if (r->vcpus > info.most_vcpus->vcpus) {
+		ERR(c, r->vcpus_at, r->rule_vcpus,
+		    "lower the request or add a larger instance type "
+		    "to the compute environment",
+		    "%s '%s' needs %lld vcpus but the largest instance "
+		    "type reachable through queue '%s'%s (%s) has %u",
+		    r->kind, r->name, r->vcpus, qn, where,
+		    info.most_vcpus->name, info.most_vcpus->vcpus);
+		vcpu_ok = false;
+	} else if (ce->max_vcpus.set || ce->max_vcpus.v > 0) {
+		if (r->vcpus > ce->max_vcpus.v) {
+			ERR(c, r->vcpus_at, r->rule_vcpus,
+			    "raise max_vcpus of the compute "
+			    "environment or lower the request",
+			    "%s '%s' needs %lld vcpus but compute "
+			    "environment '%s' of queue '%s' allows at "
+			    "most %lld (max_vcpus)",
+			    r->kind, r->name, r->vcpus, gw_vm_str_or(&ce->name, "?"),
+			    qn, ce->max_vcpus.v);
+			vcpu_ok = false;
+		}
+	}
+	bool gpu_ok = true;
+	if (r->gpus > 0 && r->gpus > (long long)info.most_gpus->gpus) {
+		ERR(c, r->gpus_at, r->rule_gpus,
+		    "add a gpu instance type (g4dn, g5, g6, p3, p4d) "
+		    "with enough gpus",
+		    "%s '%s' needs %lld gpus but the instance type with "
+		    "the most gpus reachable through queue '%s'%s (%s) "
+		    "has %u",
+		    r->kind, r->name, r->gpus, qn, where, info.most_gpus->name,
+		    info.most_gpus->gpus);
+		gpu_ok = false;
+	}
+	if (r->gpus > 0 && !gw_image_is_nvidia(gw_vm_ce_image(ce))) {
+		ERR(c, r->gpus_at, r->rule_gpus,
+		    "set image_type: ECS_AL2023_NVIDIA on the compute "
+		    "environment",
+		    "%s '%s' needs gpus but compute environment '%s' of "
+		    "queue '%s' uses image type '%s' without nvidia "
+		    "drivers",
+		    r->kind, r->name, gw_vm_str_or(&ce->name, "?"), qn, gw_vm_ce_image(ce));
+	}
+	long long most_avail =
+	        (long long)info.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
+	bool mem_ok = true;
+	if (r->memory_mib > most_avail) {
+		ERR(c, r->memory_at, r->rule_memory,
+		    "request less memory or add a larger instance "
+		    "type; the ECS agent reserves 32 MiB",
+		    "%s '%s' needs %lld mib but the largest instance "
+		    "type reachable through queue '%s'%s (%s) has %u "
+		    "mib, at most %lld after the ecs agent's 32 mib",
+		    r->kind, r->name, r->memory_mib, qn, where,
+		    info.most_memory->name, info.most_memory->memory_mib,
+		    most_avail);
+		mem_ok = false;
+	}
+	if (!vcpu_ok || !gpu_ok || !mem_ok) {
+		return;
+	}
+	/* Each dimension fits some type; does one type fit them all? */
+	const struct gw_instance_type *best = NULL;
+	for (size_t i = 0; i < gw_catalog_count(); i++) {
+		const struct gw_instance_type *t = gw_catalog_at(i);
+		if (!gw_vm_ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
+		    (long long)t->gpus < r->gpus ||
+		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
+		            r->memory_mib) {
+			continue;
+		}
+		if (!best || t->memory_mib > best->memory_mib) {
+			best = t;
+		}
+	}
+	if (!best) {
+		ERR(c, r->memory_at, r->rule_memory,
+		    "lower vcpus or memory, or add an instance type "
+		    "with both",
+		    "%s '%s' needs %lld vcpus and %lld mib together, "
+		    "which no single instance type reachable through "
+		    "queue '%s'%s offers",
+		    r->kind, r->name, r->vcpus, r->memory_mib, qn, where);
+		return;
+	}
+	/* memory_mib is at most most_avail here; a negative request (a
+	 * range error the loader kept) must not overflow the product. */
+	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
+	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
+		WARN(c, r->memory_at, r->rule_memory,
+		     "leave about 10% for the os and ecs agent "
+		     "(c5.xlarge: ~7400 of 8192 mib are available)",
+		     "%s '%s' needs %lld mib, more than 90%% of the %u "
+		     "mib of the roomiest fitting instance type (%s) "
+		     "reachable through queue '%s'%s, so it may stay "
+		     "runnable",
+		     r->kind, r->name, r->memory_mib, best->memory_mib,
+		     best->name, qn, where);
+	}
+}
+
+void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
+                      const struct gw_queue *q)
+{
+	for (size_t i = 0; i < q->n_ces; i++) {
+		const struct gw_compute_env *ce =
+		        gw_model_compute_env(c->m, q->ces[i].ce.s);
+		if (ce) {
+			fit_ce(c, r, q, ce);
+		}
+	}
+}
+
+/* ---- names and uniqueness (N*) ------------------------------------------- */
+
+void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
+                         struct gw_name_list *seen, enum gw_rule rule)
+{
+	if (!name->s) {
+		return;
+	}
+	for (size_t i = 0; i < seen->n; i++) {
+		bool same = seen->nocase ? gw_names_equal_nocase(seen->v[i]->s,
+		                                                 name->s)
+		                         : strcmp(seen->v[i]->s, name->s) == 0;
+		if (same) {
+			ERR(c, name->loc, rule, "give each one its own name",
+			    "%s name '%s' is already used at line %u%s",
+			    seen->kind, name->s, seen->v[i]->loc.line,
+			    seen->nocase ? " (iam names are unique "
+			                   "ignoring case)"
+			                 : "");
+			return;
+		}
+	}
+	if (seen->n < GW_ARRAY_LEN(seen->v)) {
+		seen->v[seen->n++] = name;
+	}
+}
+
+/* ---- one-line text (N11) ------------------------------------------------ */
+
+#define ASCII_DEL 0x7f
+#define UTF8_C1_LEAD 0xc2 /* U+0080..U+009F are C2 80..C2 9F */
+#define UTF8_C1_LAST 0x9f
+#define UTF8_CONT_MASK 0xc0
+#define UTF8_CONT 0x80
+
+/*
+ * The first control character of 's' (C0, DEL, or a C1 control in UTF-8):
+ * its code point into '*cp' and its 1-based character position into
+ * '*pos'. Returns false when there is none.
+ */
+static bool find_control(const char *s, unsigned *cp, size_t *pos)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & UTF8_CONT_MASK) != UTF8_CONT) {
+			chars++;
+		}
+		if (*p < ' ' || *p == ASCII_DEL) {
+			*cp = *p;
+			*pos = chars;
+			return true;
+		}
+		if (p[0] == UTF8_C1_LEAD && p[1] >= UTF8_CONT &&
+		    p[1] <= UTF8_C1_LAST) {
+			*cp = p[1];
+			*pos = chars;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *control_name(unsigned cp)
+{
+	switch (cp) {
+	case '\n':
+		return " (line feed)";
+	case '\r':
+		return " (carriage return)";
+	case '\t':
+		return " (tab)";
+	default:
+		return "";
+	}
+}
+
+bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
+                           const char *what)
+{
+	unsigned cp;
+	size_t pos;
+	if (!s->s || !find_control(s->s, &cp, &pos)) {
+		return true;
+	}
+	ERR(c, s->loc, GW_RULE_N11, "remove it: this value is one line of text",
+	    "%s has control character U+%04X%s at character %zu", what, cp,
+	    control_name(cp), pos);
+	return false;
+}
+
+void gw_vm_check_abs_path(struct gw_vctx *c, const struct gw_str *path,
+                           const char *what, enum gw_rule rule,
+                           const char *example)
+{
+	if (!path->s || !gw_vm_check_one_line(c, path, what) ||
+	    gw_names_is_clean_path(path->s, true)) {
+		return;
+	}
+	char hint[GW_VM_MSG_BYTES];
+	snprintf(hint, sizeof(hint), "write an absolute path such as %s",
+	         example);
+	ERR(c, path->loc, rule, hint,
+	    "%s '%s' is not an absolute path of [A-Za-z0-9._-] names", what,
+	    path->s);
+}
+
+void gw_vm_check_name(struct gw_vctx *c, const struct gw_str *name,
+                       const char *kind, const char *why, enum gw_rule rule,
+                       const char *hint)
+{
+	char what[GW_VM_MSG_BYTES];
+	snprintf(what, sizeof(what), "%s name", kind);
+	if (!gw_vm_check_one_line(c, name, what)) {
+		return;
+	}
+	if (name->s && why) {
+		ERR(c, name->loc, rule, hint, "%s name '%s' %s", kind, name->s,
+		    why);
+	}
+}

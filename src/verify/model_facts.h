@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the rule families' profile adapters share: the verification
+ * context over a model, and facts derived from the model (a compute
+ * environment's type, strategy and image, what its instance types offer,
+ * whether a request fits a queue), plus the name checks every family uses.
+ */
+#ifndef GW_MODEL_FACTS_H
+#define GW_MODEL_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "diag.h"
+#include "facts.h"
+#include "model.h"
+#include "rules.h"
+
+/* Names of one kind tracked for duplicates. */
+#define GW_VM_NAMES_MAX 256
+/* Longest message formatted by a check. */
+#define GW_VM_MSG_BYTES 1024
+
+/* Everything one verification run needs; no file-scope state. */
+/* Everything one verification run needs; no file-scope state. */
+struct gw_vctx {
+	const struct gw_model *m;
+	struct gw_diags *d;
+	const char *partition; /* of the profile's region; NULL if unknown */
+	const char *region;    /* "*" when unset */
+	/* Where findings go; rc.n_before diagnostics were in 'd' when
+	 * verification began: the loader's range errors, whose values it
+	 * kept (profile.c, load()). */
+	struct gw_rule_ctx rc;
+};
+
+#define ERR(c, at, rule, hint, ...)                                            \
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
+#define WARN(c, at, rule, hint, ...)                                           \
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
+	               __VA_ARGS__)
+#define NOTE(c, at, rule, hint, ...)                                           \
+	gw_rule_report(&(c)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
+
+/* What the instance types of one CE can offer. */
+struct gw_ce_info {
+	size_t n_types; /* catalog entries selected */
+	bool all_known; /* every spec selects something */
+	const struct gw_instance_type *smallest; /* fewest vCPUs */
+	const struct gw_instance_type *most_vcpus;
+	const struct gw_instance_type *most_memory;
+	const struct gw_instance_type *most_gpus;
+	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1];
+};
+
+/* A request for vCPUs, memory and GPUs, checked against the compute
+ * environments of a queue (J3/J4/J5, NF2, NS2). */
+struct gw_request {
+	const char *kind; /* "job definition", "nextflow process", ... */
+	const char *name;
+	long long vcpus;      /* 0 = not requested */
+	long long memory_mib; /* 0 = not requested */
+	long long gpus;
+	struct gw_loc vcpus_at, memory_at, gpus_at;
+	enum gw_rule rule_vcpus, rule_memory, rule_gpus;
+};
+
+/* Names of one kind, for the duplicate checks. */
+struct gw_name_list {
+	const char *kind;
+	bool nocase;
+	const struct gw_str *v[GW_VM_NAMES_MAX];
+	size_t n;
+};
+
+/* The value's location when it has one, else the object's. */
+struct gw_loc gw_vm_at(struct gw_loc value, struct gw_loc object);
+const char *gw_vm_str_or(const struct gw_str *s, const char *dflt);
+bool gw_vm_str_is(const struct gw_str *s, const char *v);
+bool gw_vm_in_set(const char *s, const char *const *set, size_t n);
+bool gw_vm_role_trusts(const struct gw_role *r, const char *service);
+enum gw_ce_type gw_vm_ce_type(const struct gw_compute_env *ce);
+const char *gw_vm_ce_strategy(const struct gw_compute_env *ce);
+const char *gw_vm_ce_image(const struct gw_compute_env *ce);
+bool gw_vm_ce_selects(const struct gw_compute_env *ce,
+                       const struct gw_instance_type *t);
+void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info);
+void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
+                      const struct gw_queue *q);
+void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
+                         struct gw_name_list *seen, enum gw_rule rule);
+/*
+ * N11: 'what' ("description", "job queue name", ...) is one line of text:
+ * it becomes a CloudFormation Description, a name or a comment in the
+ * generated files, and none of them is documented as multi-line (issue 6:
+ * a value that cannot be represented safely is refused). Returns false
+ * after reporting.
+ */
+bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
+                           const char *what);
+/*
+ * 'path' (when set) is one line, an absolute path of [A-Za-z0-9._-] names:
+ * the user data uses it unquoted (rule 'rule'; 'example' for the hint).
+ */
+void gw_vm_check_abs_path(struct gw_vctx *c, const struct gw_str *path,
+                           const char *what, enum gw_rule rule,
+                           const char *example);
+void gw_vm_check_name(struct gw_vctx *c, const struct gw_str *name,
+                       const char *kind, const char *why, enum gw_rule rule,
+                       const char *hint);
+
+#endif
