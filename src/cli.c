@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "model.h"
 #include "output.h"
+#include "pipeline.h"
 #include "profile.h"
 #include "render.h"
 #include "templates.h"
@@ -840,16 +841,14 @@ static bool write_files(const struct run *r, const char *name,
 }
 
 /*
- * Load, verify, and (by mode) emit and write or compare one profile.
+ * Take one profile through the pipeline, then (by mode) stop, compare the
+ * bundle with DIR/NAME/ or write it.
  * Everything it allocates is freed before it returns. Returns an enum gw_exit.
  */
 static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 {
 	int status = GW_EXIT_OK;
-	struct gw_model *m = NULL;
-	struct gw_files files;
-	gw_files_init(&files);
-
+	struct gw_bundle b = { 0 };
 	char *path = gw_profile_resolve(arg, d);
 	if (!path) {
 		status = GW_EXIT_IO;
@@ -860,36 +859,21 @@ static int run_profile(struct run *r, const char *arg, struct gw_diags *d)
 		status = GW_EXIT_IO;
 		goto out;
 	}
-	m = gw_profile_load(path, d);
-	if (!m || !gw_verify_model(m, d) || too_strict(r, d)) {
+	if (!gw_pipeline_build(path, r->templates, r->o->strict, &b, d)) {
 		status = GW_EXIT_INVALID;
 		goto out;
 	}
 	if (r->o->mode == MODE_VERIFY || r->verify_only) {
-		/* What generation would refuse, verify refuses: render every
-		 * artifact in memory (user data size, template limits). */
-		if (!gw_verify_generation(m, r->templates, d) ||
-		    too_strict(r, d)) {
-			status = GW_EXIT_INVALID;
-			goto out;
-		}
 		if (r->o->verbose && r->o->mode == MODE_VERIFY) {
 			fprintf(r->out, "verified %s\n", path);
 		}
-		goto out;
-	}
-	if (!gw_emit(m, r->templates, &files, d) || too_strict(r, d)) {
-		status = GW_EXIT_INVALID;
-		goto out;
-	}
-	if (r->o->mode == MODE_CHECK) {
-		status = check_tree(r, m->name.s, path, &files, d);
-	} else if (!write_files(r, m->name.s, &files, d)) {
+	} else if (r->o->mode == MODE_CHECK) {
+		status = check_tree(r, b.m->name.s, path, &b.files, d);
+	} else if (!write_files(r, b.m->name.s, &b.files, d)) {
 		status = GW_EXIT_IO;
 	}
 out:
-	gw_files_finish(&files);
-	gw_model_destroy(m);
+	gw_bundle_finish(&b);
 	free(path);
 	return status;
 }

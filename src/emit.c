@@ -9,14 +9,12 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
-#include "emit_check.h"
 #include "escape.h"
 #include "escape_groovy.h"
 #include "mustache.h"
 #include "mustache_cjson.h"
 #include "userdata.h"
 #include "util.h"
-#include "verify.h"
 #include "view.h"
 
 #define MODE_FILE 0644u
@@ -26,53 +24,6 @@
 /* The view key under which the current item of an 'each' row is visible. */
 #define ITEM_KEY "item"
 
-/* ---- gw_files --------------------------------------------------------------- */
-
-void gw_files_init(struct gw_files *f)
-{
-	*f = (struct gw_files){ 0 };
-}
-
-void gw_files_finish(struct gw_files *f)
-{
-	if (!f) {
-		return;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->v[i].path);
-		free(f->v[i].data);
-	}
-	free(f->v);
-	*f = (struct gw_files){ 0 };
-}
-
-void gw_files_add(struct gw_files *f, const char *path, char *data, size_t len,
-		unsigned mode)
-{
-	gw_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
-	f->v[f->n++] = (struct gw_file){
-		.path = gw_xstrdup(path),
-		.data = data,
-		.len = len,
-		.mode = mode,
-	};
-}
-
-const struct gw_file *gw_files_find(const struct gw_files *f, const char *path)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		if (strcmp(f->v[i].path, path) == 0) {
-			return &f->v[i];
-		}
-	}
-	return NULL;
-}
-
-static int cmp_file(const void *a, const void *b)
-{
-	return strcmp(((const struct gw_file *)a)->path,
-			((const struct gw_file *)b)->path);
-}
 
 /* ---- the artifact table ------------------------------------------------------ */
 
@@ -106,7 +57,7 @@ struct gw_artifact {
 	const char *each;     /* view list rendered once per element, or NULL */
 	const char *when;     /* view boolean ("a.b") enabling the row, or NULL */
 	unsigned mode;
-	gw_check_fn check;    /* re-parse of the output, or NULL */
+	enum gw_file_kind kind; /* what the check stage re-parses it as */
 	/* Tell the view about the rendered text (later rows read it). */
 	void (*publish)(cJSON *view, const char *text, size_t len);
 };
@@ -120,41 +71,41 @@ static const struct gw_artifact artifacts[] = {
 	[GW_KIND_CFN] = {
 		.name = "cloudformation", .template = "cfn/stack.yaml.mustache",
 		.out = "cloudformation.yaml", .escape = gw_escape_yaml,
-		.mode = MODE_FILE, .check = gw_check_cfn,
+		.mode = MODE_FILE, .kind = GW_FILE_CFN,
 		.publish = publish_template_size,
 	},
 	[GW_KIND_IAM_POLICY] = {
 		.name = "iam-policy", .template = "iam/policy.json.mustache",
 		.out = "iam/" ITEM_MARK ".json", .escape = gw_escape_json,
-		.each = "policies", .mode = MODE_FILE, .check = gw_check_json,
+		.each = "policies", .mode = MODE_FILE, .kind = GW_FILE_JSON,
 	},
 	[GW_KIND_IAM_TRUST] = {
 		.name = "iam-trust", .template = "iam/trust.json.mustache",
 		.out = "iam/" ITEM_MARK "-trust.json", .escape = gw_escape_json,
-		.each = "roles", .mode = MODE_FILE, .check = gw_check_json,
+		.each = "roles", .mode = MODE_FILE, .kind = GW_FILE_JSON,
 	},
 	[GW_KIND_BUCKET_POLICY] = {
 		.name = "bucket-policy",
 		.template = "iam/bucket-policy.json.mustache",
 		.out = "iam/bucket-policy.json", .escape = gw_escape_json,
 		.when = "bucket.present", .mode = MODE_FILE,
-		.check = gw_check_json,
+		.kind = GW_FILE_JSON,
 	},
 	[GW_KIND_DEPLOY] = {
 		.name = "deploy", .template = "cli/deploy.sh.mustache",
 		.out = "scripts/deploy.sh", .escape = gw_escape_sh,
-		.mode = MODE_SCRIPT, .check = gw_check_bash,
+		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
 	},
 	[GW_KIND_TEARDOWN] = {
 		.name = "teardown", .template = "cli/teardown.sh.mustache",
 		.out = "scripts/teardown.sh", .escape = gw_escape_sh,
-		.mode = MODE_SCRIPT, .check = gw_check_bash,
+		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
 	},
 	[GW_KIND_USERS] = {
 		.name = "users", .template = "cli/users.sh.mustache",
 		.out = "scripts/users.sh", .escape = gw_escape_sh,
 		.when = "has_iam_people", .mode = MODE_SCRIPT,
-		.check = gw_check_bash,
+		.kind = GW_FILE_BASH,
 	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",
@@ -165,7 +116,7 @@ static const struct gw_artifact artifacts[] = {
 		.name = "nextflow", .template = "client/nextflow.config.mustache",
 		.out = "client/nextflow.config", .escape = gw_escape_groovy,
 		.when = "engine.nextflow_config", .mode = MODE_FILE,
-		.check = gw_check_groovy,
+		.kind = GW_FILE_GROOVY,
 	},
 	[GW_KIND_NEXTSTRAIN] = {
 		.name = "nextstrain",
@@ -174,7 +125,7 @@ static const struct gw_artifact artifacts[] = {
 		 * refuses any value that would start a new line. */
 		.out = "client/nextstrain.config", .escape = gw_escape_none,
 		.when = "engine.nextstrain_config", .mode = MODE_FILE,
-		.check = gw_check_ini,
+		.kind = GW_FILE_INI,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",
@@ -213,11 +164,10 @@ static char *out_path(const struct gw_artifact *a, const cJSON *item)
 			name->valuestring, mark + strlen(ITEM_MARK));
 }
 
-/* Render 'tmpl' for one output file and check it. */
+/* Render 'tmpl' for one output file. */
 static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 		const char *tpath, bool builtin, cJSON *view,
-		const cJSON *item, struct gw_files *files,
-		struct gw_cfn_doc *keep, struct gw_diags *d)
+		const cJSON *item, struct gw_files *files, struct gw_diags *d)
 {
 	if (item) {
 		cJSON_AddItemReferenceToObject(view, ITEM_KEY, (cJSON *)item);
@@ -229,25 +179,17 @@ static bool render_one(const struct gw_artifact *a, struct gw_mustache *tmpl,
 	if (item) {
 		cJSON_DeleteItemFromObjectCaseSensitive(view, ITEM_KEY);
 	}
-	char *path = out_path(a, item);
-	struct gw_check_ctx c = { .template = tpath, .path = path,
-		.files = files, .keep = keep, .builtin = builtin };
-	if (ok && (buf.len == 0 || buf.data[buf.len - 1] != '\n')) {
-		gw_check_failed(d, &c, "has no final newline");
-		ok = false;
-	}
-	if (ok && a->check) {
-		ok = a->check(&c, gw_buf_str(&buf), buf.len, d);
-	}
 	if (ok && a->publish) {
 		a->publish(view, gw_buf_str(&buf), buf.len);
 	}
 	if (ok) {
+		char *path = out_path(a, item);
 		size_t len;
 		char *data = gw_buf_detach(&buf, &len);
 		gw_files_add(files, path, data, len, a->mode);
+		gw_files_describe(files, path, a->kind, tpath, builtin);
+		free(path);
 	}
-	free(path);
 	gw_buf_finish(&buf);
 	return ok;
 }
@@ -307,12 +249,10 @@ static bool compile_row(const struct gw_artifact *a,
 	return true;
 }
 
-/* Compile row 'a' once and render it for every item it covers; a check
- * that loads its text may leave it loaded in 'keep' (gw_check_cfn). */
+/* Compile row 'a' once and render it for every item it covers. */
 static bool render_row(const struct gw_artifact *a,
 		const struct gw_templates *t, cJSON *view,
-		struct gw_files *files, struct gw_cfn_doc *keep,
-		struct gw_diags *d)
+		struct gw_files *files, struct gw_diags *d)
 {
 	if (a->when && !view_true(view, a->when)) {
 		return true;
@@ -341,14 +281,14 @@ static bool render_row(const struct gw_artifact *a,
 	bool ok;
 	if (!a->each) {
 		ok = render_one(a, c->tmpl, tf->path, builtin, view, NULL,
-				files, keep, d);
+				files, d);
 	} else {
 		ok = true;
 		const cJSON *item;
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(view,
 					a->each)) {
 			ok = render_one(a, c->tmpl, tf->path, builtin, view,
-					item, files, NULL, d) && ok;
+					item, files, d) && ok;
 		}
 	}
 	compiled_finish(&own);
@@ -379,6 +319,7 @@ static bool render_user_data(const struct gw_model *m,
 		size_t len;
 		char *data = gw_buf_detach(&mime, &len);
 		gw_files_add(files, path, data, len, MODE_FILE);
+		gw_files_describe(files, path, GW_FILE_MIME, NULL, true);
 		free(path);
 	}
 	return ok;
@@ -417,45 +358,6 @@ static bool add_provision(const struct gw_model *m,
 	return true;
 }
 
-/*
- * Run the template rules on the rendered cloudformation.yaml (C1 size, C2
- * counts, ...; gw_verify_rendered_template), named as the virtual file
- * out/NAME/cloudformation.yaml. Its warnings join the summary's without a
- * location, so no path there depends on the working directory. An error
- * stops the generation. 'cfn' is the document gw_check_cfn loaded from it.
- */
-static bool verify_template(const struct gw_model *m,
-		const struct gw_files *files, struct gw_cfn_doc *cfn,
-		cJSON *view, struct gw_diags *d)
-{
-	const char *out = artifacts[GW_KIND_CFN].out;
-	const struct gw_file *f = gw_files_find(files, out);
-	assert(f);
-	char *name = gw_xasprintf("out/%s/%s", m->name.s, out);
-	struct gw_diags found, summary;
-	gw_diags_init(&found);
-	gw_diags_init(&summary);
-	bool ok = cfn->loaded ?
-		gw_verify_rendered_doc(&cfn->doc, f->data, f->len, name,
-				&found) :
-		gw_verify_rendered_template(f->data, f->len, name, &found);
-	for (size_t i = 0; i < found.n; i++) {
-		const struct gw_diag *g = &found.v[i];
-		if (g->sev == GW_SEV_WARNING) {
-			gw_diag_add(&summary, g->sev, (struct gw_loc){ 0 },
-					g->rule, NULL, "%s:%u:%u: %s [%s]",
-					name, g->loc.line, g->loc.col, g->msg,
-					g->rule ? g->rule : "");
-		}
-	}
-	gw_view_add_warnings(view, m, &summary);
-	gw_diags_move(d, &found);
-	gw_diags_finish(&summary);
-	gw_diags_finish(&found);
-	free(name);
-	return ok;
-}
-
 bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 		struct gw_files *out, struct gw_diags *d)
 {
@@ -466,29 +368,21 @@ bool gw_emit(const struct gw_model *m, const struct gw_templates *t,
 	gw_view_add_warnings(view, m, d);
 	ok = ok && render_user_data(m, t, view, &files, d);
 	ok = ok && add_provision(m, t, view, &files, d);
-	/* The CloudFormation check's document, verified and freed right after
-	 * its row rather than loaded again by the verifier. */
-	struct gw_cfn_doc cfn = { 0 };
 	for (size_t i = 0; ok && i < GW_ARRAY_LEN(artifacts); i++) {
-		ok = render_row(&artifacts[i], t, view, &files,
-				i == GW_KIND_CFN ? &cfn : NULL, d);
-		if (ok && i == GW_KIND_CFN) {
-			ok = verify_template(m, &files, &cfn, view, d);
-		}
-		gw_cfn_doc_finish(&cfn);
+		ok = render_row(&artifacts[i], t, view, &files, d);
 	}
 	cJSON_Delete(view);
 	if (!ok) {
 		gw_files_finish(&files);
 		return false;
 	}
-	qsort(files.v, files.n, sizeof(*files.v), cmp_file);
 	for (size_t i = 0; i < files.n; i++) {
-		gw_files_add(out, files.v[i].path, files.v[i].data,
-				files.v[i].len, files.v[i].mode);
-		free(files.v[i].path);
+		const struct gw_file *f = &files.v[i];
+		gw_files_add(out, f->path, f->data, f->len, f->mode);
+		gw_files_describe(out, f->path, f->kind, f->source, f->builtin);
+		free(f->path);
 	}
 	free(files.v);
-	qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	gw_files_sort(out);
 	return true;
 }

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "escape.h"
+#include "mustache_itf.h"
 
 /*
  * The engine knows nothing about AWS, cJSON or files. Templates come as
@@ -62,5 +63,20 @@ struct gw_mustache *gw_mustache_compile(const char *text, size_t len,
 
 /* Free a compiled template. Accepts NULL. */
 void gw_mustache_destroy(struct gw_mustache *t);
+
+/*
+ * Render 't' with 'root' as the bottom of the context stack, reading data
+ * through 'itf' (its 'ud' is passed to every call) and appending to 'out'.
+ * String values of {{name}} go through 'escape'; {{{name}}} and {{&name}}
+ * are written raw, and so are numbers and booleans. 'flags' is a set of enum
+ * gw_mustache_flags. Partials and parents are compiled on first use and
+ * cached in 't'. Errors (strict undefined names, unknown partials, syntax
+ * errors in partials, nesting limits) go to 'd' at the template's
+ * FILE:LINE:COL. Returns false on error; 'out' may then hold partial text.
+ */
+bool gw_mustache_render(struct gw_mustache *t,
+		const struct gw_mustache_itf *itf, void *ud, const void *root,
+		gw_escape_fn escape, unsigned flags, struct gw_buf *out,
+		struct gw_diags *d);
 
 #endif

@@ -7,9 +7,6 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "diag.h"
-#include "escape.h"
-#include "mustache.h"
 
 /*
  * Data is a tree of opaque values ('const void *', lent by the backend and
@@ -51,20 +48,5 @@ struct gw_mustache_itf {
 	enum gw_mustache_kind (*get)(void *ud, const void *v,
 			struct gw_buf *tmp, const char **s, size_t *len);
 };
-
-/*
- * Render 't' with 'root' as the bottom of the context stack, reading data
- * through 'itf' (its 'ud' is passed to every call) and appending to 'out'.
- * String values of {{name}} go through 'escape'; {{{name}}} and {{&name}}
- * are written raw, and so are numbers and booleans. 'flags' is a set of enum
- * gw_mustache_flags. Partials and parents are compiled on first use and
- * cached in 't'. Errors (strict undefined names, unknown partials, syntax
- * errors in partials, nesting limits) go to 'd' at the template's
- * FILE:LINE:COL. Returns false on error; 'out' may then hold partial text.
- */
-bool gw_mustache_render(struct gw_mustache *t,
-		const struct gw_mustache_itf *itf, void *ud, const void *root,
-		gw_escape_fn escape, unsigned flags, struct gw_buf *out,
-		struct gw_diags *d);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
-#include "emit.h"
+#include "files.h"
 
 /*
  * Replace directory 'dir'/'name' by exactly 'files': write them into a new

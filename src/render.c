@@ -12,11 +12,11 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
-#include "cli.h"
 #include "diag.h"
 #include "escape.h"
 #include "mustache.h"
 #include "mustache_cjson.h"
+#include "status.h"
 #include "util.h"
 
 /* Templates, partials and data files larger than this are refused. */

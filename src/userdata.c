@@ -15,7 +15,6 @@
 #include "rules.h"
 #include "sha256.h"
 #include "util.h"
-#include "verify.h"
 #include "view.h"
 
 /*
@@ -928,26 +927,10 @@ bool gw_userdata_render(const struct gw_model *m,
 				archive, gw_escape_none, &mime, d)) {
 		goto out;
 	}
-	if (mime.len > GW_LIM_USER_DATA_MAX) {
-		const char *hint = plan.scratch.data ? "list '"
-				SCRATCH_SCRIPT "' in provision.scripts to fetch "
-				"the scratch daemon from the bucket" : "move "
-				"commands to provision scripts";
-		gw_diag_add(d, GW_SEV_ERROR, lt->user_data.loc, gw_rule_id(GW_RULE_L2), hint,
-				"the user data of launch template '%s' "
-				"is %zu bytes, more than the %d ec2 accepts "
-				"before base64", str_or_empty(&lt->name),
-				mime.len, GW_LIM_USER_DATA_MAX);
-		goto out;
-	}
 	if (mime.len == 0 || memchr(mime.data, '\r', mime.len) ||
 			mime.data[mime.len - 1] != '\n') {
 		gw_diag_error(d, lt->user_data.loc, "template '%s' must give LF "
 				"line ends and a final newline", TEMPLATE_MIME);
-		goto out;
-	}
-	/* The verifier's own reading of the archive: shape and limits. */
-	if (!gw_verify_user_data(mime.data, mime.len, lt->user_data.loc, d)) {
 		goto out;
 	}
 	gw_buf_append(out, mime.data, mime.len);

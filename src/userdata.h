@@ -7,7 +7,7 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "emit.h"
+#include "files.h"
 #include "model.h"
 #include "templates.h"
 

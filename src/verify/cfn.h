@@ -66,6 +66,9 @@ struct gw_cfn {
 	struct cfn_job jobs[GW_CFN_TRACK_MAX];
 	size_t n_jobs;
 	bool named_iam;
+	/* Only CloudFormation's own limits (C1..C3): the check stage's
+	 * view of a template rendered from a verified profile. */
+	bool limits_only;
 	size_t walked;
 	/* The logical IDs of Resources, sorted (has_resource), and for each
 	 * resource in document order how many earlier ones share its ID. */

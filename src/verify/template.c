@@ -2045,6 +2045,9 @@ static void check_resources(struct gw_cfn *t)
 			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3, "rename one of them",
 			    "logical id '%s' is defined twice", logical);
 		}
+		if (t->limits_only) {
+			continue;
+		}
 		yaml_node_t *r = gw_cfn_node(t, p->value);
 		const char *type = gw_cfn_literal(t, gw_cfn_get(t, r, "Type"));
 		yaml_node_t *props = gw_cfn_get(t, r, "Properties");
@@ -2067,8 +2070,10 @@ static void check_resources(struct gw_cfn *t)
 			}
 		}
 	}
-	check_queue_priorities(t);
-	check_job_sizes(t);
+	if (!t->limits_only) {
+		check_queue_priorities(t);
+		check_job_sizes(t);
+	}
 }
 
 /* Refuse nesting deeper than TEMPLATE_DEPTH_MAX with libyaml's event
@@ -2202,7 +2207,8 @@ static bool check_size(size_t len, const char *file, struct gw_diags *d)
  * only read, and stays the caller's to delete.
  */
 static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
-                       const char *file, bool doc_depth, struct gw_diags *d)
+                       const char *file, bool doc_depth, bool limits_only,
+                       struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
 	struct gw_loc top = {.file = file, .line = 1, .col = 1};
@@ -2220,7 +2226,11 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 		}
 	}
 	/* A shallow copy: the walks below never change the document. */
-	struct gw_cfn t = {.doc = *doc, .file = file, .d = d, .rc = {.d = d}};
+	struct gw_cfn t = {.doc = *doc,
+	                   .file = file,
+	                   .d = d,
+	                   .rc = {.d = d},
+	                   .limits_only = limits_only};
 	yaml_node_t *root = yaml_document_get_root_node(&t.doc);
 	if (!gw_cfn_is_map(root)) {
 		gw_diag_add(d, GW_SEV_ERROR, top, NULL, NULL,
@@ -2257,7 +2267,7 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	check_resources(&t);
 	free(t.ids);
 	free(t.dups);
-	if (t.named_iam) {
+	if (t.named_iam && !limits_only) {
 		NOTE(&t, top, GW_RULE_C4, NULL,
 		     "the template names iam resources, so "
 		     "deploying it needs --capabilities "
@@ -2304,7 +2314,7 @@ static bool verify_text(const char *yaml, size_t len, const char *file,
 		return false;
 	}
 	yaml_parser_delete(&parser);
-	bool ok = verify_doc(&doc, yaml, len, file, !nesting, d);
+	bool ok = verify_doc(&doc, yaml, len, file, !nesting, false, d);
 	yaml_document_delete(&doc);
 	return ok;
 }
@@ -2315,81 +2325,12 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
 	return verify_text(yaml, len, file, true, d);
 }
 
-/*
- * Rules whose warnings and notes on a rendered template add to what the
- * profile verifier reported: limits only the rendered text has (C1..C3),
- * template-only rules (CE12, CE13, J10, L3, L10, S8) and template-only
- * variants (A1/A2 literal partitions and DNS suffixes, V5 encryption left
- * to the account default, N7 a log group without retention). The rest are
- * checked on the profile with more context (e.g. Q8 knows Nextflow's
- * maxSpotAttempts), or on the rendered user data (L1, L2, L7, L9); C4 is
- * what deploy.sh already passes (CAPABILITY_NAMED_IAM).
- */
-static const enum gw_rule rendered_rules[] = {
-        GW_RULE_C1,  GW_RULE_C2, GW_RULE_C3, GW_RULE_CE12, GW_RULE_CE13, GW_RULE_J10, GW_RULE_L3,
-        GW_RULE_L10, GW_RULE_S8, GW_RULE_A1, GW_RULE_A2,   GW_RULE_V5,   GW_RULE_N7,
-};
-
-/*
- * Rules left out even as errors: gw_verify_model judges every value the
- * template takes them from (N10: the profile's, launch templates' and
- * compute environments' tags are all the tags gwgen renders), so on a
- * verified model they cannot fire here and would only repeat a finding.
- */
-static const enum gw_rule rendered_skip[] = {GW_RULE_N10};
-
-/* gw_verify_rendered_template, on 'doc' when the caller loaded the text
- * already (gw_verify_rendered_doc), else on the text. */
-static bool verify_rendered(yaml_document_t *doc, const char *yaml,
-                            size_t len, const char *file, struct gw_diags *d)
+bool gw_verify_template_limits(struct yaml_document_s *doc, const char *yaml,
+                               size_t len, const char *file,
+                               struct gw_diags *d)
 {
-	struct gw_diags all;
-	gw_diags_init(&all);
-	all.limit = d->limit;
-	if (!doc) {
-		verify_text(yaml, len, file, false, &all);
-	} else if (check_size(len, file, &all)) {
-		verify_doc(doc, yaml, len, file, true, &all);
-	}
-	size_t recorded_errors = 0, kept_errors = 0;
-	for (size_t i = 0; i < all.n; i++) {
-		const struct gw_diag *g = &all.v[i];
-		bool keep = g->sev == GW_SEV_ERROR;
-		recorded_errors += keep;
-		for (size_t j = 0; keep && g->rule &&
-		                   j < GW_ARRAY_LEN(rendered_skip);
-		     j++) {
-			keep = gw_rule_find(g->rule) != rendered_skip[j];
-		}
-		for (size_t j = 0; !keep && g->rule &&
-		                   j < GW_ARRAY_LEN(rendered_rules);
-		     j++) {
-			keep = gw_rule_find(g->rule) == rendered_rules[j];
-		}
-		if (keep) {
-			kept_errors += g->sev == GW_SEV_ERROR;
-			gw_diag_add(d, g->sev, g->loc, g->rule, g->hint, "%s",
-			            g->msg);
-		}
-	}
-	/* Errors past the cap of 'all' still count, as dropped ones. */
-	size_t capped = all.n_errors - recorded_errors;
-	d->n_errors += capped;
-	d->dropped += capped;
-	gw_diags_finish(&all);
-	return kept_errors == 0 && capped == 0;
-}
-
-bool gw_verify_rendered_template(const char *yaml, size_t len,
-                                 const char *file, struct gw_diags *d)
-{
-	return verify_rendered(NULL, yaml, len, file, d);
-}
-
-bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
-                            size_t len, const char *file, struct gw_diags *d)
-{
-	return verify_rendered(doc, yaml, len, file, d);
+	return check_size(len, file, d) &&
+	       verify_doc(doc, yaml, len, file, true, true, d);
 }
 
 bool gw_verify_template_file(const char *path, struct gw_diags *d)

@@ -10,63 +10,19 @@
 #include "arn.h"
 #include "buf.h"
 #include "catalog.h"
-#include "emit.h"
 #include "iam.h"
 #include "facts.h"
 #include "model_facts.h"
 #include "names.h"
 #include "rules.h"
 #include "aws_limits.h"
-#include "templates.h"
-#include "userdata.h"
 #include "util.h"
 
 #define PERMILLE 1000
 #define PERCENT_MAX 100
 #define SHA256_HEX 64
-#define GW_VM_MSG_BYTES 1024
 #define ARN_MAX 2048
-#define GW_VM_NAMES_MAX 256 /* names of one kind tracked for duplicates */
 #define ACCOUNT_ID_DIGITS 12
-
-static bool same_loc(struct gw_loc a, struct gw_loc b)
-{
-	if (!a.line || a.line != b.line || a.col != b.col) {
-		return false;
-	}
-	return a.file == b.file ||
-	       (a.file && b.file && strcmp(a.file, b.file) == 0);
-}
-
-/* Whether an error in d->v[0..n) is at 'at'. */
-static bool has_error_at(const struct gw_diags *d, size_t n, struct gw_loc at)
-{
-	for (size_t i = 0; i < n && i < d->n; i++) {
-		if (d->v[i].sev == GW_SEV_ERROR && same_loc(d->v[i].loc, at)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Add to 'd' what a render found ('found'): its errors, except one at a
- * place that has an error already (one finding per value), and with
- * '!errors_only' its warnings and notes too.
- */
-static void add_new_findings(struct gw_diags *d, const struct gw_diags *found,
-                             bool errors_only)
-{
-	for (size_t i = 0; i < found->n; i++) {
-		const struct gw_diag *g = &found->v[i];
-		bool error = g->sev == GW_SEV_ERROR;
-		if (error ? has_error_at(d, d->n, g->loc) : errors_only) {
-			continue;
-		}
-		gw_diag_add(d, g->sev, g->loc, g->rule, g->hint, "%s", g->msg);
-	}
-}
-
 
 /* ---- region and partition ------------------------------------------------ */
 
@@ -1161,29 +1117,6 @@ static void check_user_data_model(struct gw_vctx *c,
 	}
 }
 
-/*
- * Whatever generation refuses in the user data (userdata.c: the values the
- * archive is made of, the 16 KB limit L2, the MIME shape L1) 'gwgen verify'
- * must refuse too, and the size is only known once rendered. A model that
- * verifies is rendered by gw_emit (generation) or gw_verify_generation
- * ('gwgen verify'), which report it; one with errors is not, so that all of
- * its findings come in one run, its user data is rendered here with the
- * templates built into gwgen and the errors kept. An error at a place that
- * already has one is dropped (one finding per value), and so are warnings.
- */
-static void check_user_data_renders(struct gw_vctx *c,
-                                    const struct gw_launch_template *lt)
-{
-	struct gw_diags found;
-	struct gw_buf mime;
-	gw_diags_init(&found);
-	gw_buf_init(&mime);
-	gw_userdata_render(c->m, lt, gw_templates_builtin(), &mime, &found);
-	add_new_findings(c->d, &found, true);
-	gw_buf_finish(&mime);
-	gw_diags_finish(&found);
-}
-
 static void check_launch_templates(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -1239,22 +1172,6 @@ static void check_launch_templates(struct gw_vctx *c)
 			}
 		}
 		check_user_data_model(c, lt, lt_on_al2023(c, lt));
-	}
-}
-
-/* See check_user_data_renders: after every other rule, for a model that
- * has errors already. */
-static void check_user_data_of_refused(struct gw_vctx *c, size_t errors_before)
-{
-	if (c->d->n_errors == errors_before) {
-		return;
-	}
-	for (size_t i = 0; i < c->m->n_launch_templates; i++) {
-		const struct gw_launch_template *lt =
-		        &c->m->launch_templates[i];
-		if (lt->user_data.present) {
-			check_user_data_renders(c, lt);
-		}
 	}
 }
 
@@ -2493,20 +2410,6 @@ static const struct rule_group rule_groups[] = {
         {"nextstrain", check_nextstrain},
 };
 
-bool gw_verify_generation(const struct gw_model *m,
-                          const struct gw_templates *t, struct gw_diags *d)
-{
-	struct gw_diags found;
-	struct gw_files files;
-	gw_diags_init(&found);
-	gw_files_init(&files);
-	bool ok = gw_emit(m, t, &files, &found);
-	add_new_findings(d, &found, false);
-	gw_files_finish(&files);
-	gw_diags_finish(&found);
-	return ok;
-}
-
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 {
 	size_t errors = d->n_errors;
@@ -2523,6 +2426,5 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	for (size_t i = 0; i < GW_ARRAY_LEN(rule_groups); i++) {
 		rule_groups[i].run(&c);
 	}
-	check_user_data_of_refused(&c, errors);
 	return d->n_errors == errors;
 }

@@ -10,7 +10,6 @@
 #include "diag.h"
 #include "aws_limits.h"
 #include "model.h"
-#include "templates.h"
 
 
 /*
@@ -19,22 +18,6 @@
  * Returns true when no finding is an error.
  */
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d);
-
-/*
- * What generation refuses beyond gw_verify_model: render every artifact of
- * 'm' (which gw_verify_model accepted) in memory with templates 't'
- * (gw_emit), discard the files, and report what rendering found into 'd':
- * the rendered template over CloudFormation's limits (C1..C3, e.g. more
- * than 200 outputs from 101 log groups, a logical ID over 255 characters
- * from a long name), the user data (L1, L2) and the re-parse checks, with
- * the warnings generation prints. An error at a place that 'd' already
- * has one for is not repeated. 'gwgen verify' calls this after
- * gw_verify_model so that it refuses whatever 'gwgen --profile' refuses;
- * generation does not (gw_emit reports the same there). Returns true when
- * no error was found.
- */
-bool gw_verify_generation(const struct gw_model *m,
-                          const struct gw_templates *t, struct gw_diags *d);
 
 /* One EBS volume as written, for gw_verify_ebs. Strings are lent. */
 struct gw_ebs_volume {
@@ -72,27 +55,18 @@ bool gw_verify_template_text(const char *yaml, size_t len, const char *file,
                              struct gw_diags *d);
 
 /*
- * Run the template rules on gwgen's own rendered template 'yaml' ('len'
- * bytes) of a profile that gw_verify_model accepted, reporting into 'd'
- * under the name 'file' (a virtual, relative name such as
- * "out/NAME/cloudformation.yaml"). Every error is reported; warnings and
- * notes only for the rules the profile verifier cannot see (the size and
- * count limits C1..C3 and the template-only rules listed in
- * docs/rules.md), so no profile-level finding is repeated. Returns true
- * when no finding is an error.
- */
-bool gw_verify_rendered_template(const char *yaml, size_t len,
-                                 const char *file, struct gw_diags *d);
-
-/*
- * gw_verify_rendered_template on 'doc', the document the caller already
- * loaded from 'yaml' ('len' bytes) with libyaml (gw_check_cfn does): the
- * same findings, without loading the text again. 'doc' is only read.
+ * CloudFormation's own limits on 'doc', a template loaded from 'yaml'
+ * ('len' bytes) and named 'file' in diagnostics: its size (C1), its
+ * sections and resource count (C2) and its logical IDs (C3). What only the
+ * rendered text shows: the check stage runs it on the template rendered
+ * from a verified profile, whose every other rule the profile verifier
+ * has judged. 'doc' is only read. Returns true when no finding is an
+ * error.
  */
 struct yaml_document_s;
-bool gw_verify_rendered_doc(struct yaml_document_s *doc, const char *yaml,
-                            size_t len, const char *file,
-                            struct gw_diags *d);
+bool gw_verify_template_limits(struct yaml_document_s *doc, const char *yaml,
+                               size_t len, const char *file,
+                               struct gw_diags *d);
 
 /*
  * Read the template at 'path' and run gw_verify_template_text on it. An

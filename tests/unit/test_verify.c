@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <yaml.h>
 
 #include "buf.h"
 #include "aws_limits.h"
 #include "emit.h"
 #include "model.h"
+#include "pipeline.h"
 #include "profile.h"
 #include "rows.h"
 #include "templates.h"
@@ -1522,7 +1524,11 @@ static void run_row(void **state)
 	 * (the user data's size, the template's limits). */
 	bool ok = gw_verify_model(m, &d);
 	if (ok) {
-		ok = gw_verify_generation(m, gw_templates_builtin(), &d);
+		struct gw_files files;
+		gw_files_init(&files);
+		ok = gw_pipeline_render(m, gw_templates_builtin(), false,
+		                        &files, &d);
+		gw_files_finish(&files);
 	}
 	size_t n = rows_count(&d, r->rule, r->sev, r->msg);
 	if (r->absent ? n != 0 : n == 0) {
@@ -1971,11 +1977,40 @@ static void test_verify_template_findings(void **state)
 	gw_diags_finish(&d);
 }
 
+/* The check stage's view of a rendered template: CloudFormation's own
+ * limits on the loaded document (gw_verify_template_limits). */
+static bool limits_of(const char *text, const char *file, struct gw_diags *d)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	assert_true(yaml_parser_initialize(&parser));
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	                             strlen(text));
+	bool loaded = yaml_parser_load(&parser, &doc);
+	yaml_parser_delete(&parser);
+	assert_true(loaded);
+	bool ok = gw_verify_template_limits(&doc, text, strlen(text), file, d);
+	yaml_document_delete(&doc);
+	return ok;
+}
+
+/* 'gwgen verify' after the rules: render and check in memory. */
+static bool render_and_check(const struct gw_model *m, struct gw_diags *d)
+{
+	struct gw_files files;
+	gw_files_init(&files);
+	bool ok = gw_pipeline_render(m, gw_templates_builtin(), false, &files,
+	                             d);
+	gw_files_finish(&files);
+	return ok;
+}
+
 /*
- * On gwgen's own rendered template only errors and template-only findings
- * are reported: CE9 and C4 are the profile verifier's and deploy.sh's.
+ * On gwgen's own rendered template the check stage holds only
+ * CloudFormation's limits (C1..C3): every other rule was the profile
+ * verifier's, so CE9, C4, CE13 and S7 are not reported there.
  */
-static void test_verify_rendered_template_filter(void **state)
+static void test_verify_template_limits_only(void **state)
 {
 	(void)state;
 	static const char text[] =
@@ -2007,20 +2042,12 @@ static void test_verify_rendered_template_filter(void **state)
 	gw_diags_init(&all);
 	gw_diags_init(&kept);
 	assert_false(gw_verify_template_text(text, strlen(text), "x", &all));
-	assert_false(gw_verify_rendered_template(text, strlen(text),
-	                                         "out/p/cloudformation.yaml",
-	                                         &kept));
+	assert_true(limits_of(text, "out/p/cloudformation.yaml", &kept));
 	assert_true(rows_count(&all, "CE9", GW_SEV_WARNING, NULL) == 1);
 	assert_true(rows_count(&all, "C4", GW_SEV_NOTE, NULL) == 1);
-	assert_true(rows_count(&kept, "CE9", GW_SEV_WARNING, NULL) == 0);
-	assert_true(rows_count(&kept, "C4", GW_SEV_NOTE, NULL) == 0);
-	assert_true(rows_count(&kept, "CE13", GW_SEV_WARNING, NULL) == 1);
-	assert_true(rows_count(&kept, "S7", GW_SEV_ERROR, NULL) == 1);
-	assert_int_equal(kept.n_errors, all.n_errors);
-	for (size_t i = 0; i < kept.n; i++) {
-		assert_string_equal(kept.v[i].loc.file,
-		                    "out/p/cloudformation.yaml");
-	}
+	assert_true(rows_count(&all, "CE13", GW_SEV_WARNING, NULL) == 1);
+	assert_true(rows_count(&all, "S7", GW_SEV_ERROR, NULL) == 1);
+	assert_int_equal(kept.n, 0);
 	gw_diags_finish(&all);
 	gw_diags_finish(&kept);
 	/* N10 is the profile verifier's: every rendered tag comes from the
@@ -2035,8 +2062,7 @@ static void test_verify_rendered_template_filter(void **state)
 	gw_diags_init(&all);
 	gw_diags_init(&kept);
 	assert_false(gw_verify_template_text(tags, strlen(tags), "x", &all));
-	assert_true(gw_verify_rendered_template(tags, strlen(tags), "x",
-	                                        &kept));
+	assert_true(limits_of(tags, "x", &kept));
 	assert_true(rows_count(&kept, "N10", GW_SEV_ERROR, NULL) == 0);
 	gw_diags_finish(&all);
 	gw_diags_finish(&kept);
@@ -2060,12 +2086,13 @@ static char *log_group_profile(const char *name, size_t n, size_t fill)
 }
 
 /*
- * gw_emit checks the rendered template (C1, C2): over 51,200 bytes is a
- * warning (deploy.sh stages it in S3) that also reaches the README; over
- * the 200 outputs CloudFormation accepts is an error and nothing is
- * emitted. Diagnostics name out/NAME/cloudformation.yaml.
+ * The check stage holds the rendered template to CloudFormation's limits
+ * (C1, C2): over 51,200 bytes is a warning (deploy.sh stages it in S3,
+ * which the README says); over the 200 outputs CloudFormation accepts is
+ * an error and nothing is kept. Diagnostics name
+ * out/NAME/cloudformation.yaml.
  */
-static void test_verify_emit_checks_rendered_template(void **state)
+static void test_check_stage_holds_template_limits(void **state)
 {
 	(void)state;
 	static const struct {
@@ -2091,7 +2118,8 @@ static void test_verify_emit_checks_rendered_template(void **state)
 		assert_true(gw_verify_model(m, &d));
 		struct gw_files files;
 		gw_files_init(&files);
-		bool ok = gw_emit(m, gw_templates_builtin(), &files, &d);
+		bool ok = gw_pipeline_render(m, gw_templates_builtin(), false,
+		                             &files, &d);
 		assert_true(ok == cases[i].ok);
 		char want[64];
 		snprintf(want, sizeof(want), "out/%s/cloudformation.yaml",
@@ -2110,9 +2138,9 @@ static void test_verify_emit_checks_rendered_template(void **state)
 			const struct gw_file *f =
 			        gw_files_find(&files, "README.md");
 			assert_non_null(f);
-			char *line = gw_xasprintf("- `%s:1:1: template is ", want);
-			assert_non_null(strstr(f->data, line));
-			free(line);
+			/* The summary says what C1 means for deploying. */
+			assert_non_null(strstr(f->data,
+			                       "needs a staging bucket"));
 		} else {
 			assert_int_equal(files.n, 0);
 		}
@@ -2126,7 +2154,7 @@ static void test_verify_emit_checks_rendered_template(void **state)
 /*
  * Issue 5: 'gwgen verify' refuses what generation refuses. Profiles that
  * gw_verify_model accepts but whose rendered template CloudFormation
- * refuses fail gw_verify_generation with the rendered template's error;
+ * refuses fail the check stage with the rendered template's error;
  * the base profile passes it.
  */
 static void test_verify_generation(void **state)
@@ -2153,10 +2181,10 @@ static void test_verify_generation(void **state)
 		                                            "t.yaml", &d);
 		assert_non_null(m);
 		assert_true(gw_verify_model(m, &d));
-		bool ok = gw_verify_generation(m, gw_templates_builtin(), &d);
+		bool ok = render_and_check(m, &d);
 		if (ok != cases[i].ok) {
 			gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
-			fail_msg("%s: gw_verify_generation gave %d", cases[i].name,
+			fail_msg("%s: render and check gave %d", cases[i].name,
 			         ok);
 		}
 		assert_int_equal(d.n_errors, ok ? 0 : 1);
@@ -2175,7 +2203,7 @@ static void test_verify_generation(void **state)
 	        gw_profile_load_string(base_yaml, strlen(base_yaml), "t.yaml", &d);
 	assert_non_null(m);
 	assert_true(gw_verify_model(m, &d));
-	assert_true(gw_verify_generation(m, gw_templates_builtin(), &d));
+	assert_true(render_and_check(m, &d));
 	assert_int_equal(d.n_errors, 0);
 	gw_model_destroy(m);
 	gw_diags_finish(&d);
@@ -2332,8 +2360,7 @@ static void test_verify_rendered_template_depth(void **state)
 		gw_diags_init(&rendered);
 		gw_verify_template_text(gw_buf_str(&b), b.len, "t.yaml",
 		                        &outside);
-		gw_verify_rendered_template(gw_buf_str(&b), b.len, "t.yaml",
-		                            &rendered);
+		limits_of(gw_buf_str(&b), "t.yaml", &rendered);
 		const char *msg = "template nests deeper than 64 levels";
 		size_t want = levels > 64;
 		assert_int_equal(rows_count(&outside, NULL, GW_SEV_ERROR, msg),
@@ -2357,8 +2384,8 @@ int main(void)
 	        cmocka_unit_test(test_verify_user_data_boothook),
 	        cmocka_unit_test(test_verify_template_findings),
 	        cmocka_unit_test(test_verify_template_volumes),
-	        cmocka_unit_test(test_verify_rendered_template_filter),
-	        cmocka_unit_test(test_verify_emit_checks_rendered_template),
+	        cmocka_unit_test(test_verify_template_limits_only),
+	        cmocka_unit_test(test_check_stage_holds_template_limits),
 	        cmocka_unit_test(test_verify_generation),
 	        cmocka_unit_test(test_verify_template_clean),
 	        cmocka_unit_test(test_verify_template_json_and_limits),

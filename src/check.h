@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Re-parse checks for rendered artifacts: a failure means a template bug. */
-#ifndef GW_EMIT_CHECK_H
-#define GW_EMIT_CHECK_H
+/*
+ * The check stage: what can only be judged on the rendered bundle. Each
+ * file is re-parsed by its kind (a failure is a template bug); the
+ * CloudFormation template is held to CloudFormation's limits and each user
+ * data archive to EC2's and Batch's. Run once, on the whole bundle.
+ */
+#ifndef GW_CHECK_H
+#define GW_CHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,7 +14,8 @@
 #include <yaml.h>
 
 #include "diag.h"
-#include "emit.h"
+#include "files.h"
+#include "model.h"
 
 /*
  * A CloudFormation template loaded by gw_check_cfn, kept for the template
@@ -35,6 +41,16 @@ struct gw_check_ctx {
 	 * one of a --templates DIR (the user's input). */
 	bool builtin;
 };
+
+/*
+ * Check the bundle 'files' rendered from the verified model 'm': every
+ * file's re-parse, the template's limits (C1..C3, named
+ * out/NAME/cloudformation.yaml) and each userdata/LT.mime (L1, L2, L7, L9,
+ * at the launch template's user_data in the profile). Returns false with
+ * errors in 'd'.
+ */
+bool gw_check_bundle(const struct gw_model *m, const struct gw_files *files,
+		struct gw_diags *d);
 
 /* Report that the text rendered for 'c' 'what' (e.g. "is not one YAML
  * document"): an internal error for a built-in template, else an error at

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Re-parse checks for rendered artifacts (cJSON for JSON, libyaml for CFN). */
-#include "emit_check.h"
+/* The check stage: what only the rendered bundle shows (check.h). */
+#include "check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "verify.h"
 
 /* The CloudFormation short forms (CFN "Intrinsic function reference"). */
 static const char *const cfn_tags[] = {
@@ -297,4 +298,78 @@ bool gw_check_groovy(const struct gw_check_ctx *c, const char *text,
 		return false;
 	}
 	return true;
+}
+
+/* The re-parse of each kind of file (GW_FILE_TEXT: none). */
+static const gw_check_fn checks[] = {
+	[GW_FILE_TEXT] = NULL,
+	[GW_FILE_CFN] = gw_check_cfn,
+	[GW_FILE_JSON] = gw_check_json,
+	[GW_FILE_BASH] = gw_check_bash,
+	[GW_FILE_INI] = gw_check_ini,
+	[GW_FILE_GROOVY] = gw_check_groovy,
+	[GW_FILE_MIME] = NULL,
+};
+_Static_assert(GW_ARRAY_LEN(checks) == GW_FILE_MIME + 1,
+		"one re-parse per file kind");
+
+/* The launch template whose user data is 'path' ("userdata/NAME.mime"). */
+static const struct gw_launch_template *user_data_owner(
+		const struct gw_model *m, const char *path)
+{
+	const char *name = path + strlen("userdata/");
+	size_t n = strlen(name) - strlen(".mime");
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		const char *lt = m->launch_templates[i].name.s;
+		if (lt && strlen(lt) == n && strncmp(lt, name, n) == 0) {
+			return &m->launch_templates[i];
+		}
+	}
+	return NULL;
+}
+
+bool gw_check_bundle(const struct gw_model *m, const struct gw_files *files,
+		struct gw_diags *d)
+{
+	bool ok = true;
+	for (size_t i = 0; i < files->n; i++) {
+		const struct gw_file *f = &files->v[i];
+		if (f->len == 0 || f->data[f->len - 1] != '\n') {
+			struct gw_check_ctx c = { .template = f->source,
+				.path = f->path, .files = files,
+				.builtin = f->builtin };
+			gw_check_failed(d, &c, "has no final newline");
+			ok = false;
+			continue;
+		}
+		if (f->kind == GW_FILE_MIME) {
+			const struct gw_launch_template *lt =
+				user_data_owner(m, f->path);
+			struct gw_loc at = lt ? lt->user_data.loc :
+				(struct gw_loc){ 0 };
+			ok = gw_verify_user_data(f->data, f->len, at, d) && ok;
+			continue;
+		}
+		gw_check_fn check = checks[f->kind];
+		if (!check) {
+			continue;
+		}
+		struct gw_cfn_doc cfn = { 0 };
+		struct gw_check_ctx c = { .template = f->source,
+			.path = f->path, .files = files,
+			.keep = f->kind == GW_FILE_CFN ? &cfn : NULL,
+			.builtin = f->builtin };
+		if (!check(&c, f->data, f->len, d)) {
+			ok = false;
+		} else if (cfn.loaded) {
+			/* Named as the user reads it, not where -o points. */
+			char *name = gw_xasprintf("out/%s/%s", m->name.s,
+					f->path);
+			ok = gw_verify_template_limits(&cfn.doc, f->data,
+					f->len, name, d) && ok;
+			free(name);
+		}
+		gw_cfn_doc_finish(&cfn);
+	}
+	return ok;
 }
