@@ -16,6 +16,12 @@ Modes (the first argument):
                     (absolute profile path, another output directory) and
                     require identical trees, and no absolute path of either
                     run in any file.
+  template NAME     the committed out/NAME/cloudformation.yaml passes every
+                    template rule (`gwgen verify --template`) without an
+                    error: generation holds a rendered template only to
+                    CloudFormation's limits (the check stage), since the
+                    profile verifier judged everything it is made of, so
+                    this is where gwgen's own templates meet the rest.
   coverage N1 N2..  the names given (the golden test list in meson.build),
                     profiles/*.yaml and the directories of out/ are the same
                     set, so no profile goes untested and no stale output stays.
@@ -225,15 +231,31 @@ def cmd_coverage(names):
     return 0 if ok else 1
 
 
+def cmd_template(name):
+    src = env("GWGEN_SOURCE_ROOT")
+    path = os.path.join("out", name, "cloudformation.yaml")
+    p = subprocess.run([env("GWGEN"), "verify", "--template", path],
+                       cwd=src, capture_output=True, text=True)
+    if p.returncode != 0 or ": error:" in p.stderr:
+        sys.stdout.write(p.stderr)
+        print(f"{path}: the template verifier refuses it "
+              f"(status {p.returncode})")
+        return 1
+    print(f"{path}: no template rule refuses it")
+    return 0
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "compare":
         return cmd_compare(argv[2])
     if len(argv) >= 3 and argv[1] == "determinism":
         return cmd_determinism(argv[2])
+    if len(argv) >= 3 and argv[1] == "template":
+        return cmd_template(argv[2])
     if len(argv) >= 2 and argv[1] == "coverage":
         return cmd_coverage(argv[2:])
     sys.stderr.write("usage: run_golden.py compare NAME | determinism NAME | "
-                     "coverage NAME...\n")
+                     "template NAME | coverage NAME...\n")
     return 2
 
 
