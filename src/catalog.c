@@ -2,6 +2,7 @@
 /* The offline EC2 instance-type catalog: lookups and family expansion. */
 #include "catalog.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,20 @@ static bool in_family(const char *family, const struct gw_instance_type *t)
 	return strncmp(t->name, family, n) == 0 && t->name[n] == '.';
 }
 
+/* A bare-metal size ("c5.metal", "m7i.metal-24xl"): Batch's expansion of a
+ * family leaves them out, though a compute environment may name one. */
+static bool is_metal(const struct gw_instance_type *t)
+{
+	const char *dot = strchr(t->name, '.');
+	return dot && strncmp(dot + 1, "metal", strlen("metal")) == 0;
+}
+
+/* A size that a family or class selects. */
+static bool selected_in(const char *family, const struct gw_instance_type *t)
+{
+	return in_family(family, t) && !is_metal(t);
+}
+
 /* The families of class 'spec' ("optimal", ...), or NULL. */
 static const char *const *class_families(const char *spec)
 {
@@ -111,7 +126,7 @@ bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t)
 	                                      : NULL;
 	if (families) {
 		for (size_t i = 0; families[i]; i++) {
-			if (in_family(families[i], t)) {
+			if (selected_in(families[i], t)) {
 				return true;
 			}
 		}
@@ -123,7 +138,7 @@ bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t)
 	if (strchr(spec, '.')) {
 		return strcmp(spec, t->name) == 0;
 	}
-	return in_family(spec, t);
+	return selected_in(spec, t);
 }
 
 /* Whether 'name' sorts before "FAMILY." ('family' is 'n' bytes). */
@@ -171,4 +186,82 @@ bool gw_catalog_spec_known(const char *spec)
 		return gw_catalog_find(spec) != NULL;
 	}
 	return family_known(spec);
+}
+
+/* Suggestions are at most this share of the name away (1 / divisor). */
+#define SUGGEST_DIVISOR 3
+
+/* Whether 'd' edits are close enough to a name of 'n' bytes to suggest. */
+static bool close_enough(size_t d, size_t n)
+{
+	return d > 0 && d <= (n + SUGGEST_DIVISOR - 1) / SUGGEST_DIVISOR;
+}
+
+bool gw_catalog_suggest(const char *spec, char *out, size_t size)
+{
+	const char *dot = strchr(spec, '.');
+	size_t n = strlen(spec);
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+	if (dot) {
+		/* A size of the same family first ("r6a.huge": r6a.large). */
+		size_t fam = (size_t)(dot - spec);
+		for (size_t i = 0; i < gw_catalog_n_types; i++) {
+			const char *name = gw_catalog_types[i].name;
+			if (strncmp(name, spec, fam) != 0 || name[fam] != '.') {
+				continue;
+			}
+			size_t d = gw_edit_distance(dot + 1, n - fam - 1,
+					name + fam + 1, strlen(name + fam + 1),
+					false);
+			if (d < best_d) {
+				best_d = d;
+				best = name;
+			}
+		}
+		if (best) {
+			snprintf(out, size, "%s", best);
+			return true;
+		}
+		/* Else any type ("c5.4xlareg" has a family: see above). */
+		for (size_t i = 0; i < gw_catalog_n_types; i++) {
+			const char *name = gw_catalog_types[i].name;
+			size_t d = gw_edit_distance(spec, n, name, strlen(name),
+					false);
+			if (d < best_d) {
+				best_d = d;
+				best = name;
+			}
+		}
+		if (!close_enough(best_d, n)) {
+			return false;
+		}
+		snprintf(out, size, "%s", best);
+		return true;
+	}
+	/* A family: compare with each family once (the table is sorted, so
+	 * a family's sizes are adjacent). */
+	const char *prev = NULL;
+	size_t prev_n = 0, prev_best = 0;
+	for (size_t i = 0; i < gw_catalog_n_types; i++) {
+		const char *name = gw_catalog_types[i].name;
+		const char *d0 = strchr(name, '.');
+		size_t fn = d0 ? (size_t)(d0 - name) : strlen(name);
+		if (prev && fn == prev_n && strncmp(name, prev, fn) == 0) {
+			continue;
+		}
+		prev = name;
+		prev_n = fn;
+		size_t d = gw_edit_distance(spec, n, name, fn, false);
+		if (d < best_d) {
+			best_d = d;
+			best = name;
+			prev_best = fn;
+		}
+	}
+	if (!close_enough(best_d, n)) {
+		return false;
+	}
+	snprintf(out, size, "%.*s", (int)prev_best, best);
+	return true;
 }

@@ -19,6 +19,7 @@ struct gw_instance_type {
 	enum gw_arch arch;
 	unsigned nvme_disks;   /* instance-store disks; 0 = EBS only */
 	unsigned nvme_disk_gb; /* GB per instance-store disk */
+	bool store_known;      /* the two above come from a source */
 };
 
 /*
@@ -33,12 +34,22 @@ const struct gw_instance_type *gw_catalog_find(const char *name);
 
 /*
  * Whether the CE instance-type entry 'spec' selects 't': the type itself, its
- * family ("c5" selects every non-metal c5 size), or a class Batch expands:
+ * family ("c5" selects every c5 size but the .metal ones, as Batch does), or a class Batch expands:
  * "optimal" (c4, m4, r4, all x86_64), "default_x86_64" (m6i, c6i, r6i, c7i)
  * or "default_arm64" (m6g, c6g, r6g, c7g), as the Batch API reference
  * lists them.
  */
 bool gw_catalog_selects(const char *spec, const struct gw_instance_type *t);
+
+/*
+ * The catalog's nearest match for 'spec', an instance type or family it
+ * does not know, for a "did you mean" hint: for a type ("r6a.huge"), the
+ * size of the same family nearest by edit distance, else the nearest type
+ * of any family; for a family ("m6ii"), the nearest family. Writes it to
+ * 'out' ('size' bytes) and returns true, or returns false when nothing is
+ * close (more than a third of the name differs).
+ */
+bool gw_catalog_suggest(const char *spec, char *out, size_t size);
 
 /* Whether 'spec' is one of the classes above rather than a type or family. */
 bool gw_catalog_is_class(const char *spec);

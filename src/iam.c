@@ -175,38 +175,6 @@ size_t gw_iam_each(const char *pattern,
 }
 
 /* Levenshtein distance of 'a' and 'b' ignoring case; SIZE_MAX if too long. */
-static size_t distance(const char *a, size_t na, const char *b, size_t nb)
-{
-	size_t row[SUGGEST_NAME_MAX + 1];
-	if (na > SUGGEST_NAME_MAX || nb > SUGGEST_NAME_MAX) {
-		return SIZE_MAX;
-	}
-	for (size_t j = 0; j <= nb; j++) {
-		row[j] = j;
-	}
-	for (size_t i = 1; i <= na; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-			                              tolower((unsigned char)b[j - 1])
-			                      ? 0
-			                      : 1;
-			size_t best = diag + cost;
-			if (up + 1 < best) {
-				best = up + 1;
-			}
-			if (row[j - 1] + 1 < best) {
-				best = row[j - 1] + 1;
-			}
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
-}
-
 static size_t threshold(size_t len)
 {
 	size_t t = len / SUGGEST_LENGTH_DIVISOR;
@@ -220,7 +188,7 @@ static const char *closest_action(const char *verb, size_t first, size_t end)
 	size_t best_d = threshold(strlen(verb)) + 1;
 	for (size_t i = first; i < end; i++) {
 		const char *v = strchr(action_name(i), ':') + 1;
-		size_t d = distance(verb, strlen(verb), v, strlen(v));
+		size_t d = gw_edit_distance(verb, strlen(verb), v, strlen(v), true);
 		if (d < best_d) {
 			best_d = d;
 			best = action_name(i);
@@ -246,7 +214,7 @@ const char *gw_iam_suggest(const char *action)
 			size_t n = (size_t)(strchr(name, ':') - name);
 			size_t f, e;
 			service_range(name, n, &f, &e);
-			size_t d = distance(action, svc_len, name, n);
+			size_t d = gw_edit_distance(action, svc_len, name, n, true);
 			if (d < best_d) {
 				best_d = d;
 				first = f;

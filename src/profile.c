@@ -541,27 +541,6 @@ static void type_error(struct conv *c, const struct gw_pnode *n,
 	free(got);
 }
 
-/* Edit distance of 'a' and 'b' (both at most SUGGEST_MAX_LEN bytes). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t prev[SUGGEST_MAX_LEN + 1], cur[SUGGEST_MAX_LEN + 1];
-	for (size_t j = 0; j <= lb; j++) {
-		prev[j] = j;
-	}
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			size_t best = sub < del ? sub : del;
-			cur[j] = best < ins ? best : ins;
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(*prev));
-	}
-	return prev[lb];
-}
-
 static const char *suggest_key(const struct schema *sc, const char *key)
 {
 	if (strlen(key) > SUGGEST_MAX_LEN) {
@@ -570,7 +549,8 @@ static const char *suggest_key(const struct schema *sc, const char *key)
 	const char *best = NULL;
 	size_t best_d = SUGGEST_MAX_DISTANCE + 1;
 	for (size_t i = 0; i < sc->n_fields; i++) {
-		size_t dist = edit_distance(key, sc->fields[i].key);
+		size_t dist = gw_edit_distance(key, strlen(key), sc->fields[i].key,
+				strlen(sc->fields[i].key), false);
 		if (dist < best_d) {
 			best_d = dist;
 			best = sc->fields[i].key;

@@ -2,6 +2,7 @@
 /* Aborting allocators, string helpers and whole-file reading. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -215,4 +216,35 @@ void gw_cjson_init(void)
 {
 	cJSON_Hooks hooks = {.malloc_fn = cjson_malloc, .free_fn = free};
 	cJSON_InitHooks(&hooks);
+}
+
+size_t gw_edit_distance(const char *a, size_t na, const char *b, size_t nb,
+		bool nocase)
+{
+	size_t row[GW_EDIT_NAME_MAX + 1];
+	if (na > GW_EDIT_NAME_MAX || nb > GW_EDIT_NAME_MAX) {
+		return SIZE_MAX;
+	}
+	for (size_t j = 0; j <= nb; j++) {
+		row[j] = j;
+	}
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			unsigned char x = (unsigned char)a[i - 1];
+			unsigned char y = (unsigned char)b[j - 1];
+			bool same = nocase ? tolower(x) == tolower(y) : x == y;
+			size_t best = diag + !same;
+			if (row[j] + 1 < best) {
+				best = row[j] + 1;
+			}
+			if (row[j - 1] + 1 < best) {
+				best = row[j - 1] + 1;
+			}
+			diag = row[j];
+			row[j] = best;
+		}
+	}
+	return row[nb];
 }

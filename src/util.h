@@ -54,4 +54,16 @@ const char *gw_read_error(int err);
 /* Install the aborting allocators as cJSON's hooks. Call once from main. */
 void gw_cjson_init(void);
 
+/* Longest string gw_edit_distance compares; longer ones are "far". */
+#define GW_EDIT_NAME_MAX 128
+
+/*
+ * The Levenshtein distance of 'a' ('na' bytes) and 'b' ('nb' bytes),
+ * comparing ASCII letters without case when 'nocase'; SIZE_MAX when either
+ * is longer than GW_EDIT_NAME_MAX (the suggestions it serves are for names,
+ * and the bound keeps hostile input cheap).
+ */
+size_t gw_edit_distance(const char *a, size_t na, const char *b, size_t nb,
+		bool nocase);
+
 #endif

@@ -51,7 +51,6 @@ static void test_catalog_known_types(void **state)
 		assert_int_equal(t->arch, known[i].arch);
 	}
 	assert_null(gw_catalog_find("z9.large"));
-	assert_null(gw_catalog_find("c5.metal"));
 	assert_null(gw_catalog_find("c5"));
 }
 
@@ -246,6 +245,48 @@ static void test_catalog_sorted(void **state)
 	assert_null(gw_catalog_at(gw_catalog_count()));
 }
 
+/*
+ * The catalog holds every EC2 type of shared/data/ec2-instance-types.tsv
+ * (1,108, the EC2 API as kubernetes/autoscaler tabulates it), .metal sizes
+ * included, but a family selects no .metal size: Batch expands families
+ * without them.
+ */
+static void test_catalog_complete(void **state)
+{
+	(void)state;
+	assert_int_equal(gw_catalog_count(), 1108);
+	const struct gw_instance_type *metal = gw_catalog_find("c5.metal");
+	assert_non_null(metal);
+	assert_int_equal(metal->vcpus, 96);
+	assert_int_equal(metal->memory_mib, 196608);
+	assert_false(gw_catalog_selects("c5", metal));
+	assert_true(gw_catalog_selects("c5.metal", metal));
+	/* A type outside the earlier 45 families, with its facts. */
+	const struct gw_instance_type *a1 = gw_catalog_find("a1.large");
+	assert_non_null(a1);
+	assert_int_equal(a1->vcpus, 2);
+	assert_int_equal(a1->memory_mib, 4096);
+	assert_int_equal(a1->arch, GW_ARCH_ARM64);
+	/* Its instance store was never checked; c5d.large's was. */
+	assert_false(a1->store_known);
+	assert_true(gw_catalog_find("c5d.large")->store_known);
+}
+
+/* Did you mean: the nearest size of the family, else the nearest type or
+ * family, and nothing for a name far from every one. */
+static void test_catalog_suggest(void **state)
+{
+	(void)state;
+	char s[32];
+	assert_true(gw_catalog_suggest("r6a.huge", s, sizeof(s)));
+	assert_string_equal(s, "r6a.large");
+	assert_true(gw_catalog_suggest("c5.4xlareg", s, sizeof(s)));
+	assert_string_equal(s, "c5.4xlarge");
+	assert_true(gw_catalog_suggest("m6ii", s, sizeof(s)));
+	assert_string_equal(s, "m6i");
+	assert_false(gw_catalog_suggest("qqqqqqqqqq", s, sizeof(s)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +295,8 @@ int main(void)
 	        cmocka_unit_test(test_catalog_instance_store),
 	        cmocka_unit_test(test_catalog_selection),
 	        cmocka_unit_test(test_catalog_sorted),
+	        cmocka_unit_test(test_catalog_complete),
+	        cmocka_unit_test(test_catalog_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
