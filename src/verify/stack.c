@@ -222,7 +222,8 @@ void gw_stack_model_stack(struct gw_vctx *c)
 	char owner[MSG_BYTES];
 	snprintf(owner, sizeof(owner), "profile '%s'", gw_vm_str_or(&m->name, ""));
 	bool name_ok = gw_vm_check_one_line(c, &m->stack_name, "stack_name");
-	bool desc_ok = gw_vm_check_one_line(c, &m->description, "description");
+	/* A long description is refused whatever it holds. */
+	gw_vm_check_one_line(c, &m->description, "description");
 	for (size_t i = 0; i < m->n_policies; i++) {
 		gw_vm_check_one_line(c, &m->policies[i].description,
 		                     "policy description");
@@ -253,7 +254,6 @@ void gw_stack_model_stack(struct gw_vctx *c)
 	                      .at = m->name.loc}},
 	        .n_sections = 1,
 	};
-	(void)desc_ok; /* a long description is refused whatever it holds */
 	gw_rule_stack(&c->rc, &f);
 }
 
