@@ -28,7 +28,6 @@
 #define GW_VM_MSG_BYTES 1024
 #define ARN_MAX 2048
 #define GW_VM_NAMES_MAX 256 /* names of one kind tracked for duplicates */
-#define ACCOUNT_ID_DIGITS 12
 
 static bool same_loc(struct gw_loc a, struct gw_loc b)
 {
