@@ -17,11 +17,11 @@
 #include "cfn.h"
 #include "names.h"
 #include "rules.h"
+#include "stack.h"
 #include "aws_limits.h"
 #include "util.h"
 
 #define MSG_BYTES 1024
-#define SSH_PORT 22
 /*
  * Deepest nesting of mappings and sequences a template may have; real
  * templates stay far below it. Without a bound, 100,000 nested '[' (200 KB)
@@ -276,107 +276,6 @@ bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
 	}
 	check_downloads(mime, len, at, d);
 	return d->n_errors == errors;
-}
-
-struct partition_scan {
-	const char *logical;
-	bool reported;
-};
-
-static void scan_partition(struct gw_cfn *t, yaml_node_t *n, void *data)
-{
-	struct partition_scan *s = data;
-	const char *v = gw_cfn_scalar(n);
-	const char *hit = v ? strstr(v, "arn:aws:") : NULL;
-	if (!hit || s->reported) {
-		return;
-	}
-	s->reported = true;
-	const char *end = hit;
-	while (*end && !isspace((unsigned char)*end) && *end != '"') {
-		end++;
-	}
-	WARN(t, gw_cfn_loc(t, n), GW_RULE_A1,
-	     "write arn:${AWS::Partition}:... so the "
-	     "template works in aws-cn and aws-us-gov",
-	     "resource '%s' hard-codes partition 'aws' in '%.*s'", s->logical,
-	     (int)(end - hit), hit);
-}
-
-/* ---- Fn::Sub variables (L10) --------------------------------------------- */
-
-static bool is_pseudo(const char *name)
-{
-	return gw_has_prefix(name, "AWS::");
-}
-
-static void check_sub_string(struct gw_cfn *t, yaml_node_t *n, const char *s,
-                             yaml_node_t *vars)
-{
-	for (const char *p = strstr(s, "${"); p; p = strstr(p + 2, "${")) {
-		const char *end = strchr(p, '}');
-		if (!end) {
-			break;
-		}
-		char name[MSG_BYTES];
-		size_t len = (size_t)(end - p - 2);
-		if (len >= sizeof(name)) {
-			continue;
-		}
-		memcpy(name, p + 2, len);
-		name[len] = '\0';
-		if (name[0] == '!' || is_pseudo(name) ||
-		    gw_cfn_get(t, vars, name)) {
-			continue;
-		}
-		char base[MSG_BYTES];
-		snprintf(base, sizeof(base), "%s", name);
-		char *dot = strchr(base, '.');
-		if (dot) {
-			*dot = '\0'; /* ${Resource.Attribute} */
-		}
-		if (gw_cfn_get(t, t->parameters, base) ||
-		    gw_cfn_has_resource(t, base)) {
-			continue;
-		}
-		ERR(t, gw_cfn_loc(t, n), GW_RULE_L10,
-		    "escape it as '${!...}' to keep it "
-		    "literal",
-		    "!Sub refers to '${%s}', which is no "
-		    "parameter, resource or pseudo parameter%s",
-		    name,
-		    strchr(name, ':') ? " (an iam policy variable?)" : "");
-	}
-}
-
-static void walk_subs(struct gw_cfn *t, yaml_node_t *n)
-{
-	if (!n || ++t->walked > GW_CFN_WALK_MAX) {
-		return;
-	}
-	yaml_node_t *arg = NULL;
-	const char *fn = gw_cfn_intrinsic(t, n, &arg);
-	if (gw_cfn_is_fn(fn, "Sub")) {
-		yaml_node_t *vars = NULL;
-		yaml_node_t *text = arg;
-		if (gw_cfn_is_seq(arg) && gw_cfn_seq_len(arg) >= 1) {
-			text = gw_cfn_seq_at(t, arg, 0);
-			vars = gw_cfn_seq_len(arg) > 1 ? gw_cfn_seq_at(t, arg, 1) : NULL;
-		}
-		if (gw_cfn_scalar(text)) {
-			check_sub_string(t, text, gw_cfn_scalar(text), vars);
-		}
-	}
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (size_t i = 0; i < gw_cfn_seq_len(n); i++) {
-			walk_subs(t, gw_cfn_seq_at(t, n, i));
-		}
-	} else if (n->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		     p < n->data.mapping.pairs.top; p++) {
-			walk_subs(t, gw_cfn_node(t, p->value));
-		}
-	}
 }
 
 /* ---- AWS::Batch::ComputeEnvironment
@@ -1749,37 +1648,11 @@ static void check_iam_name(struct gw_cfn *t, yaml_node_t *props, const char *key
 	}
 }
 
-/* A2: a literal "svc.amazonaws.com" principal is not partition-aware. */
-static void check_cfn_principals(struct gw_cfn *t, const char *logical,
-                                 yaml_node_t *doc)
-{
-	yaml_node_t *items[GW_CFN_TRACK_MAX];
-	size_t n = as_list(t, gw_cfn_get(t, doc, "Statement"), items, GW_CFN_TRACK_MAX);
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *svc[GW_CFN_TRACK_MAX];
-		yaml_node_t *principal = gw_cfn_get(t, items[i], "Principal");
-		size_t ns = as_list(t, gw_cfn_get(t, principal, "Service"), svc,
-		                    GW_CFN_TRACK_MAX);
-		for (size_t j = 0; j < ns; j++) {
-			const char *p = gw_cfn_literal(t, svc[j]);
-			if (p && gw_has_suffix(p, ".amazonaws.com")) {
-				WARN(t, gw_cfn_loc(t, svc[j]), GW_RULE_A2,
-				     "write !Sub 'SERVICE.${AWS::URLSuffix}'",
-				     "role '%s' trusts '%s', a literal dns "
-				     "suffix that aws-cn spells "
-				     "'amazonaws.com.cn'",
-				     logical, p);
-				return;
-			}
-		}
-	}
-}
-
 static void check_cfn_iam(struct gw_cfn *t, const char *logical,
                           yaml_node_t *props)
 {
-	check_cfn_principals(t, logical,
-	                     gw_cfn_get(t, props, "AssumeRolePolicyDocument"));
+	gw_stack_cfn_principals(t, logical,
+	                        gw_cfn_get(t, props, "AssumeRolePolicyDocument"));
 	check_iam_name(t, props, "RoleName", GW_LIM_ROLE_NAME_MAX);
 	check_iam_name(t, props, "ManagedPolicyName", GW_LIM_IAM_NAME_MAX);
 	check_iam_name(t, props, "GroupName", GW_LIM_IAM_NAME_MAX);
@@ -1806,160 +1679,6 @@ static void check_cfn_iam(struct gw_cfn *t, const char *logical,
 	}
 }
 
-/* ---- S3, Logs, security groups ---------------------------------------------
- */
-
-static void check_cfn_bucket(struct gw_cfn *t, const char *logical,
-                             yaml_node_t *props)
-{
-	yaml_node_t *name = gw_cfn_get(t, props, "BucketName");
-	const char *s = gw_cfn_literal(t, name);
-	const char *why = s ? gw_names_bucket_error(s) : NULL;
-	if (why) {
-		ERR(t, gw_cfn_loc(t, name), GW_RULE_N1, NULL, "bucket name '%s' %s", s,
-		    why);
-	} else if (s && strchr(s, '.')) {
-		WARN(t, gw_cfn_loc(t, name), GW_RULE_N2, "use '-'",
-		     "bucket name '%s' "
-		     "contains '.'",
-		     s);
-	}
-	(void)logical;
-}
-
-static void check_cfn_log_group(struct gw_cfn *t, const char *logical,
-                                yaml_node_t *props)
-{
-	yaml_node_t *name = gw_cfn_get(t, props, "LogGroupName");
-	const char *s = gw_cfn_literal(t, name);
-	const char *why = s ? gw_names_log_group_error(s) : NULL;
-	if (why) {
-		ERR(t, gw_cfn_loc(t, name), GW_RULE_N6, NULL, "log group name '%s' %s", s,
-		    why);
-	}
-	yaml_node_t *ret = gw_cfn_get(t, props, "RetentionInDays");
-	long long days;
-	if (!ret) {
-		WARN(t, gw_cfn_loc(t, props), GW_RULE_N7, "set RetentionInDays",
-		     "log group '%s' keeps its logs forever", logical);
-	} else if (gw_cfn_int(t, ret, &days) && !gw_names_is_retention_days(days)) {
-		ERR(t, gw_cfn_loc(t, ret), GW_RULE_N7, gw_names_retention_list(),
-		    "log group '%s' has RetentionInDays %lld, which "
-		    "cloudwatch does not offer",
-		    logical, days);
-	}
-}
-
-static void check_ingress_rule(struct gw_cfn *t, const char *logical,
-                               yaml_node_t *rule)
-{
-	const char *cidr = gw_cfn_literal(t, gw_cfn_get(t, rule, "CidrIp"));
-	long long from = 0, to = 0;
-	if (!cidr || strcmp(cidr, "0.0.0.0/0") != 0 ||
-	    !gw_cfn_int(t, gw_cfn_get(t, rule, "FromPort"), &from) ||
-	    !gw_cfn_int(t, gw_cfn_get(t, rule, "ToPort"), &to)) {
-		return;
-	}
-	if (from <= SSH_PORT && to >= SSH_PORT) {
-		WARN(t, gw_cfn_loc(t, gw_cfn_get(t, rule, "CidrIp")), GW_RULE_S8,
-		     "use ssm "
-		     "session manager, or limit the source range",
-		     "'%s' opens ssh (port 22) to the whole internet", logical);
-	}
-}
-
-static void check_cfn_security_group(struct gw_cfn *t, const char *logical,
-                                     yaml_node_t *props)
-{
-	yaml_node_t *in = gw_cfn_get(t, props, "SecurityGroupIngress");
-	for (size_t i = 0; i < gw_cfn_seq_len(in); i++) {
-		check_ingress_rule(t, logical, gw_cfn_seq_at(t, in, i));
-	}
-	if (gw_cfn_get(t, props, "CidrIp")) {
-		check_ingress_rule(t, logical, props);
-	}
-}
-
-/* ---- tags (N10) ------------------------------------------------------ */
-
-#define TAG_QUOTE_BYTES 300
-
-static void check_cfn_tag_text(struct gw_cfn *t, const char *logical,
-                               yaml_node_t *n, const char *key, bool is_key)
-{
-	const char *text = gw_cfn_literal(t, n);
-	struct gw_names_tag_problem p;
-	if (!text || gw_names_tag_check(text, is_key, &p)) {
-		return; /* intrinsics are not judged */
-	}
-	char q[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[MSG_BYTES];
-	gw_names_quote(text, q, sizeof(q));
-	gw_names_quote(key ? key : "?", kq, sizeof(kq));
-	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
-	if (is_key) {
-		ERR(t, gw_cfn_loc(t, n), GW_RULE_N10, hint, "tag key '%s' of '%s' %s", q,
-		    logical, why);
-	} else {
-		ERR(t, gw_cfn_loc(t, n), GW_RULE_N10, hint,
-		    "value '%s' of tag '%s' on '%s' %s", q, kq, logical, why);
-	}
-}
-
-/*
- * N10 on a Tags value: a list of {Key, Value} (IAM, S3, EC2, Logs) or a
- * map (Batch). Keys and values with intrinsics are not judged.
- */
-static void check_cfn_tags(struct gw_cfn *t, const char *logical,
-                           yaml_node_t *tags)
-{
-	size_t n = 0;
-	if (gw_cfn_is_map(tags)) {
-		for (yaml_node_pair_t *p = tags->data.mapping.pairs.start;
-		     p < tags->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = gw_cfn_node(t, p->key);
-			check_cfn_tag_text(t, logical, k, NULL, true);
-			check_cfn_tag_text(t, logical, gw_cfn_node(t, p->value),
-			                   gw_cfn_literal(t, k), false);
-			n++;
-		}
-	} else if (gw_cfn_is_seq(tags)) {
-		for (size_t i = 0; i < gw_cfn_seq_len(tags); i++) {
-			yaml_node_t *item = gw_cfn_seq_at(t, tags, i);
-			yaml_node_t *k = gw_cfn_get(t, item, "Key");
-			check_cfn_tag_text(t, logical, k, NULL, true);
-			check_cfn_tag_text(t, logical, gw_cfn_get(t, item, "Value"),
-			                   gw_cfn_literal(t, k), false);
-			n++;
-		}
-	}
-	if (n > GW_LIM_TAGS_MAX) {
-		ERR(t, gw_cfn_loc(t, tags), GW_RULE_N10, "keep at most 50 tags",
-		    "'%s' has %zu tags, more than the 50 aws allows", logical,
-		    n);
-	}
-}
-
-/* Every Tags of a resource: its own, a compute environment's instance
- * tags and a launch template's tag specifications. */
-static void check_cfn_resource_tags(struct gw_cfn *t, const char *logical,
-                                    yaml_node_t *props)
-{
-	check_cfn_tags(t, logical, gw_cfn_get(t, props, "Tags"));
-	yaml_node_t *cr = gw_cfn_get(t, props, "ComputeResources");
-	check_cfn_tags(t, logical, gw_cfn_get(t, cr, "Tags"));
-	yaml_node_t *data = gw_cfn_get(t, props, "LaunchTemplateData");
-	yaml_node_t *specs = gw_cfn_get(t, data, "TagSpecifications");
-	for (size_t i = 0; i < gw_cfn_seq_len(specs); i++) {
-		check_cfn_tags(t, logical,
-		               gw_cfn_get(t, gw_cfn_seq_at(t, specs, i), "Tags"));
-	}
-	specs = gw_cfn_get(t, props, "TagSpecifications");
-	for (size_t i = 0; i < gw_cfn_seq_len(specs); i++) {
-		check_cfn_tags(t, logical,
-		               gw_cfn_get(t, gw_cfn_seq_at(t, specs, i), "Tags"));
-	}
-}
-
 /* ---- the table and the driver
  * ---------------------------------------------------- */
 
@@ -1973,44 +1692,17 @@ static const struct resource_rule resource_rules[] = {
         {"AWS::Batch::JobQueue", check_cfn_queue},
         {"AWS::Batch::JobDefinition", check_cfn_job_def},
         {"AWS::EC2::LaunchTemplate", check_cfn_launch_template},
-        {"AWS::EC2::SecurityGroup", check_cfn_security_group},
-        {"AWS::EC2::SecurityGroupIngress", check_cfn_security_group},
+        {"AWS::EC2::SecurityGroup", gw_stack_cfn_security_group},
+        {"AWS::EC2::SecurityGroupIngress", gw_stack_cfn_security_group},
         {"AWS::IAM::Role", check_cfn_iam},
         {"AWS::IAM::ManagedPolicy", check_cfn_iam},
         {"AWS::IAM::Policy", check_cfn_iam},
         {"AWS::IAM::Group", check_cfn_iam},
         {"AWS::IAM::User", check_cfn_iam},
         {"AWS::IAM::InstanceProfile", check_cfn_iam},
-        {"AWS::S3::Bucket", check_cfn_bucket},
-        {"AWS::Logs::LogGroup", check_cfn_log_group},
+        {"AWS::S3::Bucket", gw_stack_cfn_bucket},
+        {"AWS::Logs::LogGroup", gw_stack_cfn_log_group},
 };
-
-static bool is_alnum_id(const char *s)
-{
-	if (!*s) {
-		return false;
-	}
-	for (const char *p = s; *p; p++) {
-		if (!isalnum((unsigned char)*p)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static void check_section_count(struct gw_cfn *t, yaml_node_t *root,
-                                const char *key, size_t max, enum gw_rule rule)
-{
-	yaml_node_t *n = gw_cfn_get(t, root, key);
-	if (gw_cfn_map_len(n) > max) {
-		ERR(t, gw_cfn_loc(t, n), rule,
-		    "split the template into nested "
-		    "stacks",
-		    "template has %zu %s, more than the %zu "
-		    "cloudformation accepts",
-		    gw_cfn_map_len(n), key, max);
-	}
-}
 
 static void check_resources(struct gw_cfn *t)
 {
@@ -2025,36 +1717,15 @@ static void check_resources(struct gw_cfn *t)
 		if (!logical) {
 			continue;
 		}
-		if (!is_alnum_id(logical)) {
-			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3,
-			    "use 1..255 letters and "
-			    "digits",
-			    "logical id '%s' is not "
-			    "alphanumeric",
-			    logical);
-		} else if (strlen(logical) > GW_LIM_LOGICAL_ID_MAX) {
-			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3, "use 1..255 letters and "
-			    "digits",
-			    "logical id '%.40s...' is %zu characters long, "
-			    "more than the 255 cloudformation accepts",
-			    logical, strlen(logical));
-		}
-		/* Once per earlier resource with the same ID. */
-		size_t pos = (size_t)(p - res->data.mapping.pairs.start);
-		for (size_t k = 0; k < t->dups[pos]; k++) {
-			ERR(t, gw_cfn_loc(t, key), GW_RULE_C3, "rename one of them",
-			    "logical id '%s' is defined twice", logical);
-		}
+		gw_stack_cfn_logical_id(t, key,
+		                        (size_t)(p - res->data.mapping.pairs.start));
 		if (t->limits_only) {
 			continue;
 		}
 		yaml_node_t *r = gw_cfn_node(t, p->value);
 		const char *type = gw_cfn_literal(t, gw_cfn_get(t, r, "Type"));
 		yaml_node_t *props = gw_cfn_get(t, r, "Properties");
-		struct partition_scan scan = {.logical = logical};
-		gw_cfn_walk(t, r, scan_partition, &scan);
-		walk_subs(t, r);
-		check_cfn_resource_tags(t, logical, props);
+		gw_stack_cfn_resource(t, logical, r, props);
 		if (!props && type &&
 		    strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
 			ERR(t, gw_cfn_loc(t, key), GW_RULE_CE1, "add Type: MANAGED",
@@ -2239,39 +1910,13 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	}
 	t.parameters = gw_cfn_get(&t, root, "Parameters");
 	t.resources = gw_cfn_get(&t, root, "Resources");
-	/* CloudFormation needs at least one resource ("Template format
-	 * error: At least one Resources member must be defined"). */
-	if (!gw_cfn_is_map(t.resources) || gw_cfn_map_len(t.resources) == 0) {
-		ERR(&t, gw_cfn_loc(&t, root), GW_RULE_C2, "add a Resources section",
-		    "template has no Resources");
-	} else if (gw_cfn_map_len(t.resources) > GW_LIM_TEMPLATE_RESOURCES_MAX) {
-		ERR(&t, gw_cfn_loc(&t, t.resources), GW_RULE_C2,
-		    "split the template into "
-		    "nested stacks",
-		    "template has %zu resources, more "
-		    "than the 500 cloudformation accepts",
-		    gw_cfn_map_len(t.resources));
-	}
-	check_section_count(&t, root, "Parameters", GW_LIM_TEMPLATE_PARAMETERS_MAX,
-	                    GW_RULE_C2);
-	check_section_count(&t, root, "Outputs", GW_LIM_TEMPLATE_OUTPUTS_MAX, GW_RULE_C2);
-	check_section_count(&t, root, "Mappings", GW_LIM_TEMPLATE_MAPPINGS_MAX, GW_RULE_C2);
-	yaml_node_t *desc = gw_cfn_get(&t, root, "Description");
-	if (gw_cfn_scalar(desc) && strlen(gw_cfn_scalar(desc)) > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
-		ERR(&t, gw_cfn_loc(&t, desc), GW_RULE_C2, "shorten it",
-		    "template "
-		    "description is %zu bytes, more than 1024",
-		    strlen(gw_cfn_scalar(desc)));
-	}
+	gw_stack_cfn_document(&t, root);
 	gw_cfn_index_resources(&t);
 	check_resources(&t);
 	free(t.ids);
 	free(t.dups);
-	if (t.named_iam && !limits_only) {
-		NOTE(&t, top, GW_RULE_C4, NULL,
-		     "the template names iam resources, so "
-		     "deploying it needs --capabilities "
-		     "CAPABILITY_NAMED_IAM");
+	if (!limits_only) {
+		gw_stack_cfn_finish(&t);
 	}
 	return d->n_errors == errors;
 }

@@ -15,6 +15,7 @@
 #include "model_facts.h"
 #include "names.h"
 #include "rules.h"
+#include "stack.h"
 #include "aws_limits.h"
 #include "util.h"
 
@@ -23,81 +24,6 @@
 #define SHA256_HEX 64
 #define ARN_MAX 2048
 #define ACCOUNT_ID_DIGITS 12
-
-/* ---- region and partition ------------------------------------------------ */
-
-static void check_region(struct gw_vctx *c)
-{
-	const struct gw_model *m = c->m;
-	if (!m->region.s) {
-		return; /* the loader requires it */
-	}
-	const char *p, *dns;
-	if (!gw_partition_for_region(m->region.s, &p, &dns)) {
-		ERR(c, m->region.loc, GW_RULE_A1,
-		    "write a region such as 'us-west-2'",
-		    "region '%s' matches no aws partition", m->region.s);
-		return;
-	}
-	if (m->partition && strcmp(m->partition, p) != 0) {
-		ERR(c, m->region.loc, GW_RULE_A1, NULL,
-		    "region '%s' is in partition '%s' but the model "
-		    "says '%s'",
-		    m->region.s, p, m->partition);
-	}
-	if (m->account_id.s) {
-		const char *acct = m->account_id.s;
-		bool ok = strlen(acct) == ACCOUNT_ID_DIGITS;
-		for (const char *q = acct; ok && *q; q++) {
-			ok = isdigit((unsigned char)*q);
-		}
-		if (!ok) {
-			ERR(c, m->account_id.loc, GW_RULE_A9,
-			    "account IDs are 12 "
-			    "digits",
-			    "account_id '%s' is not 12 digits", acct);
-		}
-	}
-}
-
-/* ---- S3 bucket -------------------------------------------------------------
- */
-
-static void check_bucket(struct gw_vctx *c)
-{
-	const struct gw_bucket *b = &c->m->bucket;
-	if (!b->present || !b->name.s) {
-		return;
-	}
-	gw_vm_check_name(c, &b->name, "bucket", gw_names_bucket_error(b->name.s),
-	           GW_RULE_N1,
-	           "bucket names are 3..63 of [a-z0-9.-], start and "
-	           "end alphanumeric, and are unique in the partition");
-	if (strchr(b->name.s, '.')) {
-		WARN(c, b->name.loc, GW_RULE_N2, "use '-' instead of '.'",
-		     "bucket name '%s' contains '.', which breaks "
-		     "virtual-hosted https certificates",
-		     b->name.s);
-	}
-	static const char *const enc[] = {"sse-s3", "sse-kms"};
-	if (b->encryption.s &&
-	    !gw_vm_in_set(b->encryption.s, enc, GW_ARRAY_LEN(enc))) {
-		ERR(c, b->encryption.loc, GW_RULE_S9, "use 'sse-s3' or 'sse-kms'",
-		    "bucket encryption '%s' is not 'sse-s3' or "
-		    "'sse-kms'",
-		    b->encryption.s);
-	}
-	if (b->expire_days.v < 0 || b->abort_multipart_days.v < 0) {
-		struct gw_loc at = b->expire_days.v < 0
-		                           ? b->expire_days.loc
-		                           : b->abort_multipart_days.loc;
-		ERR(c, gw_vm_at(at, b->loc), GW_RULE_N1,
-		    "use 0 for none or a positive "
-		    "number of days",
-		    "bucket lifecycle days must not "
-		    "be negative");
-	}
-}
 
 /* ---- IAM
  * --------------------------------------------------------------------- */
@@ -1841,25 +1767,6 @@ static bool queue_is_fargate(const struct gw_vctx *c, const struct gw_queue *q)
 	return false;
 }
 
-static void check_log_ref(struct gw_vctx *c, const struct gw_str *ref,
-                          const char *owner_kind, const char *owner,
-                          enum gw_rule rule)
-{
-	if (!ref->s || strcmp(ref->s, "/aws/batch/job") == 0) {
-		return;
-	}
-	const char *why = gw_names_log_group_error(ref->s);
-	if (why) {
-		ERR(c, ref->loc, GW_RULE_N6, NULL, "log group '%s' of %s '%s' %s",
-		    ref->s, owner_kind, owner, why);
-	} else if (!gw_model_log_group(c->m, ref->s)) {
-		WARN(c, ref->loc, rule, "define it under 'log_groups:'",
-		     "%s '%s' logs to '%s', which the profile does not "
-		     "create",
-		     owner_kind, owner, ref->s);
-	}
-}
-
 static void check_job_def(struct gw_vctx *c, const struct gw_job_def *jd)
 {
 	const char *name = gw_vm_str_or(&jd->name, "?");
@@ -1904,7 +1811,8 @@ static void check_job_def(struct gw_vctx *c, const struct gw_job_def *jd)
 		    "'%s' has attempts %lld",
 		    name, jd->attempts.v);
 	}
-	check_log_ref(c, &jd->log_group, "job definition", name, GW_RULE_J8);
+	gw_stack_model_log_ref(c, &jd->log_group, "job definition", name,
+	                       GW_RULE_J8);
 	for (size_t i = 0; i < jd->environment.n; i++) {
 		const struct gw_str *k = &jd->environment.v[i].key;
 		/* Batch reserves the AWS_BATCH prefix for its own variables. */
@@ -1976,233 +1884,6 @@ static void check_job_defs(struct gw_vctx *c)
 	}
 }
 
-/* ---- log groups
- * ------------------------------------------------------------------- */
-
-static void check_log_groups(struct gw_vctx *c)
-{
-	struct gw_name_list seen = {.kind = "log group"};
-	for (size_t i = 0; i < c->m->n_log_groups; i++) {
-		const struct gw_log_group *g = &c->m->log_groups[i];
-		gw_vm_check_name(
-		        c, &g->name, "log group",
-		        g->name.s ? gw_names_log_group_error(g->name.s) : NULL,
-		        GW_RULE_N6, "log group names are [.\\-_/#A-Za-z0-9]{1,512}");
-		gw_vm_check_unique(c, &g->name, &seen, GW_RULE_N6);
-		if ((g->retention_days.set || g->retention_days.v != 0) &&
-		    !gw_names_is_retention_days(g->retention_days.v)) {
-			ERR(c, gw_vm_at(g->retention_days.loc, g->loc), GW_RULE_N7,
-			    gw_names_retention_list(),
-			    "log group '%s' has retention_days %lld, "
-			    "which cloudwatch does not offer",
-			    gw_vm_str_or(&g->name, "?"), g->retention_days.v);
-		}
-	}
-}
-
-/* ---- client configuration (NF*, NS*)
- * ----------------------------------------------- */
-
-static const struct gw_queue *need_queue(struct gw_vctx *c, const struct gw_str *q,
-                                         struct gw_loc owner, enum gw_rule rule,
-                                         const char *what)
-{
-	if (!q->s) {
-		ERR(c, owner, rule, "name one of the profile's job queues",
-		    "%s has no queue", what);
-		return NULL;
-	}
-	const struct gw_queue *queue = gw_model_queue(c->m, q->s);
-	if (!queue) {
-		ERR(c, q->loc, rule, "define it under 'job_queues:'",
-		    "%s uses queue '%s', which the profile does not "
-		    "define",
-		    what, q->s);
-	}
-	return queue;
-}
-
-/*
- * A process selector is Nextflow's 'withName:NAME' or 'withLabel:LABEL'
- * (the view renders it so); checked here too, so that `gwgen verify`
- * refuses what generation would (issue 6, found by tests/injection).
- */
-static void check_selector(struct gw_vctx *c, const struct gw_str *sel)
-{
-	static const char *const kinds[] = {"withName:", "withLabel:"};
-	const char *s = gw_vm_str_or(sel, "");
-	for (size_t i = 0; i < GW_ARRAY_LEN(kinds); i++) {
-		if (gw_has_prefix(s, kinds[i]) && s[strlen(kinds[i])]) {
-			return;
-		}
-	}
-	ERR(c, sel->loc, GW_RULE_NF7, "write 'withName:NAME' or 'withLabel:LABEL'",
-	    "selector must be 'withName:NAME' or 'withLabel:LABEL', got "
-	    "'%s'", s);
-}
-
-static void check_nextflow(struct gw_vctx *c)
-{
-	const struct gw_nextflow *nf = &c->m->nextflow;
-	if (!nf->present) {
-		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
-			ERR(c, c->m->engine_name.loc, GW_RULE_NF1,
-			    "add a 'nextflow:' "
-			    "section",
-			    "engine is nextflow but the "
-			    "profile has no nextflow section");
-		}
-		return;
-	}
-	const struct gw_queue *q =
-	        need_queue(c, &nf->queue, nf->loc, GW_RULE_NF1, "nextflow");
-	for (size_t i = 0; i < nf->n_processes; i++) {
-		const struct gw_nf_process *p = &nf->processes[i];
-		const struct gw_queue *pq = q;
-		check_selector(c, &p->selector);
-		if (p->queue.s) {
-			pq = need_queue(c, &p->queue, p->loc, GW_RULE_NF1,
-			                "nextflow process");
-		}
-		if (!pq) {
-			continue;
-		}
-		struct gw_request r = {
-		        .kind = "nextflow process",
-		        .name = gw_vm_str_or(&p->selector, "?"),
-		        .vcpus = p->cpus.v,
-		        .memory_mib = p->memory_mib.v,
-		        .vcpus_at = gw_vm_at(p->cpus.loc, p->loc),
-		        .memory_at = gw_vm_at(p->memory_mib.loc, p->loc),
-		        .gpus_at = p->loc,
-		        .rule_vcpus = GW_RULE_NF2,
-		        .rule_memory = GW_RULE_NF2,
-		        .rule_gpus = GW_RULE_NF2,
-		};
-		gw_vm_check_fit(c, &r, pq);
-	}
-	if (q && (nf->max_cpus.v > 0 || nf->max_memory_mib.v > 0)) {
-		/* params.max_*: each dimension on its own (4.10). */
-		struct gw_request cpus = {
-		        .kind = "nextflow params.max_cpus",
-		        .name = "max_cpus",
-		        .vcpus = nf->max_cpus.v,
-		        .vcpus_at = gw_vm_at(nf->max_cpus.loc, nf->loc),
-		        .memory_at = nf->loc,
-		        .gpus_at = nf->loc,
-		        .rule_vcpus = GW_RULE_NF3,
-		        .rule_memory = GW_RULE_NF3,
-		        .rule_gpus = GW_RULE_NF3,
-		};
-		struct gw_request mem = {
-		        .kind = "nextflow params.max_memory",
-		        .name = "max_memory_mib",
-		        .memory_mib = nf->max_memory_mib.v,
-		        .vcpus_at = nf->loc,
-		        .memory_at = gw_vm_at(nf->max_memory_mib.loc, nf->loc),
-		        .gpus_at = nf->loc,
-		        .rule_vcpus = GW_RULE_NF3,
-		        .rule_memory = GW_RULE_NF3,
-		        .rule_gpus = GW_RULE_NF3,
-		};
-		if (nf->max_cpus.v > 0) {
-			gw_vm_check_fit(c, &cpus, q);
-		}
-		if (nf->max_memory_mib.v > 0) {
-			gw_vm_check_fit(c, &mem, q);
-		}
-	}
-	if (nf->max_spot_attempts.v < 0) {
-		ERR(c, nf->max_spot_attempts.loc, GW_RULE_NF4, "use 0 or more",
-		    "max_spot_attempts %lld is negative",
-		    nf->max_spot_attempts.v);
-	}
-	if (nf->cli_path.s) {
-		const char *p = nf->cli_path.s;
-		if (p[0] != '/' || !gw_has_suffix(p, "/aws")) {
-			ERR(c, nf->cli_path.loc, GW_RULE_NF5,
-			    "e.g. "
-			    "/usr/local/aws-cli/v2/current/bin/aws",
-			    "cli_path '%s' is not an absolute path to "
-			    "the 'aws' binary",
-			    p);
-		} else if (gw_has_prefix(p, "/usr/bin/") ||
-		           gw_has_prefix(p, "/bin/") ||
-		           gw_has_prefix(p, "/usr/local/bin/")) {
-			WARN(c, nf->cli_path.loc, GW_RULE_NF5,
-			     "install the cli under "
-			     "its own prefix, e.g. /usr/local/aws-cli",
-			     "nextflow mounts the grandparent of "
-			     "cli_path '%s' into every container, "
-			     "shadowing the image's own directory",
-			     p);
-		}
-	}
-	static const char *const enc[] = {"AES256", "aws:kms"};
-	if (nf->storage_encryption.s &&
-	    !gw_vm_in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
-		ERR(c, nf->storage_encryption.loc, GW_RULE_NF6,
-		    "use AES256 or "
-		    "aws:kms",
-		    "storage_encryption '%s' is unknown",
-		    nf->storage_encryption.s);
-	}
-	static const char *const modes[] = {"legacy", "standard", "adaptive"};
-	if (nf->retry_mode.s &&
-	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
-		ERR(c, nf->retry_mode.loc, GW_RULE_NF6,
-		    "use legacy, standard or "
-		    "adaptive",
-		    "retry_mode '%s' is unknown", nf->retry_mode.s);
-	}
-	check_log_ref(c, &nf->log_group, "nextflow", "logsGroup", GW_RULE_NF6);
-}
-
-static void check_nextstrain(struct gw_vctx *c)
-{
-	const struct gw_nextstrain *ns = &c->m->nextstrain;
-	if (!ns->present) {
-		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
-			ERR(c, c->m->engine_name.loc, GW_RULE_NS1,
-			    "add a 'nextstrain:' "
-			    "section",
-			    "engine is nextstrain but the "
-			    "profile has no nextstrain section");
-		}
-		return;
-	}
-	const struct gw_queue *q =
-	        need_queue(c, &ns->queue, ns->loc, GW_RULE_NS1, "nextstrain");
-	if (!ns->job_definition.s) {
-		ERR(c, ns->loc, GW_RULE_NS1,
-		    "name one of the profile's job "
-		    "definitions",
-		    "nextstrain has no job_definition");
-	} else if (!gw_model_job_def(c->m, ns->job_definition.s)) {
-		ERR(c, ns->job_definition.loc, GW_RULE_NS1,
-		    "define it under "
-		    "'job_definitions:'",
-		    "nextstrain uses job "
-		    "definition '%s', which the profile does not define",
-		    ns->job_definition.s);
-	}
-	if (q && (ns->cpus.v > 0 || ns->memory_mib.v > 0)) {
-		struct gw_request r = {
-		        .kind = "nextstrain",
-		        .name = "aws-batch",
-		        .vcpus = ns->cpus.v,
-		        .memory_mib = ns->memory_mib.v,
-		        .vcpus_at = gw_vm_at(ns->cpus.loc, ns->loc),
-		        .memory_at = gw_vm_at(ns->memory_mib.loc, ns->loc),
-		        .gpus_at = ns->loc,
-		        .rule_vcpus = GW_RULE_NS2,
-		        .rule_memory = GW_RULE_NS2,
-		        .rule_gpus = GW_RULE_NS2,
-		};
-		gw_vm_check_fit(c, &r, q);
-	}
-}
-
 /* ---- the table
  * ------------------------------------------------------------------ */
 
@@ -2212,202 +1893,19 @@ struct rule_group {
 };
 
 /* Each row checks one part of the profile; docs/rules.md lists the rules. */
-/* ---- tags (N10) ------------------------------------------------------ */
-
-/*
- * The tag gwgen adds to every resource (view.c's STACK_TAG_KEY; deploy.sh
- * passes it with the profile tags as stack tags, which CloudFormation
- * copies to each resource), so it counts against the 50.
- */
-#define GWGEN_STACK_TAG "gwgen:stack"
-/* Longest value quoted in a tag message, in bytes. */
-#define TAG_QUOTE_BYTES 300
-
-static void check_tag_text(struct gw_vctx *c, const struct gw_str *s,
-                           const struct gw_str *key, bool is_key,
-                           const char *owner)
-{
-	struct gw_names_tag_problem p;
-	if (!s->s || gw_names_tag_check(s->s, is_key, &p)) {
-		return;
-	}
-	char text[TAG_QUOTE_BYTES], kq[TAG_QUOTE_BYTES], why[GW_VM_MSG_BYTES];
-	gw_names_quote(s->s, text, sizeof(text));
-	gw_names_quote(key->s, kq, sizeof(kq));
-	const char *hint = gw_names_tag_describe(&p, is_key, why, sizeof(why));
-	if (is_key) {
-		ERR(c, s->loc, GW_RULE_N10, hint, "tag key '%s' of %s %s", text,
-		    owner, why);
-	} else {
-		ERR(c, s->loc, GW_RULE_N10, hint, "value '%s' of tag '%s' on %s %s",
-		    text, kq, owner, why);
-	}
-}
-
-static bool kvs_has_key(const struct gw_kvs *kvs, const char *key)
-{
-	for (size_t i = 0; i < kvs->n; i++) {
-		if (kvs->v[i].key.s && strcmp(kvs->v[i].key.s, key) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Check the keys and values of 'own' (the tags written on 'owner') and the
- * number of tags the resource ends up with: the profile's tags, 'own'
- * (NULL for the profile itself; its keys replace equal profile keys) and
- * gwgen's stack tag.
- */
-static void check_tag_map(struct gw_vctx *c, const struct gw_kvs *own,
-                          const char *owner)
-{
-	const struct gw_kvs *profile = &c->m->tags;
-	const struct gw_kvs *tags = own ? own : profile;
-	for (size_t i = 0; i < tags->n; i++) {
-		const struct gw_str *k = &tags->v[i].key;
-		check_tag_text(c, k, k, true, owner);
-		check_tag_text(c, &tags->v[i].value, k, false, owner);
-	}
-	size_t n = profile->n;
-	bool has_stack = kvs_has_key(profile, GWGEN_STACK_TAG);
-	for (size_t i = 0; own && i < own->n; i++) {
-		const char *k = own->v[i].key.s;
-		if (k && !kvs_has_key(profile, k)) {
-			n++;
-		}
-		has_stack = has_stack || (k && !strcmp(k, GWGEN_STACK_TAG));
-	}
-	if (!has_stack) {
-		n++;
-	}
-	if (n > GW_LIM_TAGS_MAX) {
-		ERR(c, gw_vm_at(tags->loc, c->m->name.loc), GW_RULE_N10,
-		    "keep at most 49 tags of your own: gwgen adds "
-		    "'" GWGEN_STACK_TAG "'",
-		    "%s would carry %zu tags (the profile's, its own and "
-		    "'" GWGEN_STACK_TAG "'), more than the 50 aws allows",
-		    owner, n);
-	}
-}
-
-/*
- * Profile tags go on every taggable resource (stack tags); launch
- * templates and compute environments add their own. Queues and job
- * definitions have no tags of their own in the model, so the profile's
- * check covers them.
- */
-static void check_tags(struct gw_vctx *c)
-{
-	const struct gw_model *m = c->m;
-	char owner[GW_VM_MSG_BYTES];
-	check_tag_map(c, NULL, "the profile");
-	for (size_t i = 0; i < m->n_launch_templates; i++) {
-		const struct gw_launch_template *lt = &m->launch_templates[i];
-		snprintf(owner, sizeof(owner), "launch template '%s'",
-		         gw_vm_str_or(&lt->name, "?"));
-		check_tag_map(c, &lt->tags, owner);
-	}
-	for (size_t i = 0; i < m->n_compute_envs; i++) {
-		const struct gw_compute_env *ce = &m->compute_envs[i];
-		snprintf(owner, sizeof(owner), "compute environment '%s'",
-		         gw_vm_str_or(&ce->name, "?"));
-		check_tag_map(c, &ce->tags, owner);
-	}
-}
-
-/* ---- the stack as a whole (C2) ---------------------------------------- */
-
-static void check_stack_name(struct gw_vctx *c)
-{
-	const struct gw_str *s = &c->m->stack_name;
-	if (!s->s || !gw_vm_check_one_line(c, s, "stack_name")) {
-		return;
-	}
-	const char *hint = "stack names start with a letter and have only "
-	                   "letters, digits and '-', at most 128";
-	size_t len = strlen(s->s);
-	const char *p = s->s;
-	if (!isalpha((unsigned char)*p)) {
-		ERR(c, s->loc, GW_RULE_C2, hint,
-		    "stack_name '%s' does not start with a letter", s->s);
-		return;
-	}
-	for (; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (!isalnum(ch) && ch != '-') {
-			/* Only ASCII is quoted: a UTF-8 byte alone is not
-			 * text. */
-			char shown[sizeof("byte 0xXX")];
-			snprintf(shown, sizeof(shown),
-			         isprint(ch) ? "'%c'" : "byte 0x%02X", ch);
-			ERR(c, s->loc, GW_RULE_C2, hint,
-			    "stack_name has %s at byte %zu, which stack names "
-			    "do not allow",
-			    shown, (size_t)(p - s->s) + 1);
-			return;
-		}
-	}
-	if (len > GW_LIM_STACK_NAME_MAX) {
-		ERR(c, s->loc, GW_RULE_C2, hint,
-		    "stack_name is %zu characters, more than the 128 "
-		    "cloudformation allows",
-		    len);
-	}
-}
-
-/*
- * The profile description becomes the template's Description, and a
- * template needs at least one resource; without these checks gwgen would
- * render a template that CloudFormation refuses (issue 6: found by the
- * hostile corpus, cases gen-long-scalar and minimal-profile).
- */
-static void check_stack(struct gw_vctx *c)
-{
-	const struct gw_model *m = c->m;
-	check_stack_name(c);
-	gw_vm_check_one_line(c, &m->description, "description");
-	for (size_t i = 0; i < m->n_policies; i++) {
-		gw_vm_check_one_line(c, &m->policies[i].description,
-		               "policy description");
-	}
-	for (size_t i = 0; i < m->n_roles; i++) {
-		gw_vm_check_one_line(c, &m->roles[i].description, "role description");
-	}
-	for (size_t i = 0; i < m->n_launch_templates; i++) {
-		gw_vm_check_one_line(c, &m->launch_templates[i].description,
-		               "launch template description");
-	}
-	size_t len = m->description.s ? strlen(m->description.s) : 0;
-	if (len > GW_LIM_TEMPLATE_DESCRIPTION_MAX) {
-		ERR(c, m->description.loc, GW_RULE_C2, "shorten it",
-		    "description is %zu bytes, more than the 1024 a "
-		    "cloudformation template allows", len);
-	}
-	if (!m->bucket.present && !m->n_policies && !m->n_roles
-	    && !m->n_groups && !m->n_launch_templates && !m->n_compute_envs
-	    && !m->n_queues && !m->n_job_defs && !m->n_log_groups) {
-		ERR(c, m->name.loc, GW_RULE_C2,
-		    "define a bucket, a role, a compute environment, ...",
-		    "profile '%s' defines no resources, and a cloudformation "
-		    "template needs at least one", m->name.s ? m->name.s : "");
-	}
-}
-
 static const struct rule_group rule_groups[] = {
-        {"stack", check_stack},
-        {"tags", check_tags},
-        {"region and partition", check_region},
-        {"bucket", check_bucket},
+        {"stack", gw_stack_model_stack},
+        {"tags", gw_stack_model_tags},
+        {"region and partition", gw_stack_model_region},
+        {"bucket", gw_stack_model_bucket},
         {"iam", check_iam},
         {"launch templates", check_launch_templates},
         {"compute environments", check_compute_envs},
         {"job queues", check_queues},
         {"job definitions", check_job_defs},
-        {"log groups", check_log_groups},
-        {"nextflow", check_nextflow},
-        {"nextstrain", check_nextstrain},
+        {"log groups", gw_stack_model_log_groups},
+        {"nextflow", gw_client_model_nextflow},
+        {"nextstrain", gw_client_model_nextstrain},
 };
 
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)

@@ -227,9 +227,11 @@ def generate(runner):
              b'{"Resources": ' + b"[" * DEEP + b"]" * DEEP + b"}\n",
              "{FILE}:1:78: error: template nests deeper than 64 levels"),
             ("gen-verify-template-empty-resources", b"Resources: {}\n",
-             "{FILE}:1:1: error: template has no Resources [C2]"),
+             "{FILE}:1:1: error: template defines no resources, and a "
+             "cloudformation template needs at least one [C2]"),
             ("gen-verify-template-billion-laughs", laughs_tpl,
-             "{FILE}:1:1: error: template has no Resources [C2]"),
+             "{FILE}:1:1: error: template defines no resources, and a "
+             "cloudformation template needs at least one [C2]"),
             # (libyaml gives reader errors as an offset, not a mark:
             # the verifier reports them at 1:1; known, see the report.)
             ("gen-verify-template-nul", b"Resources:\n  \0: x\n",

@@ -924,7 +924,7 @@ static const struct row rows[] = {
          .repl = {"tags: {\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": \"Z\u00fcrich \u6771\u4eac "
                   "_.:/=+-@ 42\"}"}},
         {.name = "n10_count_50", .rule = "N10", .sev = E, .mutate = tags_50,
-         .msg = "the profile would carry 51 tags (the profile's, its own "
+         .msg = "the profile has 51 tags (counting the profile's, its own "
                 "and 'gwgen:stack'), more than the 50 aws allows"},
         {.name = "n10_count_49_pass",
          .rule = "N10",
@@ -939,7 +939,7 @@ static const struct row rows[] = {
          .mutate = tags_48,
          .find = {"tags: {Name: demo-gpu}"},
          .repl = {"tags: {Name: demo-gpu, Team: x}"},
-         .msg = "compute environment 'demo-gpu' would carry 51 tags (the "
+         .msg = "compute environment 'demo-gpu' has 51 tags (counting the "
                 "profile's, its own and 'gwgen:stack'), more than the 50 "
                 "aws allows"},
         {.name = "n10_count_own_pass",

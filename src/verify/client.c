@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The client configuration rules (NF*, NS*): what gwgen renders for
+ * Nextflow and Nextstrain must name the profile's queues and job
+ * definitions and fit their compute environments. Profiles only: a
+ * CloudFormation template carries no client configuration.
+ */
+#include "stack.h"
+
+#include <string.h>
+
+#include "model_facts.h"
+#include "util.h"
+
+
+static const struct gw_queue *need_queue(struct gw_vctx *c, const struct gw_str *q,
+                                         struct gw_loc owner, enum gw_rule rule,
+                                         const char *what)
+{
+	if (!q->s) {
+		ERR(c, owner, rule, "name one of the profile's job queues",
+		    "%s has no queue", what);
+		return NULL;
+	}
+	const struct gw_queue *queue = gw_model_queue(c->m, q->s);
+	if (!queue) {
+		ERR(c, q->loc, rule, "define it under 'job_queues:'",
+		    "%s uses queue '%s', which the profile does not "
+		    "define",
+		    what, q->s);
+	}
+	return queue;
+}
+
+/*
+ * A process selector is Nextflow's 'withName:NAME' or 'withLabel:LABEL'
+ * (the view renders it so); checked here too, so that `gwgen verify`
+ * refuses what generation would (issue 6, found by tests/injection).
+ */
+static void check_selector(struct gw_vctx *c, const struct gw_str *sel)
+{
+	static const char *const kinds[] = {"withName:", "withLabel:"};
+	const char *s = gw_vm_str_or(sel, "");
+	for (size_t i = 0; i < GW_ARRAY_LEN(kinds); i++) {
+		if (gw_has_prefix(s, kinds[i]) && s[strlen(kinds[i])]) {
+			return;
+		}
+	}
+	ERR(c, sel->loc, GW_RULE_NF7, "write 'withName:NAME' or 'withLabel:LABEL'",
+	    "selector must be 'withName:NAME' or 'withLabel:LABEL', got "
+	    "'%s'", s);
+}
+
+void gw_client_model_nextflow(struct gw_vctx *c)
+{
+	const struct gw_nextflow *nf = &c->m->nextflow;
+	if (!nf->present) {
+		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
+			ERR(c, c->m->engine_name.loc, GW_RULE_NF1,
+			    "add a 'nextflow:' "
+			    "section",
+			    "engine is nextflow but the "
+			    "profile has no nextflow section");
+		}
+		return;
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &nf->queue, nf->loc, GW_RULE_NF1, "nextflow");
+	for (size_t i = 0; i < nf->n_processes; i++) {
+		const struct gw_nf_process *p = &nf->processes[i];
+		const struct gw_queue *pq = q;
+		check_selector(c, &p->selector);
+		if (p->queue.s) {
+			pq = need_queue(c, &p->queue, p->loc, GW_RULE_NF1,
+			                "nextflow process");
+		}
+		if (!pq) {
+			continue;
+		}
+		struct gw_request r = {
+		        .kind = "nextflow process",
+		        .name = gw_vm_str_or(&p->selector, "?"),
+		        .vcpus = p->cpus.v,
+		        .memory_mib = p->memory_mib.v,
+		        .vcpus_at = gw_vm_at(p->cpus.loc, p->loc),
+		        .memory_at = gw_vm_at(p->memory_mib.loc, p->loc),
+		        .gpus_at = p->loc,
+		        .rule_vcpus = GW_RULE_NF2,
+		        .rule_memory = GW_RULE_NF2,
+		        .rule_gpus = GW_RULE_NF2,
+		};
+		gw_vm_check_fit(c, &r, pq);
+	}
+	if (q && (nf->max_cpus.v > 0 || nf->max_memory_mib.v > 0)) {
+		/* params.max_*: each dimension on its own (4.10). */
+		struct gw_request cpus = {
+		        .kind = "nextflow params.max_cpus",
+		        .name = "max_cpus",
+		        .vcpus = nf->max_cpus.v,
+		        .vcpus_at = gw_vm_at(nf->max_cpus.loc, nf->loc),
+		        .memory_at = nf->loc,
+		        .gpus_at = nf->loc,
+		        .rule_vcpus = GW_RULE_NF3,
+		        .rule_memory = GW_RULE_NF3,
+		        .rule_gpus = GW_RULE_NF3,
+		};
+		struct gw_request mem = {
+		        .kind = "nextflow params.max_memory",
+		        .name = "max_memory_mib",
+		        .memory_mib = nf->max_memory_mib.v,
+		        .vcpus_at = nf->loc,
+		        .memory_at = gw_vm_at(nf->max_memory_mib.loc, nf->loc),
+		        .gpus_at = nf->loc,
+		        .rule_vcpus = GW_RULE_NF3,
+		        .rule_memory = GW_RULE_NF3,
+		        .rule_gpus = GW_RULE_NF3,
+		};
+		if (nf->max_cpus.v > 0) {
+			gw_vm_check_fit(c, &cpus, q);
+		}
+		if (nf->max_memory_mib.v > 0) {
+			gw_vm_check_fit(c, &mem, q);
+		}
+	}
+	if (nf->max_spot_attempts.v < 0) {
+		ERR(c, nf->max_spot_attempts.loc, GW_RULE_NF4, "use 0 or more",
+		    "max_spot_attempts %lld is negative",
+		    nf->max_spot_attempts.v);
+	}
+	if (nf->cli_path.s) {
+		const char *p = nf->cli_path.s;
+		if (p[0] != '/' || !gw_has_suffix(p, "/aws")) {
+			ERR(c, nf->cli_path.loc, GW_RULE_NF5,
+			    "e.g. "
+			    "/usr/local/aws-cli/v2/current/bin/aws",
+			    "cli_path '%s' is not an absolute path to "
+			    "the 'aws' binary",
+			    p);
+		} else if (gw_has_prefix(p, "/usr/bin/") ||
+		           gw_has_prefix(p, "/bin/") ||
+		           gw_has_prefix(p, "/usr/local/bin/")) {
+			WARN(c, nf->cli_path.loc, GW_RULE_NF5,
+			     "install the cli under "
+			     "its own prefix, e.g. /usr/local/aws-cli",
+			     "nextflow mounts the grandparent of "
+			     "cli_path '%s' into every container, "
+			     "shadowing the image's own directory",
+			     p);
+		}
+	}
+	static const char *const enc[] = {"AES256", "aws:kms"};
+	if (nf->storage_encryption.s &&
+	    !gw_vm_in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
+		ERR(c, nf->storage_encryption.loc, GW_RULE_NF6,
+		    "use AES256 or "
+		    "aws:kms",
+		    "storage_encryption '%s' is unknown",
+		    nf->storage_encryption.s);
+	}
+	static const char *const modes[] = {"legacy", "standard", "adaptive"};
+	if (nf->retry_mode.s &&
+	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
+		ERR(c, nf->retry_mode.loc, GW_RULE_NF6,
+		    "use legacy, standard or "
+		    "adaptive",
+		    "retry_mode '%s' is unknown", nf->retry_mode.s);
+	}
+	gw_stack_model_log_ref(c, &nf->log_group, "nextflow", "logsGroup",
+	                       GW_RULE_NF6);
+}
+
+void gw_client_model_nextstrain(struct gw_vctx *c)
+{
+	const struct gw_nextstrain *ns = &c->m->nextstrain;
+	if (!ns->present) {
+		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
+			ERR(c, c->m->engine_name.loc, GW_RULE_NS1,
+			    "add a 'nextstrain:' "
+			    "section",
+			    "engine is nextstrain but the "
+			    "profile has no nextstrain section");
+		}
+		return;
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &ns->queue, ns->loc, GW_RULE_NS1, "nextstrain");
+	if (!ns->job_definition.s) {
+		ERR(c, ns->loc, GW_RULE_NS1,
+		    "name one of the profile's job "
+		    "definitions",
+		    "nextstrain has no job_definition");
+	} else if (!gw_model_job_def(c->m, ns->job_definition.s)) {
+		ERR(c, ns->job_definition.loc, GW_RULE_NS1,
+		    "define it under "
+		    "'job_definitions:'",
+		    "nextstrain uses job "
+		    "definition '%s', which the profile does not define",
+		    ns->job_definition.s);
+	}
+	if (q && (ns->cpus.v > 0 || ns->memory_mib.v > 0)) {
+		struct gw_request r = {
+		        .kind = "nextstrain",
+		        .name = "aws-batch",
+		        .vcpus = ns->cpus.v,
+		        .memory_mib = ns->memory_mib.v,
+		        .vcpus_at = gw_vm_at(ns->cpus.loc, ns->loc),
+		        .memory_at = gw_vm_at(ns->memory_mib.loc, ns->loc),
+		        .gpus_at = ns->loc,
+		        .rule_vcpus = GW_RULE_NS2,
+		        .rule_memory = GW_RULE_NS2,
+		        .rule_gpus = GW_RULE_NS2,
+		};
+		gw_vm_check_fit(c, &r, q);
+	}
+}
