@@ -50,7 +50,6 @@
 #define PACKAGE_UNZIP "unzip" /* the AWS CLI's zip */
 #define PACKAGE_LVM "lvm2"    /* gwgen-scratch */
 
-#define SHA256_HEX_DIGITS (GW_SHA256_HEX_LEN - 1)
 #define ASCII_FIRST_PRINTABLE ' '
 #define ASCII_LAST_PRINTABLE '~'
 
@@ -96,14 +95,6 @@ static const struct part_kind part_kinds[] = {
 _Static_assert(GW_ARRAY_LEN(part_kinds) == PART_COUNT,
 		"one row per user data part");
 
-/*
- * EBS volume types gwgen-scratch can create: io1 and io2 need IOPS, which
- * it does not set (EC2 CreateVolume).
- */
-static const char *const scratch_volume_types[] = {
-	"gp3", "gp2", "st1", "sc1", "standard",
-};
-
 /* A provisioning script rendered from templates/provision/NAME.mustache. */
 struct script {
 	const char *name; /* lent from the model */
@@ -136,7 +127,9 @@ static const char *str_or_empty(const struct gw_str *s)
 	return s->s ? s->s : "";
 }
 
-/* ---- checks on profile values -------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------
+ * The profile's values are checked by the verifier (src/verify/lt.c, rules
+ * L8, L9, L11, D1, D10, V1, V2): the renderer works on a verified model. */
 
 static bool is_printable(char c)
 {
@@ -155,41 +148,12 @@ static bool is_text(const char *s, bool lines)
 	return true;
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_lower(char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool is_upper(char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
 /* Characters that need no quoting in paths, S3 keys and file names. */
 static bool is_word_char(char c)
 {
-	return is_digit(c) || is_lower(c) || is_upper(c) || c == '.' ||
-			c == '_' || c == '-';
-}
-
-static bool is_name_char(char c)
-{
-	return is_digit(c) || is_lower(c) || is_upper(c) || c == '-';
-}
-
-static bool is_env_key_char(char c)
-{
-	return is_digit(c) || is_upper(c) || c == '_';
-}
-
-static bool is_hex(char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			(c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+			c == '-';
 }
 
 /* Non-empty, and every character passes 'allowed'. */
@@ -204,30 +168,6 @@ static bool all_chars(const char *s, bool (*allowed)(char))
 		}
 	}
 	return true;
-}
-
-/* A data volume's mapping name by EC2's HVM grammar (names.h): the user
- * data formats what it names, so the root device does not qualify. */
-static bool is_device_name(const char *s)
-{
-	return gw_device_classify(s) == GW_DEVICE_EBS;
-}
-
-/* The slot of a device name: /dev/sdf and /dev/xvdf are the same one. */
-static const char *device_slot(const char *s)
-{
-	if (gw_has_prefix(s, "/dev/xvd")) {
-		return s + strlen("/dev/xvd");
-	}
-	if (gw_has_prefix(s, "/dev/sd")) {
-		return s + strlen("/dev/sd");
-	}
-	return s;
-}
-
-static bool is_sha256(const char *s)
-{
-	return strlen(s) == SHA256_HEX_DIGITS && all_chars(s, is_hex);
 }
 
 /* The template of shipped script 'name' (free() it), or NULL when 'name'
@@ -246,280 +186,6 @@ static bool is_shipped_script(const struct gw_templates *t, const char *name)
 	bool found = tmpl && gw_templates_find(t, tmpl);
 	free(tmpl);
 	return found;
-}
-
-/* "'a', 'b'": the scripts gwgen ships, for messages. */
-static void list_scripts(const struct gw_templates *t, struct gw_buf *out)
-{
-	const char *dir = KIND_PROVISION "/";
-	bool first = true;
-	for (size_t i = 0; i < gw_templates_count(t); i++) {
-		const char *name = gw_templates_at(t, i)->name;
-		if (!gw_has_prefix(name, dir) ||
-				!gw_has_suffix(name, TEMPLATE_EXT) ||
-				strchr(name + strlen(dir), '/')) {
-			continue;
-		}
-		gw_buf_printf(out, "%s'%.*s'", first ? "" : ", ",
-				(int)(strlen(name) - strlen(dir) -
-					strlen(TEMPLATE_EXT)),
-				name + strlen(dir));
-		first = false;
-	}
-}
-
-static void check_packages(const struct gw_user_data *ud,
-		struct gw_diags *d)
-{
-	for (size_t i = 0; i < ud->packages.n; i++) {
-		const struct gw_str *p = &ud->packages.v[i];
-		const char *s = str_or_empty(p);
-		if (!is_text(s, false)) {
-			gw_diag_error(d, p->loc, "package %zu has a character "
-					"that is not printable us-ascii", i + 1);
-		} else if (s[0] == '\0' || s[0] == '-' || strchr(s, ' ')) {
-			gw_diag_add(d, GW_SEV_ERROR, p->loc, NULL, "give a dnf "
-					"package name such as 'jq'", "package "
-					"'%s' is not a package name", s);
-		}
-	}
-}
-
-static void check_aws_cli(const struct gw_model *m, const struct gw_aws_cli *c,
-		struct gw_diags *d)
-{
-	const char *version = str_or_empty(&c->version);
-	const char *sha = str_or_empty(&c->sha256);
-	const char *prefix = str_or_empty(&c->prefix);
-	if (!gw_names_is_release(version)) {
-		gw_diag_error(d, c->version.loc, "aws_cli version must be a "
-				"release number such as '2.36.11', got '%s'",
-				is_text(version, false) ? version : "?");
-	}
-	if (!is_sha256(sha)) {
-		gw_diag_add(d, GW_SEV_ERROR, c->sha256.loc, NULL, "give the "
-				"sha-256 of awscli-exe-linux-x86_64-VERSION.zip",
-				"aws_cli sha256 must be 64 hex digits, got '%s'",
-				is_text(sha, false) ? sha : "?");
-	}
-	if (!gw_names_is_clean_path(prefix, true)) {
-		gw_diag_error(d, c->prefix.loc, "aws_cli prefix must be an "
-				"absolute path of [A-Za-z0-9._-] names, got '%s'",
-				is_text(prefix, false) ? prefix : "?");
-	}
-	if (c->source.s && strcmp(c->source.s, "bucket") == 0 &&
-			!m->bucket.present) {
-		gw_diag_add(d, GW_SEV_ERROR, c->source.loc, NULL, "add a "
-				"'bucket' or use source 'release'", "aws_cli "
-				"source 'bucket' needs the profile's bucket");
-	}
-}
-
-static bool has_volume(const struct gw_launch_template *lt, const char *dev)
-{
-	for (size_t i = 0; i < lt->n_volumes; i++) {
-		const char *v = str_or_empty(&lt->volumes[i].device);
-		if (strcmp(device_slot(v), device_slot(dev)) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool is_scratch_volume_type(const char *s)
-{
-	for (size_t i = 0; i < GW_ARRAY_LEN(scratch_volume_types); i++) {
-		if (strcmp(s, scratch_volume_types[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void check_autoscale(const struct gw_model *m,
-		const struct gw_launch_template *lt, struct gw_diags *d)
-{
-	const struct gw_scratch *s = &lt->user_data.scratch;
-	const char *type = str_or_empty(&s->volume_type);
-	if (!s->device.s) {
-		gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL, "add 'device', "
-				"one of the launch template's volumes, e.g. "
-				"/dev/xvdba", "scratch kind 'ebs-autoscale' "
-				"needs its initial volume");
-	} else if (!is_device_name(s->device.s)) {
-		gw_diag_error(d, s->device.loc, "scratch device must be a "
-				"mapping name such as /dev/xvdba, got '%s'",
-				is_text(s->device.s, false) ? s->device.s : "?");
-	} else if (!has_volume(lt, s->device.s)) {
-		gw_diag_add(d, GW_SEV_ERROR, s->device.loc, NULL, "add it to "
-				"the launch template's 'volumes'", "scratch "
-				"device '%s' is not a volume of launch template "
-				"'%s'", s->device.s, str_or_empty(&lt->name));
-	}
-	if (!is_scratch_volume_type(type)) {
-		gw_diag_add(d, GW_SEV_ERROR, s->volume_type.loc, NULL, "use "
-				"'gp3'", "scratch volume_type '%s' needs iops, "
-				"which gwgen-scratch does not set", type);
-	}
-	/* The daemon writes both into the JSON of its volume tags. */
-	if (!all_chars(str_or_empty(&m->name), is_name_char)) {
-		gw_diag_error(d, m->name.loc, "profile name must be letters, "
-				"digits and '-' for the scratch volume tags");
-	}
-	if (!all_chars(str_or_empty(&m->stack_name), is_name_char)) {
-		gw_diag_error(d, m->stack_name.loc, "stack_name must be "
-				"letters, digits and '-' for the scratch volume "
-				"tags");
-	}
-}
-
-static void check_scratch(const struct gw_model *m,
-		const struct gw_launch_template *lt, struct gw_diags *d)
-{
-	const struct gw_scratch *s = &lt->user_data.scratch;
-	const char *fs = str_or_empty(&s->filesystem);
-	const char *mount = str_or_empty(&s->mount);
-	if (s->k == GW_SCRATCH_NONE) {
-		gw_diag_error(d, s->kind.loc, "scratch kind must be "
-				"'ebs-autoscale' or 'nvme-lvm'");
-		return;
-	}
-	if (strcmp(fs, "btrfs") == 0) {
-		gw_diag_add(d, GW_SEV_ERROR, s->filesystem.loc, gw_rule_id(GW_RULE_L8), "use "
-				"'ext4': gwgen puts ext4 on LVM", "scratch "
-				"filesystem 'btrfs' is not available on Amazon "
-				"Linux 2023, which has no btrfs-progs");
-	} else if (strcmp(fs, "ext4") != 0) {
-		gw_diag_error(d, s->filesystem.loc, "scratch filesystem must "
-				"be 'ext4', got '%s'", is_text(fs, false) ? fs :
-				"?");
-	}
-	if (!gw_names_is_clean_path(mount, true)) {
-		gw_diag_error(d, s->mount.loc, "scratch mount must be an "
-				"absolute path of [A-Za-z0-9._-] names, got '%s'",
-				is_text(mount, false) ? mount : "?");
-	}
-	if (s->k == GW_SCRATCH_EBS_AUTOSCALE) {
-		check_autoscale(m, lt, d);
-	}
-}
-
-static void check_ecs_config(const struct gw_kvs *kvs, struct gw_diags *d)
-{
-	for (size_t i = 0; i < kvs->n; i++) {
-		const struct gw_kv *kv = &kvs->v[i];
-		const char *key = str_or_empty(&kv->key);
-		if (!all_chars(key, is_env_key_char)) {
-			gw_diag_add(d, GW_SEV_ERROR, kv->key.loc, NULL, "ECS "
-					"agent settings look like "
-					"ECS_IMAGE_PULL_BEHAVIOR",
-					"ecs_config key must match [A-Z0-9_]+, "
-					"got '%s'", is_text(key, false) ? key :
-					"?");
-		} else if (!is_text(str_or_empty(&kv->value), false)) {
-			gw_diag_error(d, kv->value.loc, "ecs_config value of "
-					"'%s' must be one line of printable "
-					"us-ascii", key);
-		}
-	}
-}
-
-static void check_provision(const struct gw_model *m,
-		const struct gw_launch_template *lt,
-		const struct gw_templates *t, struct gw_diags *d)
-{
-	const struct gw_provision *p = &lt->user_data.provision;
-	const char *version = str_or_empty(&p->version);
-	const char *prefix = str_or_empty(&p->prefix);
-	if (!m->bucket.present) {
-		gw_diag_add(d, GW_SEV_ERROR, p->loc, NULL, "add a 'bucket'",
-				"provision fetches scripts from the profile's "
-				"bucket, and there is none");
-	}
-	if (!gw_names_is_clean_path(version, false)) {
-		gw_diag_error(d, p->version.loc, "provision version must be "
-				"[A-Za-z0-9._-] names joined by '/', got '%s'",
-				is_text(version, false) ? version : "?");
-	}
-	if (!gw_names_is_clean_path(prefix, false)) {
-		gw_diag_error(d, p->prefix.loc, "provision prefix must be "
-				"[A-Za-z0-9._-] names joined by '/', got '%s'",
-				is_text(prefix, false) ? prefix : "?");
-	}
-	if (p->scripts.n == 0) {
-		gw_diag_add(d, GW_SEV_ERROR, p->scripts.set ? p->scripts.loc :
-				p->loc, NULL, "list scripts gwgen ships, e.g. "
-				"'ecs-additions.sh'", "provision has no scripts");
-	}
-	for (size_t i = 0; i < p->scripts.n; i++) {
-		const struct gw_str *s = &p->scripts.v[i];
-		const char *name = str_or_empty(s);
-		if (!is_shipped_script(t, name)) {
-			struct gw_buf hint;
-			gw_buf_init(&hint);
-			gw_buf_puts(&hint, "gwgen ships ");
-			list_scripts(t, &hint);
-			gw_diag_add(d, GW_SEV_ERROR, s->loc, NULL,
-					gw_buf_str(&hint), "provision script "
-					"'%s' is not one gwgen ships",
-					is_text(name, false) ? name : "?");
-			gw_buf_finish(&hint);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(name, str_or_empty(&p->scripts.v[j])) == 0) {
-				gw_diag_error(d, s->loc, "provision script "
-						"'%s' is listed twice", name);
-			}
-		}
-		if (strcmp(name, SCRATCH_SCRIPT) == 0 &&
-				lt->user_data.scratch.k !=
-				GW_SCRATCH_EBS_AUTOSCALE) {
-			gw_diag_error(d, s->loc, "provision script '%s' needs "
-					"scratch kind 'ebs-autoscale'", name);
-		}
-	}
-}
-
-static void check_runcmd(const struct gw_strs *cmds, struct gw_diags *d)
-{
-	for (size_t i = 0; i < cmds->n; i++) {
-		const char *s = str_or_empty(&cmds->v[i]);
-		if (s[0] == '\0') {
-			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu is "
-					"empty", i + 1);
-		} else if (!is_text(s, true)) {
-			gw_diag_error(d, cmds->v[i].loc, "runcmd entry %zu "
-					"has a character other than printable "
-					"us-ascii, tab and newline", i + 1);
-		}
-	}
-}
-
-/* Every check on the values the archive is made of; all findings go to 'd'. */
-static bool check_user_data(const struct gw_model *m,
-		const struct gw_launch_template *lt,
-		const struct gw_templates *t, struct gw_diags *d)
-{
-	const struct gw_user_data *ud = &lt->user_data;
-	size_t errors = d->n_errors;
-	if (!is_text(str_or_empty(&lt->name), false)) {
-		gw_diag_error(d, lt->name.loc, "launch template name must be "
-				"printable us-ascii");
-	}
-	check_packages(ud, d);
-	if (ud->aws_cli.present) {
-		check_aws_cli(m, &ud->aws_cli, d);
-	}
-	if (ud->scratch.present) {
-		check_scratch(m, lt, d);
-	}
-	check_ecs_config(&ud->ecs_config, d);
-	if (ud->provision.present) {
-		check_provision(m, lt, t, d);
-	}
-	check_runcmd(&ud->runcmd, d);
-	return d->n_errors == errors;
 }
 
 /* ---- rendering ---------------------------------------------------------- */
@@ -619,15 +285,8 @@ static bool make_plan(const struct gw_model *m,
 	p->part[PART_SCRIPT] = ud->packages.n > 0 || ud->aws_cli.present ||
 			p->autoscale || ud->ecs_config.n > 0 ||
 			ud->provision.present || ud->runcmd.n > 0;
-	if (!p->part[PART_BOOTHOOK] && !p->part[PART_SCRIPT]) {
-		gw_diag_add(d, GW_SEV_ERROR, ud->loc, NULL, "add packages, "
-				"aws_cli, scratch, ecs_config, provision or "
-				"runcmd, or remove 'user_data'", "user_data of "
-				"launch template '%s' asks for nothing",
-				str_or_empty(&lt->name));
-		return false;
-	}
-	return true;
+	/* gw_verify_model refuses user data that asks for nothing (L11). */
+	return p->part[PART_BOOTHOOK] || p->part[PART_SCRIPT];
 }
 
 static void add_bool(cJSON *o, const char *key, bool v)
@@ -908,7 +567,7 @@ bool gw_userdata_render(const struct gw_model *m,
 	cJSON *view = NULL, *archive = NULL;
 	bool ok = false;
 
-	if (!check_user_data(m, lt, t, d) || !make_plan(m, lt, t, &plan, d)) {
+	if (!make_plan(m, lt, t, &plan, d)) {
 		goto out;
 	}
 	view = build_view(m, lt, &plan);

@@ -379,15 +379,6 @@ static void jd_timeout(struct gw_model *m)
 	m->job_defs[0].timeout.v = 30;
 }
 
-static void cli_without_sha(struct gw_model *m)
-{
-	struct gw_aws_cli *cli = &m->launch_templates[0].user_data.aws_cli;
-	cli->present = true;
-	set_str(&cli->version, "2.22.0");
-	free(cli->sha256.s);
-	cli->sha256.s = NULL;
-}
-
 /* 60 statements of 5 actions on 2 resources: about 12,000 characters. */
 static void huge_policy(struct gw_model *m)
 {
@@ -1393,10 +1384,6 @@ static const struct row rows[] = {
          .repl = {"    user_data:\n      runcmd: [\"curl -LO "
                   "https://github.com/x/y/"
                   "releases/latest/download/y.tgz\"]\n"}},
-        {.name = "l9_cli_without_sha",
-         .rule = "L9",
-         .sev = W,
-         .mutate = cli_without_sha},
         {.name = "l9_cli_version",
          .rule = "L9",
          .sev = E,
