@@ -13,7 +13,6 @@
 
 #include "arn.h"
 #include "catalog.h"
-#include "iam.h"
 #include "iam_rules.h"
 #include "cfn.h"
 #include "names.h"

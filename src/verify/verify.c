@@ -11,7 +11,6 @@
 #include "buf.h"
 #include "catalog.h"
 #include "emit.h"
-#include "iam.h"
 #include "iam_rules.h"
 #include "facts.h"
 #include "model_facts.h"
@@ -26,7 +25,6 @@
 #define PERCENT_MAX 100
 #define SHA256_HEX 64
 #define GW_VM_MSG_BYTES 1024
-#define ARN_MAX 2048
 #define GW_VM_NAMES_MAX 256 /* names of one kind tracked for duplicates */
 #define ACCOUNT_ID_DIGITS 12
 
