@@ -386,11 +386,26 @@ static bool allows_passrole(const struct iam_statement *s)
 	return true;
 }
 
+/* The end of the ARN field that starts at 'p': the next ':' outside a
+ * "${...}" substitution, or the end of the string. */
+static const char *field_end(const char *p)
+{
+	while (*p && *p != ':') {
+		if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+			p = strchr(p, '}');
+		}
+		p++;
+	}
+	return p;
+}
+
 /* Whether resource pattern 'arn' can match a role ARN other than one
  * named role: "*", a role path with a wildcard, or an IAM resource part
- * that starts with a wildcard ("arn:aws:iam::123456789012:*"). */
+ * that starts with a wildcard ("arn:aws:iam::123456789012:*", also in a
+ * !Sub). */
 static bool matches_many_roles(const char *arn)
 {
+	enum { PARTITION = 1, SERVICE, REGION, ACCOUNT, RESOURCE, FIELDS };
 	if (strcmp(arn, "*") == 0) {
 		return true;
 	}
@@ -398,26 +413,30 @@ static bool matches_many_roles(const char *arn)
 	if (role) {
 		return strpbrk(role, "*?") != NULL;
 	}
-	if (!gw_has_prefix(arn, "arn:") || strstr(arn, "${")) {
+	if (!gw_has_prefix(arn, "arn:")) {
 		return false;
 	}
-	const char *f = arn; /* arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE */
-	const char *field[6];
-	for (size_t i = 0; i < GW_ARRAY_LEN(field); i++) {
-		field[i] = f;
-		f = strchr(f, ':');
-		if (!f && i + 1 < GW_ARRAY_LEN(field)) {
+	const char *field[FIELDS];
+	const char *p = arn;
+	for (size_t i = 0; i < FIELDS; i++) {
+		field[i] = p;
+		p = field_end(p);
+		if (!*p && i < RESOURCE) {
 			return false;
 		}
-		f = f ? f + 1 : f;
+		if (i < RESOURCE) {
+			p++;
+		}
 	}
-	size_t svc_len = (size_t)(field[3] - field[2] - 1);
+	size_t svc_len = (size_t)(field[REGION] - field[SERVICE] - 1);
 	bool iam = (svc_len == strlen("iam") &&
-	            strncmp(field[2], "iam", svc_len) == 0) ||
-	           memchr(field[2], '*', svc_len);
-	size_t lit = strcspn(field[5], "*?");
-	return iam && field[5][lit] &&
-	       strncmp(field[5], "role/", lit < 5 ? lit : 5) == 0;
+	            strncmp(field[SERVICE], "iam", svc_len) == 0) ||
+	           memchr(field[SERVICE], '*', svc_len);
+	const char *res = field[RESOURCE];
+	size_t lit = strcspn(res, "*?");
+	size_t role_len = strlen("role/");
+	return iam && res[lit] &&
+	       strncmp(res, "role/", lit < role_len ? lit : role_len) == 0;
 }
 
 /* S3: iam:PassRole only on named roles (IAM "Granting a user permissions
@@ -447,7 +466,7 @@ static void rule_s3_pairs(struct gw_rule_ctx *rc, const struct iam_statement *s)
 	bool bucket = false, objects = false;
 	for (size_t i = 0; i < s->n_resources; i++) {
 		const char *arn = s->resources[i].arn;
-		if (!arn || !is_s3_arn(arn) || strstr(arn, "${")) {
+		if (!arn || !is_s3_arn(arn)) {
 			return; /* "*", another service or unknown: cannot tell */
 		}
 		if (strchr(strstr(arn, ":s3:::"), '/')) {
