@@ -145,7 +145,6 @@ static const struct row rows[] = {
          {"Action: [s3:*]"}, "S1", GW_SEV_ERROR, 0, NULL},
         {"s1-service-prefix", {"Action: [s3:GetObject]"}, {"Action: [s3:Get*]"},
          "S1", GW_SEV_WARNING, 0, NULL},
-        {"s1-base", {NULL}, {NULL}, "S1", GW_SEV_WARNING, 0, NULL},
         {"s1-service-star-deny",
          {S3_STATEMENT},
          {"              - Effect: Deny\n"
