@@ -121,10 +121,10 @@ struct row {
 static const struct row rows[] = {
         /* S1: '*' is an error on Allow, fine on Deny; service:* warns. */
         {"s1-star", {"Action: [s3:GetObject]"}, {"Action: [\"*\"]"}, "S1",
-         GW_SEV_ERROR, 1, "resource 'InstanceRole' allows action '*'"},
+         GW_SEV_ERROR, 1, "role 'InstanceRole' allows '*', every aws action"},
         {"s1-star-star", {"Action: [s3:GetObject]"}, {"Action: [\"*:*\"]"},
          "S1", GW_SEV_ERROR, 1,
-         "resource 'InstanceRole' allows action '*:*'"},
+         "role 'InstanceRole' allows '*:*', every aws action"},
         {"s1-star-deny",
          {S3_STATEMENT},
          {"              - Effect: Deny\n"
@@ -139,13 +139,12 @@ static const struct row rows[] = {
          "S4", GW_SEV_ERROR, 0, NULL},
         {"s1-service-star", {"Action: [s3:GetObject]"}, {"Action: [s3:*]"},
          "S1", GW_SEV_WARNING, 1,
-         "resource 'InstanceRole' allows 's3:*', every action of the "
+         "role 'InstanceRole' allows 's3:*', every action of the "
          "service"},
         {"s1-service-star-not-error", {"Action: [s3:GetObject]"},
          {"Action: [s3:*]"}, "S1", GW_SEV_ERROR, 0, NULL},
         {"s1-service-prefix", {"Action: [s3:GetObject]"}, {"Action: [s3:Get*]"},
          "S1", GW_SEV_WARNING, 0, NULL},
-        {"s1-base", {NULL}, {NULL}, "S1", GW_SEV_WARNING, 0, NULL},
         {"s1-service-star-deny",
          {S3_STATEMENT},
          {"              - Effect: Deny\n"
@@ -160,7 +159,8 @@ static const struct row rows[] = {
          {PASS_ACTION, PASS_RESOURCE},
          {"Action: [iam:Pass*]", "Resource: \"*\""},
          "S3", GW_SEV_ERROR, 1,
-         "resource 'InstanceRole' allows iam:PassRole on '*'"},
+         "role 'InstanceRole' allows iam:PassRole on '*', not on a "
+         "named role"},
         {"s3-iam-star",
          {PASS_ACTION, PASS_RESOURCE},
          {"Action: [iam:*]", "Resource: \"*\""},
@@ -191,7 +191,7 @@ static const struct row rows[] = {
         /* NotAction with Allow is a wildcard; with Deny a guard. */
         {"notaction-allow", {"Action: [s3:GetObject]"},
          {"NotAction: [s3:DeleteObject]"}, "S1", GW_SEV_ERROR, 1,
-         "resource 'InstanceRole' allows every action except those its "
+         "role 'InstanceRole' allows every action except those its "
          "NotAction lists"},
         {"notaction-allow-passrole",
          {S3_STATEMENT},
