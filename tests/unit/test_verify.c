@@ -1924,7 +1924,7 @@ static void test_verify_template_findings(void **state)
 	        {"CE13", GW_SEV_WARNING, 18}, /* $Latest */
 	        {"CE4", GW_SEV_ERROR, 0},     /* BEST_FIT spot, no fleet */
 	        {"CE6", GW_SEV_ERROR, 19},    /* x86_64 + arm64 */
-	        {"CE7", GW_SEV_WARNING, 19},  /* MaxvCpus 1, two types */
+	        {"CE7", GW_SEV_WARNING, 20},  /* MaxvCpus 1, two types */
 	        {"CE15", GW_SEV_WARNING, 13}, /* BEST_FIT */
 	        {"Q8", GW_SEV_WARNING, 0},    /* spot -> on-demand */
 	        {"D5", GW_SEV_ERROR, 44},

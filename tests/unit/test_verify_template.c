@@ -218,7 +218,7 @@ static const struct row rows[] = {
         {"ce10-gpu-no-nvidia", {TYPES}, {"InstanceTypes: [g5]"}, "CE10",
          GW_SEV_ERROR, 1,
          "compute environment 'CE' includes gpu type 'g5.48xlarge' but "
-         "no image type of its Ec2Configuration has nvidia drivers"},
+         "ImageType 'ECS_AL2023' has no nvidia drivers"},
         {"ce10-gpu-nvidia",
          {TYPES, "ImageType: ECS_AL2023\n"},
          {"InstanceTypes: [g5]", "ImageType: ECS_AL2023_NVIDIA\n"},
@@ -270,7 +270,7 @@ static const struct row rows[] = {
          1, "compute environment 'CE' has no Type"},
         {"ce1-no-compute-type", {"        Type: EC2\n"}, {""}, "CE1",
          GW_SEV_ERROR, 1,
-         "compute resources of compute environment 'CE' have no Type"},
+         "compute environment 'CE' has no ComputeResources.Type"},
         {"ce1-no-properties",
          {"    Type: AWS::Batch::ComputeEnvironment\n    Properties:\n"
           "      Type: MANAGED\n      ComputeResources:\n"},
@@ -296,7 +296,7 @@ static const struct row rows[] = {
         {"ce7-one-type", {"MaxvCpus: 256", "[c5]"}, {"MaxvCpus: 2", "[c5.xlarge]"},
          "CE7", GW_SEV_ERROR, 1,
          "compute environment 'CE' allows 2 vcpus but its smallest "
-         "instance type (c5.xlarge) has 4"},
+         "instance type (c5.xlarge) has 4, so no instance can start"},
         {"ce7-family-warns", {"MaxvCpus: 256"}, {"MaxvCpus: 1"}, "CE7",
          GW_SEV_WARNING, 1, NULL},
         {"ce7-family-no-error", {"MaxvCpus: 256"}, {"MaxvCpus: 1"}, "CE7",
