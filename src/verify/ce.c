@@ -35,6 +35,7 @@ static const struct gw_ce_keys profile_keys = {
         .launch_template = "launch_template",
         .instance_types = "instance_types",
         .image_type = "image_type",
+        .images = "image_type",
         .tags = "tags",
         .subnets = "subnets",
 };
@@ -52,6 +53,7 @@ static const struct gw_ce_keys template_keys = {
         .launch_template = "LaunchTemplate",
         .instance_types = "InstanceTypes",
         .image_type = "ImageType",
+        .images = "Ec2Configuration",
         .tags = "Tags",
         .subnets = "Subnets",
 };
@@ -308,7 +310,7 @@ static void rule_ce17(struct gw_rule_ctx *rc, const struct gw_ce_facts *f)
 	        {f->instance_role.given, k->instance_role, f->instance_role.at},
 	        {f->spot_fleet_role.given, k->spot_fleet_role,
 	         f->spot_fleet_role.at},
-	        {f->images_given, k->image_type, f->images_at},
+	        {f->images_given, k->images, f->images_at},
 	        {f->has_tags, k->tags, f->tags_at},
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(banned); i++) {
@@ -1057,7 +1059,8 @@ void gw_ce_check_template(struct gw_cfn *t, const char *logical,
 	                        .keys = &template_keys,
 	                        .at = props ? gw_cfn_loc(t, props) : key_at,
 	                        .env_checked = true,
-	                        .has_properties = props != NULL};
+	                        .has_properties = props != NULL,
+	                        .type = GW_CE_UNKNOWN};
 	yaml_node_t *type = gw_cfn_get(t, props, "Type");
 	f.env_type_given = type != NULL;
 	f.env_type = gw_cfn_literal(t, type);

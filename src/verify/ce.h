@@ -32,6 +32,7 @@ struct gw_ce_keys {
 	const char *strategy, *bid;
 	const char *instance_role, *spot_fleet_role, *service_role;
 	const char *launch_template, *instance_types, *image_type, *tags;
+	const char *images; /* where image types are written */
 	const char *subnets;
 };
 

@@ -245,7 +245,6 @@ static const struct row rows[] = {
         {"ce10-nvidia-no-gpu", {"ImageType: ECS_AL2023\n"},
          {"ImageType: ECS_AL2023_NVIDIA\n"}, "CE10", GW_SEV_WARNING, 1,
          NULL},
-        {"ce10-base", {NULL}, {NULL}, "CE10", GW_SEV_WARNING, 0, NULL},
         {"ce10-unknown-image", {"ImageType: ECS_AL2023\n"},
          {"ImageType: ECS_AL2023_ARM\n"}, "CE10", GW_SEV_ERROR, 1,
          "compute environment 'CE' has image type 'ECS_AL2023_ARM'"},
@@ -279,7 +278,6 @@ static const struct row rows[] = {
           "      Stray:\n"},
          "CE1", GW_SEV_ERROR, 1,
          "compute environment 'CE' has no Properties, so no Type"},
-        {"ce1-base", {NULL}, {NULL}, "CE1", GW_SEV_ERROR, 0, NULL},
         {"ce1-unmanaged", {"Type: MANAGED"}, {"Type: UNMANAGED"}, "CE1",
          GW_SEV_ERROR, 0, NULL},
         /* J7: Action is RETRY or EXIT in any case. */
