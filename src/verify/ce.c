@@ -571,11 +571,15 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 		return;
 	}
 	const char *nvidia = NULL;
+	struct gw_loc nvidia_at = {0};
 	bool nvidia_other = false, al2023 = !f->images_given, other = false;
 	for (size_t i = 0; i < f->n_images; i++) {
 		const char *image = f->images[i].spec;
 		if (gw_image_is_nvidia(image)) {
-			nvidia = nvidia ? nvidia : image;
+			if (!nvidia) {
+				nvidia = image;
+				nvidia_at = f->images[i].at;
+			}
 			nvidia_other = nvidia_other ||
 			               strcmp(image, "ECS_AL2023_NVIDIA") != 0;
 		}
@@ -593,8 +597,9 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 			GW_RULE_ERR(rc, CE10, iat,
 			            hint_of(&h, "use ", k, ": ECS_AL2023_NVIDIA"),
 			            "compute environment '%s' includes gpu type "
-			            "'%s' but %s '%s' has no nvidia drivers",
-			            f->owner, s->gpu->name, k, f->images[0].spec);
+			            "'%s' but image type '%s' has no nvidia "
+			            "drivers",
+			            f->owner, s->gpu->name, f->images[0].spec);
 		} else {
 			GW_RULE_ERR(rc, CE10, iat,
 			            "add an entry with ImageType: "
@@ -611,7 +616,8 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 		             "ECS_AL2023_NVIDIA",
 		             s->p3->name);
 	} else if (!s->gpu && s->all_known && nvidia) {
-		GW_RULE_WARN(rc, CE10, iat, "use ECS_AL2023 or add gpu types",
+		GW_RULE_WARN(rc, CE10, gw_vm_at(nvidia_at, iat),
+		             "use ECS_AL2023 or add gpu types",
 		             "compute environment '%s' uses image type '%s' but "
 		             "has no gpu instance type",
 		             f->owner, nvidia);

@@ -218,7 +218,7 @@ static const struct row rows[] = {
         {"ce10-gpu-no-nvidia", {TYPES}, {"InstanceTypes: [g5]"}, "CE10",
          GW_SEV_ERROR, 1,
          "compute environment 'CE' includes gpu type 'g5.48xlarge' but "
-         "ImageType 'ECS_AL2023' has no nvidia drivers"},
+         "image type 'ECS_AL2023' has no nvidia drivers"},
         {"ce10-gpu-nvidia",
          {TYPES, "ImageType: ECS_AL2023\n"},
          {"InstanceTypes: [g5]", "ImageType: ECS_AL2023_NVIDIA\n"},
