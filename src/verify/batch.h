@@ -113,10 +113,6 @@ struct gw_job_facts {
 	long long vcpus, memory_mib;
 	struct gw_loc vcpus_at, memory_at;
 	bool on_fargate; /* its queue reaches Fargate (profiles) */
-	/* J5 */
-	bool has_gpus;
-	long long gpus;
-	struct gw_loc gpus_at;
 	/* J6 */
 	const char *k_timeout; /* "timeout" / "AttemptDurationSeconds" */
 	bool has_timeout, timeout_zero_is_none;
@@ -149,9 +145,11 @@ struct gw_job_facts {
 	struct gw_loc queue_at;
 };
 
-/* J1, J2 (sizes, Fargate pairs), J5 (count), J6-J10, R5, R6 on one job
- * definition. The fit on instance types (J3-J5) is gw_vm_check_fit's on
- * profiles, gw_batch_cfn_finish's on templates. */
+/*
+ * J1, J2 (sizes, Fargate pairs), J6-J10, R5, R6 on one job definition. The
+ * fit on instance types (J3-J5) is gw_vm_check_fit's on profiles and
+ * gw_batch_cfn_job_sizes' on templates.
+ */
 void gw_rule_job(struct gw_rule_ctx *rc, const struct gw_job_facts *j);
 
 /* J12: environment variable 'name' at 'at' of job definition 'owner'. */

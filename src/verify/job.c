@@ -172,11 +172,6 @@ void gw_rule_job(struct gw_rule_ctx *rc, const struct gw_job_facts *j)
 	if (j->on_fargate && j->has_vcpus && j->has_memory) {
 		rule_fargate_size(rc, j);
 	}
-	if (j->has_gpus && j->gpus < 0) {
-		GW_RULE_ERR(rc, J5, j->gpus_at, NULL,
-		            "job definition '%s' has gpus %lld", j->owner,
-		            j->gpus);
-	}
 	bool none = j->timeout == 0 && j->timeout_zero_is_none;
 	if (j->has_timeout && !none && j->timeout < GW_LIM_JOB_TIMEOUT_MIN) {
 		GW_RULE_ERR(rc, J6, j->timeout_at,
@@ -254,9 +249,6 @@ static void model_job(struct gw_vctx *c, const struct gw_job_def *jd,
 	        .vcpus_at = gw_vm_at(jd->vcpus.loc, jd->loc),
 	        .memory_at = gw_vm_at(jd->memory_mib.loc, jd->loc),
 	        .on_fargate = q && queue_is_fargate(c, q),
-	        .has_gpus = true,
-	        .gpus = jd->gpus.v,
-	        .gpus_at = jd->gpus.loc,
 	        .k_timeout = "timeout",
 	        .has_timeout = true,
 	        .timeout_zero_is_none = true,
