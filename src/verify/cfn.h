@@ -37,13 +37,10 @@ struct cfn_job {
 	struct gw_loc vcpus_at, memory_at;
 };
 
+/* A job queue, checked once every CE is known (batch.h). */
 struct cfn_queue {
 	const char *logical;
-	long long priority;
-	bool has_priority;
-	struct gw_loc priority_at;
-	const char *ces[GW_LIM_QUEUE_CES_MAX];
-	size_t n_ces;
+	yaml_node_t *props;
 };
 
 /* A logical ID and its position in Resources (see struct gw_cfn). */
