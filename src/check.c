@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "lt.h"
 #include "verify.h"
 
 /* The CloudFormation short forms (CFN "Intrinsic function reference"). */

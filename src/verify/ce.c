@@ -11,16 +11,8 @@
 #include "rules.h"
 #include "util.h"
 
-/* Both adapters' headers define ERR/WARN/NOTE for their own context; this
- * file reports through the rule context with GW_RULE_ERR and friends. */
 #include "model_facts.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 
 static const struct gw_ce_keys profile_keys = {
         .type = "type",

@@ -75,14 +75,6 @@ struct gw_cfn {
 };
 
 
-/* A rule adapter reports through the template's rule context. */
-#define ERR(t, at, rule, hint, ...)                                            \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
-#define WARN(t, at, rule, hint, ...)                                           \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
-	               __VA_ARGS__)
-#define NOTE(t, at, rule, hint, ...)                                           \
-	gw_rule_report(&(t)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
 
 typedef void (*gw_cfn_scalar_fn)(struct gw_cfn *t, yaml_node_t *n, void *data);
 

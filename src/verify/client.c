@@ -18,13 +18,13 @@ static const struct gw_queue *need_queue(struct gw_vctx *c, const struct gw_str 
                                          const char *what)
 {
 	if (!q->s) {
-		ERR(c, owner, rule, "name one of the profile's job queues",
+		gw_rule_report(&c->rc, rule, GW_SEV_ERROR, owner, "name one of the profile's job queues",
 		    "%s has no queue", what);
 		return NULL;
 	}
 	const struct gw_queue *queue = gw_model_queue(c->m, q->s);
 	if (!queue) {
-		ERR(c, q->loc, rule, "define it under 'job_queues:'",
+		gw_rule_report(&c->rc, rule, GW_SEV_ERROR, q->loc, "define it under 'job_queues:'",
 		    "%s uses queue '%s', which the profile does not "
 		    "define",
 		    what, q->s);
@@ -46,7 +46,7 @@ static void check_selector(struct gw_vctx *c, const struct gw_str *sel)
 			return;
 		}
 	}
-	ERR(c, sel->loc, GW_RULE_NF7, "write 'withName:NAME' or 'withLabel:LABEL'",
+	GW_RULE_ERR(&c->rc, NF7, sel->loc, "write 'withName:NAME' or 'withLabel:LABEL'",
 	    "selector must be 'withName:NAME' or 'withLabel:LABEL', got "
 	    "'%s'", s);
 }
@@ -56,7 +56,7 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (!nf->present) {
 		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
-			ERR(c, c->m->engine_name.loc, GW_RULE_NF1,
+			GW_RULE_ERR(&c->rc, NF1, c->m->engine_name.loc,
 			    "add a 'nextflow:' "
 			    "section",
 			    "engine is nextflow but the "
@@ -123,14 +123,14 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 		}
 	}
 	if (nf->max_spot_attempts.v < 0) {
-		ERR(c, nf->max_spot_attempts.loc, GW_RULE_NF4, "use 0 or more",
+		GW_RULE_ERR(&c->rc, NF4, nf->max_spot_attempts.loc, "use 0 or more",
 		    "max_spot_attempts %lld is negative",
 		    nf->max_spot_attempts.v);
 	}
 	if (nf->cli_path.s) {
 		const char *p = nf->cli_path.s;
 		if (p[0] != '/' || !gw_has_suffix(p, "/aws")) {
-			ERR(c, nf->cli_path.loc, GW_RULE_NF5,
+			GW_RULE_ERR(&c->rc, NF5, nf->cli_path.loc,
 			    "e.g. "
 			    "/usr/local/aws-cli/v2/current/bin/aws",
 			    "cli_path '%s' is not an absolute path to "
@@ -139,7 +139,7 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 		} else if (gw_has_prefix(p, "/usr/bin/") ||
 		           gw_has_prefix(p, "/bin/") ||
 		           gw_has_prefix(p, "/usr/local/bin/")) {
-			WARN(c, nf->cli_path.loc, GW_RULE_NF5,
+			GW_RULE_WARN(&c->rc, NF5, nf->cli_path.loc,
 			     "install the cli under "
 			     "its own prefix, e.g. /usr/local/aws-cli",
 			     "nextflow mounts the grandparent of "
@@ -151,7 +151,7 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 	static const char *const enc[] = {"AES256", "aws:kms"};
 	if (nf->storage_encryption.s &&
 	    !gw_vm_in_set(nf->storage_encryption.s, enc, GW_ARRAY_LEN(enc))) {
-		ERR(c, nf->storage_encryption.loc, GW_RULE_NF6,
+		GW_RULE_ERR(&c->rc, NF6, nf->storage_encryption.loc,
 		    "use AES256 or "
 		    "aws:kms",
 		    "storage_encryption '%s' is unknown",
@@ -160,7 +160,7 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 	static const char *const modes[] = {"legacy", "standard", "adaptive"};
 	if (nf->retry_mode.s &&
 	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
-		ERR(c, nf->retry_mode.loc, GW_RULE_NF6,
+		GW_RULE_ERR(&c->rc, NF6, nf->retry_mode.loc,
 		    "use legacy, standard or "
 		    "adaptive",
 		    "retry_mode '%s' is unknown", nf->retry_mode.s);
@@ -174,7 +174,7 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 	const struct gw_nextstrain *ns = &c->m->nextstrain;
 	if (!ns->present) {
 		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
-			ERR(c, c->m->engine_name.loc, GW_RULE_NS1,
+			GW_RULE_ERR(&c->rc, NS1, c->m->engine_name.loc,
 			    "add a 'nextstrain:' "
 			    "section",
 			    "engine is nextstrain but the "
@@ -185,12 +185,12 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 	const struct gw_queue *q =
 	        need_queue(c, &ns->queue, ns->loc, GW_RULE_NS1, "nextstrain");
 	if (!ns->job_definition.s) {
-		ERR(c, ns->loc, GW_RULE_NS1,
+		GW_RULE_ERR(&c->rc, NS1, ns->loc,
 		    "name one of the profile's job "
 		    "definitions",
 		    "nextstrain has no job_definition");
 	} else if (!gw_model_job_def(c->m, ns->job_definition.s)) {
-		ERR(c, ns->job_definition.loc, GW_RULE_NS1,
+		GW_RULE_ERR(&c->rc, NS1, ns->job_definition.loc,
 		    "define it under "
 		    "'job_definitions:'",
 		    "nextstrain uses job "

@@ -23,16 +23,8 @@
 #include "rules.h"
 #include "util.h"
 
-/* Both sides' headers define ERR/WARN/NOTE; this file reports through
- * gw_rule_report by the rule context instead. */
 #include "model_facts.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 
 #define MSG_BYTES 1024
 #define ARN_MAX 2048

@@ -10,8 +10,7 @@
 
 #include <yaml.h>
 
-/* Declared here, not included: model_facts.h and cfn.h each define the
- * ERR/WARN/NOTE macros of their side. */
+/* The two adapters' contexts (model_facts.h, cfn.h). */
 struct gw_cfn;
 struct gw_vctx;
 

@@ -9,15 +9,7 @@
 #include "model_facts.h"
 #include "names.h"
 #include "util.h"
-/* model_facts.h and cfn.h each define ERR/WARN/NOTE over their own
- * context; this file reports through GW_RULE_* (rules.h) only. */
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 
 /* The awslogs group Batch uses when a job definition names none. */
 #define DEFAULT_LOG_GROUP "/aws/batch/job"

@@ -21,18 +21,11 @@
 #include "model_facts.h"
 /* Rules report through a struct gw_rule_ctx (GW_RULE_ERR, ...): the two
  * sides' shorthands would clash. */
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "names.h"
 #include "rules.h"
 #include "templates.h"
 #include "util.h"
-#include "verify.h"
 
 #define MSG_BYTES 1024
 /* A SHA-256 in hex. */

@@ -143,7 +143,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 	const char *qn = gw_vm_str_or(&q->name, "?");
 	bool vcpu_ok = true;
 	if (r->vcpus > info.most_vcpus->vcpus) {
-		ERR(c, r->vcpus_at, r->rule_vcpus,
+		gw_rule_report(&c->rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
 		    "lower the request or add a larger instance type "
 		    "to the compute environment",
 		    "%s '%s' needs %lld vcpus but the largest instance "
@@ -153,7 +153,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		vcpu_ok = false;
 	} else if (ce->max_vcpus.set || ce->max_vcpus.v > 0) {
 		if (r->vcpus > ce->max_vcpus.v) {
-			ERR(c, r->vcpus_at, r->rule_vcpus,
+			gw_rule_report(&c->rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
 			    "raise max_vcpus of the compute "
 			    "environment or lower the request",
 			    "%s '%s' needs %lld vcpus but compute "
@@ -166,7 +166,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 	}
 	bool gpu_ok = true;
 	if (r->gpus > 0 && r->gpus > (long long)info.most_gpus->gpus) {
-		ERR(c, r->gpus_at, r->rule_gpus,
+		gw_rule_report(&c->rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at,
 		    "add a gpu instance type (g4dn, g5, g6, p3, p4d) "
 		    "with enough gpus",
 		    "%s '%s' needs %lld gpus but the instance type with "
@@ -177,7 +177,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		gpu_ok = false;
 	}
 	if (r->gpus > 0 && !gw_image_is_nvidia(gw_vm_ce_image(ce))) {
-		ERR(c, r->gpus_at, r->rule_gpus,
+		gw_rule_report(&c->rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at,
 		    "set image_type: ECS_AL2023_NVIDIA on the compute "
 		    "environment",
 		    "%s '%s' needs gpus but compute environment '%s' of "
@@ -189,7 +189,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 	        (long long)info.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
 	bool mem_ok = true;
 	if (r->memory_mib > most_avail) {
-		ERR(c, r->memory_at, r->rule_memory,
+		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
 		    "request less memory or add a larger instance "
 		    "type; the ECS agent reserves 32 MiB",
 		    "%s '%s' needs %lld mib but the largest instance "
@@ -218,7 +218,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		}
 	}
 	if (!best) {
-		ERR(c, r->memory_at, r->rule_memory,
+		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
 		    "lower vcpus or memory, or add an instance type "
 		    "with both",
 		    "%s '%s' needs %lld vcpus and %lld mib together, "
@@ -231,7 +231,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 	 * range error the loader kept) must not overflow the product. */
 	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
 	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
-		WARN(c, r->memory_at, r->rule_memory,
+		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_WARNING, r->memory_at,
 		     "leave about 10% for the os and ecs agent "
 		     "(c5.xlarge: ~7400 of 8192 mib are available)",
 		     "%s '%s' needs %lld mib, more than 90%% of the %u "
@@ -268,7 +268,7 @@ void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
 		                                                 name->s)
 		                         : strcmp(seen->v[i]->s, name->s) == 0;
 		if (same) {
-			ERR(c, name->loc, rule, "give each one its own name",
+			gw_rule_report(&c->rc, rule, GW_SEV_ERROR, name->loc, "give each one its own name",
 			    "%s name '%s' is already used at line %u%s",
 			    seen->kind, name->s, seen->v[i]->loc.line,
 			    seen->nocase ? " (iam names are unique "
@@ -339,7 +339,7 @@ bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
 	if (!s->s || !find_control(s->s, &cp, &pos)) {
 		return true;
 	}
-	ERR(c, s->loc, GW_RULE_N11, "remove it: this value is one line of text",
+	GW_RULE_ERR(&c->rc, N11, s->loc, "remove it: this value is one line of text",
 	    "%s has control character U+%04X%s at character %zu", what, cp,
 	    control_name(cp), pos);
 	return false;
@@ -356,7 +356,7 @@ void gw_vm_check_abs_path(struct gw_vctx *c, const struct gw_str *path,
 	char hint[GW_VM_MSG_BYTES];
 	snprintf(hint, sizeof(hint), "write an absolute path such as %s",
 	         example);
-	ERR(c, path->loc, rule, hint,
+	gw_rule_report(&c->rc, rule, GW_SEV_ERROR, path->loc, hint,
 	    "%s '%s' is not an absolute path of [A-Za-z0-9._-] names", what,
 	    path->s);
 }
@@ -371,7 +371,7 @@ void gw_vm_check_name(struct gw_vctx *c, const struct gw_str *name,
 		return;
 	}
 	if (name->s && why) {
-		ERR(c, name->loc, rule, hint, "%s name '%s' %s", kind, name->s,
+		gw_rule_report(&c->rc, rule, GW_SEV_ERROR, name->loc, hint, "%s name '%s' %s", kind, name->s,
 		    why);
 	}
 }

@@ -35,13 +35,6 @@ struct gw_vctx {
 	struct gw_rule_ctx rc;
 };
 
-#define ERR(c, at, rule, hint, ...)                                            \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_ERROR, (at), (hint), __VA_ARGS__)
-#define WARN(c, at, rule, hint, ...)                                           \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_WARNING, (at), (hint),          \
-	               __VA_ARGS__)
-#define NOTE(c, at, rule, hint, ...)                                           \
-	gw_rule_report(&(c)->rc, (rule), GW_SEV_NOTE, (at), (hint), __VA_ARGS__)
 
 /* What the instance types of one CE can offer. */
 struct gw_ce_info {

@@ -10,15 +10,7 @@
 #include "model_facts.h"
 #include "names.h"
 #include "util.h"
-/* model_facts.h and cfn.h each define ERR/WARN/NOTE over their own
- * context; this file reports through GW_RULE_* (rules.h) only. */
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 
 #define HINT_BYTES 256
 

@@ -15,15 +15,7 @@
 
 #include "aws_limits.h"
 #include "model_facts.h"
-/* The model and template adapters each define ERR/WARN/NOTE for their
- * context; the rules here report through a struct gw_rule_ctx instead. */
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "cfn.h"
-#undef ERR
-#undef WARN
-#undef NOTE
 #include "names.h"
 #include "util.h"
 

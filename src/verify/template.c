@@ -46,7 +46,7 @@ static void check_cfn_launch_template(struct gw_cfn *t, const char *logical,
 	const char *ns = gw_cfn_literal(t, name);
 	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
 	if (why) {
-		ERR(t, gw_cfn_loc(t, name), GW_RULE_N5, NULL,
+		GW_RULE_ERR(&t->rc, N5, gw_cfn_loc(t, name), NULL,
 		    "launch template name '%s' "
 		    "%s",
 		    ns, why);

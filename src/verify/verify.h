@@ -8,9 +8,7 @@
 #include <stddef.h>
 
 #include "diag.h"
-#include "aws_limits.h"
 #include "model.h"
-
 
 /*
  * Run every rule on 'm' and report all findings into 'd', each with its rule
@@ -18,32 +16,6 @@
  * Returns true when no finding is an error.
  */
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d);
-
-/* One EBS volume as written, for gw_verify_ebs. Strings are lent. */
-struct gw_ebs_volume {
-	const char *device; /* for messages */
-	const char *type;   /* NULL = gp3 */
-	bool root;          /* the boot volume (st1/sc1 refused) */
-	bool has_size, has_iops, has_throughput;
-	long long size_gib, iops, throughput; /* GiB, IOPS, MiB/s */
-	struct gw_loc type_at, size_at, iops_at, throughput_at;
-};
-
-/*
- * Check the size, IOPS and throughput of one EBS volume against the limits
- * of its type (rules V1..V3; gp3 values in the 2025 band only warn).
- * Returns true when no finding is an error.
- */
-bool gw_verify_ebs(const struct gw_ebs_volume *v, struct gw_diags *d);
-
-/*
- * Check rendered EC2 user data 'mime' ('len' bytes, before base64): the
- * 16 KB limit (L2), the MIME multipart shape AWS Batch needs (L1), the
- * cloud-init-per guard of boothooks (L7) and unpinned downloads (L9).
- * Findings are reported at 'at'. Returns true when no finding is an error.
- */
-bool gw_verify_user_data(const char *mime, size_t len, struct gw_loc at,
-                         struct gw_diags *d);
 
 /*
  * Run the template rules on CloudFormation text 'yaml' ('len' bytes; YAML

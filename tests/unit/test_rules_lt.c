@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "rows.h"
 #include "util.h"
+#include "lt.h"
 #include "verify.h"
 
 #define E GW_SEV_ERROR

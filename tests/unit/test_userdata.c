@@ -20,6 +20,7 @@
 #include "templates.h"
 #include "aws_limits.h"
 #include "userdata.h"
+#include "lt.h"
 #include "verify.h"
 #include "util.h"
 #include "verify.h"

@@ -21,6 +21,7 @@
 #include "rows.h"
 #include "templates.h"
 #include "util.h"
+#include "lt.h"
 #include "verify.h"
 
 /*
