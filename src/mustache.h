@@ -45,6 +45,15 @@ enum gw_mustache_flags {
 /* Named limits: deeper nesting is an error, never a stack overflow. */
 #define GW_MUSTACHE_MAX_DEPTH 64          /* sections inside sections */
 #define GW_MUSTACHE_MAX_PARTIAL_DEPTH 64  /* partials/parents inside each other */
+/*
+ * Bytes one render may append to its output. Far above any real bundle
+ * file (a CloudFormation template body is at most 1 MB even staged in S3,
+ * user data at most 16 KB), and small enough that a template that
+ * multiplies its output (a partial that includes the next one twice, 40
+ * deep: 2^40 copies; nested sections over long lists) fails at once with
+ * an error at its position instead of exhausting memory.
+ */
+#define GW_MUSTACHE_MAX_OUTPUT (32u * 1024 * 1024)
 
 /*
  * Compile 'text' ('len' bytes) whose name in diagnostics is 'file'. Partials

@@ -59,8 +59,8 @@ struct gw_mustache_itf {
  * are written raw, and so are numbers and booleans. 'flags' is a set of enum
  * gw_mustache_flags. Partials and parents are compiled on first use and
  * cached in 't'. Errors (strict undefined names, unknown partials, syntax
- * errors in partials, nesting limits) go to 'd' at the template's
- * FILE:LINE:COL. Returns false on error; 'out' may then hold partial text.
+ * errors in partials, nesting limits, more than GW_MUSTACHE_MAX_OUTPUT
+ * bytes of output) go to 'd' at the template's FILE:LINE:COL. Returns false on error; 'out' may then hold partial text.
  */
 bool gw_mustache_render(struct gw_mustache *t,
 		const struct gw_mustache_itf *itf, void *ud, const void *root,
