@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,37 @@
 #define NS_PER_MS 1000000L
 /* Bytes compared at a time with a file of the old tree. */
 #define COMPARE_CHUNK 16384
+/* How deep and how large a leftover tree may be to be taken for one of
+ * gwgen's (provision/VERSION/NAME is the deepest path gwgen writes). */
+#define LEFTOVER_MAX_DEPTH 16
+#define LEFTOVER_MAX_ENTRIES 100000
+/* The modes a struct gw_file has (emit.h). */
+#define FILE_MODE_PLAIN 0644
+#define FILE_MODE_EXEC 0755
+/* Permission bits of the top of a temporary tree that mkdtemp(3) made and
+ * a kill stopped before its fchmod to DIR_MODE. */
+#define TMP_DIR_MODE 0700
+
+/*
+ * SIGINT or SIGTERM that arrived while a write was under way (0: none).
+ * The handler only records it; the writer sees it before its next step,
+ * fails that step, removes its temporary tree as on any failure, and
+ * then raises the signal again with the caller's disposition back in
+ * place, so the process still ends by that signal (issue 20: an
+ * interrupted run left .NAME.tmp-XXXXXX behind). A flag is the one thing
+ * a handler may safely set (POSIX async-signal-safety): removing a tree
+ * needs readdir(3), which is not safe there.
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* The signals that end a run and get their temporary tree removed. */
+static const int cleanup_signals[] = {SIGINT, SIGTERM};
+#define N_CLEANUP_SIGNALS (sizeof(cleanup_signals) / sizeof(cleanup_signals[0]))
 
 struct writer {
 	const char *dir;     /* as given; used in messages */
@@ -59,12 +91,53 @@ struct writer {
 	const char *tmpbase; /* its last component, inside tmppath */
 	char **subdirs;      /* created below the temporary directory */
 	size_t n_subdirs, cap_subdirs;
+	struct sigaction saved[N_CLEANUP_SIGNALS]; /* the caller's handlers */
+	bool caught[N_CLEANUP_SIGNALS]; /* saved[i] is to be put back */
 };
 
-/* Run the test hook for 'step'; false (errno set) means: fail this step. */
+/*
+ * Run the test hook for 'step'; false (errno set) means: fail this step.
+ * A SIGINT or SIGTERM fails every step before the swap (EINTR), so the
+ * temporary tree goes; once the new tree is in place (no temporary path
+ * left) the steps that remain, removing the old tree, still run.
+ */
 static bool step(const struct writer *w, enum gw_output_step s)
 {
+	if (interrupted && w->tmppath) {
+		errno = EINTR;
+		return false;
+	}
 	return !w->hooks || !w->hooks->before || w->hooks->before(w->hooks->ud, s);
+}
+
+/* Record SIGINT and SIGTERM in 'interrupted' from now on, except where
+ * the caller ignores them (nohup). */
+static void catch_signals(struct writer *w)
+{
+	interrupted = 0;
+	for (size_t i = 0; i < N_CLEANUP_SIGNALS; i++) {
+		struct sigaction sa = {.sa_handler = on_signal};
+		sigemptyset(&sa.sa_mask);
+		w->caught[i] = sigaction(cleanup_signals[i], NULL, &w->saved[i])
+				== 0 && w->saved[i].sa_handler != SIG_IGN
+			&& sigaction(cleanup_signals[i], &sa, NULL) == 0;
+	}
+}
+
+/* Put the caller's handlers back, then deliver a signal that came
+ * meanwhile, as if it had arrived now. */
+static void release_signals(struct writer *w)
+{
+	for (size_t i = 0; i < N_CLEANUP_SIGNALS; i++) {
+		if (w->caught[i]) {
+			sigaction(cleanup_signals[i], &w->saved[i], NULL);
+		}
+	}
+	int sig = interrupted;
+	interrupted = 0;
+	if (sig) {
+		raise(sig);
+	}
 }
 
 /* 'a'/'b', without doubling a '/' that 'a' already ends with. */
@@ -624,11 +697,15 @@ static bool lock_dir(struct writer *w)
 		if (flock(w->dirfd, LOCK_EX | LOCK_NB) == 0) {
 			return true;
 		}
-		if (errno == EINTR) {
+		if (errno == EINTR && !interrupted) {
 			continue;
 		}
-		if (errno != EWOULDBLOCK) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
 			return true;
+		}
+		if (interrupted) {
+			fail(w, NULL, strerror(EINTR));
+			return false;
 		}
 		if (waited >= LOCK_WAIT_MS) {
 			fail(w, NULL, "another process has been writing into "
@@ -772,15 +849,96 @@ static void stale_touched(int dirfd)
 	stale.mtime = st.st_mtim;
 }
 
+/* A regular file's permission bits as gwgen leaves them: while writing,
+ * or one of a struct gw_file's modes. */
+static bool is_gwgen_file_mode(mode_t mode)
+{
+	mode_t bits = mode & MODE_BITS;
+	return bits == FILE_MODE_WRITING || bits == FILE_MODE_PLAIN
+		|| bits == FILE_MODE_EXEC;
+}
+
+/*
+ * The entries of directory 'fd' (closed here) are all of the shape gwgen
+ * writes: directories with DIR_MODE and regular files with a mode of
+ * is_gwgen_file_mode, every one owned by 'uid', nothing else (no symlink,
+ * device, FIFO or socket), at most 'depth' levels and '*budget' entries.
+ */
+static bool has_gwgen_shape(int fd, uid_t uid, unsigned depth, size_t *budget)
+{
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return false;
+	}
+	bool ok = true;
+	for (struct dirent *e; ok && (e = readdir(dp));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			continue;
+		}
+		struct stat st;
+		if (*budget == 0 || fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0
+				|| st.st_uid != uid) {
+			ok = false;
+			break;
+		}
+		--*budget;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = depth > 0 && (st.st_mode & MODE_BITS) == DIR_MODE
+				? openat(fd, n, O_RDONLY | O_DIRECTORY
+					| O_NOFOLLOW | O_CLOEXEC)
+				: -1;
+			ok = sub >= 0 && has_gwgen_shape(sub, uid, depth - 1,
+					budget);
+		} else {
+			ok = S_ISREG(st.st_mode)
+				&& is_gwgen_file_mode(st.st_mode);
+		}
+	}
+	closedir(dp);
+	return ok;
+}
+
+/*
+ * Whether the leftover 'name' in 'w->dir' is a tree this user's gwgen
+ * made: a directory (not a symlink) of this user, with DIR_MODE (or, for
+ * a temporary tree 'is_tmp', the mode mkdtemp gives it), holding only what
+ * has_gwgen_shape allows. Anything else, in a shared directory a tree
+ * another user planted under that name, is neither removed nor adopted.
+ */
+static bool is_own_leftover(const struct writer *w, const char *name,
+		bool is_tmp)
+{
+	struct stat st;
+	uid_t uid = geteuid();
+	if (fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0
+			|| !S_ISDIR(st.st_mode) || st.st_uid != uid) {
+		return false;
+	}
+	mode_t bits = st.st_mode & MODE_BITS;
+	if (bits != DIR_MODE && !(is_tmp && bits == TMP_DIR_MODE)) {
+		return false;
+	}
+	int fd = openat(w->dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	size_t budget = LEFTOVER_MAX_ENTRIES;
+	return fd >= 0 && has_gwgen_shape(fd, uid, LEFTOVER_MAX_DEPTH, &budget);
+}
+
 /*
  * Clean up what an earlier, killed run left beside 'name': its temporary
  * trees ".NAME.tmp-XXXXXX" go, and so does a backup ".NAME.old-XXXXXX",
  * except that when 'name' itself is missing (a kill inside the rename
  * fallback's window) the backup is the old output and is renamed back
  * first ('*had_old' then becomes true), so a failure of this run still
- * leaves the old output in place. Best effort: a tree that cannot be
- * removed is left alone. Only under the lock of 'dir' (lock_dir): a live
- * run's temporary tree has the same name as a killed run's.
+ * leaves the old output in place. Only a tree this user made, of the shape
+ * gwgen writes (is_own_leftover), is removed or renamed back; anything else
+ * under such a name is left alone with a warning (issue 20: in a shared,
+ * sticky directory another user could plant a tree that a failing run
+ * then left as DIR/NAME). Best effort: a tree that cannot be removed is
+ * left alone. Only under the lock of 'dir' (lock_dir): a live run's
+ * temporary tree has the same name as a killed run's.
  */
 static void remove_stale(struct writer *w, bool *had_old)
 {
@@ -795,11 +953,17 @@ static void remove_stale(struct writer *w, bool *had_old)
 			&& n == strlen(tmp) + strlen(TMP_UNIQUE);
 		bool is_old = gw_has_prefix(e, old)
 			&& n == strlen(old) + strlen(TMP_UNIQUE);
-		struct stat st;
+		if ((is_tmp || is_old) && !is_own_leftover(w, e, is_tmp)) {
+			char *shown = join(w->dir, e);
+			gw_diag_warning(w->d, (struct gw_loc){0}, "left '%s' "
+					"alone: it is named like gwgen's "
+					"leftover of a killed run, but this "
+					"user's gwgen did not make it (owner, "
+					"type or modes differ)", shown);
+			free(shown);
+			is_tmp = is_old = false;
+		}
 		if (is_old && !*had_old
-				&& fstatat(w->dirfd, e, &st,
-					AT_SYMLINK_NOFOLLOW) == 0
-				&& S_ISDIR(st.st_mode)
 				&& renameat(w->dirfd, e, w->dirfd,
 					w->name) == 0) {
 			*had_old = true;
@@ -905,6 +1069,7 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 	bool ok = false, had_old = false;
 	struct old_copy *old = gw_xcalloc(files->n + 1, sizeof(*old));
 
+	catch_signals(&w);
 	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
 		goto out;
 	}
@@ -949,6 +1114,7 @@ out:
 		free(w.subdirs[i]);
 	}
 	free(w.subdirs);
+	release_signals(&w);
 	return ok;
 }
 

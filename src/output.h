@@ -28,6 +28,15 @@
  * Temporary and backup trees of NAME that a killed run left in 'dir'
  * (.NAME.tmp-XXXXXX, .NAME.old-XXXXXX) are removed first, except that a
  * backup is renamed back to NAME when NAME is missing (it is the old output).
+ * Only a tree this user made, of the shape gwgen writes (directories 0755,
+ * regular files, nothing else, all owned by the effective user), is
+ * removed or renamed back; anything else under such a name is left alone
+ * with a warning in 'd'.
+ *
+ * A SIGINT or SIGTERM while the write is under way is held until the
+ * temporary tree is removed (or, past the swap, until the old one is),
+ * then raised again with the caller's handler back in place; a signal the
+ * caller ignores stays ignored.
  *
  * A file the old 'dir'/'name' already has, byte for byte and with its
  * mode (a regular file of this user with no other link), is not written
