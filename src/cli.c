@@ -765,11 +765,24 @@ static int check_tree(struct run *r, const char *name, const char *path,
 	for (size_t i = 0; i < files->n; i++) {
 		stale |= !check_file(r, top, &files->v[i], d);
 	}
+	/* The list of what gwgen wrote, which gw_output_write adds. */
+	struct gw_buf manifest;
+	gw_buf_init(&manifest);
+	gw_output_manifest(files, &manifest);
+	struct gw_file mf = {
+		.path = (char *)GW_OUTPUT_MANIFEST,
+		.data = manifest.data ? manifest.data : (char *)"",
+		.len = manifest.len,
+		.mode = GW_OUTPUT_MANIFEST_MODE,
+	};
+	stale |= !check_file(r, top, &mf, d);
+	gw_buf_finish(&manifest);
 	if (disk.n) {
 		qsort(disk.v, disk.n, sizeof(*disk.v), compare_str);
 	}
 	for (size_t i = 0; i < disk.n; i++) {
-		if (gw_files_find(files, disk.v[i])) {
+		if (gw_files_find(files, disk.v[i])
+				|| strcmp(disk.v[i], GW_OUTPUT_MANIFEST) == 0) {
 			continue;
 		}
 		char *shown = gw_xasprintf("%s/%s", top, disk.v[i]);
@@ -814,7 +827,8 @@ static bool too_strict(const struct run *r, struct gw_diags *d)
 	return false;
 }
 
-/* -v: each file written, or found with these bytes already (kept[i]). */
+/* -v: each file written, or found with these bytes already (kept[i]),
+ * then the manifest (kept[files->n]). */
 static void list_written(const struct run *r, const char *name,
 		const struct gw_files *files, const bool *kept)
 {
@@ -823,6 +837,8 @@ static void list_written(const struct run *r, const char *name,
 		fprintf(r->out, "%s %s/%s\n", kept[i] ? "up to date:" : "wrote",
 				top, files->v[i].path);
 	}
+	fprintf(r->out, "%s %s/%s\n", kept[files->n] ? "up to date:" : "wrote",
+			top, GW_OUTPUT_MANIFEST);
 	free(top);
 }
 

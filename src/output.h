@@ -5,8 +5,24 @@
 
 #include <stdbool.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "emit.h"
+
+/*
+ * The list of what gwgen wrote, at the top of every DIR/NAME/: one line
+ * per file, sorted by path, "SHA256  PATH" as sha256sum(1) prints it (so
+ * 'sha256sum -c .gwgen-files' checks the tree). gw_output_write writes it
+ * and reads the old one back to tell gwgen's files from the user's.
+ */
+#define GW_OUTPUT_MANIFEST ".gwgen-files"
+#define GW_OUTPUT_MANIFEST_MODE 0644
+/* The file users once copied deploy.env.example to; it now lives beside
+ * DIR/NAME/, as DIR/NAME.env, and a refusal names the new place. */
+#define GW_OUTPUT_DEPLOY_ENV "deploy.env"
+
+/* Append the manifest of 'files' (GW_OUTPUT_MANIFEST) to 'out'. */
+void gw_output_manifest(const struct gw_files *files, struct gw_buf *out);
 
 /*
  * Replace directory 'dir'/'name' by exactly 'files': write them into a new
@@ -38,13 +54,24 @@
  * then raised again with the caller's handler back in place; a signal the
  * caller ignores stays ignored.
  *
+ * Besides 'files', the tree gets GW_OUTPUT_MANIFEST. An old 'dir'/'name'
+ * that holds anything gwgen did not write is not replaced: each such
+ * thing is an error in 'd', naming it, and nothing changes. gwgen's are:
+ * what is at a path of 'files' (or where 'files' needs a directory) and
+ * the old manifest lists (a tree without a manifest, from an older gwgen:
+ * anything at such a path), and a regular file the old manifest lists with
+ * the bytes it still has. Anything else (another file, a symlink, a FIFO,
+ * an empty directory, a file gwgen wrote and no longer generates but that
+ * was edited since) is the user's.
+ *
  * A file the old 'dir'/'name' already has, byte for byte and with its
  * mode (a regular file of this user with no other link), is not written
  * again: the new tree takes it as a hard link (where the file system has
  * none, it is written). When the old tree is exactly 'files', with nothing
  * else in it, nothing is written at all and it stays as it is, times and
- * all. When 'kept' is not NULL it has files->n entries, and on success
- * kept[i] says whether files->v[i] was such a file.
+ * all. When 'kept' is not NULL it has files->n + 1 entries, and on
+ * success kept[i] says whether files->v[i] was such a file, and
+ * kept[files->n] whether the manifest was.
  *
  * Writes into one 'dir' take turns: each holds flock(2) on 'dir' from
  * before that clean-up to after the swap (at most LOCK_WAIT_MS of waiting

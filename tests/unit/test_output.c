@@ -191,6 +191,20 @@ static void test_output_write_new(void **state)
 	char *snap = snapshot(top);
 	/* The spec, written out by hand: modes are exact, umask or not. */
 	const char *want =
+		/* sha256sum of each file above, by path (sha256sum(1)). */
+		".gwgen-files 644\n"
+		"bb98c4b8cd0af2a45efeb1e1d4a7e45cc4975a843627093bd9e42ce642155cdb"
+		"  cfn/stack.yaml\n"
+		"87cd91c69511a9d701207a0677c29b9f2a530b71554738fec526ea6bdfbdceec"
+		"  deploy.sh\n"
+		"d39233370c5c37d37130c258e7f475ac19edfd3e591ae390e4ce3c2fb21910d8"
+		"  iam/a/b/policy.json\n"
+		"ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356"
+		"  iam/c/other.json\n"
+		"b7db74eb22ce57197efb0d0cc4da286f285ddbcafe8f7a52948644f5af5df982"
+		"  iam/c/same.json\n"
+		"a8076d3d28d21e02012b20eaf7dbf75409a6277134439025f282e368e3305abf"
+		"  users.sh\n"
 		"cfn 755\n"
 		"cfn/stack.yaml 644\nnew: 2\nmore: 3\n"
 		"deploy.sh 755\n#!/bin/sh\necho new\n"
@@ -445,18 +459,6 @@ static void spoil_top_mode(const char *top, const char *path)
 	assert_int_equal(chmod(top, 0750), 0);
 }
 
-/* A file and an empty directory that the set does not have. */
-static void spoil_extra(const char *top, const char *path)
-{
-	(void)path;
-	char *extra = gw_xasprintf("%s/iam/stray.json", top);
-	put_text(extra, "{}\n");
-	free(extra);
-	char *dir = gw_xasprintf("%s/cfn/empty", top);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	free(dir);
-}
-
 static void spoil_missing(const char *top, const char *path)
 {
 	(void)top;
@@ -508,7 +510,7 @@ static void test_output_differences_are_rewritten(void **state)
 	expect_rewritten(s, "deploy.sh", true, spoil_mode);
 	expect_rewritten(s, "deploy.sh", false, spoil_dir_mode);
 	expect_rewritten(s, "deploy.sh", false, spoil_top_mode);
-	expect_rewritten(s, "deploy.sh", false, spoil_extra);
+	/* (An extra file stops the write: test_output_refuses_foreign_files.) */
 	expect_rewritten(s, "deploy.sh", true, spoil_missing);
 	expect_rewritten(s, "deploy.sh", true, spoil_symlink);
 	expect_rewritten(s, "deploy.sh", true, spoil_fifo);
@@ -568,8 +570,9 @@ static void test_output_replaced_meanwhile_is_written(void **state)
 	assert_true(write_set(s, &f, NULL, &d));
 	char *top = top_of(s);
 	char *want = snapshot(top);
-	/* An extra file, so the tree is replaced and its files linked. */
-	spoil_extra(top, NULL);
+	/* Another mode on the top, so the tree is replaced and its files
+	 * linked. */
+	spoil_top_mode(top, NULL);
 	char *path = gw_xasprintf("%s/%s", top, f.v[0].path);
 	struct replacer r = {.path = path};
 	struct gw_output_hooks h = {.before = replace_before_link, .ud = &r};
@@ -1406,6 +1409,165 @@ static void test_output_sigint_leaves_no_tmp(void **state)
 	signal_at_every_step(*state, SIGINT);
 }
 
+/* The diagnostics hold the refusal of DIR/lab for 'rel', which gwgen did
+ * not write. */
+static void expect_foreign(const struct scratch *s, const struct gw_diags *d,
+		const char *rel)
+{
+	char *want = gw_xasprintf("cannot write '%s/%s': it holds '%s', "
+			"which gwgen did not write; move it out of '%s/%s' "
+			"(nothing was changed)", s->dir, TEST_NAME, rel, s->dir,
+			TEST_NAME);
+	bool found = false;
+	for (size_t i = 0; i < d->n; i++) {
+		found |= d->v[i].sev == GW_SEV_ERROR
+			&& strcmp(d->v[i].msg, want) == 0;
+	}
+	if (!found) {
+		fail_msg("no error \"%s\"", want);
+	}
+	free(want);
+}
+
+/*
+ * Issue 20, case 1: what the user put into DIR/lab (the deploy.env the
+ * docs once said to create there, notes, a symlink, an empty directory)
+ * stops the write: each is named, and nothing at all changes, with the
+ * profile unchanged too. Once they are moved away, the write goes on and
+ * removes what gwgen wrote and no longer generates (only-old.txt).
+ */
+static void test_output_refuses_foreign_files(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *env = gw_xasprintf("%s/deploy.env", top);
+	char *notes = gw_xasprintf("%s/iam/c/notes.txt", top);
+	char *link = gw_xasprintf("%s/latest", top);
+	char *empty = gw_xasprintf("%s/mine", top);
+	put_text(env, "SUBNETS=subnet-1\n");
+	put_text(notes, "my notes\n");
+	assert_int_equal(symlink("deploy.sh", link), 0);
+	assert_int_equal(mkdir(empty, 0755), 0);
+	char *before = snapshot(top);
+	/* Counting every step: a refusal takes none. */
+	struct killer count = {0};
+	struct gw_output_hooks h = {.before = kill_nth, .ud = &count};
+
+	const struct gw_files *sets[] = {&a, &b};
+	for (size_t i = 0; i < 2; i++) {
+		gw_diags_finish(&d);
+		gw_diags_init(&d);
+		assert_false(write_set(s, sets[i], &h, &d));
+		assert_int_equal(d.n_errors, 4);
+		expect_foreign(s, &d, "deploy.env");
+		expect_foreign(s, &d, "iam/c/notes.txt");
+		expect_foreign(s, &d, "latest");
+		expect_foreign(s, &d, "mine");
+		char *after = snapshot(top);
+		assert_string_equal(after, before);
+		free(after);
+		assert_int_equal(count.seen, 0);
+		assert_int_equal(count_leftovers(s->dir), 0);
+	}
+	/* deploy.env gets a note on where it belongs. */
+	char *note = gw_xasprintf("scripts/deploy.sh reads its settings from "
+			"'%s.env', beside '%s'", top, top);
+	bool noted = false;
+	for (size_t i = 0; i < d.n; i++) {
+		noted |= d.v[i].sev == GW_SEV_NOTE
+			&& strcmp(d.v[i].msg, note) == 0;
+	}
+	assert_true(noted);
+	free(note);
+
+	unlink(env);
+	unlink(notes);
+	unlink(link);
+	rmdir(empty);
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	free(want);
+	free(snap);
+	free(before);
+	free(empty);
+	free(link);
+	free(notes);
+	free(env);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+/*
+ * A file gwgen wrote but no longer generates is removed only while it
+ * holds the bytes gwgen wrote: edited since, it is the user's. A tree
+ * without a manifest (an older gwgen's) is taken as gwgen's only where
+ * the new output has the path.
+ */
+static void test_output_keeps_edited_and_unlisted_files(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	char *dropped = gw_xasprintf("%s/only-old.txt", top);
+	char *manifest = gw_xasprintf("%s/" GW_OUTPUT_MANIFEST, top);
+	struct gw_diags d;
+	gw_diags_init(&d);
+
+	assert_true(write_set(s, &a, NULL, &d));
+	put_text(dropped, "gone after the new set, but edited\n");
+	char *before = snapshot(top);
+	assert_false(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n_errors, 1);
+	expect_foreign(s, &d, "only-old.txt");
+	char *after = snapshot(top);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+
+	/* No manifest: the same set replaces the tree (and writes one), a
+	 * set without only-old.txt does not. */
+	scratch_rm_rf(top);
+	assert_true(write_set(s, &a, NULL, &d));
+	assert_int_equal(unlink(manifest), 0);
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_false(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n_errors, 1);
+	expect_foreign(s, &d, "only-old.txt");
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	assert_int_equal(access(manifest, F_OK), 0);
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	free(want);
+	free(snap);
+	free(manifest);
+	free(dropped);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1484,6 +1646,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 				test_output_sigint_leaves_no_tmp, setup,
 				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_foreign_files, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_keeps_edited_and_unlisted_files,
+				setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,10 +52,13 @@ Create or update the CloudFormation stack with `aws cloudformation deploy`,
 then upload the provisioning scripts the instances fetch (if any).
 
 Values come from the env file (KEY=VALUE lines, see deploy.env.example)
-and are overridden by the options.
+and are overridden by the options. The env file is OUT_DIR.env, beside
+this output directory OUT_DIR (out/gwfcore.env for out/gwfcore/), not in
+it: gwgen replaces OUT_DIR as a whole, and refuses to while it holds a
+file gwgen did not write.
 
 Options:
-  --env FILE              read values from FILE (default: OUT_DIR/deploy.env if present)
+  --env FILE              read values from FILE (default: OUT_DIR.env if present)
   --subnets IDS           comma-separated subnet IDs (SUBNETS)
   --security-groups IDS   comma-separated security group IDs (SECURITY_GROUP_IDS)
   --s3-bucket BUCKET      stage the template in BUCKET (TEMPLATE_BUCKET)
@@ -136,8 +139,10 @@ while (($# > 0)); do
 done
 
 env_file=${opt[--env]:-}
-if [[ -z $env_file && -e $OUT_DIR/deploy.env ]]; then
-	env_file=$OUT_DIR/deploy.env
+if [[ -z $env_file && -e $OUT_DIR.env ]]; then
+	env_file=$OUT_DIR.env
+elif [[ -z $env_file && -e $OUT_DIR/deploy.env ]]; then
+	die "$OUT_DIR/deploy.env is not read any more: move it to $OUT_DIR.env (gwgen does not regenerate $OUT_DIR while it holds files of yours)"
 fi
 if [[ -n $env_file ]]; then
 	load_env "$env_file"
