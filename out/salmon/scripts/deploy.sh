@@ -10,6 +10,9 @@ readonly REGION='us-east-1'
 dry_run=0
 # AWS CLI v2 would page long output and wait for a key press.
 export AWS_PAGER=
+# Every aws option gets its value as --option=VALUE: the AWS CLI's parser
+# takes a separate value that starts with '-' (a user named -admin) for an
+# option, and the command fails with "expected one argument".
 
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
@@ -161,14 +164,18 @@ params=("Subnets=$subnets" "SecurityGroupIds=$security_group_ids")
 # Stack tags; CloudFormation copies them to the resources it creates.
 tags=('gwgen:stack=gwgen-salmon')
 
+# Every value is passed as --option=VALUE, so a value that starts with '-'
+# cannot be taken for an option (the AWS CLI's argparse would stop there:
+# "expected one argument"). The lists below have no such first character:
+# each parameter starts with its name, each tag with its key.
 args=(cloudformation deploy
-	--template-file "$TEMPLATE"
-	--stack-name "$STACK_NAME"
-	--region "$REGION"
-	--capabilities CAPABILITY_NAMED_IAM
+	--template-file="$TEMPLATE"
+	--stack-name="$STACK_NAME"
+	--region="$REGION"
+	--capabilities=CAPABILITY_NAMED_IAM
 	--no-fail-on-empty-changeset)
 if [[ -n $s3_bucket ]]; then
-	args+=(--s3-bucket "$s3_bucket" --s3-prefix "$STACK_NAME")
+	args+=(--s3-bucket="$s3_bucket" --s3-prefix="$STACK_NAME")
 fi
 if ((!execute)); then
 	args+=(--no-execute-changeset)
@@ -177,6 +184,6 @@ args+=(--parameter-overrides "${params[@]}" --tags "${tags[@]}")
 
 run aws "${args[@]}"
 if ((execute)); then
-	run aws cloudformation describe-stacks --region "$REGION" \
-		--stack-name "$STACK_NAME" --query 'Stacks[0].Outputs' --output table
+	run aws cloudformation describe-stacks --region="$REGION" \
+		--stack-name="$STACK_NAME" --query='Stacks[0].Outputs' --output=table
 fi
