@@ -167,8 +167,9 @@ static const char help_text[] =
 	"  1  a profile, template or data file is invalid (or has warnings\n"
 	"     with --strict)\n"
 	"  2  usage error (also: an empty option value)\n"
-	"  3  reading or writing files failed (also: no such profile, or\n"
-	"     standard output or error cannot be written)\n"
+	"  3  reading or writing files failed (also: no such profile,\n"
+	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
+	"     output or error cannot be written)\n"
 	"  4  check: the files under DIR/NAME/ are stale, missing or extra\n"
 	"With several profiles the highest status is returned.\n";
 
