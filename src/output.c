@@ -1164,25 +1164,28 @@ static void report_foreign(struct foreign *fr, const char *rel)
 
 /*
  * Whether the entry 'n' (at 'rel', not a directory, 'st' its lstat) of the
- * old tree is gwgen's to replace: the manifest itself; anything where the
- * new output needs a directory; anything at a path of the new output that
- * the manifest lists (any path, without one); a regular file the manifest
- * lists with the bytes it still has.
+ * old tree is gwgen's to replace: the manifest itself; a symlink, FIFO or
+ * other non-file (it holds no data of its own) where the new output has a
+ * file or needs a directory; a regular file at a path of the new output
+ * that the manifest lists (any such file, without a manifest); a regular
+ * file the manifest lists with the bytes it still has.
  */
 static bool is_gwgen_entry(struct foreign *fr, int fd, const char *n,
 		const char *rel, const struct stat *st)
 {
-	const struct manifest_entry *e = manifest_find(fr, rel);
-	if (strcmp(rel, GW_OUTPUT_MANIFEST) == 0
-			|| is_parent_of_file(fr->files, rel)) {
-		return true;
+	if (strcmp(rel, GW_OUTPUT_MANIFEST) == 0) {
+		return true; /* it does not list itself */
 	}
-	if (gw_files_find(fr->files, rel)) {
+	bool at_file = gw_files_find(fr->files, rel) != NULL;
+	if (!S_ISREG(st->st_mode)) {
+		return at_file || is_parent_of_file(fr->files, rel);
+	}
+	const struct manifest_entry *e = manifest_find(fr, rel);
+	if (at_file) {
 		return !fr->have || e;
 	}
 	char hex[GW_SHA256_HEX_LEN];
-	return S_ISREG(st->st_mode) && e && hash_file(fd, n, hex)
-		&& strcmp(hex, e->hex) == 0;
+	return e && hash_file(fd, n, hex) && strcmp(hex, e->hex) == 0;
 }
 
 /* Look at the directory 'fd' (closed here) of the old tree, at 'rel'. */

@@ -57,12 +57,13 @@ void gw_output_manifest(const struct gw_files *files, struct gw_buf *out);
  * Besides 'files', the tree gets GW_OUTPUT_MANIFEST. An old 'dir'/'name'
  * that holds anything gwgen did not write is not replaced: each such
  * thing is an error in 'd', naming it, and nothing changes. gwgen's are:
- * what is at a path of 'files' (or where 'files' needs a directory) and
- * the old manifest lists (a tree without a manifest, from an older gwgen:
- * anything at such a path), and a regular file the old manifest lists with
- * the bytes it still has. Anything else (another file, a symlink, a FIFO,
- * an empty directory, a file gwgen wrote and no longer generates but that
- * was edited since) is the user's.
+ * a regular file at a path of 'files' that the old manifest lists (in a
+ * tree without a manifest, from an older gwgen: any file at such a path),
+ * a regular file the old manifest lists with the bytes it still has, and
+ * a symlink or special file (no data of its own) where 'files' has a file
+ * or needs a directory. Anything else (another file, a symlink or FIFO
+ * elsewhere, an empty directory, a file gwgen wrote and no longer
+ * generates but that was edited since) is the user's.
  *
  * A file the old 'dir'/'name' already has, byte for byte and with its
  * mode (a regular file of this user with no other link), is not written
