@@ -49,8 +49,9 @@
 #define NS_PER_MS 1000000L
 /* Bytes compared at a time with a file of the old tree. */
 #define COMPARE_CHUNK 16384
-/* How deep and how large a leftover tree may be to be taken for one of
- * gwgen's (provision/VERSION/NAME is the deepest path gwgen writes). */
+/* How deep and how large a tree gwgen looks through may be: a leftover
+ * to be taken for gwgen's, an old tree searched for the user's files
+ * (provision/VERSION/NAME is the deepest path gwgen writes). */
 #define LEFTOVER_MAX_DEPTH 16
 #define LEFTOVER_MAX_ENTRIES 100000
 /* The largest manifest read back from an old tree (a real one lists a
