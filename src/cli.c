@@ -168,8 +168,9 @@ static const char help_text[] =
 	"  1  a profile, template or data file is invalid (or has warnings\n"
 	"     with --strict)\n"
 	"  2  usage error (also: an empty option value)\n"
-	"  3  reading or writing files failed (also: no such profile, or\n"
-	"     standard output or error cannot be written)\n"
+	"  3  reading or writing files failed (also: no such profile,\n"
+	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
+	"     output or error cannot be written)\n"
 	"  4  check: the files under DIR/NAME/ are stale, missing or extra\n"
 	"With several profiles the highest status is returned.\n";
 
@@ -766,11 +767,24 @@ static int check_tree(struct run *r, const char *name, const char *path,
 	for (size_t i = 0; i < files->n; i++) {
 		stale |= !check_file(r, top, &files->v[i], d);
 	}
+	/* The list of what gwgen wrote, which gw_output_write adds. */
+	struct gw_buf manifest;
+	gw_buf_init(&manifest);
+	gw_output_manifest(files, &manifest);
+	struct gw_file mf = {
+		.path = (char *)GW_OUTPUT_MANIFEST,
+		.data = manifest.data ? manifest.data : (char *)"",
+		.len = manifest.len,
+		.mode = GW_OUTPUT_MANIFEST_MODE,
+	};
+	stale |= !check_file(r, top, &mf, d);
+	gw_buf_finish(&manifest);
 	if (disk.n) {
 		qsort(disk.v, disk.n, sizeof(*disk.v), compare_str);
 	}
 	for (size_t i = 0; i < disk.n; i++) {
-		if (gw_files_find(files, disk.v[i])) {
+		if (gw_files_find(files, disk.v[i])
+				|| strcmp(disk.v[i], GW_OUTPUT_MANIFEST) == 0) {
 			continue;
 		}
 		char *shown = gw_xasprintf("%s/%s", top, disk.v[i]);
@@ -815,7 +829,8 @@ static bool too_strict(const struct run *r, struct gw_diags *d)
 	return false;
 }
 
-/* -v: each file written, or found with these bytes already (kept[i]). */
+/* -v: each file written, or found with these bytes already (kept[i]),
+ * then the manifest (kept[files->n]). */
 static void list_written(const struct run *r, const char *name,
 		const struct gw_files *files, const bool *kept)
 {
@@ -824,6 +839,8 @@ static void list_written(const struct run *r, const char *name,
 		fprintf(r->out, "%s %s/%s\n", kept[i] ? "up to date:" : "wrote",
 				top, files->v[i].path);
 	}
+	fprintf(r->out, "%s %s/%s\n", kept[files->n] ? "up to date:" : "wrote",
+			top, GW_OUTPUT_MANIFEST);
 	free(top);
 }
 

@@ -72,6 +72,7 @@ struct cached {
 
 struct gw_mustache {
 	const char *file;                        /* lent */
+	const char *src;                         /* lent: the text compiled */
 	const struct gw_mustache_loader *loader; /* lent; may be NULL */
 	struct op *ops;
 	size_t n_ops, cap_ops;
@@ -764,6 +765,7 @@ static struct gw_mustache *compile(const char *text, size_t len,
 {
 	struct gw_mustache *t = gw_xcalloc(1, sizeof(*t));
 	t->file = file;
+	t->src = text;
 	t->loader = loader;
 	t->root = root ? root : t;
 	struct parser p = {
@@ -846,11 +848,31 @@ struct render {
 	size_t n_frames;
 	struct gw_buf tmp;  /* text of numbers */
 	struct gw_buf name; /* a dynamic partial's name */
+	size_t out_base;    /* out->len when the render began */
 };
 
 static struct gw_loc op_loc(const struct gw_mustache *t, const struct op *op)
 {
 	return (struct gw_loc){t->file, op->line, op->col};
+}
+
+/* Where 'op' is, a text op too (text ops carry no line: the location is
+ * counted from the source, which only an error needs). */
+static struct gw_loc any_op_loc(const struct gw_mustache *t,
+		const struct op *op)
+{
+	if (op->kind != OP_TEXT) {
+		return op_loc(t, op);
+	}
+	unsigned line = 1;
+	const char *bol = t->src;
+	for (const char *s = t->src; s < op->text; s++) {
+		if (*s == '\n') {
+			line++;
+			bol = s + 1;
+		}
+	}
+	return (struct gw_loc){t->file, line, (unsigned)(op->text - bol + 1)};
 }
 
 static bool render_range(struct render *r, struct gw_mustache *t,
@@ -1235,6 +1257,16 @@ static bool render_range(struct render *r, struct gw_mustache *t,
 			ok = render_block(r, t, i);
 			break;
 		}
+		/* Checked after every op, so the output overshoots the limit
+		 * by at most one op's text or value; the innermost op that
+		 * crossed it is reported, and the callers stop on !ok. */
+		if (ok && r->out->len - r->out_base > GW_MUSTACHE_MAX_OUTPUT) {
+			gw_diag_error(r->d, any_op_loc(t, op), "the rendered output "
+					"exceeds the limit of %u bytes (%u MiB)",
+					GW_MUSTACHE_MAX_OUTPUT,
+					GW_MUSTACHE_MAX_OUTPUT >> 20);
+			ok = false;
+		}
 		i = op->end;
 	}
 	return ok;
@@ -1254,6 +1286,7 @@ bool gw_mustache_render(struct gw_mustache *t,
 		.out = out,
 		.d = d,
 		.root = t,
+		.out_base = out->len,
 	};
 	if (root) {
 		push_context(&r, root);

@@ -46,6 +46,15 @@ enum gw_mustache_flags {
 /* Named limits: deeper nesting is an error, never a stack overflow. */
 #define GW_MUSTACHE_MAX_DEPTH 64          /* sections inside sections */
 #define GW_MUSTACHE_MAX_PARTIAL_DEPTH 64  /* partials/parents inside each other */
+/*
+ * Bytes one render may append to its output. Far above any real bundle
+ * file (a CloudFormation template body is at most 1 MB even staged in S3,
+ * user data at most 16 KB), and small enough that a template that
+ * multiplies its output (a partial that includes the next one twice, 40
+ * deep: 2^40 copies; nested sections over long lists) fails at once with
+ * an error at its position instead of exhausting memory.
+ */
+#define GW_MUSTACHE_MAX_OUTPUT (32u * 1024 * 1024)
 
 /*
  * Compile 'text' ('len' bytes) whose name in diagnostics is 'file'. Partials
@@ -55,7 +64,7 @@ enum gw_mustache_flags {
  * bytes). Returns the template (free with gw_mustache_destroy) or NULL.
  * 'text', 'file' and 'loader' must outlive the template. Render it with
  * gw_mustache_render_cjson (mustache_cjson.h) or, for other data,
- * gw_mustache_render (mustache_itf.h).
+ * gw_mustache_render (below).
  */
 struct gw_mustache *gw_mustache_compile(const char *text, size_t len,
 		const char *file, const struct gw_mustache_loader *loader,
@@ -71,8 +80,9 @@ void gw_mustache_destroy(struct gw_mustache *t);
  * are written raw, and so are numbers and booleans. 'flags' is a set of enum
  * gw_mustache_flags. Partials and parents are compiled on first use and
  * cached in 't'. Errors (strict undefined names, unknown partials, syntax
- * errors in partials, nesting limits) go to 'd' at the template's
- * FILE:LINE:COL. Returns false on error; 'out' may then hold partial text.
+ * errors in partials, nesting limits, more than GW_MUSTACHE_MAX_OUTPUT
+ * bytes of output) go to 'd' at the template's FILE:LINE:COL. Returns
+ * false on error; 'out' may then hold partial text.
  */
 bool gw_mustache_render(struct gw_mustache *t,
 		const struct gw_mustache_itf *itf, void *ud, const void *root,

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include <time.h>
 #endif
 
+#include "buf.h"
+#include "sha256.h"
 #include "util.h"
 
 /* Suffix mkdtemp(3) replaces with unique characters. */
@@ -46,6 +49,43 @@
 #define NS_PER_MS 1000000L
 /* Bytes compared at a time with a file of the old tree. */
 #define COMPARE_CHUNK 16384
+/* How deep and how large a tree gwgen looks through may be: a leftover
+ * to be taken for gwgen's, an old tree searched for the user's files
+ * (provision/VERSION/NAME is the deepest path gwgen writes). */
+#define LEFTOVER_MAX_DEPTH 16
+#define LEFTOVER_MAX_ENTRIES 100000
+/* The largest manifest read back from an old tree (a real one lists a
+ * few dozen files at about 100 bytes a line). */
+#define MANIFEST_MAX_BYTES (1024 * 1024)
+/* A manifest line: the hex digest, two spaces, the path (sha256sum(1)). */
+#define MANIFEST_SEP "  "
+/* The modes a struct gw_file has (emit.h). */
+#define FILE_MODE_PLAIN 0644
+#define FILE_MODE_EXEC 0755
+/* Permission bits of the top of a temporary tree that mkdtemp(3) made and
+ * a kill stopped before its fchmod to DIR_MODE. */
+#define TMP_DIR_MODE 0700
+
+/*
+ * SIGINT or SIGTERM that arrived while a write was under way (0: none).
+ * The handler only records it; the writer sees it before its next step,
+ * fails that step, removes its temporary tree as on any failure, and
+ * then raises the signal again with the caller's disposition back in
+ * place, so the process still ends by that signal (issue 20: an
+ * interrupted run left .NAME.tmp-XXXXXX behind). A flag is the one thing
+ * a handler may safely set (POSIX async-signal-safety): removing a tree
+ * needs readdir(3), which is not safe there.
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* The signals that end a run and get their temporary tree removed. */
+static const int cleanup_signals[] = {SIGINT, SIGTERM};
+#define N_CLEANUP_SIGNALS (sizeof(cleanup_signals) / sizeof(cleanup_signals[0]))
 
 struct writer {
 	const char *dir;     /* as given; used in messages */
@@ -59,12 +99,53 @@ struct writer {
 	const char *tmpbase; /* its last component, inside tmppath */
 	char **subdirs;      /* created below the temporary directory */
 	size_t n_subdirs, cap_subdirs;
+	struct sigaction saved[N_CLEANUP_SIGNALS]; /* the caller's handlers */
+	bool caught[N_CLEANUP_SIGNALS]; /* saved[i] is to be put back */
 };
 
-/* Run the test hook for 'step'; false (errno set) means: fail this step. */
+/*
+ * Run the test hook for 'step'; false (errno set) means: fail this step.
+ * A SIGINT or SIGTERM fails every step before the swap (EINTR), so the
+ * temporary tree goes; once the new tree is in place (no temporary path
+ * left) the steps that remain, removing the old tree, still run.
+ */
 static bool step(const struct writer *w, enum gw_output_step s)
 {
+	if (interrupted && w->tmppath) {
+		errno = EINTR;
+		return false;
+	}
 	return !w->hooks || !w->hooks->before || w->hooks->before(w->hooks->ud, s);
+}
+
+/* Record SIGINT and SIGTERM in 'interrupted' from now on, except where
+ * the caller ignores them (nohup). */
+static void catch_signals(struct writer *w)
+{
+	interrupted = 0;
+	for (size_t i = 0; i < N_CLEANUP_SIGNALS; i++) {
+		struct sigaction sa = {.sa_handler = on_signal};
+		sigemptyset(&sa.sa_mask);
+		w->caught[i] = sigaction(cleanup_signals[i], NULL, &w->saved[i])
+				== 0 && w->saved[i].sa_handler != SIG_IGN
+			&& sigaction(cleanup_signals[i], &sa, NULL) == 0;
+	}
+}
+
+/* Put the caller's handlers back, then deliver a signal that came
+ * meanwhile, as if it had arrived now. */
+static void release_signals(struct writer *w)
+{
+	for (size_t i = 0; i < N_CLEANUP_SIGNALS; i++) {
+		if (w->caught[i]) {
+			sigaction(cleanup_signals[i], &w->saved[i], NULL);
+		}
+	}
+	int sig = interrupted;
+	interrupted = 0;
+	if (sig) {
+		raise(sig);
+	}
 }
 
 /* 'a'/'b', without doubling a '/' that 'a' already ends with. */
@@ -624,11 +705,15 @@ static bool lock_dir(struct writer *w)
 		if (flock(w->dirfd, LOCK_EX | LOCK_NB) == 0) {
 			return true;
 		}
-		if (errno == EINTR) {
+		if (errno == EINTR && !interrupted) {
 			continue;
 		}
-		if (errno != EWOULDBLOCK) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
 			return true;
+		}
+		if (interrupted) {
+			fail(w, NULL, strerror(EINTR));
+			return false;
 		}
 		if (waited >= LOCK_WAIT_MS) {
 			fail(w, NULL, "another process has been writing into "
@@ -772,15 +857,96 @@ static void stale_touched(int dirfd)
 	stale.mtime = st.st_mtim;
 }
 
+/* A regular file's permission bits as gwgen leaves them: while writing,
+ * or one of a struct gw_file's modes. */
+static bool is_gwgen_file_mode(mode_t mode)
+{
+	mode_t bits = mode & MODE_BITS;
+	return bits == FILE_MODE_WRITING || bits == FILE_MODE_PLAIN
+		|| bits == FILE_MODE_EXEC;
+}
+
+/*
+ * The entries of directory 'fd' (closed here) are all of the shape gwgen
+ * writes: directories with DIR_MODE and regular files with a mode of
+ * is_gwgen_file_mode, every one owned by 'uid', nothing else (no symlink,
+ * device, FIFO or socket), at most 'depth' levels and '*budget' entries.
+ */
+static bool has_gwgen_shape(int fd, uid_t uid, unsigned depth, size_t *budget)
+{
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return false;
+	}
+	bool ok = true;
+	for (struct dirent *e; ok && (e = readdir(dp));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			continue;
+		}
+		struct stat st;
+		if (*budget == 0 || fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0
+				|| st.st_uid != uid) {
+			ok = false;
+			break;
+		}
+		--*budget;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = depth > 0 && (st.st_mode & MODE_BITS) == DIR_MODE
+				? openat(fd, n, O_RDONLY | O_DIRECTORY
+					| O_NOFOLLOW | O_CLOEXEC)
+				: -1;
+			ok = sub >= 0 && has_gwgen_shape(sub, uid, depth - 1,
+					budget);
+		} else {
+			ok = S_ISREG(st.st_mode)
+				&& is_gwgen_file_mode(st.st_mode);
+		}
+	}
+	closedir(dp);
+	return ok;
+}
+
+/*
+ * Whether the leftover 'name' in 'w->dir' is a tree this user's gwgen
+ * made: a directory (not a symlink) of this user, with DIR_MODE (or, for
+ * a temporary tree 'is_tmp', the mode mkdtemp gives it), holding only what
+ * has_gwgen_shape allows. Anything else, in a shared directory a tree
+ * another user planted under that name, is neither removed nor adopted.
+ */
+static bool is_own_leftover(const struct writer *w, const char *name,
+		bool is_tmp)
+{
+	struct stat st;
+	uid_t uid = geteuid();
+	if (fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0
+			|| !S_ISDIR(st.st_mode) || st.st_uid != uid) {
+		return false;
+	}
+	mode_t bits = st.st_mode & MODE_BITS;
+	if (bits != DIR_MODE && !(is_tmp && bits == TMP_DIR_MODE)) {
+		return false;
+	}
+	int fd = openat(w->dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	size_t budget = LEFTOVER_MAX_ENTRIES;
+	return fd >= 0 && has_gwgen_shape(fd, uid, LEFTOVER_MAX_DEPTH, &budget);
+}
+
 /*
  * Clean up what an earlier, killed run left beside 'name': its temporary
  * trees ".NAME.tmp-XXXXXX" go, and so does a backup ".NAME.old-XXXXXX",
  * except that when 'name' itself is missing (a kill inside the rename
  * fallback's window) the backup is the old output and is renamed back
  * first ('*had_old' then becomes true), so a failure of this run still
- * leaves the old output in place. Best effort: a tree that cannot be
- * removed is left alone. Only under the lock of 'dir' (lock_dir): a live
- * run's temporary tree has the same name as a killed run's.
+ * leaves the old output in place. Only a tree this user made, of the shape
+ * gwgen writes (is_own_leftover), is removed or renamed back; anything else
+ * under such a name is left alone with a warning (issue 20: in a shared,
+ * sticky directory another user could plant a tree that a failing run
+ * then left as DIR/NAME). Best effort: a tree that cannot be removed is
+ * left alone. Only under the lock of 'dir' (lock_dir): a live run's
+ * temporary tree has the same name as a killed run's.
  */
 static void remove_stale(struct writer *w, bool *had_old)
 {
@@ -795,11 +961,17 @@ static void remove_stale(struct writer *w, bool *had_old)
 			&& n == strlen(tmp) + strlen(TMP_UNIQUE);
 		bool is_old = gw_has_prefix(e, old)
 			&& n == strlen(old) + strlen(TMP_UNIQUE);
-		struct stat st;
+		if ((is_tmp || is_old) && !is_own_leftover(w, e, is_tmp)) {
+			char *shown = join(w->dir, e);
+			gw_diag_warning(w->d, (struct gw_loc){0}, "left '%s' "
+					"alone: it is named like gwgen's "
+					"leftover of a killed run, but this "
+					"user's gwgen did not make it (owner, "
+					"type or modes differ)", shown);
+			free(shown);
+			is_tmp = is_old = false;
+		}
 		if (is_old && !*had_old
-				&& fstatat(w->dirfd, e, &st,
-					AT_SYMLINK_NOFOLLOW) == 0
-				&& S_ISDIR(st.st_mode)
 				&& renameat(w->dirfd, e, w->dirfd,
 					w->name) == 0) {
 			*had_old = true;
@@ -814,6 +986,284 @@ static void remove_stale(struct writer *w, bool *had_old)
 	stale.n = kept;
 	free(old);
 	free(tmp);
+}
+
+static int compare_file_paths(const void *a, const void *b)
+{
+	return strcmp((*(const struct gw_file *const *)a)->path,
+			(*(const struct gw_file *const *)b)->path);
+}
+
+void gw_output_manifest(const struct gw_files *files, struct gw_buf *out)
+{
+	const struct gw_file **by_path = gw_xcalloc(files->n + 1,
+			sizeof(*by_path));
+	for (size_t i = 0; i < files->n; i++) {
+		by_path[i] = &files->v[i];
+	}
+	qsort(by_path, files->n, sizeof(*by_path), compare_file_paths);
+	for (size_t i = 0; i < files->n; i++) {
+		char hex[GW_SHA256_HEX_LEN];
+		gw_sha256_hex(by_path[i]->data, by_path[i]->len, hex);
+		gw_buf_printf(out, "%s" MANIFEST_SEP "%s\n", hex,
+				by_path[i]->path);
+	}
+	free(by_path);
+}
+
+/*
+ * Finding what in the old tree gwgen did not write (issue 20: a
+ * regeneration deleted the user's deploy.env). The old tree's manifest
+ * (GW_OUTPUT_MANIFEST) lists what gwgen wrote there, with each file's
+ * SHA-256. A file of the old tree is gwgen's when
+ *   - the new output has a file at its path, and the manifest lists that
+ *     path (or there is no manifest: a tree of a gwgen before it);
+ *   - or the manifest lists it with the SHA-256 it still has (a file the
+ *     profile no longer generates, unchanged since).
+ * Anything else (another file, a symlink, a FIFO, an empty directory no
+ * new file needs, a generated file since edited that is not generated any
+ * more) is the user's, and the write is refused: nothing is deleted.
+ */
+struct manifest_entry {
+	char *path;
+	char hex[GW_SHA256_HEX_LEN];
+};
+
+struct foreign {
+	struct writer *w;
+	const struct gw_files *files; /* the new output, manifest included */
+	struct manifest_entry *v;     /* the old manifest's lines */
+	size_t n, cap;
+	bool have;       /* the old tree has a manifest */
+	size_t found;    /* entries reported */
+	size_t budget;   /* entries still to look at */
+};
+
+static bool is_hex_digest(const char *s)
+{
+	for (size_t i = 0; i + 1 < GW_SHA256_HEX_LEN; i++) {
+		if (!strchr("0123456789abcdef", s[i]) || !s[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Read the old tree's manifest; lines of another shape are skipped (their
+ * files then count as the user's). */
+static void read_manifest(struct foreign *fr)
+{
+	int fd = openat(fr->w->oldfd, GW_OUTPUT_MANIFEST,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)
+			|| st.st_size > MANIFEST_MAX_BYTES) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return;
+	}
+	size_t size = (size_t)st.st_size, len = 0;
+	char *text = gw_xmalloc(size + 1);
+	while (len < size) {
+		ssize_t n = read(fd, text + len, size - len);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	text[len] = '\0';
+	fr->have = true;
+	size_t head = GW_SHA256_HEX_LEN - 1 + strlen(MANIFEST_SEP);
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl) {
+			break; /* an unterminated last line: not gwgen's */
+		}
+		*nl = '\0';
+		if ((size_t)(nl - line) > head && is_hex_digest(line)
+				&& strncmp(line + GW_SHA256_HEX_LEN - 1,
+					MANIFEST_SEP, strlen(MANIFEST_SEP)) == 0) {
+			gw_grow((void **)&fr->v, &fr->cap, fr->n + 1,
+					sizeof(*fr->v));
+			struct manifest_entry *e = &fr->v[fr->n++];
+			e->path = gw_xstrdup(line + head);
+			memcpy(e->hex, line, GW_SHA256_HEX_LEN - 1);
+			e->hex[GW_SHA256_HEX_LEN - 1] = '\0';
+		}
+	}
+	free(text);
+}
+
+static const struct manifest_entry *manifest_find(const struct foreign *fr,
+		const char *path)
+{
+	for (size_t i = 0; i < fr->n; i++) {
+		if (strcmp(fr->v[i].path, path) == 0) {
+			return &fr->v[i];
+		}
+	}
+	return NULL;
+}
+
+/* The SHA-256 of the regular file 'name' below 'fd', in hex. */
+static bool hash_file(int fd, const char *name, char hex[GW_SHA256_HEX_LEN])
+{
+	int in = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+			| O_CLOEXEC);
+	struct stat st;
+	if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (in >= 0) {
+			close(in);
+		}
+		return false;
+	}
+	struct gw_sha256 c;
+	gw_sha256_init(&c);
+	char buf[COMPARE_CHUNK];
+	bool ok = true;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			ok = n == 0;
+			break;
+		}
+		gw_sha256_update(&c, buf, (size_t)n);
+	}
+	close(in);
+	unsigned char digest[GW_SHA256_DIGEST_LEN];
+	gw_sha256_final(&c, digest);
+	for (size_t i = 0; i < GW_SHA256_DIGEST_LEN; i++) {
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	}
+	return ok;
+}
+
+/* Report 'rel' of the old tree as a file gwgen did not write. */
+static void report_foreign(struct foreign *fr, const char *rel)
+{
+	const struct writer *w = fr->w;
+	char *top = join(w->dir, w->name);
+	gw_diag_error(w->d, (struct gw_loc){0}, "cannot write '%s': it holds "
+			"'%s', which gwgen did not write; move it out of '%s' "
+			"(nothing was changed)", top, rel, top);
+	if (strcmp(rel, GW_OUTPUT_DEPLOY_ENV) == 0) {
+		gw_diag_note(w->d, (struct gw_loc){0}, "scripts/deploy.sh "
+				"reads its settings from '%s.env', beside "
+				"'%s'", top, top);
+	}
+	free(top);
+	fr->found++;
+}
+
+/*
+ * Whether the entry 'n' (at 'rel', not a directory, 'st' its lstat) of the
+ * old tree is gwgen's to replace: the manifest itself; a symlink, FIFO or
+ * other non-file (it holds no data of its own) where the new output has a
+ * file or needs a directory; a regular file at a path of the new output
+ * that the manifest lists (any such file, without a manifest); a regular
+ * file the manifest lists with the bytes it still has.
+ */
+static bool is_gwgen_entry(struct foreign *fr, int fd, const char *n,
+		const char *rel, const struct stat *st)
+{
+	if (strcmp(rel, GW_OUTPUT_MANIFEST) == 0) {
+		return true; /* it does not list itself */
+	}
+	bool at_file = gw_files_find(fr->files, rel) != NULL;
+	if (!S_ISREG(st->st_mode)) {
+		return at_file || is_parent_of_file(fr->files, rel);
+	}
+	const struct manifest_entry *e = manifest_find(fr, rel);
+	if (at_file) {
+		return !fr->have || e;
+	}
+	char hex[GW_SHA256_HEX_LEN];
+	return e && hash_file(fd, n, hex) && strcmp(hex, e->hex) == 0;
+}
+
+/* Look at the directory 'fd' (closed here) of the old tree, at 'rel'. */
+static void find_foreign(struct foreign *fr, int fd, const char *rel,
+		unsigned depth)
+{
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		report_foreign(fr, *rel ? rel : ".");
+		return;
+	}
+	/* The top is a dup of 'oldfd', whose offset the survey's readdir
+	 * left at the end. */
+	rewinddir(dp);
+	size_t entries = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			continue;
+		}
+		entries++;
+		char *sub = *rel ? gw_xasprintf("%s/%s", rel, n)
+			: gw_xstrdup(n);
+		struct stat st;
+		if (fr->budget == 0) {
+			report_foreign(fr, sub);
+			free(sub);
+			break;
+		}
+		fr->budget--;
+		if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			report_foreign(fr, sub);
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub_fd = depth > 0 ? openat(fd, n, O_RDONLY
+					| O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+				: -1;
+			if (sub_fd >= 0) {
+				find_foreign(fr, sub_fd, sub, depth - 1);
+			} else {
+				report_foreign(fr, sub);
+			}
+		} else if (!is_gwgen_entry(fr, fd, n, sub, &st)) {
+			report_foreign(fr, sub);
+		}
+		free(sub);
+	}
+	closedir(dp);
+	/* gwgen makes a directory only for the files in it. */
+	if (entries == 0 && *rel && !is_parent_of_file(fr->files, rel)) {
+		report_foreign(fr, rel);
+	}
+}
+
+/*
+ * True when everything in the old tree is gwgen's (see struct foreign);
+ * otherwise each thing that is not is an error in 'w->d'.
+ */
+static bool check_foreign(struct writer *w, const struct gw_files *files)
+{
+	struct foreign fr = {
+		.w = w,
+		.files = files,
+		.budget = LEFTOVER_MAX_ENTRIES,
+	};
+	read_manifest(&fr);
+	int fd = dup(w->oldfd);
+	if (fd < 0) {
+		fail(w, NULL, strerror(errno));
+		return false;
+	}
+	find_foreign(&fr, fd, "", LEFTOVER_MAX_DEPTH);
+	for (size_t i = 0; i < fr.n; i++) {
+		free(fr.v[i].path);
+	}
+	free(fr.v);
+	return fr.found == 0;
 }
 
 static bool make_tmp(struct writer *w)
@@ -843,6 +1293,10 @@ static bool check_paths(const struct writer *w, const struct gw_files *files)
 	if (!*w->dir) {
 		gw_diag_error(w->d, (struct gw_loc){0},
 				"the output directory name is empty");
+		return false;
+	}
+	if (gw_files_find(files, GW_OUTPUT_MANIFEST)) {
+		fail(w, GW_OUTPUT_MANIFEST, "the manifest's name is gwgen's own");
 		return false;
 	}
 	if (!is_single_component(w->name)) {
@@ -903,33 +1357,62 @@ bool gw_output_write_hooked(const char *dir, const char *name,
 		.tmpfd = -1,
 	};
 	bool ok = false, had_old = false;
-	struct old_copy *old = gw_xcalloc(files->n + 1, sizeof(*old));
+	/* The files and, last, their manifest: the files are lent (their
+	 * strings stay 'files''), the manifest's text is owned here. */
+	struct gw_files all = {
+		.v = gw_xcalloc(files->n + 1, sizeof(*all.v)),
+		.n = files->n + 1,
+	};
+	struct old_copy *old = gw_xcalloc(all.n, sizeof(*old));
+	struct gw_buf manifest;
+	gw_buf_init(&manifest);
 
-	if (!check_paths(&w, files) || !open_dir(&w, &had_old)) {
+	catch_signals(&w);
+	if (!check_paths(&w, files)) {
+		goto out;
+	}
+	memcpy(all.v, files->v, files->n * sizeof(*all.v));
+	gw_output_manifest(files, &manifest);
+	all.v[files->n] = (struct gw_file){
+		.path = (char *)GW_OUTPUT_MANIFEST,
+		.data = manifest.data ? manifest.data : (char *)"",
+		.len = manifest.len,
+		.mode = GW_OUTPUT_MANIFEST_MODE,
+	};
+	if (!open_dir(&w, &had_old)) {
 		goto out;
 	}
 	remove_stale(&w, &had_old);
 	if (had_old) {
 		open_old(&w);
-		if (w.oldfd >= 0 && survey_old(&w, files, old)) {
+		if (w.oldfd < 0) {
+			fail(&w, NULL, strerror(errno));
+			goto out;
+		}
+		if (survey_old(&w, &all, old)) {
 			ok = true; /* up to date: nothing to write */
 			goto out;
 		}
+		if (!check_foreign(&w, &all)) {
+			goto out;
+		}
 	}
-	if (!make_tmp(&w) || !fill_tmp(&w, files, old)) {
+	if (!make_tmp(&w) || !fill_tmp(&w, &all, old)) {
 		goto out;
 	}
-	for (size_t i = 0; i < files->n; i++) {
-		if (!sync_file(&w, &files->v[i])) {
+	for (size_t i = 0; i < all.n; i++) {
+		if (!sync_file(&w, &all.v[i])) {
 			goto out;
 		}
 	}
 	ok = fsync_tree(&w) && swap_in(&w, had_old);
 out:
-	for (size_t i = 0; ok && kept && i < files->n; i++) {
+	for (size_t i = 0; ok && kept && i < all.n; i++) {
 		kept[i] = old[i].same;
 	}
 	free(old);
+	free(all.v);
+	gw_buf_finish(&manifest);
 	if (w.tmpfd >= 0) {
 		close(w.tmpfd);
 	}
@@ -949,6 +1432,7 @@ out:
 		free(w.subdirs[i]);
 	}
 	free(w.subdirs);
+	release_signals(&w);
 	return ok;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* LD_PRELOAD shim for tests/crash: SIGKILL gwgen at its Nth fsync or unlinkat. */
+/* LD_PRELOAD shim for tests/crash: SIGKILL (or another signal) gwgen at its Nth fsync, unlinkat or linkat. */
 #define _GNU_SOURCE /* RTLD_NEXT */
 
 #include <dlfcn.h>
@@ -14,12 +14,15 @@
  * stage of gw_output_write: a link per file the old tree has already, one
  * fsync per file, the directory fsyncs before the swap, the fsync of DIR
  * right after it, and the unlinkat calls that remove the old tree.
+ * GWGEN_CRASH_SIGNAL=N: raise signal N there instead (issue 20: SIGTERM
+ * and SIGINT, which gwgen handles by removing its temporary tree).
  * GWGEN_CRASH_COUNT=FILE: at exit, write the number of calls seen to FILE
  * (a dry run tells the test how many points there are).
  * No state beyond one counter: gwgen is single-threaded.
  */
 #define ENV_AT "GWGEN_CRASH_AT"
 #define ENV_COUNT "GWGEN_CRASH_COUNT"
+#define ENV_SIGNAL "GWGEN_CRASH_SIGNAL"
 
 static long calls;
 
@@ -28,7 +31,8 @@ static void point(void)
 	const char *at = getenv(ENV_AT);
 	calls++;
 	if (at && atol(at) == calls) {
-		raise(SIGKILL);
+		const char *sig = getenv(ENV_SIGNAL);
+		raise(sig ? atoi(sig) : SIGKILL);
 	}
 }
 

@@ -21,6 +21,10 @@ output, never a mix and never missing; nothing but '.workshop.tmp-XXXXXX'
 or '.workshop.old-XXXXXX' may have appeared beside it; and the next
 normal run must write the new output and remove those leftovers. Both
 outcomes (old and new) must be seen, so the kill points straddle the swap.
+
+ 3. (issue 20) with SIGTERM and with SIGINT instead of SIGKILL at every
+    shim point: gwgen must end by that signal and leave nothing beside
+    DIR/workshop/ at all (it removes its temporary tree first).
 """
 
 import os
@@ -74,6 +78,7 @@ class Crash:
         env.pop("GWGEN_PROFILE_PATH", None)
         env.pop("GWGEN_CRASH_AT", None)
         env.pop("GWGEN_CRASH_COUNT", None)
+        env.pop("GWGEN_CRASH_SIGNAL", None)
         env.update(extra)
         return env
 
@@ -180,6 +185,29 @@ class Crash:
         if not seen["old"] or not seen["new"]:
             self.failures.append("the kill points did not straddle the swap")
 
+    def signals_at_each_point(self):
+        n = self.count_points()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            seen = {"old": 0, "new": 0, None: 0}
+            for k in range(1, n + 1):
+                self.seed_old()
+                r = self.gen(self.new_profile, self.out, check=False,
+                             env=self.shim_env(GWGEN_CRASH_AT=str(k),
+                                               GWGEN_CRASH_SIGNAL=str(
+                                                   int(sig))))
+                what = f"{sig.name} at call {k} of {n}"
+                if r.returncode != -sig:
+                    self.failures.append(f"{what}: not ended by it "
+                                         f"(status {r.returncode}): "
+                                         f"{r.stderr}")
+                    continue
+                if self.leftovers():
+                    self.failures.append(f"{what}: left "
+                                         f"{self.leftovers()}")
+                seen[self.check_after_kill(what)] += 1
+            print(f"shim: {n} {sig.name} points: {seen['old']} left the "
+                  f"old output, {seen['new']} the new, nothing beside it")
+
     def after_delays(self):
         self.seed_old()
         t0 = time.monotonic()
@@ -210,6 +238,7 @@ def main(argv):
     c = Crash(*argv[1:])
     c.prepare()
     c.at_each_point()
+    c.signals_at_each_point()
     c.after_delays()
     for f in c.failures:
         print("FAIL " + f)

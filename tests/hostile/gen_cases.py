@@ -253,7 +253,83 @@ def generate(runner):
                 expect(1, "{FILE}:1:",
                        args="render {FILE} {CASES}/render-data.json"),
                 None))
+    out += output_bombs(runner)
     return out
+
+
+# Issue 20: templates whose output multiplies. One render stops at
+# GW_MUSTACHE_MAX_OUTPUT (docs/mustache.md) with an error at the template
+# position that crossed it; the runner gives these cases an address-space
+# limit of MEMORY_LIMIT (without one, today's 2^40 copies took 7-10 GB).
+OUTPUT_LIMIT = "the rendered output exceeds the limit of 33554432 bytes"
+# Partials that each include the next one twice: 2^BOMB_LEVELS copies.
+BOMB_LEVELS = 40
+BOMB_TEXT = b"0123456789abcdef0123456789abcdef\n"
+
+
+def partial_bomb(where, prefix):
+    """Write PREFIX0 .. PREFIX40 partials into 'where'; the last is text."""
+    os.makedirs(where, exist_ok=True)
+    for i in range(BOMB_LEVELS):
+        nxt = f"{{{{>{prefix}{i + 1}}}}}".encode()
+        with open(os.path.join(where, f"{prefix}{i}.mustache"), "wb") as f:
+            f.write(nxt + nxt)
+    with open(os.path.join(where, f"{prefix}{BOMB_LEVELS}.mustache"),
+              "wb") as f:
+        f.write(BOMB_TEXT)
+
+
+def output_bombs(runner):
+    out = []
+    pdir = os.path.join(runner.work, "bomb-partials")
+    partial_bomb(pdir, "p")
+    data = write(runner, "bomb-data.json", b'{"a": [' + b", ".join(
+        [b"{}"] * 100) + b"]}")
+    # 'render' with a partials directory: the first byte past the limit is
+    # written by the text of the last partial, at its 1:1.
+    out.append(("gen-render-output-partials",
+                write(runner, "bomb.mustache", b"{{>p0}}"),
+                limited(expect(1, f"p{BOMB_LEVELS}.mustache:1:1: error: "
+                               + OUTPUT_LIMIT,
+                               args=f"render --strict --partials {pdir} "
+                               "{FILE} " + data)), None))
+    # Five nested sections over 100 items: 10^10 times 11 bytes. The text
+    # inside the innermost section is at 1:31.
+    out.append(("gen-render-output-sections",
+                write(runner, "bomb-sections.mustache",
+                      b"{{#a}}" * 5 + b"0123456789\n" + b"{{/a}}" * 5),
+                limited(expect(1, "{FILE}:1:31: error: " + OUTPUT_LIMIT,
+                               args="render --strict {FILE} " + data)),
+                None))
+    # The same partial bomb in a -T template directory, included by the
+    # first line of deploy.sh: generation fails with status 1 and writes
+    # nothing.
+    tdir = os.path.join(runner.work, "bomb-templates")
+    if os.path.exists(tdir):
+        shutil.rmtree(tdir)
+    shutil.copytree(os.path.join(runner.root, "templates"), tdir)
+    partial_bomb(os.path.join(tdir, "common"), "bomb")
+    deploy = os.path.join(tdir, "cli", "deploy.sh.mustache")
+    with open(deploy, "rb") as f:
+        text = f.read()
+    with open(deploy, "wb") as f:
+        f.write(b"{{>bomb0}}" + text)
+    out.append(("gen-tpl-output-partials", deploy,
+                limited(expect(1, f"bomb{BOMB_LEVELS}.mustache:1:1: error: "
+                               + OUTPUT_LIMIT,
+                               args=f"-p {GOOD} -T {tdir} -o {{OUT}}")),
+                None))
+    return out
+
+
+# The address-space limit of the output-bomb cases (issue 20: none may end
+# in a signal under 1 GB).
+MEMORY_LIMIT = 1024 * 1024 * 1024
+
+
+def limited(spec):
+    spec["memory_limit"] = MEMORY_LIMIT
+    return spec
 
 
 FIFO_CASE = "gen-fifo-stream"

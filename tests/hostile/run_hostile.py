@@ -31,6 +31,7 @@ HOSTILE_VERBOSE=1 in the environment shows stderr of passing cases too.
 
 import functools
 import os
+import resource
 import shlex
 import shutil
 import stat
@@ -138,6 +139,11 @@ class Runner:
         self.work = os.path.join(self.scratch, "work")
         self.boxes = []  # temporary directories of gen_cases, removed last
 
+    @functools.lru_cache(maxsize=None)
+    def has_asan(self):
+        with open(self.gwgen, "rb") as f:
+            return b"__asan_init" in f.read()
+
     def env(self):
         env = dict(os.environ)
         env.pop("GWGEN_PROFILE_PATH", None)
@@ -203,11 +209,19 @@ class Runner:
         argv = [fill(a) for a in shlex.split(spec.get("args") or default)]
         prefix = spec.get("prefix") or []
         fails = []
+        limit = spec.get("memory_limit")
+        # AddressSanitizer reserves terabytes of address space for its
+        # shadow memory, so an address-space limit applies only to a build
+        # without it (the plain run of the suite).
+        preexec = None
+        if limit and not self.has_asan():
+            def preexec():
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         try:
             r = subprocess.run(prefix + [spec.get("exe", self.gwgen)] + argv,
                                cwd=spec.get("cwd", self.root),
                                env=self.env(), capture_output=True,
-                               timeout=CASE_TIMEOUT_S)
+                               timeout=CASE_TIMEOUT_S, preexec_fn=preexec)
             status, err = r.returncode, r.stderr.decode("utf-8", "replace")
         except subprocess.TimeoutExpired:
             status, err = None, ""

@@ -425,7 +425,8 @@ class Injection:
 
     def compare_dry_run(self, where, bdir, hdir):
         def dry(top):
-            env_file = os.path.join(top, "deploy.env")
+            # deploy.sh reads OUT_DIR.env, beside its output directory.
+            env_file = os.path.normpath(top) + ".env"
             shutil.copy(os.path.join(top, "deploy.env.example"), env_file)
             r = subprocess.run(["bash", os.path.join(top, "scripts",
                                                      "deploy.sh"),

@@ -33,6 +33,11 @@ One mode per meson test (the first argument):
               profile key of docs/profile.md and every command.
   workflow    docs/examples/github-actions.yml is valid YAML that builds
               gwgen, runs 'gwgen check --all' and the github-format verifier.
+  deploy-env  issue 20: the deploy workflow of README.md and of the
+              generated README.md (copy deploy.env.example, fill it in,
+              deploy.sh --dry-run) survives 'gwgen --profile NAME' and
+              'gwgen --all'; a file of the user's in out/NAME/ stops
+              gwgen (status 3, named, nothing deleted).
 
 Expected values come from the issue, gwgen(1) and docs/profile.md; files
 and lines are found by their text, never copied from gwgen's output.
@@ -55,6 +60,7 @@ import sys
 # Exit statuses, from gwgen(1).
 EXIT_OK = 0
 EXIT_INVALID = 1
+EXIT_IO = 3
 EXIT_STALE = 4
 
 SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
@@ -705,6 +711,120 @@ def test_workflow():
            "verify --all --format github annotates profiles/NAME.yaml lines")
 
 
+# ---- deploy-env -------------------------------------------------------------
+
+def shell_lines(text, heading):
+    """The lines of the first ```sh block (or indented block) after the
+    Markdown heading 'heading'."""
+    part = text.split(heading, 1)[1]
+    m = re.search(r"```sh\n(.*?)```", part, re.S)
+    block = m.group(1) if m else ""
+    if not m or part.index("```sh") > part.find("\n## "):
+        m = re.search(r"\n((?:    .*\n)+)", part)
+        block = "\n".join(line[4:] for line in m.group(1).splitlines())
+    return [line.split("#", 1)[0].strip() for line in block.splitlines()
+            if line.strip()]
+
+
+def fill_env(path):
+    """Fill the settings file as a user would: subnets and groups."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"(?m)^SUBNETS=$", "SUBNETS=subnet-0123456789abcdef0", text)
+    text = re.sub(r"(?m)^SECURITY_GROUP_IDS=$",
+                  "SECURITY_GROUP_IDS=sg-0123456789abcdef0", text)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return text
+
+
+def test_deploy_env():
+    name = "workshop"
+    work = scratch("deploy-env")
+    # 'gwgen --profile NAME' and 'gwgen --all' as the README runs them,
+    # from the directory that holds out/ (the default -o).
+    path_env = {"GWGEN_PROFILE_PATH": os.path.join(SRC, "profiles")}
+    r = gwgen(["--profile", name], work, path_env)
+    expect(r.returncode == EXIT_OK, f"gwgen --profile {name}: {r.stderr}")
+    top = os.path.join(work, "out", name)
+    with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    with open(os.path.join(top, "README.md"), encoding="utf-8") as f:
+        generated = f.read()
+    for where, text, heading in [("README.md", readme, "\n## Deploying\n"),
+                                 (f"out/{name}/README.md", generated,
+                                  "\n## Deploy\n")]:
+        cmds = [c.replace("NAME", name) for c in shell_lines(text, heading)]
+        cps = [c for c in cmds if c.startswith("cp ")]
+        if not expect(len(cps) == 1, f"{where}: one 'cp' in the deploy "
+                      f"steps: {cmds}"):
+            continue
+        env_path = os.path.join(work, cps[0].split()[2])
+        if os.path.exists(env_path):
+            os.unlink(env_path)
+        r = subprocess.run(["bash", "-c", cps[0]], cwd=work,
+                           capture_output=True, text=True)
+        expect(r.returncode == 0 and os.path.exists(env_path),
+               f"{where}: '{cps[0]}' works: {r.stderr}")
+        expect(not os.path.realpath(env_path).startswith(
+            os.path.realpath(top) + os.sep),
+            f"{where}: the settings file is outside out/{name}/")
+    env_path = os.path.join(work, "out", name + ".env")
+    settings = fill_env(env_path)
+    deploy = os.path.join("out", name, "scripts", "deploy.sh")
+
+    def dry_run(what):
+        r = subprocess.run(["bash", deploy, "--dry-run"], cwd=work,
+                           capture_output=True, text=True)
+        expect(r.returncode == 0 and "subnet-0123456789abcdef0" in r.stdout
+               and "sg-0123456789abcdef0" in r.stdout,
+               f"{what}: deploy.sh --dry-run takes the settings from "
+               f"out/{name}.env: {r.stdout[-300:]} {r.stderr}")
+
+    dry_run("after the copy")
+    for args in (["--profile", name], ["--all"]):
+        r = gwgen(args, work, path_env)
+        expect(r.returncode == EXIT_OK,
+               f"gwgen {' '.join(args)} again: status {r.returncode}: "
+               f"{r.stderr[-500:]}")
+        with open(env_path, encoding="utf-8") as f:
+            expect(f.read() == settings,
+                   f"gwgen {' '.join(args)}: out/{name}.env is unchanged")
+        dry_run(f"after gwgen {' '.join(args)}")
+    # A changed profile (another region) regenerates over it, too.
+    changed = os.path.join(work, name + ".yaml")
+    with open(os.path.join(SRC, "profiles", name + ".yaml"),
+              encoding="utf-8") as f:
+        text = re.sub(r"(?m)^region: .*$", "region: us-west-2", f.read())
+    with open(changed, "w", encoding="utf-8") as f:
+        f.write(text)
+    r = gwgen(["--profile", changed], work)
+    expect(r.returncode == EXIT_OK and os.path.exists(env_path),
+           f"a changed profile regenerates, out/{name}.env stays: "
+           f"{r.stderr[-300:]}")
+
+    # The old place, out/NAME/deploy.env: gwgen refuses to replace
+    # out/NAME/ and deletes nothing; deploy.sh asks to move it.
+    old_env = os.path.join(top, "deploy.env")
+    shutil.copy(env_path, old_env)
+    before = snapshot(top)
+    for args in (["--profile", name], ["--all"]):
+        r = gwgen(args, work, path_env)
+        expect(r.returncode == EXIT_IO
+               and f"it holds 'deploy.env', which gwgen did not write"
+               in r.stderr and f"out/{name}.env" in r.stderr,
+               f"gwgen {' '.join(args)} with out/{name}/deploy.env: "
+               f"status {r.returncode}, {r.stderr[-400:]}")
+        expect(snapshot(top) == before,
+               f"gwgen {' '.join(args)}: out/{name}/ is unchanged")
+    os.unlink(env_path)
+    r = subprocess.run(["bash", deploy, "--dry-run"], cwd=work,
+                       capture_output=True, text=True)
+    expect(r.returncode == 1 and "move it to" in r.stderr,
+           f"deploy.sh with only out/{name}/deploy.env asks to move it: "
+           f"{r.returncode} {r.stderr}")
+
+
 MODES = {
     "check": test_check,
     "extends": test_extends,
@@ -715,6 +835,7 @@ MODES = {
     "install": test_install,
     "man": test_man,
     "workflow": test_workflow,
+    "deploy-env": test_deploy_env,
 }
 
 

@@ -360,9 +360,10 @@ def check_teardown_bucket_order(out, c):
 
 
 # A stand-in for the AWS CLI: logs each call to $AWS_LOG and answers the
-# reads teardown.sh makes. Every policy is attached to user alice, to group
-# $STACK_GROUP and group outsiders, to role $STACK_ROLE and role ext-role;
-# every group has members alice and carol.
+# reads teardown.sh makes (each value comes as --option=VALUE, issue 20).
+# Every policy is attached to user alice, to group $STACK_GROUP and group
+# outsiders, to role $STACK_ROLE and role ext-role; every group has members
+# alice and carol.
 FAKE_AWS = r"""#!/bin/bash
 printf '%s\n' "$*" >>"$AWS_LOG"
 case "$1 $2" in
@@ -372,9 +373,9 @@ case "$1 $2" in
 	printf 'arn:aws:iam::123456789012:policy/p-%s\n' "$RANDOM" ;;
 "iam list-entities-for-policy")
 	case "$*" in
-	*"--entity-filter User"*) printf 'alice\n' ;;
-	*"--entity-filter Group"*) printf '%s\touters\n' "$STACK_GROUP" ;;
-	*"--entity-filter Role"*) printf '%s\text-role\n' "$STACK_ROLE" ;;
+	*"--entity-filter=User"*) printf 'alice\n' ;;
+	*"--entity-filter=Group"*) printf '%s\touters\n' "$STACK_GROUP" ;;
+	*"--entity-filter=Role"*) printf '%s\text-role\n' "$STACK_ROLE" ;;
 	esac ;;
 "iam get-group") printf 'alice\tcarol\n' ;;
 esac
@@ -410,7 +411,7 @@ def check_teardown_iam(out, c):
         for kind in ("user", "group", "role"):
             lst = [i for i, x in enumerate(cmds) if
                    "list-entities-for-policy" in x and f"{lid}Arn" in x
-                   and f"--entity-filter {kind.capitalize()}" in x]
+                   and f"--entity-filter={kind.capitalize()}" in x]
             det = [i for i, x in enumerate(cmds) if
                    f"detach-{kind}-policy" in x and f"{lid}Arn" in x]
             c.check(len(lst) == 1 and len(det) == 1 and
@@ -419,9 +420,9 @@ def check_teardown_iam(out, c):
                     "before delete-stack", src)
     for g in groups:
         get = [i for i, x in enumerate(cmds) if x.startswith(
-            "aws iam get-group") and f"--group-name {g}" in x]
+            "aws iam get-group") and f"--group-name={g}" in x]
         rm = [i for i, x in enumerate(cmds) if "remove-user-from-group" in x
-              and f"--group-name {g}" in x]
+              and f"--group-name={g}" in x]
         c.check(len(get) == 1 and len(rm) == 1 and get[0] < rm[0] < delete,
                 f"dry run: lists the members of group {g}, then removes, "
                 "before delete-stack", src)
@@ -448,29 +449,29 @@ def check_teardown_iam(out, c):
                   if x.startswith("cloudformation delete-stack"))
     before = calls[:delete]
     n = len(policies)
-    c.eq(sum("detach-user-policy" in x and "--user-name alice" in x
+    c.eq(sum("detach-user-policy" in x and "--user-name=alice" in x
              for x in before), n, "alice detached from every policy", src)
-    c.eq(sum("detach-group-policy" in x and "--group-name outers" in x
+    c.eq(sum("detach-group-policy" in x and "--group-name=outers" in x
              for x in before), n, "group outers detached from every policy",
          src)
-    c.eq(sum("detach-role-policy" in x and "--role-name ext-role" in x
+    c.eq(sum("detach-role-policy" in x and "--role-name=ext-role" in x
              for x in before), n, "role ext-role detached from every policy",
          src)
     if groups:
-        c.check(not any(f"--group-name {groups[0]} " in x + " " and "detach"
+        c.check(not any(f"--group-name={groups[0]} " in x + " " and "detach"
                         in x for x in calls),
                 f"the stack's own group {groups[0]} is left to "
                 "CloudFormation", src)
     if roles:
-        c.check(not any(f"--role-name {roles[0]} " in x + " " and "detach"
+        c.check(not any(f"--role-name={roles[0]} " in x + " " and "detach"
                         in x for x in calls),
                 f"the stack's own role {roles[0]} is left to CloudFormation",
                 src)
     for g in groups:
         for user in ("alice", "carol"):
             c.check(any("remove-user-from-group" in x and
-                        f"--group-name {g} " in x + " " and
-                        f"--user-name {user}" in x for x in before),
+                        f"--group-name={g} " in x + " " and
+                        f"--user-name={user}" in x for x in before),
                     f"{user} removed from group {g} before delete-stack", src)
     c.check(not any(x.startswith(("iam detach", "iam remove"))
                     for x in calls[delete:]),
@@ -738,10 +739,11 @@ def check_headers(out, c):
     profile, that gwgen generated it, and how to regenerate it (issue 2):
     in the first comment lines, after the #! line of a script, and in the
     MIME preamble of user data (the text before the first boundary, which
-    MIME readers skip: RFC 2046 section 5.1.1). JSON has no comments."""
+    MIME readers skip: RFC 2046 section 5.1.1). JSON has no comments, and
+    neither has .gwgen-files, the sha256sum(1) list of what gwgen wrote."""
     regen = f"Regenerate with: gwgen --profile {out.name} -o out/"
     for rel in out.files():
-        if rel.endswith(".json"):
+        if rel.endswith(".json") or rel == ".gwgen-files":
             continue
         data = out.data(rel)
         if rel.endswith(".mime"):

@@ -309,7 +309,7 @@ def fill_env(example):
 
 
 class Sandbox:
-    """A copy of the profile directory with a filled-in deploy.env and an
+    """A copy of the profile directory with a filled-in NAME.env beside it and an
     'aws' first on PATH that records any call (a dry run must make none)."""
 
     def __init__(self, d):
@@ -320,7 +320,8 @@ class Sandbox:
         example = os.path.join(self.root, "deploy.env.example")
         if os.path.exists(example):
             self.env_text = fill_env(example)
-            with open(os.path.join(self.root, "deploy.env"), "w", encoding="utf-8") as f:
+            # deploy.sh reads OUT_DIR.env, beside the output directory.
+            with open(self.root + ".env", "w", encoding="utf-8") as f:
                 f.write(self.env_text)
         shim_dir = os.path.join(self.tmp.name, "shim")
         os.mkdir(shim_dir)

@@ -791,6 +791,8 @@ static void test_cli_diff_headers(void **state)
 			assert_true(gw_has_prefix(l, "b/")
 					|| gw_has_prefix(l, "/dev/null\n"));
 		}
+		/* Ours, not gwgen's: the next run would refuse it. */
+		assert_int_equal(unlink(extra), 0);
 		free(gone);
 		free(extra);
 		free(readme);
@@ -921,10 +923,24 @@ static void test_cli_generate_then_check(void **state)
 	assert_non_null(strstr(c.err, want));
 	free(want);
 
-	/* Regenerating replaces the whole directory: fresh again. */
+	/* Regenerating does not delete a file of the user's (issue 20): it
+	 * is refused, naming it, and changes nothing. */
+	RUN(&c, "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_IO);
+	want = gw_xasprintf("gwgen: error: cannot write '%s/maccoss': it "
+			"holds 'notes.txt', which gwgen did not write; move "
+			"it out of '%s/maccoss' (nothing was changed)\n", out,
+			out);
+	assert_non_null(strstr(c.err, want));
+	free(want);
+	assert_int_equal(access(extra, F_OK), 0);
+	assert_int_equal(access(script, F_OK), -1);
+
+	/* Moved away, it no longer stops the run, which replaces the whole
+	 * directory: fresh again. */
+	assert_int_equal(unlink(extra), 0);
 	RUN(&c, "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
-	assert_int_equal(access(extra, F_OK), -1);
 	assert_int_equal(access(script, F_OK), 0);
 	RUN(&c, "check", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);

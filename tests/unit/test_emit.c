@@ -391,6 +391,11 @@ static char *dry_run_arg(const struct run *r, const char *script,
 			found = gw_xstrdup(a + strlen(a) + 1);
 			break;
 		}
+		/* Single values come as --option=VALUE (issue 20). */
+		if (gw_has_prefix(a, flag) && a[strlen(flag)] == '=') {
+			found = gw_xstrdup(a + strlen(flag) + 1);
+			break;
+		}
 	}
 	gw_buf_finish(&out);
 	return found;

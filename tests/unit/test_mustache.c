@@ -299,6 +299,61 @@ static void test_mustache_depth_worst_case(void **state)
 	gw_buf_finish(&p);
 }
 
+/* The output bound (issue 20): the render stops just past
+ * GW_MUSTACHE_MAX_OUTPUT with an error at the text op that crossed it. */
+static void test_mustache_output_limit(void **state)
+{
+	(void)state;
+	/* Four sections over 100 items: 10^8 copies of 11 bytes; the text
+	 * inside them starts after four 6-byte tags, at 1:25. */
+	struct gw_buf data;
+	gw_buf_init(&data);
+	gw_buf_puts(&data, "{\"a\": [");
+	for (int i = 0; i < 100; i++) {
+		gw_buf_puts(&data, i ? ", 1" : "1");
+	}
+	gw_buf_puts(&data, "]}");
+	char *want = gw_xasprintf("t.mustache:1:25: error: the rendered "
+			"output exceeds the limit of %u bytes (32 MiB)\n",
+			GW_MUSTACHE_MAX_OUTPUT);
+	struct result r = render_with("{{#a}}{{#a}}{{#a}}{{#a}}0123456789\n"
+			"{{/a}}{{/a}}{{/a}}{{/a}}", gw_buf_str(&data), NULL,
+			gw_escape_html, GW_MUSTACHE_STRICT);
+	assert_false(r.ok);
+	assert_string_equal(r.diags, want);
+	/* It overshoots by less than one op's text. */
+	assert_true(strlen(r.out) > GW_MUSTACHE_MAX_OUTPUT);
+	assert_true(strlen(r.out) <= GW_MUSTACHE_MAX_OUTPUT + 11);
+	result_finish(&r);
+
+	/* A partial that includes the next one twice, 30 deep, in a
+	 * partial's own file and line: p30.mustache is text on line 2. */
+	const char *partials[2 * 32 + 1];
+	char *names[32], *texts[32];
+	for (int i = 0; i <= 30; i++) {
+		names[i] = gw_xasprintf("p%d", i);
+		texts[i] = i < 30 ? gw_xasprintf("{{>p%d}}{{>p%d}}", i + 1,
+				i + 1) : gw_xstrdup("\n0123456789abcdef\n");
+		partials[2 * i] = names[i];
+		partials[2 * i + 1] = texts[i];
+	}
+	partials[2 * 31] = NULL;
+	free(want);
+	want = gw_xasprintf("p30:2:1: error: the rendered output exceeds the "
+			"limit of %u bytes (32 MiB)\n", GW_MUSTACHE_MAX_OUTPUT);
+	r = render_with("{{>p0}}", "{}", partials, gw_escape_html,
+			GW_MUSTACHE_STRICT);
+	assert_false(r.ok);
+	assert_string_equal(r.diags, want);
+	result_finish(&r);
+	for (int i = 0; i <= 30; i++) {
+		free(names[i]);
+		free(texts[i]);
+	}
+	free(want);
+	gw_buf_finish(&data);
+}
+
 static void test_mustache_recursion_ends_by_data(void **state)
 {
 	(void)state;
@@ -415,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_mustache_depth_recursive_partial),
 		cmocka_unit_test(test_mustache_depth_worst_case),
 		cmocka_unit_test(test_mustache_recursion_ends_by_data),
+		cmocka_unit_test(test_mustache_output_limit),
 		cmocka_unit_test(test_mustache_escaper_selection),
 		cmocka_unit_test(test_mustache_numbers_shortest),
 		cmocka_unit_test(test_mustache_partials_cached),

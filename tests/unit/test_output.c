@@ -191,6 +191,20 @@ static void test_output_write_new(void **state)
 	char *snap = snapshot(top);
 	/* The spec, written out by hand: modes are exact, umask or not. */
 	const char *want =
+		/* sha256sum of each file above, by path (sha256sum(1)). */
+		".gwgen-files 644\n"
+		"bb98c4b8cd0af2a45efeb1e1d4a7e45cc4975a843627093bd9e42ce642155cdb"
+		"  cfn/stack.yaml\n"
+		"87cd91c69511a9d701207a0677c29b9f2a530b71554738fec526ea6bdfbdceec"
+		"  deploy.sh\n"
+		"d39233370c5c37d37130c258e7f475ac19edfd3e591ae390e4ce3c2fb21910d8"
+		"  iam/a/b/policy.json\n"
+		"ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356"
+		"  iam/c/other.json\n"
+		"b7db74eb22ce57197efb0d0cc4da286f285ddbcafe8f7a52948644f5af5df982"
+		"  iam/c/same.json\n"
+		"a8076d3d28d21e02012b20eaf7dbf75409a6277134439025f282e368e3305abf"
+		"  users.sh\n"
 		"cfn 755\n"
 		"cfn/stack.yaml 644\nnew: 2\nmore: 3\n"
 		"deploy.sh 755\n#!/bin/sh\necho new\n"
@@ -445,18 +459,6 @@ static void spoil_top_mode(const char *top, const char *path)
 	assert_int_equal(chmod(top, 0750), 0);
 }
 
-/* A file and an empty directory that the set does not have. */
-static void spoil_extra(const char *top, const char *path)
-{
-	(void)path;
-	char *extra = gw_xasprintf("%s/iam/stray.json", top);
-	put_text(extra, "{}\n");
-	free(extra);
-	char *dir = gw_xasprintf("%s/cfn/empty", top);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	free(dir);
-}
-
 static void spoil_missing(const char *top, const char *path)
 {
 	(void)top;
@@ -508,7 +510,7 @@ static void test_output_differences_are_rewritten(void **state)
 	expect_rewritten(s, "deploy.sh", true, spoil_mode);
 	expect_rewritten(s, "deploy.sh", false, spoil_dir_mode);
 	expect_rewritten(s, "deploy.sh", false, spoil_top_mode);
-	expect_rewritten(s, "deploy.sh", false, spoil_extra);
+	/* (An extra file stops the write: test_output_refuses_foreign_files.) */
 	expect_rewritten(s, "deploy.sh", true, spoil_missing);
 	expect_rewritten(s, "deploy.sh", true, spoil_symlink);
 	expect_rewritten(s, "deploy.sh", true, spoil_fifo);
@@ -568,8 +570,9 @@ static void test_output_replaced_meanwhile_is_written(void **state)
 	assert_true(write_set(s, &f, NULL, &d));
 	char *top = top_of(s);
 	char *want = snapshot(top);
-	/* An extra file, so the tree is replaced and its files linked. */
-	spoil_extra(top, NULL);
+	/* Another mode on the top, so the tree is replaced and its files
+	 * linked. */
+	spoil_top_mode(top, NULL);
 	char *path = gw_xasprintf("%s/%s", top, f.v[0].path);
 	struct replacer r = {.path = path};
 	struct gw_output_hooks h = {.before = replace_before_link, .ud = &r};
@@ -1152,6 +1155,419 @@ static void test_output_crash_with_fallback(void **state)
 	crash_at_every_step(*state, true);
 }
 
+/* How a planted leftover differs from a tree gwgen made. */
+enum plant {
+	PLANT_SYMLINK,   /* holds a symlink */
+	PLANT_TOP_MODE,  /* its top is world-writable */
+	PLANT_FILE_MODE, /* holds a world-writable file */
+	PLANT_OWNER,     /* owned by another user (only as root) */
+	PLANT_NOT_DIR,   /* a symlink to a directory, under the name */
+	N_PLANTS
+};
+
+/* Make 'path' a tree of the old set that gwgen would not take for its own. */
+static void plant(struct scratch *s, const char *path, enum plant how)
+{
+	struct gw_files a;
+	old_set(&a);
+	char *dir = gw_xasprintf("%s/plant", s->dir);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(gw_output_write(dir, TEST_NAME, &a, NULL, &d));
+	char *tree = gw_xasprintf("%s/%s", dir, TEST_NAME);
+	char *in = gw_xasprintf("%s/iam/c/planted", tree);
+	switch (how) {
+	case PLANT_SYMLINK:
+		assert_int_equal(symlink("../../deploy.sh", in), 0);
+		break;
+	case PLANT_TOP_MODE:
+		assert_int_equal(chmod(tree, 0777), 0);
+		break;
+	case PLANT_FILE_MODE:
+		put_text(in, "x\n");
+		assert_int_equal(chmod(in, 0666), 0);
+		break;
+	case PLANT_OWNER:
+		assert_int_equal(lchown(tree, 65534, 65534), 0);
+		break;
+	case PLANT_NOT_DIR:
+		break;
+	case N_PLANTS:
+		fail();
+	}
+	if (how == PLANT_NOT_DIR) {
+		/* "outside.lab.old-AbC123" beside it; the link is relative
+		 * to the directory it is in. */
+		char *base = gw_xasprintf("outside%s", strrchr(path, '/') + 1);
+		char *target = gw_xasprintf("%s/%s", s->dir, base);
+		assert_int_equal(rename(tree, target), 0);
+		assert_int_equal(symlink(base, path), 0);
+		free(target);
+		free(base);
+	} else {
+		assert_int_equal(rename(tree, path), 0);
+	}
+	scratch_rm_rf(dir);
+	free(in);
+	free(tree);
+	free(dir);
+	gw_diags_finish(&d);
+	files_free(&a);
+}
+
+/* The diagnostics hold a warning naming 'path' as left alone. */
+static void expect_left_alone_warning(const struct gw_diags *d,
+		const char *path)
+{
+	char *want = gw_xasprintf("left '%s' alone: it is named like "
+			"gwgen's leftover of a killed run, but this user's "
+			"gwgen did not make it (owner, type or modes differ)",
+			path);
+	bool found = false;
+	for (size_t i = 0; i < d->n; i++) {
+		found |= d->v[i].sev == GW_SEV_WARNING
+			&& strcmp(d->v[i].msg, want) == 0;
+	}
+	if (!found) {
+		fail_msg("no warning \"%s\"", want);
+	}
+	free(want);
+}
+
+/*
+ * Issue 20, case 4: a ".lab.old-XXXXXX" this user's gwgen did not make is
+ * never adopted as the old output, not even when DIR/lab is missing and
+ * the run then fails; a ".lab.tmp-XXXXXX" of that kind is not removed.
+ * Either stays as it was, with a warning.
+ */
+static void test_output_foreign_leftover_left_alone(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files b;
+	new_set(&b);
+	char *top = top_of(s);
+	char *backup = gw_xasprintf("%s/.%s.old-AbC123", s->dir, TEST_NAME);
+	char *tmp = gw_xasprintf("%s/.%s.tmp-XyZ789", s->dir, TEST_NAME);
+	char *want_new = expected_of(s, &b);
+	for (int how = 0; how < N_PLANTS; how++) {
+		if (how == PLANT_OWNER && geteuid() != 0) {
+			continue; /* only root can give a tree away */
+		}
+		scratch_rm_rf(top);
+		scratch_rm_rf(backup);
+		scratch_rm_rf(tmp);
+		plant(s, backup, (enum plant)how);
+		plant(s, tmp, (enum plant)how);
+		char *backup_before = snapshot(backup);
+		char *tmp_before = snapshot(tmp);
+		struct gw_diags d;
+		gw_diags_init(&d);
+
+		/* A failing run (a full disk) leaves no DIR/lab behind. */
+		struct failer fl = {.kind = GW_OUTPUT_WRITE, .after = 1,
+			.err = ENOSPC};
+		struct gw_output_hooks h = {.before = fail_nth, .ud = &fl};
+		assert_false(write_set(s, &b, &h, &d));
+		struct stat st;
+		assert_int_equal(lstat(top, &st), -1);
+		expect_left_alone_warning(&d, backup);
+		expect_left_alone_warning(&d, tmp);
+		gw_diags_finish(&d);
+
+		/* A run that succeeds writes its own tree, no more. */
+		gw_diags_init(&d);
+		assert_true(write_set(s, &b, NULL, &d));
+		char *snap = snapshot(top);
+		assert_string_equal(snap, want_new);
+		expect_left_alone_warning(&d, backup);
+		assert_int_equal(d.n_errors, 0);
+		gw_diags_finish(&d);
+
+		char *backup_after = snapshot(backup);
+		char *tmp_after = snapshot(tmp);
+		assert_string_equal(backup_after, backup_before);
+		assert_string_equal(tmp_after, tmp_before);
+		free(tmp_after);
+		free(backup_after);
+		free(snap);
+		free(tmp_before);
+		free(backup_before);
+		if (how == PLANT_NOT_DIR) {
+			unlink(backup);
+			unlink(tmp);
+			char *t1 = gw_xasprintf("%s/outside.%s.old-AbC123",
+					s->dir, TEST_NAME);
+			char *t2 = gw_xasprintf("%s/outside.%s.tmp-XyZ789",
+					s->dir, TEST_NAME);
+			scratch_rm_rf(t1);
+			scratch_rm_rf(t2);
+			free(t2);
+			free(t1);
+		}
+	}
+	free(want_new);
+	free(tmp);
+	free(backup);
+	free(top);
+	files_free(&b);
+}
+
+/* Raise 'sig' in this process at step number 'at' (counting every step
+ * when 'at' is 0), then let the step go on as a signal handler would. */
+struct raiser {
+	int sig;
+	int at;
+	int seen;
+};
+
+static bool raise_nth(void *ud, enum gw_output_step step)
+{
+	struct raiser *r = ud;
+	(void)step;
+	if (++r->seen == r->at) {
+		raise(r->sig);
+	}
+	return true;
+}
+
+/*
+ * Issue 20, case 5: a SIGTERM or SIGINT at any step of a replacement
+ * ends the process by that signal, with DIR/lab the old or the new
+ * output and nothing beside it: no temporary (or old) tree is left.
+ */
+static void signal_at_every_step(struct scratch *s, int sig)
+{
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	char *want_old = expected_of(s, &a);
+	char *want_new = expected_of(s, &b);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	struct raiser count = {.sig = sig};
+	struct gw_output_hooks h = {.before = raise_nth, .ud = &count};
+	assert_true(write_set(s, &b, &h, &d));
+	assert_true(count.seen > 10);
+
+	int saw_old = 0, saw_new = 0;
+	for (int k = 1; k <= count.seen; k++) {
+		scratch_rm_rf(s->dir);
+		assert_int_equal(mkdir(s->dir, 0755), 0);
+		assert_true(write_set(s, &a, NULL, &d));
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct raiser r = {.sig = sig, .at = k};
+			struct gw_output_hooks rh = {.before = raise_nth,
+				.ud = &r};
+			struct gw_diags cd;
+			gw_diags_init(&cd);
+			write_set(s, &b, &rh, &cd);
+			_exit(0); /* not reached: the signal ends the child */
+		}
+		int status = 0;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != sig) {
+			fail_msg("signal %d at step %d: the child was not "
+					"ended by it (status %d)", sig, k, status);
+		}
+		char *snap = snapshot(top);
+		bool is_old = strcmp(snap, want_old) == 0;
+		bool is_new = strcmp(snap, want_new) == 0;
+		if (!is_old && !is_new) {
+			fail_msg("signal %d at step %d: the output is neither "
+					"old nor new:\n%s", sig, k, snap);
+		}
+		if (count_leftovers(s->dir) != 0) {
+			fail_msg("signal %d at step %d: %zu leftover trees",
+					sig, k, count_leftovers(s->dir));
+		}
+		saw_old += is_old;
+		saw_new += is_new;
+		free(snap);
+	}
+	assert_true(saw_old > 0);
+	assert_true(saw_new > 0);
+	free(want_old);
+	free(want_new);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+static void test_output_sigterm_leaves_no_tmp(void **state)
+{
+	signal_at_every_step(*state, SIGTERM);
+}
+
+static void test_output_sigint_leaves_no_tmp(void **state)
+{
+	signal_at_every_step(*state, SIGINT);
+}
+
+/* The diagnostics hold the refusal of DIR/lab for 'rel', which gwgen did
+ * not write. */
+static void expect_foreign(const struct scratch *s, const struct gw_diags *d,
+		const char *rel)
+{
+	char *want = gw_xasprintf("cannot write '%s/%s': it holds '%s', "
+			"which gwgen did not write; move it out of '%s/%s' "
+			"(nothing was changed)", s->dir, TEST_NAME, rel, s->dir,
+			TEST_NAME);
+	bool found = false;
+	for (size_t i = 0; i < d->n; i++) {
+		found |= d->v[i].sev == GW_SEV_ERROR
+			&& strcmp(d->v[i].msg, want) == 0;
+	}
+	if (!found) {
+		fail_msg("no error \"%s\"", want);
+	}
+	free(want);
+}
+
+/*
+ * Issue 20, case 1: what the user put into DIR/lab (the deploy.env the
+ * docs once said to create there, notes, a symlink, an empty directory)
+ * stops the write: each is named, and nothing at all changes, with the
+ * profile unchanged too. Once they are moved away, the write goes on and
+ * removes what gwgen wrote and no longer generates (only-old.txt).
+ */
+static void test_output_refuses_foreign_files(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	char *env = gw_xasprintf("%s/deploy.env", top);
+	char *notes = gw_xasprintf("%s/iam/c/notes.txt", top);
+	char *link = gw_xasprintf("%s/latest", top);
+	char *empty = gw_xasprintf("%s/mine", top);
+	put_text(env, "SUBNETS=subnet-1\n");
+	put_text(notes, "my notes\n");
+	assert_int_equal(symlink("deploy.sh", link), 0);
+	assert_int_equal(mkdir(empty, 0755), 0);
+	char *before = snapshot(top);
+	/* Counting every step: a refusal takes none. */
+	struct killer count = {0};
+	struct gw_output_hooks h = {.before = kill_nth, .ud = &count};
+
+	const struct gw_files *sets[] = {&a, &b};
+	for (size_t i = 0; i < 2; i++) {
+		gw_diags_finish(&d);
+		gw_diags_init(&d);
+		assert_false(write_set(s, sets[i], &h, &d));
+		assert_int_equal(d.n_errors, 4);
+		expect_foreign(s, &d, "deploy.env");
+		expect_foreign(s, &d, "iam/c/notes.txt");
+		expect_foreign(s, &d, "latest");
+		expect_foreign(s, &d, "mine");
+		char *after = snapshot(top);
+		assert_string_equal(after, before);
+		free(after);
+		assert_int_equal(count.seen, 0);
+		assert_int_equal(count_leftovers(s->dir), 0);
+	}
+	/* deploy.env gets a note on where it belongs. */
+	char *note = gw_xasprintf("scripts/deploy.sh reads its settings from "
+			"'%s.env', beside '%s'", top, top);
+	bool noted = false;
+	for (size_t i = 0; i < d.n; i++) {
+		noted |= d.v[i].sev == GW_SEV_NOTE
+			&& strcmp(d.v[i].msg, note) == 0;
+	}
+	assert_true(noted);
+	free(note);
+
+	unlink(env);
+	unlink(notes);
+	unlink(link);
+	rmdir(empty);
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	free(want);
+	free(snap);
+	free(before);
+	free(empty);
+	free(link);
+	free(notes);
+	free(env);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
+/*
+ * A file gwgen wrote but no longer generates is removed only while it
+ * holds the bytes gwgen wrote: edited since, it is the user's. A tree
+ * without a manifest (an older gwgen's) is taken as gwgen's only where
+ * the new output has the path.
+ */
+static void test_output_keeps_edited_and_unlisted_files(void **state)
+{
+	struct scratch *s = *state;
+	struct gw_files a, b;
+	old_set(&a);
+	new_set(&b);
+	char *top = top_of(s);
+	char *dropped = gw_xasprintf("%s/only-old.txt", top);
+	char *manifest = gw_xasprintf("%s/" GW_OUTPUT_MANIFEST, top);
+	struct gw_diags d;
+	gw_diags_init(&d);
+
+	assert_true(write_set(s, &a, NULL, &d));
+	put_text(dropped, "gone after the new set, but edited\n");
+	char *before = snapshot(top);
+	assert_false(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n_errors, 1);
+	expect_foreign(s, &d, "only-old.txt");
+	char *after = snapshot(top);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+
+	/* No manifest: the same set replaces the tree (and writes one), a
+	 * set without only-old.txt does not. */
+	scratch_rm_rf(top);
+	assert_true(write_set(s, &a, NULL, &d));
+	assert_int_equal(unlink(manifest), 0);
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_false(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n_errors, 1);
+	expect_foreign(s, &d, "only-old.txt");
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_true(write_set(s, &a, NULL, &d));
+	assert_int_equal(access(manifest, F_OK), 0);
+	assert_true(write_set(s, &b, NULL, &d));
+	assert_int_equal(d.n, 0);
+	char *snap = snapshot(top);
+	char *want = expected_of(s, &b);
+	assert_string_equal(snap, want);
+	free(want);
+	free(snap);
+	free(manifest);
+	free(dropped);
+	free(top);
+	gw_diags_finish(&d);
+	files_free(&a);
+	files_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1221,6 +1637,21 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 				test_output_crash_with_fallback, setup,
 				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_foreign_leftover_left_alone, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_sigterm_leaves_no_tmp, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_sigint_leaves_no_tmp, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_refuses_foreign_files, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				test_output_keeps_edited_and_unlisted_files,
+				setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

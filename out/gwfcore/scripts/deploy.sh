@@ -10,6 +10,9 @@ readonly REGION='us-east-1'
 dry_run=0
 # AWS CLI v2 would page long output and wait for a key press.
 export AWS_PAGER=
+# Every aws option gets its value as --option=VALUE: the AWS CLI's parser
+# takes a separate value that starts with '-' (a user named -admin) for an
+# option, and the command fails with "expected one argument".
 
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
@@ -52,10 +55,13 @@ Create or update the CloudFormation stack with `aws cloudformation deploy`,
 then upload the provisioning scripts the instances fetch (if any).
 
 Values come from the env file (KEY=VALUE lines, see deploy.env.example)
-and are overridden by the options.
+and are overridden by the options. The env file is OUT_DIR.env, beside
+this output directory OUT_DIR (out/gwfcore.env for out/gwfcore/), not in
+it: gwgen replaces OUT_DIR as a whole, and refuses to while it holds a
+file gwgen did not write.
 
 Options:
-  --env FILE              read values from FILE (default: OUT_DIR/deploy.env if present)
+  --env FILE              read values from FILE (default: OUT_DIR.env if present)
   --subnets IDS           comma-separated subnet IDs (SUBNETS)
   --security-groups IDS   comma-separated security group IDs (SECURITY_GROUP_IDS)
   --s3-bucket BUCKET      stage the template in BUCKET (TEMPLATE_BUCKET)
@@ -136,8 +142,10 @@ while (($# > 0)); do
 done
 
 env_file=${opt[--env]:-}
-if [[ -z $env_file && -e $OUT_DIR/deploy.env ]]; then
-	env_file=$OUT_DIR/deploy.env
+if [[ -z $env_file && -e $OUT_DIR.env ]]; then
+	env_file=$OUT_DIR.env
+elif [[ -z $env_file && -e $OUT_DIR/deploy.env ]]; then
+	die "$OUT_DIR/deploy.env is not read any more: move it to $OUT_DIR.env (gwgen does not regenerate $OUT_DIR while it holds files of yours)"
 fi
 if [[ -n $env_file ]]; then
 	load_env "$env_file"
@@ -156,14 +164,18 @@ params=("Subnets=$subnets" "SecurityGroupIds=$security_group_ids")
 # Stack tags; CloudFormation copies them to the resources it creates.
 tags=('gwgen:stack=gwgen-gwfcore')
 
+# Every value is passed as --option=VALUE, so a value that starts with '-'
+# cannot be taken for an option (the AWS CLI's argparse would stop there:
+# "expected one argument"). The lists below have no such first character:
+# each parameter starts with its name, each tag with its key.
 args=(cloudformation deploy
-	--template-file "$TEMPLATE"
-	--stack-name "$STACK_NAME"
-	--region "$REGION"
-	--capabilities CAPABILITY_NAMED_IAM
+	--template-file="$TEMPLATE"
+	--stack-name="$STACK_NAME"
+	--region="$REGION"
+	--capabilities=CAPABILITY_NAMED_IAM
 	--no-fail-on-empty-changeset)
 if [[ -n $s3_bucket ]]; then
-	args+=(--s3-bucket "$s3_bucket" --s3-prefix "$STACK_NAME")
+	args+=(--s3-bucket="$s3_bucket" --s3-prefix="$STACK_NAME")
 fi
 if ((!execute)); then
 	args+=(--no-execute-changeset)
@@ -174,20 +186,20 @@ readonly BUCKET='example-lab-gwfcore-data'
 # Provisioning scripts the instances fetch and check against their SHA-256,
 # under versioned keys (old instances keep fetching the old version).
 upload_scripts() {
-	run aws s3 cp --region "$REGION" --only-show-errors "$OUT_DIR/"'provision/v1/ecs-additions.sh' "s3://$BUCKET/"'provision/v1/ecs-additions.sh'
+	run aws s3 cp --region="$REGION" --only-show-errors "$OUT_DIR/"'provision/v1/ecs-additions.sh' "s3://$BUCKET/"'provision/v1/ecs-additions.sh'
 }
 # On a stack update the bucket exists: upload before the deploy, so an
 # instance the updated stack launches finds its scripts. On the first create
 # the stack makes the bucket, so they are uploaded after it as well.
 if ((execute)) && { ((dry_run)) ||
-	aws s3api head-bucket --region "$REGION" --bucket "$BUCKET" >/dev/null 2>&1; }; then
+	aws s3api head-bucket --region="$REGION" --bucket="$BUCKET" >/dev/null 2>&1; }; then
 	upload_scripts
 fi
 
 run aws "${args[@]}"
 if ((execute)); then
-	run aws cloudformation describe-stacks --region "$REGION" \
-		--stack-name "$STACK_NAME" --query 'Stacks[0].Outputs' --output table
+	run aws cloudformation describe-stacks --region="$REGION" \
+		--stack-name="$STACK_NAME" --query='Stacks[0].Outputs' --output=table
 fi
 if ((execute)); then
 	upload_scripts

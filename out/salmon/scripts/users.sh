@@ -12,6 +12,9 @@ readonly REGION='us-east-1'
 dry_run=0
 # AWS CLI v2 would page long output and wait for a key press.
 export AWS_PAGER=
+# Every aws option gets its value as --option=VALUE: the AWS CLI's parser
+# takes a separate value that starts with '-' (a user named -admin) for an
+# option, and the command fails with "expected one argument".
 
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
@@ -70,10 +73,10 @@ output() {
 		printf '<output %s>' "$1"
 		return 0
 	fi
-	value=$(aws cloudformation describe-stacks --region "$REGION" \
-		--stack-name "$STACK_NAME" \
-		--query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" \
-		--output text)
+	value=$(aws cloudformation describe-stacks --region="$REGION" \
+		--stack-name="$STACK_NAME" \
+		--query="Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" \
+		--output=text)
 	[[ -n $value && $value != None ]] || die "stack '$STACK_NAME' has no output '$1'"
 	printf '%s' "$value"
 }
@@ -81,10 +84,10 @@ output() {
 ensure_user() {
 	if ((dry_run)); then
 		printf '# if missing:\n'
-	elif aws iam get-user --user-name "$1" >/dev/null 2>&1; then
+	elif aws iam get-user --user-name="$1" >/dev/null 2>&1; then
 		return 0
 	fi
-	run aws iam create-user --user-name "$1" \
-		--query User.Arn --output text
+	run aws iam create-user --user-name="$1" \
+		--query=User.Arn --output=text
 }
 note "the profile names no users; its groups are in the stack"

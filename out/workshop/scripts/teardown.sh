@@ -10,6 +10,9 @@ readonly REGION='us-east-1'
 dry_run=0
 # AWS CLI v2 would page long output and wait for a key press.
 export AWS_PAGER=
+# Every aws option gets its value as --option=VALUE: the AWS CLI's parser
+# takes a separate value that starts with '-' (a user named -admin) for an
+# option, and the command fails with "expected one argument".
 
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
@@ -99,9 +102,9 @@ wait_disabled() {
 		return 0
 	fi
 	for ((i = 0; i < POLL_TRIES; i++)); do
-		state=$(aws batch describe-job-queues --region "$REGION" \
-			--job-queues "$queue" \
-			--query 'jobQueues[0].[state,status]' --output text)
+		state=$(aws batch describe-job-queues --region="$REGION" \
+			--job-queues="$queue" \
+			--query='jobQueues[0].[state,status]' --output=text)
 		if [[ $state == DISABLED* && $state != *UPDATING* ]]; then
 			return 0
 		fi
@@ -111,9 +114,9 @@ wait_disabled() {
 }
 
 for queue in "${QUEUES[@]}"; do
-	if run aws batch update-job-queue --region "$REGION" \
-		--job-queue "$queue" --state DISABLED \
-		--query jobQueueName --output text; then
+	if run aws batch update-job-queue --region="$REGION" \
+		--job-queue="$queue" --state=DISABLED \
+		--query=jobQueueName --output=text; then
 		wait_disabled "$queue"
 	else
 		note "could not disable job queue '$queue' (already gone?)"
@@ -122,7 +125,7 @@ done
 
 # The bucket is not versioned: 'aws s3 rm --recursive' deletes every object.
 empty_bucket() {
-	run aws s3 rm --region "$REGION" --recursive --only-show-errors "s3://$BUCKET"
+	run aws s3 rm --region="$REGION" --recursive --only-show-errors "s3://$BUCKET"
 }
 
 
@@ -134,10 +137,10 @@ output() {
 		printf '<output %s>' "$1"
 		return 0
 	fi
-	value=$(aws cloudformation describe-stacks --region "$REGION" \
-		--stack-name "$STACK_NAME" \
-		--query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" \
-		--output text 2>/dev/null) || value=
+	value=$(aws cloudformation describe-stacks --region="$REGION" \
+		--stack-name="$STACK_NAME" \
+		--query="Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" \
+		--output=text 2>/dev/null) || value=
 	[[ $value != None ]] || value=
 	printf '%s' "$value"
 }
@@ -158,16 +161,15 @@ is_one_of() {
 # IAM is global, but --region picks the partition's endpoint (aws-cn, ...).
 detach_from() {
 	local arn=$1 kind=$2 name names
-	local cmd=(aws iam "detach-${kind,,}-policy" --region "$REGION"
-		"--${kind,,}-name")
-	local list=(aws iam list-entities-for-policy --region "$REGION"
-		--policy-arn "$arn"
-		--entity-filter "$kind" --query "Policy${kind}s[].${kind}Name"
-		--output text)
+	local cmd=(aws iam "detach-${kind,,}-policy" --region="$REGION")
+	local list=(aws iam list-entities-for-policy --region="$REGION"
+		--policy-arn="$arn"
+		--entity-filter="$kind" --query="Policy${kind}s[].${kind}Name"
+		--output=text)
 	if ((dry_run)); then
 		run "${list[@]}"
 		printf '# for each %s it lists that the stack does not own:\n' "${kind,,}"
-		run "${cmd[@]}" "${kind^^}" --policy-arn "$arn"
+		run "${cmd[@]}" "--${kind,,}-name=${kind^^}" --policy-arn="$arn"
 		return 0
 	fi
 	names=$("${list[@]}") || die "cannot list the entities of policy $arn"
@@ -177,7 +179,7 @@ detach_from() {
 		Group) is_one_of "$name" "${STACK_GROUPS[@]}" && continue ;;
 		Role) is_one_of "$name" "${STACK_ROLES[@]}" && continue ;;
 		esac
-		run "${cmd[@]}" "$name" --policy-arn "$arn"
+		run "${cmd[@]}" "--${kind,,}-name=$name" --policy-arn="$arn"
 	done
 }
 
@@ -195,13 +197,13 @@ done
 # Members of the stack's groups: users.sh adds them, and CloudFormation
 # cannot delete a group that has members.
 for group in "${STACK_GROUPS[@]}"; do
-	list=(aws iam get-group --region "$REGION" --group-name "$group"
-		--query 'Users[].UserName' --output text)
+	list=(aws iam get-group --region="$REGION" --group-name="$group"
+		--query='Users[].UserName' --output=text)
 	if ((dry_run)); then
 		run "${list[@]}"
 		printf '# for each user it lists:\n'
-		run aws iam remove-user-from-group --region "$REGION" \
-			--group-name "$group" --user-name USER
+		run aws iam remove-user-from-group --region="$REGION" \
+			--group-name="$group" --user-name=USER
 		continue
 	fi
 	if ! members=$("${list[@]}" 2>/dev/null); then
@@ -210,28 +212,30 @@ for group in "${STACK_GROUPS[@]}"; do
 	fi
 	for user in $members; do
 		[[ $user == None ]] && continue
-		run aws iam remove-user-from-group --region "$REGION" \
-			--group-name "$group" --user-name "$user"
+		run aws iam remove-user-from-group --region="$REGION" \
+			--group-name="$group" --user-name="$user"
 	done
 done
 
-run aws cloudformation delete-stack --region "$REGION" --stack-name "$STACK_NAME"
-run aws cloudformation wait stack-delete-complete --region "$REGION" \
-	--stack-name "$STACK_NAME"
+run aws cloudformation delete-stack --region="$REGION" --stack-name="$STACK_NAME"
+run aws cloudformation wait stack-delete-complete --region="$REGION" \
+	--stack-name="$STACK_NAME"
 
 # The bucket outlives the stack (DeletionPolicy Retain): it is emptied only
 # now, when the compute environments and their instances are gone and no job
 # can write to it any more.
 if ((delete_bucket && BUCKET_RETAINED)); then
 	empty_bucket
-	run aws s3api delete-bucket --region "$REGION" --bucket "$BUCKET"
+	run aws s3api delete-bucket --region="$REGION" --bucket="$BUCKET"
 elif ((!delete_bucket)); then
 	note "kept the bucket s3://$BUCKET (delete it with --delete-bucket --yes)"
 fi
 
 # Volumes that outlived their instances (scratch volumes, failed detaches).
 note "EBS volumes tagged gwgen:stack=$STACK_NAME and not attached:"
-run aws ec2 describe-volumes --region "$REGION" \
+# (Every value is passed as --option=VALUE, so none that starts with '-'
+# is taken for an option; the two filters here start with 'Name='.)
+run aws ec2 describe-volumes --region="$REGION" \
 	--filters "Name=tag:gwgen:stack,Values=$STACK_NAME" Name=status,Values=available \
-	--query 'Volumes[].[VolumeId,Size,CreateTime]' --output text
+	--query='Volumes[].[VolumeId,Size,CreateTime]' --output=text
 note "delete any of them with: aws ec2 delete-volume --region $REGION --volume-id ID"
