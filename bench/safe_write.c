@@ -51,7 +51,6 @@
 #define PERM_BITS 0777
 #define MAX_FILES 4096
 #define PATH_BYTES 4096
-#define READ_CHUNK 65536
 
 struct file {
 	char *path;  /* relative to SRC and DIR/NAME */
@@ -75,14 +74,16 @@ static void die(const char *what, const char *path)
 	exit(1);
 }
 
+/* The file 'name' below 'dirfd', 'size' bytes as its stat said (the buffer
+ * is sized by it, so the bound pays for no more memory than the bundle). */
 static char *read_all(int dirfd, const char *name, const char *shown,
-		size_t *len)
+		size_t size, size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		die("cannot read", shown);
 	}
-	size_t cap = READ_CHUNK, n = 0;
+	size_t cap = size + 1, n = 0;
 	char *buf = malloc(cap);
 	for (;;) {
 		if (!buf) {
@@ -143,7 +144,8 @@ static void read_tree(struct bundle *b, int fd, const char *rel)
 			struct file *f = &b->v[b->n++];
 			f->path = strdup(path);
 			f->mode = st.st_mode & PERM_BITS;
-			f->data = read_all(fd, e->d_name, path, &f->len);
+			f->data = read_all(fd, e->d_name, path,
+					(size_t)st.st_size, &f->len);
 		}
 	}
 	closedir(dp);
