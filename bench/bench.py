@@ -233,6 +233,16 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+def modes_of(top):
+    """{relative path: st_mode} of everything below 'top'."""
+    out = {}
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files:
+            path = os.path.join(d, n)
+            out[os.path.relpath(path, top)] = os.lstat(path).st_mode
+    return out
+
+
 def limit(b):
     """gwgen against the physical limit of its job (bench/safe_write.c)."""
     print("## Against the crash-safe-writer limit\n")
@@ -287,11 +297,11 @@ def limit(b):
                     g.append(b.measure(gcmd, runs=per)["wall_med_ms"])
                     s.append(b.measure(scmd, runs=per)["wall_med_ms"])
                 res[place, case] = (median(g), median(s))
-            # The bytes safe_write wrote are gwgen's.
-            p = subprocess.run(["diff", "-r", src,
-                                os.path.join(top, "limit-new-safe", name)],
+            # The tree safe_write wrote is gwgen's: bytes and modes.
+            out = os.path.join(top, "limit-new-safe", name)
+            p = subprocess.run(["diff", "-r", src, out],
                                capture_output=True, text=True)
-            if p.returncode:
+            if p.returncode or modes_of(src) != modes_of(out):
                 b.ok = False
                 print(f"safe_write's {name} differs from gwgen's:\n"
                       f"{p.stdout[-1000:]}")
