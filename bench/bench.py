@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """gwgen's benchmarks; see bench/run.sh and docs/performance.md.
 
-Usage: bench.py BUILD_DIR [e2e|many|quota|engine|template|all]...
+Usage: bench.py BUILD_DIR [e2e|limit|many|quota|engine|template|all]...
 
 Every process is timed by bench_exec (bench/bench_exec.c), which reports
 the median wall time of RUNS runs and the child's own peak RSS. Each
@@ -34,6 +34,14 @@ QUOTA_MS = 50.0
 TEMPLATE_MS = 50.0
 ENGINE_RATIO = 5.0
 ENGINE_ROUNDS = int(os.environ.get("ENGINE_ROUNDS", "3"))
+# Issue 13: gwgen end to end against the crash-safe writer (bench/safe_write),
+# writing a new tree.
+LIMIT_DISK = 1.25
+LIMIT_TMPFS = 2.0
+# The 'limit' table alternates gwgen and safe_write in this many rounds
+# (RUNS split between them) and takes the median of the rounds' medians, so
+# that a change in the machine's load hits both alike.
+LIMIT_ROUNDS = int(os.environ.get("LIMIT_ROUNDS", "3"))
 
 # The quota profiles: AWS Batch's 50 CEs and 50 queues per region. 'over'
 # adds hundreds of job definitions and policies: 507 resources and 510
@@ -62,7 +70,9 @@ class Bench:
         self.view = os.path.join(self.build, "bench", "bench_view")
         self.render = os.path.join(self.build, "bench", "mustache",
                                    "bench_render")
-        for exe in (self.gwgen, self.exec, self.view, self.render):
+        self.safe_write = os.path.join(self.build, "bench", "safe_write")
+        for exe in (self.gwgen, self.exec, self.view, self.render,
+                    self.safe_write):
             if not os.access(exe, os.X_OK):
                 raise Failed(f"missing {exe}: build first "
                              f"(ninja -C {build})")
@@ -215,6 +225,111 @@ def e2e(b):
     print(f"(`/bin/true` through the same driver: "
           f"{floor['wall_med_ms']:.2f} ms, {floor['rss_max_kib'] / 1024:.1f}"
           " MB peak RSS: the floor of every row.)\n")
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def modes_of(top):
+    """{relative path: st_mode} of everything below 'top'."""
+    out = {}
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files:
+            path = os.path.join(d, n)
+            out[os.path.relpath(path, top)] = os.lstat(path).st_mode
+    return out
+
+
+def limit(b):
+    """gwgen against the physical limit of its job (bench/safe_write.c)."""
+    print("## Against the crash-safe-writer limit\n")
+    rounds = max(1, LIMIT_ROUNDS)
+    per = max(3, RUNS // rounds)
+    print("Each shipped profile, one whole process each: `gwgen --profile "
+          "NAME -o DIR` against `safe_write SRC DIR NAME` "
+          "(bench/safe_write.c), which reads the bundle gwgen wrote "
+          "(SRC, written untimed beforehand; reading it is inside the "
+          "timed process, as gwgen reads its profile) and writes the same "
+          "files into DIR/NAME the way src/output.c does (temporary tree, "
+          "every file and directory fsync'd, rename or exchange, old tree "
+          "removed, DIR fsync'd) and nothing else. 'new': DIR/NAME is "
+          "removed before each run (untimed), so both write every file. "
+          "'changed': before each run DIR/NAME is replaced by gwgen's "
+          "output for the profile moved to another region (untimed); "
+          "safe_write writes every file, gwgen writes the changed ones and "
+          "hard-links the rest, and both remove the old tree. "
+          "'unchanged': gwgen over its own output, which it leaves alone "
+          "(nothing written), shown against safe_write's 'changed'. "
+          f"Median of {rounds} alternating rounds' medians of {per} runs "
+          f"each. Targets (issue 13), 'new': at most {LIMIT_DISK:g}x on "
+          f"disk and {LIMIT_TMPFS:g}x in tmpfs.\n")
+    rows = []
+    floor = b.measure(["/bin/true"])
+    places = [("disk", b.disk)] + ([("tmpfs", b.shm)] if b.shm else [])
+    for path in sorted(glob.glob(os.path.join(ROOT, "profiles", "*.yaml"))):
+        name = os.path.basename(path)[:-len(".yaml")]
+        other = variant_of(b, path)
+        src = os.path.join(b.disk, "limit-src")
+        p = subprocess.run([b.gwgen, "--profile", path, "-o", src],
+                           capture_output=True, text=True)
+        if p.returncode:
+            raise Failed(f"gwgen --profile {name}: {p.stderr.strip()}")
+        src = os.path.join(src, name)
+        res = {}
+        for place, top in places:
+            for case in ("new", "changed"):
+                gdir = os.path.join(top, f"limit-{case}-gwgen")
+                sdir = os.path.join(top, f"limit-{case}-safe")
+                os.makedirs(sdir, exist_ok=True)
+                gcmd = [b.gwgen, "--profile", path, "-o", gdir]
+                scmd = [b.safe_write, src, sdir, name]
+                if case == "new":
+                    gcmd += ["--", "rm", "-rf", os.path.join(gdir, name)]
+                    scmd += ["--", "rm", "-rf", os.path.join(sdir, name)]
+                else:
+                    gcmd += ["--", b.gwgen, "--profile", other, "-o", gdir]
+                    scmd += ["--", b.gwgen, "--profile", other, "-o", sdir]
+                g, s = [], []
+                for _ in range(rounds):
+                    g.append(b.measure(gcmd, runs=per)["wall_med_ms"])
+                    s.append(b.measure(scmd, runs=per)["wall_med_ms"])
+                res[place, case] = (median(g), median(s))
+            # The tree safe_write wrote is gwgen's: bytes and modes.
+            out = os.path.join(top, "limit-new-safe", name)
+            p = subprocess.run(["diff", "-r", src, out],
+                               capture_output=True, text=True)
+            if p.returncode or modes_of(src) != modes_of(out):
+                b.ok = False
+                print(f"safe_write's {name} differs from gwgen's:\n"
+                      f"{p.stdout[-1000:]}")
+        same = b.measure([b.gwgen, "--profile", path, "-o",
+                          os.path.dirname(src)], runs=per)
+        row = [name]
+        for place, _ in places:
+            for case in ("new", "changed"):
+                g, s = res[place, case]
+                row += [f"{g:.2f}", f"{s:.2f}", f"{g / s:.2f}x"]
+        row.append(f"{same['wall_med_ms']:.2f}")
+        for place, _ in places:
+            g, s = res[place, "new"]
+            target = LIMIT_DISK if place == "disk" else LIMIT_TMPFS
+            row.append(yes(g / s <= target))
+        rows.append(row)
+    head = ["profile"]
+    for place, _ in places:
+        for case in ("new", "changed"):
+            head += [f"{place} {case}: gwgen ms", "limit ms", "ratio"]
+    head.append("disk unchanged: gwgen ms")
+    for place, _ in places:
+        target = LIMIT_DISK if place == "disk" else LIMIT_TMPFS
+        head.append(f"{place} new <= {target:g}x")
+    table(head, rows)
+    print(f"(`/bin/true` through the same driver: "
+          f"{floor['wall_med_ms']:.2f} ms, paid by both sides of every "
+          "ratio.)\n")
 
 
 # For the 'changed' rows of 'many': each region's neighbour in its own
@@ -513,7 +628,7 @@ def template(b):
            "peak RSS MB", f"< {TEMPLATE_MS:g} ms"], rows)
 
 
-BENCHES = {"e2e": e2e, "many": many, "quota": quota, "engine": engine,
+BENCHES = {"e2e": e2e, "limit": limit, "many": many, "quota": quota, "engine": engine,
            "template": template}
 
 

@@ -4,9 +4,11 @@
 # the time goes"): repeatable even on a loaded machine, unlike wall times.
 #
 # usage: bench/callgrind.sh BUILD_DIR [N]
-#   counts `gwgen --profile workshop` and `gwgen --all` over N generated
-#   profiles (tools/gen-profiles.py, default 100); the callgrind files are
-#   kept in the work directory it prints, for callgrind_annotate.
+#   counts `gwgen --profile workshop`, `gwgen --all` over N generated
+#   profiles (tools/gen-profiles.py, default 100) and `gwgen verify
+#   --template` on bench/gen-template.py's 1,000-resource template; the
+#   callgrind files are kept in the work directory it prints, for
+#   callgrind_annotate.
 # env:   WORK (work directory, default a new one under /dev/shm or /tmp)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,10 +42,14 @@ ws=$(cd "$root" && count "$work/workshop.cg" "$gwgen" --profile workshop \
 	-o "$work/out-workshop")
 all=$(count "$work/all.cg" "$gwgen" --all "$work/profiles" \
 	-o "$work/out-all")
+python3 "$here/gen-template.py" 1000 >"$work/template-1000.yaml"
+tpl=$(count "$work/template.cg" "$gwgen" verify --template \
+	"$work/template-1000.yaml")
 echo "| run | instructions |"
 echo "|---|---:|"
 echo "| gwgen --profile workshop | $ws |"
 echo "| gwgen --all over $n generated profiles | $all |"
+echo "| gwgen verify --template (1,000 resources) | $tpl |"
 echo
-echo "callgrind files: $work/workshop.cg, $work/all.cg" \
+echo "callgrind files: $work/workshop.cg, $work/all.cg, $work/template.cg" \
 	"(callgrind_annotate --inclusive=yes FILE)"

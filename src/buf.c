@@ -35,6 +35,14 @@ static void reserve(struct gw_buf *b, size_t extra)
 
 void gw_buf_append(struct gw_buf *b, const char *s, size_t n)
 {
+	/* The common case, room left, without the overflow check and the
+	 * call into gw_grow: renderers append in small pieces. */
+	if (n && n < b->cap - b->len) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	reserve(b, n);
 	if (n) {
 		memcpy(b->data + b->len, s, n);
@@ -50,6 +58,12 @@ void gw_buf_puts(struct gw_buf *b, const char *s)
 
 void gw_buf_putc(struct gw_buf *b, char c)
 {
+	/* Called per byte by the user data renderer and the escapers. */
+	if (b->cap - b->len > 1) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	reserve(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';

@@ -12,6 +12,7 @@
 #include "util.h"
 #include "lt.h"
 #include "verify.h"
+#include "yaml_doc.h"
 
 /* The CloudFormation short forms (CFN "Intrinsic function reference"). */
 static const char *const cfn_tags[] = {
@@ -148,7 +149,7 @@ static bool user_data_matches(yaml_document_t *doc, yaml_node_t *resources,
 void gw_cfn_doc_finish(struct gw_cfn_doc *c)
 {
 	if (c && c->loaded) {
-		yaml_document_delete(&c->doc);
+		gw_yaml_doc_finish(&c->doc);
 	}
 	if (c) {
 		*c = (struct gw_cfn_doc){ 0 };
@@ -158,22 +159,24 @@ void gw_cfn_doc_finish(struct gw_cfn_doc *c)
 bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d)
 {
-	yaml_parser_t parser;
+	/* gw_yaml_loader: libyaml's loader without a copy of the default tag
+	 * per node; no depth bound here (the template verifier applies it
+	 * to the loaded document). */
+	struct gw_yaml_loader l;
 	yaml_document_t doc;
 	struct gw_buf why;
 	gw_buf_init(&why);
 	bool ok = false;
-	if (!yaml_parser_initialize(&parser)) {
+	if (!gw_yaml_loader_init(&l, text, len, 0)) {
 		gw_check_failed(d, c, "could not be parsed (libyaml out of "
 				"memory)");
 		return false;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
+	if (!gw_yaml_loader_next(&l, &doc)) {
 		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
-				parser.problem ? parser.problem : "error",
-				(unsigned long)parser.problem_mark.line + 1,
-				(unsigned long)parser.problem_mark.column + 1);
+				l.problem ? l.problem : "error",
+				(unsigned long)l.mark.line + 1,
+				(unsigned long)l.mark.column + 1);
 		goto out_parser;
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -188,12 +191,12 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 	}
 	/* One document only: a stray '---' would split the template. */
 	yaml_document_t next;
-	if (!yaml_parser_load(&parser, &next)) {
+	if (!gw_yaml_loader_next(&l, &next)) {
 		gw_buf_puts(&why, "does not end cleanly after its document");
 		goto out_doc;
 	}
 	bool more = yaml_document_get_root_node(&next) != NULL;
-	yaml_document_delete(&next);
+	gw_yaml_doc_finish(&next);
 	if (more) {
 		gw_buf_puts(&why, "holds more than one YAML document");
 		goto out_doc;
@@ -205,9 +208,9 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		goto out_parser;
 	}
 out_doc:
-	yaml_document_delete(&doc);
+	gw_yaml_doc_finish(&doc);
 out_parser:
-	yaml_parser_delete(&parser);
+	gw_yaml_loader_finish(&l);
 	if (!ok) {
 		gw_check_failed(d, c, gw_buf_str(&why));
 	}

@@ -24,7 +24,8 @@
  */
 struct gw_cfn_doc {
 	yaml_document_t doc;
-	bool loaded;   /* 'doc' holds a document: free with gw_cfn_doc_finish */
+	bool loaded;   /* 'doc' holds a document (gw_yaml_loader_next's: never
+			* yaml_document_delete): free with gw_cfn_doc_finish */
 };
 
 void gw_cfn_doc_finish(struct gw_cfn_doc *c);

@@ -95,32 +95,49 @@ static char *ids_take(struct ids *ids, const char *name, const char *suffix)
 
 /* ---- cJSON helpers ------------------------------------------------------ */
 
+/*
+ * o[key] = item, 'key' a string literal: cJSON keeps the pointer instead of
+ * a copy (cJSON_AddItemToObjectCS), so the view's thousands of keys cost no
+ * allocation and no free each (docs/performance.md). Every helper below
+ * takes its key this way; a key built at run time goes through put_dup.
+ */
+static void put(cJSON *o, const char *key, cJSON *item)
+{
+	cJSON_AddItemToObjectCS(o, key, item);
+}
+
+/* o[key] = item for a key built at run time: cJSON keeps a copy of it. */
+static void put_dup(cJSON *o, const char *key, cJSON *item)
+{
+	cJSON_AddItemToObject(o, key, item);
+}
+
 static void add_str(cJSON *o, const char *key, const char *s)
 {
-	cJSON_AddItemToObject(o, key, cJSON_CreateString(s ? s : ""));
+	put(o, key, cJSON_CreateString(s ? s : ""));
 }
 
 static void add_int(cJSON *o, const char *key, long long v)
 {
-	cJSON_AddItemToObject(o, key, cJSON_CreateNumber((double)v));
+	put(o, key, cJSON_CreateNumber((double)v));
 }
 
 static void add_bool(cJSON *o, const char *key, bool v)
 {
-	cJSON_AddItemToObject(o, key, cJSON_CreateBool(v));
+	put(o, key, cJSON_CreateBool(v));
 }
 
 static cJSON *add_obj(cJSON *o, const char *key)
 {
 	cJSON *c = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, key, c);
+	put(o, key, c);
 	return c;
 }
 
 static cJSON *add_arr(cJSON *o, const char *key)
 {
 	cJSON *c = cJSON_CreateArray();
-	cJSON_AddItemToObject(o, key, c);
+	put(o, key, c);
 	return c;
 }
 
@@ -141,7 +158,7 @@ static void finish_list(cJSON *o, const char *key, cJSON *arr)
 		add_bool(it, "last", i == n - 1);
 	}
 	char *has = gw_xasprintf("has_%s", key);
-	add_bool(o, has, n > 0);
+	put_dup(o, has, cJSON_CreateBool(n > 0));
 	free(has);
 }
 
@@ -396,8 +413,8 @@ static bool add_ref(cJSON *o, const char *key, const cJSON *arr,
 		gw_diag_error(d, name->loc, "'%s' names no object of the "
 				"profile", name->s);
 	}
-	add_bool(o, has, id != NULL);
-	add_str(o, idk, id ? id : "");
+	put_dup(o, has, cJSON_CreateBool(id != NULL));
+	put_dup(o, idk, cJSON_CreateString(id ? id : ""));
 	free(has);
 	free(idk);
 	return ok;
@@ -1062,7 +1079,7 @@ static void add_memory(cJSON *o, const char *key, long long mib)
 static void add_opt_str(cJSON *o, const char *key, const struct gw_str *s)
 {
 	char *has = gw_xasprintf("has_%s", key);
-	add_bool(o, has, s->s && s->s[0]);
+	put_dup(o, has, cJSON_CreateBool(s->s && s->s[0]));
 	add_str(o, key, s->s);
 	free(has);
 }
@@ -1070,7 +1087,7 @@ static void add_opt_str(cJSON *o, const char *key, const struct gw_str *s)
 static void add_opt_int(cJSON *o, const char *key, const struct gw_int *v)
 {
 	char *has = gw_xasprintf("has_%s", key);
-	add_bool(o, has, v->set && v->v > 0);
+	put_dup(o, has, cJSON_CreateBool(v->set && v->v > 0));
 	add_int(o, key, v->v);
 	free(has);
 }
@@ -1189,8 +1206,22 @@ static void set_item(cJSON *o, const char *key, cJSON *item)
 	if (cJSON_GetObjectItemCaseSensitive(o, key)) {
 		cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
 	} else {
-		cJSON_AddItemToObject(o, key, item);
+		put(o, key, item);
 	}
+}
+
+/*
+ * A cJSON string of the 'n' bytes at 's', copied once: cJSON_CreateString
+ * would need a NUL-terminated copy to copy again. The item owns the copy
+ * (not a reference, so cJSON_Delete frees it with the hooks' free, which
+ * is what gw_xstrndup's memory is freed with: gw_cjson_init).
+ */
+static cJSON *string_of(const char *s, size_t n)
+{
+	cJSON *item = cJSON_CreateStringReference("");
+	item->valuestring = gw_xstrndup(s, n);
+	item->type = cJSON_String;
+	return item;
 }
 
 void gw_view_set_user_data(cJSON *root, size_t lt, const char *file,
@@ -1202,25 +1233,24 @@ void gw_view_set_user_data(cJSON *root, size_t lt, const char *file,
 	cJSON *ud = cJSON_CreateObject();
 	add_str(ud, "file", file);
 	cJSON *lines = add_arr(ud, "lines");
+	/* One object per line of a MIME archive of hundreds of lines: its
+	 * text is copied once, straight into the string item. */
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (mime[i] != '\n') {
 			continue;
 		}
-		char *text = gw_xstrndup(mime + start, i - start);
 		cJSON *e = push_obj(lines);
-		add_str(e, "text", text);
+		put(e, "text", string_of(mime + start, i - start));
 		add_bool(e, "blank", i == start);
-		free(text);
 		start = i + 1;
 	}
 	/* User data always ends with a newline (userdata.h); a missing one
 	 * would be kept as a last line without it, which the template's
 	 * literal block cannot express, and the CFN check reports it. */
 	if (start < len) {
-		char *text = gw_xstrndup(mime + start, len - start);
-		add_str(push_obj(lines), "text", text);
-		free(text);
+		put(push_obj(lines), "text", string_of(mime + start,
+					len - start));
 	}
 	set_item(o, "user_data", ud);
 }
