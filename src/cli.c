@@ -92,7 +92,7 @@ enum long_only {
 };
 
 /* Leading ':': getopt returns ':' for a missing argument, and stays quiet. */
-static const char short_options[] = ":p:o:T:vhV";
+static const char short_options[] = ":p:o:T:vqhV";
 
 static const struct option long_options[] = {
 	{"profile", required_argument, NULL, 'p'},
@@ -108,6 +108,7 @@ static const struct option long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -154,6 +155,7 @@ static const char help_text[] =
 	"      --color WHEN      auto (default: a terminal and no NO_COLOR),\n"
 	"                        always, or never\n"
 	"  -v, --verbose         name each file written or checked\n"
+	"  -q, --quiet           no closing line saying what was written\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -189,6 +191,7 @@ struct options {
 	enum gw_diag_format format;
 	enum color_choice color;
 	bool verbose, strict, diff;
+	bool quiet; /* no summary line after a profile is written */
 };
 
 /* What one run shares between profiles. */
@@ -199,6 +202,8 @@ struct run {
 	const struct gw_templates *templates;
 	struct gw_diags all; /* --format json: every profile's findings */
 	bool verify_only;    /* profiles clash: verify, write nothing */
+	char *summary;       /* what the profile wrote, printed after its
+	                      * diagnostics (free()), or NULL */
 };
 
 /* A profile found on disk by listing a directory. */
@@ -374,6 +379,9 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'q':
+			o->quiet = true;
+			break;
 		case 'h':
 			fputs(help_text, out);
 			return GW_EXIT_OK;
@@ -445,6 +453,10 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 	if (optind < argc) {
 		return usage_error(err, "unexpected argument '%s'",
 				argv[optind]);
+	}
+	if (o->quiet && o->verbose) {
+		return usage_error(err, "%s and %s cannot be combined",
+				"--quiet", "--verbose");
 	}
 	if (o->diff && o->mode != MODE_CHECK) {
 		return usage_error(err, "%s only goes with 'check'", "--diff");
@@ -826,14 +838,48 @@ static void list_written(const struct run *r, const char *name,
 	free(top);
 }
 
-/* Write 'files' into DIR/NAME/; -v lists them. */
-static bool write_files(const struct run *r, const char *name,
+/*
+ * The closing line of a profile written to DIR/NAME/ (free() it): how many
+ * files, how many of them written and found up to date (kept[i]), and the
+ * warnings in 'd', so a run that prints only warnings does not look like a
+ * failure.
+ */
+static char *summary_line(const struct run *r, const char *name,
+		const struct gw_files *files, const bool *kept,
+		const struct gw_diags *d)
+{
+	size_t n_kept = 0;
+	for (size_t i = 0; i < files->n; i++) {
+		n_kept += kept[i];
+	}
+	char *top = join(r->o->out_dir, name);
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "%s/: %zu file%s (%zu written, %zu up to date), ",
+			top, files->n, files->n == 1 ? "" : "s",
+			files->n - n_kept, n_kept);
+	if (d->n_warnings) {
+		gw_buf_printf(&b, "%zu warning%s\n", d->n_warnings,
+				d->n_warnings == 1 ? "" : "s");
+	} else {
+		gw_buf_puts(&b, "no warnings\n");
+	}
+	free(top);
+	return gw_buf_detach(&b, NULL);
+}
+
+/* Write 'files' into DIR/NAME/; -v lists them; the summary is kept in 'r'. */
+static bool write_files(struct run *r, const char *name,
 		const struct gw_files *files, struct gw_diags *d)
 {
 	bool *kept = gw_xcalloc(files->n + 1, sizeof(*kept));
 	bool ok = gw_output_write(r->o->out_dir, name, files, kept, d);
 	if (ok && r->o->verbose) {
 		list_written(r, name, files, kept);
+	}
+	if (ok && !r->o->quiet) {
+		free(r->summary);
+		r->summary = summary_line(r, name, files, kept, d);
 	}
 	free(kept);
 	return ok;
@@ -925,6 +971,14 @@ static int run_reported(struct run *r, run_fn fn, const char *arg)
 	gw_diags_init(&d);
 	int status = fn(r, arg, &d);
 	report(r, &d);
+	if (r->summary) {
+		/* After the diagnostics, so it is the profile's last line;
+		 * flushed, so it stays there when both streams share a log. */
+		fputs(r->summary, r->out);
+		fflush(r->out);
+		free(r->summary);
+		r->summary = NULL;
+	}
 	return status;
 }
 
