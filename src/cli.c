@@ -21,6 +21,7 @@
 #include "output.h"
 #include "profile.h"
 #include "render.h"
+#include "schema.h"
 #include "templates.h"
 #include "util.h"
 #include "verify.h"
@@ -121,6 +122,7 @@ static const char help_text[] =
 	"       gwgen check --profile NAME|FILE | --all [DIR] [-o DIR] [--diff]\n"
 	"       gwgen list\n"
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
+	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
 	"\n"
 	"Turn a YAML profile of an AWS Batch set-up into reviewed, deployable\n"
 	"files under DIR/NAME/ (CloudFormation, IAM policies, user data,\n"
@@ -134,6 +136,7 @@ static const char help_text[] =
 	"                        exit 4 when it differs (--check)\n"
 	"  list                  list the profiles on the search path (--list)\n"
 	"  render                render a mustache template with JSON data\n"
+	"  schema                print the profile format's JSON Schema\n"
 	"\n"
 	"Options:\n"
 	"  -p, --profile NAME|FILE|DIR/\n"
@@ -1361,6 +1364,11 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 		 * it reported is not told twice. */
 		return finish_streams(out, err, status,
 				status == GW_EXIT_IO && ferror(out));
+	}
+	if (argc > 1 && strcmp(argv[1], "schema") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_schema_main(argc - 1,
+					argv + 1, out, err), false);
 	}
 	return finish_streams(out, err, run_cli(argc, argv, out, err), false);
 }

@@ -614,8 +614,10 @@ def test_install():
     pdir = at(env("GWGEN_DATADIR"), "gwgen", "profiles")
     shipped = sorted(f for f in os.listdir(os.path.join(SRC, "profiles"))
                      if f.endswith(".yaml"))
-    expect(os.path.isdir(pdir) and sorted(os.listdir(pdir)) == shipped,
-           f"profiles in {pdir}")
+    # The profiles' JSON Schema beside them, as their modelines name it.
+    expect(os.path.isdir(pdir) and sorted(os.listdir(pdir)) ==
+           sorted(shipped + ["profile.schema.json"]),
+           f"profiles and their schema in {pdir}")
     for section, page in [("man1", "gwgen.1"), ("man5", "gwgen-profile.5")]:
         path = at(env("GWGEN_MANDIR"), section, page)
         if expect(os.path.isfile(path), f"man page {path}"):

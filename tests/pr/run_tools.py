@@ -178,8 +178,93 @@ def test_setup():
                f"{what}: steps {steps}, want {want_steps}")
 
 
+# ---- schema ---------------------------------------------------------------
+
+SCHEMA_FILE = "profile.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
+# The loader's key and type errors (docs/profile.md, "Diagnostics"): an
+# unknown or missing key, a value of the wrong type, outside its key's
+# allowed values or range, or not a 64-bit integer; a key that is not a
+# string; a top level that is not a mapping.
+KEY_OR_TYPE_ERROR = re.compile(
+    r": error: (unknown key '|missing required key '|expected an? .* for '"
+    r"|invalid value .* for '.*', expected one of"
+    r"|'\w+' must (be |not be negative)|integer .* does not fit in 64 bits"
+    r"|keys must be strings|expected a mapping at the top level)")
+
+
+def ajv(schema, expectation, files):
+    node = shutil.which("node")
+    if not node or not os.path.isdir(os.path.join(
+            SRC, "tests", "tools", "node_modules", "ajv")):
+        expect(False, "node and tests/tools/node_modules/ajv are needed: "
+               "npm ci --prefix tests/tools")
+        return
+    r = subprocess.run([node, os.path.join(SRC, "tests", "tools",
+                                           "schema_validate.js"),
+                        schema, expectation] + files, cwd=SRC,
+                       capture_output=True, text=True)
+    print(r.stdout + r.stderr)
+    expect(r.returncode == 0, f"schema_validate.js {expectation}: exit "
+           f"{r.returncode}")
+
+
+def key_or_type_cases():
+    """The tests/diag cases whose expected stderr has a key or type error
+    located in the case's own file."""
+    cases = []
+    diag = os.path.join(SRC, "tests", "diag")
+    for name in sorted(os.listdir(diag)):
+        if not name.endswith(".stderr"):
+            continue
+        case = name[:-len(".stderr")]
+        with open(os.path.join(diag, name), encoding="utf-8") as f:
+            own = [ln for ln in f if ln.startswith(f"tests/diag/{case}.yaml:")]
+        if any(KEY_OR_TYPE_ERROR.search(ln) for ln in own):
+            cases.append(f"tests/diag/{case}.yaml")
+    return cases
+
+
+def test_schema():
+    committed = os.path.join(SRC, "profiles", SCHEMA_FILE)
+    r = subprocess.run([GWGEN, "schema"], capture_output=True, text=True)
+    expect(r.returncode == 0 and r.stderr == "",
+           f"gwgen schema: exit {r.returncode}: {r.stderr}")
+    with open(committed, encoding="utf-8") as f:
+        expect(r.stdout == f.read(), f"profiles/{SCHEMA_FILE} is what "
+               "'gwgen schema' prints (regenerate: gwgen schema -o "
+               f"profiles/{SCHEMA_FILE})")
+    out = os.path.join(scratch("schema"), SCHEMA_FILE)
+    w = subprocess.run([GWGEN, "schema", "-o", out], capture_output=True,
+                       text=True)
+    with open(out, encoding="utf-8") as f:
+        expect(w.returncode == 0 and w.stdout == "" and f.read() == r.stdout,
+               "gwgen schema -o FILE writes the same schema")
+    h = subprocess.run([GWGEN, "schema", "--help"], capture_output=True,
+                       text=True)
+    expect(h.returncode == 0 and MODELINE in h.stdout,
+           "gwgen schema --help names the modeline")
+    shipped = sorted(os.path.join("profiles", f) for f in
+                     os.listdir(os.path.join(SRC, "profiles"))
+                     if f.endswith(".yaml"))
+    for p in shipped:
+        with open(os.path.join(SRC, p), encoding="utf-8") as f:
+            expect(f.readline().rstrip("\n") == MODELINE,
+                   f"{p} starts with '{MODELINE}'")
+    tests = sorted(os.path.join("tests", "pr", "profiles", f) for f in
+                   os.listdir(os.path.join(SRC, "tests", "pr", "profiles"))
+                   if f.endswith(".yaml"))
+    ajv(committed, "--expect-valid", shipped + tests)
+    rejected = key_or_type_cases()
+    # The corpus has such cases of every kind; fewer means the pattern
+    # above no longer matches the loader's messages.
+    expect(len(rejected) >= 12, f"key or type error cases: {rejected}")
+    ajv(committed, "--expect-invalid", rejected)
+
+
 MODES = {
     "setup": test_setup,
+    "schema": test_schema,
 }
 
 
