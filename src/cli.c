@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "diff.h"
 #include "emit.h"
+#include "init.h"
 #include "model.h"
 #include "output.h"
 #include "profile.h"
@@ -123,6 +124,8 @@ static const char help_text[] =
 	"       gwgen list\n"
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
 	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
+	"       gwgen init NAME [--engine ENGINE] [--region REGION]\n"
+	"                  [--from PROFILE]       (see 'gwgen init --help')\n"
 	"\n"
 	"Turn a YAML profile of an AWS Batch set-up into reviewed, deployable\n"
 	"files under DIR/NAME/ (CloudFormation, IAM policies, user data,\n"
@@ -137,6 +140,7 @@ static const char help_text[] =
 	"  list                  list the profiles on the search path (--list)\n"
 	"  render                render a mustache template with JSON data\n"
 	"  schema                print the profile format's JSON Schema\n"
+	"  init                  write a commented starter profile\n"
 	"\n"
 	"Options:\n"
 	"  -p, --profile NAME|FILE|DIR/\n"
@@ -1364,6 +1368,11 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 		 * it reported is not told twice. */
 		return finish_streams(out, err, status,
 				status == GW_EXIT_IO && ferror(out));
+	}
+	if (argc > 1 && strcmp(argv[1], "init") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_init_main(argc - 1,
+					argv + 1, out, err), false);
 	}
 	if (argc > 1 && strcmp(argv[1], "schema") == 0) {
 		gw_cjson_init();

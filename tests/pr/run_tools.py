@@ -262,9 +262,140 @@ def test_schema():
     ajv(committed, "--expect-invalid", rejected)
 
 
+# ---- init -----------------------------------------------------------------
+
+ENGINES = ["nextflow", "nextstrain", "snakemake", "none"]
+# Exit statuses, from gwgen(1).
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_IO = 3
+
+
+def run(args, cwd, extra_env=None):
+    e = {k: v for k, v in os.environ.items()
+         if k not in ("GWGEN_PROFILE_PATH", "NO_COLOR")}
+    e.update(extra_env or {})
+    return subprocess.run([GWGEN] + args, cwd=cwd, env=e,
+                          capture_output=True, text=True)
+
+
+def test_init():
+    top = scratch("init")
+    schema = subprocess.run([GWGEN, "schema"], capture_output=True,
+                            text=True).stdout
+    made = []
+    for engine in ENGINES:
+        name = f"lab-{engine}"
+        r = run(["init", name, "--engine", engine], top)
+        path = os.path.join(top, "profiles", name + ".yaml")
+        if not expect(r.returncode == 0 and os.path.isfile(path),
+                      f"init --engine {engine}: exit {r.returncode}: "
+                      f"{r.stderr}"):
+            continue
+        made.append(os.path.relpath(path, SRC))
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        expect(text.startswith(MODELINE + "\n"), f"{name}: the modeline")
+        expect(f"\nengine: {engine}\n" in text, f"{name}: engine {engine}")
+        with open(os.path.join(top, "profiles", SCHEMA_FILE),
+                  encoding="utf-8") as f:
+            expect(f.read() == schema, f"{name}: the schema beside it")
+        # The bucket placeholder, named where it is.
+        m = re.search(r"^\s*(\S+):(\d+):(\d+): bucket\.name '([^']+)'",
+                      r.stdout, re.M)
+        lines = text.splitlines()
+        if expect(m, f"{name}: stdout names bucket.name: {r.stdout}"):
+            line, col = int(m.group(2)), int(m.group(3))
+            expect(m.group(1) == f"profiles/{name}.yaml" and
+                   lines[line - 1][col - 1:] == m.group(4),
+                   f"{name}: {m.group(0)} points at the bucket name")
+        expect("subnets and security groups" in r.stdout,
+               f"{name}: stdout says to set the subnets")
+        g = run(["--profile", name, "-o", "out", "--strict"], top)
+        expect(g.returncode == 0 and g.stderr == "",
+               f"{name}: generates with no warning: exit {g.returncode}: "
+               f"{g.stderr}")
+        expect(os.path.isfile(os.path.join(top, "out", name,
+                                           "cloudformation.yaml")),
+               f"{name}: out/{name}/cloudformation.yaml written")
+    for engine, client in [("nextflow", "nextflow.config"),
+                           ("nextstrain", "nextstrain.config")]:
+        expect(os.path.isfile(os.path.join(top, "out", f"lab-{engine}",
+                                           "client", client)),
+               f"lab-{engine}: client/{client}")
+    ajv(os.path.join(SRC, "profiles", SCHEMA_FILE), "--expect-valid",
+        [os.path.join(top, "profiles", os.path.basename(p)) for p in made])
+
+    # An existing file is kept; --force replaces it.
+    path = os.path.join(top, "profiles", "lab-none.yaml")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    r = run(["init", "lab-none", "--engine", "none"], top)
+    with open(path, encoding="utf-8") as f:
+        kept = f.read().endswith("# edited\n")
+    expect(r.returncode == EXIT_IO and kept, f"existing file kept: "
+           f"exit {r.returncode}")
+    r = run(["init", "lab-none", "--engine", "none", "--force"], top)
+    with open(path, encoding="utf-8") as f:
+        expect(r.returncode == 0 and "# edited" not in f.read(),
+               "--force replaces it")
+
+    # --from: a sibling parent by name, another one by a relative path.
+    shutil.copy(os.path.join(SRC, "profiles", "salmon.yaml"),
+                os.path.join(top, "profiles"))
+    r = run(["init", "mylab", "--from", "salmon", "--region", "us-west-2"],
+            top)
+    path = os.path.join(top, "profiles", "mylab.yaml")
+    if expect(r.returncode == 0 and os.path.isfile(path),
+              f"init --from salmon: {r.stderr}"):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        expect('\nextends: "salmon"\n' in text and "\nname: mylab\n" in text
+               and "\nregion: us-west-2\n" in text,
+               f"--from: extends the parent by name:\n{text}")
+        g = run(["--profile", "mylab", "-o", "out"], top)
+        expect(g.returncode == 0 and os.path.isfile(
+            os.path.join(top, "out", "mylab", "client", "nextflow.config")),
+            f"--from: generates out/mylab: {g.stderr}")
+    os.makedirs(os.path.join(top, "elsewhere", "deeper"))
+    r = run(["init", "other", "--from", "salmon", "-o",
+             "elsewhere/deeper/other.yaml"], top)
+    with open(os.path.join(top, "elsewhere", "deeper", "other.yaml"),
+              encoding="utf-8") as f:
+        expect(r.returncode == 0 and
+               '\nextends: "../../profiles/salmon.yaml"\n' in f.read(),
+               f"--from elsewhere: a relative path: {r.stderr}")
+    v = run(["verify", "--profile", "../elsewhere/deeper/other.yaml"],
+            os.path.join(top, "profiles"))
+    expect(v.returncode == 0, f"--from elsewhere: verifies from another "
+           f"directory: {v.stderr}")
+
+    # Refused: nothing written.
+    r = run(["init", "Bad_Name"], top)
+    expect(r.returncode == EXIT_USAGE and
+           not os.path.exists(os.path.join(top, "profiles", "Bad_Name.yaml")),
+           f"a bad name is a usage error: {r.returncode}")
+    r = run(["init", "mars", "--region", "mars-east-1"], top)
+    expect(r.returncode == EXIT_INVALID and "unknown region" in r.stderr and
+           not os.path.exists(os.path.join(top, "profiles", "mars.yaml")),
+           f"an unknown region is an error, nothing written: {r.stderr}")
+    r = run(["init", "x", "--engine", "cromwell"], top)
+    expect(r.returncode == EXIT_USAGE, "an unknown engine is a usage error")
+    r = run(["init", "x", "--from", "salmon", "--engine", "none"], top)
+    expect(r.returncode == EXIT_USAGE, "--from with --engine: usage error")
+    r = run(["init", "piped", "-o", "-"], top)
+    expect(r.returncode == 0 and r.stdout.startswith(MODELINE) and
+           not os.path.exists(os.path.join(top, "profiles", "piped.yaml")),
+           "-o - prints the profile and writes nothing")
+    h = run(["init", "--help"], top)
+    expect(h.returncode == 0 and all(e in h.stdout for e in ENGINES),
+           "init --help names every engine")
+
+
 MODES = {
     "setup": test_setup,
     "schema": test_schema,
+    "init": test_init,
 }
 
 
