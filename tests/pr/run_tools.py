@@ -392,10 +392,166 @@ def test_init():
            "init --help names every engine")
 
 
+# ---- online ---------------------------------------------------------------
+
+# A stand-in for the AWS CLI: logs each call to $AWS_LOG and answers the
+# reads doctor.sh and validate.sh make. $SICK=1 answers for a broken
+# stack: the first queue disabled, every compute environment at maxvCpus
+# 0, no instance type offered, role $MISSING_ROLE absent. $FINDING is
+# printed by validate-policy for --policy-document .../$FINDING_FILE.
+FAKE_AWS = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$AWS_LOG"
+names() { # the values after option $1 up to the next option
+	local want=$1 on=0 a
+	shift
+	for a; do
+		if [[ $a == --* ]]; then
+			[[ $a == "$want" ]] && on=1 || on=0
+		elif ((on)); then
+			printf '%s\n' "$a"
+		fi
+	done
+}
+case "$1 $2" in
+"cloudformation describe-stacks") echo CREATE_COMPLETE ;;
+"cloudformation validate-template") echo Subnets ;;
+"batch describe-job-queues")
+	first=1
+	names --job-queues "$@" | while read -r q; do
+		if ((first && SICK)); then
+			printf '%s\tDISABLED\tVALID\n' "$q"
+		else
+			printf '%s\tENABLED\tVALID\n' "$q"
+		fi
+		first=0
+	done ;;
+"batch describe-compute-environments")
+	names --compute-environments "$@" | while read -r ce; do
+		printf '%s\tENABLED\tVALID\t%s\n' "$ce" "$((SICK ? 0 : 256))"
+	done ;;
+"ec2 describe-instance-type-offerings")
+	((SICK)) || printf 'us-east-1a\tus-east-1b\n' ;;
+"iam get-role")
+	role=$(names --role-name "$@")
+	if ((SICK)) && [[ $role == "$MISSING_ROLE" ]]; then
+		echo "An error occurred (NoSuchEntity)" >&2
+		exit 254
+	fi
+	echo "arn:aws:iam::123456789012:role/$role" ;;
+"accessanalyzer validate-policy")
+	doc=$(names --policy-document "$@")
+	[[ -n $FINDING_FILE && $doc == */"$FINDING_FILE" ]] && printf '%b\n' "$FINDING" ;;
+*) echo "stand-in aws: unexpected call: $*" >&2; exit 254 ;;
+esac
+exit 0
+"""
+READ_ONLY = re.compile(r"^\S+ (describe-|get-|list-|validate-)")
+
+
+def run_script(top, script, extra):
+    tmp = scratch("online-bin")
+    fake = os.path.join(tmp, "aws")
+    with open(fake, "w", encoding="utf-8") as f:
+        f.write(FAKE_AWS)
+    os.chmod(fake, stat.S_IRWXU)
+    log = os.path.join(tmp, "log")
+    e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    e.update({"PATH": tmp + os.pathsep + os.environ["PATH"], "AWS_LOG": log,
+              "SICK": "0", "MISSING_ROLE": "", "FINDING": "",
+              "FINDING_FILE": ""})
+    e.update(extra)
+    r = subprocess.run(["bash", os.path.join(top, "scripts", script)],
+                       capture_output=True, text=True, env=e,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    calls = []
+    if os.path.exists(log):
+        with open(log, encoding="utf-8") as f:
+            calls = f.read().splitlines()
+    return r, calls
+
+
+def view_names(top):
+    """Queues, compute environments (with instance types) and roles of the
+    generated template, read from cloudformation.yaml."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    with open(os.path.join(top, "cloudformation.yaml"), encoding="utf-8") as f:
+        res = yaml.load(f, Loader=Loader)["Resources"]
+    def of(kind, prop):
+        return [r["Properties"][prop] for r in res.values()
+                if r["Type"] == kind]
+    types = sorted({t for r in res.values()
+                    if r["Type"] == "AWS::Batch::ComputeEnvironment"
+                    for t in r["Properties"].get("ComputeResources", {})
+                    .get("InstanceTypes", [])
+                    if t != "optimal" and not t.startswith("default_")})
+    return (of("AWS::Batch::JobQueue", "JobQueueName"),
+            of("AWS::Batch::ComputeEnvironment", "ComputeEnvironmentName"),
+            types, of("AWS::IAM::Role", "RoleName"))
+
+
+def test_online():
+    for name in ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]:
+        top = os.path.join(SRC, "out", name)
+        queues, ces, types, roles = view_names(top)
+        # doctor.sh, healthy.
+        r, calls = run_script(top, "doctor.sh", {})
+        oks = [ln for ln in r.stdout.splitlines() if ln.startswith("ok: ")]
+        expect(r.returncode == 0 and "problem:" not in r.stdout and
+               len(oks) == 1 + len(queues) + len(ces) + len(types)
+               + len(roles), f"{name}: doctor.sh on a healthy stack: exit "
+               f"{r.returncode}, {len(oks)} ok lines:\n{r.stdout}{r.stderr}")
+        expect(calls and all(READ_ONLY.match(c) for c in calls),
+               f"{name}: doctor.sh makes read-only calls only: {calls}")
+        # doctor.sh, broken.
+        missing = roles[-1] if roles else ""
+        r, calls = run_script(top, "doctor.sh", {"SICK": "1",
+                                                 "MISSING_ROLE": missing})
+        problems = [ln for ln in r.stdout.splitlines()
+                    if ln.startswith("problem: ")]
+        want = [f"problem: job queue {queues[0]} is DISABLED VALID"] + \
+            [f"problem: compute environment {ce} has maxvCpus 0: no job "
+             "can run" for ce in ces] + \
+            [f"problem: instance type {t} is not offered in" for t in types] + \
+            ([f"problem: role {missing} does not exist"] if missing else [])
+        expect(r.returncode == 1 and len(problems) == len(want) and
+               all(any(p.startswith(w) for p in problems) for w in want),
+               f"{name}: doctor.sh on a broken stack: exit {r.returncode}:"
+               f"\n{r.stdout}\nwant {want}")
+        # validate.sh: no findings, then a warning, then a security warning.
+        policies = sorted(f for f in os.listdir(os.path.join(top, "iam")))
+        r, calls = run_script(top, "validate.sh", {})
+        expect(r.returncode == 0, f"{name}: validate.sh with no findings: "
+               f"exit {r.returncode}: {r.stderr}")
+        validated = [c for c in calls
+                     if c.startswith("accessanalyzer validate-policy")]
+        expect(sorted(re.search(r"--policy-document file://\S*/iam/(\S+)",
+                                c).group(1) for c in validated) == policies,
+               f"{name}: validate.sh checks every iam/*.json once")
+        expect(sum(c.startswith("cloudformation validate-template")
+                   for c in calls) == 1 and
+               all(READ_ONLY.match(c) for c in calls),
+               f"{name}: validate.sh: validate-template once, read-only")
+        for kind, status in [("WARNING", 0), ("SECURITY_WARNING", 1),
+                             ("ERROR", 1)]:
+            finding = f"{kind}\\tSOME_ISSUE\\tsomething to look at"
+            r, _ = run_script(top, "validate.sh", {
+                "FINDING": finding, "FINDING_FILE": policies[0]})
+            expect(r.returncode == status and
+                   f"iam/{policies[0]}: {kind} SOME_ISSUE something to "
+                   "look at" in r.stdout,
+                   f"{name}: validate.sh with a {kind} finding: exit "
+                   f"{r.returncode}, want {status}:\n{r.stdout}")
+
+
 MODES = {
     "setup": test_setup,
     "schema": test_schema,
     "init": test_init,
+    "online": test_online,
 }
 
 
