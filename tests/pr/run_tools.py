@@ -547,8 +547,79 @@ def test_online():
                    f"{r.returncode}, want {status}:\n{r.stdout}")
 
 
+# ---- pre-commit -----------------------------------------------------------
+
+# What pre-commit requires of a hook ("Creating new hooks"), and what these
+# two must be.
+HOOK_KEYS = {"id", "name", "entry", "language"}
+
+
+def run_hook(hook, top, bindir):
+    cmd = shlex.split(hook["entry"]) + list(hook.get("args", []))
+    e = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
+    e.pop("GWGEN_PROFILE_PATH", None)
+    return subprocess.run(cmd, cwd=top, env=e, capture_output=True,
+                          text=True)
+
+
+def test_pre_commit():
+    import yaml
+    with open(os.path.join(SRC, ".pre-commit-hooks.yaml"),
+              encoding="utf-8") as f:
+        hooks = {h["id"]: h for h in yaml.safe_load(f)}
+    expect(set(hooks) == {"gwgen-verify", "gwgen-check"},
+           f"hooks: {sorted(hooks)}")
+    for hid, h in hooks.items():
+        expect(HOOK_KEYS <= set(h) and h["language"] == "system" and
+               h.get("pass_filenames") is False,
+               f"{hid}: id, name, entry, language system, no file names")
+    bindir = scratch("pre-commit-bin")
+    os.symlink(GWGEN, os.path.join(bindir, "gwgen"))
+    top = scratch("pre-commit-repo")
+    shutil.copytree(os.path.join(SRC, "profiles"),
+                    os.path.join(top, "profiles"))
+    shutil.copytree(os.path.join(SRC, "out"), os.path.join(top, "out"))
+    for hid, h in hooks.items():
+        r = run_hook(h, top, bindir)
+        expect(r.returncode == 0, f"{hid} passes on a clean tree: "
+               f"{r.stderr}")
+    # A stale out/: gwgen-check fails naming the file.
+    stale = os.path.join(top, "out", "salmon", "README.md")
+    with open(stale, "a", encoding="utf-8") as f:
+        f.write("edited\n")
+    r = run_hook(hooks["gwgen-check"], top, bindir)
+    expect(r.returncode == 4 and "out/salmon/README.md" in r.stderr,
+           f"gwgen-check fails on a stale out/: {r.returncode} {r.stderr}")
+    # An invalid profile: gwgen-verify fails at its line.
+    bad = os.path.join(top, "profiles", "workshop.yaml")
+    with open(bad, "a", encoding="utf-8") as f:
+        f.write("colour: blue\n")
+    r = run_hook(hooks["gwgen-verify"], top, bindir)
+    expect(r.returncode == 1 and
+           "profiles/workshop.yaml:" in r.stderr and "unknown key 'colour'"
+           in r.stderr, f"gwgen-verify fails on an invalid profile: "
+           f"{r.returncode} {r.stderr}")
+    if shutil.which("pre-commit") and shutil.which("git"):
+        shutil.rmtree(os.path.join(top, "out"))
+        shutil.rmtree(os.path.join(top, "profiles"))
+        shutil.copytree(os.path.join(SRC, "profiles"),
+                        os.path.join(top, "profiles"))
+        shutil.copytree(os.path.join(SRC, "out"), os.path.join(top, "out"))
+        e = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"],
+                 HOME=top, PRE_COMMIT_HOME=os.path.join(top, ".cache"))
+        for cmd in (["git", "init", "-q"], ["git", "add", "-A"]):
+            subprocess.run(cmd, cwd=top, env=e, check=True)
+        r = subprocess.run(["pre-commit", "try-repo", SRC, "--all-files"],
+                           cwd=top, env=e, capture_output=True, text=True)
+        expect(r.returncode == 0, f"pre-commit try-repo: {r.stdout}")
+    else:
+        print("pre-commit not installed: 'pre-commit try-repo' not run "
+              "(apt-get install pre-commit)")
+
+
 MODES = {
     "setup": test_setup,
+    "pre-commit": test_pre_commit,
     "schema": test_schema,
     "init": test_init,
     "online": test_online,
