@@ -532,7 +532,15 @@ def test_completion():
     case(["gwgen", "--profile", ""], SHIPPED)
     case(["gwgen", "-p", "ma"], ["maccoss"])
     case(["gwgen", "ve"], ["verify"])
-    case(["gwgen", ""], ["generate", "verify", "check", "list", "render"])
+    case(["gwgen", ""], ["generate", "verify", "check", "list", "render",
+                         "schema", "init"])
+    case(["gwgen", "-q"], ["-q"])
+    case(["gwgen", "--qu"], ["--quiet"])
+    case(["gwgen", "schema", "-"], ["-o", "--out", "-h", "--help"])
+    case(["gwgen", "init", "x", "--engine", ""],
+         ["nextflow", "nextstrain", "snakemake", "none"])
+    case(["gwgen", "init", "x", "--from", "sa"], ["salmon"])
+    case(["gwgen", "init", "x", "--f"], ["--from", "--force"])
     case(["gwgen", "check", "--d"], ["--diff"])
     case(["gwgen", "verify", "--template"], ["--template", "--templates"])
     case(["gwgen", "--format", ""], ["text", "json", "github"])
@@ -626,6 +634,10 @@ def test_install():
                 expect(f.read() == g.read(), f"{page} installed as is")
     comp = at(env("GWGEN_DATADIR"), "bash-completion", "completions", "gwgen")
     expect(os.path.isfile(comp), f"completion at {comp}")
+    for path in [at(env("GWGEN_DATADIR"), "zsh", "site-functions", "_gwgen"),
+                 at(env("GWGEN_DATADIR"), "fish", "vendor_completions.d",
+                    "gwgen.fish")]:
+        expect(os.path.isfile(path), f"completion at {path}")
     # gwgen's own idea of the installed profiles matches where they went.
     r = subprocess.run([exe, "--help"], capture_output=True, text=True)
     installed = os.path.join(prefix, env("GWGEN_DATADIR"), "gwgen",

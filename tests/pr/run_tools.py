@@ -617,8 +617,82 @@ def test_pre_commit():
               "(apt-get install pre-commit)")
 
 
+# ---- shells ---------------------------------------------------------------
+
+# (line typed, matches wanted), from 'gwgen --help' and its commands' help.
+COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init"]
+SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
+SHELL_CASES = [
+    ("gwgen ", COMMANDS),
+    ("gwgen --for", ["--format"]),
+    ("gwgen --format ", ["text", "json", "github"]),
+    ("gwgen --color ", ["auto", "always", "never"]),
+    ("gwgen check --d", ["--diff"]),
+    ("gwgen --qu", ["--quiet"]),
+    ("gwgen --profile ma", ["maccoss"]),
+    ("gwgen -p w", ["workshop"]),
+    ("gwgen render --escape y", ["yaml"]),
+    ("gwgen schema --", ["--out", "--help"]),
+    ("gwgen init x --engine ", ["nextflow", "nextstrain", "snakemake",
+                                "none"]),
+    ("gwgen init x --from sa", ["salmon"]),
+    ("gwgen init x --f", ["--from", "--force"]),
+]
+
+
+def shell_matches(shell, line, bindir):
+    e = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"],
+             HOME=env("GWGEN_SCRATCH"))
+    e.pop("GWGEN_PROFILE_PATH", None)
+    if shell == "zsh":
+        cmd = ["zsh", "-f", os.path.join(SRC, "tests", "pr",
+                                         "zsh_complete.zsh"),
+               os.path.join(SRC, "completion"), line]
+    else:
+        script = os.path.join(SRC, "completion", "gwgen.fish")
+        cmd = ["fish", "--no-config", "-c",
+               f"source {shlex.quote(script)}; "
+               f"complete -C {shlex.quote(line)}"]
+    r = subprocess.run(cmd, cwd=SRC, env=e, capture_output=True, text=True,
+                       timeout=30)
+    expect(r.returncode == 0 and r.stderr == "",
+           f"{shell} completion of {line!r}: exit {r.returncode}: {r.stderr}")
+    return sorted({ln.split("\t")[0] for ln in r.stdout.splitlines() if ln})
+
+
+def test_shells():
+    bindir = scratch("shells-bin")
+    os.symlink(GWGEN, os.path.join(bindir, "gwgen"))
+    for shell in ("zsh", "fish"):
+        if not expect(shutil.which(shell), f"{shell} is installed "
+                      f"(apt-get install {shell})"):
+            continue
+        for line, want in SHELL_CASES:
+            got = shell_matches(shell, line, bindir)
+            # fish also offers files (and matches fuzzily) where a value
+            # may be a path: only the words that start as typed count.
+            prefix = line.split(" ")[-1]
+            got = [g for g in got if g.startswith(prefix) and not
+                   os.path.exists(os.path.join(SRC, g.rstrip("/")))]
+            expect(got == sorted(want),
+                   f"{shell}: {line!r} completes to {got}, want "
+                   f"{sorted(want)}")
+        # Every shipped profile, for --profile's value.
+        got = shell_matches(shell, "gwgen --profile ", bindir)
+        expect(set(SHIPPED) <= set(got),
+               f"{shell}: --profile offers every shipped profile: {got}")
+    r = subprocess.run(["zsh", "-n", os.path.join(SRC, "completion",
+                                                  "_gwgen")],
+                       capture_output=True, text=True)
+    expect(r.returncode == 0, f"zsh -n _gwgen: {r.stderr}")
+    r = subprocess.run(["fish", "--no-execute", os.path.join(
+        SRC, "completion", "gwgen.fish")], capture_output=True, text=True)
+    expect(r.returncode == 0, f"fish --no-execute gwgen.fish: {r.stderr}")
+
+
 MODES = {
     "setup": test_setup,
+    "shells": test_shells,
     "pre-commit": test_pre_commit,
     "schema": test_schema,
     "init": test_init,
