@@ -132,7 +132,7 @@ static const char help_text[] =
 	"deploy.sh, client configuration). Nothing is written unless the\n"
 	"profile verifies and every file renders; gwgen makes no AWS calls.\n"
 	"\n"
-	"Commands (the first argument; each also has an option form):\n"
+	"Commands (the first argument; the first four also have an option form):\n"
 	"  generate              verify and write DIR/NAME/ (the default)\n"
 	"  verify                verify only, write nothing (--verify-only)\n"
 	"  check                 regenerate in memory and compare with DIR/NAME/;\n"

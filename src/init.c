@@ -76,8 +76,8 @@ static const char init_help[] =
 	"; with\n"
 	"                        --from, the parent's)\n"
 	"      --from PROFILE    extend PROFILE (a name or a file) instead\n"
-	"  -o, --out FILE        write FILE instead of profiles/NAME.yaml; '-'\n"
-	"                        is standard output (no schema is written)\n"
+	"  -o, --out FILE        write FILE, not profiles/NAME.yaml; '-' is\n"
+	"                        standard output (no schema is written)\n"
 	"  -f, --force           replace FILE if it exists\n"
 	"  -h, --help            show this help and exit\n";
 
@@ -323,7 +323,8 @@ static cJSON *create_starter_view(const struct init_options *o)
 	char *bucket = gw_xasprintf("%s" BUCKET_SUFFIX, o->name);
 	cJSON_AddStringToObject(v, "bucket", bucket);
 	free(bucket);
-	cJSON_AddBoolToObject(v, "nextflow", strcmp(o->engine, "nextflow") == 0);
+	cJSON_AddBoolToObject(v, "nextflow",
+			strcmp(o->engine, "nextflow") == 0);
 	cJSON_AddBoolToObject(v, "nextstrain",
 			strcmp(o->engine, "nextstrain") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
@@ -410,7 +411,8 @@ static bool write_schema(const char *dir, FILE *out, struct gw_diags *d)
 	char *old = ok ? gw_read_file(path, GW_PROFILE_MAX_BYTES, &len) : NULL;
 	if (ok && old && len == strlen(text) && memcmp(old, text, len) == 0) {
 		fprintf(out, "up to date: %s\n", path);
-	} else if (ok && (ok = gw_textfile_write(path, text, strlen(text), d))) {
+	} else if (ok && (ok = gw_textfile_write(path, text, strlen(text),
+					d))) {
 		fprintf(out, "wrote %s\n", path);
 	}
 	free(old);
@@ -485,7 +487,8 @@ int gw_init_main(int argc, char **argv, FILE *out, FILE *err)
 	 * is an error here, and a starter has no warning. */
 	m = gw_profile_load_string(text, strlen(text), file, &d);
 	if (!m || !gw_verify_model(m, &d)
-			|| !gw_verify_generation(m, gw_templates_builtin(), &d)) {
+			|| !gw_verify_generation(m, gw_templates_builtin(),
+				&d)) {
 		goto out;
 	}
 	if (to_stdout) {

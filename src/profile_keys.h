@@ -40,10 +40,10 @@ struct gw_pkey {
 	long long min, max;          /* GW_PKEY_INT range */
 	bool unbounded;              /* GW_PKEY_INT: no upper bound */
 	bool zero_ok;                /* GW_PKEY_INT: 0 ("none") also allowed */
-	const long long *ints;       /* GW_PKEY_INT: the allowed values, or NULL */
+	const long long *ints;       /* GW_PKEY_INT: allowed values, or NULL */
 	size_t n_ints;
 	const char *rule;            /* GW_PKEY_INT: rule ID of a range error */
-	bool has_default;            /* the loader fills in 'def_*' when absent */
+	bool has_default;            /* the loader fills in def_* when absent */
 	long long def_int;
 	bool def_bool;
 	const char *def_str;

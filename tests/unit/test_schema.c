@@ -88,7 +88,9 @@ static void test_schema_ranges_and_defaults(void **state)
 	(void)state;
 	cJSON *s = create();
 	const cJSON *q = at(s, "properties", "job_queues", "items", NULL);
-	static const char *const qreq[] = {"name", "compute_environments", NULL};
+	static const char *const qreq[] = {
+		"name", "compute_environments", NULL,
+	};
 	expect_strings(at(q, "required", NULL), qreq);
 	/* priority: int 0..1000, default 1. */
 	const cJSON *prio = at(q, "properties", "priority", NULL);
