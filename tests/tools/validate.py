@@ -59,9 +59,11 @@ CFN_LINT_HINT = ("cfn-lint is not installed. It is AWS's CloudFormation "
 # cfn-lint's default region, for a directory without scripts/deploy.sh.
 CFN_LINT_DEFAULT_REGION = "us-east-1"
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Debian's nodejs and npm only without an npm: NodeSource's nodejs brings
+# its own and conflicts with Debian's npm package (README.md).
 INSTALL_HINT = ("install the validators: apt-get install -y shellcheck "
-                "yamllint cloud-init awscli nodejs npm && "
-                "npm ci --prefix tests/tools")
+                "yamllint cloud-init awscli, and nodejs npm unless npm is "
+                "installed, then npm ci --prefix tests/tools")
 # The Debian AWS CLI; 'aws' on PATH may be a pyenv shim or a user's own.
 AWS_CLI = os.environ.get("GWGEN_AWS_CLI", "/usr/bin/aws")
 CLOSED_ENDPOINT = "http://127.0.0.1:9"
