@@ -12,12 +12,17 @@
 # taken from where gwgen is installed) are read directly.
 
 # The commands (first word) and the options of each mode, as in 'gwgen --help'.
-_gwgen_commands='generate verify check list render'
-_gwgen_common_options='--format --color --strict -v --verbose -h --help
-	-V --version'
+_gwgen_commands='generate verify check list render schema init'
+_gwgen_common_options='--format --color --strict -v --verbose -q --quiet
+	-h --help -V --version'
 _gwgen_profile_options='-p --profile --all -o --out -T --templates'
 _gwgen_mode_options='--verify-only --check --list --diff --template'
 _gwgen_render_options='-p --partials -e --escape --strict -h --help'
+_gwgen_schema_options='-o --out -h --help'
+_gwgen_init_options='-e --engine -r --region --from -o --out -f --force
+	-h --help'
+# The engines of 'gwgen init --engine' (the profile's 'engine:').
+_gwgen_engines='nextflow nextstrain snakemake none'
 
 # Reply with the words of $1 that start with $2 (one per COMPREPLY entry).
 _gwgen_reply_words()
@@ -126,6 +131,34 @@ _gwgen_render()
 	fi
 }
 
+# Complete the words of 'gwgen schema ...' and 'gwgen init ...' ($3).
+_gwgen_schema_init()
+{
+	local cur=$1 opt=$2 command=$3
+	case $command:$opt in
+	*:-o | *:--out)
+		_gwgen_reply_paths "$cur" files
+		return
+		;;
+	init:-e | init:--engine)
+		_gwgen_reply_words "$_gwgen_engines" "$cur"
+		return
+		;;
+	init:--from)
+		_gwgen_reply_profile "$cur" "${COMP_WORDS[0]}"
+		return
+		;;
+	init:-r | init:--region)
+		return
+		;;
+	esac
+	if [[ $cur == -* && $command == schema ]]; then
+		_gwgen_reply_words "$_gwgen_schema_options" "$cur"
+	elif [[ $cur == -* ]]; then
+		_gwgen_reply_words "$_gwgen_init_options" "$cur"
+	fi
+}
+
 # Complete the value of option $1 (the word so far: $2; $3 set when it
 # follows an '='). Fails when $1 takes no value, so options may follow.
 _gwgen_option_value()
@@ -191,7 +224,7 @@ _gwgen()
 	local command=
 	if ((cword > 1)); then
 		case ${COMP_WORDS[1]} in
-		generate | verify | check | list | render)
+		generate | verify | check | list | render | schema | init)
 			command=${COMP_WORDS[1]}
 			;;
 		esac
@@ -199,6 +232,12 @@ _gwgen()
 
 	if [[ $command == render ]]; then
 		_gwgen_render "$cur" "$opt"
+		[[ -z $inword ]] || COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+		return 0
+	fi
+
+	if [[ $command == schema || $command == init ]]; then
+		_gwgen_schema_init "$cur" "$opt" "$command"
 		[[ -z $inword ]] || COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
 		return 0
 	fi

@@ -9,7 +9,7 @@ OUTDIR/mustache/         every mustache spec test (flag byte, template,
                          NUL, JSON data) and every template in templates/
 OUTDIR/verify_template/  the committed out/*/cloudformation.yaml, the
                          validator samples, and any EXTRA_TEMPLATE_DIR
-                         (e.g. /work/shared/fixtures/public-aws-batch)
+                         (e.g. a checkout of public AWS Batch templates)
 
 Seeds are named by content hash, so running it again adds nothing twice.
 """

@@ -17,11 +17,13 @@
 #include "diag.h"
 #include "diff.h"
 #include "emit.h"
+#include "init.h"
 #include "model.h"
 #include "output.h"
 #include "pipeline.h"
 #include "profile.h"
 #include "render.h"
+#include "schema.h"
 #include "templates.h"
 #include "util.h"
 #include "verify.h"
@@ -93,7 +95,7 @@ enum long_only {
 };
 
 /* Leading ':': getopt returns ':' for a missing argument, and stays quiet. */
-static const char short_options[] = ":p:o:T:vhV";
+static const char short_options[] = ":p:o:T:vqhV";
 
 static const struct option long_options[] = {
 	{"profile", required_argument, NULL, 'p'},
@@ -109,6 +111,7 @@ static const struct option long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -121,19 +124,24 @@ static const char help_text[] =
 	"       gwgen check --profile NAME|FILE | --all [DIR] [-o DIR] [--diff]\n"
 	"       gwgen list\n"
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
+	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
+	"       gwgen init NAME [--engine ENGINE] [--region REGION]\n"
+	"                  [--from PROFILE]       (see 'gwgen init --help')\n"
 	"\n"
 	"Turn a YAML profile of an AWS Batch set-up into reviewed, deployable\n"
 	"files under DIR/NAME/ (CloudFormation, IAM policies, user data,\n"
 	"deploy.sh, client configuration). Nothing is written unless the\n"
 	"profile verifies and every file renders; gwgen makes no AWS calls.\n"
 	"\n"
-	"Commands (the first argument; each also has an option form):\n"
+	"Commands (the first argument; the first four also have an option form):\n"
 	"  generate              verify and write DIR/NAME/ (the default)\n"
 	"  verify                verify only, write nothing (--verify-only)\n"
 	"  check                 regenerate in memory and compare with DIR/NAME/;\n"
 	"                        exit 4 when it differs (--check)\n"
 	"  list                  list the profiles on the search path (--list)\n"
 	"  render                render a mustache template with JSON data\n"
+	"  schema                print the profile format's JSON Schema\n"
+	"  init                  write a commented starter profile\n"
 	"\n"
 	"Options:\n"
 	"  -p, --profile NAME|FILE|DIR/\n"
@@ -155,6 +163,7 @@ static const char help_text[] =
 	"      --color WHEN      auto (default: a terminal and no NO_COLOR),\n"
 	"                        always, or never\n"
 	"  -v, --verbose         name each file written or checked\n"
+	"  -q, --quiet           no closing line saying what was written\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -191,6 +200,7 @@ struct options {
 	enum gw_diag_format format;
 	enum color_choice color;
 	bool verbose, strict, diff;
+	bool quiet; /* no summary line after a profile is written */
 };
 
 /* What one run shares between profiles. */
@@ -201,6 +211,8 @@ struct run {
 	const struct gw_templates *templates;
 	struct gw_diags all; /* --format json: every profile's findings */
 	bool verify_only;    /* profiles clash: verify, write nothing */
+	char *summary;       /* what the profile wrote, printed after its
+	                      * diagnostics (free()), or NULL */
 };
 
 /* A profile found on disk by listing a directory. */
@@ -376,6 +388,9 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'q':
+			o->quiet = true;
+			break;
 		case 'h':
 			fputs(help_text, out);
 			return GW_EXIT_OK;
@@ -447,6 +462,10 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 	if (optind < argc) {
 		return usage_error(err, "unexpected argument '%s'",
 				argv[optind]);
+	}
+	if (o->quiet && o->verbose) {
+		return usage_error(err, "%s and %s cannot be combined",
+				"--quiet", "--verbose");
 	}
 	if (o->diff && o->mode != MODE_CHECK) {
 		return usage_error(err, "%s only goes with 'check'", "--diff");
@@ -844,14 +863,47 @@ static void list_written(const struct run *r, const char *name,
 	free(top);
 }
 
-/* Write 'files' into DIR/NAME/; -v lists them. */
-static bool write_files(const struct run *r, const char *name,
+/*
+ * The closing line of a profile written to DIR/NAME/ (free() it): how many
+ * files, the manifest included, how many of them written and found up to
+ * date (kept[i], kept[files->n] for the manifest), and the warnings in 'd', so a run that prints only warnings does not look like a
+ * failure.
+ */
+static char *summary_line(const struct run *r, const char *name,
+		const struct gw_files *files, const bool *kept,
+		const struct gw_diags *d)
+{
+	size_t n = files->n + 1, n_kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		n_kept += kept[i];
+	}
+	char *top = join(r->o->out_dir, name);
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "%s/: %zu files (%zu written, %zu up to date), ",
+			top, n, n - n_kept, n_kept);
+	if (d->n_warnings) {
+		gw_buf_printf(&b, "%zu warning%s\n", d->n_warnings,
+				d->n_warnings == 1 ? "" : "s");
+	} else {
+		gw_buf_puts(&b, "no warnings\n");
+	}
+	free(top);
+	return gw_buf_detach(&b, NULL);
+}
+
+/* Write 'files' into DIR/NAME/; -v lists them; the summary is kept in 'r'. */
+static bool write_files(struct run *r, const char *name,
 		const struct gw_files *files, struct gw_diags *d)
 {
 	bool *kept = gw_xcalloc(files->n + 1, sizeof(*kept));
 	bool ok = gw_output_write(r->o->out_dir, name, files, kept, d);
 	if (ok && r->o->verbose) {
 		list_written(r, name, files, kept);
+	}
+	if (ok && !r->o->quiet) {
+		free(r->summary);
+		r->summary = summary_line(r, name, files, kept, d);
 	}
 	free(kept);
 	return ok;
@@ -926,6 +978,14 @@ static int run_reported(struct run *r, run_fn fn, const char *arg)
 	gw_diags_init(&d);
 	int status = fn(r, arg, &d);
 	report(r, &d);
+	if (r->summary) {
+		/* After the diagnostics, so it is the profile's last line;
+		 * flushed, so it stays there when both streams share a log. */
+		fputs(r->summary, r->out);
+		fflush(r->out);
+		free(r->summary);
+		r->summary = NULL;
+	}
 	return status;
 }
 
@@ -1308,6 +1368,16 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 		 * it reported is not told twice. */
 		return finish_streams(out, err, status,
 				status == GW_EXIT_IO && ferror(out));
+	}
+	if (argc > 1 && strcmp(argv[1], "init") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_init_main(argc - 1,
+					argv + 1, out, err), false);
+	}
+	if (argc > 1 && strcmp(argv[1], "schema") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_schema_main(argc - 1,
+					argv + 1, out, err), false);
 	}
 	return finish_streams(out, err, run_cli(argc, argv, out, err), false);
 }

@@ -36,6 +36,8 @@ enum gw_kind {
 	GW_KIND_DEPLOY,       /* scripts/deploy.sh */
 	GW_KIND_TEARDOWN,     /* scripts/teardown.sh */
 	GW_KIND_USERS,        /* scripts/users.sh */
+	GW_KIND_VALIDATE,     /* scripts/validate.sh */
+	GW_KIND_DOCTOR,       /* scripts/doctor.sh */
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
@@ -106,6 +108,16 @@ static const struct gw_artifact artifacts[] = {
 		.out = "scripts/users.sh", .escape = gw_escape_sh,
 		.when = "has_iam_people", .mode = MODE_SCRIPT,
 		.kind = GW_FILE_BASH,
+	},
+	[GW_KIND_VALIDATE] = {
+		.name = "validate", .template = "cli/validate.sh.mustache",
+		.out = "scripts/validate.sh", .escape = gw_escape_sh,
+		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
+	},
+	[GW_KIND_DOCTOR] = {
+		.name = "doctor", .template = "cli/doctor.sh.mustache",
+		.out = "scripts/doctor.sh", .escape = gw_escape_sh,
+		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
 	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",

@@ -3,6 +3,7 @@
 #include "profile.h"
 #include "aws_limits.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "buf.h"
 #include "config.h"
 #include "names.h"
+#include "profile_keys.h"
 #include "profile_tree.h"
 #include "rules.h"
 #include "util.h"
@@ -1499,4 +1501,99 @@ char *gw_profile_resolve(const char *arg, struct gw_diags *d)
 			"./profiles and " GW_PROFILE_DIR,
 			"no profile named '%.*s%s'", GW_PROFILE_QUOTED(arg));
 	return NULL;
+}
+
+/* ---- the tables, read-only, for the schema generator (profile_keys.h) ---- */
+
+const struct gw_pschema *gw_pschema_root(void)
+{
+	return (const struct gw_pschema *)&model_schema;
+}
+
+const char *gw_pschema_what(const struct gw_pschema *sc)
+{
+	return ((const struct schema *)sc)->what;
+}
+
+size_t gw_pschema_count(const struct gw_pschema *sc)
+{
+	return ((const struct schema *)sc)->n_fields;
+}
+
+static const enum gw_pkey_type pkey_types[] = {
+	[FT_STR] = GW_PKEY_STR,
+	[FT_ENUM] = GW_PKEY_ENUM,
+	[FT_INT] = GW_PKEY_INT,
+	[FT_BOOL] = GW_PKEY_BOOL,
+	[FT_STRS] = GW_PKEY_STRS,
+	[FT_KVS] = GW_PKEY_KVS,
+	[FT_MAP] = GW_PKEY_MAP,
+	[FT_LIST] = GW_PKEY_LIST,
+};
+_Static_assert(GW_ARRAY_LEN(pkey_types) == FT_LIST + 1,
+		"one gw_pkey_type per ftype");
+
+void gw_pschema_key(const struct gw_pschema *sc, size_t i,
+		struct gw_pkey *out)
+{
+	const struct schema *s = (const struct schema *)sc;
+	assert(i < s->n_fields);
+	const struct field *f = &s->fields[i];
+	*out = (struct gw_pkey){
+		.key = f->key,
+		.type = pkey_types[f->type],
+		.required = f->required,
+		.min = f->min,
+		.max = f->max,
+		.unbounded = f->max == UNBOUNDED,
+		.zero_ok = f->zero_ok,
+		.ints = f->ints,
+		.n_ints = f->n_ints,
+		.rule = gw_rule_id(f->rule),
+		.def_int = f->def_int,
+		.def_bool = f->def_bool,
+		.def_str = f->def_str,
+		.allowed = f->allowed,
+		.sub = (const struct gw_pschema *)f->sub,
+	};
+	/* What apply_default fills in and the format documents as the
+	 * default; an int default outside its range means "not set". */
+	switch (f->type) {
+	case FT_STR:
+	case FT_ENUM:
+		out->has_default = f->def_str != NULL;
+		break;
+	case FT_INT:
+		out->has_default = !f->required && ((f->def_int >= f->min
+				&& f->def_int <= f->max)
+				|| (f->zero_ok && f->def_int == 0));
+		break;
+	case FT_BOOL:
+		out->has_default = true;
+		break;
+	default:
+		break;
+	}
+	if (f->type == FT_LIST) {
+		out->elem = f->elem == parse_resource ? GW_PKEY_ELEM_RESOURCE
+			: f->elem == parse_queue_ce ? GW_PKEY_ELEM_NAME_OR_MAP
+			: GW_PKEY_ELEM_MAP;
+		if (f->elem == parse_queue_ce) {
+			out->sub = (const struct gw_pschema *)&queue_ce_schema;
+		}
+		assert(out->elem != GW_PKEY_ELEM_MAP || f->sub);
+	}
+}
+
+const char *gw_pschema_resource_word(size_t i)
+{
+	/* The whole words parse_resource takes before the prefixes. */
+	static const char *const words[] = {"*", "bucket"};
+	return i < GW_ARRAY_LEN(words) ? words[i] : NULL;
+}
+
+const char *gw_pschema_resource_prefix(size_t i)
+{
+	return i < GW_ARRAY_LEN(resource_prefixes)
+		? resource_prefixes[i].prefix : NULL;
 }

@@ -22,8 +22,9 @@ One mode per meson test (the first argument):
               warning 'gwgen verify' reports (relative location, no absolute
               path), the parameters, and the deploy and teardown commands.
   color       --color always/never/auto, NO_COLOR, a terminal and a pipe.
-  verbose     quiet by default; -v names each file written, each file
-              checked, each profile verified.
+  verbose     generate ends with one line (files, written, up to date,
+              warnings), none with -q; -v names each file written, each
+              file checked, each profile verified.
   completion  completion/gwgen.bash: commands, options, option values and
               profile names (from 'gwgen list', and without a gwgen to run),
               never a base profile (_NAME.yaml).
@@ -442,22 +443,42 @@ def test_color():
 def test_verbose():
     out = scratch("verbose")
     r = gwgen(["--profile", "salmon", "-o", out], SRC)
-    expect(r.returncode == EXIT_OK and r.stdout == "",
-           "quiet by default: nothing on stdout")
     expect(all(re.match(r"profiles/salmon\.yaml:\d+:\d+: (warning|note): ",
                         line) for line in r.stderr.splitlines()),
-           f"quiet by default: stderr holds only diagnostics: {r.stderr!r}")
+           f"by default stderr holds only diagnostics: {r.stderr!r}")
     files = sorted(os.path.relpath(os.path.join(d, f), out)
                    for d, _, fs in os.walk(out) for f in fs)
+    # One closing line (gwgen(1), DESCRIPTION): files, written, up to
+    # date, warnings; a second run finds every file up to date.
+    warnings = len(re.findall(r": warning: ", r.stderr))
+    said = f"{warnings} warning{'' if warnings == 1 else 's'}" \
+        if warnings else "no warnings"
+    for written in (len(files), 0):
+        if written == 0:
+            r = gwgen(["--profile", "salmon", "-o", out], SRC)
+        want = (f"{out}/salmon/: {len(files)} files ({written} written, "
+                f"{len(files) - written} up to date), {said}\n")
+        expect(r.returncode == EXIT_OK and r.stdout == want,
+               f"one closing line: {r.stdout!r}, want {want!r}")
+    r = gwgen(["--profile", "salmon", "-o", out, "-q"], SRC)
+    expect(r.returncode == EXIT_OK and r.stdout == "",
+           f"-q: nothing on stdout: {r.stdout!r}")
+    r = gwgen(["--profile", "salmon", "-o", out, "--quiet"], SRC)
+    expect(r.returncode == EXIT_OK and r.stdout == "",
+           f"--quiet: nothing on stdout: {r.stdout!r}")
     # Into a new directory every file is written; into one that has this
     # output already, every file is reported up to date (and not written).
     for flag, fresh in [("-v", True), ("--verbose", True), ("-v", False)]:
         dest = scratch("verbose-" + flag) if fresh else out
         r = gwgen(["--profile", "salmon", "-o", dest, flag], SRC)
         word = "wrote " if fresh else "up to date: "
-        named = sorted(line[len(word):] for line in r.stdout.splitlines())
+        lines = r.stdout.splitlines()
+        expect(lines and lines[-1].startswith(f"{dest}/salmon/: "),
+               f"{flag}: the closing line last: {lines[-1:]}")
+        lines = lines[:-1]
+        named = sorted(line[len(word):] for line in lines)
         expect(r.returncode == EXIT_OK and
-               all(line.startswith(word) for line in r.stdout.splitlines())
+               all(line.startswith(word) for line in lines)
                and [os.path.relpath(w, dest) for w in named] == files,
                f"{flag}: one '{word}FILE' per file"
                f"{' written' if fresh else ' already there'}")
@@ -517,7 +538,15 @@ def test_completion():
     case(["gwgen", "--profile", ""], SHIPPED)
     case(["gwgen", "-p", "ma"], ["maccoss"])
     case(["gwgen", "ve"], ["verify"])
-    case(["gwgen", ""], ["generate", "verify", "check", "list", "render"])
+    case(["gwgen", ""], ["generate", "verify", "check", "list", "render",
+                         "schema", "init"])
+    case(["gwgen", "-q"], ["-q"])
+    case(["gwgen", "--qu"], ["--quiet"])
+    case(["gwgen", "schema", "-"], ["-o", "--out", "-h", "--help"])
+    case(["gwgen", "init", "x", "--engine", ""],
+         ["nextflow", "nextstrain", "snakemake", "none"])
+    case(["gwgen", "init", "x", "--from", "sa"], ["salmon"])
+    case(["gwgen", "init", "x", "--f"], ["--from", "--force"])
     case(["gwgen", "check", "--d"], ["--diff"])
     case(["gwgen", "verify", "--template"], ["--template", "--templates"])
     case(["gwgen", "--format", ""], ["text", "json", "github"])
@@ -599,8 +628,10 @@ def test_install():
     pdir = at(env("GWGEN_DATADIR"), "gwgen", "profiles")
     shipped = sorted(f for f in os.listdir(os.path.join(SRC, "profiles"))
                      if f.endswith(".yaml"))
-    expect(os.path.isdir(pdir) and sorted(os.listdir(pdir)) == shipped,
-           f"profiles in {pdir}")
+    # The profiles' JSON Schema beside them, as their modelines name it.
+    expect(os.path.isdir(pdir) and sorted(os.listdir(pdir)) ==
+           sorted(shipped + ["profile.schema.json"]),
+           f"profiles and their schema in {pdir}")
     for section, page in [("man1", "gwgen.1"), ("man5", "gwgen-profile.5")]:
         path = at(env("GWGEN_MANDIR"), section, page)
         if expect(os.path.isfile(path), f"man page {path}"):
@@ -609,6 +640,10 @@ def test_install():
                 expect(f.read() == g.read(), f"{page} installed as is")
     comp = at(env("GWGEN_DATADIR"), "bash-completion", "completions", "gwgen")
     expect(os.path.isfile(comp), f"completion at {comp}")
+    for path in [at(env("GWGEN_DATADIR"), "zsh", "site-functions", "_gwgen"),
+                 at(env("GWGEN_DATADIR"), "fish", "vendor_completions.d",
+                    "gwgen.fish")]:
+        expect(os.path.isfile(path), f"completion at {path}")
     # gwgen's own idea of the installed profiles matches where they went.
     r = subprocess.run([exe, "--help"], capture_output=True, text=True)
     installed = os.path.join(prefix, env("GWGEN_DATADIR"), "gwgen",

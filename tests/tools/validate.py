@@ -19,13 +19,20 @@ CHECK is one of:
   awscli    every aws command line that scripts/*.sh --dry-run prints, run
             by the Debian AWS CLI against a closed local port: argument and
             parameter validation happen client-side before any connection
+  cfnlint   cloudformation.yaml with AWS's cfn-lint (every rule, the
+            profile's region): any finding, error, warning or
+            informational, fails. Debian 12 has no cfn-lint package, so
+            when it is not installed the check is skipped (exit 77, shown
+            as SKIP with how to install it), never passed;
+            GWGEN_REQUIRE_CFN_LINT=1 makes its absence a failure
 
 With --expect-fail the check must find errors (exit 1, not a missing tool)
 and its output must contain every TEXT: that is how each validator proves
 on tests/tools/samples/bad-* that it rejects bad input.
 
-Exit status: 0 valid, 1 findings, 2 a validator is missing or bad usage.
-A missing validator is a failure, never a skip.
+Exit status: 0 valid, 1 findings, 2 a validator is missing or bad usage,
+77 skipped (cfnlint only, without cfn-lint). Any other missing validator is
+a failure, never a skip.
 """
 
 import configparser
@@ -41,10 +48,22 @@ import tempfile
 
 EXIT_INVALID = 1
 EXIT_SETUP = 2
+# meson's "skipped" status.
+EXIT_SKIP = 77
+CFN_LINT_HINT = ("cfn-lint is not installed. It is AWS's CloudFormation "
+                 "linter (https://github.com/aws-cloudformation/cfn-lint), "
+                 "not packaged for Debian 12; install it with 'pipx install "
+                 "cfn-lint' (apt-get install pipx) or 'pip install cfn-lint' "
+                 "in a virtual environment. GWGEN_REQUIRE_CFN_LINT=1 makes "
+                 "its absence a failure")
+# cfn-lint's default region, for a directory without scripts/deploy.sh.
+CFN_LINT_DEFAULT_REGION = "us-east-1"
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Debian's nodejs and npm only without an npm: NodeSource's nodejs brings
+# its own and conflicts with Debian's npm package (README.md).
 INSTALL_HINT = ("install the validators: apt-get install -y shellcheck "
-                "yamllint cloud-init awscli nodejs npm && "
-                "npm ci --prefix tests/tools")
+                "yamllint cloud-init awscli, and nodejs npm unless npm is "
+                "installed, then npm ci --prefix tests/tools")
 # The Debian AWS CLI; 'aws' on PATH may be a pyenv shim or a user's own.
 AWS_CLI = os.environ.get("GWGEN_AWS_CLI", "/usr/bin/aws")
 CLOSED_ENDPOINT = "http://127.0.0.1:9"
@@ -678,6 +697,43 @@ def check_awscli(d, res):
     print(f"awscli: {len(jobs)} command line(s) checked with {AWS_CLI}")
 
 
+def profile_region(d):
+    """The region scripts/deploy.sh deploys to ('readonly REGION=...')."""
+    path = os.path.join(d, "scripts", "deploy.sh")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            m = re.search(r"^readonly REGION=(\S+)$", f.read(), re.M)
+        if m:
+            return " ".join(shlex.split(m.group(1)))
+    return CFN_LINT_DEFAULT_REGION
+
+
+def check_cfnlint(d, res):
+    exe = shutil.which("cfn-lint")
+    if exe is None:
+        print(f"validate: {CFN_LINT_HINT}", file=sys.stderr)
+        sys.exit(EXIT_SETUP if os.environ.get("GWGEN_REQUIRE_CFN_LINT")
+                 else EXIT_SKIP)
+    tmpl = os.path.join(d, "cloudformation.yaml")
+    if not os.path.exists(tmpl):
+        res.fail(f"{tmpl}: error: missing")
+        return
+    version = run([exe, "--version"]).stdout.strip()
+    region = profile_region(d)
+    # Every rule cfn-lint has on by default, informational ones too; its
+    # exit status is a bit set of the levels found (1: it failed itself).
+    r = run([exe, "--format", "parseable", "--regions", region, "--", tmpl],
+            timeout=AWS_TIMEOUT * 2)
+    findings = [ln for ln in r.stdout.splitlines() if ln.strip()]
+    for ln in findings:
+        res.fail(ln)
+    if r.returncode != 0 and not findings:
+        res.fail(f"{tmpl}: error: cfn-lint exited {r.returncode}:\n"
+                 f"{(r.stdout + r.stderr).strip()}")
+    print(f"cfnlint: {version}, region {region}: {len(findings)} finding(s) "
+          f"in {tmpl}")
+
+
 CHECKS = {
     "syntax": check_syntax,
     "cfn": check_cfn,
@@ -685,6 +741,7 @@ CHECKS = {
     "userdata": check_userdata,
     "scripts": check_scripts,
     "awscli": check_awscli,
+    "cfnlint": check_cfnlint,
 }
 
 
@@ -711,6 +768,8 @@ def main(argv):
     r = run([sys.executable, os.path.abspath(__file__), check, d], timeout=AWS_TIMEOUT * 4)
     out = r.stdout + r.stderr
     print(out.strip())
+    if r.returncode == EXIT_SKIP:
+        return EXIT_SKIP
     if r.returncode != EXIT_INVALID:
         print(f"validate: expected '{check}' to report errors (exit 1) on {d}, got exit {r.returncode}")
         return EXIT_INVALID

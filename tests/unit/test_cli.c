@@ -855,6 +855,50 @@ static char *reported(const char *out, const char *prefix, const char *suffix)
 	return NULL;
 }
 
+/* The number of lines of 'text' that hold 'needle' ("": every line). */
+static size_t lines_with(const char *text, const char *needle)
+{
+	size_t n = 0;
+	for (const char *l = text; *l;) {
+		size_t len = strcspn(l, "\n");
+		char *line = gw_xstrndup(l, len);
+		n += strstr(line, needle) != NULL;
+		free(line);
+		l += len + (l[len] == '\n');
+	}
+	return n;
+}
+
+/* The number of regular files below directory 'dir', recursively. */
+static size_t count_files(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	assert_non_null(dp);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+			continue;
+		}
+		char *path = gw_xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		assert_int_equal(lstat(path, &st), 0);
+		n += S_ISDIR(st.st_mode) ? count_files(path)
+			: S_ISREG(st.st_mode);
+		free(path);
+	}
+	closedir(dp);
+	return n;
+}
+
+/* The number of files gwgen wrote for maccoss below 'out'. */
+static size_t n_files(const char *out)
+{
+	char *top = gw_xasprintf("%s/maccoss", out);
+	size_t n = count_files(top);
+	free(top);
+	return n;
+}
+
 static void test_cli_generate_then_check(void **state)
 {
 	struct scratch *s = *state;
@@ -874,11 +918,24 @@ static void test_cli_generate_then_check(void **state)
 	struct stat st;
 	assert_int_equal(stat(script, &st), 0);
 	assert_true(st.st_mode & S_IXUSR);
-	/* Quiet without -v. Run again, every file is there already: -v says
-	 * so for each, and the script is the same file as before. */
+	/* Without -v one closing line (issue 19): every file is there
+	 * already, so none written; -q leaves even that out. */
 	RUN(&c, "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
+	assert_non_null(strstr(c.err, "warning: "));
+	char *line = gw_xasprintf("%s/maccoss/: %zu files (0 written, %zu up "
+			"to date), %zu warning", out, n_files(out), n_files(out),
+			lines_with(c.err, ": warning: "));
+	assert_true(gw_has_prefix(c.out, line));
+	assert_int_equal(lines_with(c.out, ""), 1);
+	free(line);
+	RUN(&c, "-q", "--profile", prof, "-o", out);
+	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_string_equal(c.out, "");
+	RUN(&c, "-q", "-v", "--profile", prof, "-o", out);
+	expect_usage_error(&c, "--quiet and --verbose cannot be combined");
+	/* Run again, every file is there already: -v says so for each, and
+	 * the script is the same file as before. */
 	RUN(&c, "-v", "--profile", prof, "-o", out);
 	assert_int_equal(c.status, GW_EXIT_OK);
 	assert_null(reported(c.out, "wrote ", ""));

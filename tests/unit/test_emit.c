@@ -152,8 +152,10 @@ static void test_emit_files_present_sorted(void **state)
 		"iam/hostile-job-trust.json",
 		"iam/hostile-secrets.json",
 		"scripts/deploy.sh",
+		"scripts/doctor.sh",
 		"scripts/teardown.sh",
 		"scripts/users.sh",
+		"scripts/validate.sh",
 		"userdata/hostile-lt.mime",
 	};
 	assert_int_equal(r->files.n, GW_ARRAY_LEN(want));
