@@ -23,6 +23,7 @@
 #include "pipeline.h"
 #include "profile.h"
 #include "render.h"
+#include "rules_cmd.h"
 #include "schema.h"
 #include "templates.h"
 #include "util.h"
@@ -125,6 +126,7 @@ static const char help_text[] =
 	"       gwgen list\n"
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
 	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
+	"       gwgen rules [ID...]\n"
 	"       gwgen init NAME [--engine ENGINE] [--region REGION]\n"
 	"                  [--from PROFILE]       (see 'gwgen init --help')\n"
 	"\n"
@@ -141,6 +143,8 @@ static const char help_text[] =
 	"  list                  list the profiles on the search path (--list)\n"
 	"  render                render a mustache template with JSON data\n"
 	"  schema                print the profile format's JSON Schema\n"
+	"  rules                 print the rule book: every rule (or each ID\n"
+	"                        named), what it checks, its source, its code\n"
 	"  init                  write a commented starter profile\n"
 	"\n"
 	"Options:\n"
@@ -1372,6 +1376,10 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	if (argc > 1 && strcmp(argv[1], "init") == 0) {
 		gw_cjson_init();
 		return finish_streams(out, err, gw_init_main(argc - 1,
+					argv + 1, out, err), false);
+	}
+	if (argc > 1 && strcmp(argv[1], "rules") == 0) {
+		return finish_streams(out, err, gw_rules_main(argc - 1,
 					argv + 1, out, err), false);
 	}
 	if (argc > 1 && strcmp(argv[1], "schema") == 0) {

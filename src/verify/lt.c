@@ -27,6 +27,9 @@
 #include "templates.h"
 #include "util.h"
 
+/* N5: EC2 CreateLaunchTemplate LaunchTemplateName. */
+#define LT_NAME_HINT "launch template names are 3..128 of [a-zA-Z0-9().-/_]"
+
 #define MSG_BYTES 1024
 /* A SHA-256 in hex. */
 #define SHA256_HEX 64
@@ -1345,8 +1348,31 @@ static void check_cfn_user_data(struct gw_cfn *t, yaml_node_t *ud)
 	gw_verify_user_data(text, strlen(text), gw_cfn_loc(t, at), t->d);
 }
 
+void gw_lt_check_models(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	struct gw_name_list seen = {.kind = "launch template"};
+	for (size_t i = 0; i < m->n_launch_templates; i++) {
+		const struct gw_launch_template *lt = &m->launch_templates[i];
+		gw_vm_check_name(c, &lt->name, "launch template",
+		                 lt->name.s ? gw_names_launch_template_error(
+		                                      lt->name.s)
+		                            : NULL,
+		                 GW_RULE_N5, LT_NAME_HINT);
+		gw_vm_check_unique(c, &lt->name, &seen, GW_RULE_N5);
+		gw_lt_check_model(c, lt);
+	}
+}
+
 void gw_lt_check_cfn(struct gw_cfn *t, const char *logical, yaml_node_t *props)
 {
+	yaml_node_t *name = gw_cfn_get(t, props, "LaunchTemplateName");
+	const char *ns = gw_cfn_literal(t, name);
+	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
+	if (why) {
+		GW_RULE_ERR(&t->rc, N5, gw_cfn_loc(t, name), LT_NAME_HINT,
+		            "launch template name '%s' %s", ns, why);
+	}
 	yaml_node_t *data = gw_cfn_get(t, props, "LaunchTemplateData");
 	if (!data) {
 		return;

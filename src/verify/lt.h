@@ -21,6 +21,10 @@ struct gw_cfn;
  * Run the family's rules on every launch template of the model in 'c'
  * (called from gw_verify_model's driver, verify.c).
  */
+/* Check every launch template of the model of 'c': names (N5, unique)
+ * and each one's devices, volumes and user data (gw_lt_check_model). */
+void gw_lt_check_models(struct gw_vctx *c);
+
 void gw_lt_check_model(struct gw_vctx *c,
                        const struct gw_launch_template *lt);
 

@@ -1,31 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* The verifier on rendered user data and CloudFormation templates. */
+/*
+ * The template verifier's driver (`gwgen verify --template`, and the check
+ * stage's limits): load the template once, hold it to CloudFormation's
+ * limits, and hand each resource to its rule family's template adapter.
+ */
 #include "verify.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
-#include "arn.h"
 #include "batch.h"
-#include "catalog.h"
+#include "aws_limits.h"
 #include "ce.h"
-#include "iam_rules.h"
 #include "cfn.h"
+#include "iam_rules.h"
 #include "lt.h"
-#include "names.h"
 #include "rules.h"
 #include "stack.h"
-#include "aws_limits.h"
 #include "util.h"
 #include "yaml_doc.h"
 
-#define MSG_BYTES 1024
 /*
  * Deepest nesting of mappings and sequences a template may have; real
  * templates stay far below it. Without a bound, 100,000 nested '[' (200 KB)
@@ -35,28 +33,6 @@
  */
 #define TEMPLATE_DEPTH_MAX 64
 
-/* ---- user data: lt.c (gw_verify_user_data) */
-
-/* ---- AWS::EC2::LaunchTemplate
- * ------------------------------------------------ */
-
-static void check_cfn_launch_template(struct gw_cfn *t, const char *logical,
-                                      yaml_node_t *props)
-{
-	yaml_node_t *name = gw_cfn_get(t, props, "LaunchTemplateName");
-	const char *ns = gw_cfn_literal(t, name);
-	const char *why = ns ? gw_names_launch_template_error(ns) : NULL;
-	if (why) {
-		GW_RULE_ERR(&t->rc, N5, gw_cfn_loc(t, name), NULL,
-		    "launch template name '%s' "
-		    "%s",
-		    ns, why);
-	}
-	/* Devices, volumes and user data: lt.c. */
-	gw_lt_check_cfn(t, logical, props);
-}
-
-/* ---- IAM: iam_rules.c (gw_iam_cfn_*) -------------------------------------- */
 
 /* ---- the table and the driver
  * ---------------------------------------------------- */
@@ -70,7 +46,7 @@ static const struct resource_rule resource_rules[] = {
         {"AWS::Batch::ComputeEnvironment", gw_ce_check_template},
         {"AWS::Batch::JobQueue", gw_batch_cfn_queue},
         {"AWS::Batch::JobDefinition", gw_batch_cfn_job},
-        {"AWS::EC2::LaunchTemplate", check_cfn_launch_template},
+        {"AWS::EC2::LaunchTemplate", gw_lt_check_cfn},
         {"AWS::EC2::SecurityGroup", gw_stack_cfn_security_group},
         {"AWS::EC2::SecurityGroupIngress", gw_stack_cfn_security_group},
         {"AWS::IAM::Role", gw_iam_cfn_role},

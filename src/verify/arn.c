@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "model.h"
 #include "names.h"
+#include "rules.h"
 #include "util.h"
 
 #define ACCOUNT_DIGITS 12
@@ -95,10 +96,10 @@ struct check {
 	bool ok;
 };
 
-static void fail(struct check *c, const char *rule, const char *hint,
+static void fail(struct check *c, enum gw_rule rule, const char *hint,
                  const char *what)
 {
-	gw_diag_add(c->d, GW_SEV_ERROR, c->at, rule, hint, "arn '%s' %s",
+	gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(rule), hint, "arn '%s' %s",
 	            c->text, what);
 	c->ok = false;
 }
@@ -145,7 +146,7 @@ static bool in_list(const char *s, size_t n, const char *const *list,
 }
 
 static void need_region_account(struct check *c, const struct gw_arn *a,
-                                const char *rule)
+                                enum gw_rule rule)
 {
 	if (a->region[0] == '\0') {
 		fail(c, rule, "write the region, e.g. arn:P:SERVICE:REGION:...",
@@ -162,7 +163,7 @@ static void need_region_account(struct check *c, const struct gw_arn *a,
 static void check_iam(struct check *c, const struct gw_arn *a)
 {
 	if (a->region[0] != '\0' && !is_templated(c, a->region)) {
-		fail(c, "A3", "IAM ARNs have no region: arn:P:iam::ACCOUNT:...",
+		fail(c, GW_RULE_A3, "IAM ARNs have no region: arn:P:iam::ACCOUNT:...",
 		     "has a region but IAM is global");
 	}
 	const char *slash = strchr(a->resource, '/');
@@ -171,7 +172,7 @@ static void check_iam(struct check *c, const struct gw_arn *a)
 	if (!slash ||
 	    !in_list(a->resource, tlen, iam_types, GW_ARRAY_LEN(iam_types))) {
 		if (!is_templated(c, a->resource)) {
-			fail(c, "A3",
+			fail(c, GW_RULE_A3,
 			     "use role/NAME, policy/NAME, user/NAME, "
 			     "group/NAME or instance-profile/NAME",
 			     "has no known IAM resource type");
@@ -180,21 +181,21 @@ static void check_iam(struct check *c, const struct gw_arn *a)
 	}
 	if (strcmp(a->account, "aws") == 0) {
 		if (strncmp(a->resource, "policy", tlen) != 0) {
-			fail(c, "A3",
+			fail(c, GW_RULE_A3,
 			     "only AWS-managed policies use the account "
 			     "'aws'",
 			     "uses account 'aws' for a "
 			     "resource that is not a policy");
 		}
 	} else if (a->account[0] == '\0') {
-		fail(c, "A3",
+		fail(c, GW_RULE_A3,
 		     "write the 12-digit account ID (or '*' in a "
 		     "policy)",
 		     "has an empty account");
 	}
 	const char *name = slash + 1;
 	if (*name == '\0') {
-		fail(c, "A3", "name the resource after the '/'",
+		fail(c, GW_RULE_A3, "name the resource after the '/'",
 		     "has an empty IAM name");
 		return;
 	}
@@ -202,7 +203,7 @@ static void check_iam(struct check *c, const struct gw_arn *a)
 		for (const char *p = name; *p; p++) {
 			if (!isalnum((unsigned char)*p) &&
 			    !strchr("+=,.@_-/", *p)) {
-				fail(c, "A3",
+				fail(c, GW_RULE_A3,
 				     "IAM paths and names use "
 				     "[A-Za-z0-9+=,.@_-/]",
 				     "has a character IAM names do not "
@@ -216,7 +217,7 @@ static void check_iam(struct check *c, const struct gw_arn *a)
 static void check_s3(struct check *c, const struct gw_arn *a)
 {
 	if (a->region[0] != '\0' || a->account[0] != '\0') {
-		fail(c, "A4", "S3 bucket ARNs are arn:P:s3:::BUCKET[/KEY]",
+		fail(c, GW_RULE_A4, "S3 bucket ARNs are arn:P:s3:::BUCKET[/KEY]",
 		     "has a region or account, but S3 bucket ARNs "
 		     "leave both empty");
 	}
@@ -233,7 +234,7 @@ static void check_s3(struct check *c, const struct gw_arn *a)
 	}
 	const char *why = gw_names_bucket_error(bucket);
 	if (why) {
-		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A4",
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A4),
 		            "use a valid bucket name: 3..63 of [a-z0-9.-]",
 		            "arn '%s' names bucket '%s', which %s", c->text,
 		            bucket, why);
@@ -274,7 +275,7 @@ static bool check_secret_chars(struct check *c, const char *name)
 		}
 		/* The ARN may hold the control byte: quote it on one line. */
 		gw_names_quote(c->text, text, sizeof(text));
-		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A5",
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A5),
 		            "secret names are ascii letters, digits and "
 		            SECRET_NAME_PUNCT "; in policies also the "
 		            "wildcards * and ?",
@@ -289,10 +290,10 @@ static bool check_secret_chars(struct check *c, const char *name)
 
 static void check_secret(struct check *c, const struct gw_arn *a)
 {
-	need_region_account(c, a, "A5");
+	need_region_account(c, a, GW_RULE_A5);
 	if (!gw_has_prefix(a->resource, "secret:") ||
 	    a->resource[strlen("secret:")] == '\0') {
-		fail(c, "A5",
+		fail(c, GW_RULE_A5,
 		     "write secret:NAME-" SECRET_WILD " or secret:PREFIX*",
 		     "is not a secret ARN (secret:NAME)");
 		return;
@@ -308,7 +309,7 @@ static void check_secret(struct check *c, const struct gw_arn *a)
 		bool has_suffix = n > sizeof("-XXXXXX") - 1 &&
 		                  name[n - (sizeof("-XXXXXX") - 1)] == '-';
 		if (!has_suffix) {
-			gw_diag_add(c->d, GW_SEV_WARNING, c->at, "A5",
+			gw_diag_add(c->d, GW_SEV_WARNING, c->at, gw_rule_id(GW_RULE_A5),
 			            "end the name with '-" SECRET_WILD
 			            "' or use a "
 			            "prefix wildcard such as 'NF_*'",
@@ -322,10 +323,10 @@ static void check_secret(struct check *c, const struct gw_arn *a)
 
 static void check_logs(struct check *c, const struct gw_arn *a)
 {
-	need_region_account(c, a, "A6");
+	need_region_account(c, a, GW_RULE_A6);
 	if (!gw_has_prefix(a->resource, "log-group:") ||
 	    a->resource[strlen("log-group:")] == '\0') {
-		fail(c, "A6",
+		fail(c, GW_RULE_A6,
 		     "write log-group:NAME, log-group:NAME:* or "
 		     "log-group:NAME:log-stream:STREAM",
 		     "is not a log group ARN (log-group:NAME)");
@@ -342,14 +343,14 @@ static void check_logs(struct check *c, const struct gw_arn *a)
 	name[n] = '\0';
 	if (colon && strcmp(colon, ":*") != 0 &&
 	    !gw_has_prefix(colon, ":log-stream:")) {
-		fail(c, "A6",
+		fail(c, GW_RULE_A6,
 		     "after the group name only ':*' or "
 		     ":log-stream:STREAM may follow",
 		     "has an unknown suffix after the log group name");
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
 	    gw_names_log_group_error(name)) {
-		fail(c, "A6", "log group names are [.\\-_/#A-Za-z0-9]{1,512}",
+		fail(c, GW_RULE_A6, "log group names are [.\\-_/#A-Za-z0-9]{1,512}",
 		     "has an invalid log group name");
 	}
 }
@@ -369,7 +370,7 @@ static void check_revision(struct check *c, const char *rev)
 		ok = isdigit((unsigned char)*p);
 	}
 	if (!ok) {
-		fail(c, "A7", "write job-definition/NAME:REVISION with a "
+		fail(c, GW_RULE_A7, "write job-definition/NAME:REVISION with a "
 		     "revision of 1 or more, or leave ':REVISION' out",
 		     "has a job definition revision that is not a positive "
 		     "integer");
@@ -378,7 +379,7 @@ static void check_revision(struct check *c, const char *rev)
 
 static void check_batch(struct check *c, const struct gw_arn *a)
 {
-	need_region_account(c, a, "A7");
+	need_region_account(c, a, GW_RULE_A7);
 	const char *slash = strchr(a->resource, '/');
 	size_t tlen =
 	        slash ? (size_t)(slash - a->resource) : strlen(a->resource);
@@ -386,7 +387,7 @@ static void check_batch(struct check *c, const struct gw_arn *a)
 	                       GW_ARRAY_LEN(batch_types))) {
 		if (!is_templated(c, a->resource) &&
 		    !is_wild_ok(c, a->resource)) {
-			fail(c, "A7",
+			fail(c, GW_RULE_A7,
 			     "use compute-environment/NAME, "
 			     "job-queue/NAME or job-definition/NAME[:REV]",
 			     "has no known batch resource type");
@@ -404,20 +405,20 @@ static void check_batch(struct check *c, const struct gw_arn *a)
 	}
 	if (!is_templated(c, name) && !is_wild_ok(c, name) &&
 	    gw_names_batch_error(name)) {
-		fail(c, "A7", "batch names are [A-Za-z0-9_-]{1,128}",
+		fail(c, GW_RULE_A7, "batch names are [A-Za-z0-9_-]{1,128}",
 		     "has an invalid batch name");
 	}
 }
 
 static void check_kms(struct check *c, const struct gw_arn *a)
 {
-	need_region_account(c, a, "A8");
+	need_region_account(c, a, GW_RULE_A8);
 	bool key = gw_has_prefix(a->resource, "key/");
 	bool alias = gw_has_prefix(a->resource, "alias/");
 	if ((!key && !alias) || strchr(a->resource, '/')[1] == '\0') {
 		if (!is_templated(c, a->resource) &&
 		    !is_wild_ok(c, a->resource)) {
-			fail(c, "A8", "use key/KEY-ID or alias/NAME",
+			fail(c, GW_RULE_A8, "use key/KEY-ID or alias/NAME",
 			     "is not a kms key or alias ARN");
 		}
 	}
@@ -444,7 +445,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
                           const char *want_partition)
 {
 	if (a->service[0] == '\0' && !is_templated(c, a->service)) {
-		fail(c, "A9",
+		fail(c, GW_RULE_A9,
 		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
 		     "RESOURCE",
 		     "has an empty service");
@@ -453,7 +454,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 		if (!islower((unsigned char)*p) &&
 		    !isdigit((unsigned char)*p) && *p != '-' &&
 		    !is_templated(c, a->service)) {
-			fail(c, "A9",
+			fail(c, GW_RULE_A9,
 			     "service namespaces are lowercase, e.g. "
 			     "'s3', 'iam', 'batch'",
 			     "has an invalid service namespace");
@@ -461,7 +462,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 		}
 	}
 	if (a->resource[0] == '\0') {
-		fail(c, "A9",
+		fail(c, GW_RULE_A9,
 		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
 		     "RESOURCE",
 		     "has an empty resource");
@@ -470,7 +471,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 		return;
 	}
 	if (!gw_arn_partition_known(a->partition)) {
-		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A1),
 		            "use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, "
 		            "aws-iso-e, aws-iso-f or aws-eusc",
 		            "arn '%s' has unknown partition '%s'", c->text,
@@ -479,7 +480,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 		return;
 	}
 	if (want_partition && strcmp(want_partition, a->partition) != 0) {
-		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A1),
 		            "use the 'role:', 'bucket', 'secret:' or "
 		            "'log-group:' forms, which follow the profile's "
 		            "region",
@@ -493,7 +494,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 		const char *rp, *dns;
 		if (!gw_partition_for_region(a->region, &rp, &dns) ||
 		    strcmp(rp, a->partition) != 0) {
-			gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A1",
+			gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A1),
 			            "write a region of the ARN's partition",
 			            "arn '%s' has region '%s', which is not "
 			            "in partition '%s'",
@@ -504,7 +505,7 @@ static void check_general(struct check *c, const struct gw_arn *a,
 	if (a->account[0] && strcmp(a->account, "aws") != 0 &&
 	    !is_templated(c, a->account) && !is_wild_ok(c, a->account) &&
 	    !is_account(a->account)) {
-		gw_diag_add(c->d, GW_SEV_ERROR, c->at, "A9",
+		gw_diag_add(c->d, GW_SEV_ERROR, c->at, gw_rule_id(GW_RULE_A9),
 		            "account IDs are 12 digits",
 		            "arn '%s' has account '%s', which is not 12 "
 		            "digits",
@@ -542,7 +543,7 @@ bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
 	                                       : gw_xstrdup(text);
 	struct gw_arn a;
 	if (!gw_arn_parse(flat, &a)) {
-		fail(&c, "A9",
+		fail(&c, GW_RULE_A9,
 		     "write arn:PARTITION:SERVICE:REGION:ACCOUNT:"
 		     "RESOURCE",
 		     "is not an arn of the form "
@@ -571,7 +572,7 @@ bool gw_arn_verify_principal(const char *principal, const char *partition,
 		return true;
 	}
 	if (!dot || strcmp(dot + 1, suffix) != 0) {
-		gw_diag_add(d, GW_SEV_WARNING, at, "A2",
+		gw_diag_add(d, GW_SEV_WARNING, at, gw_rule_id(GW_RULE_A2),
 		            "write SERVICE.DNS-SUFFIX of the partition",
 		            "service principal '%s' does not end in '.%s', the "
 		            "dns suffix of partition '%s'",
