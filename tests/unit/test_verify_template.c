@@ -17,6 +17,8 @@
 #include <cmocka.h>
 #include <yaml.h>
 
+#include "aws_limits.h"
+#include "buf.h"
 #include "check.h"
 #include "rows.h"
 #include "util.h"
@@ -488,15 +490,500 @@ static void test_rendered_doc_same_findings(void **state)
 	free(bad2);
 }
 
+/* ---- templates
+ * ---------------------------------------------------------------- */
+
+/* A gwfcore-shaped template: each resource carries known problems. */
+static const char bad_template[] =
+        "AWSTemplateFormatVersion: 2010-09-09\n"
+        "Parameters:\n"
+        "  MaxCpus:\n"
+        "    Type: Number\n"
+        "    Default: 1\n"
+        "Resources:\n"
+        "  SpotCE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: SPOT\n"
+        "        AllocationStrategy: BEST_FIT\n"
+        "        Ec2Configuration:\n"
+        "          - ImageType: ECS_AL2\n"
+        "        LaunchTemplate:\n"
+        "          LaunchTemplateId: !Ref LT\n"
+        "          Version: $Latest\n"
+        "        InstanceTypes: [r6a.large, r6g.large]\n"
+        "        MaxvCpus: !Ref MaxCpus\n"
+        "        Subnets: [subnet-1]\n"
+        "  OnDemandCE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: EC2\n"
+        "        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
+        "        InstanceTypes: [optimal]\n"
+        "        MaxvCpus: 256\n"
+        "        Subnets: [subnet-1]\n"
+        "  DefaultQueue:\n"
+        "    Type: AWS::Batch::JobQueue\n"
+        "    Properties:\n"
+        "      Priority: 1\n"
+        "      ComputeEnvironmentOrder:\n"
+        "        - {Order: 1, ComputeEnvironment: !Ref SpotCE}\n"
+        "        - {Order: 2, ComputeEnvironment: !Ref OnDemandCE}\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        BlockDeviceMappings:\n"
+        "          - DeviceName: /dev/nvme1n1\n"
+        "            Ebs: {VolumeSize: 100, Encrypted: true}\n"
+        "          - DeviceName: /dev/xvdcz\n"
+        "            Ebs: {VolumeSize: 22, Encrypted: false}\n"
+        "        UserData:\n"
+        "          Fn::Base64: !Sub |\n"
+        "            #!/bin/bash\n"
+        "            echo ${aws:username}\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      AssumeRolePolicyDocument:\n"
+        "        Statement:\n"
+        "          - {Effect: Allow, Action: sts:AssumeRole, "
+        "Principal: {Service: ec2.amazonaws.com}}\n"
+        "      ManagedPolicyArns:\n"
+        "        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"
+        "      Policies:\n"
+        "        - PolicyName: all\n"
+        "          PolicyDocument:\n"
+        "            Statement:\n"
+        "              - {Effect: Allow, Action: '*', Resource: '*'}\n"
+        "              - Effect: Allow\n"
+        "                Action: iam:PassRole\n"
+        "                Resource: '*'\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 31\n"
+        "  bad-id:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: My_Bucket\n"
+        "  Big:\n"
+        "    Type: AWS::Batch::JobDefinition\n"
+        "    Properties:\n"
+        "      Type: container\n"
+        "      ContainerProperties:\n"
+        "        Image: ubuntu:24.04\n"
+        "        ResourceRequirements:\n"
+        "          - {Type: VCPU, Value: '96'}\n"
+        "          - {Type: MEMORY, Value: '600000'}\n"
+        "  Pol:\n"
+        "    Type: AWS::IAM::ManagedPolicy\n"
+        "    Properties:\n"
+        "      PolicyDocument:\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Action: [batch:CancelJob, batch:CancelJobs]\n"
+        "            Resource: '*'\n"
+        "  Tagged:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 30\n"
+        "      Tags:\n"
+        "        - {Key: Owner, Value: \"a$b\"}\n";
+
+static const char good_template[] =
+        "Resources:\n"
+        "  CE:\n"
+        "    Type: AWS::Batch::ComputeEnvironment\n"
+        "    Properties:\n"
+        "      Type: MANAGED\n"
+        "      ComputeResources:\n"
+        "        Type: EC2\n"
+        "        AllocationStrategy: BEST_FIT_PROGRESSIVE\n"
+        "        Ec2Configuration: [{ImageType: ECS_AL2023}]\n"
+        "        LaunchTemplate:\n"
+        "          LaunchTemplateId: !Ref LT\n"
+        "          Version: !GetAtt LT.LatestVersionNumber\n"
+        "        InstanceTypes: [r6a]\n"
+        "        InstanceRole: !GetAtt Profile.Arn\n"
+        "        MaxvCpus: 256\n"
+        "        Subnets: [subnet-1]\n"
+        "  Queue:\n"
+        "    Type: AWS::Batch::JobQueue\n"
+        "    Properties:\n"
+        "      Priority: 10\n"
+        "      ComputeEnvironmentOrder:\n"
+        "        - {Order: 1, ComputeEnvironment: !Ref CE}\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        InstanceInitiatedShutdownBehavior: terminate\n"
+        "        MetadataOptions: {HttpTokens: required, "
+        "HttpPutResponseHopLimit: 2}\n"
+        "        BlockDeviceMappings:\n"
+        "          - DeviceName: /dev/xvda\n"
+        "            Ebs: {VolumeSize: 100, VolumeType: gp3, Encrypted: true}\n"
+        "        UserData:\n"
+        "          Fn::Base64: !Sub |\n"
+        "            MIME-Version: 1.0\n"
+        "            Content-Type: multipart/mixed; boundary=\"==B==\"\n"
+        "\n"
+        "            --==B==\n"
+        "            Content-Type: text/x-shellscript\n"
+        "\n"
+        "            echo ${AWS::Region} ${!HOME}\n"
+        "\n"
+        "            --==B==--\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      ManagedPolicyArns:\n"
+        "        - !Sub arn:${AWS::Partition}:iam::aws:policy/"
+        "AmazonS3ReadOnlyAccess\n"
+        "      Policies:\n"
+        "        - PolicyName: logs\n"
+        "          PolicyDocument:\n"
+        "            Statement:\n"
+        "              - Effect: Allow\n"
+        "                Action: [logs:PutLogEvents]\n"
+        "                Resource: !Sub arn:${AWS::Partition}:logs:"
+        "${AWS::Region}:${AWS::AccountId}:log-group:/aws/batch/job:*\n"
+        "              - {Effect: Allow, Action: secretsmanager:ListSecrets, "
+        "Resource: '*'}\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      RetentionInDays: 30\n"
+        "      Tags:\n"
+        "        - {Key: \"cost:center\", Value: \"Z\u00fcrich lab-1 @ 2/3\"}\n"
+        "        - {Key: Stack, Value: !Ref AWS::StackName}\n";
+
+struct expect {
+	const char *rule;
+	enum gw_severity sev;
+	unsigned line; /* 0 = any */
+};
+
+/* The check stage's view of a rendered template: CloudFormation's own
+ * limits on the loaded document (gw_verify_template_limits). */
+static bool limits_of(const char *text, const char *file, struct gw_diags *d)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	assert_true(yaml_parser_initialize(&parser));
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	                             strlen(text));
+	bool loaded = yaml_parser_load(&parser, &doc);
+	yaml_parser_delete(&parser);
+	assert_true(loaded);
+	bool ok = gw_verify_template_limits(&doc, text, strlen(text), file, d);
+	yaml_document_delete(&doc);
+	return ok;
+}
+
+static void test_verify_template_findings(void **state)
+{
+	(void)state;
+	static const struct expect want[] = {
+	        {"CE11", GW_SEV_ERROR, 15},   /* ECS_AL2 */
+	        {"CE13", GW_SEV_WARNING, 18}, /* $Latest */
+	        {"CE4", GW_SEV_ERROR, 0},     /* BEST_FIT spot, no fleet */
+	        {"CE6", GW_SEV_ERROR, 19},    /* x86_64 + arm64 */
+	        {"CE7", GW_SEV_WARNING, 20},  /* MaxvCpus 1, two types */
+	        {"CE15", GW_SEV_WARNING, 13}, /* BEST_FIT */
+	        {"Q8", GW_SEV_WARNING, 0},    /* spot -> on-demand */
+	        {"D5", GW_SEV_ERROR, 44},
+	        {"D8", GW_SEV_WARNING, 46},
+	        {"V5", GW_SEV_ERROR, 47},
+	        {"L6", GW_SEV_WARNING, 0}, /* IMDSv1 allowed */
+	        {"L5", GW_SEV_WARNING, 0},
+	        {"L1", GW_SEV_ERROR, 0},    /* user data not MIME */
+	        {"L10", GW_SEV_ERROR, 0},   /* ${aws:username} in !Sub */
+	        {"A1", GW_SEV_WARNING, 59}, /* literal arn:aws: */
+	        {"S1", GW_SEV_ERROR, 64},
+	        {"S3", GW_SEV_ERROR, 67},
+	        {"N7", GW_SEV_ERROR, 71},
+	        {"C3", GW_SEV_ERROR, 72},
+	        {"N1", GW_SEV_ERROR, 75},
+	        {"J3", GW_SEV_ERROR, 83}, /* 96 > 64 (m4/r4.16xlarge) */
+	        {"J4", GW_SEV_ERROR, 84}, /* > r4.16xlarge's 499712 MiB */
+	        {"A2", GW_SEV_WARNING, 0}, /* literal ec2.amazonaws.com */
+	        {"S7", GW_SEV_ERROR, 91},   /* batch:CancelJobs */
+	        {"S2", GW_SEV_WARNING, 92}, /* batch:CancelJob on '*' */
+	        {"N10", GW_SEV_ERROR, 98},  /* '$' in a tag value */
+	};
+	struct gw_diags d;
+	gw_diags_init(&d);
+	bool ok = gw_verify_template_text(bad_template, strlen(bad_template),
+	                                  "bad.yaml", &d);
+	assert_false(ok);
+	for (size_t i = 0; i < GW_ARRAY_LEN(want); i++) {
+		bool found = false;
+		for (size_t j = 0; j < d.n && !found; j++) {
+			const struct gw_diag *g = &d.v[j];
+			found = g->rule && strcmp(g->rule, want[i].rule) == 0 &&
+			        g->sev == want[i].sev &&
+			        (!want[i].line ||
+			         g->loc.line == want[i].line) &&
+			        strcmp(g->loc.file, "bad.yaml") == 0;
+		}
+		if (!found) {
+			gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
+			fail_msg("template rule %s at line %u not reported",
+			         want[i].rule, want[i].line);
+		}
+	}
+	gw_diags_finish(&d);
+}
+
+/*
+ * On gwgen's own rendered template the check stage holds only
+ * CloudFormation's limits (C1..C3): every other rule was the profile
+ * verifier's, so CE9, C4, CE13 and S7 are not reported there.
+ */
+static void test_verify_template_limits_only(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "Resources:\n"
+	        "  CE:\n"
+	        "    Type: AWS::Batch::ComputeEnvironment\n"
+	        "    Properties:\n"
+	        "      Type: MANAGED\n"
+	        "      ComputeResources:\n"
+	        "        Type: EC2\n"
+	        "        MinvCpus: 4\n"
+	        "        MaxvCpus: 256\n"
+	        "        InstanceTypes: [c5]\n"
+	        "        Subnets: [subnet-1]\n"
+	        "        InstanceRole: !GetAtt P.Arn\n"
+	        "        LaunchTemplate: {LaunchTemplateName: lt, "
+	        "Version: $Latest}\n"
+	        "  R:\n"
+	        "    Type: AWS::IAM::Role\n"
+	        "    Properties:\n"
+	        "      RoleName: r\n"
+	        "      Policies:\n"
+	        "        - PolicyName: p\n"
+	        "          PolicyDocument:\n"
+	        "            Statement:\n"
+	        "              - {Effect: Allow, Action: batch:CancelJobs, "
+	        "Resource: '*'}\n";
+	struct gw_diags all, kept;
+	gw_diags_init(&all);
+	gw_diags_init(&kept);
+	assert_false(gw_verify_template_text(text, strlen(text), "x", &all));
+	assert_true(limits_of(text, "out/p/cloudformation.yaml", &kept));
+	assert_true(rows_count(&all, "CE9", GW_SEV_WARNING, NULL) == 1);
+	assert_true(rows_count(&all, "C4", GW_SEV_NOTE, NULL) == 1);
+	assert_true(rows_count(&all, "CE13", GW_SEV_WARNING, NULL) == 1);
+	assert_true(rows_count(&all, "S7", GW_SEV_ERROR, NULL) == 1);
+	assert_int_equal(kept.n, 0);
+	gw_diags_finish(&all);
+	gw_diags_finish(&kept);
+	/* N10 is the profile verifier's: every rendered tag comes from the
+	 * profile, so a tag error here would only repeat it. */
+	static const char tags[] =
+	        "Resources:\n"
+	        "  L:\n"
+	        "    Type: AWS::Logs::LogGroup\n"
+	        "    Properties:\n"
+	        "      RetentionInDays: 30\n"
+	        "      Tags: [{Key: Owner, Value: \"a$b\"}]\n";
+	gw_diags_init(&all);
+	gw_diags_init(&kept);
+	assert_false(gw_verify_template_text(tags, strlen(tags), "x", &all));
+	assert_true(limits_of(tags, "x", &kept));
+	assert_true(rows_count(&kept, "N10", GW_SEV_ERROR, NULL) == 0);
+	gw_diags_finish(&all);
+	gw_diags_finish(&kept);
+}
+
+/* The template path shares the V1..V3 limits with the profile path. */
+static void test_verify_template_volumes(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "Resources:\n"
+	        "  LT:\n"
+	        "    Type: AWS::EC2::LaunchTemplate\n"
+	        "    Properties:\n"
+	        "      LaunchTemplateData:\n"
+	        "        BlockDeviceMappings:\n"
+	        "          - DeviceName: /dev/xvda\n"
+	        "            Ebs: {VolumeSize: 10, VolumeType: sc1}\n"
+	        "          - DeviceName: /dev/sdf\n"
+	        "            Ebs: {VolumeSize: 100, Iops: 90000, "
+	        "Throughput: 3000}\n"
+	        "          - DeviceName: /dev/sdg\n"
+	        "            Ebs: {VolumeSize: 100, VolumeType: magnetic}\n";
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(gw_verify_template_text(text, strlen(text), "v.yaml", &d));
+	/* sc1 below 500 GiB, sc1 as root, unknown type */
+	assert_int_equal(rows_count(&d, "V1", GW_SEV_ERROR, NULL), 3);
+	assert_int_equal(rows_count(&d, "V2", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "V3", GW_SEV_ERROR, NULL), 1);
+	gw_diags_finish(&d);
+}
+
+static void test_verify_template_clean(void **state)
+{
+	(void)state;
+	struct gw_diags d;
+	gw_diags_init(&d);
+	bool ok = gw_verify_template_text(good_template, strlen(good_template),
+	                                  "good.yaml", &d);
+	if (!ok || d.n_warnings) {
+		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
+	}
+	assert_true(ok);
+	assert_int_equal(d.n_warnings, 0);
+	gw_diags_finish(&d);
+}
+
+static void test_verify_template_json_and_limits(void **state)
+{
+	(void)state;
+	const char *json = "{\"Resources\": {\"Q\": {\"Type\": "
+	                   "\"AWS::Batch::JobQueue\", \"Properties\": "
+	                   "{\"Priority\": 2000, "
+	                   "\"ComputeEnvironmentOrder\": []}}}}";
+	struct gw_diags d;
+	gw_diags_init(&d);
+	assert_false(gw_verify_template_text(json, strlen(json), "t.json", &d));
+	assert_int_equal(rows_count(&d, "Q4", GW_SEV_ERROR, NULL), 1);
+	assert_int_equal(rows_count(&d, "Q1", GW_SEV_ERROR, NULL), 1);
+	gw_diags_finish(&d);
+
+	/* C1: over 51,200 bytes warns (S3 staging), over 1 MB fails. */
+	size_t n = GW_LIM_TEMPLATE_INLINE_MAX + 100;
+	char *big = gw_xmalloc(n + 1);
+	memset(big, ' ', n);
+	memcpy(big, "Resources: {}\n#", strlen("Resources: {}\n#"));
+	big[n] = '\0';
+	gw_diags_init(&d);
+	gw_verify_template_text(big, n, "big.yaml", &d);
+	assert_int_equal(rows_count(&d, "C1", GW_SEV_WARNING, NULL), 1);
+	gw_diags_finish(&d);
+	gw_diags_init(&d);
+	assert_false(gw_verify_template_text(big, GW_LIM_TEMPLATE_S3_MAX + 1,
+	                                     "big.yaml", &d));
+	assert_int_equal(rows_count(&d, "C1", GW_SEV_ERROR, NULL), 1);
+	gw_diags_finish(&d);
+	free(big);
+
+	gw_diags_init(&d);
+	assert_false(gw_verify_template_file("/nonexistent/t.yaml", &d));
+	assert_int_equal(d.n_errors, 1);
+	gw_diags_finish(&d);
+}
+
+/* Q6 on templates: a time limit acts only on reasons Batch reports, on
+ * RUNNABLE jobs (AWS Batch JobStateTimeLimitAction). */
+static void test_verify_template_time_limits(void **state)
+{
+	(void)state;
+	static const char head[] =
+	        "Resources:\n"
+	        "  Q:\n"
+	        "    Type: AWS::Batch::JobQueue\n"
+	        "    Properties:\n"
+	        "      Priority: 1\n"
+	        "      ComputeEnvironmentOrder:\n"
+	        "        - {Order: 1, ComputeEnvironment: arn}\n"
+	        "      JobStateTimeLimitActions:\n";
+	static const struct {
+		const char *action;
+		size_t q6;
+	} cases[] = {
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 0},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT'"
+	         "}\n", 0},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 600, State: "
+	         "RUNNABLE, Reason: 'no compute environment could run it'}\n",
+	         1},
+	        {"        - {Action: PAUSE, MaxTimeSeconds: 600, State: "
+	         "RUNNING, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 2},
+	        {"        - {Action: CANCEL, MaxTimeSeconds: 599, State: "
+	         "RUNNABLE, Reason: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY'}"
+	         "\n", 1},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(cases); i++) {
+		char *text = gw_xasprintf("%s%s", head, cases[i].action);
+		struct gw_diags d;
+		gw_diags_init(&d);
+		gw_verify_template_text(text, strlen(text), "q.yaml", &d);
+		assert_int_equal(rows_count(&d, "Q6", GW_SEV_ERROR, NULL),
+		                 cases[i].q6);
+		gw_diags_finish(&d);
+		free(text);
+	}
+}
+
+/* A rendered template is depth-checked on its loaded document: 64 levels
+ * pass, 65 are refused, as the event scan of outside templates does. */
+static void test_verify_rendered_template_depth(void **state)
+{
+	(void)state;
+	for (int levels = 64; levels <= 65; levels++) {
+		/* The document (level 1) holds Resources (2), which holds R (3),
+		 * whose flow value nests on from level 4. */
+		struct gw_buf b;
+		gw_buf_init(&b);
+		gw_buf_puts(&b, "Resources:\n  R:\n    Type: AWS::S3::Bucket\n"
+		                "    Metadata: ");
+		for (int i = 4; i <= levels; i++) {
+			gw_buf_putc(&b, '[');
+		}
+		gw_buf_putc(&b, '1');
+		for (int i = 4; i <= levels; i++) {
+			gw_buf_putc(&b, ']');
+		}
+		gw_buf_putc(&b, '\n');
+		struct gw_diags outside, rendered;
+		gw_diags_init(&outside);
+		gw_diags_init(&rendered);
+		gw_verify_template_text(gw_buf_str(&b), b.len, "t.yaml",
+		                        &outside);
+		limits_of(gw_buf_str(&b), "t.yaml", &rendered);
+		const char *msg = "template nests deeper than 64 levels";
+		size_t want = levels > 64;
+		assert_int_equal(rows_count(&outside, NULL, GW_SEV_ERROR, msg),
+		                 want);
+		assert_int_equal(rows_count(&rendered, NULL, GW_SEV_ERROR, msg),
+		                 want);
+		gw_diags_finish(&outside);
+		gw_diags_finish(&rendered);
+		gw_buf_finish(&b);
+	}
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 3];
+	struct CMUnitTest tests[GW_ARRAY_LEN(rows) + 10];
 	size_t n = 0;
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	        test_base_template_passes);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_locations);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	        test_rendered_doc_same_findings);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_findings);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_limits_only);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_volumes);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_clean);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_json_and_limits);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_template_time_limits);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_verify_rendered_template_depth);
 	for (size_t i = 0; i < GW_ARRAY_LEN(rows); i++) {
 		tests[n++] = (struct CMUnitTest){
 		        .name = rows[i].name,
