@@ -295,22 +295,6 @@ static bool make_subdirs(struct writer *w, const char *path)
 	return true;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /*
  * Start writing 'fd's data to disk without waiting for it (Linux). Every
  * file is written first and fsync'd afterwards (sync_file): with all the
@@ -344,7 +328,7 @@ static bool write_file(struct writer *w, const struct gw_file *f)
 		fail(w, f->path, strerror(errno));
 		return false;
 	}
-	bool ok = write_all(fd, f->data, f->len)
+	bool ok = gw_write_all(fd, f->data, f->len)
 		&& fchmod(fd, (mode_t)(f->mode & FILE_MODE_MASK)) == 0;
 	if (ok) {
 		start_writeback(fd);

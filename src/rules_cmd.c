@@ -7,6 +7,7 @@
 #include "rule_files.h"
 #include "rules.h"
 #include "status.h"
+#include "util.h"
 
 static const char usage[] =
 	"usage: gwgen rules [ID...]\n"
@@ -17,45 +18,41 @@ static const char usage[] =
 	"rendered user data), its family, what it checks, its source and the\n"
 	"files that implement it.\n";
 
-/* "E/W" for the severities of 'sevs'. */
-static void put_sevs(FILE *out, unsigned sevs)
+/* One letter for each bit of 'bits' that 'letters' names, joined by 'sep'
+ * ("E/W" for severities, "P T" for places). */
+struct letter {
+	unsigned bit;
+	char letter;
+};
+
+static void put_letters(FILE *out, unsigned bits, const struct letter *l,
+                        size_t n, const char *sep)
 {
-	static const struct {
-		unsigned bit;
-		char letter;
-	} order[] = {{GW_RS_E, 'E'}, {GW_RS_W, 'W'}, {GW_RS_N, 'N'}};
-	const char *sep = "";
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (sevs & order[i].bit) {
-			fprintf(out, "%s%c", sep, order[i].letter);
-			sep = "/";
+	const char *s = "";
+	for (size_t i = 0; i < n; i++) {
+		if (bits & l[i].bit) {
+			fprintf(out, "%s%c", s, l[i].letter);
+			s = sep;
 		}
 	}
 }
 
-/* "P T" for the places of 'where'. */
-static void put_where(FILE *out, unsigned where)
-{
-	static const struct {
-		unsigned bit;
-		char letter;
-	} order[] = {{GW_RW_P, 'P'}, {GW_RW_T, 'T'}, {GW_RW_U, 'U'}};
-	const char *sep = "";
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (where & order[i].bit) {
-			fprintf(out, "%s%c", sep, order[i].letter);
-			sep = " ";
-		}
-	}
-}
+static const struct letter sev_letters[] = {
+	{GW_RS_E, 'E'}, {GW_RS_W, 'W'}, {GW_RS_N, 'N'},
+};
+static const struct letter where_letters[] = {
+	{GW_RW_P, 'P'}, {GW_RW_T, 'T'}, {GW_RW_U, 'U'},
+};
 
 static void put_rule(FILE *out, enum gw_rule r)
 {
 	const struct gw_rule_info *info = gw_rule_info(r);
 	fprintf(out, "%s  ", info->id);
-	put_sevs(out, info->sevs);
+	put_letters(out, info->sevs, sev_letters, GW_ARRAY_LEN(sev_letters),
+	            "/");
 	fputs("  ", out);
-	put_where(out, info->where);
+	put_letters(out, info->where, where_letters,
+	            GW_ARRAY_LEN(where_letters), " ");
 	fprintf(out, "  %s\n  what:   %s\n", gw_rule_family_name(info->family),
 	        info->what);
 	if (info->source[0]) {

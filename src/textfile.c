@@ -16,22 +16,6 @@
 /* mkstemp's pattern: six characters it replaces. */
 #define TEMP_SUFFIX ".tmp-XXXXXX"
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 bool gw_textfile_write(const char *path, const char *data, size_t len,
 		struct gw_diags *d)
 {
@@ -47,7 +31,7 @@ bool gw_textfile_write(const char *path, const char *data, size_t len,
 	mode_t mask = umask(0);
 	umask(mask);
 	bool ok = fchmod(fd, TEXTFILE_MODE & ~mask) == 0
-		&& write_all(fd, data, len) && fsync(fd) == 0;
+		&& gw_write_all(fd, data, len) && fsync(fd) == 0;
 	int e = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;

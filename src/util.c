@@ -248,3 +248,19 @@ size_t gw_edit_distance(const char *a, size_t na, const char *b, size_t nb,
 	}
 	return row[nb];
 }
+
+bool gw_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}

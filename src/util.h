@@ -66,4 +66,8 @@ void gw_cjson_init(void);
 size_t gw_edit_distance(const char *a, size_t na, const char *b, size_t nb,
 		bool nocase);
 
+/* Write all 'len' bytes of 'data' to 'fd', retrying after EINTR and short
+ * writes. Returns false with errno set when a write fails. */
+bool gw_write_all(int fd, const char *data, size_t len);
+
 #endif
