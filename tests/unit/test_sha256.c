@@ -4,8 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -89,6 +91,69 @@ static void test_sha256_padding_boundaries(void **state)
 			"a33ce45964ff2167f6ecedd419db06c1");
 }
 
+/*
+ * Every length from 0 to 300 bytes and a few long ones, of bytes that are
+ * not all alike, against coreutils' sha256sum (an independent
+ * implementation), hashed whole and in pieces: both compressions (the
+ * SHA extensions where the CPU has them, and the portable one under
+ * GWGEN_SHA256_PORTABLE=1, which the 'sha256-portable' test sets) must
+ * agree with it.
+ */
+static void test_sha256_matches_sha256sum(void **state)
+{
+	(void)state;
+	static const size_t lengths[] = {1000, 4096, 65537, 200003};
+	unsigned char *data = malloc(200003);
+	assert_non_null(data);
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < 200003; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	/* Each test binary its own file: two of them run at once. */
+	char path[] = "sha256-input-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	char *cmd = malloc(sizeof(path) + 16);
+	assert_non_null(cmd);
+	snprintf(cmd, sizeof(path) + 16, "sha256sum %s", path);
+	for (size_t n = 0; n <= 300 + sizeof(lengths) / sizeof(lengths[0]); n++) {
+		size_t len = n <= 300 ? n : lengths[n - 301];
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(data, 1, len, f), len);
+		assert_int_equal(fclose(f), 0);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		char want[GW_SHA256_HEX_LEN] = "";
+		assert_non_null(fgets(want, sizeof(want), p));
+		pclose(p);
+		char got[GW_SHA256_HEX_LEN];
+		gw_sha256_hex(data, len, got);
+		assert_string_equal(got, want);
+		/* In pieces of 1, 63 and 65 bytes. */
+		struct gw_sha256 c;
+		gw_sha256_init(&c);
+		for (size_t i = 0, step = 1; i < len; i += step) {
+			step = step == 1 ? 63 : step == 63 ? 65 : 1;
+			gw_sha256_update(&c, data + i,
+			                 i + step > len ? len - i : step);
+		}
+		unsigned char d[GW_SHA256_DIGEST_LEN];
+		gw_sha256_final(&c, d);
+		for (size_t i = 0; i < GW_SHA256_DIGEST_LEN; i++) {
+			snprintf(got + 2 * i, 3, "%02x", d[i]);
+		}
+		assert_string_equal(got, want);
+	}
+	remove(path);
+	free(cmd);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_two_blocks),
 		cmocka_unit_test(test_sha256_million_a_incremental),
 		cmocka_unit_test(test_sha256_padding_boundaries),
+		cmocka_unit_test(test_sha256_matches_sha256sum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
