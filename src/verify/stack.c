@@ -312,6 +312,23 @@ void gw_stack_model_tags(struct gw_vctx *c)
 	const struct gw_model *m = c->m;
 	char owner[MSG_BYTES];
 	model_tags(c, NULL, "the profile");
+	/* The profile's tags are the stack's: deploy.sh passes them as the
+	 * items of `aws cloudformation deploy --tags KEY=VALUE...`, a list
+	 * that cannot be written --tags=..., so an item starting with '-'
+	 * would be read as an option. AWS allows the key; gwgen cannot pass
+	 * it. */
+	for (size_t i = 0; i < m->tags.n; i++) {
+		const struct gw_str *k = &m->tags.v[i].key;
+		if (k->s && k->s[0] == '-') {
+			GW_RULE_ERR(&c->rc, N10, k->loc,
+			            "start the key with a letter or digit",
+			            "profile tag key '%s' starts with '-', which "
+			            "the aws cli would read as an option of "
+			            "'aws cloudformation deploy --tags' "
+			            "(deploy.sh)",
+			            k->s);
+		}
+	}
 	for (size_t i = 0; i < m->n_launch_templates; i++) {
 		const struct gw_launch_template *lt = &m->launch_templates[i];
 		snprintf(owner, sizeof(owner), "launch template '%s'",
