@@ -155,7 +155,17 @@ static bool below_family(const char *name, const char *family, size_t n)
  * environment, was a measurable share of verifying large templates; see
  * docs/performance.md.)
  */
+static size_t family_first(const char *family);
+
 static bool family_known(const char *family)
+{
+	size_t lo = family_first(family);
+	return lo < gw_catalog_n_types
+		&& in_family(family, &gw_catalog_types[lo]);
+}
+
+/* The index of the first size of 'family' (or where it would be). */
+static size_t family_first(const char *family)
 {
 	size_t n = strlen(family), lo = 0, hi = gw_catalog_n_types;
 	while (lo < hi) {
@@ -166,8 +176,50 @@ static bool family_known(const char *family)
 			hi = mid;
 		}
 	}
-	return lo < gw_catalog_n_types
-		&& in_family(family, &gw_catalog_types[lo]);
+	return lo;
+}
+
+/* gw_catalog_each over one family; false when 'fn' stopped it. */
+static bool each_in_family(const char *family,
+		bool (*fn)(const struct gw_instance_type *t, void *arg),
+		void *arg, size_t *count)
+{
+	for (size_t i = family_first(family); i < gw_catalog_n_types &&
+			in_family(family, &gw_catalog_types[i]); i++) {
+		const struct gw_instance_type *t = &gw_catalog_types[i];
+		if (is_metal(t)) {
+			continue;
+		}
+		++*count;
+		if (!fn(t, arg)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+size_t gw_catalog_each(const char *spec,
+		bool (*fn)(const struct gw_instance_type *t, void *arg),
+		void *arg)
+{
+	size_t count = 0;
+	const char *const *families = class_families(spec);
+	if (families) {
+		for (size_t i = 0; families[i]; i++) {
+			if (!each_in_family(families[i], fn, arg, &count)) {
+				break;
+			}
+		}
+	} else if (strchr(spec, '.')) {
+		const struct gw_instance_type *t = gw_catalog_find(spec);
+		if (t) {
+			count = 1;
+			fn(t, arg);
+		}
+	} else {
+		each_in_family(spec, fn, arg, &count);
+	}
+	return count;
 }
 
 bool gw_catalog_spec_known(const char *spec)

@@ -54,6 +54,16 @@ bool gw_catalog_suggest(const char *spec, char *out, size_t size);
 /* Whether 'spec' is one of the classes above rather than a type or family. */
 bool gw_catalog_is_class(const char *spec);
 
+/*
+ * Call 'fn' with each catalog entry 'spec' selects (as gw_catalog_selects
+ * says), in table order, until it returns false; returns how many it was
+ * given. A binary search finds each family's sizes, so a compute
+ * environment's types cost what they select, not the whole catalog.
+ */
+size_t gw_catalog_each(const char *spec,
+		bool (*fn)(const struct gw_instance_type *t, void *arg),
+		void *arg);
+
 /* Whether 'spec' selects at least one catalog entry. */
 bool gw_catalog_spec_known(const char *spec);
 

@@ -83,6 +83,81 @@ bool gw_vm_ce_selects(const struct gw_compute_env *ce,
 	return false;
 }
 
+/* gw_vm_ce_each: one spec's entries, skipping those an earlier spec of
+ * the compute environment selected already. */
+struct ce_walk {
+	const struct gw_compute_env *ce;
+	size_t spec;
+	bool (*fn)(const struct gw_instance_type *t, void *arg);
+	void *arg;
+};
+
+static bool first_time(const struct gw_instance_type *t, void *arg)
+{
+	const struct ce_walk *w = arg;
+	for (size_t j = 0; j < w->spec; j++) {
+		const char *spec = w->ce->instance_types.v[j].s;
+		if (spec && gw_catalog_selects(spec, t)) {
+			return true;
+		}
+	}
+	return w->fn(t, w->arg);
+}
+
+void gw_vm_ce_each(const struct gw_compute_env *ce,
+                   bool (*fn)(const struct gw_instance_type *t, void *arg),
+                   void *arg)
+{
+	if (ce->instance_types.n == 0) {
+		gw_catalog_each("optimal", fn, arg);
+		return;
+	}
+	struct ce_walk w = {.ce = ce, .fn = fn, .arg = arg};
+	for (w.spec = 0; w.spec < ce->instance_types.n; w.spec++) {
+		const char *spec = ce->instance_types.v[w.spec].s;
+		if (spec) {
+			gw_catalog_each(spec, first_time, &w);
+		}
+	}
+}
+
+/* Whether 't' comes before 'u' in the catalog table (both are entries of
+ * the one sorted array): ties go to the first, as a scan of the table in
+ * order would have it, whatever order the specs list the types in. */
+static bool earlier(const struct gw_instance_type *t,
+                    const struct gw_instance_type *u)
+{
+	return t < u;
+}
+
+static bool add_to_info(const struct gw_instance_type *t, void *arg)
+{
+	struct gw_ce_info *info = arg;
+	info->n_types++;
+	const struct gw_instance_type *s = info->smallest;
+	if (!s || t->vcpus < s->vcpus || (t->vcpus == s->vcpus && earlier(t, s))) {
+		info->smallest = t;
+	}
+	s = info->most_vcpus;
+	if (!s || t->vcpus > s->vcpus || (t->vcpus == s->vcpus && earlier(t, s))) {
+		info->most_vcpus = t;
+	}
+	s = info->most_memory;
+	if (!s || t->memory_mib > s->memory_mib ||
+	    (t->memory_mib == s->memory_mib && earlier(t, s))) {
+		info->most_memory = t;
+	}
+	s = info->most_gpus;
+	if (!s || t->gpus > s->gpus || (t->gpus == s->gpus && earlier(t, s))) {
+		info->most_gpus = t;
+	}
+	s = info->arch_seen[t->arch];
+	if (!s || earlier(t, s)) {
+		info->arch_seen[t->arch] = t;
+	}
+	return true;
+}
+
 void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -96,33 +171,30 @@ void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info)
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 		return;
 	}
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
-		if (!gw_vm_ce_selects(ce, t)) {
-			continue;
-		}
-		info->n_types++;
-		if (!info->smallest || t->vcpus < info->smallest->vcpus) {
-			info->smallest = t;
-		}
-		if (!info->most_vcpus || t->vcpus > info->most_vcpus->vcpus) {
-			info->most_vcpus = t;
-		}
-		if (!info->most_memory ||
-		    t->memory_mib > info->most_memory->memory_mib) {
-			info->most_memory = t;
-		}
-		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
-			info->most_gpus = t;
-		}
-		if (!info->arch_seen[t->arch]) {
-			info->arch_seen[t->arch] = t;
-		}
-	}
+	gw_vm_ce_each(ce, add_to_info, info);
 }
 
 /* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
  */
+
+/* The type with the most memory that fits a request in every dimension. */
+struct fit {
+	const struct gw_request *r;
+	const struct gw_instance_type *best;
+};
+
+static bool fits_all(const struct gw_instance_type *t, void *arg)
+{
+	struct fit *f = arg;
+	const struct gw_request *r = f->r;
+	if ((long long)t->vcpus >= r->vcpus && (long long)t->gpus >= r->gpus &&
+	    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB >= r->memory_mib &&
+	    (!f->best || t->memory_mib > f->best->memory_mib ||
+	     (t->memory_mib == f->best->memory_mib && t < f->best))) {
+		f->best = t;
+	}
+	return true;
+}
 
 static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
                          const struct gw_queue *q,
@@ -204,19 +276,9 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		return;
 	}
 	/* Each dimension fits some type; does one type fit them all? */
-	const struct gw_instance_type *best = NULL;
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
-		if (!gw_vm_ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
-		    (long long)t->gpus < r->gpus ||
-		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
-		            r->memory_mib) {
-			continue;
-		}
-		if (!best || t->memory_mib > best->memory_mib) {
-			best = t;
-		}
-	}
+	struct fit fit = {.r = r};
+	gw_vm_ce_each(ce, fits_all, &fit);
+	const struct gw_instance_type *best = fit.best;
 	if (!best) {
 		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
 		    "lower vcpus or memory, or add an instance type "

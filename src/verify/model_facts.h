@@ -78,6 +78,12 @@ const char *gw_vm_ce_strategy(const struct gw_compute_env *ce);
 const char *gw_vm_ce_image(const struct gw_compute_env *ce);
 bool gw_vm_ce_selects(const struct gw_compute_env *ce,
                        const struct gw_instance_type *t);
+/* Call 'fn' once for each catalog entry the instance types of 'ce' select
+ * ("optimal" when it lists none), until it returns false. */
+void gw_vm_ce_each(const struct gw_compute_env *ce,
+                   bool (*fn)(const struct gw_instance_type *t, void *arg),
+                   void *arg);
+
 void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info);
 void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
                       const struct gw_queue *q);
