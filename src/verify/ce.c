@@ -974,6 +974,34 @@ static yaml_node_t *resource_key(struct gw_cfn *t, const char *logical)
 	return NULL;
 }
 
+/* Every compute environment of the template, once (t->ce_names). */
+static void cfn_census_once(struct gw_cfn *t)
+{
+	if (t->ce_census_done) {
+		return;
+	}
+	t->ce_census_done = true;
+	yaml_node_t *res = t->resources;
+	size_t cap = 0;
+	for (yaml_node_pair_t *p = res->data.mapping.pairs.start;
+	     p < res->data.mapping.pairs.top; p++) {
+		yaml_node_t *r = gw_cfn_node(t, p->value);
+		const char *type = gw_cfn_literal(t, gw_cfn_get(t, r, "Type"));
+		if (!type || strcmp(type, "AWS::Batch::ComputeEnvironment") != 0) {
+			continue;
+		}
+		yaml_node_t *n = gw_cfn_get(t, gw_cfn_get(t, r, "Properties"),
+		                            "ComputeEnvironmentName");
+		gw_grow((void **)&t->ce_names, &cap, t->n_ce_names + 1,
+		        sizeof(*t->ce_names));
+		t->ce_names[t->n_ce_names++] = (struct gw_cfn_ce_name){
+		        .logical = gw_cfn_scalar(gw_cfn_node(t, p->key)),
+		        .name = gw_cfn_literal(t, n),
+		        .name_node = n,
+		};
+	}
+}
+
 /*
  * Where compute environment 'logical' stands among the template's: its
  * 0-based '*index', the '*total', and in '*earlier' the name node of the
@@ -982,31 +1010,19 @@ static yaml_node_t *resource_key(struct gw_cfn *t, const char *logical)
 static void cfn_census(struct gw_cfn *t, const char *logical, const char *name,
                        size_t *index, size_t *total, yaml_node_t **earlier)
 {
-	yaml_node_t *res = t->resources;
-	bool before = true;
-	*index = *total = 0;
+	cfn_census_once(t);
+	*index = 0;
+	*total = t->n_ce_names;
 	*earlier = NULL;
-	for (yaml_node_pair_t *p = res->data.mapping.pairs.start;
-	     p < res->data.mapping.pairs.top; p++) {
-		yaml_node_t *key = gw_cfn_node(t, p->key);
-		yaml_node_t *r = gw_cfn_node(t, p->value);
-		const char *type = gw_cfn_literal(t, gw_cfn_get(t, r, "Type"));
-		if (!type || strcmp(type, "AWS::Batch::ComputeEnvironment") != 0) {
-			continue;
+	for (size_t i = 0; i < t->n_ce_names; i++) {
+		const struct gw_cfn_ce_name *c = &t->ce_names[i];
+		if (c->logical == logical) {
+			*index = i;
+			break;
 		}
-		if (gw_cfn_scalar(key) == logical) {
-			before = false;
-			*index = *total;
-		} else if (before && name && !*earlier) {
-			yaml_node_t *n = gw_cfn_get(
-			        t, gw_cfn_get(t, r, "Properties"),
-			        "ComputeEnvironmentName");
-			const char *other = gw_cfn_literal(t, n);
-			if (other && strcmp(other, name) == 0) {
-				*earlier = n;
-			}
+		if (name && !*earlier && c->name && strcmp(c->name, name) == 0) {
+			*earlier = c->name_node;
 		}
-		(*total)++;
 	}
 }
 

@@ -49,6 +49,14 @@ struct res_id {
 	size_t pos;
 };
 
+/* A compute environment of the template: its logical ID, and its literal
+ * ComputeEnvironmentName (NULL when none) with that value's node. */
+struct gw_cfn_ce_name {
+	const char *logical;
+	const char *name;
+	yaml_node_t *name_node;
+};
+
 struct gw_cfn {
 	yaml_document_t doc;
 	const char *file;
@@ -72,6 +80,12 @@ struct gw_cfn {
 	struct res_id *ids;
 	size_t n_ids;
 	size_t *dups;
+	/* The compute environments of Resources in document order, found
+	 * on first use (ce.c: CE16 duplicate names, CE18 count), so each
+	 * one does not walk every resource again. */
+	struct gw_cfn_ce_name *ce_names;
+	size_t n_ce_names;
+	bool ce_census_done;
 };
 
 

@@ -246,6 +246,7 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	check_resources(&t);
 	free(t.ids);
 	free(t.dups);
+	free(t.ce_names);
 	if (!limits_only) {
 		gw_stack_cfn_finish(&t);
 	}
