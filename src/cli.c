@@ -21,6 +21,7 @@
 #include "model.h"
 #include "output.h"
 #include "pipeline.h"
+#include "plan.h"
 #include "profile.h"
 #include "render.h"
 #include "schema.h"
@@ -125,6 +126,8 @@ static const char help_text[] =
 	"       gwgen list\n"
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
 	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
+	"       gwgen plan --profile NAME|FILE [-o DIR] | --template OLD NEW\n"
+	"                                         (see 'gwgen plan --help')\n"
 	"       gwgen init NAME [--engine ENGINE] [--region REGION]\n"
 	"                  [--from PROFILE]       (see 'gwgen init --help')\n"
 	"\n"
@@ -142,6 +145,8 @@ static const char help_text[] =
 	"  render                render a mustache template with JSON data\n"
 	"  schema                print the profile format's JSON Schema\n"
 	"  init                  write a commented starter profile\n"
+	"  plan                  what the change deploys: replacements, data\n"
+	"                        at risk, IAM broadened (exit 4: needs review)\n"
 	"\n"
 	"Options:\n"
 	"  -p, --profile NAME|FILE|DIR/\n"
@@ -180,7 +185,9 @@ static const char help_text[] =
 	"  3  reading or writing files failed (also: no such profile,\n"
 	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
 	"     output or error cannot be written)\n"
-	"  4  check: the files under DIR/NAME/ are stale, missing or extra\n"
+	"  4  check: the files under DIR/NAME/ are stale, missing or extra;\n"
+	"     plan: a change needs a human (replacement, data at risk, IAM\n"
+	"     broadened, more vCPUs)\n"
 	"With several profiles the highest status is returned.\n";
 
 struct strv {
@@ -1372,6 +1379,11 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	if (argc > 1 && strcmp(argv[1], "init") == 0) {
 		gw_cjson_init();
 		return finish_streams(out, err, gw_init_main(argc - 1,
+					argv + 1, out, err), false);
+	}
+	if (argc > 1 && strcmp(argv[1], "plan") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_plan_main(argc - 1,
 					argv + 1, out, err), false);
 	}
 	if (argc > 1 && strcmp(argv[1], "schema") == 0) {
