@@ -594,9 +594,12 @@ static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
 		GW_RULE_WARN(&p->rc, PL2, r->at, kept ? "the old resource stays "
 			"in the account, outside the stack: move its data and "
 			"delete it by hand when done"
-			: "set DeletionPolicy and UpdateReplacePolicy to Retain "
-			  "first, or copy the data out; S3 refuses to delete a "
-			  "bucket that holds objects, which fails the update",
+			: strcmp(r->type, "AWS::S3::Bucket") == 0
+		? "set DeletionPolicy and UpdateReplacePolicy to Retain "
+		  "first, or copy the data out; S3 refuses to delete a "
+		  "bucket that holds objects, which fails the update"
+		: "set DeletionPolicy and UpdateReplacePolicy to Retain "
+		  "first, or export the logs you need",
 			"%s (%s) is %s: its %s is %s, so the %s %s", r->id,
 			r->type, r->action == ACT_REMOVE ? "removed" : "replaced",
 			key, pol ? pol : "Delete (the default)",
@@ -1000,7 +1003,7 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 	enum gw_plan_format format = PLAN_TEXT;
 	optind = 0;
 	opterr = 0;
-	for (int c; (c = getopt_long(argc, argv, "+:p:o:h", longs, NULL)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, ":p:o:h", longs, NULL)) != -1;) {
 		switch (c) {
 		case 'p':
 			profile = optarg;
