@@ -1083,8 +1083,9 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 		bool human = findings > 0;
 		for (size_t i = 0; i < p.n_res; i++) {
-			human |= p.res[i].action == ACT_MODIFY &&
-				p.res[i].repl == GW_REPL_ALWAYS;
+			human |= p.res[i].action == ACT_REMOVE ||
+				(p.res[i].action == ACT_MODIFY &&
+				 p.res[i].repl == GW_REPL_ALWAYS);
 		}
 		status = gw_diags_has_errors(&d) ? GW_EXIT_INVALID
 			: human ? GW_EXIT_STALE : GW_EXIT_OK;
