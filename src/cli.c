@@ -78,8 +78,9 @@ static const char *const format_names[] = {
 	[GW_DIAG_TEXT] = "text",
 	[GW_DIAG_JSON] = "json",
 	[GW_DIAG_GITHUB] = "github",
+	[GW_DIAG_SARIF] = "sarif",
 };
-_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_GITHUB + 1,
+_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_SARIF + 1,
 		"one name per diagnostics format");
 
 /* Long-only options: values past every character getopt can return. */
@@ -163,8 +164,9 @@ static const char help_text[] =
 	"      --template FILE   (verify) check a CloudFormation template file\n"
 	"      --diff            (check) print a unified diff of what differs\n"
 	"      --strict          treat warnings as errors\n"
-	"      --format FORMAT   diagnostics as text (default), json, or github\n"
-	"                        (GitHub Actions annotations)\n"
+	"      --format FORMAT   diagnostics as text (default), json, github\n"
+	"                        (GitHub Actions annotations) or sarif (SARIF\n"
+	"                        2.1.0, for GitHub code scanning)\n"
 	"      --color WHEN      auto (default: a terminal and no NO_COLOR),\n"
 	"                        always, or never\n"
 	"  -v, --verbose         name each file written or checked\n"
@@ -590,12 +592,12 @@ static void found_finish(struct found_list *l)
 /* ---- reporting ----------------------------------------------------------- */
 
 /*
- * Print one profile's findings (or, for JSON, keep them for the one
- * document printed at the end). 'd' is finished afterwards.
+ * Print one profile's findings (or, for JSON and SARIF, keep them for the
+ * one document printed at the end). 'd' is finished afterwards.
  */
 static void report(struct run *r, struct gw_diags *d)
 {
-	if (r->o->format == GW_DIAG_JSON) {
+	if (r->o->format == GW_DIAG_JSON || r->o->format == GW_DIAG_SARIF) {
 		gw_diags_move(&r->all, d);
 	} else {
 		gw_diags_sort(d);
@@ -1328,9 +1330,9 @@ static int run_cli(int argc, char **argv, FILE *out, FILE *err)
 	}
 	status = run_all(&r);
 print:
-	if (o.format == GW_DIAG_JSON) {
+	if (o.format == GW_DIAG_JSON || o.format == GW_DIAG_SARIF) {
 		gw_diags_sort(&r.all);
-		gw_diags_print(&r.all, err, GW_DIAG_JSON, false);
+		gw_diags_print(&r.all, err, o.format, false);
 	}
 out:
 	gw_templates_destroy(loaded);

@@ -34,7 +34,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cJSON.h>
+#include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -52,7 +52,7 @@
 #define PLAN_MAX_BYTES (2 * 1024 * 1024)
 #define PLAN_MAX_DEPTH 64
 
-enum gw_plan_format { PLAN_TEXT, PLAN_MARKDOWN, PLAN_JSON };
+enum gw_plan_format { PLAN_TEXT, PLAN_MARKDOWN, PLAN_JSON, PLAN_SARIF };
 
 enum gw_replacement gw_plan_behaviour(const char *type, const char *prop)
 {
@@ -915,7 +915,8 @@ static const char plan_help[] =
 	"  -o, --out DIR            where its committed output is (out)\n"
 	"      --template OLD NEW   compare two template files\n"
 	"      --format FORMAT      text (default), markdown (a pull-request\n"
-	"                           comment) or json\n"
+	"                           comment), json, or sarif (the findings as\n"
+	"                           SARIF 2.1.0, for GitHub code scanning)\n"
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status:\n"
@@ -1021,9 +1022,11 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 				format = PLAN_MARKDOWN;
 			} else if (strcmp(optarg, "json") == 0) {
 				format = PLAN_JSON;
+			} else if (strcmp(optarg, "sarif") == 0) {
+				format = PLAN_SARIF;
 			} else {
 				return plan_usage(err, "--format is text, "
-						"markdown or json");
+						"markdown, json or sarif");
 			}
 			break;
 		case 'h':
@@ -1068,13 +1071,17 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 		status = load_profile(&p, profile, dir, &old_path, &d);
 	}
 	size_t findings = 0;
-	if (status == GW_EXIT_OK) {
+	bool planned = status == GW_EXIT_OK;
+	if (planned) {
 		size_t before = d.n;
 		run_plan(&p);
 		findings = d.n - before;
 		qsort(p.res, p.n_res, sizeof *p.res, res_order);
 		gw_diags_sort(&d);
-		if (format == PLAN_JSON) {
+		if (format == PLAN_SARIF) {
+			/* The findings are the document: on standard output. */
+			gw_diags_print(&d, out, GW_DIAG_SARIF, false);
+		} else if (format == PLAN_JSON) {
 			print_json(&p, &d, out);
 		} else if (format == PLAN_MARKDOWN) {
 			print_markdown(&p, &d, out);
@@ -1090,7 +1097,9 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 		status = gw_diags_has_errors(&d) ? GW_EXIT_INVALID
 			: human ? GW_EXIT_STALE : GW_EXIT_OK;
 	}
-	gw_diags_print(&d, err, GW_DIAG_TEXT, false);
+	if (format != PLAN_SARIF || !planned) {
+		gw_diags_print(&d, err, GW_DIAG_TEXT, false);
+	}
 	gw_diags_finish(&d);
 	plan_finish(&p);
 	free(old_path);

@@ -224,12 +224,65 @@ def test_templates():
         check(rc == 1 and 'error:' in err, f'bad template: {rc} {err!r}')
 
 
+def test_sarif(tmp):
+    """--format sarif validates against the SARIF 2.1.0 schema, for plan
+    and for the commands whose diagnostics go to standard error."""
+    old = os.path.join(HERE, 'old.yaml')
+    new = os.path.join(HERE, 'new.yaml')
+    logs = []
+
+    def keep(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        logs.append(path)
+        return json.loads(text)
+
+    rc, out, err = plan(['--template', old, new, '--format', 'sarif'])
+    doc = keep('plan.sarif', out)
+    check(rc == 1 and err == '', f'sarif plan: exit {rc}, stderr {err!r}')
+    res = doc['runs'][0]['results']
+    pl1 = [r for r in res if r.get('ruleId') == 'PL1']
+    # PL1 is at the logical ID Ce: tests/plan/new.yaml line 5, column 3.
+    check(len(pl1) == 1 and pl1[0]['level'] == 'error' and
+          pl1[0]['locations'][0]['physicalLocation']['region'] ==
+          {'startLine': 5, 'startColumn': 3}, f'sarif PL1: {pl1}')
+    # A profile whose path needs percent-encoding, with an error (Q9).
+    d = os.path.join(tmp, 'a dir', 'profiles')
+    os.makedirs(d)
+    bad = os.path.join(d, 'maccoss.yaml')
+    with open(os.path.join(ROOT, 'profiles', 'maccoss.yaml')) as f:
+        text = f.read().replace('compute_environments: [nextflow-dia]',
+                                'compute_environments: [nowhere]')
+    with open(bad, 'w') as f:
+        f.write(text)
+    for name, args in [('verify', ['verify', '--profile', 'maccoss']),
+                       ('check', ['check', '--profile', 'maccoss']),
+                       ('bad', ['verify', '--profile', bad])]:
+        p = subprocess.run([GWGEN, *args, '--format', 'sarif'], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+        doc = keep(name + '.sarif', p.stderr)
+        check(p.stdout == '', f'sarif {name}: stdout {p.stdout!r}')
+        if name == 'bad':
+            q9 = [r for r in doc['runs'][0]['results']
+                  if r.get('ruleId') == 'Q9']
+            uri = q9 and q9[0]['locations'][0]['physicalLocation'][
+                'artifactLocation']['uri']
+            check(p.returncode == 1 and uri and '%20' in uri and
+                  uri.startswith('file:///'), f'sarif bad: {q9}')
+    v = subprocess.run(['node', os.path.join(HERE, 'validate-sarif.js'),
+                        *logs], capture_output=True, text=True, timeout=60)
+    print(v.stdout, end='')
+    check(v.returncode == 0, f'sarif schema: {v.stdout} {v.stderr}')
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='gwgen-plan-')
     try:
         test_unchanged()
         test_profile(tmp)
         test_templates()
+        test_sarif(tmp)
     finally:
         shutil.rmtree(tmp)
     print(f'{len(failures)} failure(s)')
