@@ -280,7 +280,65 @@ struct plan {
 	struct gw_diags *d;
 	struct gw_rule_ctx rc;
 	long old_vcpus, new_vcpus;
+	struct gw_bundle bundle; /* --profile: the model findings point into */
 };
+
+/* The profile object (its name: or its mapping) whose logical ID 'id' is:
+ * gw_logical_id(name, "") with the view's suffix, the longest such prefix
+ * among the objects of the resource's kind. */
+#define PLAN_BEST(arr, n)                                                  \
+	for (size_t i_ = 0; i_ < (n); i_++) {                              \
+		consider(id, (arr)[i_].name.s, (arr)[i_].name.set           \
+			? (arr)[i_].name.loc : (arr)[i_].loc, &best, &at);  \
+	}
+
+static void consider(const char *id, const char *name, struct gw_loc loc,
+		size_t *best, struct gw_loc *at)
+{
+	if (!name) {
+		return;
+	}
+	char *base = gw_logical_id(name, "");
+	size_t n = strlen(base);
+	if (n > *best && strncmp(id, base, n) == 0) {
+		*best = n;
+		*at = loc;
+	}
+	free(base);
+}
+
+static bool profile_loc(const struct plan *p, const char *type,
+		const char *id, struct gw_loc *out)
+{
+	const struct gw_model *m = p->bundle.m;
+	if (!m) {
+		return false;
+	}
+	size_t best = 0;
+	struct gw_loc at = {0};
+	if (strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
+		PLAN_BEST(m->compute_envs, m->n_compute_envs);
+	} else if (strcmp(type, "AWS::Batch::JobQueue") == 0) {
+		PLAN_BEST(m->queues, m->n_queues);
+	} else if (strcmp(type, "AWS::IAM::ManagedPolicy") == 0) {
+		PLAN_BEST(m->policies, m->n_policies);
+	} else if (strcmp(type, "AWS::IAM::Role") == 0 ||
+		   strcmp(type, "AWS::IAM::InstanceProfile") == 0) {
+		PLAN_BEST(m->roles, m->n_roles);
+	} else if (strcmp(type, "AWS::Logs::LogGroup") == 0) {
+		PLAN_BEST(m->log_groups, m->n_log_groups);
+	} else if (strcmp(type, "AWS::EC2::LaunchTemplate") == 0) {
+		PLAN_BEST(m->launch_templates, m->n_launch_templates);
+	} else if (strncmp(type, "AWS::S3::", 9) == 0 && m->bucket.name.s) {
+		best = 1;
+		at = m->bucket.name.set ? m->bucket.name.loc : m->bucket.loc;
+	}
+	if (!best || !at.file || !at.line) {
+		return false;
+	}
+	*out = at;
+	return true;
+}
 
 static void add_prop(struct res_change *r, const char *name,
 		enum gw_replacement repl)
@@ -299,6 +357,10 @@ static struct res_change *add_res(struct plan *p, const char *id,
 	struct res_change *r = &p->res[p->n_res++];
 	*r = (struct res_change){.id = id, .type = type ? type : "?",
 		.action = a, .at = at};
+	if (a != ACT_REMOVE) {
+		/* Where the change comes from: the profile's object. */
+		profile_loc(p, r->type, id, &r->at);
+	}
 	return r;
 }
 
@@ -493,9 +555,11 @@ static void grants(struct tpl *t, yaml_node_t *n, struct strset *s,
 	}
 }
 
-static void diff_iam(struct plan *p, const char *id, yaml_node_t *op,
-		yaml_node_t *np)
+static void diff_iam(struct plan *p, const char *id, const char *type,
+		yaml_node_t *op, yaml_node_t *np)
 {
+	struct gw_loc in_profile;
+	bool mapped = profile_loc(p, type, id, &in_profile);
 	struct strset was = {0}, now = {0};
 	grants(&p->old, op, &was, 0);
 	grants(&p->new, np, &now, 0);
@@ -504,11 +568,12 @@ static void diff_iam(struct plan *p, const char *id, yaml_node_t *op,
 			continue;
 		}
 		p->iam = gw_xrealloc(p->iam, (p->n_iam + 1) * sizeof *p->iam);
+		struct gw_loc at = mapped ? in_profile : now.at[i];
 		p->iam[p->n_iam++] = (struct iam_change){id,
-			gw_xstrdup(now.v[i]), now.at[i]};
+			gw_xstrdup(now.v[i]), at};
 		bool pass = strncmp(now.v[i], "action ", 7) == 0 &&
 			strcasecmp(now.v[i] + 7, "iam:PassRole") == 0;
-		GW_RULE_WARN(&p->rc, PL3, now.at[i], pass
+		GW_RULE_WARN(&p->rc, PL3, at, pass
 			? "PassRole lets the holder give this stack's roles to "
 			  "services: name the roles in Resource and, with a "
 			  "condition, the service (iam:PassedToService)"
@@ -627,7 +692,7 @@ static void run_plan(struct plan *p)
 			if (!or) {
 				add_res(p, id, type, ACT_ADD, loc_of(tn, kn));
 				if (is_iam(type)) {
-					diff_iam(p, id, NULL, nr);
+					diff_iam(p, id, type, NULL, nr);
 				}
 				continue;
 			}
@@ -654,7 +719,7 @@ static void run_plan(struct plan *p)
 			}
 			judge(p, r, or, nr);
 			if (is_iam(type)) {
-				diff_iam(p, id, or, nr);
+				diff_iam(p, id, type, or, nr);
 			}
 		}
 	}
@@ -721,6 +786,7 @@ static void plan_finish(struct plan *p)
 	free(p->iam);
 	tpl_finish(&p->old);
 	tpl_finish(&p->new);
+	gw_bundle_finish(&p->bundle);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -954,22 +1020,21 @@ static int load_profile(struct plan *p, const char *arg, const char *dir,
 	}
 	/* The profile's own warnings are `gwgen verify`'s to tell: plan
 	 * shows the pipeline's diagnostics only when it fails. */
-	struct gw_bundle b = {0};
+	struct gw_bundle *bp = &p->bundle;
 	struct gw_diags pd;
 	gw_diags_init(&pd);
-	bool ok = gw_pipeline_build(path, gw_templates_builtin(), false, &b,
+	bool ok = gw_pipeline_build(path, gw_templates_builtin(), false, bp,
 			&pd);
 	free(path);
 	if (!ok) {
 		gw_diags_move(d, &pd);
 		gw_diags_finish(&pd);
-		gw_bundle_finish(&b);
 		return GW_EXIT_INVALID;
 	}
 	gw_diags_finish(&pd);
 	*old_path = gw_xasprintf("%s/%s/cloudformation.yaml", dir,
-			b.m->name.s);
-	const struct gw_file *f = gw_files_find(&b.files,
+			bp->m->name.s);
+	const struct gw_file *f = gw_files_find(&bp->files,
 			"cloudformation.yaml");
 	int status = GW_EXIT_OK;
 	size_t len = 0;
@@ -984,7 +1049,6 @@ static int load_profile(struct plan *p, const char *arg, const char *dir,
 		 * is what that file becomes once regenerated.) */
 		status = GW_EXIT_INVALID;
 	}
-	gw_bundle_finish(&b);
 	return status;
 }
 

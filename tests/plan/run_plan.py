@@ -79,6 +79,22 @@ def resource(doc, logical_id):
     return None
 
 
+def name_at(path, section, name):
+    """(line, column) of the value of `- name: NAME` under `SECTION:`."""
+    lines = open(path).read().split('\n')
+    start = lines.index(section + ':')
+    for i in range(start, len(lines)):
+        if lines[i].strip() == f'- name: {name}':
+            return i + 1, lines[i].index(name) + 1
+    raise AssertionError((section, name))
+
+
+def at(finding):
+    return (os.path.basename(os.path.dirname(finding['file'])) + '/' +
+            os.path.basename(finding['file']), finding['line'],
+            finding['column'])
+
+
 def rules(doc):
     return sorted(f.get('rule', '') for f in doc['findings'])
 
@@ -93,9 +109,18 @@ def test_profile(tmp):
     # The stack tags, which every taggable resource gets, are the CE's own
     # Tags: create-only, so the CE is replaced, and its custom name stays:
     # the update fails (PL1, exit 1).
-    rc, doc, err = plan_json(changed(tmp, 'stack-tags', [(
+    path = changed(tmp, 'stack-tags', [(
         'tags:\n  Project: Nextflow\n',
-        'tags:\n  Project: Nextflow\n  CostCenter: lab\n')]))
+        'tags:\n  Project: Nextflow\n  CostCenter: lab\n')])
+    rc, doc, err = plan_json(path)
+    # Reported at the profile's objects, the CE's and the queue's name:.
+    pl1 = sorted(at(f) for f in doc['findings'] if f.get('rule') == 'PL1')
+    check(pl1 == sorted([
+        ('profiles/maccoss.yaml',
+         *name_at(path, 'compute_environments', 'nextflow-dia')),
+        ('profiles/maccoss.yaml', *name_at(path, 'job_queues',
+                                           'nextflow-dia'))]),
+          f'stack tags: PL1 at {pl1}')
     ce = resource(doc, 'NextflowDiaComputeEnv')
     check(rc == 1, f'stack tags: exit {rc}')
     check(ce and ce['action'] == 'modify' and ce['replacement'] == 'always'
@@ -160,9 +185,14 @@ def test_profile(tmp):
     check('PL3' in rules(doc), f'bucket: findings {rules(doc)}')
 
     # A policy's actions: a new action is IAM broadening (PL3), in place.
-    rc, doc, err = plan_json(changed(tmp, 'actions', [(
+    path = changed(tmp, 'actions', [(
         '          - s3:DeleteObject\n',
-        '          - s3:DeleteObject\n          - s3:DeleteObjectVersion\n')]))
+        '          - s3:DeleteObject\n          - s3:DeleteObjectVersion\n')])
+    rc, doc, err = plan_json(path)
+    check([at(f) for f in doc['findings']] ==
+          [('profiles/maccoss.yaml',
+            *name_at(path, 'policies', 'nextflow-dia-bucket-access'))],
+          f'actions: at {doc["findings"]}')
     check(rc == 4, f'actions: exit {rc}')
     check(doc['iam'] == [{'logical_id': 'NextflowDiaBucketAccessPolicy',
                           'broadened': 'action s3:DeleteObjectVersion'}],
