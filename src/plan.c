@@ -636,10 +636,11 @@ static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
 		if (a && b && equal(to, a, tn, b)) {
 			char *hint = gw_xasprintf("CloudFormation creates the "
 				"replacement before it deletes %s, and the name "
-				"is taken: change the name too (the profile's "
-				"`name:`) so the replacement gets a new one, or "
-				"deploy the change as a new resource and remove "
-				"the old one in a second change", r->id);
+				"is taken: change the name too (%s) so the "
+				"replacement gets a new one, or deploy the change "
+				"as a new resource and remove the old one in a "
+				"second change", r->id, p->bundle.m
+				? "the profile's `name:`" : name_prop);
 			GW_RULE_ERR(&p->rc, PL1, r->at, hint,
 				"%s (%s) is replaced but keeps its custom name "
 				"%s %s: the update fails", r->id, r->type,
