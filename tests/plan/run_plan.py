@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 GWGEN = os.environ['GWGEN']
 ROOT = os.environ['GWGEN_SOURCE_ROOT']
@@ -99,10 +100,27 @@ def rules(doc):
     return sorted(f.get('rule', '') for f in doc['findings'])
 
 
+def best_of(cmd, n=5):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=60)
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
 def test_unchanged():
     rc, out, err = plan(['--profile', 'maccoss', '-o', 'out'])
     check(rc == 0 and out == 'no changes\n' and err == '',
           f'unchanged: rc {rc}, out {out!r}, err {err!r}')
+    # As quick as `gwgen check` (both render in memory and read one
+    # committed tree or file): within 3 times, plus 50 ms of noise on a
+    # shared machine.
+    t_plan = best_of([GWGEN, 'plan', '--profile', 'maccoss', '-o', 'out'])
+    t_check = best_of([GWGEN, 'check', '-q', '--profile', 'maccoss', '-o',
+                       'out'])
+    check(t_plan <= 3 * t_check + 0.05,
+          f'unchanged: plan {t_plan:.3f}s, check {t_check:.3f}s')
 
 
 def test_profile(tmp):
