@@ -186,7 +186,7 @@ _gwgen_option_value()
 		return 0
 		;;
 	--format)
-		_gwgen_reply_words 'text json github' "$cur"
+		_gwgen_reply_words 'text json github sarif' "$cur"
 		return 0
 		;;
 	--color)

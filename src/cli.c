@@ -21,6 +21,7 @@
 #include "model.h"
 #include "output.h"
 #include "pipeline.h"
+#include "plan.h"
 #include "profile.h"
 #include "render.h"
 #include "rules_cmd.h"
@@ -78,8 +79,9 @@ static const char *const format_names[] = {
 	[GW_DIAG_TEXT] = "text",
 	[GW_DIAG_JSON] = "json",
 	[GW_DIAG_GITHUB] = "github",
+	[GW_DIAG_SARIF] = "sarif",
 };
-_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_GITHUB + 1,
+_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_SARIF + 1,
 		"one name per diagnostics format");
 
 /* Long-only options: values past every character getopt can return. */
@@ -127,6 +129,8 @@ static const char help_text[] =
 	"       gwgen render [RENDER-OPTION...]   (see 'gwgen render --help')\n"
 	"       gwgen schema [-o FILE]            (see 'gwgen schema --help')\n"
 	"       gwgen rules [ID...]\n"
+	"       gwgen plan --profile NAME|FILE [-o DIR] | --template OLD NEW\n"
+	"                                         (see 'gwgen plan --help')\n"
 	"       gwgen init NAME [--engine ENGINE] [--region REGION]\n"
 	"                  [--from PROFILE]       (see 'gwgen init --help')\n"
 	"\n"
@@ -146,6 +150,8 @@ static const char help_text[] =
 	"  rules                 print the rule book: every rule (or each ID\n"
 	"                        named), what it checks, its source, its code\n"
 	"  init                  write a commented starter profile\n"
+	"  plan                  what the change deploys: replacements, data\n"
+	"                        at risk, IAM broadened (exit 4: needs review)\n"
 	"\n"
 	"Options:\n"
 	"  -p, --profile NAME|FILE|DIR/\n"
@@ -162,8 +168,9 @@ static const char help_text[] =
 	"      --template FILE   (verify) check a CloudFormation template file\n"
 	"      --diff            (check) print a unified diff of what differs\n"
 	"      --strict          treat warnings as errors\n"
-	"      --format FORMAT   diagnostics as text (default), json, or github\n"
-	"                        (GitHub Actions annotations)\n"
+	"      --format FORMAT   diagnostics as text (default), json, github\n"
+	"                        (GitHub Actions annotations) or sarif (SARIF\n"
+	"                        2.1.0, for GitHub code scanning)\n"
 	"      --color WHEN      auto (default: a terminal and no NO_COLOR),\n"
 	"                        always, or never\n"
 	"  -v, --verbose         name each file written or checked\n"
@@ -184,7 +191,9 @@ static const char help_text[] =
 	"  3  reading or writing files failed (also: no such profile,\n"
 	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
 	"     output or error cannot be written)\n"
-	"  4  check: the files under DIR/NAME/ are stale, missing or extra\n"
+	"  4  check: the files under DIR/NAME/ are stale, missing or extra;\n"
+	"     plan: a change needs a human (replacement, data at risk, IAM\n"
+	"     broadened, more vCPUs)\n"
 	"With several profiles the highest status is returned.\n";
 
 struct strv {
@@ -587,12 +596,12 @@ static void found_finish(struct found_list *l)
 /* ---- reporting ----------------------------------------------------------- */
 
 /*
- * Print one profile's findings (or, for JSON, keep them for the one
- * document printed at the end). 'd' is finished afterwards.
+ * Print one profile's findings (or, for JSON and SARIF, keep them for the
+ * one document printed at the end). 'd' is finished afterwards.
  */
 static void report(struct run *r, struct gw_diags *d)
 {
-	if (r->o->format == GW_DIAG_JSON) {
+	if (r->o->format == GW_DIAG_JSON || r->o->format == GW_DIAG_SARIF) {
 		gw_diags_move(&r->all, d);
 	} else {
 		gw_diags_sort(d);
@@ -1325,9 +1334,9 @@ static int run_cli(int argc, char **argv, FILE *out, FILE *err)
 	}
 	status = run_all(&r);
 print:
-	if (o.format == GW_DIAG_JSON) {
+	if (o.format == GW_DIAG_JSON || o.format == GW_DIAG_SARIF) {
 		gw_diags_sort(&r.all);
-		gw_diags_print(&r.all, err, GW_DIAG_JSON, false);
+		gw_diags_print(&r.all, err, o.format, false);
 	}
 out:
 	gw_templates_destroy(loaded);
@@ -1380,6 +1389,11 @@ int gw_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (argc > 1 && strcmp(argv[1], "rules") == 0) {
 		return finish_streams(out, err, gw_rules_main(argc - 1,
+					argv + 1, out, err), false);
+	}
+	if (argc > 1 && strcmp(argv[1], "plan") == 0) {
+		gw_cjson_init();
+		return finish_streams(out, err, gw_plan_main(argc - 1,
 					argv + 1, out, err), false);
 	}
 	if (argc > 1 && strcmp(argv[1], "schema") == 0) {

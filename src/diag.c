@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "config.h"
 #include "util.h"
 
 static const char *const severity_names[] = {
@@ -349,11 +350,101 @@ static void print_json(const struct gw_diags *d, FILE *out)
 	cJSON_Delete(root);
 }
 
+/* A relative path as a URI reference (RFC 3986): every byte but the
+ * unreserved ones and '/' percent-encoded; an absolute path as file://. */
+static char *path_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct gw_buf b;
+	gw_buf_init(&b);
+	if (path[0] == '/') {
+		gw_buf_puts(&b, "file://");
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
+			gw_buf_putc(&b, (char)*p);
+		} else {
+			gw_buf_putc(&b, '%');
+			gw_buf_putc(&b, hex[*p >> 4]);
+			gw_buf_putc(&b, hex[*p & 15]);
+		}
+	}
+	return gw_buf_detach(&b, NULL);
+}
+
+/*
+ * SARIF 2.1.0 (OASIS, sarif-schema-2.1.0.json): one run of the tool
+ * "gwgen", a result per diagnostic with its ruleId, level (error, warning,
+ * note, as SARIF names them) and the message with its hint, located at
+ * FILE:LINE:COL when the diagnostic has a position. GitHub code scanning
+ * shows them on those lines (github/codeql-action/upload-sarif).
+ */
+static void print_sarif(const struct gw_diags *d, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "$schema",
+		"https://json.schemastore.org/sarif-2.1.0.json");
+	cJSON_AddStringToObject(root, "version", "2.1.0");
+	cJSON *runs = cJSON_AddArrayToObject(root, "runs");
+	cJSON *run = cJSON_CreateObject();
+	cJSON_AddItemToArray(runs, run);
+	cJSON *driver = cJSON_AddObjectToObject(
+		cJSON_AddObjectToObject(run, "tool"), "driver");
+	cJSON_AddStringToObject(driver, "name", "gwgen");
+	cJSON_AddStringToObject(driver, "version", GW_VERSION);
+	cJSON *results = cJSON_AddArrayToObject(run, "results");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct gw_diag *g = &d->v[i];
+		cJSON *r = cJSON_CreateObject();
+		if (g->rule) {
+			cJSON_AddStringToObject(r, "ruleId", g->rule);
+		}
+		cJSON_AddStringToObject(r, "level", severity_names[g->sev]);
+		char *text = g->hint ? gw_xasprintf("%s (%s)", g->msg, g->hint)
+			: gw_xstrdup(g->msg);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"),
+				"text", text);
+		free(text);
+		if (g->file && g->file[0]) {
+			cJSON *loc = cJSON_CreateObject();
+			cJSON *phys = cJSON_AddObjectToObject(loc,
+					"physicalLocation");
+			char *uri = path_uri(g->file);
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(phys,
+					"artifactLocation"), "uri", uri);
+			free(uri);
+			if (g->loc.line > 0) {
+				cJSON *region = cJSON_AddObjectToObject(phys,
+						"region");
+				cJSON_AddNumberToObject(region, "startLine",
+						g->loc.line);
+				if (g->loc.col > 0) {
+					cJSON_AddNumberToObject(region,
+						"startColumn", g->loc.col);
+				}
+			}
+			cJSON_AddItemToArray(cJSON_AddArrayToObject(r,
+					"locations"), loc);
+		}
+		cJSON_AddItemToArray(results, r);
+	}
+	char *text = cJSON_Print(root);
+	fputs(text, out);
+	fputc('\n', out);
+	free(text);
+	cJSON_Delete(root);
+}
+
 void gw_diags_print(const struct gw_diags *d, FILE *out,
 		enum gw_diag_format format, bool color)
 {
 	if (format == GW_DIAG_JSON) {
 		print_json(d, out);
+		return;
+	}
+	if (format == GW_DIAG_SARIF) {
+		print_sarif(d, out);
 		return;
 	}
 	for (size_t i = 0; i < d->n; i++) {

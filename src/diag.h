@@ -49,6 +49,7 @@ enum gw_diag_format {
 	GW_DIAG_TEXT,   /* FILE:LINE:COL: error: MESSAGE [RULE] */
 	GW_DIAG_JSON,   /* one JSON document: {"diagnostics": [...]} */
 	GW_DIAG_GITHUB, /* ::error file=F,line=L,col=C,title=RULE::MESSAGE */
+	GW_DIAG_SARIF,  /* one SARIF 2.1.0 log, for GitHub code scanning */
 };
 
 /* Initialise / free a list. gw_diags_finish accepts a zeroed list. */

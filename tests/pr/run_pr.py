@@ -549,7 +549,7 @@ def test_completion():
     case(["gwgen", "init", "x", "--f"], ["--from", "--force"])
     case(["gwgen", "check", "--d"], ["--diff"])
     case(["gwgen", "verify", "--template"], ["--template", "--templates"])
-    case(["gwgen", "--format", ""], ["text", "json", "github"])
+    case(["gwgen", "--format", ""], ["text", "json", "github", "sarif"])
     case(["gwgen", "--format", "=", "g"], ["github"])
     case(["gwgen", "--color", ""], ["auto", "always", "never"])
     case(["gwgen", "--co"], ["--color"])

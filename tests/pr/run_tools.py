@@ -636,7 +636,7 @@ SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
 SHELL_CASES = [
     ("gwgen ", COMMANDS),
     ("gwgen --for", ["--format"]),
-    ("gwgen --format ", ["text", "json", "github"]),
+    ("gwgen --format ", ["text", "json", "github", "sarif"]),
     ("gwgen --color ", ["auto", "always", "never"]),
     ("gwgen check --d", ["--diff"]),
     ("gwgen --qu", ["--quiet"]),

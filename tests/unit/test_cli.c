@@ -216,7 +216,7 @@ static void test_cli_usage_errors(void **state)
 	RUN(&c, "--profile", "x", "-o");
 	expect_usage_error(&c, "option '-o' needs an argument");
 	RUN(&c, "--format", "xml", "--profile", "x");
-	expect_usage_error(&c, "unknown --format 'xml' (text, json or github)");
+	expect_usage_error(&c, "unknown --format 'xml' (text, json, github or sarif)");
 	RUN(&c, "--color", "sometimes", "--profile", "x");
 	expect_usage_error(&c, "unknown --color 'sometimes' "
 			"(auto, always or never)");
