@@ -220,6 +220,54 @@ out_parser:
 
 /* ---- scripts and client configuration ------------------------------------- */
 
+bool gw_check_yaml(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	struct gw_yaml_loader l;
+	yaml_document_t doc;
+	struct gw_buf why;
+	gw_buf_init(&why);
+	bool ok = false;
+	if (!gw_yaml_loader_init(&l, text, len, 0)) {
+		gw_check_failed(d, c, "could not be parsed (libyaml out of "
+				"memory)");
+		return false;
+	}
+	if (!gw_yaml_loader_next(&l, &doc)) {
+		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
+				l.problem ? l.problem : "error",
+				(unsigned long)l.mark.line + 1,
+				(unsigned long)l.mark.column + 1);
+		goto out_parser;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		gw_buf_puts(&why, "is not one YAML mapping");
+		goto out_doc;
+	}
+	yaml_document_t next;
+	if (!gw_yaml_loader_next(&l, &next)) {
+		gw_buf_puts(&why, "does not end cleanly after its document");
+		goto out_doc;
+	}
+	bool more = yaml_document_get_root_node(&next) != NULL;
+	gw_yaml_doc_finish(&next);
+	if (more) {
+		gw_buf_puts(&why, "holds more than one YAML document");
+		goto out_doc;
+	}
+	ok = true;
+out_doc:
+	gw_yaml_doc_finish(&doc);
+out_parser:
+	gw_yaml_loader_finish(&l);
+	if (!ok) {
+		gw_check_failed(d, c, gw_buf_str(&why));
+	}
+	gw_buf_finish(&why);
+	return ok;
+}
+
 bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d)
 {
@@ -312,6 +360,7 @@ static const gw_check_fn checks[] = {
 	[GW_FILE_BASH] = gw_check_bash,
 	[GW_FILE_INI] = gw_check_ini,
 	[GW_FILE_GROOVY] = gw_check_groovy,
+	[GW_FILE_YAML] = gw_check_yaml,
 	[GW_FILE_MIME] = NULL,
 };
 _Static_assert(GW_ARRAY_LEN(checks) == GW_FILE_MIME + 1,

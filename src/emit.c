@@ -41,6 +41,7 @@ enum gw_kind {
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
+	GW_KIND_SNAKEMAKE,    /* client/snakemake/config.yaml */
 	GW_KIND_SUMMARY,      /* README.md */
 	GW_KIND_COUNT
 };
@@ -138,6 +139,15 @@ static const struct gw_artifact artifacts[] = {
 		.out = "client/nextstrain.config", .escape = gw_escape_none,
 		.when = "engine.nextstrain_config", .mode = MODE_FILE,
 		.kind = GW_FILE_INI,
+	},
+	[GW_KIND_SNAKEMAKE] = {
+		.name = "snakemake",
+		.template = "client/snakemake-config.yaml.mustache",
+		/* A Snakemake profile directory: `snakemake --profile
+		 * client/snakemake` reads its config.yaml. */
+		.out = "client/snakemake/config.yaml", .escape = gw_escape_yaml,
+		.when = "engine.snakemake_config", .mode = MODE_FILE,
+		.kind = GW_FILE_YAML,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",

@@ -212,6 +212,9 @@ void gw_model_destroy(struct gw_model *m)
 	nextflow_finish(&m->nextflow);
 	str_finish(&m->nextstrain.job_definition);
 	str_finish(&m->nextstrain.queue);
+	str_finish(&m->snakemake.queue);
+	str_finish(&m->snakemake.job_role);
+	str_finish(&m->snakemake.storage_prefix);
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i]);
 	}

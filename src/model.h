@@ -333,6 +333,19 @@ struct gw_nextstrain {
 	struct gw_int memory_mib;  /* 0 = not written */
 };
 
+/*
+ * The Snakemake 8+ profile directory (client/snakemake/config.yaml) for
+ * the AWS Batch executor plugin (snakemake-executor-plugin-aws-batch).
+ */
+struct gw_snakemake {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue name: aws-batch-job-queue */
+	struct gw_str job_role;    /* a gw_role name: aws-batch-job-role (ARN) */
+	struct gw_str storage_prefix; /* key prefix in the bucket; default "snakemake" */
+	struct gw_int jobs;        /* Snakemake's --jobs, >= 1; default 10 */
+};
+
 /* ---- the whole profile ------------------------------------------------------ */
 
 struct gw_model {
@@ -366,6 +379,7 @@ struct gw_model {
 
 	struct gw_nextflow nextflow;
 	struct gw_nextstrain nextstrain;
+	struct gw_snakemake snakemake;
 };
 
 /* Allocate an empty model; free it with gw_model_destroy(). */

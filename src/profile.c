@@ -453,6 +453,17 @@ static const struct field nextstrain_fields[] = {
 static const struct schema nextstrain_schema =
 	SCHEMA(struct gw_nextstrain, "nextstrain", nextstrain_fields);
 
+static const struct field snakemake_fields[] = {
+	{F_STR(struct gw_snakemake, "queue", queue)},
+	{F_STR(struct gw_snakemake, "job_role", job_role)},
+	{F_STR(struct gw_snakemake, "storage_prefix", storage_prefix),
+		.def_str = "snakemake"},
+	{F_INT(struct gw_snakemake, "jobs", jobs, 1, UNBOUNDED, 10),
+		.rule = GW_RULE_SM1},
+};
+static const struct schema snakemake_schema =
+	SCHEMA(struct gw_snakemake, "snakemake", snakemake_fields);
+
 static const struct field model_fields[] = {
 	{F_STR(struct gw_model, "name", name), .required = true},
 	{F_STR(struct gw_model, "description", description), .required = true},
@@ -489,6 +500,8 @@ static const struct field model_fields[] = {
 		F_PRESENT(struct gw_model, nextflow.present)},
 	{F_MAP(struct gw_model, "nextstrain", nextstrain, nextstrain_schema),
 		F_PRESENT(struct gw_model, nextstrain.present)},
+	{F_MAP(struct gw_model, "snakemake", snakemake, snakemake_schema),
+		F_PRESENT(struct gw_model, snakemake.present)},
 };
 /* The model itself has no 'loc': absent top-level keys use the root's. */
 static const struct schema model_schema = {

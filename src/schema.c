@@ -70,6 +70,9 @@ static const struct key_doc {
 		"the `nextflow.config` written when `engine: nextflow`"},
 	{"profile", "nextstrain",
 		"the `[aws-batch]` config section when `engine: nextstrain`"},
+	{"profile", "snakemake",
+		"the Snakemake profile `client/snakemake/config.yaml` when "
+		"`engine: snakemake`"},
 	{"network", "vpc",
 		"add a `VpcId` parameter (`AWS::EC2::VPC::Id`) for the "
 		"existing VPC the subnets and security groups belong to"},
@@ -245,6 +248,15 @@ static const struct key_doc {
 		"the job's vCPUs, overriding the job definition's"},
 	{"nextstrain", "memory_mib",
 		"the job's memory, overriding the job definition's"},
+	{"snakemake", "queue",
+		"a job queue name: `aws-batch-job-queue` (written as its ARN)"},
+	{"snakemake", "job_role",
+		"a role name trusted by `ecs-tasks`: `aws-batch-job-role` "
+		"(written as its ARN; needs `account_id`)"},
+	{"snakemake", "storage_prefix",
+		"key prefix in the bucket: `default-storage-prefix` "
+		"`s3://BUCKET/PREFIX`"},
+	{"snakemake", "jobs", "Snakemake's `jobs`: Batch jobs at once"},
 	{"bucket", "versioning", "S3 versioning of the bucket"},
 	{"bucket", "encryption",
 		"default encryption: SSE-S3 or SSE-KMS (the AWS managed key)"},

@@ -547,6 +547,8 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 			m->nextflow.present);
 	add_bool(e, "nextstrain_config", m->engine == GW_ENGINE_NEXTSTRAIN &&
 			m->nextstrain.present);
+	add_bool(e, "snakemake_config", m->engine == GW_ENGINE_SNAKEMAKE &&
+			m->snakemake.present);
 }
 
 static void build_bucket(const struct gw_model *m, cJSON *root,
@@ -1162,6 +1164,41 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
 	add_opt_int(o, "memory_mib", &ns->memory_mib);
 }
 
+/*
+ * The Snakemake profile (client/snakemake/config.yaml). The AWS Batch
+ * executor plugin takes the queue and the job role as ARNs
+ * (snakemake-executor-plugin-aws-batch ExecutorSettings: "The AWS Batch
+ * task queue ARN", "The AWS job role ARN"); the stack names both, so their
+ * ARNs are known once the profile has its account_id (SM1 requires it).
+ */
+static void build_snakemake(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_snakemake *sm = &m->snakemake;
+	cJSON *o = add_obj(root, "snakemake");
+	add_bool(o, "present", sm->present);
+	const char *account = m->account_id.s ? m->account_id.s : "*";
+	const char *queue = sm->queue.s ? sm->queue.s : "";
+	const char *role = sm->job_role.s ? sm->job_role.s : "";
+	const char *prefix = sm->storage_prefix.s ? sm->storage_prefix.s :
+		"snakemake";
+	add_str(o, "queue", queue);
+	add_str(o, "job_role", role);
+	char *v = gw_xasprintf("arn:%s:batch:%s:%s:job-queue/%s",
+			m->partition ? m->partition : "aws",
+			m->region.s ? m->region.s : "", account, queue);
+	add_str(o, "queue_arn", v);
+	free(v);
+	v = gw_xasprintf("arn:%s:iam::%s:role/%s",
+			m->partition ? m->partition : "aws", account, role);
+	add_str(o, "job_role_arn", v);
+	free(v);
+	v = gw_xasprintf("s3://%s/%s", m->bucket.name.s ? m->bucket.name.s : "",
+			prefix);
+	add_str(o, "storage_prefix", v);
+	free(v);
+	add_int(o, "jobs", sm->jobs.v);
+}
+
 /* Names the template's parameters and conditions take; a resource's logical
  * ID must differ from them (CFN "Template anatomy": one namespace). */
 static const char *const reserved_ids[] = {
@@ -1190,6 +1227,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	ok = build_job_defs(m, root, &ids, d) && ok;
 	ok = build_nextflow(m, root, d) && ok;
 	build_nextstrain(m, root);
+	build_snakemake(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client configuration rules (NF*, NS*): what gwgen renders for
- * Nextflow and Nextstrain must name the profile's queues and job
- * definitions and fit their compute environments. Profiles only: a
+ * The client configuration rules (NF*, NS*, SM*): what gwgen renders for
+ * Nextflow, Nextstrain and Snakemake must name the profile's queues, job
+ * definitions and roles and fit their compute environments. Profiles only: a
  * CloudFormation template carries no client configuration.
  */
 #include "stack.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "iam.h"
 #include "model_facts.h"
 #include "util.h"
 
@@ -211,5 +213,168 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 		        .rule_gpus = GW_RULE_NS2,
 		};
 		gw_vm_check_fit(c, &r, q);
+	}
+}
+
+/* ---- Snakemake (SM*) ------------------------------------------------------- */
+
+/*
+ * Whether one of 'role's policies has an Allow statement with an action
+ * matching 'action' on a resource that covers 'key' in the profile's
+ * bucket ('key' NULL: the bucket itself). Literal ARNs are not resolved:
+ * the profile's own resource forms are what gwgen writes for the bucket.
+ */
+static bool role_allows_s3(const struct gw_model *m, const struct gw_role *role,
+                           const char *action, const char *key)
+{
+	for (size_t i = 0; i < role->policies.n; i++) {
+		const struct gw_policy *p =
+		        gw_model_policy(m, role->policies.v[i].s);
+		for (size_t j = 0; p && j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			if (st->effect.s && strcmp(st->effect.s, "Allow") != 0) {
+				continue;
+			}
+			bool acts = false;
+			for (size_t k = 0; k < st->actions.n && !acts; k++) {
+				acts = st->actions.v[k].s &&
+				       gw_iam_glob(st->actions.v[k].s, action);
+			}
+			for (size_t k = 0; acts && k < st->n_resources; k++) {
+				const struct gw_resource *r = &st->resources[k];
+				if (r->kind == GW_RES_ANY ||
+				    (!key && r->kind == GW_RES_BUCKET) ||
+				    (key && r->kind == GW_RES_OBJECTS &&
+				     gw_iam_glob(gw_vm_str_or(&r->value, ""),
+				                 key))) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * SM3: what Snakemake's jobs do with the job role. Every job runs
+ * `snakemake` in its container with the default storage provider s3
+ * (snakemake-storage-plugin-s3): it lists the prefix, reads its inputs
+ * and writes its outputs there, and the ECS agent hands it the role only
+ * when the role trusts ecs-tasks.amazonaws.com (Batch "IAM roles for
+ * tasks", the job role).
+ */
+static void check_snakemake_role(struct gw_vctx *c, const struct gw_str *ref,
+                                 const struct gw_role *role, const char *prefix)
+{
+	if (!gw_vm_role_trusts(role, "ecs-tasks")) {
+		GW_RULE_ERR(&c->rc, SM3, ref->loc,
+		    "add 'ecs-tasks' to the role's 'trust:'",
+		    "snakemake job role '%s' is not trusted by ecs-tasks, so "
+		    "Batch jobs cannot assume it", ref->s);
+	}
+	/* A key under the prefix, as the storage plugin writes them. */
+	char *key = gw_xasprintf("%s/gwgen/probe", prefix);
+	static const char *const object_actions[] = {
+	        "s3:GetObject", "s3:PutObject",
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(object_actions); i++) {
+		if (!role_allows_s3(c->m, role, object_actions[i], key)) {
+			GW_RULE_ERR(&c->rc, SM3, ref->loc,
+			    "give the role a policy allowing it on "
+			    "'bucket/PREFIX/*' (or 'bucket/*')",
+			    "snakemake job role '%s' cannot %s under the storage "
+			    "prefix 's3://%s/%s/'",
+			    ref->s, object_actions[i],
+			    gw_vm_str_or(&c->m->bucket.name, "?"), prefix);
+		}
+	}
+	if (!role_allows_s3(c->m, role, "s3:ListBucket", NULL)) {
+		GW_RULE_ERR(&c->rc, SM3, ref->loc,
+		    "give the role a policy allowing s3:ListBucket on 'bucket'",
+		    "snakemake job role '%s' cannot list the bucket '%s'",
+		    ref->s, gw_vm_str_or(&c->m->bucket.name, "?"));
+	}
+	free(key);
+}
+
+/* A storage prefix is a relative S3 key prefix: no leading or trailing '/',
+ * no empty segment, and characters S3 keys take safely. */
+static bool is_key_prefix(const char *s)
+{
+	if (!*s || s[0] == '/' || s[strlen(s) - 1] == '/' || strstr(s, "//")) {
+		return false;
+	}
+	for (const char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || strchr("/._-", ch);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void gw_client_model_snakemake(struct gw_vctx *c)
+{
+	const struct gw_snakemake *sm = &c->m->snakemake;
+	if (!sm->present) {
+		if (c->m->engine == GW_ENGINE_SNAKEMAKE) {
+			GW_RULE_ERR(&c->rc, SM1, c->m->engine_name.loc,
+			    "add a 'snakemake:' section with 'queue' and "
+			    "'job_role'",
+			    "engine is snakemake but the profile has no "
+			    "snakemake section");
+		}
+		return;
+	}
+	if (!c->m->account_id.s) {
+		GW_RULE_ERR(&c->rc, SM1, sm->loc,
+		    "set 'account_id:' (12 digits)",
+		    "snakemake needs the profile's account_id: the AWS Batch "
+		    "executor plugin takes the job role as an ARN");
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &sm->queue, sm->loc, GW_RULE_SM1, "snakemake");
+	if (q) {
+		size_t reached = 0;
+		for (size_t i = 0; i < q->n_ces; i++) {
+			if (q->ces[i].ce.s &&
+			    gw_model_compute_env(c->m, q->ces[i].ce.s)) {
+				reached++;
+			}
+		}
+		if (reached == 0) {
+			GW_RULE_ERR(&c->rc, SM2, sm->queue.loc,
+			    "connect the queue to a compute environment",
+			    "snakemake queue '%s' reaches no compute "
+			    "environment the profile defines, so its jobs "
+			    "would never run", sm->queue.s);
+		}
+	}
+	const char *prefix = gw_vm_str_or(&sm->storage_prefix, "snakemake");
+	bool prefix_ok = is_key_prefix(prefix);
+	if (!prefix_ok) {
+		GW_RULE_ERR(&c->rc, SM1, sm->storage_prefix.loc,
+		    "e.g. 'snakemake' or 'lab/snakemake'",
+		    "storage_prefix '%s' is not a relative S3 key prefix "
+		    "of [A-Za-z0-9._-] segments", prefix);
+	}
+	if (!sm->job_role.s) {
+		GW_RULE_ERR(&c->rc, SM1, sm->loc,
+		    "name one of the profile's roles",
+		    "snakemake has no job_role");
+		return;
+	}
+	const struct gw_role *role = gw_model_role(c->m, sm->job_role.s);
+	if (!role) {
+		GW_RULE_ERR(&c->rc, SM1, sm->job_role.loc,
+		    "define it under 'roles:'",
+		    "snakemake uses job role '%s', which the profile does "
+		    "not define", sm->job_role.s);
+		return;
+	}
+	if (prefix_ok) {
+		check_snakemake_role(c, &sm->job_role, role, prefix);
 	}
 }
