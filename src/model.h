@@ -96,6 +96,7 @@ enum gw_res_kind {
 	GW_RES_SECRET,    /* secret: "NF_*"  -> arn:P:secretsmanager:R:A:secret:NF_* */
 	GW_RES_LOG_GROUP, /* log_group: "/aws/batch/job[:log-stream:*]" -> arn:P:logs:R:A:log-group:... */
 	GW_RES_ROLE,      /* role: "NAME"    -> arn:P:iam::A:role/NAME */
+	GW_RES_BATCH,     /* batch: "job-queue/NAME" -> arn:P:batch:R:A:job-queue/NAME */
 	GW_RES_ARN,       /* arn: "arn:..."  literal, verified */
 };
 

@@ -952,8 +952,30 @@ static const struct {
 	{"secret:", GW_RES_SECRET, false},
 	{"log-group:", GW_RES_LOG_GROUP, false},
 	{"role:", GW_RES_ROLE, false},
+	{"batch:", GW_RES_BATCH, false},
 	{"arn:", GW_RES_ARN, true},
 };
+
+/*
+ * The AWS Batch resource types a 'batch:TYPE/NAME' reference may name (IAM
+ * Service Authorization Reference, "Resource types defined by AWS Batch").
+ */
+static const char *const batch_resource_types[] = {
+	"compute-environment/", "job-queue/", "job-definition/", "job/",
+	"scheduling-policy/", "consumable-resource/",
+};
+
+/* 'v' is TYPE/NAME with a known Batch resource type and a name. */
+static bool is_batch_resource(const char *v)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(batch_resource_types); i++) {
+		size_t len = strlen(batch_resource_types[i]);
+		if (strncmp(v, batch_resource_types[i], len) == 0 && v[len]) {
+			return true;
+		}
+	}
+	return false;
+}
 
 static void parse_resource(struct conv *c, const struct gw_pnode *n,
 		void *elem, size_t index)
@@ -988,12 +1010,25 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 		if (!resource_prefixes[i].keep_prefix) {
 			memmove(r->value.s, s + len, strlen(s + len) + 1);
 		}
+		if (r->kind == GW_RES_BATCH && r->value.s[0] &&
+				!is_batch_resource(r->value.s)) {
+			gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
+					"write 'batch:job-queue/NAME', "
+					"'batch:job-definition/NAME', "
+					"'batch:job/*', "
+					"'batch:compute-environment/NAME', "
+					"'batch:scheduling-policy/NAME' or "
+					"'batch:consumable-resource/NAME'",
+					"resource 'batch:%.*s%s' is not an AWS "
+					"Batch resource type and a name",
+					GW_PROFILE_QUOTED(r->value.s));
+		}
 		return;
 	}
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
-			"'secret:PATTERN', 'log-group:NAME', 'role:NAME' or "
-			"'arn:...'", "unknown resource reference '%.*s%s'",
+			"'secret:PATTERN', 'log-group:NAME', 'role:NAME', "
+			"'batch:TYPE/NAME' or 'arn:...'", "unknown resource reference '%.*s%s'",
 			GW_PROFILE_QUOTED(s));
 }
 

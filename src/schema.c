@@ -98,7 +98,8 @@ static const struct key_doc {
 	{"statement", "actions", "`service:Action`, wildcards allowed"},
 	{"statement", "resources",
 		"resource references: `*`, `bucket`, `bucket/PATTERN`, "
-		"`secret:PATTERN`, `log-group:NAME`, `role:NAME` or "
+		"`secret:PATTERN`, `log-group:NAME`, `role:NAME`, "
+		"`batch:TYPE/NAME` or "
 		"`arn:...`, rendered partition- and account-aware"},
 	{"role", "name", "`RoleName`, at most 64 characters"},
 	{"role", "trust",

@@ -330,6 +330,11 @@ void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
 				p.account);
 		put_lit(out, v, sub);
 		return;
+	case GW_RES_BATCH:
+		gw_buf_printf(out, "arn:%s:batch:%s:%s:", p.partition,
+				p.region, p.account);
+		put_lit(out, v, sub);
+		return;
 	case GW_RES_ARN: {
 		/* A literal ARN in the profile's partition (the verifier
 		 * checks that) gets its partition from the stack too. */

@@ -1746,7 +1746,8 @@ static void test_verify_iam_hints(void **state)
 	} cases[] = {
 	        {"[batch:CancelJob]", "S2",
 	         "scope it to job ARNs: "
-	         "arn:aws:batch:us-west-2:123456789012:job/*"},
+	         "arn:aws:batch:us-west-2:123456789012:job/*, e.g. "
+	         "'batch:job/*'"},
 	        {"[ec2:AttachVolume]", "S2",
 	         "scope it to instance and volume ARNs: "
 	         "arn:aws:ec2:us-west-2:123456789012:instance/*, "
