@@ -38,6 +38,7 @@ enum gw_kind {
 	GW_KIND_USERS,        /* scripts/users.sh */
 	GW_KIND_VALIDATE,     /* scripts/validate.sh */
 	GW_KIND_DOCTOR,       /* scripts/doctor.sh */
+	GW_KIND_RUN_HEAD,     /* scripts/run-head.sh */
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
@@ -119,6 +120,12 @@ static const struct gw_artifact artifacts[] = {
 		.name = "doctor", .template = "cli/doctor.sh.mustache",
 		.out = "scripts/doctor.sh", .escape = gw_escape_sh,
 		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
+	},
+	[GW_KIND_RUN_HEAD] = {
+		.name = "run-head", .template = "cli/run-head.sh.mustache",
+		.out = "scripts/run-head.sh", .escape = gw_escape_sh,
+		.when = "head_job.present", .mode = MODE_SCRIPT,
+		.kind = GW_FILE_BASH,
 	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",

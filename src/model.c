@@ -407,3 +407,19 @@ char *gw_logical_id(const char *name, const char *suffix)
 	gw_buf_puts(&b, suffix ? suffix : "");
 	return gw_buf_detach(&b, NULL);
 }
+
+const struct gw_job_def *gw_model_head_job(const struct gw_model *m)
+{
+	if (m->engine != GW_ENGINE_NEXTFLOW || !m->nextflow.present) {
+		return NULL;
+	}
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		const struct gw_queue *q = j->queue.s ?
+			gw_model_queue(m, j->queue.s) : NULL;
+		if (q && q->head.v) {
+			return j;
+		}
+	}
+	return NULL;
+}

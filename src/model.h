@@ -403,6 +403,13 @@ const struct gw_log_group *gw_model_log_group(const struct gw_model *m,
 		const char *name);
 
 /*
+ * The profile's Nextflow head job (scripts/run-head.sh): with engine
+ * nextflow and a nextflow section, the first job definition whose queue is
+ * a head queue ('head: true'); NULL when there is none. Lent from 'm'.
+ */
+const struct gw_job_def *gw_model_head_job(const struct gw_model *m);
+
+/*
  * The partition and DNS suffix for 'region' (AWS SDK partitions.json), or
  * false when the region matches no partition's pattern.
  */

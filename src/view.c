@@ -1170,6 +1170,30 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
 }
 
 /*
+ * scripts/run-head.sh: the head job's definition and queue, and its
+ * command as the JSON list that `aws batch submit-job
+ * --container-overrides` takes (the script appends PIPELINE and ARGS).
+ */
+static void build_head_job(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_job_def *j = gw_model_head_job(m);
+	cJSON *o = add_obj(root, "head_job");
+	add_bool(o, "present", j != NULL);
+	add_str(o, "job_definition", j ? j->name.s : "");
+	add_str(o, "queue", j ? j->queue.s : "");
+	add_str(o, "job_role", j && j->job_role.s ? j->job_role.s : "");
+	cJSON *cmd = cJSON_CreateArray();
+	for (size_t i = 0; j && i < j->command.n; i++) {
+		cJSON_AddItemToArray(cmd,
+				cJSON_CreateString(j->command.v[i].s));
+	}
+	char *json = cJSON_PrintUnformatted(cmd);
+	add_str(o, "command_json", json);
+	free(json);
+	cJSON_Delete(cmd);
+}
+
+/*
  * The Snakemake profile (client/snakemake/config.yaml). The AWS Batch
  * executor plugin takes the queue and the job role as ARNs
  * (snakemake-executor-plugin-aws-batch ExecutorSettings: "The AWS Batch
@@ -1233,6 +1257,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	ok = build_nextflow(m, root, d) && ok;
 	build_nextstrain(m, root);
 	build_snakemake(m, root);
+	build_head_job(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "iam.h"
 #include "model_facts.h"
 #include "util.h"
@@ -219,13 +220,33 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 /* ---- Snakemake (SM*) ------------------------------------------------------- */
 
 /*
- * Whether one of 'role's policies has an Allow statement with an action
- * matching 'action' on a resource that covers 'key' in the profile's
- * bucket ('key' NULL: the bucket itself). Literal ARNs are not resolved:
- * the profile's own resource forms are what gwgen writes for the bucket.
+ * What a role's policy must allow on: a resource of 'kind' whose value
+ * matches 'value' (IAM wildcards in the policy's pattern), or the bucket
+ * itself for GW_RES_BUCKET. Resource "*" covers everything. Literal ARNs
+ * are not resolved: the profile's own forms are what gwgen writes.
  */
-static bool role_allows_s3(const struct gw_model *m, const struct gw_role *role,
-                           const char *action, const char *key)
+struct want_resource {
+	enum gw_res_kind kind;
+	const char *value;
+};
+
+static bool resource_covers(const struct gw_resource *r,
+                            const struct want_resource *w)
+{
+	if (r->kind == GW_RES_ANY) {
+		return true;
+	}
+	if (r->kind != w->kind) {
+		return false;
+	}
+	return w->kind == GW_RES_BUCKET ||
+	       gw_iam_glob(gw_vm_str_or(&r->value, ""), w->value);
+}
+
+/* Whether one of 'role's policies has an Allow statement with an action
+ * matching 'action' on a resource covering 'w'. */
+static bool role_allows(const struct gw_model *m, const struct gw_role *role,
+                        const char *action, const struct want_resource *w)
 {
 	for (size_t i = 0; i < role->policies.n; i++) {
 		const struct gw_policy *p =
@@ -241,18 +262,47 @@ static bool role_allows_s3(const struct gw_model *m, const struct gw_role *role,
 				       gw_iam_glob(st->actions.v[k].s, action);
 			}
 			for (size_t k = 0; acts && k < st->n_resources; k++) {
-				const struct gw_resource *r = &st->resources[k];
-				if (r->kind == GW_RES_ANY ||
-				    (!key && r->kind == GW_RES_BUCKET) ||
-				    (key && r->kind == GW_RES_OBJECTS &&
-				     gw_iam_glob(gw_vm_str_or(&r->value, ""),
-				                 key))) {
+				if (resource_covers(&st->resources[k], w)) {
 					return true;
 				}
 			}
 		}
 	}
 	return false;
+}
+
+/* Whether one of 'role's policies allows 'action' on some resource. */
+static bool role_has_action(const struct gw_model *m, const struct gw_role *role,
+                            const char *action)
+{
+	for (size_t i = 0; i < role->policies.n; i++) {
+		const struct gw_policy *p =
+		        gw_model_policy(m, role->policies.v[i].s);
+		for (size_t j = 0; p && j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			if (st->effect.s && strcmp(st->effect.s, "Allow") != 0) {
+				continue;
+			}
+			for (size_t k = 0; k < st->actions.n; k++) {
+				if (st->actions.v[k].s &&
+				    gw_iam_glob(st->actions.v[k].s, action)) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* The S3 form of role_allows: objects under 'key', or the bucket (NULL). */
+static bool role_allows_s3(const struct gw_model *m, const struct gw_role *role,
+                           const char *action, const char *key)
+{
+	struct want_resource w = {
+	        .kind = key ? GW_RES_OBJECTS : GW_RES_BUCKET,
+	        .value = key ? key : "",
+	};
+	return role_allows(m, role, action, &w);
 }
 
 /*
@@ -377,4 +427,98 @@ void gw_client_model_snakemake(struct gw_vctx *c)
 	if (prefix_ok) {
 		check_snakemake_role(c, &sm->job_role, role, prefix);
 	}
+}
+
+/* ---- the Nextflow head job (NF8) ------------------------------------------ */
+
+/*
+ * What the Nextflow AWS Batch executor calls from the head job: the Batch
+ * part of the "minimal permissions" in Nextflow's AWS documentation
+ * (nextflow.io/docs/latest/aws.html, "AWS IAM policies"). The EC2, ECS and
+ * ECR parts serve the trace and private images, so they are not required.
+ */
+static const char *const head_batch_actions[] = {
+        "batch:DescribeJobQueues", "batch:CancelJob",
+        "batch:SubmitJob", "batch:ListJobs",
+        "batch:DescribeComputeEnvironments", "batch:TerminateJob",
+        "batch:DescribeJobs", "batch:RegisterJobDefinition",
+        "batch:DescribeJobDefinitions",
+};
+
+void gw_client_model_head_job(struct gw_vctx *c)
+{
+	const struct gw_job_def *j = gw_model_head_job(c->m);
+	if (!j) {
+		return;
+	}
+	const char *name = gw_vm_str_or(&j->name, "?");
+	if (!j->job_role.s) {
+		GW_RULE_ERR(&c->rc, NF8, j->loc,
+		    "give it a 'job_role' trusted by ecs-tasks whose "
+		    "policies allow the Nextflow AWS Batch executor's calls",
+		    "head job '%s' has no job_role: it would run with the "
+		    "instance role and could not submit its tasks", name);
+		return;
+	}
+	const struct gw_role *role = gw_model_role(c->m, j->job_role.s);
+	if (!role) {
+		return; /* J-rules report the unknown role */
+	}
+	if (!gw_vm_role_trusts(role, "ecs-tasks")) {
+		GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+		    "add 'ecs-tasks' to the role's 'trust:'",
+		    "head job role '%s' is not trusted by ecs-tasks",
+		    j->job_role.s);
+	}
+	struct gw_buf missing;
+	gw_buf_init(&missing);
+	for (size_t i = 0; i < GW_ARRAY_LEN(head_batch_actions); i++) {
+		/* Any resource will do here: scoping is S2's business. */
+		if (!role_has_action(c->m, role, head_batch_actions[i])) {
+			gw_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
+			              head_batch_actions[i]);
+		}
+	}
+	if (missing.len) {
+		GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+		    "allow them in a policy of the role (nextflow.io/docs/"
+		    "latest/aws.html, \"AWS IAM policies\")",
+		    "head job role '%s' does not allow what the Nextflow AWS "
+		    "Batch executor calls: %s", j->job_role.s,
+		    gw_buf_str(&missing));
+	}
+	gw_buf_finish(&missing);
+	/* Its tasks go to nextflow.queue and every process queue. */
+	const struct gw_nextflow *nf = &c->m->nextflow;
+	for (size_t i = 0; i <= nf->n_processes; i++) {
+		const struct gw_str *q = i == 0 ? &nf->queue
+		                                : &nf->processes[i - 1].queue;
+		if (!q->s) {
+			continue;
+		}
+		char *v = gw_xasprintf("job-queue/%s", q->s);
+		struct want_resource w = {.kind = GW_RES_BATCH, .value = v};
+		if (!role_allows(c->m, role, "batch:SubmitJob", &w)) {
+			GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+			    "allow batch:SubmitJob on 'batch:job-queue/QUEUE'",
+			    "head job role '%s' cannot submit to queue '%s'",
+			    j->job_role.s, q->s);
+		}
+		free(v);
+	}
+	const char *work = gw_vm_str_or(&nf->work_dir, "work");
+	char *key = gw_xasprintf("%s/gwgen/probe", work);
+	static const char *const object_actions[] = {
+	        "s3:GetObject", "s3:PutObject",
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(object_actions); i++) {
+		if (!role_allows_s3(c->m, role, object_actions[i], key)) {
+			GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+			    "allow it on 'bucket/WORK_DIR/*' (or 'bucket/*')",
+			    "head job role '%s' cannot %s in the work directory "
+			    "'s3://%s/%s/'", j->job_role.s, object_actions[i],
+			    gw_vm_str_or(&c->m->bucket.name, "?"), work);
+		}
+	}
+	free(key);
 }

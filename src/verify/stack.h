@@ -116,6 +116,8 @@ void gw_stack_model_log_ref(struct gw_vctx *c, const struct gw_str *ref,
 void gw_client_model_nextflow(struct gw_vctx *c);
 /* NS1, NS2. */
 void gw_client_model_nextstrain(struct gw_vctx *c);
+/* NF8, the Nextflow head job. */
+void gw_client_model_head_job(struct gw_vctx *c);
 /* SM1..SM3. */
 void gw_client_model_snakemake(struct gw_vctx *c);
 

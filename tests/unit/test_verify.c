@@ -1488,6 +1488,46 @@ static const struct row rows[] = {
          .rule = "NF6",
          .sev = E,
          .mutate = nf_retry_mode},
+        {.name = "nf8_head_without_role",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "  - name: demo-gpu-job\n"},
+         .msg = "head job 'demo-nf-head' has no job_role: it would run "
+                "with the instance role and could not submit its tasks"},
+        {.name = "nf8_head_role_without_batch",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n"},
+         .msg = "head job role 'demo-job' does not allow what the Nextflow "
+                "AWS Batch executor calls: batch:DescribeJobQueues, "
+                "batch:CancelJob, batch:SubmitJob, batch:ListJobs, "
+                "batch:DescribeComputeEnvironments, batch:TerminateJob, "
+                "batch:DescribeJobs, batch:RegisterJobDefinition, "
+                "batch:DescribeJobDefinitions"},
+        {.name = "nf8_head_role_other_queue",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n",
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n",
+                  "      - actions: [\"batch:*\"]\n"
+                  "        resources: [\"batch:job-queue/demo-head\"]\n"
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .msg = "head job role 'demo-job' cannot submit to queue "
+                "'demo-work'"},
+        {.name = "nf8_pass",
+         .rule = "NF8",
+         .sev = E,
+         .absent = true,
+         .find = {"  - name: demo-gpu-job\n",
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n",
+                  "      - actions: [\"batch:*\"]\n"
+                  "        resources: [\"batch:job-queue/demo-*\", "
+                  "\"batch:job-definition/nf-*\", \"batch:job/*\"]\n"
+                  "      - actions: [secretsmanager:ListSecrets]\n"}},
         {.name = "sm1_missing_section",
          .rule = "SM1",
          .sev = E,
