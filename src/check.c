@@ -23,6 +23,9 @@ static const char *const cfn_tags[] = {
 
 #define SHEBANG "#!/usr/bin/env bash\n"
 #define STRICT_MODE "set -euo pipefail\n"
+/* Nesting of braces and brackets in a HOCON file gwgen writes (its
+ * cromwell.conf nests 6 deep); deeper is refused as malformed. */
+#define GW_HOCON_MAX_DEPTH 32
 
 void gw_check_failed(struct gw_diags *d, const struct gw_check_ctx *c,
 		const char *what)
@@ -315,6 +318,49 @@ bool gw_check_ini(const struct gw_check_ctx *c, const char *text, size_t len,
 	return true;
 }
 
+bool gw_check_hocon(const struct gw_check_ctx *c, const char *text,
+		size_t len, struct gw_diags *d)
+{
+	/* Open brackets, innermost last; bounded by what gwgen writes. */
+	char stack[GW_HOCON_MAX_DEPTH];
+	size_t depth = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < len; i++) {
+		char ch = text[i];
+		bool comment = ch == '#' ||
+			(ch == '/' && i + 1 < len && text[i + 1] == '/');
+		if (comment) {
+			while (i < len && text[i] != '\n') {
+				i++;
+			}
+		} else if (ch == '"') {
+			for (i++; i < len && text[i] != '"'; i++) {
+				if (text[i] == '\n') {
+					ok = false;
+					break;
+				}
+				if (text[i] == '\\') {
+					i++;
+				}
+			}
+			ok = ok && i < len;
+		} else if (ch == '{' || ch == '[') {
+			ok = depth < sizeof(stack);
+			if (ok) {
+				stack[depth++] = ch == '{' ? '}' : ']';
+			}
+		} else if (ch == '}' || ch == ']') {
+			ok = depth > 0 && stack[--depth] == ch;
+		}
+	}
+	if (!ok || depth != 0) {
+		gw_check_failed(d, c, "has unclosed strings or unbalanced "
+				"braces or brackets");
+		return false;
+	}
+	return true;
+}
+
 bool gw_check_groovy(const struct gw_check_ctx *c, const char *text,
 		size_t len, struct gw_diags *d)
 {
@@ -361,6 +407,7 @@ static const gw_check_fn checks[] = {
 	[GW_FILE_INI] = gw_check_ini,
 	[GW_FILE_GROOVY] = gw_check_groovy,
 	[GW_FILE_YAML] = gw_check_yaml,
+	[GW_FILE_HOCON] = gw_check_hocon,
 	[GW_FILE_MIME] = NULL,
 };
 _Static_assert(GW_ARRAY_LEN(checks) == GW_FILE_MIME + 1,

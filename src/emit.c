@@ -43,6 +43,7 @@ enum gw_kind {
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
 	GW_KIND_SNAKEMAKE,    /* client/snakemake/config.yaml */
+	GW_KIND_CROMWELL,     /* client/cromwell.conf */
 	GW_KIND_SUMMARY,      /* README.md */
 	GW_KIND_COUNT
 };
@@ -155,6 +156,13 @@ static const struct gw_artifact artifacts[] = {
 		.out = "client/snakemake/config.yaml", .escape = gw_escape_yaml,
 		.when = "engine.snakemake_config", .mode = MODE_FILE,
 		.kind = GW_FILE_YAML,
+	},
+	[GW_KIND_CROMWELL] = {
+		.name = "cromwell", .template = "client/cromwell.conf.mustache",
+		/* HOCON quoted strings are JSON strings (HOCON.md). */
+		.out = "client/cromwell.conf", .escape = gw_escape_json,
+		.when = "engine.cromwell_config", .mode = MODE_FILE,
+		.kind = GW_FILE_HOCON,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",

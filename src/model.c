@@ -215,6 +215,8 @@ void gw_model_destroy(struct gw_model *m)
 	str_finish(&m->snakemake.queue);
 	str_finish(&m->snakemake.job_role);
 	str_finish(&m->snakemake.storage_prefix);
+	str_finish(&m->cromwell.queue);
+	str_finish(&m->cromwell.root_prefix);
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i]);
 	}

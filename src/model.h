@@ -61,6 +61,7 @@ enum gw_engine {
 	GW_ENGINE_NEXTFLOW,
 	GW_ENGINE_NEXTSTRAIN,
 	GW_ENGINE_SNAKEMAKE,
+	GW_ENGINE_CROMWELL,
 };
 
 /* ---- network: what the template takes as parameters ------------------ */
@@ -347,6 +348,15 @@ struct gw_snakemake {
 	struct gw_int jobs;        /* Snakemake's --jobs, >= 1; default 10 */
 };
 
+/* Cromwell's AWS Batch backend configuration (client/cromwell.conf, HOCON). */
+struct gw_cromwell {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue name: queueArn */
+	struct gw_str root_prefix; /* key prefix in the bucket for 'root';
+				    * default "cromwell-execution" */
+};
+
 /* ---- the whole profile ------------------------------------------------------ */
 
 struct gw_model {
@@ -362,7 +372,7 @@ struct gw_model {
 	const char *dns_suffix;    /* derived: amazonaws.com, amazonaws.com.cn, ... */
 	struct gw_str account_id;  /* optional 12 digits; standalone IAM uses "*" without it */
 	struct gw_str stack_name;  /* default "gwgen-NAME" */
-	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | none */
+	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | cromwell | none */
 	enum gw_engine engine;
 	struct gw_kvs tags;        /* on every taggable resource */
 	struct gw_network network;
@@ -381,6 +391,7 @@ struct gw_model {
 	struct gw_nextflow nextflow;
 	struct gw_nextstrain nextstrain;
 	struct gw_snakemake snakemake;
+	struct gw_cromwell cromwell;
 };
 
 /* Allocate an empty model; free it with gw_model_destroy(). */

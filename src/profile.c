@@ -115,7 +115,7 @@ static void parse_queue_ce(struct conv *c, const struct gw_pnode *n,
 		void *elem, size_t index);
 
 static const char *const engines[] = {
-	"nextflow", "nextstrain", "snakemake", "none", NULL,
+	"nextflow", "nextstrain", "snakemake", "cromwell", "none", NULL,
 };
 static const char *const encryptions[] = {"sse-s3", "sse-kms", NULL};
 static const char *const effects[] = {"Allow", "Deny", NULL};
@@ -464,6 +464,14 @@ static const struct field snakemake_fields[] = {
 static const struct schema snakemake_schema =
 	SCHEMA(struct gw_snakemake, "snakemake", snakemake_fields);
 
+static const struct field cromwell_fields[] = {
+	{F_STR(struct gw_cromwell, "queue", queue)},
+	{F_STR(struct gw_cromwell, "root_prefix", root_prefix),
+		.def_str = "cromwell-execution"},
+};
+static const struct schema cromwell_schema =
+	SCHEMA(struct gw_cromwell, "cromwell", cromwell_fields);
+
 static const struct field model_fields[] = {
 	{F_STR(struct gw_model, "name", name), .required = true},
 	{F_STR(struct gw_model, "description", description), .required = true},
@@ -502,6 +510,8 @@ static const struct field model_fields[] = {
 		F_PRESENT(struct gw_model, nextstrain.present)},
 	{F_MAP(struct gw_model, "snakemake", snakemake, snakemake_schema),
 		F_PRESENT(struct gw_model, snakemake.present)},
+	{F_MAP(struct gw_model, "cromwell", cromwell, cromwell_schema),
+		F_PRESENT(struct gw_model, cromwell.present)},
 };
 /* The model itself has no 'loc': absent top-level keys use the root's. */
 static const struct schema model_schema = {
@@ -1124,6 +1134,7 @@ static void finish_model(struct conv *c, struct gw_model *m)
 		{"nextflow", GW_ENGINE_NEXTFLOW},
 		{"nextstrain", GW_ENGINE_NEXTSTRAIN},
 		{"snakemake", GW_ENGINE_SNAKEMAKE},
+		{"cromwell", GW_ENGINE_CROMWELL},
 	};
 	m->engine = GW_ENGINE_NONE;
 	for (size_t i = 0; i < GW_ARRAY_LEN(engine_map); i++) {

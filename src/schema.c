@@ -70,6 +70,9 @@ static const struct key_doc {
 		"the `nextflow.config` written when `engine: nextflow`"},
 	{"profile", "nextstrain",
 		"the `[aws-batch]` config section when `engine: nextstrain`"},
+	{"profile", "cromwell",
+		"Cromwell's AWS Batch backend `client/cromwell.conf` when "
+		"`engine: cromwell`"},
 	{"profile", "snakemake",
 		"the Snakemake profile `client/snakemake/config.yaml` when "
 		"`engine: snakemake`"},
@@ -258,6 +261,12 @@ static const struct key_doc {
 		"key prefix in the bucket: `default-storage-prefix` "
 		"`s3://BUCKET/PREFIX`"},
 	{"snakemake", "jobs", "Snakemake's `jobs`: Batch jobs at once"},
+	{"cromwell", "queue",
+		"a job queue name: the backend's `queueArn` (needs "
+		"`account_id`)"},
+	{"cromwell", "root_prefix",
+		"key prefix in the bucket: the backend's `root` "
+		"`s3://BUCKET/PREFIX`"},
 	{"bucket", "versioning", "S3 versioning of the bucket"},
 	{"bucket", "encryption",
 		"default encryption: SSE-S3 or SSE-KMS (the AWS managed key)"},

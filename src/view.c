@@ -552,6 +552,8 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 			m->nextflow.present);
 	add_bool(e, "nextstrain_config", m->engine == GW_ENGINE_NEXTSTRAIN &&
 			m->nextstrain.present);
+	add_bool(e, "cromwell_config", m->engine == GW_ENGINE_CROMWELL &&
+			m->cromwell.present);
 	add_bool(e, "snakemake_config", m->engine == GW_ENGINE_SNAKEMAKE &&
 			m->snakemake.present);
 }
@@ -1170,6 +1172,32 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
 }
 
 /*
+ * Cromwell's AWS Batch backend (client/cromwell.conf): the queue by ARN
+ * ("default-runtime-attributes { queueArn }", Cromwell AwsBatch101 and the
+ * AWS backend README: "All the AWS Batch backend needs to know is what is
+ * the ARN for the job Queue"), so CR1 requires the account_id.
+ */
+static void build_cromwell(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_cromwell *cr = &m->cromwell;
+	cJSON *o = add_obj(root, "cromwell");
+	add_bool(o, "present", cr->present);
+	const char *queue = cr->queue.s ? cr->queue.s : "";
+	add_str(o, "queue", queue);
+	char *v = gw_xasprintf("arn:%s:batch:%s:%s:job-queue/%s",
+			m->partition ? m->partition : "aws",
+			m->region.s ? m->region.s : "",
+			m->account_id.s ? m->account_id.s : "*", queue);
+	add_str(o, "queue_arn", v);
+	free(v);
+	v = gw_xasprintf("s3://%s/%s", m->bucket.name.s ? m->bucket.name.s : "",
+			cr->root_prefix.s ? cr->root_prefix.s :
+			"cromwell-execution");
+	add_str(o, "root", v);
+	free(v);
+}
+
+/*
  * scripts/run-head.sh: the head job's definition and queue, and its
  * command as the JSON list that `aws batch submit-job
  * --container-overrides` takes (the script appends PIPELINE and ARGS).
@@ -1258,6 +1286,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	build_nextstrain(m, root);
 	build_snakemake(m, root);
 	build_head_job(m, root);
+	build_cromwell(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");

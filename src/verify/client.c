@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client configuration rules (NF*, NS*, SM*): what gwgen renders for
- * Nextflow, Nextstrain and Snakemake must name the profile's queues, job
+ * The client configuration rules (NF*, NS*, SM*, CR*): what gwgen renders for
+ * Nextflow, Nextstrain, Snakemake and Cromwell must name the profile's queues, job
  * definitions and roles and fit their compute environments. Profiles only: a
  * CloudFormation template carries no client configuration.
  */
@@ -521,4 +521,77 @@ void gw_client_model_head_job(struct gw_vctx *c)
 		}
 	}
 	free(key);
+}
+
+/* ---- Cromwell (CR*) -------------------------------------------------------- */
+
+/*
+ * CR2: Cromwell's AWS Batch backend registers job definitions without a
+ * job role, so its tasks reach S3 with the instance role of the compute
+ * environment they run on: each instance role of the queue must list the
+ * bucket and read and write under 'root'.
+ */
+static void check_cromwell_roles(struct gw_vctx *c, const struct gw_queue *q,
+                                 const char *prefix)
+{
+	char *key = gw_xasprintf("%s/gwgen/probe", prefix);
+	for (size_t i = 0; i < q->n_ces; i++) {
+		const struct gw_compute_env *ce = q->ces[i].ce.s ?
+		        gw_model_compute_env(c->m, q->ces[i].ce.s) : NULL;
+		const struct gw_role *role = ce && ce->instance_role.s ?
+		        gw_model_role(c->m, ce->instance_role.s) : NULL;
+		if (!role) {
+			continue; /* R rules report a missing instance role */
+		}
+		bool get = role_allows_s3(c->m, role, "s3:GetObject", key);
+		bool put = role_allows_s3(c->m, role, "s3:PutObject", key);
+		bool list = role_allows_s3(c->m, role, "s3:ListBucket", NULL);
+		if (!get || !put || !list) {
+			GW_RULE_ERR(&c->rc, CR2, q->ces[i].loc,
+			    "give the instance role s3:ListBucket on 'bucket' "
+			    "and s3:GetObject and s3:PutObject on "
+			    "'bucket/PREFIX/*' (or 'bucket/*')",
+			    "instance role '%s' of compute environment '%s' "
+			    "cannot %s under Cromwell's root 's3://%s/%s/', "
+			    "which its tasks use", role->name.s, ce->name.s,
+			    !list ? "list the bucket" :
+			    !get  ? "s3:GetObject" : "s3:PutObject",
+			    gw_vm_str_or(&c->m->bucket.name, "?"), prefix);
+		}
+	}
+	free(key);
+}
+
+void gw_client_model_cromwell(struct gw_vctx *c)
+{
+	const struct gw_cromwell *cr = &c->m->cromwell;
+	if (!cr->present) {
+		if (c->m->engine == GW_ENGINE_CROMWELL) {
+			GW_RULE_ERR(&c->rc, CR1, c->m->engine_name.loc,
+			    "add a 'cromwell:' section with 'queue'",
+			    "engine is cromwell but the profile has no "
+			    "cromwell section");
+		}
+		return;
+	}
+	if (!c->m->account_id.s) {
+		GW_RULE_ERR(&c->rc, CR1, cr->loc,
+		    "set 'account_id:' (12 digits)",
+		    "cromwell needs the profile's account_id: its AWS Batch "
+		    "backend takes the job queue as an ARN (queueArn)");
+	}
+	const char *prefix = gw_vm_str_or(&cr->root_prefix,
+	                                  "cromwell-execution");
+	bool prefix_ok = is_key_prefix(prefix);
+	if (!prefix_ok) {
+		GW_RULE_ERR(&c->rc, CR1, cr->root_prefix.loc,
+		    "e.g. 'cromwell-execution'",
+		    "root_prefix '%s' is not a relative S3 key prefix of "
+		    "[A-Za-z0-9._-] segments", prefix);
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &cr->queue, cr->loc, GW_RULE_CR1, "cromwell");
+	if (q && prefix_ok) {
+		check_cromwell_roles(c, q, prefix);
+	}
 }

@@ -63,6 +63,7 @@ static const struct rule_group rule_groups[] = {
         {"nextflow", gw_client_model_nextflow},
         {"nextstrain", gw_client_model_nextstrain},
         {"snakemake", gw_client_model_snakemake},
+        {"cromwell", gw_client_model_cromwell},
         {"nextflow head job", gw_client_model_head_job},
 };
 

@@ -370,6 +370,11 @@ static void engine_nextstrain(struct gw_model *m)
 	m->engine = GW_ENGINE_NEXTSTRAIN;
 }
 
+static void engine_cromwell(struct gw_model *m)
+{
+	m->engine = GW_ENGINE_CROMWELL;
+}
+
 static void engine_snakemake(struct gw_model *m)
 {
 	m->engine = GW_ENGINE_SNAKEMAKE;
@@ -1528,6 +1533,56 @@ static const struct row rows[] = {
                   "        resources: [\"batch:job-queue/demo-*\", "
                   "\"batch:job-definition/nf-*\", \"batch:job/*\"]\n"
                   "      - actions: [secretsmanager:ListSecrets]\n"}},
+        {.name = "cr1_missing_section",
+         .rule = "CR1",
+         .sev = E,
+         .mutate = engine_cromwell,
+         .msg = "engine is cromwell but the profile has no cromwell "
+                "section"},
+        {.name = "cr1_unknown_queue",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: nope\nengine: nextflow\n"},
+         .msg = "cromwell uses queue 'nope', which the profile does not "
+                "define"},
+        {.name = "cr1_no_account_id",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"account_id: \"123456789012\"\n", "engine: nextflow\n"},
+         .repl = {"", "cromwell:\n  queue: demo-work\n" "engine: nextflow\n"},
+         .msg = "cromwell needs the profile's account_id: its AWS Batch "
+                "backend takes the job queue as an ARN (queueArn)"},
+        {.name = "cr1_bad_root_prefix",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "  root_prefix: \"runs//x\"\nengine: nextflow\n"},
+         .msg = "root_prefix 'runs//x' is not a relative S3 key prefix of "
+                "[A-Za-z0-9._-] segments"},
+        {.name = "cr1_pass",
+         .rule = "CR1",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "engine: nextflow\n"}},
+        {.name = "cr2_instance_role_outside_root",
+         .rule = "CR2",
+         .sev = E,
+         .find = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/*]", "engine: nextflow\n"},
+         .repl = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/other/*]", "cromwell:\n  queue: demo-work\n" "engine: nextflow\n"},
+         .msg = "instance role 'demo-instance' of compute environment "
+                "'demo-spot' cannot s3:GetObject under Cromwell's root "
+                "'s3://demo-lab-bucket/cromwell-execution/', which its "
+                "tasks use"},
+        {.name = "cr2_pass",
+         .rule = "CR2",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "engine: nextflow\n"}},
         {.name = "sm1_missing_section",
          .rule = "SM1",
          .sev = E,
