@@ -23,6 +23,9 @@ static const char *const cfn_tags[] = {
 
 #define SHEBANG "#!/usr/bin/env bash\n"
 #define STRICT_MODE "set -euo pipefail\n"
+/* Nesting of braces and brackets in a HOCON file gwgen writes (its
+ * cromwell.conf nests 6 deep); deeper is refused as malformed. */
+#define GW_HOCON_MAX_DEPTH 32
 
 void gw_check_failed(struct gw_diags *d, const struct gw_check_ctx *c,
 		const char *what)
@@ -220,6 +223,54 @@ out_parser:
 
 /* ---- scripts and client configuration ------------------------------------- */
 
+bool gw_check_yaml(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d)
+{
+	struct gw_yaml_loader l;
+	yaml_document_t doc;
+	struct gw_buf why;
+	gw_buf_init(&why);
+	bool ok = false;
+	if (!gw_yaml_loader_init(&l, text, len, 0)) {
+		gw_check_failed(d, c, "could not be parsed (libyaml out of "
+				"memory)");
+		return false;
+	}
+	if (!gw_yaml_loader_next(&l, &doc)) {
+		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
+				l.problem ? l.problem : "error",
+				(unsigned long)l.mark.line + 1,
+				(unsigned long)l.mark.column + 1);
+		goto out_parser;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		gw_buf_puts(&why, "is not one YAML mapping");
+		goto out_doc;
+	}
+	yaml_document_t next;
+	if (!gw_yaml_loader_next(&l, &next)) {
+		gw_buf_puts(&why, "does not end cleanly after its document");
+		goto out_doc;
+	}
+	bool more = yaml_document_get_root_node(&next) != NULL;
+	gw_yaml_doc_finish(&next);
+	if (more) {
+		gw_buf_puts(&why, "holds more than one YAML document");
+		goto out_doc;
+	}
+	ok = true;
+out_doc:
+	gw_yaml_doc_finish(&doc);
+out_parser:
+	gw_yaml_loader_finish(&l);
+	if (!ok) {
+		gw_check_failed(d, c, gw_buf_str(&why));
+	}
+	gw_buf_finish(&why);
+	return ok;
+}
+
 bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d)
 {
@@ -263,6 +314,49 @@ bool gw_check_ini(const struct gw_check_ctx *c, const char *text, size_t len,
 			return false;
 		}
 		p += n + 1;
+	}
+	return true;
+}
+
+bool gw_check_hocon(const struct gw_check_ctx *c, const char *text,
+		size_t len, struct gw_diags *d)
+{
+	/* Open brackets, innermost last; bounded by what gwgen writes. */
+	char stack[GW_HOCON_MAX_DEPTH];
+	size_t depth = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < len; i++) {
+		char ch = text[i];
+		bool comment = ch == '#' ||
+			(ch == '/' && i + 1 < len && text[i + 1] == '/');
+		if (comment) {
+			while (i < len && text[i] != '\n') {
+				i++;
+			}
+		} else if (ch == '"') {
+			for (i++; i < len && text[i] != '"'; i++) {
+				if (text[i] == '\n') {
+					ok = false;
+					break;
+				}
+				if (text[i] == '\\') {
+					i++;
+				}
+			}
+			ok = ok && i < len;
+		} else if (ch == '{' || ch == '[') {
+			ok = depth < sizeof(stack);
+			if (ok) {
+				stack[depth++] = ch == '{' ? '}' : ']';
+			}
+		} else if (ch == '}' || ch == ']') {
+			ok = depth > 0 && stack[--depth] == ch;
+		}
+	}
+	if (!ok || depth != 0) {
+		gw_check_failed(d, c, "has unclosed strings or unbalanced "
+				"braces or brackets");
+		return false;
 	}
 	return true;
 }
@@ -312,6 +406,8 @@ static const gw_check_fn checks[] = {
 	[GW_FILE_BASH] = gw_check_bash,
 	[GW_FILE_INI] = gw_check_ini,
 	[GW_FILE_GROOVY] = gw_check_groovy,
+	[GW_FILE_YAML] = gw_check_yaml,
+	[GW_FILE_HOCON] = gw_check_hocon,
 	[GW_FILE_MIME] = NULL,
 };
 _Static_assert(GW_ARRAY_LEN(checks) == GW_FILE_MIME + 1,

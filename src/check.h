@@ -88,6 +88,17 @@ bool gw_check_bash(const struct gw_check_ctx *c, const char *text, size_t len,
 bool gw_check_ini(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d);
 
+/* One YAML document whose root is a mapping (Snakemake's config.yaml). */
+bool gw_check_yaml(const struct gw_check_ctx *c, const char *text, size_t len,
+		struct gw_diags *d);
+
+/*
+ * A HOCON config as gwgen writes it: '//' and '#' comments, JSON strings
+ * closed on their line, braces and brackets balanced outside strings.
+ */
+bool gw_check_hocon(const struct gw_check_ctx *c, const char *text,
+		size_t len, struct gw_diags *d);
+
 /* A Groovy config: quotes closed and braces balanced outside strings. */
 bool gw_check_groovy(const struct gw_check_ctx *c, const char *text,
 		size_t len, struct gw_diags *d);

@@ -38,9 +38,12 @@ enum gw_kind {
 	GW_KIND_USERS,        /* scripts/users.sh */
 	GW_KIND_VALIDATE,     /* scripts/validate.sh */
 	GW_KIND_DOCTOR,       /* scripts/doctor.sh */
+	GW_KIND_RUN_HEAD,     /* scripts/run-head.sh */
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
+	GW_KIND_SNAKEMAKE,    /* client/snakemake/config.yaml */
+	GW_KIND_CROMWELL,     /* client/cromwell.conf */
 	GW_KIND_SUMMARY,      /* README.md */
 	GW_KIND_COUNT
 };
@@ -119,6 +122,12 @@ static const struct gw_artifact artifacts[] = {
 		.out = "scripts/doctor.sh", .escape = gw_escape_sh,
 		.mode = MODE_SCRIPT, .kind = GW_FILE_BASH,
 	},
+	[GW_KIND_RUN_HEAD] = {
+		.name = "run-head", .template = "cli/run-head.sh.mustache",
+		.out = "scripts/run-head.sh", .escape = gw_escape_sh,
+		.when = "head_job.present", .mode = MODE_SCRIPT,
+		.kind = GW_FILE_BASH,
+	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",
 		.out = "deploy.env.example", .escape = gw_escape_sh,
@@ -138,6 +147,22 @@ static const struct gw_artifact artifacts[] = {
 		.out = "client/nextstrain.config", .escape = gw_escape_none,
 		.when = "engine.nextstrain_config", .mode = MODE_FILE,
 		.kind = GW_FILE_INI,
+	},
+	[GW_KIND_SNAKEMAKE] = {
+		.name = "snakemake",
+		.template = "client/snakemake-config.yaml.mustache",
+		/* A Snakemake profile directory: `snakemake --profile
+		 * client/snakemake` reads its config.yaml. */
+		.out = "client/snakemake/config.yaml", .escape = gw_escape_yaml,
+		.when = "engine.snakemake_config", .mode = MODE_FILE,
+		.kind = GW_FILE_YAML,
+	},
+	[GW_KIND_CROMWELL] = {
+		.name = "cromwell", .template = "client/cromwell.conf.mustache",
+		/* HOCON quoted strings are JSON strings (HOCON.md). */
+		.out = "client/cromwell.conf", .escape = gw_escape_json,
+		.when = "engine.cromwell_config", .mode = MODE_FILE,
+		.kind = GW_FILE_HOCON,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",

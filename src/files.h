@@ -14,6 +14,8 @@ enum gw_file_kind {
 	GW_FILE_BASH,   /* a bash script */
 	GW_FILE_INI,    /* an INI file (Nextstrain's config) */
 	GW_FILE_GROOVY, /* a Groovy config (nextflow.config) */
+	GW_FILE_YAML,   /* one YAML mapping (Snakemake's profile config.yaml) */
+	GW_FILE_HOCON,  /* a HOCON config (Cromwell's cromwell.conf) */
 	GW_FILE_MIME,   /* EC2 user data, a MIME multipart archive */
 };
 

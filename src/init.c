@@ -64,8 +64,10 @@ static const char init_help[] =
 	"that generates with no warning: a bucket, an instance role, an\n"
 	"On-Demand compute environment and a job queue, and what ENGINE needs\n"
 	"(nextflow: a pinned AWS CLI and nextflow.config; nextstrain: a job\n"
-	"definition and the [aws-batch] config; snakemake and none: a job\n"
-	"role). With --from, a profile that extends PROFILE instead. The\n"
+	"definition and the [aws-batch] config; snakemake: a job role and\n"
+	"the Snakemake profile client/snakemake/config.yaml, with a\n"
+	"placeholder account_id to replace; none: a job role). With --from,\n"
+	"a profile that extends PROFILE instead. The\n"
 	"profile schema (gwgen schema) is written beside it, as\n"
 	"profile.schema.json, when missing or stale. Then it says what to\n"
 	"change before deploying: the bucket name and the subnets.\n"
@@ -328,6 +330,8 @@ static cJSON *create_starter_view(const struct init_options *o)
 			strcmp(o->engine, "nextflow") == 0);
 	cJSON_AddBoolToObject(v, "nextstrain",
 			strcmp(o->engine, "nextstrain") == 0);
+	cJSON_AddBoolToObject(v, "snakemake",
+			strcmp(o->engine, "snakemake") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
 	return v;
 }
@@ -428,6 +432,13 @@ static void print_next_steps(const struct init_options *o, const char *file,
 {
 	const char *profile = on_search_path ? o->name : file;
 	fputs("Before you deploy, change:\n", out);
+	if (m->snakemake.present && m->account_id.s && m->account_id.loc.line) {
+		fprintf(out, "  %s:%u:%u: account_id '%s' is a placeholder: "
+				"Snakemake's config names the queue and job "
+				"role by ARN, set your account's\n", file,
+				m->account_id.loc.line, m->account_id.loc.col,
+				m->account_id.s);
+	}
 	if (m->bucket.present && m->bucket.name.loc.line) {
 		fprintf(out, "  %s:%u:%u: bucket.name '%s' is a placeholder: "
 				"S3 bucket names are global, choose one of "

@@ -212,6 +212,11 @@ void gw_model_destroy(struct gw_model *m)
 	nextflow_finish(&m->nextflow);
 	str_finish(&m->nextstrain.job_definition);
 	str_finish(&m->nextstrain.queue);
+	str_finish(&m->snakemake.queue);
+	str_finish(&m->snakemake.job_role);
+	str_finish(&m->snakemake.storage_prefix);
+	str_finish(&m->cromwell.queue);
+	str_finish(&m->cromwell.root_prefix);
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i]);
 	}
@@ -403,4 +408,20 @@ char *gw_logical_id(const char *name, const char *suffix)
 	}
 	gw_buf_puts(&b, suffix ? suffix : "");
 	return gw_buf_detach(&b, NULL);
+}
+
+const struct gw_job_def *gw_model_head_job(const struct gw_model *m)
+{
+	if (m->engine != GW_ENGINE_NEXTFLOW || !m->nextflow.present) {
+		return NULL;
+	}
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		const struct gw_queue *q = j->queue.s ?
+			gw_model_queue(m, j->queue.s) : NULL;
+		if (q && q->head.v) {
+			return j;
+		}
+	}
+	return NULL;
 }

@@ -61,6 +61,7 @@ enum gw_engine {
 	GW_ENGINE_NEXTFLOW,
 	GW_ENGINE_NEXTSTRAIN,
 	GW_ENGINE_SNAKEMAKE,
+	GW_ENGINE_CROMWELL,
 };
 
 /* ---- network: what the template takes as parameters ------------------ */
@@ -96,6 +97,7 @@ enum gw_res_kind {
 	GW_RES_SECRET,    /* secret: "NF_*"  -> arn:P:secretsmanager:R:A:secret:NF_* */
 	GW_RES_LOG_GROUP, /* log_group: "/aws/batch/job[:log-stream:*]" -> arn:P:logs:R:A:log-group:... */
 	GW_RES_ROLE,      /* role: "NAME"    -> arn:P:iam::A:role/NAME */
+	GW_RES_BATCH,     /* batch: "job-queue/NAME" -> arn:P:batch:R:A:job-queue/NAME */
 	GW_RES_ARN,       /* arn: "arn:..."  literal, verified */
 };
 
@@ -333,6 +335,28 @@ struct gw_nextstrain {
 	struct gw_int memory_mib;  /* 0 = not written */
 };
 
+/*
+ * The Snakemake 8+ profile directory (client/snakemake/config.yaml) for
+ * the AWS Batch executor plugin (snakemake-executor-plugin-aws-batch).
+ */
+struct gw_snakemake {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue name: aws-batch-job-queue */
+	struct gw_str job_role;    /* a gw_role name: aws-batch-job-role (ARN) */
+	struct gw_str storage_prefix; /* key prefix in the bucket; default "snakemake" */
+	struct gw_int jobs;        /* Snakemake's --jobs, >= 1; default 10 */
+};
+
+/* Cromwell's AWS Batch backend configuration (client/cromwell.conf, HOCON). */
+struct gw_cromwell {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue name: queueArn */
+	struct gw_str root_prefix; /* key prefix in the bucket for 'root';
+				    * default "cromwell-execution" */
+};
+
 /* ---- the whole profile ------------------------------------------------------ */
 
 struct gw_model {
@@ -348,7 +372,7 @@ struct gw_model {
 	const char *dns_suffix;    /* derived: amazonaws.com, amazonaws.com.cn, ... */
 	struct gw_str account_id;  /* optional 12 digits; standalone IAM uses "*" without it */
 	struct gw_str stack_name;  /* default "gwgen-NAME" */
-	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | none */
+	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | cromwell | none */
 	enum gw_engine engine;
 	struct gw_kvs tags;        /* on every taggable resource */
 	struct gw_network network;
@@ -366,6 +390,8 @@ struct gw_model {
 
 	struct gw_nextflow nextflow;
 	struct gw_nextstrain nextstrain;
+	struct gw_snakemake snakemake;
+	struct gw_cromwell cromwell;
 };
 
 /* Allocate an empty model; free it with gw_model_destroy(). */
@@ -386,6 +412,13 @@ const struct gw_queue *gw_model_queue(const struct gw_model *m, const char *name
 const struct gw_job_def *gw_model_job_def(const struct gw_model *m, const char *name);
 const struct gw_log_group *gw_model_log_group(const struct gw_model *m,
 		const char *name);
+
+/*
+ * The profile's Nextflow head job (scripts/run-head.sh): with engine
+ * nextflow and a nextflow section, the first job definition whose queue is
+ * a head queue ('head: true'); NULL when there is none. Lent from 'm'.
+ */
+const struct gw_job_def *gw_model_head_job(const struct gw_model *m);
 
 /*
  * The partition and DNS suffix for 'region' (AWS SDK partitions.json), or

@@ -115,7 +115,7 @@ static void parse_queue_ce(struct conv *c, const struct gw_pnode *n,
 		void *elem, size_t index);
 
 static const char *const engines[] = {
-	"nextflow", "nextstrain", "snakemake", "none", NULL,
+	"nextflow", "nextstrain", "snakemake", "cromwell", "none", NULL,
 };
 static const char *const encryptions[] = {"sse-s3", "sse-kms", NULL};
 static const char *const effects[] = {"Allow", "Deny", NULL};
@@ -453,6 +453,25 @@ static const struct field nextstrain_fields[] = {
 static const struct schema nextstrain_schema =
 	SCHEMA(struct gw_nextstrain, "nextstrain", nextstrain_fields);
 
+static const struct field snakemake_fields[] = {
+	{F_STR(struct gw_snakemake, "queue", queue)},
+	{F_STR(struct gw_snakemake, "job_role", job_role)},
+	{F_STR(struct gw_snakemake, "storage_prefix", storage_prefix),
+		.def_str = "snakemake"},
+	{F_INT(struct gw_snakemake, "jobs", jobs, 1, UNBOUNDED, 10),
+		.rule = GW_RULE_SM1},
+};
+static const struct schema snakemake_schema =
+	SCHEMA(struct gw_snakemake, "snakemake", snakemake_fields);
+
+static const struct field cromwell_fields[] = {
+	{F_STR(struct gw_cromwell, "queue", queue)},
+	{F_STR(struct gw_cromwell, "root_prefix", root_prefix),
+		.def_str = "cromwell-execution"},
+};
+static const struct schema cromwell_schema =
+	SCHEMA(struct gw_cromwell, "cromwell", cromwell_fields);
+
 static const struct field model_fields[] = {
 	{F_STR(struct gw_model, "name", name), .required = true},
 	{F_STR(struct gw_model, "description", description), .required = true},
@@ -489,6 +508,10 @@ static const struct field model_fields[] = {
 		F_PRESENT(struct gw_model, nextflow.present)},
 	{F_MAP(struct gw_model, "nextstrain", nextstrain, nextstrain_schema),
 		F_PRESENT(struct gw_model, nextstrain.present)},
+	{F_MAP(struct gw_model, "snakemake", snakemake, snakemake_schema),
+		F_PRESENT(struct gw_model, snakemake.present)},
+	{F_MAP(struct gw_model, "cromwell", cromwell, cromwell_schema),
+		F_PRESENT(struct gw_model, cromwell.present)},
 };
 /* The model itself has no 'loc': absent top-level keys use the root's. */
 static const struct schema model_schema = {
@@ -939,8 +962,30 @@ static const struct {
 	{"secret:", GW_RES_SECRET, false},
 	{"log-group:", GW_RES_LOG_GROUP, false},
 	{"role:", GW_RES_ROLE, false},
+	{"batch:", GW_RES_BATCH, false},
 	{"arn:", GW_RES_ARN, true},
 };
+
+/*
+ * The AWS Batch resource types a 'batch:TYPE/NAME' reference may name (IAM
+ * Service Authorization Reference, "Resource types defined by AWS Batch").
+ */
+static const char *const batch_resource_types[] = {
+	"compute-environment/", "job-queue/", "job-definition/", "job/",
+	"scheduling-policy/", "consumable-resource/",
+};
+
+/* 'v' is TYPE/NAME with a known Batch resource type and a name. */
+static bool is_batch_resource(const char *v)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(batch_resource_types); i++) {
+		size_t len = strlen(batch_resource_types[i]);
+		if (strncmp(v, batch_resource_types[i], len) == 0 && v[len]) {
+			return true;
+		}
+	}
+	return false;
+}
 
 static void parse_resource(struct conv *c, const struct gw_pnode *n,
 		void *elem, size_t index)
@@ -975,12 +1020,25 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 		if (!resource_prefixes[i].keep_prefix) {
 			memmove(r->value.s, s + len, strlen(s + len) + 1);
 		}
+		if (r->kind == GW_RES_BATCH && r->value.s[0] &&
+				!is_batch_resource(r->value.s)) {
+			gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
+					"write 'batch:job-queue/NAME', "
+					"'batch:job-definition/NAME', "
+					"'batch:job/*', "
+					"'batch:compute-environment/NAME', "
+					"'batch:scheduling-policy/NAME' or "
+					"'batch:consumable-resource/NAME'",
+					"resource 'batch:%.*s%s' is not an AWS "
+					"Batch resource type and a name",
+					GW_PROFILE_QUOTED(r->value.s));
+		}
 		return;
 	}
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
-			"'secret:PATTERN', 'log-group:NAME', 'role:NAME' or "
-			"'arn:...'", "unknown resource reference '%.*s%s'",
+			"'secret:PATTERN', 'log-group:NAME', 'role:NAME', "
+			"'batch:TYPE/NAME' or 'arn:...'", "unknown resource reference '%.*s%s'",
 			GW_PROFILE_QUOTED(s));
 }
 
@@ -1076,6 +1134,7 @@ static void finish_model(struct conv *c, struct gw_model *m)
 		{"nextflow", GW_ENGINE_NEXTFLOW},
 		{"nextstrain", GW_ENGINE_NEXTSTRAIN},
 		{"snakemake", GW_ENGINE_SNAKEMAKE},
+		{"cromwell", GW_ENGINE_CROMWELL},
 	};
 	m->engine = GW_ENGINE_NONE;
 	for (size_t i = 0; i < GW_ARRAY_LEN(engine_map); i++) {

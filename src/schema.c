@@ -70,6 +70,12 @@ static const struct key_doc {
 		"the `nextflow.config` written when `engine: nextflow`"},
 	{"profile", "nextstrain",
 		"the `[aws-batch]` config section when `engine: nextstrain`"},
+	{"profile", "cromwell",
+		"Cromwell's AWS Batch backend `client/cromwell.conf` when "
+		"`engine: cromwell`"},
+	{"profile", "snakemake",
+		"the Snakemake profile `client/snakemake/config.yaml` when "
+		"`engine: snakemake`"},
 	{"network", "vpc",
 		"add a `VpcId` parameter (`AWS::EC2::VPC::Id`) for the "
 		"existing VPC the subnets and security groups belong to"},
@@ -95,7 +101,8 @@ static const struct key_doc {
 	{"statement", "actions", "`service:Action`, wildcards allowed"},
 	{"statement", "resources",
 		"resource references: `*`, `bucket`, `bucket/PATTERN`, "
-		"`secret:PATTERN`, `log-group:NAME`, `role:NAME` or "
+		"`secret:PATTERN`, `log-group:NAME`, `role:NAME`, "
+		"`batch:TYPE/NAME` or "
 		"`arn:...`, rendered partition- and account-aware"},
 	{"role", "name", "`RoleName`, at most 64 characters"},
 	{"role", "trust",
@@ -245,6 +252,21 @@ static const struct key_doc {
 		"the job's vCPUs, overriding the job definition's"},
 	{"nextstrain", "memory_mib",
 		"the job's memory, overriding the job definition's"},
+	{"snakemake", "queue",
+		"a job queue name: `aws-batch-job-queue` (written as its ARN)"},
+	{"snakemake", "job_role",
+		"a role name trusted by `ecs-tasks`: `aws-batch-job-role` "
+		"(written as its ARN; needs `account_id`)"},
+	{"snakemake", "storage_prefix",
+		"key prefix in the bucket: `default-storage-prefix` "
+		"`s3://BUCKET/PREFIX`"},
+	{"snakemake", "jobs", "Snakemake's `jobs`: Batch jobs at once"},
+	{"cromwell", "queue",
+		"a job queue name: the backend's `queueArn` (needs "
+		"`account_id`)"},
+	{"cromwell", "root_prefix",
+		"key prefix in the bucket: the backend's `root` "
+		"`s3://BUCKET/PREFIX`"},
 	{"bucket", "versioning", "S3 versioning of the bucket"},
 	{"bucket", "encryption",
 		"default encryption: SSE-S3 or SSE-KMS (the AWS managed key)"},

@@ -330,6 +330,11 @@ void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
 				p.account);
 		put_lit(out, v, sub);
 		return;
+	case GW_RES_BATCH:
+		gw_buf_printf(out, "arn:%s:batch:%s:%s:", p.partition,
+				p.region, p.account);
+		put_lit(out, v, sub);
+		return;
 	case GW_RES_ARN: {
 		/* A literal ARN in the profile's partition (the verifier
 		 * checks that) gets its partition from the stack too. */
@@ -547,6 +552,10 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 			m->nextflow.present);
 	add_bool(e, "nextstrain_config", m->engine == GW_ENGINE_NEXTSTRAIN &&
 			m->nextstrain.present);
+	add_bool(e, "cromwell_config", m->engine == GW_ENGINE_CROMWELL &&
+			m->cromwell.present);
+	add_bool(e, "snakemake_config", m->engine == GW_ENGINE_SNAKEMAKE &&
+			m->snakemake.present);
 }
 
 static void build_bucket(const struct gw_model *m, cJSON *root,
@@ -1162,6 +1171,91 @@ static void build_nextstrain(const struct gw_model *m, cJSON *root)
 	add_opt_int(o, "memory_mib", &ns->memory_mib);
 }
 
+/*
+ * Cromwell's AWS Batch backend (client/cromwell.conf): the queue by ARN
+ * ("default-runtime-attributes { queueArn }", Cromwell AwsBatch101 and the
+ * AWS backend README: "All the AWS Batch backend needs to know is what is
+ * the ARN for the job Queue"), so CR1 requires the account_id.
+ */
+static void build_cromwell(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_cromwell *cr = &m->cromwell;
+	cJSON *o = add_obj(root, "cromwell");
+	add_bool(o, "present", cr->present);
+	const char *queue = cr->queue.s ? cr->queue.s : "";
+	add_str(o, "queue", queue);
+	char *v = gw_xasprintf("arn:%s:batch:%s:%s:job-queue/%s",
+			m->partition ? m->partition : "aws",
+			m->region.s ? m->region.s : "",
+			m->account_id.s ? m->account_id.s : "*", queue);
+	add_str(o, "queue_arn", v);
+	free(v);
+	v = gw_xasprintf("s3://%s/%s", m->bucket.name.s ? m->bucket.name.s : "",
+			cr->root_prefix.s ? cr->root_prefix.s :
+			"cromwell-execution");
+	add_str(o, "root", v);
+	free(v);
+}
+
+/*
+ * scripts/run-head.sh: the head job's definition and queue, and its
+ * command as the JSON list that `aws batch submit-job
+ * --container-overrides` takes (the script appends PIPELINE and ARGS).
+ */
+static void build_head_job(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_job_def *j = gw_model_head_job(m);
+	cJSON *o = add_obj(root, "head_job");
+	add_bool(o, "present", j != NULL);
+	add_str(o, "job_definition", j ? j->name.s : "");
+	add_str(o, "queue", j ? j->queue.s : "");
+	add_str(o, "job_role", j && j->job_role.s ? j->job_role.s : "");
+	cJSON *cmd = cJSON_CreateArray();
+	for (size_t i = 0; j && i < j->command.n; i++) {
+		cJSON_AddItemToArray(cmd,
+				cJSON_CreateString(j->command.v[i].s));
+	}
+	char *json = cJSON_PrintUnformatted(cmd);
+	add_str(o, "command_json", json);
+	free(json);
+	cJSON_Delete(cmd);
+}
+
+/*
+ * The Snakemake profile (client/snakemake/config.yaml). The AWS Batch
+ * executor plugin takes the queue and the job role as ARNs
+ * (snakemake-executor-plugin-aws-batch ExecutorSettings: "The AWS Batch
+ * task queue ARN", "The AWS job role ARN"); the stack names both, so their
+ * ARNs are known once the profile has its account_id (SM1 requires it).
+ */
+static void build_snakemake(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_snakemake *sm = &m->snakemake;
+	cJSON *o = add_obj(root, "snakemake");
+	add_bool(o, "present", sm->present);
+	const char *account = m->account_id.s ? m->account_id.s : "*";
+	const char *queue = sm->queue.s ? sm->queue.s : "";
+	const char *role = sm->job_role.s ? sm->job_role.s : "";
+	const char *prefix = sm->storage_prefix.s ? sm->storage_prefix.s :
+		"snakemake";
+	add_str(o, "queue", queue);
+	add_str(o, "job_role", role);
+	char *v = gw_xasprintf("arn:%s:batch:%s:%s:job-queue/%s",
+			m->partition ? m->partition : "aws",
+			m->region.s ? m->region.s : "", account, queue);
+	add_str(o, "queue_arn", v);
+	free(v);
+	v = gw_xasprintf("arn:%s:iam::%s:role/%s",
+			m->partition ? m->partition : "aws", account, role);
+	add_str(o, "job_role_arn", v);
+	free(v);
+	v = gw_xasprintf("s3://%s/%s", m->bucket.name.s ? m->bucket.name.s : "",
+			prefix);
+	add_str(o, "storage_prefix", v);
+	free(v);
+	add_int(o, "jobs", sm->jobs.v);
+}
+
 /* Names the template's parameters and conditions take; a resource's logical
  * ID must differ from them (CFN "Template anatomy": one namespace). */
 static const char *const reserved_ids[] = {
@@ -1190,6 +1284,9 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	ok = build_job_defs(m, root, &ids, d) && ok;
 	ok = build_nextflow(m, root, d) && ok;
 	build_nextstrain(m, root);
+	build_snakemake(m, root);
+	build_head_job(m, root);
+	build_cromwell(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");

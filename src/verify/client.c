@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client configuration rules (NF*, NS*): what gwgen renders for
- * Nextflow and Nextstrain must name the profile's queues and job
- * definitions and fit their compute environments. Profiles only: a
+ * The client configuration rules (NF*, NS*, SM*, CR*): what gwgen renders for
+ * Nextflow, Nextstrain, Snakemake and Cromwell must name the profile's queues, job
+ * definitions and roles and fit their compute environments. Profiles only: a
  * CloudFormation template carries no client configuration.
  */
 #include "stack.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "iam.h"
 #include "model_facts.h"
 #include "util.h"
 
@@ -211,5 +214,384 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 		        .rule_gpus = GW_RULE_NS2,
 		};
 		gw_vm_check_fit(c, &r, q);
+	}
+}
+
+/* ---- Snakemake (SM*) ------------------------------------------------------- */
+
+/*
+ * What a role's policy must allow on: a resource of 'kind' whose value
+ * matches 'value' (IAM wildcards in the policy's pattern), or the bucket
+ * itself for GW_RES_BUCKET. Resource "*" covers everything. Literal ARNs
+ * are not resolved: the profile's own forms are what gwgen writes.
+ */
+struct want_resource {
+	enum gw_res_kind kind;
+	const char *value;
+};
+
+static bool resource_covers(const struct gw_resource *r,
+                            const struct want_resource *w)
+{
+	if (r->kind == GW_RES_ANY) {
+		return true;
+	}
+	if (r->kind != w->kind) {
+		return false;
+	}
+	return w->kind == GW_RES_BUCKET ||
+	       gw_iam_glob(gw_vm_str_or(&r->value, ""), w->value);
+}
+
+/* Whether one of 'role's policies has an Allow statement with an action
+ * matching 'action' on a resource covering 'w'. */
+static bool role_allows(const struct gw_model *m, const struct gw_role *role,
+                        const char *action, const struct want_resource *w)
+{
+	for (size_t i = 0; i < role->policies.n; i++) {
+		const struct gw_policy *p =
+		        gw_model_policy(m, role->policies.v[i].s);
+		for (size_t j = 0; p && j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			if (st->effect.s && strcmp(st->effect.s, "Allow") != 0) {
+				continue;
+			}
+			bool acts = false;
+			for (size_t k = 0; k < st->actions.n && !acts; k++) {
+				acts = st->actions.v[k].s &&
+				       gw_iam_glob(st->actions.v[k].s, action);
+			}
+			for (size_t k = 0; acts && k < st->n_resources; k++) {
+				if (resource_covers(&st->resources[k], w)) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* Whether one of 'role's policies allows 'action' on some resource. */
+static bool role_has_action(const struct gw_model *m, const struct gw_role *role,
+                            const char *action)
+{
+	for (size_t i = 0; i < role->policies.n; i++) {
+		const struct gw_policy *p =
+		        gw_model_policy(m, role->policies.v[i].s);
+		for (size_t j = 0; p && j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			if (st->effect.s && strcmp(st->effect.s, "Allow") != 0) {
+				continue;
+			}
+			for (size_t k = 0; k < st->actions.n; k++) {
+				if (st->actions.v[k].s &&
+				    gw_iam_glob(st->actions.v[k].s, action)) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* The S3 form of role_allows: objects under 'key', or the bucket (NULL). */
+static bool role_allows_s3(const struct gw_model *m, const struct gw_role *role,
+                           const char *action, const char *key)
+{
+	struct want_resource w = {
+	        .kind = key ? GW_RES_OBJECTS : GW_RES_BUCKET,
+	        .value = key ? key : "",
+	};
+	return role_allows(m, role, action, &w);
+}
+
+/*
+ * SM3: what Snakemake's jobs do with the job role. Every job runs
+ * `snakemake` in its container with the default storage provider s3
+ * (snakemake-storage-plugin-s3): it lists the prefix, reads its inputs
+ * and writes its outputs there, and the ECS agent hands it the role only
+ * when the role trusts ecs-tasks.amazonaws.com (Batch "IAM roles for
+ * tasks", the job role).
+ */
+static void check_snakemake_role(struct gw_vctx *c, const struct gw_str *ref,
+                                 const struct gw_role *role, const char *prefix)
+{
+	if (!gw_vm_role_trusts(role, "ecs-tasks")) {
+		GW_RULE_ERR(&c->rc, SM3, ref->loc,
+		    "add 'ecs-tasks' to the role's 'trust:'",
+		    "snakemake job role '%s' is not trusted by ecs-tasks, so "
+		    "Batch jobs cannot assume it", ref->s);
+	}
+	/* A key under the prefix, as the storage plugin writes them. */
+	char *key = gw_xasprintf("%s/gwgen/probe", prefix);
+	static const char *const object_actions[] = {
+	        "s3:GetObject", "s3:PutObject",
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(object_actions); i++) {
+		if (!role_allows_s3(c->m, role, object_actions[i], key)) {
+			GW_RULE_ERR(&c->rc, SM3, ref->loc,
+			    "give the role a policy allowing it on "
+			    "'bucket/PREFIX/*' (or 'bucket/*')",
+			    "snakemake job role '%s' cannot %s under the storage "
+			    "prefix 's3://%s/%s/'",
+			    ref->s, object_actions[i],
+			    gw_vm_str_or(&c->m->bucket.name, "?"), prefix);
+		}
+	}
+	if (!role_allows_s3(c->m, role, "s3:ListBucket", NULL)) {
+		GW_RULE_ERR(&c->rc, SM3, ref->loc,
+		    "give the role a policy allowing s3:ListBucket on 'bucket'",
+		    "snakemake job role '%s' cannot list the bucket '%s'",
+		    ref->s, gw_vm_str_or(&c->m->bucket.name, "?"));
+	}
+	free(key);
+}
+
+/* A storage prefix is a relative S3 key prefix: no leading or trailing '/',
+ * no empty segment, and characters S3 keys take safely. */
+static bool is_key_prefix(const char *s)
+{
+	if (!*s || s[0] == '/' || s[strlen(s) - 1] == '/' || strstr(s, "//")) {
+		return false;
+	}
+	for (const char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || strchr("/._-", ch);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void gw_client_model_snakemake(struct gw_vctx *c)
+{
+	const struct gw_snakemake *sm = &c->m->snakemake;
+	if (!sm->present) {
+		if (c->m->engine == GW_ENGINE_SNAKEMAKE) {
+			GW_RULE_ERR(&c->rc, SM1, c->m->engine_name.loc,
+			    "add a 'snakemake:' section with 'queue' and "
+			    "'job_role'",
+			    "engine is snakemake but the profile has no "
+			    "snakemake section");
+		}
+		return;
+	}
+	if (!c->m->account_id.s) {
+		GW_RULE_ERR(&c->rc, SM1, sm->loc,
+		    "set 'account_id:' (12 digits)",
+		    "snakemake needs the profile's account_id: the AWS Batch "
+		    "executor plugin takes the job role as an ARN");
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &sm->queue, sm->loc, GW_RULE_SM1, "snakemake");
+	if (q) {
+		size_t reached = 0;
+		for (size_t i = 0; i < q->n_ces; i++) {
+			if (q->ces[i].ce.s &&
+			    gw_model_compute_env(c->m, q->ces[i].ce.s)) {
+				reached++;
+			}
+		}
+		if (reached == 0) {
+			GW_RULE_ERR(&c->rc, SM2, sm->queue.loc,
+			    "connect the queue to a compute environment",
+			    "snakemake queue '%s' reaches no compute "
+			    "environment the profile defines, so its jobs "
+			    "would never run", sm->queue.s);
+		}
+	}
+	const char *prefix = gw_vm_str_or(&sm->storage_prefix, "snakemake");
+	bool prefix_ok = is_key_prefix(prefix);
+	if (!prefix_ok) {
+		GW_RULE_ERR(&c->rc, SM1, sm->storage_prefix.loc,
+		    "e.g. 'snakemake' or 'lab/snakemake'",
+		    "storage_prefix '%s' is not a relative S3 key prefix "
+		    "of [A-Za-z0-9._-] segments", prefix);
+	}
+	if (!sm->job_role.s) {
+		GW_RULE_ERR(&c->rc, SM1, sm->loc,
+		    "name one of the profile's roles",
+		    "snakemake has no job_role");
+		return;
+	}
+	const struct gw_role *role = gw_model_role(c->m, sm->job_role.s);
+	if (!role) {
+		GW_RULE_ERR(&c->rc, SM1, sm->job_role.loc,
+		    "define it under 'roles:'",
+		    "snakemake uses job role '%s', which the profile does "
+		    "not define", sm->job_role.s);
+		return;
+	}
+	if (prefix_ok) {
+		check_snakemake_role(c, &sm->job_role, role, prefix);
+	}
+}
+
+/* ---- the Nextflow head job (NF8) ------------------------------------------ */
+
+/*
+ * What the Nextflow AWS Batch executor calls from the head job: the Batch
+ * part of the "minimal permissions" in Nextflow's AWS documentation
+ * (nextflow.io/docs/latest/aws.html, "AWS IAM policies"). The EC2, ECS and
+ * ECR parts serve the trace and private images, so they are not required.
+ */
+static const char *const head_batch_actions[] = {
+        "batch:DescribeJobQueues", "batch:CancelJob",
+        "batch:SubmitJob", "batch:ListJobs",
+        "batch:DescribeComputeEnvironments", "batch:TerminateJob",
+        "batch:DescribeJobs", "batch:RegisterJobDefinition",
+        "batch:DescribeJobDefinitions",
+};
+
+void gw_client_model_head_job(struct gw_vctx *c)
+{
+	const struct gw_job_def *j = gw_model_head_job(c->m);
+	if (!j) {
+		return;
+	}
+	const char *name = gw_vm_str_or(&j->name, "?");
+	if (!j->job_role.s) {
+		GW_RULE_ERR(&c->rc, NF8, j->loc,
+		    "give it a 'job_role' trusted by ecs-tasks whose "
+		    "policies allow the Nextflow AWS Batch executor's calls",
+		    "head job '%s' has no job_role: it would run with the "
+		    "instance role and could not submit its tasks", name);
+		return;
+	}
+	const struct gw_role *role = gw_model_role(c->m, j->job_role.s);
+	if (!role) {
+		return; /* J-rules report the unknown role */
+	}
+	if (!gw_vm_role_trusts(role, "ecs-tasks")) {
+		GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+		    "add 'ecs-tasks' to the role's 'trust:'",
+		    "head job role '%s' is not trusted by ecs-tasks",
+		    j->job_role.s);
+	}
+	struct gw_buf missing;
+	gw_buf_init(&missing);
+	for (size_t i = 0; i < GW_ARRAY_LEN(head_batch_actions); i++) {
+		/* Any resource will do here: scoping is S2's business. */
+		if (!role_has_action(c->m, role, head_batch_actions[i])) {
+			gw_buf_printf(&missing, "%s%s", missing.len ? ", " : "",
+			              head_batch_actions[i]);
+		}
+	}
+	if (missing.len) {
+		GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+		    "allow them in a policy of the role (nextflow.io/docs/"
+		    "latest/aws.html, \"AWS IAM policies\")",
+		    "head job role '%s' does not allow what the Nextflow AWS "
+		    "Batch executor calls: %s", j->job_role.s,
+		    gw_buf_str(&missing));
+	}
+	gw_buf_finish(&missing);
+	/* Its tasks go to nextflow.queue and every process queue. */
+	const struct gw_nextflow *nf = &c->m->nextflow;
+	for (size_t i = 0; i <= nf->n_processes; i++) {
+		const struct gw_str *q = i == 0 ? &nf->queue
+		                                : &nf->processes[i - 1].queue;
+		if (!q->s) {
+			continue;
+		}
+		char *v = gw_xasprintf("job-queue/%s", q->s);
+		struct want_resource w = {.kind = GW_RES_BATCH, .value = v};
+		if (!role_allows(c->m, role, "batch:SubmitJob", &w)) {
+			GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+			    "allow batch:SubmitJob on 'batch:job-queue/QUEUE'",
+			    "head job role '%s' cannot submit to queue '%s'",
+			    j->job_role.s, q->s);
+		}
+		free(v);
+	}
+	const char *work = gw_vm_str_or(&nf->work_dir, "work");
+	char *key = gw_xasprintf("%s/gwgen/probe", work);
+	static const char *const object_actions[] = {
+	        "s3:GetObject", "s3:PutObject",
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(object_actions); i++) {
+		if (!role_allows_s3(c->m, role, object_actions[i], key)) {
+			GW_RULE_ERR(&c->rc, NF8, j->job_role.loc,
+			    "allow it on 'bucket/WORK_DIR/*' (or 'bucket/*')",
+			    "head job role '%s' cannot %s in the work directory "
+			    "'s3://%s/%s/'", j->job_role.s, object_actions[i],
+			    gw_vm_str_or(&c->m->bucket.name, "?"), work);
+		}
+	}
+	free(key);
+}
+
+/* ---- Cromwell (CR*) -------------------------------------------------------- */
+
+/*
+ * CR2: Cromwell's AWS Batch backend registers job definitions without a
+ * job role, so its tasks reach S3 with the instance role of the compute
+ * environment they run on: each instance role of the queue must list the
+ * bucket and read and write under 'root'.
+ */
+static void check_cromwell_roles(struct gw_vctx *c, const struct gw_queue *q,
+                                 const char *prefix)
+{
+	char *key = gw_xasprintf("%s/gwgen/probe", prefix);
+	for (size_t i = 0; i < q->n_ces; i++) {
+		const struct gw_compute_env *ce = q->ces[i].ce.s ?
+		        gw_model_compute_env(c->m, q->ces[i].ce.s) : NULL;
+		const struct gw_role *role = ce && ce->instance_role.s ?
+		        gw_model_role(c->m, ce->instance_role.s) : NULL;
+		if (!role) {
+			continue; /* R rules report a missing instance role */
+		}
+		bool get = role_allows_s3(c->m, role, "s3:GetObject", key);
+		bool put = role_allows_s3(c->m, role, "s3:PutObject", key);
+		bool list = role_allows_s3(c->m, role, "s3:ListBucket", NULL);
+		if (!get || !put || !list) {
+			GW_RULE_ERR(&c->rc, CR2, q->ces[i].loc,
+			    "give the instance role s3:ListBucket on 'bucket' "
+			    "and s3:GetObject and s3:PutObject on "
+			    "'bucket/PREFIX/*' (or 'bucket/*')",
+			    "instance role '%s' of compute environment '%s' "
+			    "cannot %s under Cromwell's root 's3://%s/%s/', "
+			    "which its tasks use", role->name.s, ce->name.s,
+			    !list ? "list the bucket" :
+			    !get  ? "s3:GetObject" : "s3:PutObject",
+			    gw_vm_str_or(&c->m->bucket.name, "?"), prefix);
+		}
+	}
+	free(key);
+}
+
+void gw_client_model_cromwell(struct gw_vctx *c)
+{
+	const struct gw_cromwell *cr = &c->m->cromwell;
+	if (!cr->present) {
+		if (c->m->engine == GW_ENGINE_CROMWELL) {
+			GW_RULE_ERR(&c->rc, CR1, c->m->engine_name.loc,
+			    "add a 'cromwell:' section with 'queue'",
+			    "engine is cromwell but the profile has no "
+			    "cromwell section");
+		}
+		return;
+	}
+	if (!c->m->account_id.s) {
+		GW_RULE_ERR(&c->rc, CR1, cr->loc,
+		    "set 'account_id:' (12 digits)",
+		    "cromwell needs the profile's account_id: its AWS Batch "
+		    "backend takes the job queue as an ARN (queueArn)");
+	}
+	const char *prefix = gw_vm_str_or(&cr->root_prefix,
+	                                  "cromwell-execution");
+	bool prefix_ok = is_key_prefix(prefix);
+	if (!prefix_ok) {
+		GW_RULE_ERR(&c->rc, CR1, cr->root_prefix.loc,
+		    "e.g. 'cromwell-execution'",
+		    "root_prefix '%s' is not a relative S3 key prefix of "
+		    "[A-Za-z0-9._-] segments", prefix);
+	}
+	const struct gw_queue *q =
+	        need_queue(c, &cr->queue, cr->loc, GW_RULE_CR1, "cromwell");
+	if (q && prefix_ok) {
+		check_cromwell_roles(c, q, prefix);
 	}
 }

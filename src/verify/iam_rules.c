@@ -282,6 +282,9 @@ static const struct {
         {"iam:role", "'role:NAME'"},
         {"secretsmanager:Secret", "'secret:NAME-*'"},
         {"logs:log-group", "'log-group:NAME'"},
+        {"batch:job-queue", "'batch:job-queue/NAME'"},
+        {"batch:job-definition", "'batch:job-definition/NAME'"},
+        {"batch:job", "'batch:job/*'"},
 };
 
 /*
@@ -621,6 +624,9 @@ static char *profile_arn(struct gw_vctx *c, const struct gw_resource *r)
 		                    c->region, acct, v);
 	case GW_RES_ROLE:
 		return gw_xasprintf("arn:%s:iam::%s:role/%s", p, acct, v);
+	case GW_RES_BATCH:
+		return gw_xasprintf("arn:%s:batch:%s:%s:%s", p, c->region,
+		                    acct, v);
 	case GW_RES_ARN:
 		return gw_xasprintf("%s", v);
 	case GW_RES_ANY:
@@ -636,7 +642,7 @@ static char *profile_written(const struct gw_resource *r)
 	        [GW_RES_ANY] = "",           [GW_RES_BUCKET] = "bucket",
 	        [GW_RES_OBJECTS] = "bucket/", [GW_RES_SECRET] = "secret:",
 	        [GW_RES_LOG_GROUP] = "log-group:", [GW_RES_ROLE] = "role:",
-	        [GW_RES_ARN] = "",
+	        [GW_RES_BATCH] = "batch:", [GW_RES_ARN] = "",
 	};
 	_Static_assert(GW_ARRAY_LEN(prefix) == GW_RES_ARN + 1,
 	               "one prefix per resource kind");

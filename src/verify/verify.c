@@ -35,6 +35,9 @@ static const struct rule_group rule_groups[] = {
         {"log groups", gw_stack_model_log_groups},
         {"nextflow", gw_client_model_nextflow},
         {"nextstrain", gw_client_model_nextstrain},
+        {"snakemake", gw_client_model_snakemake},
+        {"cromwell", gw_client_model_cromwell},
+        {"nextflow head job", gw_client_model_head_job},
 };
 
 bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)

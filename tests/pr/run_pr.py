@@ -64,7 +64,9 @@ EXIT_INVALID = 1
 EXIT_IO = 3
 EXIT_STALE = 4
 
-SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
+           "snakemake",
+           "workshop"]
 ESC = "\x1b["
 
 failures = []

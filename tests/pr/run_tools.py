@@ -632,7 +632,9 @@ def test_pre_commit():
 
 # (line typed, matches wanted), from 'gwgen --help' and its commands' help.
 COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init"]
-SHIPPED = ["gwfcore", "maccoss", "nextstrain", "salmon", "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
+           "snakemake",
+           "workshop"]
 SHELL_CASES = [
     ("gwgen ", COMMANDS),
     ("gwgen --for", ["--format"]),

@@ -11,12 +11,17 @@ fetched by the launch template (pinned by SHA-256 here), and spot and
 on-demand compute environments with their queues (gwfcore-batch).
 """
 
+import base64
 import hashlib
+import json
+import os
 import re
+import shlex
+import subprocess
 import sys
 
 import seedlib
-from seedlib import as_list
+from seedlib import as_list, statements, sub_text
 
 SEED = "seed 004"
 
@@ -119,7 +124,125 @@ def check_batch(out, c):
     c.eq(len(queues), 2, "two queues", "gwfcore-batch")
 
 
-CHECKS = [check_volume, check_user_data, check_provisioning, check_batch]
+# The Nextflow head job. gwfcore's README names the priority queue as the
+# queue for "workflow head jobs"; Nextflow's AWS docs (nextflow.io/docs/
+# latest/aws.html, "AWS IAM policies") list the minimal permissions of the
+# identity Nextflow runs as, "To use AWS Batch" and "To be able to see the
+# EC2 instances"; Batch's SubmitJob takes the job queue and job definition
+# by name and --container-overrides as JSON (AWS CLI batch submit-job).
+NF_DOC = "nextflow.io/docs/latest/aws.html 'AWS IAM policies'"
+NF_BATCH = ("batch:DescribeJobQueues", "batch:CancelJob", "batch:SubmitJob",
+            "batch:ListJobs", "batch:DescribeComputeEnvironments",
+            "batch:TerminateJob", "batch:DescribeJobs",
+            "batch:RegisterJobDefinition", "batch:DescribeJobDefinitions")
+NF_EC2 = ("ecs:DescribeTasks", "ec2:DescribeInstances",
+          "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceAttribute",
+          "ecs:DescribeContainerInstances", "ec2:DescribeInstanceStatus")
+
+
+def head_job(out):
+    for _, r in out.resources("AWS::Batch::JobDefinition"):
+        p = r["Properties"]
+        if p["JobDefinitionName"] == "gwfcore-nextflow-head":
+            return p
+    return None
+
+
+def check_head_job(out, c):
+    jd = head_job(out)
+    if not c.check(jd is not None, "a head job definition",
+                   "gwfcore README 'workflow head jobs'"):
+        return
+    cp = jd["ContainerProperties"]
+    c.check(re.fullmatch(r"nextflow/nextflow:\d+\.\d+\.\d+", cp["Image"]),
+            f"a pinned Nextflow image ({cp['Image']})", "Nextflow Docker")
+    res = {r["Type"]: int(r["Value"]) for r in cp["ResourceRequirements"]}
+    c.check(res.get("VCPU", 0) >= 1 and res.get("MEMORY", 0) >= 2048,
+            f"vCPUs and memory for the head JVM ({res})", NF_DOC)
+    env = {e["Name"]: e["Value"] for e in cp.get("Environment", [])}
+    c.eq(env.get("NXF_ANSI_LOG"), "false", "NXF_ANSI_LOG (no terminal)",
+         "Nextflow environment variables")
+    c.check("-Xmx" in env.get("NXF_OPTS", ""), "NXF_OPTS bounds the heap",
+            "Nextflow environment variables")
+    role = out.role_name(cp.get("JobRoleArn"))
+    c.eq(role, "gwfcore-nextflow-head-role", "head job role", NF_DOC)
+    # The head queue is the on-demand priority queue.
+    _, order = out.queue_order("gwfcore-priority")
+    types = {p["ComputeEnvironmentName"]: p["ComputeResources"]["Type"]
+             for _, r in out.resources("AWS::Batch::ComputeEnvironment")
+             for p in [r["Properties"]]}
+    c.check(order and all(types.get(n) == "EC2" for n in order),
+            "the head queue reaches On-Demand only", "gwfcore 7030a12")
+    _, r = out.by_name("AWS::IAM::Role", "RoleName", role)
+    if not c.check(r is not None, "the head job role exists", NF_DOC):
+        return
+    principals = [sub_text(p) for st in statements(
+        r["AssumeRolePolicyDocument"]) for p in
+        as_list(st["Principal"]["Service"])]
+    c.check("ecs-tasks.${AWS::URLSuffix}" in principals,
+            "the head job role trusts ecs-tasks", "Batch job role")
+    docs = [out.resource(seedlib.ref_target(ref))["Properties"]
+            ["PolicyDocument"] for ref in as_list(r.get("ManagedPolicyArns"))]
+    acts = {a for d in docs for a in seedlib.actions_of(d)}
+    for a in NF_BATCH + NF_EC2:
+        c.check(a in acts, f"the head job role allows {a}", NF_DOC)
+    submit = [sub_text(x) for d in docs for st in statements(d)
+              if "batch:SubmitJob" in as_list(st.get("Action"))
+              for x in as_list(st.get("Resource"))]
+    for q in ("gwfcore-default", "gwfcore-priority"):
+        c.check(any(x.endswith(":job-queue/" + q) for x in submit),
+                f"SubmitJob scoped to the stack's queue {q}", NF_DOC)
+    c.check("*" not in submit, "SubmitJob not on '*'", "least privilege")
+    objs = [sub_text(x) for d in docs for st in statements(d)
+            if "s3:PutObject" in as_list(st.get("Action"))
+            for x in as_list(st.get("Resource"))]
+    c.check(any(x.endswith(":s3:::example-lab-gwfcore-data/*") for x in objs),
+            "the head job role writes the work directory's bucket",
+            "Nextflow 'workDir'")
+
+
+def check_run_head(out, c):
+    script = out.path("scripts/run-head.sh")
+    r = subprocess.run([script, "--dry-run", "nf-core/rnaseq", "-profile",
+                        "test", "--outdir", 's3://b/"quoted" dir'],
+                       capture_output=True, text=True)
+    if not c.check(r.returncode == 0, f"run-head.sh --dry-run ({r.stderr})",
+                   "the issue: --dry-run prints the submit-job call"):
+        return
+    argv = shlex.split(r.stdout)
+    c.eq(argv[:3], ["aws", "batch", "submit-job"], "an aws batch submit-job "
+         "call", "AWS CLI batch submit-job")
+    opts = dict(a[2:].split("=", 1) for a in argv[3:] if a.startswith("--"))
+    c.eq(opts.get("job-queue"), "gwfcore-priority", "--job-queue",
+         "gwfcore README 'workflow head jobs'")
+    c.eq(opts.get("job-definition"), "gwfcore-nextflow-head",
+         "--job-definition", "the head job definition")
+    c.eq(opts.get("region"), "us-east-1", "--region", "the profile")
+    try:
+        ov = json.loads(opts.get("container-overrides", ""))
+    except ValueError as e:
+        c.check(False, f"--container-overrides is JSON ({e})", "AWS CLI")
+        return
+    jd = head_job(out)
+    base = jd["ContainerProperties"]["Command"]
+    c.eq(ov["command"], base + ["nf-core/rnaseq", "-profile", "test",
+                                "--outdir", 's3://b/"quoted" dir'],
+         "command: the job definition's, then PIPELINE and ARGS", "run-head")
+    env = {e["name"]: e["value"] for e in ov["environment"]}
+    with open(out.path("client/nextflow.config"), "rb") as f:
+        c.eq(base64.b64decode(env.get("GWGEN_NEXTFLOW_CONFIG", "")), f.read(),
+             "the job gets client/nextflow.config", "run-head")
+    # The job definition's command writes that config and runs nextflow.
+    cmd = base[2] if len(base) > 2 else ""
+    c.check(base[:2] == ["bash", "-c"] and "nextflow run -c" in cmd and
+            "GWGEN_NEXTFLOW_CONFIG" in cmd, "the head command runs "
+            "`nextflow run -c CONFIG PIPELINE ARGS`", "Nextflow CLI 'run'")
+    r = subprocess.run([script, "--dry-run"], capture_output=True, text=True)
+    c.eq(r.returncode, 2, "no PIPELINE is a usage error", "run-head --help")
+
+
+CHECKS = [check_volume, check_user_data, check_provisioning, check_batch,
+          check_head_job, check_run_head]
 
 if __name__ == "__main__":
     sys.exit(seedlib.run(CHECKS, "gwfcore", "seeds gwfcore"))

@@ -376,6 +376,18 @@ class Sandbox:
             return f.read().splitlines()
 
 
+# Scripts whose --dry-run needs operands: run-head.sh PIPELINE [ARGS]
+# (a usage error without them, status 2).
+DRY_RUN_OPERANDS = {
+    "run-head.sh": ["nextflow-io/hello", "-profile", "test"],
+}
+
+
+def dry_run_args(script):
+    """--dry-run and the operands the script needs for it."""
+    return ["--dry-run"] + DRY_RUN_OPERANDS.get(os.path.basename(script), [])
+
+
 def aws_lines(output):
     """The aws command lines in a dry run's output, continuations joined."""
     lines = []
@@ -424,7 +436,7 @@ def check_scripts(d, res):
             if r.returncode != 0 or not r.stdout.strip():
                 res.fail(f"{d}/{name}: error: '--help' must print usage to stdout and exit 0, "
                          f"got exit {r.returncode}:\n{(r.stdout + r.stderr).strip()}")
-            r = sb.run_script(s, "--dry-run")
+            r = sb.run_script(s, *dry_run_args(s))
             cmds = aws_lines(r.stdout + "\n" + r.stderr)
             if r.returncode != 0:
                 res.fail(f"{d}/{name}: error: '--dry-run' exited {r.returncode}:\n"
@@ -661,7 +673,7 @@ def check_awscli(d, res):
         if not scripts and not cmd_files:
             res.fail(f"{d}: error: no scripts/*.sh to dry-run")
         for s in scripts:
-            r = sb.run_script(s, "--dry-run")
+            r = sb.run_script(s, *dry_run_args(s))
             if r.returncode != 0:
                 res.fail(f"{d}/{rel(sb, s)}: error: '--dry-run' exited {r.returncode}:\n"
                          f"{(r.stdout + r.stderr).strip()}")

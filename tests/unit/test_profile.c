@@ -273,11 +273,12 @@ static void test_profile_resources(void **state)
 		"          - secret:NF_*\n"
 		"          - log-group:/aws/batch/job:*\n"
 		"          - role:BatchInstanceRole\n"
-		"          - arn:aws:s3:::other-bucket\n");
+		"          - arn:aws:s3:::other-bucket\n"
+		"          - batch:job-queue/lab-queue\n");
 	const struct gw_statement *st = &m->policies[0].statements[0];
 	assert_string_equal(st->effect.s, "Allow");
 	assert_false(st->effect.set);
-	assert_int_equal(st->n_resources, 7);
+	assert_int_equal(st->n_resources, 8);
 	static const struct {
 		enum gw_res_kind kind;
 		const char *value;
@@ -289,6 +290,7 @@ static void test_profile_resources(void **state)
 		{GW_RES_LOG_GROUP, "/aws/batch/job:*"},
 		{GW_RES_ROLE, "BatchInstanceRole"},
 		{GW_RES_ARN, "arn:aws:s3:::other-bucket"},
+		{GW_RES_BATCH, "job-queue/lab-queue"},
 	};
 	for (size_t i = 0; i < GW_ARRAY_LEN(want); i++) {
 		assert_int_equal(st->resources[i].kind, want[i].kind);

@@ -371,6 +371,16 @@ static void engine_nextstrain(struct gw_model *m)
 	m->engine = GW_ENGINE_NEXTSTRAIN;
 }
 
+static void engine_cromwell(struct gw_model *m)
+{
+	m->engine = GW_ENGINE_CROMWELL;
+}
+
+static void engine_snakemake(struct gw_model *m)
+{
+	m->engine = GW_ENGINE_SNAKEMAKE;
+}
+
 static void queue_runnable_timeout(struct gw_model *m)
 {
 	m->queues[0].runnable_timeout.v = 100;
@@ -1456,6 +1466,189 @@ static const struct row rows[] = {
          .rule = "NF6",
          .sev = E,
          .mutate = nf_retry_mode},
+        {.name = "nf8_head_without_role",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "  - name: demo-gpu-job\n"},
+         .msg = "head job 'demo-nf-head' has no job_role: it would run "
+                "with the instance role and could not submit its tasks"},
+        {.name = "nf8_head_role_without_batch",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n"},
+         .msg = "head job role 'demo-job' does not allow what the Nextflow "
+                "AWS Batch executor calls: batch:DescribeJobQueues, "
+                "batch:CancelJob, batch:SubmitJob, batch:ListJobs, "
+                "batch:DescribeComputeEnvironments, batch:TerminateJob, "
+                "batch:DescribeJobs, batch:RegisterJobDefinition, "
+                "batch:DescribeJobDefinitions"},
+        {.name = "nf8_head_role_other_queue",
+         .rule = "NF8",
+         .sev = E,
+         .find = {"  - name: demo-gpu-job\n",
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n",
+                  "      - actions: [\"batch:*\"]\n"
+                  "        resources: [\"batch:job-queue/demo-head\"]\n"
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .msg = "head job role 'demo-job' cannot submit to queue "
+                "'demo-work'"},
+        {.name = "nf8_pass",
+         .rule = "NF8",
+         .sev = E,
+         .absent = true,
+         .find = {"  - name: demo-gpu-job\n",
+                  "      - actions: [secretsmanager:ListSecrets]\n"},
+         .repl = {"  - name: demo-nf-head\n    image: nextflow/nextflow:24.10.4\n    queue: demo-head\n" "    job_role: demo-job\n  - name: demo-gpu-job\n",
+                  "      - actions: [\"batch:*\"]\n"
+                  "        resources: [\"batch:job-queue/demo-*\", "
+                  "\"batch:job-definition/nf-*\", \"batch:job/*\"]\n"
+                  "      - actions: [secretsmanager:ListSecrets]\n"}},
+        {.name = "cr1_missing_section",
+         .rule = "CR1",
+         .sev = E,
+         .mutate = engine_cromwell,
+         .msg = "engine is cromwell but the profile has no cromwell "
+                "section"},
+        {.name = "cr1_unknown_queue",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: nope\nengine: nextflow\n"},
+         .msg = "cromwell uses queue 'nope', which the profile does not "
+                "define"},
+        {.name = "cr1_no_account_id",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"account_id: \"123456789012\"\n", "engine: nextflow\n"},
+         .repl = {"", "cromwell:\n  queue: demo-work\n" "engine: nextflow\n"},
+         .msg = "cromwell needs the profile's account_id: its AWS Batch "
+                "backend takes the job queue as an ARN (queueArn)"},
+        {.name = "cr1_bad_root_prefix",
+         .rule = "CR1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "  root_prefix: \"runs//x\"\nengine: nextflow\n"},
+         .msg = "root_prefix 'runs//x' is not a relative S3 key prefix of "
+                "[A-Za-z0-9._-] segments"},
+        {.name = "cr1_pass",
+         .rule = "CR1",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "engine: nextflow\n"}},
+        {.name = "cr2_instance_role_outside_root",
+         .rule = "CR2",
+         .sev = E,
+         .find = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/*]", "engine: nextflow\n"},
+         .repl = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/other/*]", "cromwell:\n  queue: demo-work\n" "engine: nextflow\n"},
+         .msg = "instance role 'demo-instance' of compute environment "
+                "'demo-spot' cannot s3:GetObject under Cromwell's root "
+                "'s3://demo-lab-bucket/cromwell-execution/', which its "
+                "tasks use"},
+        {.name = "cr2_pass",
+         .rule = "CR2",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"cromwell:\n  queue: demo-work\n" "engine: nextflow\n"}},
+        {.name = "sm1_missing_section",
+         .rule = "SM1",
+         .sev = E,
+         .mutate = engine_snakemake,
+         .msg = "engine is snakemake but the profile has no snakemake "
+                "section"},
+        {.name = "sm1_unknown_queue",
+         .rule = "SM1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: nope\n  job_role: demo-job\n"
+                  "engine: nextflow\n"},
+         .msg = "snakemake uses queue 'nope', which the profile does not "
+                "define"},
+        {.name = "sm1_unknown_role",
+         .rule = "SM1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: demo-work\n  job_role: nope\n"
+                  "engine: nextflow\n"},
+         .msg = "snakemake uses job role 'nope', which the profile does "
+                "not define"},
+        {.name = "sm1_no_account_id",
+         .rule = "SM1",
+         .sev = E,
+         .find = {"account_id: \"123456789012\"\n", "engine: nextflow\n"},
+         .repl = {"", "snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "engine: nextflow\n"},
+         .msg = "snakemake needs the profile's account_id: the AWS Batch "
+                "executor plugin takes the job role as an ARN"},
+        {.name = "sm1_absolute_prefix",
+         .rule = "SM1",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "  storage_prefix: /runs/\nengine: nextflow\n"},
+         .msg = "storage_prefix '/runs/' is not a relative S3 key prefix "
+                "of [A-Za-z0-9._-] segments"},
+        {.name = "sm1_pass",
+         .rule = "SM1",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "  storage_prefix: lab/runs\n  jobs: 4\n"
+                  "engine: nextflow\n"}},
+        {.name = "sm2_queue_reaches_nothing",
+         .rule = "SM2",
+         .sev = E,
+         .find = {"compute_environments: [demo-spot]\n",
+                  "engine: nextflow\n"},
+         .repl = {"compute_environments: [nope]\n",
+                  "snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "engine: nextflow\n"},
+         .msg = "snakemake queue 'demo-work' reaches no compute environment "
+                "the profile defines, so its jobs would never run"},
+        {.name = "sm2_pass",
+         .rule = "SM2",
+         .sev = E,
+         .absent = true,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "engine: nextflow\n"}},
+        {.name = "sm3_role_not_ecs_tasks",
+         .rule = "SM3",
+         .sev = E,
+         .find = {"engine: nextflow\n"},
+         .repl = {"snakemake:\n  queue: demo-work\n  job_role: "
+                  "demo-instance\nengine: nextflow\n"},
+         .msg = "snakemake job role 'demo-instance' is not trusted by "
+                "ecs-tasks, so Batch jobs cannot assume it"},
+        {.name = "sm3_objects_outside_prefix",
+         .rule = "SM3",
+         .sev = E,
+         .find = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/*]", "engine: nextflow\n"},
+         .repl = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/other/*]", "snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "engine: nextflow\n"},
+         .msg = "snakemake job role 'demo-job' cannot s3:PutObject under the "
+                "storage prefix 's3://demo-lab-bucket/snakemake/'"},
+        {.name = "sm3_no_list_bucket",
+         .rule = "SM3",
+         .sev = E,
+         .find = {"actions: [s3:ListBucket]", "engine: nextflow\n"},
+         .repl = {"actions: [s3:GetBucketLocation]",
+                  "snakemake:\n  queue: demo-work\n  job_role: demo-job\n" "engine: nextflow\n"},
+         .msg = "snakemake job role 'demo-job' cannot list the bucket "
+                "'demo-lab-bucket'"},
+        {.name = "sm3_prefix_wildcard_pass",
+         .rule = "SM3",
+         .sev = E,
+         .absent = true,
+         .find = {"[s3:GetObject, s3:PutObject]\n        resources: "
+                  "[bucket/*]", "engine: nextflow\n"},
+         .repl = {"[\"s3:Get*\", s3:PutObject]\n        resources: "
+                  "[bucket/runs/*]", "snakemake:\n  queue: demo-work\n"
+                  "  job_role: demo-job\n  storage_prefix: runs\n"
+                  "engine: nextflow\n"}},
         {.name = "ns1_missing_section",
          .rule = "NS1",
          .sev = E,
@@ -1621,7 +1814,8 @@ static void test_verify_iam_hints(void **state)
 	} cases[] = {
 	        {"[batch:CancelJob]", "S2",
 	         "scope it to job ARNs: "
-	         "arn:aws:batch:us-west-2:123456789012:job/*"},
+	         "arn:aws:batch:us-west-2:123456789012:job/*, e.g. "
+	         "'batch:job/*'"},
 	        {"[ec2:AttachVolume]", "S2",
 	         "scope it to instance and volume ARNs: "
 	         "arn:aws:ec2:us-west-2:123456789012:instance/*, "

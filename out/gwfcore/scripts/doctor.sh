@@ -42,7 +42,7 @@ run() {
 
 readonly QUEUES=('gwfcore-default' 'gwfcore-priority')
 readonly COMPUTE_ENVS=('gwfcore-spot' 'gwfcore-ondemand')
-readonly ROLES=('gwfcore-ecs-instance-role')
+readonly ROLES=('gwfcore-nextflow-head-role' 'gwfcore-ecs-instance-role')
 # Instance types and families the compute environments name ('optimal'
 # and the default_* sets are Batch's choice, not checked here).
 readonly INSTANCE_TYPES=('c6i' 'm6i' 'r6i' 'c6i' 'm6i' 'r6i' )

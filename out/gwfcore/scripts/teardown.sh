@@ -42,8 +42,8 @@ run() {
 
 readonly QUEUES=('gwfcore-default' 'gwfcore-priority')
 # The stack's customer-managed policies (their ARN outputs), roles and groups.
-readonly POLICY_OUTPUTS=(GwfcoreBucketAccessPolicyArn GwfcoreEbsAutoscalePolicyArn)
-readonly STACK_ROLES=('gwfcore-ecs-instance-role')
+readonly POLICY_OUTPUTS=(GwfcoreBucketAccessPolicyArn GwfcoreEbsAutoscalePolicyArn GwfcoreNextflowHeadPolicyArn)
+readonly STACK_ROLES=('gwfcore-nextflow-head-role' 'gwfcore-ecs-instance-role')
 readonly STACK_GROUPS=()
 readonly BUCKET='example-lab-gwfcore-data'
 readonly BUCKET_RETAINED=1

@@ -43,7 +43,7 @@ run() {
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly OUT_DIR=${script_dir%/*}
 readonly TEMPLATE=$OUT_DIR/cloudformation.yaml
-# The template is 30790 bytes; validate-template takes at most
+# The template is 35201 bytes; validate-template takes at most
 # 51200 inline, so a larger one is read from S3 (--template-url).
 readonly NEEDS_S3=0
 
@@ -149,6 +149,9 @@ check_policy() {
 
 check_policy iam/'gwfcore-bucket-access'.json --policy-type=IDENTITY_POLICY || failed=1
 check_policy iam/'gwfcore-ebs-autoscale'.json --policy-type=IDENTITY_POLICY || failed=1
+check_policy iam/'gwfcore-nextflow-head'.json --policy-type=IDENTITY_POLICY || failed=1
+check_policy 'iam/gwfcore-nextflow-head-role-trust.json' --policy-type=RESOURCE_POLICY \
+	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
 check_policy 'iam/gwfcore-ecs-instance-role-trust.json' --policy-type=RESOURCE_POLICY \
 	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
 check_policy iam/bucket-policy.json --policy-type=RESOURCE_POLICY \
