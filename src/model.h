@@ -83,7 +83,10 @@ struct gw_bucket {
 	struct gw_int expire_days; /* lifecycle expiry of all objects; 0 = none */
 	struct gw_int abort_multipart_days; /* default 7 */
 	struct gw_bool retain;     /* DeletionPolicy Retain; default true */
-	struct gw_bool versioning; /* default false */
+	struct gw_bool versioning; /* default true */
+	struct gw_int noncurrent_days; /* expire noncurrent versions; default 30, 0 = never */
+	struct gw_bool access_logging; /* server access logs to a log bucket; default true */
+	struct gw_int access_log_days; /* expiry of the access logs; default 365, 0 = never */
 	struct gw_str encryption;  /* "sse-s3" (AES256, default) or "sse-kms" */
 };
 

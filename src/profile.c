@@ -164,7 +164,12 @@ static const struct field bucket_fields[] = {
 	{F_INT(struct gw_bucket, "abort_multipart_days", abort_multipart_days,
 			0, UNBOUNDED, 7), .rule = GW_RULE_N1},
 	{F_BOOL(struct gw_bucket, "retain", retain, true)},
-	{F_BOOL(struct gw_bucket, "versioning", versioning, false)},
+	{F_BOOL(struct gw_bucket, "versioning", versioning, true)},
+	{F_INT(struct gw_bucket, "noncurrent_days", noncurrent_days,
+			0, UNBOUNDED, 30), .rule = GW_RULE_N1},
+	{F_BOOL(struct gw_bucket, "access_logging", access_logging, true)},
+	{F_INT(struct gw_bucket, "access_log_days", access_log_days,
+			0, UNBOUNDED, 365), .rule = GW_RULE_N1},
 	{F_ENUM(struct gw_bucket, "encryption", encryption, encryptions,
 			"sse-s3")},
 };

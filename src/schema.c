@@ -245,7 +245,17 @@ static const struct key_doc {
 		"the job's vCPUs, overriding the job definition's"},
 	{"nextstrain", "memory_mib",
 		"the job's memory, overriding the job definition's"},
-	{"bucket", "versioning", "S3 versioning of the bucket"},
+	{"bucket", "versioning",
+		"S3 versioning of the bucket, so an overwrite or a delete can "
+		"be undone"},
+	{"bucket", "noncurrent_days",
+		"lifecycle rule expiring noncurrent versions after N days (0 = "
+		"never), so work-directory churn does not pile up"},
+	{"bucket", "access_logging",
+		"S3 server access logs to a log bucket the stack creates"},
+	{"bucket", "access_log_days",
+		"lifecycle rule expiring the access logs after N days (0 = "
+		"never)"},
 	{"bucket", "encryption",
 		"default encryption: SSE-S3 or SSE-KMS (the AWS managed key)"},
 	{"policy", "description", "the managed policy's description"},

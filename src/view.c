@@ -17,6 +17,8 @@
 #define DEFAULT_JOB_LOG_GROUP "/aws/batch/job"
 /* Tag that marks instances and volumes, so teardown.sh can find leftovers. */
 #define STACK_TAG_KEY "gwgen:stack"
+/* Key prefix of the bucket's server access logs in the log bucket. */
+#define ACCESS_LOG_PREFIX "s3-access-logs/"
 /*
  * The blocked-job reasons a queue's JobStateTimeLimitActions can act on;
  * Batch accepts no others (AWS Batch "jobStateTimeLimitActions", CDK's
@@ -569,6 +571,39 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 	add_int(o, "expire_days", b->expire_days.v);
 	add_bool(o, "has_abort_multipart", b->abort_multipart_days.v > 0);
 	add_int(o, "abort_multipart_days", b->abort_multipart_days.v);
+	bool noncurrent = b->versioning.v && b->noncurrent_days.v > 0;
+	add_bool(o, "has_noncurrent_expiry", noncurrent);
+	add_int(o, "noncurrent_days", b->noncurrent_days.v);
+	add_bool(o, "has_lifecycle", b->abort_multipart_days.v > 0 ||
+			b->expire_days.v > 0 || noncurrent);
+	/* Server access logs (S3 User Guide, "Logging requests with server
+	 * access logging") go to a bucket of the stack's own: the
+	 * destination must be in the same account and region, and must
+	 * not use SSE-KMS ("Enabling Amazon S3 server access logging":
+	 * "the destination bucket ... only SSE-S3"), so it is SSE-S3 in
+	 * every compliance level. It has no BucketName (CloudFormation
+	 * names it, so it cannot collide), is always kept when the stack
+	 * is deleted (an audit trail outlives the stack), and lets only
+	 * the S3 logging service write, for this bucket and account. */
+	bool logs = b->present && b->access_logging.v;
+	cJSON *lo = add_obj(o, "access_logs");
+	add_bool(lo, "present", logs);
+	add_str(lo, "logical_id", logs ? ids_take(ids, "", "AccessLogBucket")
+			: "");
+	add_str(lo, "policy_id", logs ? ids_take(ids, "", "AccessLogBucketPolicy")
+			: "");
+	add_bool(lo, "has_expiry", b->access_log_days.v > 0);
+	add_int(lo, "expire_days", b->access_log_days.v);
+	add_str(lo, "prefix", ACCESS_LOG_PREFIX);
+	if (logs) {
+		const char *id = cJSON_GetObjectItem(lo, "logical_id")->valuestring;
+		char *sub = gw_xasprintf("${%s.Arn}/*", id);
+		add_str(lo, "objects_sub", sub);
+		free(sub);
+		sub = gw_xasprintf("${%s.Arn}/%s*", id, ACCESS_LOG_PREFIX);
+		add_str(lo, "put_sub", sub);
+		free(sub);
+	}
 	struct gw_resource r = { .kind = GW_RES_BUCKET };
 	cJSON *arn = add_obj(o, "bucket_arn");
 	add_arn_pair(arn, m, &r);
