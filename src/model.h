@@ -99,6 +99,14 @@ enum gw_res_kind {
 	GW_RES_SECRET,    /* secret: "NF_*"  -> arn:P:secretsmanager:R:A:secret:NF_* */
 	GW_RES_LOG_GROUP, /* log_group: "/aws/batch/job[:log-stream:*]" -> arn:P:logs:R:A:log-group:... */
 	GW_RES_ROLE,      /* role: "NAME"    -> arn:P:iam::A:role/NAME */
+	/* The stack's own Batch resources, and ECS, ECR and EC2 resources in
+	 * the stack's region and account (docs/profile.md; STAR is '*'). */
+	GW_RES_JOB_QUEUE, /* job-queue: "NAME" -> arn:P:batch:R:A:job-queue/NAME */
+	GW_RES_JOB_DEFINITION, /* job-definition: "nf-STAR" -> ...:job-definition/nf-STAR */
+	GW_RES_JOB,       /* job: "STAR" -> arn:P:batch:R:A:job/STAR */
+	GW_RES_ECS,       /* ecs: "task/STAR" -> arn:P:ecs:R:A:task/STAR */
+	GW_RES_ECR,       /* ecr: "repository/NAME" -> arn:P:ecr:R:A:repository/NAME */
+	GW_RES_EC2,       /* ec2: "volume/STAR" -> arn:P:ec2:R:A:volume/STAR */
 	GW_RES_ARN,       /* arn: "arn:..."  literal, verified */
 };
 
@@ -106,6 +114,15 @@ struct gw_resource {
 	enum gw_res_kind kind;
 	struct gw_str value; /* the part after the key; "" for bucket */
 	struct gw_loc loc;
+};
+
+/* One IAM condition: TEST { KEY: [VALUES] }. In a value, ${gwgen:stack}
+ * stands for the stack's name (docs/profile.md). */
+struct gw_condition {
+	struct gw_loc loc;
+	struct gw_str test;     /* condition operator, e.g. "StringEquals" */
+	struct gw_str key;      /* condition key, e.g. "aws:ResourceTag/gwgen:stack" */
+	struct gw_strs values;  /* any of them matches */
 };
 
 struct gw_statement {
@@ -116,6 +133,8 @@ struct gw_statement {
 	struct gw_resource *resources; /* in profile order */
 	size_t n_resources;
 	struct gw_loc resources_loc;
+	struct gw_condition *conditions; /* in profile order */
+	size_t n_conditions;
 };
 
 /* A customer-managed policy (AWS::IAM::ManagedPolicy). */
@@ -410,5 +429,13 @@ const char *gw_partition_dns_suffix(const char *partition);
  * "SpotCeComputeEnv"). Returns a string to free().
  */
 char *gw_logical_id(const char *name, const char *suffix);
+
+/*
+ * For a resource kind whose ARN is arn:P:SERVICE:REGION:ACCOUNT:PREFIXVALUE
+ * (the Batch, ECS, ECR and EC2 kinds), set '*service' and '*prefix' and
+ * return true; false for the other kinds. The strings are static.
+ */
+bool gw_res_regional(enum gw_res_kind kind, const char **service,
+		const char **prefix);
 
 #endif

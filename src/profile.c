@@ -176,6 +176,24 @@ static const struct field bucket_fields[] = {
 static const struct schema bucket_schema =
 	SCHEMA(struct gw_bucket, "bucket", bucket_fields);
 
+/* IAM condition operators (IAM User Guide, "IAM JSON policy elements:
+ * Condition operators"): the ones a Batch stack's policies use. */
+static const char *const condition_tests[] = {
+	"StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Bool", "Null",
+	"ForAllValues:StringEquals", "ForAllValues:StringLike",
+	"ForAnyValue:StringEquals", "ForAnyValue:StringLike", NULL,
+};
+
+static const struct field condition_fields[] = {
+	{F_ENUM(struct gw_condition, "test", test, condition_tests, NULL),
+		.required = true},
+	{F_STR(struct gw_condition, "key", key), .required = true},
+	{F_STRS(struct gw_condition, "values", values), .required = true},
+};
+static const struct schema condition_schema =
+	SCHEMA(struct gw_condition, "condition", condition_fields);
+
 static const struct field statement_fields[] = {
 	{F_STR(struct gw_statement, "sid", sid)},
 	{F_ENUM(struct gw_statement, "effect", effect, effects, "Allow")},
@@ -184,6 +202,8 @@ static const struct field statement_fields[] = {
 			struct gw_resource), .elem = parse_resource,
 		F_LIST_LOC(struct gw_statement, resources_loc),
 		.required = true},
+	{F_LIST(struct gw_statement, "conditions", conditions, n_conditions,
+			struct gw_condition), .sub = &condition_schema},
 };
 static const struct schema statement_schema =
 	SCHEMA(struct gw_statement, "statement", statement_fields);
@@ -944,6 +964,12 @@ static const struct {
 	{"secret:", GW_RES_SECRET, false},
 	{"log-group:", GW_RES_LOG_GROUP, false},
 	{"role:", GW_RES_ROLE, false},
+	{"job-queue:", GW_RES_JOB_QUEUE, false},
+	{"job-definition:", GW_RES_JOB_DEFINITION, false},
+	{"job:", GW_RES_JOB, false},
+	{"ecs:", GW_RES_ECS, false},
+	{"ecr:", GW_RES_ECR, false},
+	{"ec2:", GW_RES_EC2, false},
 	{"arn:", GW_RES_ARN, true},
 };
 
@@ -984,8 +1010,11 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 	}
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
-			"'secret:PATTERN', 'log-group:NAME', 'role:NAME' or "
-			"'arn:...'", "unknown resource reference '%.*s%s'",
+			"'secret:PATTERN', 'log-group:NAME', 'role:NAME', "
+			"'job-queue:NAME', 'job-definition:PATTERN', "
+			"'job:PATTERN', 'ecs:RESOURCE', 'ecr:RESOURCE', "
+			"'ec2:RESOURCE' or 'arn:...'",
+			"unknown resource reference '%.*s%s'",
 			GW_PROFILE_QUOTED(s));
 }
 

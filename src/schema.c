@@ -261,6 +261,13 @@ static const struct key_doc {
 	{"policy", "description", "the managed policy's description"},
 	{"policy", "statements", "the policy's statements"},
 	{"statement", "sid", "statement ID, `[A-Za-z0-9]*`"},
+	{"statement", "conditions",
+		"IAM conditions: all must match; `${gwgen:stack}` in a value "
+		"is the stack's name"},
+	{"condition", "test", "the condition operator"},
+	{"condition", "key", "the condition key, e.g. "
+		"`aws:ResourceTag/gwgen:stack`"},
+	{"condition", "values", "the values; any of them matches"},
 	{"statement", "effect", "whether the statement allows or denies"},
 	{"role", "description", "the role's description"},
 	{"group", "name", "the IAM group's name"},
@@ -308,6 +315,7 @@ static const struct key_doc map_docs[] = {
 		"scripts and client configuration (gwgen-profile(5), "
 		"docs/profile.md)."},
 	{"policy", NULL, "a customer-managed IAM policy"},
+	{"condition", NULL, "an IAM condition: TEST { KEY: [VALUES] }"},
 	{"statement", NULL, "a policy statement"},
 	{"role", NULL, "an IAM role"},
 	{"group", NULL, "an IAM group"},

@@ -19,6 +19,8 @@
 #define STACK_TAG_KEY "gwgen:stack"
 /* Key prefix of the bucket's server access logs in the log bucket. */
 #define ACCESS_LOG_PREFIX "s3-access-logs/"
+/* In a policy condition value: the stack's name (docs/profile.md). */
+#define STACK_VARIABLE "${gwgen:stack}"
 /*
  * The blocked-job reasons a queue's JobStateTimeLimitActions can act on;
  * Batch accepts no others (AWS Batch "jobStateTimeLimitActions", CDK's
@@ -332,6 +334,21 @@ void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
 				p.account);
 		put_lit(out, v, sub);
 		return;
+	case GW_RES_JOB_QUEUE:
+	case GW_RES_JOB_DEFINITION:
+	case GW_RES_JOB:
+	case GW_RES_ECS:
+	case GW_RES_ECR:
+	case GW_RES_EC2: {
+		const char *service, *prefix;
+		bool regional = gw_res_regional(r->kind, &service, &prefix);
+		assert(regional);
+		(void)regional;
+		gw_buf_printf(out, "arn:%s:%s:%s:%s:%s", p.partition, service,
+				p.region, p.account, prefix);
+		put_lit(out, v, sub);
+		return;
+	}
 	case GW_RES_ARN: {
 		/* A literal ARN in the profile's partition (the verifier
 		 * checks that) gets its partition from the stack too. */
@@ -613,6 +630,83 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 	add_arn_pair(objects, m, &r);
 }
 
+/* 's' with every 'from' replaced by 'to' (free() it). */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	size_t n = strlen(from);
+	for (const char *hit; (hit = strstr(s, from)); s = hit + n) {
+		gw_buf_printf(&b, "%.*s%s", (int)(hit - s), s, to);
+	}
+	gw_buf_puts(&b, s);
+	char *out = gw_xstrdup(gw_buf_str(&b));
+	gw_buf_finish(&b);
+	return out;
+}
+
+/* The item of 'arr' whose 'field' is 'value', or NULL. */
+static cJSON *find_by(cJSON *arr, const char *field, const char *value)
+{
+	for (cJSON *it = arr->child; it; it = it->next) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, field);
+		if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0) {
+			return it;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The statement's Condition block as 'conditions' [{test, keys: [{key,
+ * values}]}]: IAM wants one object per operator and one entry per key in
+ * it, so conditions with the same test are grouped, and the values of the
+ * same test and key merged (any of them matches, as IAM reads a list).
+ * ${gwgen:stack} in a value becomes the stack's name, the value of the
+ * gwgen:stack tag on the stack's instances and scratch volumes.
+ */
+static void add_conditions(cJSON *so, const struct gw_model *m,
+		const struct gw_statement *st)
+{
+	cJSON *tests = add_arr(so, "conditions");
+	for (size_t i = 0; i < st->n_conditions; i++) {
+		const struct gw_condition *c = &st->conditions[i];
+		const char *test = c->test.s ? c->test.s : "";
+		const char *key = c->key.s ? c->key.s : "";
+		cJSON *t = find_by(tests, "test", test);
+		if (!t) {
+			t = push_obj(tests);
+			add_str(t, "test", test);
+			add_arr(t, "keys");
+		}
+		cJSON *keys = cJSON_GetObjectItemCaseSensitive(t, "keys");
+		cJSON *k = find_by(keys, "key", key);
+		if (!k) {
+			k = push_obj(keys);
+			add_str(k, "key", key);
+			add_arr(k, "values");
+		}
+		cJSON *vals = cJSON_GetObjectItemCaseSensitive(k, "values");
+		for (size_t j = 0; j < c->values.n; j++) {
+			char *v = replace_all(c->values.v[j].s
+					? c->values.v[j].s : "",
+					STACK_VARIABLE, m->stack_name.s);
+			add_str(push_obj(vals), "value", v);
+			free(v);
+		}
+	}
+	for (cJSON *t = tests->child; t; t = t->next) {
+		cJSON *keys = cJSON_GetObjectItemCaseSensitive(t, "keys");
+		for (cJSON *k = keys->child; k; k = k->next) {
+			finish_list(k, "values",
+					cJSON_GetObjectItemCaseSensitive(k,
+						"values"));
+		}
+		finish_list(t, "keys", keys);
+	}
+	finish_list(so, "conditions", tests);
+}
+
 static void build_policies(const struct gw_model *m, cJSON *root,
 		struct ids *ids)
 {
@@ -642,6 +736,7 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 					st->resources[k].kind == GW_RES_OBJECTS;
 			}
 			finish_list(so, "resources", res);
+			add_conditions(so, m, st);
 		}
 		finish_list(o, "statements", sts);
 		add_bool(o, "uses_bucket", uses_bucket && m->bucket.present);
