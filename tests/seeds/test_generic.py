@@ -141,7 +141,7 @@ def check_bucket(out, c):
                     and str(cond.get("aws:SecureTransport")).lower()
                     == "false"):
                 res = [sub_text(x) or "" for x in as_list(st.get("Resource"))]
-                denies = (any(x.endswith("}") or x.endswith(
+                denies = denies or (any(x.endswith("}") or x.endswith(
                     prof["bucket"]["name"]) for x in res)
                     and any(x.endswith("/*") for x in res))
     c.check(denies, "the bucket policy does not deny aws:SecureTransport "
