@@ -628,6 +628,12 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 		.value = { .s = "*" } };
 	cJSON *objects = add_obj(o, "objects_arn");
 	add_arn_pair(objects, m, &r);
+	if (b->present) {
+		char *sub = gw_xasprintf("${%s.Arn}/*",
+				cJSON_GetObjectItem(o, "logical_id")->valuestring);
+		add_str(o, "objects_sub", sub);
+		free(sub);
+	}
 }
 
 /* 's' with every 'from' replaced by 'to' (free() it). */
