@@ -45,6 +45,12 @@ static void statement_finish(struct gw_statement *st)
 		str_finish(&st->resources[i].value);
 	}
 	free(st->resources);
+	for (size_t i = 0; i < st->n_conditions; i++) {
+		str_finish(&st->conditions[i].test);
+		str_finish(&st->conditions[i].key);
+		strs_finish(&st->conditions[i].values);
+	}
+	free(st->conditions);
 }
 
 static void policy_finish(struct gw_policy *p)
@@ -424,4 +430,42 @@ const struct gw_job_def *gw_model_head_job(const struct gw_model *m)
 		}
 	}
 	return NULL;
+}
+
+bool gw_res_regional(enum gw_res_kind kind, const char **service,
+		const char **prefix)
+{
+	/* ARN formats: the IAM Service Authorization Reference, "Resource
+	 * types defined by AWS Batch" (job-queue/NAME,
+	 * job-definition/NAME[:REVISION], job/ID), "... by Amazon Elastic
+	 * Container Service", "... by Amazon Elastic Container Registry"
+	 * and "... by Amazon EC2" (data/iam-actions.tsv). */
+	switch (kind) {
+	case GW_RES_JOB_QUEUE:
+		*service = "batch";
+		*prefix = "job-queue/";
+		return true;
+	case GW_RES_JOB_DEFINITION:
+		*service = "batch";
+		*prefix = "job-definition/";
+		return true;
+	case GW_RES_JOB:
+		*service = "batch";
+		*prefix = "job/";
+		return true;
+	case GW_RES_ECS:
+		*service = "ecs";
+		*prefix = "";
+		return true;
+	case GW_RES_ECR:
+		*service = "ecr";
+		*prefix = "";
+		return true;
+	case GW_RES_EC2:
+		*service = "ec2";
+		*prefix = "";
+		return true;
+	default:
+		return false;
+	}
 }

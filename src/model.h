@@ -84,7 +84,10 @@ struct gw_bucket {
 	struct gw_int expire_days; /* lifecycle expiry of all objects; 0 = none */
 	struct gw_int abort_multipart_days; /* default 7 */
 	struct gw_bool retain;     /* DeletionPolicy Retain; default true */
-	struct gw_bool versioning; /* default false */
+	struct gw_bool versioning; /* default true */
+	struct gw_int noncurrent_days; /* expire noncurrent versions; default 30, 0 = never */
+	struct gw_bool access_logging; /* server access logs to a log bucket; default true */
+	struct gw_int access_log_days; /* expiry of the access logs; default 365, 0 = never */
 	struct gw_str encryption;  /* "sse-s3" (AES256, default) or "sse-kms" */
 };
 
@@ -98,6 +101,14 @@ enum gw_res_kind {
 	GW_RES_LOG_GROUP, /* log_group: "/aws/batch/job[:log-stream:*]" -> arn:P:logs:R:A:log-group:... */
 	GW_RES_ROLE,      /* role: "NAME"    -> arn:P:iam::A:role/NAME */
 	GW_RES_BATCH,     /* batch: "job-queue/NAME" -> arn:P:batch:R:A:job-queue/NAME */
+	/* The stack's own Batch resources, and ECS, ECR and EC2 resources in
+	 * the stack's region and account (docs/profile.md; STAR is '*'). */
+	GW_RES_JOB_QUEUE, /* job-queue: "NAME" -> arn:P:batch:R:A:job-queue/NAME */
+	GW_RES_JOB_DEFINITION, /* job-definition: "nf-STAR" -> ...:job-definition/nf-STAR */
+	GW_RES_JOB,       /* job: "STAR" -> arn:P:batch:R:A:job/STAR */
+	GW_RES_ECS,       /* ecs: "task/STAR" -> arn:P:ecs:R:A:task/STAR */
+	GW_RES_ECR,       /* ecr: "repository/NAME" -> arn:P:ecr:R:A:repository/NAME */
+	GW_RES_EC2,       /* ec2: "volume/STAR" -> arn:P:ec2:R:A:volume/STAR */
 	GW_RES_ARN,       /* arn: "arn:..."  literal, verified */
 };
 
@@ -105,6 +116,15 @@ struct gw_resource {
 	enum gw_res_kind kind;
 	struct gw_str value; /* the part after the key; "" for bucket */
 	struct gw_loc loc;
+};
+
+/* One IAM condition: TEST { KEY: [VALUES] }. In a value, ${gwgen:stack}
+ * stands for the stack's name (docs/profile.md). */
+struct gw_condition {
+	struct gw_loc loc;
+	struct gw_str test;     /* condition operator, e.g. "StringEquals" */
+	struct gw_str key;      /* condition key, e.g. "aws:ResourceTag/gwgen:stack" */
+	struct gw_strs values;  /* any of them matches */
 };
 
 struct gw_statement {
@@ -115,6 +135,8 @@ struct gw_statement {
 	struct gw_resource *resources; /* in profile order */
 	size_t n_resources;
 	struct gw_loc resources_loc;
+	struct gw_condition *conditions; /* in profile order */
+	size_t n_conditions;
 };
 
 /* A customer-managed policy (AWS::IAM::ManagedPolicy). */
@@ -440,5 +462,13 @@ const char *gw_partition_dns_suffix(const char *partition);
  * "SpotCeComputeEnv"). Returns a string to free().
  */
 char *gw_logical_id(const char *name, const char *suffix);
+
+/*
+ * For a resource kind whose ARN is arn:P:SERVICE:REGION:ACCOUNT:PREFIXVALUE
+ * (the Batch, ECS, ECR and EC2 kinds), set '*service' and '*prefix' and
+ * return true; false for the other kinds. The strings are static.
+ */
+bool gw_res_regional(enum gw_res_kind kind, const char **service,
+		const char **prefix);
 
 #endif

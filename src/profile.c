@@ -164,12 +164,35 @@ static const struct field bucket_fields[] = {
 	{F_INT(struct gw_bucket, "abort_multipart_days", abort_multipart_days,
 			0, UNBOUNDED, 7), .rule = GW_RULE_N1},
 	{F_BOOL(struct gw_bucket, "retain", retain, true)},
-	{F_BOOL(struct gw_bucket, "versioning", versioning, false)},
+	{F_BOOL(struct gw_bucket, "versioning", versioning, true)},
+	{F_INT(struct gw_bucket, "noncurrent_days", noncurrent_days,
+			0, UNBOUNDED, 30), .rule = GW_RULE_N1},
+	{F_BOOL(struct gw_bucket, "access_logging", access_logging, true)},
+	{F_INT(struct gw_bucket, "access_log_days", access_log_days,
+			0, UNBOUNDED, 365), .rule = GW_RULE_N1},
 	{F_ENUM(struct gw_bucket, "encryption", encryption, encryptions,
 			"sse-s3")},
 };
 static const struct schema bucket_schema =
 	SCHEMA(struct gw_bucket, "bucket", bucket_fields);
+
+/* IAM condition operators (IAM User Guide, "IAM JSON policy elements:
+ * Condition operators"): the ones a Batch stack's policies use. */
+static const char *const condition_tests[] = {
+	"StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Bool", "Null",
+	"ForAllValues:StringEquals", "ForAllValues:StringLike",
+	"ForAnyValue:StringEquals", "ForAnyValue:StringLike", NULL,
+};
+
+static const struct field condition_fields[] = {
+	{F_ENUM(struct gw_condition, "test", test, condition_tests, NULL),
+		.required = true},
+	{F_STR(struct gw_condition, "key", key), .required = true},
+	{F_STRS(struct gw_condition, "values", values), .required = true},
+};
+static const struct schema condition_schema =
+	SCHEMA(struct gw_condition, "condition", condition_fields);
 
 static const struct field statement_fields[] = {
 	{F_STR(struct gw_statement, "sid", sid)},
@@ -179,6 +202,8 @@ static const struct field statement_fields[] = {
 			struct gw_resource), .elem = parse_resource,
 		F_LIST_LOC(struct gw_statement, resources_loc),
 		.required = true},
+	{F_LIST(struct gw_statement, "conditions", conditions, n_conditions,
+			struct gw_condition), .sub = &condition_schema},
 };
 static const struct schema statement_schema =
 	SCHEMA(struct gw_statement, "statement", statement_fields);
@@ -963,6 +988,12 @@ static const struct {
 	{"log-group:", GW_RES_LOG_GROUP, false},
 	{"role:", GW_RES_ROLE, false},
 	{"batch:", GW_RES_BATCH, false},
+	{"job-queue:", GW_RES_JOB_QUEUE, false},
+	{"job-definition:", GW_RES_JOB_DEFINITION, false},
+	{"job:", GW_RES_JOB, false},
+	{"ecs:", GW_RES_ECS, false},
+	{"ecr:", GW_RES_ECR, false},
+	{"ec2:", GW_RES_EC2, false},
 	{"arn:", GW_RES_ARN, true},
 };
 
@@ -1038,7 +1069,10 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
 			"'secret:PATTERN', 'log-group:NAME', 'role:NAME', "
-			"'batch:TYPE/NAME' or 'arn:...'", "unknown resource reference '%.*s%s'",
+			"'batch:TYPE/NAME', 'job-queue:NAME', "
+			"'job-definition:PATTERN', 'job:PATTERN', 'ecs:RESOURCE', "
+			"'ecr:RESOURCE', 'ec2:RESOURCE' or 'arn:...'",
+			"unknown resource reference '%.*s%s'",
 			GW_PROFILE_QUOTED(s));
 }
 

@@ -267,12 +267,29 @@ static const struct key_doc {
 	{"cromwell", "root_prefix",
 		"key prefix in the bucket: the backend's `root` "
 		"`s3://BUCKET/PREFIX`"},
-	{"bucket", "versioning", "S3 versioning of the bucket"},
+	{"bucket", "versioning",
+		"S3 versioning of the bucket, so an overwrite or a delete can "
+		"be undone"},
+	{"bucket", "noncurrent_days",
+		"lifecycle rule expiring noncurrent versions after N days (0 = "
+		"never), so work-directory churn does not pile up"},
+	{"bucket", "access_logging",
+		"S3 server access logs to a log bucket the stack creates"},
+	{"bucket", "access_log_days",
+		"lifecycle rule expiring the access logs after N days (0 = "
+		"never)"},
 	{"bucket", "encryption",
 		"default encryption: SSE-S3 or SSE-KMS (the AWS managed key)"},
 	{"policy", "description", "the managed policy's description"},
 	{"policy", "statements", "the policy's statements"},
 	{"statement", "sid", "statement ID, `[A-Za-z0-9]*`"},
+	{"statement", "conditions",
+		"IAM conditions: all must match; `${gwgen:stack}` in a value "
+		"is the stack's name"},
+	{"condition", "test", "the condition operator"},
+	{"condition", "key", "the condition key, e.g. "
+		"`aws:ResourceTag/gwgen:stack`"},
+	{"condition", "values", "the values; any of them matches"},
 	{"statement", "effect", "whether the statement allows or denies"},
 	{"role", "description", "the role's description"},
 	{"group", "name", "the IAM group's name"},
@@ -320,6 +337,7 @@ static const struct key_doc map_docs[] = {
 		"scripts and client configuration (gwgen-profile(5), "
 		"docs/profile.md)."},
 	{"policy", NULL, "a customer-managed IAM policy"},
+	{"condition", NULL, "an IAM condition: TEST { KEY: [VALUES] }"},
 	{"statement", NULL, "a policy statement"},
 	{"role", NULL, "an IAM role"},
 	{"group", NULL, "an IAM group"},

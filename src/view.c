@@ -17,6 +17,10 @@
 #define DEFAULT_JOB_LOG_GROUP "/aws/batch/job"
 /* Tag that marks instances and volumes, so teardown.sh can find leftovers. */
 #define STACK_TAG_KEY "gwgen:stack"
+/* Key prefix of the bucket's server access logs in the log bucket. */
+#define ACCESS_LOG_PREFIX "s3-access-logs/"
+/* In a policy condition value: the stack's name (docs/profile.md). */
+#define STACK_VARIABLE "${gwgen:stack}"
 /*
  * The blocked-job reasons a queue's JobStateTimeLimitActions can act on;
  * Batch accepts no others (AWS Batch "jobStateTimeLimitActions", CDK's
@@ -335,6 +339,21 @@ void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
 				p.region, p.account);
 		put_lit(out, v, sub);
 		return;
+	case GW_RES_JOB_QUEUE:
+	case GW_RES_JOB_DEFINITION:
+	case GW_RES_JOB:
+	case GW_RES_ECS:
+	case GW_RES_ECR:
+	case GW_RES_EC2: {
+		const char *service, *prefix;
+		bool regional = gw_res_regional(r->kind, &service, &prefix);
+		assert(regional);
+		(void)regional;
+		gw_buf_printf(out, "arn:%s:%s:%s:%s:%s", p.partition, service,
+				p.region, p.account, prefix);
+		put_lit(out, v, sub);
+		return;
+	}
 	case GW_RES_ARN: {
 		/* A literal ARN in the profile's partition (the verifier
 		 * checks that) gets its partition from the stack too. */
@@ -578,6 +597,39 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 	add_int(o, "expire_days", b->expire_days.v);
 	add_bool(o, "has_abort_multipart", b->abort_multipart_days.v > 0);
 	add_int(o, "abort_multipart_days", b->abort_multipart_days.v);
+	bool noncurrent = b->versioning.v && b->noncurrent_days.v > 0;
+	add_bool(o, "has_noncurrent_expiry", noncurrent);
+	add_int(o, "noncurrent_days", b->noncurrent_days.v);
+	add_bool(o, "has_lifecycle", b->abort_multipart_days.v > 0 ||
+			b->expire_days.v > 0 || noncurrent);
+	/* Server access logs (S3 User Guide, "Logging requests with server
+	 * access logging") go to a bucket of the stack's own: the
+	 * destination must be in the same account and region, and must
+	 * not use SSE-KMS ("Enabling Amazon S3 server access logging":
+	 * "the destination bucket ... only SSE-S3"), so it is SSE-S3 in
+	 * every compliance level. It has no BucketName (CloudFormation
+	 * names it, so it cannot collide), is always kept when the stack
+	 * is deleted (an audit trail outlives the stack), and lets only
+	 * the S3 logging service write, for this bucket and account. */
+	bool logs = b->present && b->access_logging.v;
+	cJSON *lo = add_obj(o, "access_logs");
+	add_bool(lo, "present", logs);
+	add_str(lo, "logical_id", logs ? ids_take(ids, "", "AccessLogBucket")
+			: "");
+	add_str(lo, "policy_id", logs ? ids_take(ids, "", "AccessLogBucketPolicy")
+			: "");
+	add_bool(lo, "has_expiry", b->access_log_days.v > 0);
+	add_int(lo, "expire_days", b->access_log_days.v);
+	add_str(lo, "prefix", ACCESS_LOG_PREFIX);
+	if (logs) {
+		const char *id = cJSON_GetObjectItem(lo, "logical_id")->valuestring;
+		char *sub = gw_xasprintf("${%s.Arn}/*", id);
+		add_str(lo, "objects_sub", sub);
+		free(sub);
+		sub = gw_xasprintf("${%s.Arn}/%s*", id, ACCESS_LOG_PREFIX);
+		add_str(lo, "put_sub", sub);
+		free(sub);
+	}
 	struct gw_resource r = { .kind = GW_RES_BUCKET };
 	cJSON *arn = add_obj(o, "bucket_arn");
 	add_arn_pair(arn, m, &r);
@@ -585,6 +637,89 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 		.value = { .s = "*" } };
 	cJSON *objects = add_obj(o, "objects_arn");
 	add_arn_pair(objects, m, &r);
+	if (b->present) {
+		char *sub = gw_xasprintf("${%s.Arn}/*",
+				cJSON_GetObjectItem(o, "logical_id")->valuestring);
+		add_str(o, "objects_sub", sub);
+		free(sub);
+	}
+}
+
+/* 's' with every 'from' replaced by 'to' (free() it). */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	size_t n = strlen(from);
+	for (const char *hit; (hit = strstr(s, from)); s = hit + n) {
+		gw_buf_printf(&b, "%.*s%s", (int)(hit - s), s, to);
+	}
+	gw_buf_puts(&b, s);
+	char *out = gw_xstrdup(gw_buf_str(&b));
+	gw_buf_finish(&b);
+	return out;
+}
+
+/* The item of 'arr' whose 'field' is 'value', or NULL. */
+static cJSON *find_by(cJSON *arr, const char *field, const char *value)
+{
+	for (cJSON *it = arr->child; it; it = it->next) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, field);
+		if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0) {
+			return it;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The statement's Condition block as 'conditions' [{test, keys: [{key,
+ * values}]}]: IAM wants one object per operator and one entry per key in
+ * it, so conditions with the same test are grouped, and the values of the
+ * same test and key merged (any of them matches, as IAM reads a list).
+ * ${gwgen:stack} in a value becomes the stack's name, the value of the
+ * gwgen:stack tag on the stack's instances and scratch volumes.
+ */
+static void add_conditions(cJSON *so, const struct gw_model *m,
+		const struct gw_statement *st)
+{
+	cJSON *tests = add_arr(so, "conditions");
+	for (size_t i = 0; i < st->n_conditions; i++) {
+		const struct gw_condition *c = &st->conditions[i];
+		const char *test = c->test.s ? c->test.s : "";
+		const char *key = c->key.s ? c->key.s : "";
+		cJSON *t = find_by(tests, "test", test);
+		if (!t) {
+			t = push_obj(tests);
+			add_str(t, "test", test);
+			add_arr(t, "keys");
+		}
+		cJSON *keys = cJSON_GetObjectItemCaseSensitive(t, "keys");
+		cJSON *k = find_by(keys, "key", key);
+		if (!k) {
+			k = push_obj(keys);
+			add_str(k, "key", key);
+			add_arr(k, "values");
+		}
+		cJSON *vals = cJSON_GetObjectItemCaseSensitive(k, "values");
+		for (size_t j = 0; j < c->values.n; j++) {
+			char *v = replace_all(c->values.v[j].s
+					? c->values.v[j].s : "",
+					STACK_VARIABLE, m->stack_name.s);
+			add_str(push_obj(vals), "value", v);
+			free(v);
+		}
+	}
+	for (cJSON *t = tests->child; t; t = t->next) {
+		cJSON *keys = cJSON_GetObjectItemCaseSensitive(t, "keys");
+		for (cJSON *k = keys->child; k; k = k->next) {
+			finish_list(k, "values",
+					cJSON_GetObjectItemCaseSensitive(k,
+						"values"));
+		}
+		finish_list(t, "keys", keys);
+	}
+	finish_list(so, "conditions", tests);
 }
 
 static void build_policies(const struct gw_model *m, cJSON *root,
@@ -616,6 +751,7 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 					st->resources[k].kind == GW_RES_OBJECTS;
 			}
 			finish_list(so, "resources", res);
+			add_conditions(so, m, st);
 		}
 		finish_list(o, "statements", sts);
 		add_bool(o, "uses_bucket", uses_bucket && m->bucket.present);

@@ -282,9 +282,15 @@ static const struct {
         {"iam:role", "'role:NAME'"},
         {"secretsmanager:Secret", "'secret:NAME-*'"},
         {"logs:log-group", "'log-group:NAME'"},
-        {"batch:job-queue", "'batch:job-queue/NAME'"},
-        {"batch:job-definition", "'batch:job-definition/NAME'"},
-        {"batch:job", "'batch:job/*'"},
+        {"batch:job-queue", "'job-queue:NAME'"},
+        {"batch:job-definition", "'job-definition:PREFIX*'"},
+        {"batch:job-definition-revision", "'job-definition:PREFIX*'"},
+        {"batch:job", "'job:*'"},
+        {"ecs:task", "'ecs:task/*/*'"},
+        {"ecs:container-instance", "'ecs:container-instance/*/*'"},
+        {"ecr:repository", "'ecr:repository/*'"},
+        {"ec2:volume", "'ec2:volume/*'"},
+        {"ec2:instance", "'ec2:instance/*'"},
 };
 
 /*
@@ -629,6 +635,17 @@ static char *profile_arn(struct gw_vctx *c, const struct gw_resource *r)
 		                    acct, v);
 	case GW_RES_ARN:
 		return gw_xasprintf("%s", v);
+	case GW_RES_JOB_QUEUE:
+	case GW_RES_JOB_DEFINITION:
+	case GW_RES_JOB:
+	case GW_RES_ECS:
+	case GW_RES_ECR:
+	case GW_RES_EC2: {
+		const char *service = "", *prefix = "";
+		gw_res_regional(r->kind, &service, &prefix);
+		return gw_xasprintf("arn:%s:%s:%s:%s:%s%s", p, service,
+		                    c->region, acct, prefix, v);
+	}
 	case GW_RES_ANY:
 		break;
 	}
@@ -642,6 +659,10 @@ static char *profile_written(const struct gw_resource *r)
 	        [GW_RES_ANY] = "",           [GW_RES_BUCKET] = "bucket",
 	        [GW_RES_OBJECTS] = "bucket/", [GW_RES_SECRET] = "secret:",
 	        [GW_RES_LOG_GROUP] = "log-group:", [GW_RES_ROLE] = "role:",
+	        [GW_RES_JOB_QUEUE] = "job-queue:",
+	        [GW_RES_JOB_DEFINITION] = "job-definition:",
+	        [GW_RES_JOB] = "job:", [GW_RES_ECS] = "ecs:",
+	        [GW_RES_ECR] = "ecr:", [GW_RES_EC2] = "ec2:",
 	        [GW_RES_BATCH] = "batch:", [GW_RES_ARN] = "",
 	};
 	_Static_assert(GW_ARRAY_LEN(prefix) == GW_RES_ARN + 1,
@@ -676,6 +697,23 @@ static size_t policy_document_len(struct gw_vctx *c, const struct gw_policy *pol
 			char *arn = profile_arn(c, &s->resources[j]);
 			n += strlen("\"\",") + strlen(arn);
 			free(arn);
+		}
+		/* Conditions, counted one block per condition (an upper
+		 * bound: the view groups them by test), with the stack's
+		 * name for each ${gwgen:stack}. */
+		if (s->n_conditions) {
+			n += strlen(",\"Condition\":{}");
+		}
+		for (size_t j = 0; j < s->n_conditions; j++) {
+			const struct gw_condition *k = &s->conditions[j];
+			n += strlen("\"\":{\"\":[]},") +
+			     strlen(gw_vm_str_or(&k->test, "")) +
+			     strlen(gw_vm_str_or(&k->key, ""));
+			for (size_t v = 0; v < k->values.n; v++) {
+				n += strlen("\"\",") +
+				     strlen(gw_vm_str_or(&k->values.v[v], "")) +
+				     strlen(gw_vm_str_or(&c->m->stack_name, ""));
+			}
 		}
 	}
 	return n;

@@ -140,8 +140,12 @@ def check_bucket(out, c):
             if (st.get("Effect") == "Deny"
                     and str(cond.get("aws:SecureTransport")).lower()
                     == "false"):
-                res = [sub_text(x) or "" for x in as_list(st.get("Resource"))]
-                denies = (any(x.endswith("}") or x.endswith(
+                # The bucket's ARN as text, or as !GetAtt BUCKET.Arn.
+                res = ["${%s.Arn}" % lid
+                       if isinstance(x, dict) and x.get("Fn::GetAtt") in
+                       ([lid, "Arn"], lid + ".Arn") else sub_text(x) or ""
+                       for x in as_list(st.get("Resource"))]
+                denies = denies or (any(x.endswith("}") or x.endswith(
                     prof["bucket"]["name"]) for x in res)
                     and any(x.endswith("/*") for x in res))
     c.check(denies, "the bucket policy does not deny aws:SecureTransport "

@@ -103,7 +103,9 @@ def check_queue(out, c):
 
 
 def check_bucket(out, c):
-    buckets = out.resources("AWS::S3::Bucket")
+    # The work bucket (the stack's access-log bucket has no BucketName).
+    buckets = [b for b in out.resources("AWS::S3::Bucket")
+               if "BucketName" in b[1]["Properties"]]
     if not c.check(len(buckets) == 1, "one bucket", SEED):
         return
     p = buckets[0][1]["Properties"]

@@ -67,7 +67,9 @@ def check_logs_and_bucket(out, c):
     if c.check(lg is not None, "log group /aws/batch/job", SEED):
         c.eq(lg.get("RetentionInDays"), 30, "log retention",
              SEED + " 'expire log events after 30 days'")
-    buckets = out.resources("AWS::S3::Bucket")
+    # The work bucket (the stack's access-log bucket has no BucketName).
+    buckets = [b for b in out.resources("AWS::S3::Bucket")
+               if "BucketName" in b[1]["Properties"]]
     if c.check(len(buckets) == 1, "one bucket", SEED):
         rules = buckets[0][1]["Properties"].get(
             "LifecycleConfiguration", {}).get("Rules", [])
@@ -117,9 +119,11 @@ def check_policies(out, c):
                     "s3:DeleteObject"}, "bucket policy actions", SEED)
     if "NextstrainJobsAccessToLogs" in docs:
         doc = docs["NextstrainJobsAccessToLogs"]
+        # The guide's logs:DeleteLogStream is dropped: the CLI "will not
+        # remove the job's log stream" (seed 003), and users should not
+        # erase the audit trail.
         c.eq(seedlib.actions_of(doc), {"logs:GetLogEvents",
-                                       "logs:FilterLogEvents",
-                                       "logs:DeleteLogStream"},
+                                       "logs:FilterLogEvents"},
              "logs policy actions", SEED)
         res = [sub_text(r) for st in statements(doc)
                for r in as_list(st["Resource"])]

@@ -1814,12 +1814,12 @@ static void test_verify_iam_hints(void **state)
 	} cases[] = {
 	        {"[batch:CancelJob]", "S2",
 	         "scope it to job ARNs: "
-	         "arn:aws:batch:us-west-2:123456789012:job/*, e.g. "
-	         "'batch:job/*'"},
+	         "arn:aws:batch:us-west-2:123456789012:job/*, e.g. 'job:*'"},
 	        {"[ec2:AttachVolume]", "S2",
 	         "scope it to instance and volume ARNs: "
 	         "arn:aws:ec2:us-west-2:123456789012:instance/*, "
-	         "arn:aws:ec2:us-west-2:123456789012:volume/*"},
+	         "arn:aws:ec2:us-west-2:123456789012:volume/*, "
+	         "e.g. 'ec2:instance/*'"},
 	        {"[s3:PutObject]", "S2", NULL},
 	        {"[batch:CancelJobs]", "S7", "did you mean 'batch:CancelJob'?"},
 	};

@@ -62,6 +62,7 @@ attached policy or a group with members), delete the stack and wait for it
 (CloudFormation deletes the queues before the compute environments), then
 list EBS volumes tagged with the stack that are left over.
 The bucket is kept unless --delete-bucket is given.
+The bucket's access log bucket is always kept (an audit trail).
 
 Options:
   --delete-bucket   after the stack is deleted, empty (every version and
@@ -123,9 +124,26 @@ for queue in "${QUEUES[@]}"; do
 	fi
 done
 
-# The bucket is not versioned: 'aws s3 rm --recursive' deletes every object.
+# The bucket is versioned: 'aws s3 rm' would only add delete markers and
+# keep every version, so delete each object version and each delete marker
+# with s3api delete-objects, 500 at a time, until none is listed.
 empty_bucket() {
-	run aws s3 rm --region="$REGION" --recursive --only-show-errors "s3://$BUCKET"
+	local kind json
+	for kind in Versions DeleteMarkers; do
+		if ((dry_run)); then
+			printf '# aws s3api list-object-versions --bucket %q, then aws s3api delete-objects for every page of %s\n' "$BUCKET" "$kind"
+			continue
+		fi
+		while :; do
+			json=$(aws s3api list-object-versions --region="$REGION" \
+				--bucket="$BUCKET" --max-items=500 \
+				--query="{Objects: ${kind}[].{Key: Key, VersionId: VersionId}}" \
+				--output=json)
+			[[ $json == *'"Key"'* ]] || break
+			aws s3api delete-objects --region="$REGION" --bucket="$BUCKET" \
+				--delete="$json" >/dev/null
+		done
+	done
 }
 
 
@@ -230,6 +248,9 @@ if ((delete_bucket && BUCKET_RETAINED)); then
 elif ((!delete_bucket)); then
 	note "kept the bucket s3://$BUCKET (delete it with --delete-bucket --yes)"
 fi
+# The access log bucket is an audit trail: it is always kept, and its logs
+# expire by its own lifecycle rule.
+note "kept the access log bucket (the stack's AccessLogBucket): delete it by hand when its logs are no longer needed"
 
 # Volumes that outlived their instances (scratch volumes, failed detaches).
 note "EBS volumes tagged gwgen:stack=$STACK_NAME and not attached:"

@@ -42,7 +42,7 @@ run() {
 
 readonly QUEUES=('default' 'highpriority')
 readonly COMPUTE_ENVS=('ondemand' 'spot')
-readonly ROLES=('workshop-batch-service-role' 'workshop-spot-fleet-role' 'workshop-ecs-instance-role')
+readonly ROLES=('workshop-ecs-instance-role')
 # Instance types and families the compute environments name ('optimal'
 # and the default_* sets are Batch's choice, not checked here).
 readonly INSTANCE_TYPES=('optimal' 'optimal' )

@@ -43,7 +43,7 @@ run() {
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly OUT_DIR=${script_dir%/*}
 readonly TEMPLATE=$OUT_DIR/cloudformation.yaml
-# The template is 31521 bytes; validate-template takes at most
+# The template is 34262 bytes; validate-template takes at most
 # 51200 inline, so a larger one is read from S3 (--template-url).
 readonly NEEDS_S3=0
 
@@ -149,10 +149,6 @@ check_policy() {
 
 check_policy iam/'workshop-bucket-access-policy'.json --policy-type=IDENTITY_POLICY || failed=1
 check_policy iam/'workshop-ebs-autoscale-policy'.json --policy-type=IDENTITY_POLICY || failed=1
-check_policy 'iam/workshop-batch-service-role-trust.json' --policy-type=RESOURCE_POLICY \
-	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
-check_policy 'iam/workshop-spot-fleet-role-trust.json' --policy-type=RESOURCE_POLICY \
-	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
 check_policy 'iam/workshop-ecs-instance-role-trust.json' --policy-type=RESOURCE_POLICY \
 	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
 check_policy iam/bucket-policy.json --policy-type=RESOURCE_POLICY \
