@@ -734,6 +734,18 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 	return ok;
 }
 
+/* Whether an object of 'arr' has "id" 'id'. */
+static bool id_listed(const cJSON *arr, const char *id)
+{
+	for (const cJSON *it = arr->child; it; it = it->next) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool build_groups_users(const struct gw_model *m, cJSON *root,
 		struct ids *ids, struct gw_diags *d)
 {
@@ -760,6 +772,21 @@ static bool build_groups_users(const struct gw_model *m, cJSON *root,
 		ok = add_refs(o, "policies", policies, &u->policies, d) && ok;
 	}
 	finish_list(root, "users", users);
+	/* users.sh reads the ARN of each policy its users name once, before
+	 * it changes anything: the distinct ones, in order of first use. */
+	cJSON *used = add_arr(root, "user_policies");
+	for (cJSON *u = users->child; u; u = u->next) {
+		const cJSON *refs = cJSON_GetObjectItemCaseSensitive(u,
+				"policies");
+		for (const cJSON *r = refs->child; r; r = r->next) {
+			const char *id = cJSON_GetObjectItemCaseSensitive(r,
+					"id")->valuestring;
+			if (!id_listed(used, id)) {
+				add_str(push_obj(used), "id", id);
+			}
+		}
+	}
+	finish_list(root, "user_policies", used);
 	/* users.sh adds people to the stack's groups. */
 	add_bool(root, "has_iam_people", m->n_users + m->n_groups > 0);
 	return ok;

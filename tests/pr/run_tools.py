@@ -701,7 +701,85 @@ def test_shells():
     expect(r.returncode == 0, f"fish --no-execute gwgen.fish: {r.stderr}")
 
 
+# ---- users ----------------------------------------------------------------
+
+# A stand-in AWS CLI for users.sh: logs each call to $AWS_LOG; describe-stacks
+# prints $OUTPUTS=1 ? a policy ARN named after the output key its --query
+# asks for : nothing (the AWS CLI's --output=text of an empty query result,
+# as for a stack without that output); get-user fails (no such user).
+USERS_AWS = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$AWS_LOG"
+case "$1 $2" in
+"cloudformation describe-stacks")
+	if ((OUTPUTS)); then
+		for a; do
+			if [[ $a == --query=* ]]; then
+				key=${a#*OutputKey==\'}
+				printf 'arn:aws:iam::123456789012:policy/%s\n' "${key%%\'*}"
+			fi
+		done
+	fi ;;
+"iam get-user") echo "An error occurred (NoSuchEntity)" >&2; exit 254 ;;
+"iam create-user") echo "arn:aws:iam::123456789012:user/$3" ;;
+"iam add-user-to-group" | "iam attach-user-policy") ;;
+*) echo "stand-in aws: unexpected call: $*" >&2; exit 254 ;;
+esac
+exit 0
+"""
+
+
+def test_users():
+    """Issue 'the bundle works when it runs': users.sh stops, status 1,
+    before any change when the stack has no policy outputs (the old
+    --policy-arn="$(output X)" went on with an empty ARN and exited 0)."""
+    out = scratch("users-out")
+    r = subprocess.run([GWGEN, "--profile", os.path.join(SRC, "profiles",
+                        "maccoss.yaml"), "-o", out, "-q"],
+                       capture_output=True, text=True, timeout=120)
+    expect(r.returncode == 0, f"maccoss generates: {r.stderr}")
+    tmp = scratch("users-bin")
+    put_exec(os.path.join(tmp, "aws"), USERS_AWS)
+    log = os.path.join(tmp, "log")
+    script = os.path.join(out, "maccoss", "scripts", "users.sh")
+    # maccoss.yaml's users and their policies (the same three each).
+    users = ["example-user-1", "example-user-2"]
+    want = ["NextflowBatchSubmitPolicyArn", "NextflowDiaBucketAccessPolicyArn",
+            "NextflowSecretsManagePolicyArn"]
+    for outputs in ("0", "1"):
+        if os.path.exists(log):
+            os.remove(log)
+        e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        e.update({"PATH": tmp + os.pathsep + os.environ["PATH"],
+                  "AWS_LOG": log, "OUTPUTS": outputs})
+        r = subprocess.run(["bash", script], capture_output=True, text=True,
+                           env=e, stdin=subprocess.DEVNULL, timeout=120)
+        with open(log, encoding="utf-8") as f:
+            calls = f.read().splitlines()
+        changes = [c for c in calls if not c.startswith(
+            ("cloudformation describe-stacks", "iam get-user"))]
+        if outputs == "0":
+            expect(r.returncode == 1 and not changes and
+                   f"has no output '{want[0]}'" in r.stderr,
+                   "users.sh without stack outputs: status 1, no change, "
+                   f"an error naming {want[0]}; got {r.returncode}, "
+                   f"calls {changes}, stderr {r.stderr!r}")
+        else:
+            attached = [c for c in calls if c.startswith(
+                "iam attach-user-policy")]
+            reads = [c for c in calls if c.startswith(
+                "cloudformation describe-stacks")]
+            expect(len(reads) == len(want),
+                   f"users.sh reads each policy output once: {reads}")
+            expect(r.returncode == 0 and attached == [
+                f"iam attach-user-policy --user-name={u} "
+                f"--policy-arn=arn:aws:iam::123456789012:policy/{k}"
+                for u in users for k in want],
+                f"users.sh with the outputs attaches each policy by its "
+                f"ARN: status {r.returncode}, {attached}, {r.stderr!r}")
+
+
 MODES = {
+    "users": test_users,
     "setup": test_setup,
     "shells": test_shells,
     "pre-commit": test_pre_commit,
