@@ -9,6 +9,14 @@
 #include "diag.h"
 
 /*
+ * A queue's RUNNABLE guard when the profile sets no runnable_timeout:
+ * 4 hours, the wait AWS's own example gives a job blocked at the head of
+ * a queue before it is cancelled (AWS Batch user guide, "Automatic
+ * remediation with jobStateTimeLimitActions": maxTimeSeconds 14400).
+ */
+#define GW_DEFAULT_RUNNABLE_TIMEOUT 14400
+
+/*
  * Every value keeps the location of its value in the profile ('loc'), so the
  * verifier can point at it. A value that the profile did not set has
  * 'set' == false (or s == NULL) and the location of the mapping that would
@@ -250,6 +258,9 @@ struct gw_compute_env {
 	struct gw_str service_role; /* name of a gw_role; default: service-linked role */
 	struct gw_kvs tags;        /* EC2 instance tags (e.g. Name) */
 	struct gw_bool update_to_latest_image; /* UpdateToLatestImageVersion */
+	struct gw_int update_timeout_minutes; /* UpdatePolicy
+	                                         JobExecutionTimeoutMinutes,
+	                                         1..7200; default 7200 */
 };
 
 struct gw_queue_ce {
@@ -266,7 +277,9 @@ struct gw_queue {
 	size_t n_ces;
 	struct gw_loc ces_loc;
 	struct gw_bool head;       /* runs workflow head jobs: must not reach Spot */
-	struct gw_int runnable_timeout; /* seconds, JobStateTimeLimitActions; 0 = none */
+	struct gw_int runnable_timeout; /* seconds, JobStateTimeLimitActions;
+	                                   default GW_DEFAULT_RUNNABLE_TIMEOUT,
+	                                   0 = none (warned, Q11) */
 };
 
 struct gw_job_def {

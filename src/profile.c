@@ -340,6 +340,10 @@ static const struct field compute_env_fields[] = {
 	{F_KVS(struct gw_compute_env, "tags", tags)},
 	{F_BOOL(struct gw_compute_env, "update_to_latest_image",
 			update_to_latest_image, false)},
+	{F_INT(struct gw_compute_env, "update_timeout_minutes",
+			update_timeout_minutes, GW_LIM_UPDATE_JOB_TIMEOUT_MIN,
+			GW_LIM_UPDATE_JOB_TIMEOUT_MAX,
+			GW_LIM_UPDATE_JOB_TIMEOUT_MAX), .rule = GW_RULE_CE20},
 };
 static const struct schema compute_env_schema = SCHEMA(
 	struct gw_compute_env, "compute environment", compute_env_fields);
@@ -361,7 +365,8 @@ static const struct field queue_fields[] = {
 		F_LIST_LOC(struct gw_queue, ces_loc), .required = true},
 	{F_BOOL(struct gw_queue, "head", head, false)},
 	{F_INT(struct gw_queue, "runnable_timeout", runnable_timeout,
-			GW_LIM_RUNNABLE_TIMEOUT_MIN, GW_LIM_RUNNABLE_TIMEOUT_MAX, 0),
+			GW_LIM_RUNNABLE_TIMEOUT_MIN, GW_LIM_RUNNABLE_TIMEOUT_MAX,
+			GW_DEFAULT_RUNNABLE_TIMEOUT),
 		.rule = GW_RULE_Q6,
 		.zero_ok = true},
 };

@@ -2,6 +2,7 @@
 /* The view: the verified model as cJSON, with logical IDs and ARNs decided once. */
 #include "view.h"
 #include "aws_limits.h"
+#include "facts.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -892,14 +893,22 @@ static bool build_compute_envs(const struct gw_model *m, cJSON *root,
 		add_bool(o, "has_allocation_strategy",
 				ce->allocation_strategy.s != NULL);
 		add_str(o, "allocation_strategy", ce->allocation_strategy.s);
-		/* AWS::Batch::ComputeEnvironment: in-place infrastructure
-		 * updates (ReplaceComputeEnvironment false, UpdatePolicy) are
-		 * supported for these strategies only. */
+		/* In-place infrastructure updates (ReplaceComputeEnvironment
+		 * false, UpdatePolicy), and the comments that say so, follow
+		 * the fact CE15 warns from: the strategy and the service
+		 * role. */
 		const char *as = ce->allocation_strategy.s;
-		add_bool(o, "infrastructure_update", as != NULL &&
-				(strcmp(as, "BEST_FIT_PROGRESSIVE") == 0 ||
-				 strcmp(as, "SPOT_CAPACITY_OPTIMIZED") == 0 ||
-				 strcmp(as, "SPOT_PRICE_CAPACITY_OPTIMIZED") == 0));
+		bool own_role = ce->service_role.s != NULL;
+		add_bool(o, "infrastructure_update",
+				gw_ce_updates_in_place(as, own_role));
+		bool strategy_ok = gw_ce_strategy_updates_in_place(as);
+		add_str(o, "no_update_reason", !own_role ?
+				"an allocation strategy other than "
+				"BEST_FIT_PROGRESSIVE or SPOT_*" :
+				strategy_ok ? "a regular service role" :
+				"a regular service role and BEST_FIT");
+		add_int(o, "update_timeout_minutes",
+				ce->update_timeout_minutes.v);
 		add_strs(o, "instance_types", &ce->instance_types);
 		add_int(o, "min_vcpus", ce->min_vcpus.v);
 		add_int(o, "desired_vcpus", ce->desired_vcpus.v);

@@ -778,8 +778,124 @@ def test_users():
                 f"ARN: status {r.returncode}, {attached}, {r.stderr!r}")
 
 
+# ---- runtime --------------------------------------------------------------
+
+# AWS Batch "Automatic remediation with jobStateTimeLimitActions": the
+# blocked-job reasons a CANCEL action can name, and the 4-hour example that
+# is gwgen's default; Batch API UpdatePolicy: jobExecutionTimeoutMinutes
+# 1..7200, gwgen's default the maximum; AWS Batch "Updating compute
+# environments": in-place updates need one of these strategies and the
+# service-linked role (no ServiceRole).
+RUNNABLE_REASONS = {"CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+                    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+                    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"}
+RUNNABLE_DEFAULT = 14400
+UPDATE_TIMEOUT_DEFAULT = 7200
+IN_PLACE_STRATEGIES = {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
+                       "SPOT_PRICE_CAPACITY_OPTIMIZED"}
+
+
+def cfn_resources(path):
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=Loader)["Resources"]
+
+
+def comment_before(text, logical):
+    """The comment lines right above resource 'logical' in a template."""
+    lines = text.splitlines()
+    i = lines.index(f"  {logical}:")
+    out = []
+    while i > 0 and lines[i - 1].lstrip().startswith("#"):
+        i -= 1
+        out.insert(0, lines[i].strip())
+    return " ".join(out)
+
+
+def test_runtime():
+    """Every queue of every shipped profile has its RUNNABLE guard, every
+    compute environment's UpdatePolicy timeout is the profile's or 7200, and
+    no generated comment claims an in-place update that CE15 denies."""
+    import yaml
+    pdir = os.path.join(SRC, "profiles")
+    names = sorted(f[:-5] for f in os.listdir(pdir)
+                   if f.endswith(".yaml") and not f.startswith("_"))
+    expect(len(names) >= 5, f"shipped profiles: {names}")
+    out = scratch("runtime-out")
+    for name in names:
+        path = os.path.join(pdir, name + ".yaml")
+        with open(path, encoding="utf-8") as f:
+            prof = yaml.safe_load(f)
+        r = subprocess.run([GWGEN, "--profile", path, "-o", out, "-q"],
+                           capture_output=True, text=True, timeout=120)
+        if not expect(r.returncode == 0, f"{name} generates: {r.stderr}"):
+            continue
+        top = os.path.join(out, prof["name"])
+        res = cfn_resources(os.path.join(top, "cloudformation.yaml"))
+        with open(os.path.join(top, "cloudformation.yaml"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        queues = {q["name"]: q for q in prof.get("job_queues", [])}
+        ces = {c["name"]: c for c in prof.get("compute_environments", [])}
+        for logical, rsc in res.items():
+            props = rsc["Properties"]
+            if rsc["Type"] == "AWS::Batch::JobQueue":
+                q = queues[props["JobQueueName"]]
+                want = q.get("runnable_timeout", RUNNABLE_DEFAULT)
+                acts = props.get("JobStateTimeLimitActions", [])
+                got = {(a["Action"], a["State"], a["MaxTimeSeconds"],
+                        a["Reason"]) for a in acts}
+                wanted = {("CANCEL", "RUNNABLE", want, reason)
+                          for reason in RUNNABLE_REASONS} if want else set()
+                expect(got == wanted and len(acts) == len(wanted),
+                       f"{name}: queue {q['name']}: RUNNABLE guard "
+                       f"{sorted(got)}, want {sorted(wanted)}")
+            if rsc["Type"] != "AWS::Batch::ComputeEnvironment":
+                continue
+            ce = ces[props["ComputeEnvironmentName"]]
+            # docs/profile.md: the strategy defaults to
+            # BEST_FIT_PROGRESSIVE on EC2, SPOT_PRICE_CAPACITY_OPTIMIZED on
+            # SPOT.
+            strategy = ce.get("allocation_strategy", {
+                "EC2": "BEST_FIT_PROGRESSIVE",
+                "SPOT": "SPOT_PRICE_CAPACITY_OPTIMIZED"}.get(
+                    ce.get("type", "EC2")))
+            in_place = (strategy in IN_PLACE_STRATEGIES
+                        and "service_role" not in ce)
+            policy = props.get("UpdatePolicy")
+            if in_place:
+                expect(props.get("ReplaceComputeEnvironment") is False and
+                       policy == {"JobExecutionTimeoutMinutes": ce.get(
+                           "update_timeout_minutes", UPDATE_TIMEOUT_DEFAULT),
+                           "TerminateJobsOnUpdate": False},
+                       f"{name}: compute environment {ce['name']}: "
+                       f"UpdatePolicy {policy}")
+            else:
+                expect(props.get("ReplaceComputeEnvironment") is True and
+                       policy is None,
+                       f"{name}: compute environment {ce['name']} takes no "
+                       f"in-place update, yet UpdatePolicy {policy}")
+            # The comment and the verifier: CE15 warns exactly when the
+            # comment does not claim an in-place update.
+            claims = "is made in place" in comment_before(text, logical)
+            v = subprocess.run([GWGEN, "verify", "--profile", path],
+                               capture_output=True, text=True, timeout=120)
+            denied = any(f"compute environment '{ce['name']}'" in ln and
+                         ln.endswith("[CE15]")
+                         for ln in v.stderr.splitlines())
+            expect(claims == in_place and denied == (not in_place),
+                   f"{name}: compute environment {ce['name']}: comment "
+                   f"claims in-place update {claims}, CE15 denies it "
+                   f"{denied}, AWS's rule says in place {in_place}")
+
+
 MODES = {
     "users": test_users,
+    "runtime": test_runtime,
     "setup": test_setup,
     "shells": test_shells,
     "pre-commit": test_pre_commit,
