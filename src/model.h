@@ -15,6 +15,16 @@
  * remediation with jobStateTimeLimitActions": maxTimeSeconds 14400).
  */
 #define GW_DEFAULT_RUNNABLE_TIMEOUT 14400
+/*
+ * Nextflow's executor.submitRateLimit when the profile sets none: 10 jobs
+ * per second, a fifth of Batch's SubmitJob limit of 50 per second per
+ * account (GW_LIM_SUBMIT_JOB_TPS), so five runs at once stay under it;
+ * Nextflow itself sets no limit. And executor.queueSize, the tasks one run
+ * keeps submitted at once: 100, Nextflow's documented default for
+ * executors in general, written out so the file says it.
+ */
+#define GW_DEFAULT_NF_SUBMIT_RATE 10
+#define GW_DEFAULT_NF_QUEUE_SIZE 100
 
 /*
  * Every value keeps the location of its value in the profile ('loc'), so the
@@ -332,6 +342,10 @@ struct gw_nextflow {
 	struct gw_int max_connections;
 	struct gw_int connection_timeout; /* ms */
 	struct gw_str retry_mode;  /* aws.batch.retryMode */
+	struct gw_str s3_acl;      /* aws.client.s3Acl, a canned ACL */
+	struct gw_int submit_rate; /* executor.submitRateLimit, jobs per
+	                              second, 1..50; default 10 */
+	struct gw_int queue_size;  /* executor.queueSize, >= 1; default 100 */
 	struct gw_str config_profile; /* name of the config profile block; "" = top level */
 	struct gw_nf_process *processes;
 	size_t n_processes;

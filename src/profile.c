@@ -141,7 +141,7 @@ static const char *const allocation_strategies[] = {
 /* Nextflow aws.client.storageEncryption and aws.batch.retryMode. */
 static const char *const storage_encryptions[] = {"AES256", "aws:kms", NULL};
 static const char *const retry_modes[] = {
-	"legacy", "standard", "adaptive", NULL,
+	"legacy", "standard", "adaptive", "built-in", NULL,
 };
 /* CloudWatch Logs RetentionInDays (AWS::Logs::LogGroup). */
 static const long long retention_days[] = {
@@ -439,6 +439,12 @@ static const struct field nextflow_fields[] = {
 			0, UNBOUNDED, 0), .rule = GW_RULE_NF6},
 	{F_ENUM(struct gw_nextflow, "retry_mode", retry_mode, retry_modes,
 			NULL)},
+	{F_STR(struct gw_nextflow, "s3_acl", s3_acl)},
+	{F_INT(struct gw_nextflow, "submit_rate", submit_rate, 1,
+			GW_LIM_SUBMIT_JOB_TPS, GW_DEFAULT_NF_SUBMIT_RATE),
+		.rule = GW_RULE_NF8},
+	{F_INT(struct gw_nextflow, "queue_size", queue_size, 1, UNBOUNDED,
+			GW_DEFAULT_NF_QUEUE_SIZE), .rule = GW_RULE_NF8},
 	{F_STR(struct gw_nextflow, "config_profile", config_profile),
 		.def_str = ""},
 	{F_LIST(struct gw_nextflow, "processes", processes, n_processes,

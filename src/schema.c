@@ -228,6 +228,11 @@ static const struct key_doc {
 	{"nextflow", "connection_timeout",
 		"`aws.client.connectionTimeout`, ms"},
 	{"nextflow", "retry_mode", "`aws.batch.retryMode`"},
+	{"nextflow", "s3_acl", "`aws.client.s3Acl`, a canned ACL"},
+	{"nextflow", "submit_rate",
+		"`executor.submitRateLimit`, jobs per second, 1..50 "
+		"(default 10)"},
+	{"nextflow", "queue_size", "`executor.queueSize` (default 100)"},
 	{"nextflow", "config_profile",
 		"name of a `profiles { }` block; empty = top level"},
 	{"nextflow", "processes",

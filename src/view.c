@@ -1155,7 +1155,14 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_opt_int(o, "max_connections", &nf->max_connections);
 	add_opt_int(o, "connection_timeout", &nf->connection_timeout);
 	add_opt_str(o, "retry_mode", &nf->retry_mode);
+	add_opt_str(o, "s3_acl", &nf->s3_acl);
+	/* Nextflow's rate syntax, "N/1s": N jobs per second. */
+	char *rate = gw_xasprintf("%lld/1s", (long long)nf->submit_rate.v);
+	add_str(o, "submit_rate_limit", rate);
+	free(rate);
+	add_int(o, "queue_size", nf->queue_size.v);
 	add_bool(o, "has_client", (nf->storage_class.s && nf->storage_class.s[0]) ||
+			(nf->s3_acl.s && nf->s3_acl.s[0]) ||
 			(nf->storage_encryption.s && nf->storage_encryption.s[0]) ||
 			nf->max_connections.v > 0 || nf->connection_timeout.v > 0);
 	add_opt_str(o, "config_profile", &nf->config_profile);

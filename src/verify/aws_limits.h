@@ -38,6 +38,9 @@
  * of 7200"; it was 360 before). gwgen's default is the maximum. */
 #define GW_LIM_UPDATE_JOB_TIMEOUT_MIN 1
 #define GW_LIM_UPDATE_JOB_TIMEOUT_MAX 7200
+/* SubmitJob: 50 requests per second per account and region, shared by
+ * everyone who submits (Batch service_limits.md, API rate limits). */
+#define GW_LIM_SUBMIT_JOB_TPS 50
 /* A container needs at least 4 MiB of memory (Batch
  * job_definition_parameters.md, ResourceRequirement MEMORY). */
 #define GW_LIM_JOB_MEMORY_MIN_MIB 4
