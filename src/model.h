@@ -9,6 +9,24 @@
 #include "diag.h"
 
 /*
+ * A queue's RUNNABLE guard when the profile sets no runnable_timeout:
+ * 4 hours, the wait AWS's own example gives a job blocked at the head of
+ * a queue before it is cancelled (AWS Batch user guide, "Automatic
+ * remediation with jobStateTimeLimitActions": maxTimeSeconds 14400).
+ */
+#define GW_DEFAULT_RUNNABLE_TIMEOUT 14400
+/*
+ * Nextflow's executor.submitRateLimit when the profile sets none: 10 jobs
+ * per second, a fifth of Batch's SubmitJob limit of 50 per second per
+ * account (GW_LIM_SUBMIT_JOB_TPS), so five runs at once stay under it;
+ * Nextflow itself sets no limit. And executor.queueSize, the tasks one run
+ * keeps submitted at once: 100, Nextflow's documented default for
+ * executors in general, written out so the file says it.
+ */
+#define GW_DEFAULT_NF_SUBMIT_RATE 10
+#define GW_DEFAULT_NF_QUEUE_SIZE 100
+
+/*
  * Every value keeps the location of its value in the profile ('loc'), so the
  * verifier can point at it. A value that the profile did not set has
  * 'set' == false (or s == NULL) and the location of the mapping that would
@@ -274,6 +292,9 @@ struct gw_compute_env {
 	struct gw_str service_role; /* name of a gw_role; default: service-linked role */
 	struct gw_kvs tags;        /* EC2 instance tags (e.g. Name) */
 	struct gw_bool update_to_latest_image; /* UpdateToLatestImageVersion */
+	struct gw_int update_timeout_minutes; /* UpdatePolicy
+	                                         JobExecutionTimeoutMinutes,
+	                                         1..7200; default 7200 */
 };
 
 struct gw_queue_ce {
@@ -290,7 +311,9 @@ struct gw_queue {
 	size_t n_ces;
 	struct gw_loc ces_loc;
 	struct gw_bool head;       /* runs workflow head jobs: must not reach Spot */
-	struct gw_int runnable_timeout; /* seconds, JobStateTimeLimitActions; 0 = none */
+	struct gw_int runnable_timeout; /* seconds, JobStateTimeLimitActions;
+	                                   default GW_DEFAULT_RUNNABLE_TIMEOUT,
+	                                   0 = none (warned, Q11) */
 };
 
 struct gw_job_def {
@@ -343,6 +366,10 @@ struct gw_nextflow {
 	struct gw_int max_connections;
 	struct gw_int connection_timeout; /* ms */
 	struct gw_str retry_mode;  /* aws.batch.retryMode */
+	struct gw_str s3_acl;      /* aws.client.s3Acl, a canned ACL */
+	struct gw_int submit_rate; /* executor.submitRateLimit, jobs per
+	                              second, 1..50; default 10 */
+	struct gw_int queue_size;  /* executor.queueSize, >= 1; default 100 */
 	struct gw_str config_profile; /* name of the config profile block; "" = top level */
 	struct gw_nf_process *processes;
 	size_t n_processes;

@@ -141,7 +141,7 @@ static const char *const allocation_strategies[] = {
 /* Nextflow aws.client.storageEncryption and aws.batch.retryMode. */
 static const char *const storage_encryptions[] = {"AES256", "aws:kms", NULL};
 static const char *const retry_modes[] = {
-	"legacy", "standard", "adaptive", NULL,
+	"legacy", "standard", "adaptive", "built-in", NULL,
 };
 /* CloudWatch Logs RetentionInDays (AWS::Logs::LogGroup). */
 static const long long retention_days[] = {
@@ -365,6 +365,10 @@ static const struct field compute_env_fields[] = {
 	{F_KVS(struct gw_compute_env, "tags", tags)},
 	{F_BOOL(struct gw_compute_env, "update_to_latest_image",
 			update_to_latest_image, false)},
+	{F_INT(struct gw_compute_env, "update_timeout_minutes",
+			update_timeout_minutes, GW_LIM_UPDATE_JOB_TIMEOUT_MIN,
+			GW_LIM_UPDATE_JOB_TIMEOUT_MAX,
+			GW_LIM_UPDATE_JOB_TIMEOUT_MAX), .rule = GW_RULE_CE20},
 };
 static const struct schema compute_env_schema = SCHEMA(
 	struct gw_compute_env, "compute environment", compute_env_fields);
@@ -386,7 +390,8 @@ static const struct field queue_fields[] = {
 		F_LIST_LOC(struct gw_queue, ces_loc), .required = true},
 	{F_BOOL(struct gw_queue, "head", head, false)},
 	{F_INT(struct gw_queue, "runnable_timeout", runnable_timeout,
-			GW_LIM_RUNNABLE_TIMEOUT_MIN, GW_LIM_RUNNABLE_TIMEOUT_MAX, 0),
+			GW_LIM_RUNNABLE_TIMEOUT_MIN, GW_LIM_RUNNABLE_TIMEOUT_MAX,
+			GW_DEFAULT_RUNNABLE_TIMEOUT),
 		.rule = GW_RULE_Q6,
 		.zero_ok = true},
 };
@@ -459,6 +464,12 @@ static const struct field nextflow_fields[] = {
 			0, UNBOUNDED, 0), .rule = GW_RULE_NF6},
 	{F_ENUM(struct gw_nextflow, "retry_mode", retry_mode, retry_modes,
 			NULL)},
+	{F_STR(struct gw_nextflow, "s3_acl", s3_acl)},
+	{F_INT(struct gw_nextflow, "submit_rate", submit_rate, 1,
+			GW_LIM_SUBMIT_JOB_TPS, GW_DEFAULT_NF_SUBMIT_RATE),
+		.rule = GW_RULE_NF9},
+	{F_INT(struct gw_nextflow, "queue_size", queue_size, 1, UNBOUNDED,
+			GW_DEFAULT_NF_QUEUE_SIZE), .rule = GW_RULE_NF9},
 	{F_STR(struct gw_nextflow, "config_profile", config_profile),
 		.def_str = ""},
 	{F_LIST(struct gw_nextflow, "processes", processes, n_processes,

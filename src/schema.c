@@ -196,6 +196,11 @@ static const struct key_doc {
 	{"compute environment", "tags", "EC2 instance tags (e.g. `Name`)"},
 	{"compute environment", "update_to_latest_image",
 		"`UpdateToLatestImageVersion`"},
+	{"compute environment", "update_timeout_minutes",
+		"minutes jobs on the old instances may run after an "
+		"infrastructure update (`UpdatePolicy` "
+		"`JobExecutionTimeoutMinutes`, 1..7200, default 7200, the "
+		"largest Batch accepts)"},
 	{"job queue", "priority", "higher runs first"},
 	{"job queue", "compute_environments",
 		"each a CE name, or `{name: NAME, order: N}` with `order` an "
@@ -203,8 +208,8 @@ static const struct key_doc {
 	{"job queue", "head",
 		"the queue runs workflow head jobs, so it must not reach Spot"},
 	{"job queue", "runnable_timeout",
-		"seconds before a job stuck in RUNNABLE is cancelled (0 = "
-		"never)"},
+		"seconds a job blocked in RUNNABLE waits before Batch cancels "
+		"it (default 14400; 0 = never, warned)"},
 	{"job definition", "command",
 		"the container command (Nextstrain wants none)"},
 	{"job definition", "timeout",
@@ -230,6 +235,11 @@ static const struct key_doc {
 	{"nextflow", "connection_timeout",
 		"`aws.client.connectionTimeout`, ms"},
 	{"nextflow", "retry_mode", "`aws.batch.retryMode`"},
+	{"nextflow", "s3_acl", "`aws.client.s3Acl`, a canned ACL"},
+	{"nextflow", "submit_rate",
+		"`executor.submitRateLimit`, jobs per second, 1..50 "
+		"(default 10)"},
+	{"nextflow", "queue_size", "`executor.queueSize` (default 100)"},
 	{"nextflow", "config_profile",
 		"name of a `profiles { }` block; empty = top level"},
 	{"nextflow", "processes",

@@ -2,6 +2,7 @@
 /* The view: the verified model as cJSON, with logical IDs and ARNs decided once. */
 #include "view.h"
 #include "aws_limits.h"
+#include "facts.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -879,6 +880,18 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 	return ok;
 }
 
+/* Whether an object of 'arr' has "id" 'id'. */
+static bool id_listed(const cJSON *arr, const char *id)
+{
+	for (const cJSON *it = arr->child; it; it = it->next) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool build_groups_users(const struct gw_model *m, cJSON *root,
 		struct ids *ids, struct gw_diags *d)
 {
@@ -905,6 +918,21 @@ static bool build_groups_users(const struct gw_model *m, cJSON *root,
 		ok = add_refs(o, "policies", policies, &u->policies, d) && ok;
 	}
 	finish_list(root, "users", users);
+	/* users.sh reads the ARN of each policy its users name once, before
+	 * it changes anything: the distinct ones, in order of first use. */
+	cJSON *used = add_arr(root, "user_policies");
+	for (cJSON *u = users->child; u; u = u->next) {
+		const cJSON *refs = cJSON_GetObjectItemCaseSensitive(u,
+				"policies");
+		for (const cJSON *r = refs->child; r; r = r->next) {
+			const char *id = cJSON_GetObjectItemCaseSensitive(r,
+					"id")->valuestring;
+			if (!id_listed(used, id)) {
+				add_str(push_obj(used), "id", id);
+			}
+		}
+	}
+	finish_list(root, "user_policies", used);
 	/* users.sh adds people to the stack's groups. */
 	add_bool(root, "has_iam_people", m->n_users + m->n_groups > 0);
 	return ok;
@@ -1010,14 +1038,22 @@ static bool build_compute_envs(const struct gw_model *m, cJSON *root,
 		add_bool(o, "has_allocation_strategy",
 				ce->allocation_strategy.s != NULL);
 		add_str(o, "allocation_strategy", ce->allocation_strategy.s);
-		/* AWS::Batch::ComputeEnvironment: in-place infrastructure
-		 * updates (ReplaceComputeEnvironment false, UpdatePolicy) are
-		 * supported for these strategies only. */
+		/* In-place infrastructure updates (ReplaceComputeEnvironment
+		 * false, UpdatePolicy), and the comments that say so, follow
+		 * the fact CE15 warns from: the strategy and the service
+		 * role. */
 		const char *as = ce->allocation_strategy.s;
-		add_bool(o, "infrastructure_update", as != NULL &&
-				(strcmp(as, "BEST_FIT_PROGRESSIVE") == 0 ||
-				 strcmp(as, "SPOT_CAPACITY_OPTIMIZED") == 0 ||
-				 strcmp(as, "SPOT_PRICE_CAPACITY_OPTIMIZED") == 0));
+		bool own_role = ce->service_role.s != NULL;
+		add_bool(o, "infrastructure_update",
+				gw_ce_updates_in_place(as, own_role));
+		bool strategy_ok = gw_ce_strategy_updates_in_place(as);
+		add_str(o, "no_update_reason", !own_role ?
+				"an allocation strategy other than "
+				"BEST_FIT_PROGRESSIVE or SPOT_*" :
+				strategy_ok ? "a regular service role" :
+				"a regular service role and BEST_FIT");
+		add_int(o, "update_timeout_minutes",
+				ce->update_timeout_minutes.v);
 		add_strs(o, "instance_types", &ce->instance_types);
 		add_int(o, "min_vcpus", ce->min_vcpus.v);
 		add_int(o, "desired_vcpus", ce->desired_vcpus.v);
@@ -1264,7 +1300,14 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_opt_int(o, "max_connections", &nf->max_connections);
 	add_opt_int(o, "connection_timeout", &nf->connection_timeout);
 	add_opt_str(o, "retry_mode", &nf->retry_mode);
+	add_opt_str(o, "s3_acl", &nf->s3_acl);
+	/* Nextflow's rate syntax, "N/1s": N jobs per second. */
+	char *rate = gw_xasprintf("%lld/1s", (long long)nf->submit_rate.v);
+	add_str(o, "submit_rate_limit", rate);
+	free(rate);
+	add_int(o, "queue_size", nf->queue_size.v);
 	add_bool(o, "has_client", (nf->storage_class.s && nf->storage_class.s[0]) ||
+			(nf->s3_acl.s && nf->s3_acl.s[0]) ||
 			(nf->storage_encryption.s && nf->storage_encryption.s[0]) ||
 			nf->max_connections.v > 0 || nf->connection_timeout.v > 0);
 	add_opt_str(o, "config_profile", &nf->config_profile);

@@ -32,6 +32,15 @@
  * JobStateTimeLimitAction; cfn-lint). */
 #define GW_LIM_RUNNABLE_TIMEOUT_MIN 600
 #define GW_LIM_RUNNABLE_TIMEOUT_MAX 86400
+/* UpdatePolicy JobExecutionTimeoutMinutes 1..7200: how long jobs on the
+ * old instances may run after an infrastructure update (Batch API
+ * reference, UpdatePolicy: "Valid Range: Minimum value of 1. Maximum value
+ * of 7200"; it was 360 before). gwgen's default is the maximum. */
+#define GW_LIM_UPDATE_JOB_TIMEOUT_MIN 1
+#define GW_LIM_UPDATE_JOB_TIMEOUT_MAX 7200
+/* SubmitJob: 50 requests per second per account and region, shared by
+ * everyone who submits (Batch service_limits.md, API rate limits). */
+#define GW_LIM_SUBMIT_JOB_TPS 50
 /* A container needs at least 4 MiB of memory (Batch
  * job_definition_parameters.md, ResourceRequirement MEMORY). */
 #define GW_LIM_JOB_MEMORY_MIN_MIB 4

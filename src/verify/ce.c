@@ -357,9 +357,13 @@ static void rule_ce3(struct gw_rule_ctx *rc, const struct gw_ce_facts *f)
 	}
 }
 
+/* A known strategy that takes no in-place update: BEST_FIT (an unknown
+ * one is CE3's error). */
 static bool is_best_fit(const struct gw_ce_facts *f)
 {
-	return f->strategy && strcmp(f->strategy, "BEST_FIT") == 0;
+	return f->strategy &&
+	       in_set(f->strategy, strategies, GW_ARRAY_LEN(strategies)) &&
+	       !gw_ce_strategy_updates_in_place(f->strategy);
 }
 
 static void rule_ce15(struct gw_rule_ctx *rc, const struct gw_ce_facts *f)
@@ -911,6 +915,52 @@ static void model_facts(const struct gw_vctx *c, const struct gw_compute_env *ce
 	}
 }
 
+/* Whether queue 'q' lists compute environment 'name'. */
+static bool queue_reaches(const struct gw_queue *q, const char *name)
+{
+	for (size_t i = 0; q && name && i < q->n_ces; i++) {
+		if (q->ces[i].ce.s && strcmp(q->ces[i].ce.s, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * CE20: on an infrastructure update, jobs on the old instances get
+ * update_timeout_minutes (UpdatePolicy JobExecutionTimeoutMinutes) before
+ * Batch stops them; a job definition that lets a job run longer, on a
+ * queue that reaches the compute environment, loses such jobs. Only the
+ * first such job definition is named (one finding per environment).
+ */
+static void rule_ce20(struct gw_vctx *c, const struct gw_compute_env *ce)
+{
+	const struct gw_model *m = c->m;
+	if (!gw_ce_updates_in_place(ce->allocation_strategy.s,
+	                            ce->service_role.s != NULL)) {
+		return;
+	}
+	long long limit = (long long)ce->update_timeout_minutes.v * 60;
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		if (j->timeout.v <= limit ||
+		    !queue_reaches(gw_model_queue(m, j->queue.s), ce->name.s)) {
+			continue;
+		}
+		GW_RULE_WARN(&c->rc, CE20,
+		             gw_vm_at(ce->update_timeout_minutes.loc, ce->loc),
+		             "raise update_timeout_minutes (at most 7200)",
+		             "compute environment '%s' gives jobs %lld minutes "
+		             "on an infrastructure update, but job definition "
+		             "'%s' lets a job run %lld seconds",
+		             gw_vm_str_or(&ce->name, "?"),
+		             (long long)ce->update_timeout_minutes.v,
+		             gw_vm_str_or(&j->name, "?"),
+		             (long long)j->timeout.v);
+		return;
+	}
+}
+
 void gw_ce_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -934,6 +984,7 @@ void gw_ce_check_model(struct gw_vctx *c)
 		}
 		check_ce(&c->rc, &f, &s);
 		rule_ce16_unique(&c->rc, &f, earlier);
+		rule_ce20(c, ce);
 	}
 }
 

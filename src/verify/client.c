@@ -160,13 +160,48 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 		    "storage_encryption '%s' is unknown",
 		    nf->storage_encryption.s);
 	}
-	static const char *const modes[] = {"legacy", "standard", "adaptive"};
+	/* Nextflow configuration reference, aws.batch.retryMode: standard
+	 * (default), legacy, adaptive (the AWS SDK's), or built-in
+	 * (Nextflow's own retries). */
+	static const char *const modes[] = {"legacy", "standard", "adaptive",
+	                                    "built-in"};
 	if (nf->retry_mode.s &&
 	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
 		GW_RULE_ERR(&c->rc, NF6, nf->retry_mode.loc,
-		    "use legacy, standard or "
-		    "adaptive",
+		    "use legacy, standard, adaptive or built-in",
 		    "retry_mode '%s' is unknown", nf->retry_mode.s);
+	}
+	/* aws.client.uploadStorageClass: "one of STANDARD, STANDARD_IA,
+	 * ONEZONE_IA, INTELLIGENT_TIERING" (Nextflow configuration
+	 * reference). */
+	static const char *const classes[] = {"STANDARD", "STANDARD_IA",
+	                                      "ONEZONE_IA",
+	                                      "INTELLIGENT_TIERING"};
+	if (nf->storage_class.s &&
+	    !gw_vm_in_set(nf->storage_class.s, classes,
+	                  GW_ARRAY_LEN(classes))) {
+		GW_RULE_ERR(&c->rc, NF6, nf->storage_class.loc,
+		    "use STANDARD, STANDARD_IA, ONEZONE_IA or "
+		    "INTELLIGENT_TIERING",
+		    "storage_class '%s' is not an upload storage class "
+		    "nextflow accepts", nf->storage_class.s);
+	}
+	/* aws.client.s3Acl: a canned ACL, spelled as Nextflow's
+	 * configuration reference lists them. */
+	static const char *const acls[] = {
+	        "Private", "PublicRead", "PublicReadWrite",
+	        "AuthenticatedRead", "LogDeliveryWrite", "BucketOwnerRead",
+	        "BucketOwnerFullControl", "AwsExecRead"};
+	if (nf->s3_acl.s &&
+	    !gw_vm_in_set(nf->s3_acl.s, acls, GW_ARRAY_LEN(acls))) {
+		GW_RULE_ERR(&c->rc, NF6, nf->s3_acl.loc,
+		    "use Private or BucketOwnerFullControl",
+		    "s3_acl '%s' is not a canned acl nextflow accepts",
+		    nf->s3_acl.s);
+	} else if (nf->s3_acl.s && gw_has_prefix(nf->s3_acl.s, "Public")) {
+		GW_RULE_WARN(&c->rc, NF6, nf->s3_acl.loc, "use Private",
+		    "s3_acl '%s' makes every object nextflow writes "
+		    "public", nf->s3_acl.s);
 	}
 	gw_stack_model_log_ref(c, &nf->log_group, "nextflow", "logsGroup",
 	                       GW_RULE_NF6);

@@ -31,6 +31,21 @@ static inline bool gw_ce_is_fargate(enum gw_ce_type k)
 	return k == GW_CE_FARGATE || k == GW_CE_FARGATE_SPOT;
 }
 
+/*
+ * Whether allocation strategy 's' lets a compute environment take
+ * infrastructure updates in place (BEST_FIT_PROGRESSIVE and the SPOT_*
+ * strategies; BEST_FIT, the API default, does not: AWS Batch user guide,
+ * "Updating compute environments"). A regular service role rules them out
+ * too (CE15); gw_ce_updates_in_place says both.
+ */
+bool gw_ce_strategy_updates_in_place(const char *s);
+
+/* Whether a compute environment with allocation strategy 'strategy' (NULL:
+ * the API default) and, if 'service_role', a regular service role takes
+ * infrastructure updates in place. CE15 warns exactly when it does not,
+ * and the rendered template's comments and UpdatePolicy follow it. */
+bool gw_ce_updates_in_place(const char *strategy, bool service_role);
+
 /* An ECS image type for GPU instances ("ECS_AL2023_NVIDIA"). */
 static inline bool gw_image_is_nvidia(const char *image)
 {

@@ -407,6 +407,19 @@ void gw_batch_model_queues(struct gw_vctx *c)
 		gw_vm_check_unique(c, &q->name, &seen, GW_RULE_Q5);
 		model_queue_facts(c, q, &facts[i]);
 		gw_rule_queue(&c->rc, &facts[i]);
+		/* Q11: the guard is on unless the profile turns it off. */
+		if (q->runnable_timeout.v == 0) {
+			GW_RULE_WARN(&c->rc, Q11,
+			             gw_vm_at(q->runnable_timeout.loc, q->loc),
+			             "remove runnable_timeout to cancel such a "
+			             "job after 14400 seconds",
+			             "queue '%s' has no RUNNABLE guard: a job "
+			             "that no compute environment can run "
+			             "(JOB_RESOURCE_REQUIREMENT, "
+			             "COMPUTE_ENVIRONMENT_MAX_RESOURCE) waits "
+			             "forever and blocks the queue",
+			             gw_vm_str_or(&q->name, "?"));
+		}
 	}
 	gw_rule_queue_priorities(&c->rc, facts, m->n_queues);
 	free(facts);

@@ -703,7 +703,201 @@ def test_shells():
     expect(r.returncode == 0, f"fish --no-execute gwgen.fish: {r.stderr}")
 
 
+# ---- users ----------------------------------------------------------------
+
+# A stand-in AWS CLI for users.sh: logs each call to $AWS_LOG; describe-stacks
+# prints $OUTPUTS=1 ? a policy ARN named after the output key its --query
+# asks for : nothing (the AWS CLI's --output=text of an empty query result,
+# as for a stack without that output); get-user fails (no such user).
+USERS_AWS = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$AWS_LOG"
+case "$1 $2" in
+"cloudformation describe-stacks")
+	if ((OUTPUTS)); then
+		for a; do
+			if [[ $a == --query=* ]]; then
+				key=${a#*OutputKey==\'}
+				printf 'arn:aws:iam::123456789012:policy/%s\n' "${key%%\'*}"
+			fi
+		done
+	fi ;;
+"iam get-user") echo "An error occurred (NoSuchEntity)" >&2; exit 254 ;;
+"iam create-user") echo "arn:aws:iam::123456789012:user/$3" ;;
+"iam add-user-to-group" | "iam attach-user-policy") ;;
+*) echo "stand-in aws: unexpected call: $*" >&2; exit 254 ;;
+esac
+exit 0
+"""
+
+
+def test_users():
+    """Issue 'the bundle works when it runs': users.sh stops, status 1,
+    before any change when the stack has no policy outputs (the old
+    --policy-arn="$(output X)" went on with an empty ARN and exited 0)."""
+    out = scratch("users-out")
+    r = subprocess.run([GWGEN, "--profile", os.path.join(SRC, "profiles",
+                        "maccoss.yaml"), "-o", out, "-q"],
+                       capture_output=True, text=True, timeout=120)
+    expect(r.returncode == 0, f"maccoss generates: {r.stderr}")
+    tmp = scratch("users-bin")
+    put_exec(os.path.join(tmp, "aws"), USERS_AWS)
+    log = os.path.join(tmp, "log")
+    script = os.path.join(out, "maccoss", "scripts", "users.sh")
+    # maccoss.yaml's users and their policies (the same three each).
+    users = ["example-user-1", "example-user-2"]
+    want = ["NextflowBatchSubmitPolicyArn", "NextflowDiaBucketAccessPolicyArn",
+            "NextflowSecretsManagePolicyArn"]
+    for outputs in ("0", "1"):
+        if os.path.exists(log):
+            os.remove(log)
+        e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        e.update({"PATH": tmp + os.pathsep + os.environ["PATH"],
+                  "AWS_LOG": log, "OUTPUTS": outputs})
+        r = subprocess.run(["bash", script], capture_output=True, text=True,
+                           env=e, stdin=subprocess.DEVNULL, timeout=120)
+        with open(log, encoding="utf-8") as f:
+            calls = f.read().splitlines()
+        changes = [c for c in calls if not c.startswith(
+            ("cloudformation describe-stacks", "iam get-user"))]
+        if outputs == "0":
+            expect(r.returncode == 1 and not changes and
+                   f"has no output '{want[0]}'" in r.stderr,
+                   "users.sh without stack outputs: status 1, no change, "
+                   f"an error naming {want[0]}; got {r.returncode}, "
+                   f"calls {changes}, stderr {r.stderr!r}")
+        else:
+            attached = [c for c in calls if c.startswith(
+                "iam attach-user-policy")]
+            reads = [c for c in calls if c.startswith(
+                "cloudformation describe-stacks")]
+            expect(len(reads) == len(want),
+                   f"users.sh reads each policy output once: {reads}")
+            expect(r.returncode == 0 and attached == [
+                f"iam attach-user-policy --user-name={u} "
+                f"--policy-arn=arn:aws:iam::123456789012:policy/{k}"
+                for u in users for k in want],
+                f"users.sh with the outputs attaches each policy by its "
+                f"ARN: status {r.returncode}, {attached}, {r.stderr!r}")
+
+
+# ---- runtime --------------------------------------------------------------
+
+# AWS Batch "Automatic remediation with jobStateTimeLimitActions": the
+# blocked-job reasons a CANCEL action can name, and the 4-hour example that
+# is gwgen's default; Batch API UpdatePolicy: jobExecutionTimeoutMinutes
+# 1..7200, gwgen's default the maximum; AWS Batch "Updating compute
+# environments": in-place updates need one of these strategies and the
+# service-linked role (no ServiceRole).
+RUNNABLE_REASONS = {"CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+                    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+                    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"}
+RUNNABLE_DEFAULT = 14400
+UPDATE_TIMEOUT_DEFAULT = 7200
+IN_PLACE_STRATEGIES = {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
+                       "SPOT_PRICE_CAPACITY_OPTIMIZED"}
+
+
+def cfn_resources(path):
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=Loader)["Resources"]
+
+
+def comment_before(text, logical):
+    """The comment lines right above resource 'logical' in a template."""
+    lines = text.splitlines()
+    i = lines.index(f"  {logical}:")
+    out = []
+    while i > 0 and lines[i - 1].lstrip().startswith("#"):
+        i -= 1
+        out.insert(0, lines[i].strip())
+    return " ".join(out)
+
+
+def test_runtime():
+    """Every queue of every shipped profile has its RUNNABLE guard, every
+    compute environment's UpdatePolicy timeout is the profile's or 7200, and
+    no generated comment claims an in-place update that CE15 denies."""
+    import yaml
+    pdir = os.path.join(SRC, "profiles")
+    names = sorted(f[:-5] for f in os.listdir(pdir)
+                   if f.endswith(".yaml") and not f.startswith("_"))
+    expect(len(names) >= 5, f"shipped profiles: {names}")
+    out = scratch("runtime-out")
+    for name in names:
+        path = os.path.join(pdir, name + ".yaml")
+        with open(path, encoding="utf-8") as f:
+            prof = yaml.safe_load(f)
+        r = subprocess.run([GWGEN, "--profile", path, "-o", out, "-q"],
+                           capture_output=True, text=True, timeout=120)
+        if not expect(r.returncode == 0, f"{name} generates: {r.stderr}"):
+            continue
+        top = os.path.join(out, prof["name"])
+        res = cfn_resources(os.path.join(top, "cloudformation.yaml"))
+        with open(os.path.join(top, "cloudformation.yaml"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        queues = {q["name"]: q for q in prof.get("job_queues", [])}
+        ces = {c["name"]: c for c in prof.get("compute_environments", [])}
+        for logical, rsc in res.items():
+            props = rsc["Properties"]
+            if rsc["Type"] == "AWS::Batch::JobQueue":
+                q = queues[props["JobQueueName"]]
+                want = q.get("runnable_timeout", RUNNABLE_DEFAULT)
+                acts = props.get("JobStateTimeLimitActions", [])
+                got = {(a["Action"], a["State"], a["MaxTimeSeconds"],
+                        a["Reason"]) for a in acts}
+                wanted = {("CANCEL", "RUNNABLE", want, reason)
+                          for reason in RUNNABLE_REASONS} if want else set()
+                expect(got == wanted and len(acts) == len(wanted),
+                       f"{name}: queue {q['name']}: RUNNABLE guard "
+                       f"{sorted(got)}, want {sorted(wanted)}")
+            if rsc["Type"] != "AWS::Batch::ComputeEnvironment":
+                continue
+            ce = ces[props["ComputeEnvironmentName"]]
+            # docs/profile.md: the strategy defaults to
+            # BEST_FIT_PROGRESSIVE on EC2, SPOT_PRICE_CAPACITY_OPTIMIZED on
+            # SPOT.
+            strategy = ce.get("allocation_strategy", {
+                "EC2": "BEST_FIT_PROGRESSIVE",
+                "SPOT": "SPOT_PRICE_CAPACITY_OPTIMIZED"}.get(
+                    ce.get("type", "EC2")))
+            in_place = (strategy in IN_PLACE_STRATEGIES
+                        and "service_role" not in ce)
+            policy = props.get("UpdatePolicy")
+            if in_place:
+                expect(props.get("ReplaceComputeEnvironment") is False and
+                       policy == {"JobExecutionTimeoutMinutes": ce.get(
+                           "update_timeout_minutes", UPDATE_TIMEOUT_DEFAULT),
+                           "TerminateJobsOnUpdate": False},
+                       f"{name}: compute environment {ce['name']}: "
+                       f"UpdatePolicy {policy}")
+            else:
+                expect(props.get("ReplaceComputeEnvironment") is True and
+                       policy is None,
+                       f"{name}: compute environment {ce['name']} takes no "
+                       f"in-place update, yet UpdatePolicy {policy}")
+            # The comment and the verifier: CE15 warns exactly when the
+            # comment does not claim an in-place update.
+            claims = "is made in place" in comment_before(text, logical)
+            v = subprocess.run([GWGEN, "verify", "--profile", path],
+                               capture_output=True, text=True, timeout=120)
+            denied = any(f"compute environment '{ce['name']}'" in ln and
+                         ln.endswith("[CE15]")
+                         for ln in v.stderr.splitlines())
+            expect(claims == in_place and denied == (not in_place),
+                   f"{name}: compute environment {ce['name']}: comment "
+                   f"claims in-place update {claims}, CE15 denies it "
+                   f"{denied}, AWS's rule says in place {in_place}")
+
+
 MODES = {
+    "users": test_users,
+    "runtime": test_runtime,
     "setup": test_setup,
     "shells": test_shells,
     "pre-commit": test_pre_commit,

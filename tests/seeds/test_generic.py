@@ -79,7 +79,10 @@ def check_compute_environments(out, c):
 
 # AWS::Batch::ComputeEnvironment: infrastructure updates (in place, with
 # ReplaceComputeEnvironment false and an UpdatePolicy) are supported for
-# these allocation strategies; JobExecutionTimeoutMinutes is 1..360.
+# these allocation strategies, with Batch's service-linked role (no
+# ServiceRole; AWS Batch "Updating compute environments");
+# JobExecutionTimeoutMinutes is 1..7200 (Batch API reference, UpdatePolicy;
+# it was 1..360 before).
 INFRA_UPDATE_STRATEGIES = {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
                            "SPOT_PRICE_CAPACITY_OPTIMIZED"}
 
@@ -89,14 +92,14 @@ def check_ce_updates(out, c):
     for lid, r in out.resources("AWS::Batch::ComputeEnvironment"):
         p = r["Properties"]
         strategy = p.get("ComputeResources", {}).get("AllocationStrategy")
-        if strategy not in INFRA_UPDATE_STRATEGIES:
+        if strategy not in INFRA_UPDATE_STRATEGIES or "ServiceRole" in p:
             continue
         c.check(p.get("ReplaceComputeEnvironment") is False,
                 f"{lid}: ReplaceComputeEnvironment false ({strategy}, "
                 "custom name)", src)
         up = p.get("UpdatePolicy") or {}
         t = up.get("JobExecutionTimeoutMinutes")
-        c.check(isinstance(t, int) and 1 <= t <= 360,
+        c.check(isinstance(t, int) and 1 <= t <= 7200,
                 f"{lid}: UpdatePolicy.JobExecutionTimeoutMinutes {t}", src)
         c.check(isinstance(up.get("TerminateJobsOnUpdate"), bool),
                 f"{lid}: UpdatePolicy.TerminateJobsOnUpdate", src)

@@ -250,8 +250,11 @@ def check_users(out, c):
             continue
         for n in submit + manage + rw:
             key = outputs.get(lids.get(n))
+            # The ARN is read once, before any change, into
+            # policy_arn[KEY] (a missing output stops the script there).
             c.check(key is not None and "attach-user-policy" in block
-                    and f"output {key}" in block,
+                    and f'"${{policy_arn[{key}]}}"' in block
+                    and f"policy_arn[{key}]=$(output {key})" in text,
                     f"users.sh attaches {n} to {u} (output {key})",
                     SEED + " 'add permissions'")
     c.check("create-user" in text, "users.sh creates IAM users", SEED)

@@ -94,7 +94,10 @@ def check_shell(rep, tmpdir, label, text, default_shell=None):
     checks = [["bash", "-n", path]]
     if shell in ("sh", "dash"):
         checks.append(["dash", "-n", path])
+    # check-extra-masked-returns (SC2312): no failure of a command
+    # substitution may go unseen by set -e (see validate.py).
     checks.append(["shellcheck", "--severity=style", "--format=gcc",
+                   "--enable=check-extra-masked-returns",
                    f"--shell={'sh' if shell == 'dash' else shell}", path])
     for cmd in checks:
         r = subprocess.run(cmd, capture_output=True, text=True,

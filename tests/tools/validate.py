@@ -285,8 +285,12 @@ def lint_script(path, res):
         checks.append(["dash", "-n", path])
     # Severity 'style' reports everything shellcheck knows; no check is
     # excluded here: a script that needs an exception says so itself with
-    # a justified '# shellcheck disable=' comment.
+    # a justified '# shellcheck disable=' comment. The optional
+    # check-extra-masked-returns (SC2312) finds a command substitution whose
+    # failure set -e cannot see ("$(output X)" as an argument: die only
+    # leaves the subshell, and the command runs with an empty value).
     checks.append(["shellcheck", "--severity=style", "--format=gcc", "--external-sources",
+                   "--enable=check-extra-masked-returns",
                    f"--shell={'sh' if shell == 'dash' else shell}", path])
     for cmd in checks:
         r = run(cmd)

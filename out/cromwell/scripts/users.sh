@@ -81,6 +81,7 @@ output() {
 	printf '%s' "$value"
 }
 
+
 ensure_user() {
 	if ((dry_run)); then
 		printf '# if missing:\n'

@@ -81,6 +81,16 @@ output() {
 	printf '%s' "$value"
 }
 
+# Every policy ARN the users need, read before anything changes: a missing
+# stack or output stops the script here, with status 1, before the first
+# create-user or attach-user-policy. (As an argument, "$(output X)" would
+# not stop it: die would leave only the command substitution's subshell,
+# and attach-user-policy would run with an empty --policy-arn.)
+declare -A policy_arn=()
+policy_arn[NextflowBatchSubmitPolicyArn]=$(output NextflowBatchSubmitPolicyArn)
+policy_arn[NextflowDiaBucketAccessPolicyArn]=$(output NextflowDiaBucketAccessPolicyArn)
+policy_arn[NextflowSecretsManagePolicyArn]=$(output NextflowSecretsManagePolicyArn)
+
 ensure_user() {
 	if ((dry_run)); then
 		printf '# if missing:\n'
@@ -93,12 +103,12 @@ ensure_user() {
 
 user='example-user-1'
 ensure_user "$user"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowBatchSubmitPolicyArn)"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowDiaBucketAccessPolicyArn)"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowSecretsManagePolicyArn)"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowBatchSubmitPolicyArn]}"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowDiaBucketAccessPolicyArn]}"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowSecretsManagePolicyArn]}"
 
 user='example-user-2'
 ensure_user "$user"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowBatchSubmitPolicyArn)"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowDiaBucketAccessPolicyArn)"
-run aws iam attach-user-policy --user-name="$user" --policy-arn="$(output NextflowSecretsManagePolicyArn)"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowBatchSubmitPolicyArn]}"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowDiaBucketAccessPolicyArn]}"
+run aws iam attach-user-policy --user-name="$user" --policy-arn="${policy_arn[NextflowSecretsManagePolicyArn]}"

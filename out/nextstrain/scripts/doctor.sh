@@ -200,7 +200,8 @@ for type in "${INSTANCE_TYPES[@]}"; do
 		--location-type=availability-zone \
 		--filters="Name=instance-type,Values=$pattern" \
 		--query='InstanceTypeOfferings[].Location' --output=text); then
-		read -r -a zones <<<"$(tr -s '[:space:]' '\n' <<<"$offered" | sort -u | tr '\n' ' ')"
+		offered=$(tr -s '[:space:]' '\n' <<<"$offered" | sort -u | tr '\n' ' ')
+		read -r -a zones <<<"$offered"
 		if ((${#zones[@]} == 0)); then
 			problem "instance type $type is not offered in $REGION"
 		else

@@ -31,7 +31,8 @@ install -d -m 0755 "${CONFIG%/*}"
 touch "$CONFIG"
 for setting in "${SETTINGS[@]}"; do
 	if grep -q "^${setting%%=*}=" "$CONFIG"; then
-		log "kept $(grep "^${setting%%=*}=" "$CONFIG" | tail -n 1)"
+		kept=$(grep "^${setting%%=*}=" "$CONFIG" | tail -n 1)
+		log "kept $kept"
 	else
 		printf '%s\n' "$setting" >>"$CONFIG"
 		log "set $setting"
