@@ -209,6 +209,11 @@ void gw_model_destroy(struct gw_model *m)
 		str_finish(&m->log_groups[i].name);
 	}
 	free(m->log_groups);
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		str_finish(&m->new_types[i].name);
+		str_finish(&m->new_types[i].arch);
+	}
+	free(m->new_types);
 	nextflow_finish(&m->nextflow);
 	str_finish(&m->nextstrain.job_definition);
 	str_finish(&m->nextstrain.queue);

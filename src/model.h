@@ -291,6 +291,19 @@ struct gw_log_group {
 	struct gw_int retention_days; /* one of the CloudWatch values; default 30 */
 };
 
+/*
+ * An instance type newer than gwgen's catalog (data/instance-types.tsv),
+ * declared in the profile with its size so the sizing rules still apply.
+ */
+struct gw_new_type {
+	struct gw_loc loc;
+	struct gw_str name;        /* FAMILY.SIZE, e.g. "c9g.4xlarge" */
+	struct gw_int vcpus;       /* >= 1, required */
+	struct gw_int memory_mib;  /* >= 1, required */
+	struct gw_int gpus;        /* default 0 */
+	struct gw_str arch;        /* "x86_64" | "arm64", required */
+};
+
 /* ---- client configuration ------------------------------------------------- */
 
 /* One Nextflow process selector: withName:/withLabel: with resources. */
@@ -363,6 +376,7 @@ struct gw_model {
 	struct gw_queue *queues; size_t n_queues;
 	struct gw_job_def *job_defs; size_t n_job_defs;
 	struct gw_log_group *log_groups; size_t n_log_groups;
+	struct gw_new_type *new_types; size_t n_new_types;
 
 	struct gw_nextflow nextflow;
 	struct gw_nextstrain nextstrain;

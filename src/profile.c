@@ -399,6 +399,23 @@ static const struct field log_group_fields[] = {
 static const struct schema log_group_schema =
 	SCHEMA(struct gw_log_group, "log group", log_group_fields);
 
+/* EC2 ProcessorInfo.SupportedArchitectures as gwgen names them. */
+static const char *const archs[] = {"x86_64", "arm64", NULL};
+
+static const struct field new_type_fields[] = {
+	{F_STR(struct gw_new_type, "name", name), .required = true},
+	{F_INT(struct gw_new_type, "vcpus", vcpus, 1, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6, .required = true},
+	{F_INT(struct gw_new_type, "memory_mib", memory_mib, 1, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6, .required = true},
+	{F_INT(struct gw_new_type, "gpus", gpus, 0, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6},
+	{F_ENUM(struct gw_new_type, "arch", arch, archs, NULL),
+		.required = true},
+};
+static const struct schema new_type_schema =
+	SCHEMA(struct gw_new_type, "new instance type", new_type_fields);
+
 static const struct field nf_process_fields[] = {
 	{F_STR(struct gw_nf_process, "selector", selector), .required = true},
 	{F_INT(struct gw_nf_process, "cpus", cpus, 1, UNBOUNDED, 0),
@@ -485,6 +502,9 @@ static const struct field model_fields[] = {
 			struct gw_job_def), .sub = &job_def_schema},
 	{F_LIST(struct gw_model, "log_groups", log_groups, n_log_groups,
 			struct gw_log_group), .sub = &log_group_schema},
+	{F_LIST(struct gw_model, "new_instance_types", new_types,
+			n_new_types, struct gw_new_type),
+		.sub = &new_type_schema},
 	{F_MAP(struct gw_model, "nextflow", nextflow, nextflow_schema),
 		F_PRESENT(struct gw_model, nextflow.present)},
 	{F_MAP(struct gw_model, "nextstrain", nextstrain, nextstrain_schema),

@@ -66,6 +66,9 @@ static const struct key_doc {
 	{"profile", "job_queues", "AWS Batch job queues"},
 	{"profile", "job_definitions", "AWS Batch job definitions"},
 	{"profile", "log_groups", "CloudWatch log groups"},
+	{"profile", "new_instance_types",
+		"instance types newer than gwgen's catalog, declared with "
+		"their size so that the sizing rules apply to them"},
 	{"profile", "nextflow",
 		"the `nextflow.config` written when `engine: nextflow`"},
 	{"profile", "nextstrain",
@@ -208,6 +211,15 @@ static const struct key_doc {
 	{"job definition", "log_group", "awslogs group"},
 	{"log group", "name", "`[.\\-_/#A-Za-z0-9]{1,512}`"},
 	{"log group", "retention_days", "CloudWatch `RetentionInDays`"},
+	{"new instance type", "name",
+		"`FAMILY.SIZE` as EC2 names it, e.g. `c9g.4xlarge`; a type "
+		"the catalog lacks (CE6)"},
+	{"new instance type", "vcpus", "EC2 `VCpuInfo.DefaultVCpus`"},
+	{"new instance type", "memory_mib", "EC2 `MemoryInfo.SizeInMiB`"},
+	{"new instance type", "gpus", "EC2 `GpuInfo` GPU count"},
+	{"new instance type", "arch",
+		"EC2 `ProcessorInfo.SupportedArchitectures`: `x86_64` or "
+		"`arm64`"},
 	{"nextflow", "queue", "default `process.queue`: a job queue name"},
 	{"nextflow", "work_dir", "key prefix in the bucket"},
 	{"nextflow", "cli_path", "`aws.batch.cliPath`"},

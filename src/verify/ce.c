@@ -120,9 +120,10 @@ struct ce_selection {
 	const struct gw_instance_type *gpu, *p3;
 };
 
-static bool spec_known(const char *spec)
+static bool spec_known(const struct gw_ce_facts *f, const char *spec)
 {
-	return spec && (gw_catalog_spec_known(spec) || gw_catalog_is_class(spec));
+	return spec && (gw_type_set_spec_known(f->types, spec) ||
+	                gw_catalog_is_class(spec));
 }
 
 static bool any_spec_selects(const struct gw_ce_facts *f,
@@ -142,15 +143,15 @@ static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
 	*s = (struct ce_selection){.all_known = f->types_literal &&
 	                                        f->n_specs > 0};
 	for (size_t i = 0; i < f->n_specs; i++) {
-		if (!spec_known(f->specs[i].spec)) {
+		if (!spec_known(f, f->specs[i].spec)) {
 			s->all_known = false;
 		}
 	}
 	if (!f->types_literal) {
 		return;
 	}
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *it = gw_catalog_at(i);
+	for (size_t i = 0; i < gw_type_set_count(f->types); i++) {
+		const struct gw_instance_type *it = gw_type_set_at(f->types, i);
 		if (!any_spec_selects(f, it)) {
 			continue;
 		}
@@ -635,8 +636,13 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 	}
 }
 
-/* CE6: instance types gwgen can size, one architecture per compute
- * environment (Batch doc; ParallelCluster arch validator). */
+/*
+ * CE6: instance types gwgen can size, one architecture per compute
+ * environment (Batch doc; ParallelCluster arch validator). The catalog
+ * has every EC2 type (data/instance-types.tsv), so a name it lacks is a
+ * misspelling, or a type newer than the catalog, which a profile declares
+ * in new_instance_types.
+ */
 static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
                      const struct ce_selection *s)
 {
@@ -651,13 +657,34 @@ static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 			             "instance type '%s' is bare metal, which "
 			             "gwgen does not size",
 			             spec);
-		} else if (!spec_known(spec)) {
-			GW_RULE_WARN(rc, CE6, f->specs[i].at,
-			             "check the type or update "
-			             "data/instance-types.tsv",
-			             "instance type '%s' is not in gwgen's catalog, "
-			             "so its size and architecture are not checked",
-			             spec);
+		} else if (!spec_known(f, spec)) {
+			char near[GW_DEVICE_NAME_MAX];
+			char hint[GW_VM_MSG_BYTES];
+			bool has_near = gw_catalog_suggest(spec, near,
+			                                   sizeof(near));
+			const char *declare =
+			        f->keys == &profile_keys
+			                ? "declare a type newer than the "
+			                  "catalog in new_instance_types"
+			                : "check the type (the catalog has "
+			                  "every EC2 type)";
+			if (has_near) {
+				snprintf(hint, sizeof(hint),
+				         "did you mean '%s'? or %s", near,
+				         declare);
+			} else {
+				snprintf(hint, sizeof(hint), "%s", declare);
+			}
+			GW_RULE_ERR(rc, CE6, f->specs[i].at, hint,
+			            "compute environment '%s' names %s '%s', "
+			            "which is not an EC2 %s",
+			            f->owner,
+			            strchr(spec, '.') ? "instance type"
+			                              : "instance family",
+			            spec,
+			            strchr(spec, '.') ? "instance type"
+			                              : "instance family or "
+			                                "batch class");
 		}
 	}
 	if (s->arch[GW_ARCH_X86_64] && s->arch[GW_ARCH_ARM64]) {
@@ -857,6 +884,7 @@ static void model_facts(const struct gw_vctx *c, const struct gw_compute_env *ce
 	                            .resolved = true},
 	        .types_given = ce->instance_types.n > 0,
 	        .types_literal = true,
+	        .types = &c->types,
 	        .types_at = gw_vm_at(ce->instance_types.loc, ce->loc),
 	        /* gwgen always renders the image type (ECS_AL2023 by
 	         * default); it is "given" for Fargate only when written. */
@@ -895,9 +923,54 @@ static void model_facts(const struct gw_vctx *c, const struct gw_compute_env *ce
 	}
 }
 
+/*
+ * CE6 on new_instance_types: each a FAMILY.SIZE name the catalog lacks,
+ * declared once. The declarations that pass are in c->types
+ * (gw_vm_types_init); the loader checked the sizes and the architecture.
+ */
+static void check_new_types(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		const struct gw_str *name = &m->new_types[i].name;
+		if (!name->s) {
+			continue;
+		}
+		const struct gw_instance_type *known = gw_catalog_find(name->s);
+		if (!gw_vm_type_name_ok(name->s)) {
+			GW_RULE_ERR(&c->rc, CE6, name->loc,
+			            "write the type as EC2 names it, e.g. "
+			            "c9g.4xlarge",
+			            "new instance type '%s' is not FAMILY.SIZE "
+			            "of [a-z0-9-]",
+			            name->s);
+		} else if (known) {
+			GW_RULE_WARN(&c->rc, CE6, name->loc,
+			             "remove the declaration",
+			             "new instance type '%s' is in gwgen's "
+			             "catalog (%u vcpus, %u mib, %s), whose "
+			             "facts are used",
+			             name->s, known->vcpus, known->memory_mib,
+			             gw_arch_name(known->arch));
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct gw_str *e = &m->new_types[j].name;
+			if (e->s && strcmp(e->s, name->s) == 0) {
+				GW_RULE_ERR(&c->rc, CE6, name->loc,
+				            "declare each type once",
+				            "new instance type '%s' is declared "
+				            "twice, first at line %u",
+				            name->s, e->loc.line);
+				break;
+			}
+		}
+	}
+}
+
 void gw_ce_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
+	check_new_types(c);
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		/* First, so the cap on diagnostics cannot hide it. */
 		rule_ce18(&c->rc, i, m->n_compute_envs, m->compute_envs[i].loc);

@@ -2,7 +2,9 @@
 /* What the profile adapters share (model_facts.h). */
 #include "model_facts.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws_limits.h"
@@ -83,21 +85,79 @@ bool gw_vm_ce_selects(const struct gw_compute_env *ce,
 	return false;
 }
 
-void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info)
+bool gw_vm_type_name_ok(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot || dot == name || dot[1] == '\0' || strchr(dot + 1, '.')) {
+		return false;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '.')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void gw_vm_types_init(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	struct gw_instance_type *extra =
+	        m->n_new_types ? gw_xcalloc(m->n_new_types, sizeof(*extra))
+	                       : NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		const struct gw_new_type *nt = &m->new_types[i];
+		if (!nt->name.s || !gw_vm_type_name_ok(nt->name.s) ||
+		    gw_catalog_find(nt->name.s) || !nt->arch.s ||
+		    nt->vcpus.v < 1 || nt->memory_mib.v < 1 || nt->gpus.v < 0 ||
+		    nt->vcpus.v > UINT_MAX || nt->memory_mib.v > UINT_MAX ||
+		    nt->gpus.v > UINT_MAX) {
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < n; j++) {
+			dup = dup || strcmp(extra[j].name, nt->name.s) == 0;
+		}
+		if (dup) {
+			continue;
+		}
+		extra[n++] = (struct gw_instance_type){
+		        .name = nt->name.s,
+		        .vcpus = (unsigned)nt->vcpus.v,
+		        .memory_mib = (unsigned)nt->memory_mib.v,
+		        .gpus = (unsigned)nt->gpus.v,
+		        .arch = strcmp(nt->arch.s, "arm64") == 0 ? GW_ARCH_ARM64
+		                                                 : GW_ARCH_X86_64,
+		};
+	}
+	c->types = (struct gw_type_set){.extra = extra, .n_extra = n};
+}
+
+void gw_vm_types_finish(struct gw_vctx *c)
+{
+	free((void *)c->types.extra);
+	c->types = (struct gw_type_set){0};
+}
+
+void gw_vm_describe_ce(const struct gw_type_set *types,
+                       const struct gw_compute_env *ce,
+                       struct gw_ce_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->all_known = true;
 	for (size_t i = 0; i < ce->instance_types.n; i++) {
 		const char *spec = ce->instance_types.v[i].s;
-		if (!spec || !gw_catalog_spec_known(spec)) {
+		if (!spec || !gw_type_set_spec_known(types, spec)) {
 			info->all_known = false;
 		}
 	}
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 		return;
 	}
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
+	for (size_t i = 0; i < gw_type_set_count(types); i++) {
+		const struct gw_instance_type *t = gw_type_set_at(types, i);
 		if (!gw_vm_ce_selects(ce, t)) {
 			continue;
 		}
@@ -129,7 +189,7 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
                          const struct gw_compute_env *ce)
 {
 	struct gw_ce_info info;
-	gw_vm_describe_ce(ce, &info);
+	gw_vm_describe_ce(&c->types, ce, &info);
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce)) || info.n_types == 0) {
 		return; /* Fargate sizes are J2's; unknown types were warned */
 	}
@@ -205,8 +265,8 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 	}
 	/* Each dimension fits some type; does one type fit them all? */
 	const struct gw_instance_type *best = NULL;
-	for (size_t i = 0; i < gw_catalog_count(); i++) {
-		const struct gw_instance_type *t = gw_catalog_at(i);
+	for (size_t i = 0; i < gw_type_set_count(&c->types); i++) {
+		const struct gw_instance_type *t = gw_type_set_at(&c->types, i);
 		if (!gw_vm_ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
 		    (long long)t->gpus < r->gpus ||
 		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <

@@ -479,11 +479,44 @@ static const struct row rows[] = {
          .repl = {"[c6g, m6a]"},
          .msg = "compute environment 'demo-spot' mixes architectures: "
                 "'m6a.12xlarge' is x86_64 and 'c6g.12xlarge' is arm64"},
+        /* The catalog has every EC2 type: an unknown one is an error
+         * (r6a.huge is the issue's misspelling). */
         {.name = "ce6_unknown_type",
          .rule = "CE6",
-         .sev = W,
+         .sev = E,
          .find = {"[c6a, m6a]"},
-         .repl = {"[c6a, z9.large]"}},
+         .repl = {"[c6a, r6a.huge]"},
+         .msg = "compute environment 'demo-spot' names instance type "
+                "'r6a.huge', which is not an EC2 instance type"},
+        {.name = "ce6_unknown_family",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[c6a, m6ii]"},
+         .msg = "compute environment 'demo-spot' names instance family "
+                "'m6ii', which is not an EC2 instance family or batch "
+                "class"},
+        /* A type newer than the catalog, declared with its size: no
+         * CE6, and its arm64 architecture counts for the mix check. */
+        {.name = "ce6_declared_new_type",
+         .rule = "CE6",
+         .sev = E,
+         .absent = true,
+         .find = {"[c6a, m6a]", "region: us-west-2\n"},
+         .repl = {"[c6a, z9.large]",
+                  "region: us-west-2\nnew_instance_types:\n"
+                  "  - {name: z9.large, vcpus: 2, memory_mib: 4096, "
+                  "arch: x86_64}\n"}},
+        {.name = "ce6_declared_new_type_arch",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]", "region: us-west-2\n"},
+         .repl = {"[c6a, z9g.large]",
+                  "region: us-west-2\nnew_instance_types:\n"
+                  "  - {name: z9g.large, vcpus: 2, memory_mib: 4096, "
+                  "arch: arm64}\n"},
+         .msg = "compute environment 'demo-spot' mixes architectures: "
+                "'c6a.12xlarge' is x86_64 and 'z9g.large' is arm64"},
         /* Batch's default classes are sized like 'optimal', not unknown */
         {.name = "ce6_default_class_known",
          .rule = "CE6",
