@@ -93,6 +93,8 @@ static void user_data_finish(struct gw_user_data *u)
 	str_finish(&u->aws_cli.sha256);
 	str_finish(&u->aws_cli.source);
 	str_finish(&u->aws_cli.prefix);
+	str_finish(&u->aws_cli.aarch64.version);
+	str_finish(&u->aws_cli.aarch64.sha256);
 	str_finish(&u->scratch.kind);
 	str_finish(&u->scratch.device);
 	str_finish(&u->scratch.mount);

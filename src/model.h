@@ -184,11 +184,21 @@ struct gw_scratch {
 	struct gw_str volume_type;     /* type of added volumes; default gp3 */
 };
 
-struct gw_aws_cli {
+/* A pinned AWS CLI build for one architecture. */
+struct gw_cli_pin {
 	struct gw_loc loc;
 	bool present;
 	struct gw_str version;     /* pinned release, e.g. "2.36.11" */
+	struct gw_str sha256;      /* of awscli-exe-linux-ARCH-VERSION.zip */
+};
+
+struct gw_aws_cli {
+	struct gw_loc loc;
+	bool present;
+	/* The x86_64 pin: both or neither (L9). */
+	struct gw_str version;     /* pinned release, e.g. "2.36.11" */
 	struct gw_str sha256;      /* of awscli-exe-linux-x86_64-VERSION.zip */
+	struct gw_cli_pin aarch64; /* of awscli-exe-linux-aarch64-VERSION.zip */
 	struct gw_str source;      /* "release" (awscli.amazonaws.com) or "bucket" */
 	struct gw_str prefix;      /* install dir; default /usr/local/aws-cli */
 };

@@ -237,9 +237,18 @@ static const struct field volume_fields[] = {
 static const struct schema volume_schema =
 	SCHEMA(struct gw_volume, "volume", volume_fields);
 
+static const struct field cli_pin_fields[] = {
+	{F_STR(struct gw_cli_pin, "version", version), .required = true},
+	{F_STR(struct gw_cli_pin, "sha256", sha256), .required = true},
+};
+static const struct schema cli_pin_schema =
+	SCHEMA(struct gw_cli_pin, "aws_cli aarch64", cli_pin_fields);
+
 static const struct field aws_cli_fields[] = {
-	{F_STR(struct gw_aws_cli, "version", version), .required = true},
-	{F_STR(struct gw_aws_cli, "sha256", sha256), .required = true},
+	{F_STR(struct gw_aws_cli, "version", version)},
+	{F_STR(struct gw_aws_cli, "sha256", sha256)},
+	{F_MAP(struct gw_aws_cli, "aarch64", aarch64, cli_pin_schema),
+		F_PRESENT(struct gw_aws_cli, aarch64.present)},
 	{F_ENUM(struct gw_aws_cli, "source", source, cli_sources, "release")},
 	{F_STR(struct gw_aws_cli, "prefix", prefix),
 		.def_str = "/usr/local/aws-cli"},

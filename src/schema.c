@@ -139,7 +139,17 @@ static const struct key_doc {
 	{"user_data", "runcmd", "extra commands, run last"},
 	{"user_data", "fail_fast",
 		"shut the instance down when provisioning fails"},
-	{"aws_cli", "version", "the pinned release, e.g. `2.36.11`"},
+	{"aws_cli", "version",
+		"the pinned x86_64 release, e.g. `2.36.11`; with `sha256`"},
+	{"aws_cli", "aarch64",
+		"the pinned aarch64 (arm64, Graviton) build: `version` and "
+		"`sha256` of `awscli-exe-linux-aarch64-VERSION.zip`; needed "
+		"when a compute environment with arm64 types uses the "
+		"launch template (L12)"},
+	{"aws_cli aarch64", "version",
+		"the pinned aarch64 release, e.g. `2.36.11`"},
+	{"aws_cli aarch64", "sha256",
+		"SHA-256 of `awscli-exe-linux-aarch64-VERSION.zip`"},
 	{"aws_cli", "source",
 		"where the zip comes from: awscli.amazonaws.com, or the "
 		"profile's bucket (upload it to s3://BUCKET/aws-cli/)"},
@@ -299,7 +309,7 @@ static const struct key_doc {
 		"environment variables of the container"},
 	{"aws_cli", "sha256",
 		"SHA-256 of `awscli-exe-linux-x86_64-VERSION.zip` (no "
-		"unpinned downloads at boot)"},
+		"unpinned downloads at boot); with `version`"},
 	{"scratch", "mount", "where the scratch space is mounted"},
 };
 

@@ -425,6 +425,8 @@ static void volume_unencrypted(struct gw_model *m)
 
 #define ONDEMAND "instance_types: [r6a.large, r6a.4xlarge]\n"
 #define SPOT "    type: SPOT\n"
+#define ZEROS                                                                  \
+	"0000000000000000000000000000000000000000000000000000000000000000"
 #define JOB_VCPUS "    vcpus: 4\n    memory_mib: 8192\n"
 
 static const struct row rows[] = {
@@ -1467,6 +1469,57 @@ static const struct row rows[] = {
                   "0000000000000000000000000000000000000000000000000000000000"
                   "000000}\n"}},
         {.name = "l9_pass", .rule = "L9", .sev = W, .absent = true},
+        /* L9: a pin is a version and a sha-256, both or neither */
+        {.name = "l9_cli_no_pin",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {source: release}\n"},
+         .msg = "aws_cli pins no build of the AWS CLI"},
+        {.name = "l9_cli_half_pin",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11}\n"},
+         .msg = "aws_cli pins the x86_64 build with a version but no "
+                "sha256"},
+        {.name = "l9_cli_aarch64_sha",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS ", aarch64: {version: 2.36.11, sha256: abc}}\n"},
+         .msg = "aws_cli aarch64 sha256 'abc' is not 64 hex digits"},
+        /* L12: Graviton compute environments need the aarch64 build
+         * (demo-spot uses demo-lt) */
+        {.name = "l12_arm64_without_aarch64",
+         .rule = "L12",
+         .sev = E,
+         .find = {"    user_data:\n", "[c6a, m6a]"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS "}\n",
+                  "[c6g, m6g]"},
+         .msg = "launch template 'demo-lt' is used by compute environment "
+                "'demo-spot', whose instance type 'c6g.12xlarge' is arm64, "
+                "but aws_cli pins no aarch64 build"},
+        {.name = "l12_arm64_with_aarch64",
+         .rule = "L12",
+         .sev = E,
+         .absent = true,
+         .find = {"    user_data:\n", "[c6a, m6a]"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS ", aarch64: {version: 2.36.11, sha256: " ZEROS
+                  "}}\n",
+                  "[c6g, m6g]"}},
+        {.name = "l12_x86_64_without_x86_64",
+         .rule = "L12",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {aarch64: {version: "
+                  "2.36.11, sha256: " ZEROS "}}\n"},
+         .msg = "launch template 'demo-lt' is used by compute environment "
+                "'demo-ondemand', whose instance type 'r6a.4xlarge' is "
+                "x86_64, but aws_cli pins no x86_64 build"},
         /* L2: the size is only known once rendered; verify renders it */
         {.name = "l2_user_data_over_16k",
          .rule = "L2",
