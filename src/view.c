@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "principal.h"
 #include "util.h"
 
 /* The Batch log group when a job definition names none (AWS Batch docs,
@@ -680,14 +681,20 @@ static bool build_trust(const struct gw_model *m, cJSON *o,
 		}
 		cJSON *e = push_obj(arr);
 		add_str(e, "service", svc);
-		/* AWS::URLSuffix is amazonaws.com, or amazonaws.com.cn in
-		 * the China partition (domain.md 4.7, rule A2). */
+		/* The principal of the profile's partition (principal.c, rule
+		 * A2): "SERVICE.${AWS::URLSuffix}" where that is right in aws,
+		 * aws-cn and aws-us-gov alike (ec2), else the literal
+		 * (ecs-tasks.amazonaws.com, also in China). */
+		char principal[GW_PRINCIPAL_MAX];
+		bool sourced;
+		gw_principal_render(m->partition, svc, principal,
+				sizeof(principal), &sourced);
+		bool portable = sourced && gw_principal_follows_url_suffix(svc);
+		add_bool(e, "use_sub", portable);
 		char *s = gw_xasprintf("%s.${AWS::URLSuffix}", svc);
 		add_str(e, "sub", s);
 		free(s);
-		s = gw_xasprintf("%s.%s", svc, m->dns_suffix);
-		add_str(e, "principal", s);
-		free(s);
+		add_str(e, "principal", principal);
 	}
 	finish_list(o, "trust", arr);
 	return ok;
