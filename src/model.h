@@ -293,6 +293,13 @@ struct gw_job_def {
 	struct gw_str queue;       /* queue its jobs are submitted to (sizing check) */
 	struct gw_kvs environment;
 	struct gw_str log_group;   /* awslogs group; default /aws/batch/job */
+	/* Fargate (its queue reaches FARGATE / FARGATE_SPOT compute
+	 * environments; gw_model_job_on_fargate). */
+	struct gw_str fractional_vcpus; /* "0.25" | "0.5", instead of vcpus */
+	struct gw_str execution_role; /* a gw_role trusted by ecs-tasks;
+				       * default: gwgen's (gw_model_execution_role) */
+	struct gw_bool assign_public_ip; /* NetworkConfiguration; default false */
+	struct gw_str platform_version; /* default "LATEST" */
 };
 
 struct gw_log_group {
@@ -410,6 +417,34 @@ const struct gw_queue *gw_model_queue(const struct gw_model *m, const char *name
 const struct gw_job_def *gw_model_job_def(const struct gw_model *m, const char *name);
 const struct gw_log_group *gw_model_log_group(const struct gw_model *m,
 		const char *name);
+
+/*
+ * Whether job definition 'jd' runs on Fargate: its queue exists and one of
+ * its compute environments is FARGATE or FARGATE_SPOT.
+ */
+bool gw_model_job_on_fargate(const struct gw_model *m,
+		const struct gw_job_def *jd);
+
+/* Whether queue 'queue' exists and reaches a Fargate compute environment. */
+bool gw_model_queue_on_fargate(const struct gw_model *m, const char *queue);
+
+/* Whether the profile writes a nextflow.config whose default queue is
+ * Fargate (aws.batch.platformType 'fargate'). */
+bool gw_model_nextflow_on_fargate(const struct gw_model *m);
+
+/*
+ * Whether gwgen creates the Fargate execution role: some Fargate job
+ * definition names no execution_role, or Nextflow's queue is Fargate. Its name, "NAME-fargate-execution"
+ * (NAME the profile's), goes to 'out' ('size' bytes).
+ */
+bool gw_model_execution_role(const struct gw_model *m, char *out,
+		size_t size);
+
+/* The AWS-managed policy of gwgen's execution role (ECS Developer Guide,
+ * "Amazon ECS task execution IAM role"). */
+#define GW_EXECUTION_ROLE_POLICY "service-role/AmazonECSTaskExecutionRolePolicy"
+/* The suffix of its name after the profile's name. */
+#define GW_EXECUTION_ROLE_SUFFIX "-fargate-execution"
 
 /*
  * The partition and DNS suffix for 'region' (AWS SDK partitions.json), or

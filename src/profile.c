@@ -138,6 +138,9 @@ static const char *const allocation_strategies[] = {
 	"BEST_FIT", "BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
 	"SPOT_PRICE_CAPACITY_OPTIMIZED", NULL,
 };
+/* The vCPU values below 1 that Fargate takes (Batch API
+ * ResourceRequirement: VCPU 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate). */
+static const char *const fractional_vcpus[] = {"0.25", "0.5", NULL};
 /* Nextflow aws.client.storageEncryption and aws.batch.retryMode. */
 static const char *const storage_encryptions[] = {"AES256", "aws:kms", NULL};
 static const char *const retry_modes[] = {
@@ -395,6 +398,13 @@ static const struct field job_def_fields[] = {
 	{F_KVS(struct gw_job_def, "environment", environment)},
 	{F_STR(struct gw_job_def, "log_group", log_group),
 		.def_str = "/aws/batch/job"},
+	{F_ENUM(struct gw_job_def, "fractional_vcpus", fractional_vcpus,
+			fractional_vcpus, NULL)},
+	{F_STR(struct gw_job_def, "execution_role", execution_role)},
+	{F_BOOL(struct gw_job_def, "assign_public_ip", assign_public_ip,
+			false)},
+	{F_STR(struct gw_job_def, "platform_version", platform_version),
+		.def_str = "LATEST"},
 };
 static const struct schema job_def_schema =
 	SCHEMA(struct gw_job_def, "job definition", job_def_fields);

@@ -221,6 +221,19 @@ static const struct key_doc {
 	{"job definition", "log_group", "awslogs group"},
 	{"log group", "name", "`[.\\-_/#A-Za-z0-9]{1,512}`"},
 	{"log group", "retention_days", "CloudWatch `RetentionInDays`"},
+	{"job definition", "fractional_vcpus",
+		"Fargate only: `0.25` or `0.5` vCPU instead of `vcpus` (0.25 "
+		"takes 512, 1024 or 2048 MiB; 0.5 takes 1024..4096 in steps of "
+		"1024)"},
+	{"job definition", "execution_role",
+		"Fargate only: a role trusted by `ecs-tasks` that pulls the "
+		"image and writes the logs; default: gwgen creates "
+		"`NAME-fargate-execution` with AmazonECSTaskExecutionRolePolicy"},
+	{"job definition", "assign_public_ip",
+		"Fargate only: `NetworkConfiguration.AssignPublicIp`; a task in "
+		"a subnet without a NAT gateway needs one to pull its image"},
+	{"job definition", "platform_version",
+		"Fargate only: `FargatePlatformConfiguration.PlatformVersion`"},
 	{"new instance type", "name",
 		"`FAMILY.SIZE` as EC2 names it, e.g. `c9g.4xlarge`; a type "
 		"the catalog lacks (CE6)"},
