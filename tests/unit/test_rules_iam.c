@@ -489,6 +489,15 @@ static const struct row rows[] = {
          "A2", GW_SEV_WARNING, 1, "role 'JobRole' trusts "
          "'ecs-tasks.amazonaws.com.cn', but the principal of 'ecs-tasks' "
          "in aws is 'ecs-tasks.amazonaws.com'", 0},
+        /* A2: a partition without sourced principals (principal.c) */
+        {GW_PROFILE_SIDE, "p-a2-unsourced-partition",
+         "region: us-west-2\n", "region: us-iso-east-1\n",
+         "A2", GW_SEV_WARNING, 1, "role 'job' trusts 'ecs-tasks', whose "
+         "principal in partition 'aws-iso' gwgen has no source for; it "
+         "writes 'ecs-tasks.amazonaws.com'", 0},
+        {GW_PROFILE_SIDE, "p-a2-aws-cn-sourced",
+         "region: us-west-2\n", "region: cn-north-1\n",
+         "A2", GW_SEV_WARNING, 0, NULL, 0},
         {GW_PROFILE_SIDE, "p-r1-no-trust",
          "    trust: [ecs-tasks]\n",
          "    trust: []\n",
