@@ -1024,7 +1024,8 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 		 * are Fargate's fractions (Batch API ResourceRequirement). */
 		char vcpus[32];
 		snprintf(vcpus, sizeof(vcpus), "%lld", j->vcpus.v);
-		add_str(o, "vcpus", j->fractional_vcpus.s ?
+		add_int(o, "vcpus", j->vcpus.v);
+		add_str(o, "vcpus_value", j->fractional_vcpus.s ?
 				j->fractional_vcpus.s : vcpus);
 		/* Fargate: PlatformCapabilities FARGATE, an execution role
 		 * (the profile's, or the one gwgen creates), the network
