@@ -61,7 +61,8 @@ def check_user_data(out, c):
         c.check("btrfs-progs" not in pkgs, "no btrfs-progs (AL2023)",
                 "domain.md L8")
     whole = "\n".join(t for _, t in parts)
-    c.check("awscli-exe-linux-x86_64-" in whole, "AWS CLI v2 install",
+    c.check(("awscli-exe-linux-$arch-$version.zip" in whole
+            and "'x86_64') version=" in whole), "AWS CLI v2 install",
             SEED + " 'awscli-exe-linux-x86_64.zip'")
     c.check("/var/lib/docker" in whole, "scratch on /var/lib/docker",
             SEED + " 'apply Amazon EBS Autoscaling to /var/lib/docker'")
