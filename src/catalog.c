@@ -317,3 +317,31 @@ bool gw_catalog_suggest(const char *spec, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)prev_best, best);
 	return true;
 }
+
+size_t gw_type_set_count(const struct gw_type_set *s)
+{
+	return gw_catalog_n_types + (s ? s->n_extra : 0);
+}
+
+const struct gw_instance_type *gw_type_set_at(const struct gw_type_set *s,
+		size_t i)
+{
+	if (i < gw_catalog_n_types) {
+		return &gw_catalog_types[i];
+	}
+	i -= gw_catalog_n_types;
+	return s && i < s->n_extra ? &s->extra[i] : NULL;
+}
+
+bool gw_type_set_spec_known(const struct gw_type_set *s, const char *spec)
+{
+	if (gw_catalog_spec_known(spec)) {
+		return true;
+	}
+	for (size_t i = 0; s && i < s->n_extra; i++) {
+		if (gw_catalog_selects(spec, &s->extra[i])) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -74,6 +74,24 @@ const struct gw_instance_type *gw_catalog_at(size_t i);
 /* The family of 'type' ("c5" for "c5.xlarge") into 'out' of 'n' bytes. */
 void gw_catalog_family(const char *type, char *out, size_t n);
 
+/*
+ * The catalog plus the instance types a profile declares because they are
+ * newer than the catalog (docs/profile.md, `new_instance_types`). Entries
+ * 0 .. gw_catalog_count()-1 are the catalog's, then 'extra' in order. A
+ * NULL set is the catalog alone (templates have no declarations).
+ */
+struct gw_type_set {
+	const struct gw_instance_type *extra; /* lent */
+	size_t n_extra;
+};
+
+size_t gw_type_set_count(const struct gw_type_set *s);
+const struct gw_instance_type *gw_type_set_at(const struct gw_type_set *s,
+		size_t i);
+
+/* Whether 'spec' (a type, family or class) selects an entry of 's'. */
+bool gw_type_set_spec_known(const struct gw_type_set *s, const char *spec);
+
 /* "x86_64" or "arm64". */
 const char *gw_arch_name(enum gw_arch arch);
 

@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,8 @@ static void user_data_finish(struct gw_user_data *u)
 	str_finish(&u->aws_cli.sha256);
 	str_finish(&u->aws_cli.source);
 	str_finish(&u->aws_cli.prefix);
+	str_finish(&u->aws_cli.aarch64.version);
+	str_finish(&u->aws_cli.aarch64.sha256);
 	str_finish(&u->scratch.kind);
 	str_finish(&u->scratch.device);
 	str_finish(&u->scratch.mount);
@@ -157,6 +160,9 @@ static void job_def_finish(struct gw_job_def *j)
 	str_finish(&j->queue);
 	kvs_finish(&j->environment);
 	str_finish(&j->log_group);
+	str_finish(&j->fractional_vcpus);
+	str_finish(&j->execution_role);
+	str_finish(&j->platform_version);
 }
 
 static void nextflow_finish(struct gw_nextflow *nf)
@@ -215,6 +221,11 @@ void gw_model_destroy(struct gw_model *m)
 		str_finish(&m->log_groups[i].name);
 	}
 	free(m->log_groups);
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		str_finish(&m->new_types[i].name);
+		str_finish(&m->new_types[i].arch);
+	}
+	free(m->new_types);
 	nextflow_finish(&m->nextflow);
 	str_finish(&m->nextstrain.job_definition);
 	str_finish(&m->nextstrain.queue);
@@ -296,6 +307,53 @@ const struct gw_job_def *gw_model_job_def(const struct gw_model *m,
 		const char *name_arg)
 {
 	return FIND(m->job_defs, m->n_job_defs, struct gw_job_def, name);
+}
+
+bool gw_model_queue_on_fargate(const struct gw_model *m, const char *queue)
+{
+	const struct gw_queue *q = queue ? gw_model_queue(m, queue) : NULL;
+	for (size_t i = 0; q && i < q->n_ces; i++) {
+		const struct gw_compute_env *ce = q->ces[i].ce.s ?
+			gw_model_compute_env(m, q->ces[i].ce.s) : NULL;
+		if (ce && ce->type.s && (strcmp(ce->type.s, "FARGATE") == 0 ||
+				strcmp(ce->type.s, "FARGATE_SPOT") == 0)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool gw_model_job_on_fargate(const struct gw_model *m,
+		const struct gw_job_def *jd)
+{
+	return gw_model_queue_on_fargate(m, jd->queue.s);
+}
+
+bool gw_model_nextflow_on_fargate(const struct gw_model *m)
+{
+	return m->engine == GW_ENGINE_NEXTFLOW && m->nextflow.present &&
+		gw_model_queue_on_fargate(m, m->nextflow.queue.s);
+}
+
+bool gw_model_execution_role(const struct gw_model *m, char *out,
+		size_t size)
+{
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *jd = &m->job_defs[i];
+		if (!jd->execution_role.s && gw_model_job_on_fargate(m, jd)) {
+			snprintf(out, size, "%s" GW_EXECUTION_ROLE_SUFFIX,
+					m->name.s ? m->name.s : "gwgen");
+			return true;
+		}
+	}
+	/* Nextflow registers its own job definitions and passes them
+	 * aws.batch.executionRole. */
+	if (gw_model_nextflow_on_fargate(m)) {
+		snprintf(out, size, "%s" GW_EXECUTION_ROLE_SUFFIX,
+				m->name.s ? m->name.s : "gwgen");
+		return true;
+	}
+	return false;
 }
 
 const struct gw_log_group *gw_model_log_group(const struct gw_model *m,

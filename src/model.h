@@ -226,11 +226,21 @@ struct gw_scratch {
 	struct gw_str volume_type;     /* type of added volumes; default gp3 */
 };
 
-struct gw_aws_cli {
+/* A pinned AWS CLI build for one architecture. */
+struct gw_cli_pin {
 	struct gw_loc loc;
 	bool present;
 	struct gw_str version;     /* pinned release, e.g. "2.36.11" */
+	struct gw_str sha256;      /* of awscli-exe-linux-ARCH-VERSION.zip */
+};
+
+struct gw_aws_cli {
+	struct gw_loc loc;
+	bool present;
+	/* The x86_64 pin: both or neither (L9). */
+	struct gw_str version;     /* pinned release, e.g. "2.36.11" */
 	struct gw_str sha256;      /* of awscli-exe-linux-x86_64-VERSION.zip */
+	struct gw_cli_pin aarch64; /* of awscli-exe-linux-aarch64-VERSION.zip */
 	struct gw_str source;      /* "release" (awscli.amazonaws.com) or "bucket" */
 	struct gw_str prefix;      /* install dir; default /usr/local/aws-cli */
 };
@@ -330,12 +340,32 @@ struct gw_job_def {
 	struct gw_str queue;       /* queue its jobs are submitted to (sizing check) */
 	struct gw_kvs environment;
 	struct gw_str log_group;   /* awslogs group; default /aws/batch/job */
+	/* Fargate (its queue reaches FARGATE / FARGATE_SPOT compute
+	 * environments; gw_model_job_on_fargate). */
+	struct gw_str fractional_vcpus; /* "0.25" | "0.5", instead of vcpus */
+	struct gw_str execution_role; /* a gw_role trusted by ecs-tasks;
+				       * default: gwgen's (gw_model_execution_role) */
+	struct gw_bool assign_public_ip; /* NetworkConfiguration; default false */
+	struct gw_str platform_version; /* default "LATEST" */
 };
 
 struct gw_log_group {
 	struct gw_loc loc;
 	struct gw_str name;        /* [.\-_/#A-Za-z0-9]{1,512} */
 	struct gw_int retention_days; /* one of the CloudWatch values; default 30 */
+};
+
+/*
+ * An instance type newer than gwgen's catalog (data/instance-types.tsv),
+ * declared in the profile with its size so the sizing rules still apply.
+ */
+struct gw_new_type {
+	struct gw_loc loc;
+	struct gw_str name;        /* FAMILY.SIZE, e.g. "c9g.4xlarge" */
+	struct gw_int vcpus;       /* >= 1, required */
+	struct gw_int memory_mib;  /* >= 1, required */
+	struct gw_int gpus;        /* default 0 */
+	struct gw_str arch;        /* "x86_64" | "arm64", required */
 };
 
 /* ---- client configuration ------------------------------------------------- */
@@ -436,6 +466,7 @@ struct gw_model {
 	struct gw_queue *queues; size_t n_queues;
 	struct gw_job_def *job_defs; size_t n_job_defs;
 	struct gw_log_group *log_groups; size_t n_log_groups;
+	struct gw_new_type *new_types; size_t n_new_types;
 
 	struct gw_nextflow nextflow;
 	struct gw_nextstrain nextstrain;
@@ -468,6 +499,34 @@ const struct gw_log_group *gw_model_log_group(const struct gw_model *m,
  * a head queue ('head: true'); NULL when there is none. Lent from 'm'.
  */
 const struct gw_job_def *gw_model_head_job(const struct gw_model *m);
+
+/*
+ * Whether job definition 'jd' runs on Fargate: its queue exists and one of
+ * its compute environments is FARGATE or FARGATE_SPOT.
+ */
+bool gw_model_job_on_fargate(const struct gw_model *m,
+		const struct gw_job_def *jd);
+
+/* Whether queue 'queue' exists and reaches a Fargate compute environment. */
+bool gw_model_queue_on_fargate(const struct gw_model *m, const char *queue);
+
+/* Whether the profile writes a nextflow.config whose default queue is
+ * Fargate (aws.batch.platformType 'fargate'). */
+bool gw_model_nextflow_on_fargate(const struct gw_model *m);
+
+/*
+ * Whether gwgen creates the Fargate execution role: some Fargate job
+ * definition names no execution_role, or Nextflow's queue is Fargate. Its name, "NAME-fargate-execution"
+ * (NAME the profile's), goes to 'out' ('size' bytes).
+ */
+bool gw_model_execution_role(const struct gw_model *m, char *out,
+		size_t size);
+
+/* The AWS-managed policy of gwgen's execution role (ECS Developer Guide,
+ * "Amazon ECS task execution IAM role"). */
+#define GW_EXECUTION_ROLE_POLICY "service-role/AmazonECSTaskExecutionRolePolicy"
+/* The suffix of its name after the profile's name. */
+#define GW_EXECUTION_ROLE_SUFFIX "-fargate-execution"
 
 /*
  * The partition and DNS suffix for 'region' (AWS SDK partitions.json), or

@@ -138,6 +138,9 @@ static const char *const allocation_strategies[] = {
 	"BEST_FIT", "BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
 	"SPOT_PRICE_CAPACITY_OPTIMIZED", NULL,
 };
+/* The vCPU values below 1 that Fargate takes (Batch API
+ * ResourceRequirement: VCPU 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate). */
+static const char *const fractional_vcpus[] = {"0.25", "0.5", NULL};
 /* Nextflow aws.client.storageEncryption and aws.batch.retryMode. */
 static const char *const storage_encryptions[] = {"AES256", "aws:kms", NULL};
 static const char *const retry_modes[] = {
@@ -262,9 +265,18 @@ static const struct field volume_fields[] = {
 static const struct schema volume_schema =
 	SCHEMA(struct gw_volume, "volume", volume_fields);
 
+static const struct field cli_pin_fields[] = {
+	{F_STR(struct gw_cli_pin, "version", version), .required = true},
+	{F_STR(struct gw_cli_pin, "sha256", sha256), .required = true},
+};
+static const struct schema cli_pin_schema =
+	SCHEMA(struct gw_cli_pin, "aws_cli aarch64", cli_pin_fields);
+
 static const struct field aws_cli_fields[] = {
-	{F_STR(struct gw_aws_cli, "version", version), .required = true},
-	{F_STR(struct gw_aws_cli, "sha256", sha256), .required = true},
+	{F_STR(struct gw_aws_cli, "version", version)},
+	{F_STR(struct gw_aws_cli, "sha256", sha256)},
+	{F_MAP(struct gw_aws_cli, "aarch64", aarch64, cli_pin_schema),
+		F_PRESENT(struct gw_aws_cli, aarch64.present)},
 	{F_ENUM(struct gw_aws_cli, "source", source, cli_sources, "release")},
 	{F_STR(struct gw_aws_cli, "prefix", prefix),
 		.def_str = "/usr/local/aws-cli"},
@@ -416,6 +428,13 @@ static const struct field job_def_fields[] = {
 	{F_KVS(struct gw_job_def, "environment", environment)},
 	{F_STR(struct gw_job_def, "log_group", log_group),
 		.def_str = "/aws/batch/job"},
+	{F_ENUM(struct gw_job_def, "fractional_vcpus", fractional_vcpus,
+			fractional_vcpus, NULL)},
+	{F_STR(struct gw_job_def, "execution_role", execution_role)},
+	{F_BOOL(struct gw_job_def, "assign_public_ip", assign_public_ip,
+			false)},
+	{F_STR(struct gw_job_def, "platform_version", platform_version),
+		.def_str = "LATEST"},
 };
 static const struct schema job_def_schema =
 	SCHEMA(struct gw_job_def, "job definition", job_def_fields);
@@ -428,6 +447,23 @@ static const struct field log_group_fields[] = {
 };
 static const struct schema log_group_schema =
 	SCHEMA(struct gw_log_group, "log group", log_group_fields);
+
+/* EC2 ProcessorInfo.SupportedArchitectures as gwgen names them. */
+static const char *const archs[] = {"x86_64", "arm64", NULL};
+
+static const struct field new_type_fields[] = {
+	{F_STR(struct gw_new_type, "name", name), .required = true},
+	{F_INT(struct gw_new_type, "vcpus", vcpus, 1, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6, .required = true},
+	{F_INT(struct gw_new_type, "memory_mib", memory_mib, 1, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6, .required = true},
+	{F_INT(struct gw_new_type, "gpus", gpus, 0, UNBOUNDED, 0),
+		.rule = GW_RULE_CE6},
+	{F_ENUM(struct gw_new_type, "arch", arch, archs, NULL),
+		.required = true},
+};
+static const struct schema new_type_schema =
+	SCHEMA(struct gw_new_type, "new instance type", new_type_fields);
 
 static const struct field nf_process_fields[] = {
 	{F_STR(struct gw_nf_process, "selector", selector), .required = true},
@@ -540,6 +576,9 @@ static const struct field model_fields[] = {
 			struct gw_job_def), .sub = &job_def_schema},
 	{F_LIST(struct gw_model, "log_groups", log_groups, n_log_groups,
 			struct gw_log_group), .sub = &log_group_schema},
+	{F_LIST(struct gw_model, "new_instance_types", new_types,
+			n_new_types, struct gw_new_type),
+		.sub = &new_type_schema},
 	{F_MAP(struct gw_model, "nextflow", nextflow, nextflow_schema),
 		F_PRESENT(struct gw_model, nextflow.present)},
 	{F_MAP(struct gw_model, "nextstrain", nextstrain, nextstrain_schema),

@@ -66,6 +66,9 @@ static const struct key_doc {
 	{"profile", "job_queues", "AWS Batch job queues"},
 	{"profile", "job_definitions", "AWS Batch job definitions"},
 	{"profile", "log_groups", "CloudWatch log groups"},
+	{"profile", "new_instance_types",
+		"instance types newer than gwgen's catalog, declared with "
+		"their size so that the sizing rules apply to them"},
 	{"profile", "nextflow",
 		"the `nextflow.config` written when `engine: nextflow`"},
 	{"profile", "nextstrain",
@@ -143,7 +146,17 @@ static const struct key_doc {
 	{"user_data", "runcmd", "extra commands, run last"},
 	{"user_data", "fail_fast",
 		"shut the instance down when provisioning fails"},
-	{"aws_cli", "version", "the pinned release, e.g. `2.36.11`"},
+	{"aws_cli", "version",
+		"the pinned x86_64 release, e.g. `2.36.11`; with `sha256`"},
+	{"aws_cli", "aarch64",
+		"the pinned aarch64 (arm64, Graviton) build: `version` and "
+		"`sha256` of `awscli-exe-linux-aarch64-VERSION.zip`; needed "
+		"when a compute environment with arm64 types uses the "
+		"launch template (L12)"},
+	{"aws_cli aarch64", "version",
+		"the pinned aarch64 release, e.g. `2.36.11`"},
+	{"aws_cli aarch64", "sha256",
+		"SHA-256 of `awscli-exe-linux-aarch64-VERSION.zip`"},
 	{"aws_cli", "source",
 		"where the zip comes from: awscli.amazonaws.com, or the "
 		"profile's bucket (upload it to s3://BUCKET/aws-cli/)"},
@@ -220,6 +233,28 @@ static const struct key_doc {
 	{"job definition", "log_group", "awslogs group"},
 	{"log group", "name", "`[.\\-_/#A-Za-z0-9]{1,512}`"},
 	{"log group", "retention_days", "CloudWatch `RetentionInDays`"},
+	{"job definition", "fractional_vcpus",
+		"Fargate only: `0.25` or `0.5` vCPU instead of `vcpus` (0.25 "
+		"takes 512, 1024 or 2048 MiB; 0.5 takes 1024..4096 in steps of "
+		"1024)"},
+	{"job definition", "execution_role",
+		"Fargate only: a role trusted by `ecs-tasks` that pulls the "
+		"image and writes the logs; default: gwgen creates "
+		"`NAME-fargate-execution` with AmazonECSTaskExecutionRolePolicy"},
+	{"job definition", "assign_public_ip",
+		"Fargate only: `NetworkConfiguration.AssignPublicIp`; a task in "
+		"a subnet without a NAT gateway needs one to pull its image"},
+	{"job definition", "platform_version",
+		"Fargate only: `FargatePlatformConfiguration.PlatformVersion`"},
+	{"new instance type", "name",
+		"`FAMILY.SIZE` as EC2 names it, e.g. `c9g.4xlarge`; a type "
+		"the catalog lacks (CE6)"},
+	{"new instance type", "vcpus", "EC2 `VCpuInfo.DefaultVCpus`"},
+	{"new instance type", "memory_mib", "EC2 `MemoryInfo.SizeInMiB`"},
+	{"new instance type", "gpus", "EC2 `GpuInfo` GPU count"},
+	{"new instance type", "arch",
+		"EC2 `ProcessorInfo.SupportedArchitectures`: `x86_64` or "
+		"`arm64`"},
 	{"nextflow", "queue", "default `process.queue`: a job queue name"},
 	{"nextflow", "work_dir", "key prefix in the bucket"},
 	{"nextflow", "cli_path", "`aws.batch.cliPath`"},
@@ -336,7 +371,7 @@ static const struct key_doc {
 		"environment variables of the container"},
 	{"aws_cli", "sha256",
 		"SHA-256 of `awscli-exe-linux-x86_64-VERSION.zip` (no "
-		"unpinned downloads at boot)"},
+		"unpinned downloads at boot); with `version`"},
 	{"scratch", "mount", "where the scratch space is mounted"},
 };
 

@@ -366,8 +366,24 @@ static cJSON *aws_cli_view(const struct gw_aws_cli *c)
 {
 	cJSON *o = cJSON_CreateObject();
 	bool bucket = c->source.s && strcmp(c->source.s, "bucket") == 0;
-	cJSON_AddStringToObject(o, "version", str_or_empty(&c->version));
-	cJSON_AddStringToObject(o, "sha256", str_or_empty(&c->sha256));
+	/* One pin per architecture, named as `uname -m` prints it. */
+	cJSON *pins = cJSON_AddArrayToObject(o, "pins");
+	if (c->version.s && c->sha256.s) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "arch", "x86_64");
+		cJSON_AddStringToObject(p, "version", c->version.s);
+		cJSON_AddStringToObject(p, "sha256", c->sha256.s);
+		cJSON_AddItemToArray(pins, p);
+	}
+	if (c->aarch64.present) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "arch", "aarch64");
+		cJSON_AddStringToObject(p, "version",
+				str_or_empty(&c->aarch64.version));
+		cJSON_AddStringToObject(p, "sha256",
+				str_or_empty(&c->aarch64.sha256));
+		cJSON_AddItemToArray(pins, p);
+	}
 	cJSON_AddStringToObject(o, "prefix", str_or_empty(&c->prefix));
 	add_bool(o, "release", !bucket);
 	add_bool(o, "from_bucket", bucket);

@@ -7,15 +7,19 @@
 #include <assert.h>
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "principal.h"
 #include "util.h"
 
 /* The Batch log group when a job definition names none (AWS Batch docs,
  * "Using the awslogs log driver"). */
 #define DEFAULT_JOB_LOG_GROUP "/aws/batch/job"
+/* Room for a role name (IAM: at most 64 characters) and its NUL. */
+#define GW_VIEW_NAME_MAX 128
 /* Tag that marks instances and volumes, so teardown.sh can find leftovers. */
 #define STACK_TAG_KEY "gwgen:stack"
 /* Key prefix of the bucket's server access logs in the log bucket. */
@@ -826,16 +830,57 @@ static bool build_trust(const struct gw_model *m, cJSON *o,
 		}
 		cJSON *e = push_obj(arr);
 		add_str(e, "service", svc);
-		/* AWS::URLSuffix is amazonaws.com, or amazonaws.com.cn in
-		 * the China partition (domain.md 4.7, rule A2). */
+		/* The principal of the profile's partition (principal.c, rule
+		 * A2): "SERVICE.${AWS::URLSuffix}" where that is right in aws,
+		 * aws-cn and aws-us-gov alike (ec2), else the literal
+		 * (ecs-tasks.amazonaws.com, also in China). */
+		char principal[GW_PRINCIPAL_MAX];
+		bool sourced;
+		gw_principal_render(m->partition, svc, principal,
+				sizeof(principal), &sourced);
+		bool portable = sourced && gw_principal_follows_url_suffix(svc);
+		add_bool(e, "use_sub", portable);
 		char *s = gw_xasprintf("%s.${AWS::URLSuffix}", svc);
 		add_str(e, "sub", s);
 		free(s);
-		s = gw_xasprintf("%s.%s", svc, m->dns_suffix);
-		add_str(e, "principal", s);
-		free(s);
+		add_str(e, "principal", principal);
 	}
 	finish_list(o, "trust", arr);
+	return ok;
+}
+
+/* One role of the view (and its instance profile). */
+static bool build_role(const struct gw_model *m, const struct gw_role *r,
+		const cJSON *policies, cJSON *arr, cJSON *profiles,
+		struct ids *ids, struct gw_diags *d)
+{
+	bool ok = true;
+	cJSON *o = push_obj(arr);
+	add_str(o, "name", r->name.s);
+	add_label(o, r->name.s);
+	add_str(o, "logical_id", ids_take(ids, r->name.s, "Role"));
+	add_bool(o, "has_description", r->description.s != NULL);
+	add_str(o, "description", r->description.s);
+	char *file = gw_xasprintf("iam/%s-trust.json", r->name.s);
+	add_str(o, "trust_file", file);
+	free(file);
+	ok = build_trust(m, o, r, d) && ok;
+	add_managed(o, m, &r->managed);
+	ok = add_refs(o, "policies", policies, &r->policies, d) && ok;
+	add_bool(o, "has_policy_arns", r->managed.n + r->policies.n > 0);
+	add_bool(o, "instance_profile", r->instance_profile.v);
+	const char *ip = r->instance_profile.v ?
+		ids_take(ids, r->name.s, "InstanceProfile") : "";
+	add_str(o, "instance_profile_id", ip);
+	if (r->instance_profile.v) {
+		cJSON *p = push_obj(profiles);
+		/* The instance profile takes the role's name: what
+		 * the console does for ecsInstanceRole. */
+		add_str(p, "name", r->name.s);
+		add_str(p, "logical_id", ip);
+		add_str(p, "role_id", cJSON_GetObjectItemCaseSensitive(o,
+				"logical_id")->valuestring);
+	}
 	return ok;
 }
 
@@ -847,33 +892,26 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 	cJSON *arr = add_arr(root, "roles");
 	cJSON *profiles = add_arr(root, "instance_profiles");
 	for (size_t i = 0; i < m->n_roles; i++) {
-		const struct gw_role *r = &m->roles[i];
-		cJSON *o = push_obj(arr);
-		add_str(o, "name", r->name.s);
-		add_label(o, r->name.s);
-		add_str(o, "logical_id", ids_take(ids, r->name.s, "Role"));
-		add_bool(o, "has_description", r->description.s != NULL);
-		add_str(o, "description", r->description.s);
-		char *file = gw_xasprintf("iam/%s-trust.json", r->name.s);
-		add_str(o, "trust_file", file);
-		free(file);
-		ok = build_trust(m, o, r, d) && ok;
-		add_managed(o, m, &r->managed);
-		ok = add_refs(o, "policies", policies, &r->policies, d) && ok;
-		add_bool(o, "has_policy_arns", r->managed.n + r->policies.n > 0);
-		add_bool(o, "instance_profile", r->instance_profile.v);
-		const char *ip = r->instance_profile.v ?
-			ids_take(ids, r->name.s, "InstanceProfile") : "";
-		add_str(o, "instance_profile_id", ip);
-		if (r->instance_profile.v) {
-			cJSON *p = push_obj(profiles);
-			/* The instance profile takes the role's name: what
-			 * the console does for ecsInstanceRole. */
-			add_str(p, "name", r->name.s);
-			add_str(p, "logical_id", ip);
-			add_str(p, "role_id", cJSON_GetObjectItemCaseSensitive(o,
-					"logical_id")->valuestring);
-		}
+		ok = build_role(m, &m->roles[i], policies, arr, profiles, ids,
+				d) && ok;
+	}
+	/* The Fargate execution role gwgen creates when a Fargate job
+	 * definition names none (ECS Developer Guide, "Amazon ECS task
+	 * execution IAM role": trusted by ecs-tasks, with the AWS-managed
+	 * AmazonECSTaskExecutionRolePolicy). */
+	char exec_name[GW_VIEW_NAME_MAX];
+	if (gw_model_execution_role(m, exec_name, sizeof(exec_name))) {
+		struct gw_str trust = {.s = "ecs-tasks"};
+		struct gw_str managed = {.s = GW_EXECUTION_ROLE_POLICY};
+		const struct gw_role exec = {
+			.name = {.s = exec_name},
+			.description = {.s = "Created by gwgen: pulls the "
+				"images and writes the logs of Fargate jobs"},
+			.trust = {.v = &trust, .n = 1},
+			.managed = {.v = &managed, .n = 1},
+		};
+		ok = build_role(m, &exec, policies, arr, profiles, ids, d) &&
+			ok;
 	}
 	finish_list(root, "roles", arr);
 	finish_list(root, "instance_profiles", profiles);
@@ -1163,7 +1201,35 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 		add_str(o, "logical_id", ids_take(ids, j->name.s,
 				"JobDefinition"));
 		add_str(o, "image", j->image.s);
+		/* ResourceRequirements VCPU is a string: "0.25" and "0.5"
+		 * are Fargate's fractions (Batch API ResourceRequirement). */
+		char vcpus[32];
+		snprintf(vcpus, sizeof(vcpus), "%lld", j->vcpus.v);
 		add_int(o, "vcpus", j->vcpus.v);
+		add_str(o, "vcpus_value", j->fractional_vcpus.s ?
+				j->fractional_vcpus.s : vcpus);
+		/* Fargate: PlatformCapabilities FARGATE, an execution role
+		 * (the profile's, or the one gwgen creates), the network
+		 * configuration and the platform version (Batch
+		 * job_definition_parameters.md). */
+		bool fargate = gw_model_job_on_fargate(m, j);
+		add_bool(o, "fargate", fargate);
+		add_str(o, "platform", fargate ? "FARGATE" : "EC2");
+		char exec_name[GW_VIEW_NAME_MAX];
+		struct gw_str exec = j->execution_role;
+		if (fargate && !exec.s &&
+				gw_model_execution_role(m, exec_name,
+					sizeof(exec_name))) {
+			exec = (struct gw_str){.s = exec_name, .loc = j->loc};
+		}
+		if (!fargate) {
+			exec = (struct gw_str){0};
+		}
+		ok = add_ref(o, "execution_role", roles, &exec, d) && ok;
+		add_str(o, "assign_public_ip", j->assign_public_ip.v ?
+				"ENABLED" : "DISABLED");
+		add_str(o, "platform_version", j->platform_version.s ?
+				j->platform_version.s : "LATEST");
 		add_int(o, "memory_mib", j->memory_mib.v);
 		add_bool(o, "has_gpus", j->gpus.v > 0);
 		add_int(o, "gpus", j->gpus.v);
@@ -1306,6 +1372,25 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_str(o, "submit_rate_limit", rate);
 	free(rate);
 	add_int(o, "queue_size", nf->queue_size.v);
+	/* Fargate (Nextflow config reference: aws.batch.platformType, and
+	 * aws.batch.executionRole, "mandatory when using AWS Fargate
+	 * platform type"): the ARN of gwgen's execution role, which needs
+	 * the account (rule NF10). */
+	bool fargate = gw_model_nextflow_on_fargate(m);
+	char exec_name[GW_VIEW_NAME_MAX];
+	add_bool(o, "fargate", fargate);
+	bool has_exec = fargate && m->account_id.s &&
+		gw_model_execution_role(m, exec_name, sizeof(exec_name));
+	add_bool(o, "has_execution_role", has_exec);
+	if (has_exec) {
+		char *arn = gw_xasprintf("arn:%s:iam::%s:role/%s",
+				m->partition ? m->partition : "aws",
+				m->account_id.s, exec_name);
+		add_str(o, "execution_role", arn);
+		free(arn);
+	} else {
+		add_str(o, "execution_role", "");
+	}
 	add_bool(o, "has_client", (nf->storage_class.s && nf->storage_class.s[0]) ||
 			(nf->s3_acl.s && nf->s3_acl.s[0]) ||
 			(nf->storage_encryption.s && nf->storage_encryption.s[0]) ||

@@ -112,7 +112,10 @@ struct gw_job_facts {
 	bool has_vcpus, has_memory;
 	long long vcpus, memory_mib;
 	struct gw_loc vcpus_at, memory_at;
-	bool on_fargate; /* its queue reaches Fargate (profiles) */
+	bool on_fargate; /* its queue reaches Fargate (profiles), or
+	                  * PlatformCapabilities FARGATE (templates) */
+	long long vcpu_millis;  /* thousandths; 0: vcpus * 1000 */
+	const char *vcpus_text; /* as written, for messages; NULL: vcpus */
 	/* J6 */
 	const char *k_timeout; /* "timeout" / "AttemptDurationSeconds" */
 	bool has_timeout, timeout_zero_is_none;

@@ -120,57 +120,22 @@ struct ce_selection {
 	const struct gw_instance_type *gpu, *p3;
 };
 
-static bool spec_known(const char *spec)
+static bool spec_known(const struct gw_ce_facts *f, const char *spec)
 {
-	return spec && (gw_catalog_spec_known(spec) || gw_catalog_is_class(spec));
+	return spec && (gw_type_set_spec_known(f->types, spec) ||
+	                gw_catalog_is_class(spec));
 }
 
-/* select_types: one spec's entries, skipping those an earlier spec
- * selected already. */
-struct select_walk {
-	const struct gw_ce_facts *f;
-	size_t spec;
-	struct ce_selection *s;
-};
-
-static bool select_one(const struct gw_instance_type *it, void *arg)
+static bool any_spec_selects(const struct gw_ce_facts *f,
+                             const struct gw_instance_type *it)
 {
-	struct select_walk *w = arg;
-	for (size_t j = 0; j < w->spec; j++) {
-		const char *spec = w->f->specs[j].spec;
+	for (size_t i = 0; i < f->n_specs; i++) {
+		const char *spec = f->specs[i].spec;
 		if (spec && gw_catalog_selects(spec, it)) {
 			return true;
 		}
 	}
-	struct ce_selection *s = w->s;
-	s->n_types++;
-	/* Ties go to the entry first in the catalog table, as a scan of
-	 * the table in order gives them, whatever the specs' order. */
-	if (!s->arch[it->arch] || it < s->arch[it->arch]) {
-		s->arch[it->arch] = it;
-	}
-	if (!s->smallest || it->vcpus < s->smallest->vcpus ||
-	    (it->vcpus == s->smallest->vcpus && it < s->smallest)) {
-		s->smallest = it;
-	}
-	if (!s->most_vcpus || it->vcpus > s->most_vcpus->vcpus ||
-	    (it->vcpus == s->most_vcpus->vcpus && it < s->most_vcpus)) {
-		s->most_vcpus = it;
-	}
-	if (!s->most_memory || it->memory_mib > s->most_memory->memory_mib ||
-	    (it->memory_mib == s->most_memory->memory_mib &&
-	     it < s->most_memory)) {
-		s->most_memory = it;
-	}
-	if (it->gpus > 0 && (!s->gpu || it->gpus > s->gpu->gpus ||
-	                     (it->gpus == s->gpu->gpus && it < s->gpu))) {
-		s->gpu = it;
-	}
-	if (it->gpus > 0 && gw_has_prefix(it->name, "p3.") &&
-	    (!s->p3 || it < s->p3)) {
-		s->p3 = it;
-	}
-	return true;
+	return false;
 }
 
 static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
@@ -178,17 +143,37 @@ static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
 	*s = (struct ce_selection){.all_known = f->types_literal &&
 	                                        f->n_specs > 0};
 	for (size_t i = 0; i < f->n_specs; i++) {
-		if (!spec_known(f->specs[i].spec)) {
+		if (!spec_known(f, f->specs[i].spec)) {
 			s->all_known = false;
 		}
 	}
 	if (!f->types_literal) {
 		return;
 	}
-	struct select_walk w = {.f = f, .s = s};
-	for (w.spec = 0; w.spec < f->n_specs; w.spec++) {
-		if (f->specs[w.spec].spec) {
-			gw_catalog_each(f->specs[w.spec].spec, select_one, &w);
+	for (size_t i = 0; i < gw_type_set_count(f->types); i++) {
+		const struct gw_instance_type *it = gw_type_set_at(f->types, i);
+		if (!any_spec_selects(f, it)) {
+			continue;
+		}
+		s->n_types++;
+		if (!s->arch[it->arch]) {
+			s->arch[it->arch] = it;
+		}
+		if (!s->smallest || it->vcpus < s->smallest->vcpus) {
+			s->smallest = it;
+		}
+		if (!s->most_vcpus || it->vcpus > s->most_vcpus->vcpus) {
+			s->most_vcpus = it;
+		}
+		if (!s->most_memory ||
+		    it->memory_mib > s->most_memory->memory_mib) {
+			s->most_memory = it;
+		}
+		if (it->gpus > 0 && (!s->gpu || it->gpus > s->gpu->gpus)) {
+			s->gpu = it;
+		}
+		if (it->gpus > 0 && !s->p3 && gw_has_prefix(it->name, "p3.")) {
+			s->p3 = it;
 		}
 	}
 }
@@ -655,8 +640,13 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 	}
 }
 
-/* CE6: instance types gwgen can size, one architecture per compute
- * environment (Batch doc; ParallelCluster arch validator). */
+/*
+ * CE6: instance types gwgen can size, one architecture per compute
+ * environment (Batch doc; ParallelCluster arch validator). The catalog
+ * has every EC2 type (data/instance-types.tsv), so a name it lacks is a
+ * misspelling, or a type newer than the catalog, which a profile declares
+ * in new_instance_types.
+ */
 static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
                      const struct ce_selection *s)
 {
@@ -671,13 +661,34 @@ static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 			             "instance type '%s' is bare metal, which "
 			             "gwgen does not size",
 			             spec);
-		} else if (!spec_known(spec)) {
-			GW_RULE_WARN(rc, CE6, f->specs[i].at,
-			             "check the type or update "
-			             "data/instance-types.tsv",
-			             "instance type '%s' is not in gwgen's catalog, "
-			             "so its size and architecture are not checked",
-			             spec);
+		} else if (!spec_known(f, spec)) {
+			char near[GW_DEVICE_NAME_MAX];
+			char hint[GW_VM_MSG_BYTES];
+			bool has_near = gw_catalog_suggest(spec, near,
+			                                   sizeof(near));
+			const char *declare =
+			        f->keys == &profile_keys
+			                ? "declare a type newer than the "
+			                  "catalog in new_instance_types"
+			                : "check the type (the catalog has "
+			                  "every EC2 type)";
+			if (has_near) {
+				snprintf(hint, sizeof(hint),
+				         "did you mean '%s'? or %s", near,
+				         declare);
+			} else {
+				snprintf(hint, sizeof(hint), "%s", declare);
+			}
+			GW_RULE_ERR(rc, CE6, f->specs[i].at, hint,
+			            "compute environment '%s' names %s '%s', "
+			            "which is not an EC2 %s",
+			            f->owner,
+			            strchr(spec, '.') ? "instance type"
+			                              : "instance family",
+			            spec,
+			            strchr(spec, '.') ? "instance type"
+			                              : "instance family or "
+			                                "batch class");
 		}
 	}
 	if (s->arch[GW_ARCH_X86_64] && s->arch[GW_ARCH_ARM64]) {
@@ -877,6 +888,7 @@ static void model_facts(const struct gw_vctx *c, const struct gw_compute_env *ce
 	                            .resolved = true},
 	        .types_given = ce->instance_types.n > 0,
 	        .types_literal = true,
+	        .types = &c->types,
 	        .types_at = gw_vm_at(ce->instance_types.loc, ce->loc),
 	        /* gwgen always renders the image type (ECS_AL2023 by
 	         * default); it is "given" for Fargate only when written. */
@@ -961,9 +973,54 @@ static void rule_ce20(struct gw_vctx *c, const struct gw_compute_env *ce)
 	}
 }
 
+/*
+ * CE6 on new_instance_types: each a FAMILY.SIZE name the catalog lacks,
+ * declared once. The declarations that pass are in c->types
+ * (gw_vm_types_init); the loader checked the sizes and the architecture.
+ */
+static void check_new_types(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		const struct gw_str *name = &m->new_types[i].name;
+		if (!name->s) {
+			continue;
+		}
+		const struct gw_instance_type *known = gw_catalog_find(name->s);
+		if (!gw_vm_type_name_ok(name->s)) {
+			GW_RULE_ERR(&c->rc, CE6, name->loc,
+			            "write the type as EC2 names it, e.g. "
+			            "c9g.4xlarge",
+			            "new instance type '%s' is not FAMILY.SIZE "
+			            "of [a-z0-9-]",
+			            name->s);
+		} else if (known) {
+			GW_RULE_WARN(&c->rc, CE6, name->loc,
+			             "remove the declaration",
+			             "new instance type '%s' is in gwgen's "
+			             "catalog (%u vcpus, %u mib, %s), whose "
+			             "facts are used",
+			             name->s, known->vcpus, known->memory_mib,
+			             gw_arch_name(known->arch));
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct gw_str *e = &m->new_types[j].name;
+			if (e->s && strcmp(e->s, name->s) == 0) {
+				GW_RULE_ERR(&c->rc, CE6, name->loc,
+				            "declare each type once",
+				            "new instance type '%s' is declared "
+				            "twice, first at line %u",
+				            name->s, e->loc.line);
+				break;
+			}
+		}
+	}
+}
+
 void gw_ce_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
+	check_new_types(c);
 	for (size_t i = 0; i < m->n_compute_envs; i++) {
 		/* First, so the cap on diagnostics cannot hide it. */
 		rule_ce18(&c->rc, i, m->n_compute_envs, m->compute_envs[i].loc);

@@ -112,6 +112,9 @@ struct gw_ce_facts {
 	 * an intrinsic such as !Split of a parameter. A profile without
 	 * instance types has the one spec "optimal", gwgen's default. */
 	bool types_given, types_literal;
+	/* What the specs are looked up in: the catalog plus the profile's
+	 * new_instance_types; NULL for the catalog alone (templates). */
+	const struct gw_type_set *types;
 	struct gw_ce_spec specs[GW_CE_SPECS_CAP];
 	size_t n_specs;
 	struct gw_loc types_at;

@@ -69,6 +69,17 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 	}
 	const struct gw_queue *q =
 	        need_queue(c, &nf->queue, nf->loc, GW_RULE_NF1, "nextflow");
+	/* NF10: Nextflow on Fargate needs aws.batch.executionRole, an ARN,
+	 * so the account (Nextflow config reference). */
+	if (q && gw_model_nextflow_on_fargate(c->m) && !c->m->account_id.s) {
+		GW_RULE_ERR(&c->rc, NF10, nf->queue.loc,
+		            "set account_id, so nextflow.config can name the "
+		            "execution role's arn",
+		            "nextflow queue '%s' reaches fargate, where nextflow "
+		            "needs aws.batch.executionRole, an arn with the "
+		            "account id the profile does not give",
+		            nf->queue.s);
+	}
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		const struct gw_nf_process *p = &nf->processes[i];
 		const struct gw_queue *pq = q;

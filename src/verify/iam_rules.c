@@ -20,6 +20,7 @@
 #include "aws_limits.h"
 #include "iam.h"
 #include "names.h"
+#include "principal.h"
 #include "rules.h"
 #include "util.h"
 
@@ -842,6 +843,19 @@ static void check_model_trust(struct gw_vctx *c, const struct gw_role *r)
 			      "use ec2, ecs-tasks, batch or spotfleet",
 			      "role '%s' trusts unknown service '%s'", name,
 			      t->s);
+		} else if (t->s && c->partition &&
+		           !gw_principal_of(c->partition, t->s)) {
+			char principal[GW_PRINCIPAL_MAX];
+			bool sourced;
+			gw_principal_render(c->partition, t->s, principal,
+			                    sizeof(principal), &sourced);
+			R_WARN(&c->rc, t->loc, GW_RULE_A2,
+			       "check the principal in the partition's iam "
+			       "documentation",
+			       "role '%s' trusts '%s', whose principal in "
+			       "partition '%s' gwgen has no source for; it "
+			       "writes '%s'",
+			       name, t->s, c->partition, principal);
 		}
 	}
 	if (r->instance_profile.v && !gw_vm_role_trusts(r, "ec2")) {
@@ -1075,8 +1089,72 @@ static void check_cfn_inline(struct gw_cfn *t, const struct iam_owner *o,
 	}
 }
 
-/* A2: a literal "svc.amazonaws.com" principal is not partition-aware
- * (once per role). */
+/*
+ * A2 on one Principal.Service entry of a template, against the sourced
+ * principals of principal.c: "SERVICE.${AWS::URLSuffix}" renders
+ * SERVICE.amazonaws.com.cn in aws-cn, which is wrong where aws-cn's
+ * principal is SERVICE.amazonaws.com (ecs-tasks); a literal is wrong in
+ * the partitions whose principal differs from it (ec2.amazonaws.com in
+ * aws-cn, ecs-tasks.amazonaws.com.cn anywhere). Returns whether it
+ * reported.
+ */
+static bool check_cfn_principal(struct gw_cfn *t, const struct iam_owner *o,
+                                yaml_node_t *n)
+{
+	bool templated = false;
+	const char *p = gw_cfn_string(t, n, &templated);
+	if (!p) {
+		return false;
+	}
+	char svc[GW_PRINCIPAL_MAX];
+	const char *dot = strchr(p, '.');
+	if (!dot || (size_t)(dot - p) >= sizeof(svc)) {
+		return false;
+	}
+	snprintf(svc, sizeof(svc), "%.*s", (int)(dot - p), p);
+	const char *cn = gw_principal_of("aws-cn", svc);
+	const char *global = gw_principal_of("aws", svc);
+	if (!cn || !global) {
+		return false; /* a service gwgen has no rows for */
+	}
+	if (templated) {
+		if (strcmp(dot + 1, "${AWS::URLSuffix}") != 0 ||
+		    gw_principal_follows_url_suffix(svc)) {
+			return false;
+		}
+		char hint[GW_VM_MSG_BYTES];
+		snprintf(hint, sizeof(hint),
+		         "write '%s' (%s), right in every partition", cn,
+		         gw_principal_source("aws-cn", svc));
+		R_WARN(&t->rc, gw_cfn_loc(t, n), GW_RULE_A2, hint,
+		       "%s '%s' trusts '%s', which is '%s.amazonaws.com.cn' "
+		       "in aws-cn, where the principal is '%s'",
+		       o->kind, o->name, p, svc, cn);
+		return true;
+	}
+	static const char *const partitions[] = {"aws", "aws-cn",
+	                                         "aws-us-gov"};
+	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
+		const char *want = gw_principal_of(partitions[i], svc);
+		if (want && strcmp(want, p) != 0) {
+			char hint[GW_VM_MSG_BYTES];
+			snprintf(hint, sizeof(hint), "%s (%s)",
+			         gw_principal_follows_url_suffix(svc)
+			                 ? "write !Sub 'SERVICE.${AWS::URLSuffix}'"
+			                 : "write the principal of the "
+			                   "partition it deploys in",
+			         gw_principal_source(partitions[i], svc));
+			R_WARN(&t->rc, gw_cfn_loc(t, n), GW_RULE_A2, hint,
+			       "%s '%s' trusts '%s', but the principal of "
+			       "'%s' in %s is '%s'",
+			       o->kind, o->name, p, svc, partitions[i], want);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A2 on the service principals of a policy document (once per role). */
 static void check_cfn_principals(struct gw_cfn *t, const struct iam_owner *o,
                                  yaml_node_t *doc)
 {
@@ -1089,14 +1167,7 @@ static void check_cfn_principals(struct gw_cfn *t, const struct iam_owner *o,
 		size_t ns = as_list(t, gw_cfn_get(t, principal, "Service"), svc,
 		                    CFN_ITEMS_MAX);
 		for (size_t j = 0; j < ns; j++) {
-			const char *p = gw_cfn_literal(t, svc[j]);
-			if (p && gw_has_suffix(p, ".amazonaws.com")) {
-				R_WARN(&t->rc, gw_cfn_loc(t, svc[j]), GW_RULE_A2,
-				       "write !Sub 'SERVICE.${AWS::URLSuffix}'",
-				       "%s '%s' trusts '%s', a literal dns "
-				       "suffix that aws-cn spells "
-				       "'amazonaws.com.cn'",
-				       o->kind, o->name, p);
+			if (check_cfn_principal(t, o, svc[j])) {
 				return;
 			}
 		}

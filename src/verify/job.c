@@ -14,16 +14,44 @@
 /* The awslogs group Batch uses when a job definition names none. */
 #define DEFAULT_LOG_GROUP "/aws/batch/job"
 
-/* Fargate vCPU/memory pairs (Batch job_definition_parameters.md). */
+/*
+ * Fargate vCPU/memory pairs (Batch job_definition_parameters.md; Batch API
+ * ResourceRequirement, "type=VCPU" on Fargate: 0.25, 0.5, 1, 2, 4, 8, 16),
+ * vCPUs in thousandths. 0.25 vCPU takes 512, 1024 or 2048 MiB, which is
+ * no single step: 'mem_list' lists them.
+ */
 struct fargate_size {
-	long long vcpus, mem_min, mem_max, mem_step;
+	long long millis;
+	const char *text;
+	long long mem_min, mem_max, mem_step;
+	const long long *mem_list; /* instead of the range, 0-ended */
 };
 
+static const long long quarter_mem[] = {512, 1024, 2048, 0};
+
 static const struct fargate_size fargate_sizes[] = {
-        {1, 2048, 8192, 1024},     {2, 4096, 16384, 1024},
-        {4, 8192, 30720, 1024},    {8, 16384, 61440, 4096},
-        {16, 32768, 122880, 8192},
+        {250, "0.25", 512, 2048, 0, quarter_mem},
+        {500, "0.5", 1024, 4096, 1024, NULL},
+        {1000, "1", 2048, 8192, 1024, NULL},
+        {2000, "2", 4096, 16384, 1024, NULL},
+        {4000, "4", 8192, 30720, 1024, NULL},
+        {8000, "8", 16384, 61440, 4096, NULL},
+        {16000, "16", 32768, 122880, 8192, NULL},
 };
+
+static bool fargate_memory_ok(const struct fargate_size *f, long long mem)
+{
+	if (f->mem_list) {
+		for (size_t i = 0; f->mem_list[i]; i++) {
+			if (f->mem_list[i] == mem) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return mem >= f->mem_min && mem <= f->mem_max &&
+	       (mem - f->mem_min) % f->mem_step == 0;
+}
 
 /* Log drivers Batch accepts (Batch LogConfiguration; cfn-lint). */
 static const char *const log_drivers[] = {
@@ -34,27 +62,38 @@ static const char *const log_drivers[] = {
 static void rule_fargate_size(struct gw_rule_ctx *rc,
                               const struct gw_job_facts *j)
 {
+	long long millis = j->vcpu_millis ? j->vcpu_millis : j->vcpus * 1000;
 	for (size_t i = 0; i < GW_ARRAY_LEN(fargate_sizes); i++) {
 		const struct fargate_size *f = &fargate_sizes[i];
-		if (f->vcpus != j->vcpus) {
+		if (f->millis != millis) {
 			continue;
 		}
 		long long mem = j->memory_mib;
-		if (mem < f->mem_min || mem > f->mem_max ||
-		    (mem - f->mem_min) % f->mem_step != 0) {
+		if (fargate_memory_ok(f, mem)) {
+			return;
+		}
+		if (f->mem_list) {
 			GW_RULE_ERR(rc, J2, j->memory_at, NULL,
 			            "job definition '%s' runs on fargate with "
-			            "%lld vcpus, which takes %lld..%lld mib in "
+			            "%s vcpus, which takes 512, 1024 or 2048 "
+			            "mib, not %lld",
+			            j->owner, f->text, mem);
+		} else {
+			GW_RULE_ERR(rc, J2, j->memory_at, NULL,
+			            "job definition '%s' runs on fargate with "
+			            "%s vcpus, which takes %lld..%lld mib in "
 			            "steps of %lld, not %lld",
-			            j->owner, f->vcpus, f->mem_min, f->mem_max,
+			            j->owner, f->text, f->mem_min, f->mem_max,
 			            f->mem_step, mem);
 		}
 		return;
 	}
-	GW_RULE_ERR(rc, J2, j->vcpus_at, "use 1, 2, 4, 8 or 16",
-	            "job definition '%s' runs on fargate, which takes 1, 2, "
-	            "4, 8 or 16 vcpus, not %lld",
-	            j->owner, j->vcpus);
+	char text[32];
+	snprintf(text, sizeof(text), "%lld", j->vcpus);
+	GW_RULE_ERR(rc, J2, j->vcpus_at, "use 0.25, 0.5, 1, 2, 4, 8 or 16",
+	            "job definition '%s' runs on fargate, which takes 0.25, "
+	            "0.5, 1, 2, 4, 8 or 16 vcpus, not %s",
+	            j->owner, j->vcpus_text ? j->vcpus_text : text);
 }
 
 /* J7: the retry strategy. */
@@ -151,7 +190,7 @@ void gw_rule_job(struct gw_rule_ctx *rc, const struct gw_job_facts *j)
 		            "image '%s' of job definition '%s' %s", j->image,
 		            j->owner, why);
 	}
-	if (j->has_vcpus && j->vcpus < 1) {
+	if (j->has_vcpus && j->vcpu_millis == 0 && j->vcpus < 1) {
 		GW_RULE_ERR(rc, J2, j->vcpus_at, "use at least 1",
 		            "job definition '%s' has %s %lld", j->owner,
 		            j->k_vcpus, j->vcpus);
@@ -210,6 +249,96 @@ static bool queue_is_fargate(const struct gw_vctx *c, const struct gw_queue *q)
 	return false;
 }
 
+/* The keys only a Fargate job definition takes, for J13. */
+static const struct gw_str *fargate_key(const struct gw_job_def *jd,
+                                        const char **key)
+{
+	if (jd->fractional_vcpus.s) {
+		*key = "fractional_vcpus";
+		return &jd->fractional_vcpus;
+	}
+	if (jd->execution_role.s) {
+		*key = "execution_role";
+		return &jd->execution_role;
+	}
+	if (jd->platform_version.set) {
+		*key = "platform_version";
+		return &jd->platform_version;
+	}
+	return NULL;
+}
+
+/*
+ * J2 (vcpus or fractional_vcpus) and J13 on a profile's job definition:
+ * Fargate keys only on Fargate, no GPUs there, an execution role that
+ * exists and trusts ecs-tasks, and no profile role with the name of the
+ * one gwgen creates (Batch job_definition_parameters.md: jobs on Fargate
+ * need an execution role; GPUs are not available on Fargate).
+ */
+static void model_fargate(struct gw_vctx *c, const struct gw_job_def *jd,
+                          const struct gw_queue *q, bool on_fargate)
+{
+	const char *name = gw_vm_str_or(&jd->name, "?");
+	if (jd->fractional_vcpus.s && jd->vcpus.set) {
+		GW_RULE_ERR(&c->rc, J2, jd->fractional_vcpus.loc,
+		            "remove vcpus or fractional_vcpus",
+		            "job definition '%s' sets both vcpus and "
+		            "fractional_vcpus",
+		            name);
+	}
+	const char *key = NULL;
+	const struct gw_str *k = fargate_key(jd, &key);
+	struct gw_loc public_at = jd->assign_public_ip.loc;
+	if (!on_fargate && (k || jd->assign_public_ip.set)) {
+		char why[GW_VM_MSG_BYTES];
+		if (q) {
+			snprintf(why, sizeof(why),
+			         "its queue '%s' reaches no fargate compute "
+			         "environment",
+			         gw_vm_str_or(&q->name, "?"));
+		} else {
+			snprintf(why, sizeof(why), "it names no queue of "
+			                           "fargate compute environments");
+		}
+		GW_RULE_ERR(&c->rc, J13, k ? k->loc : public_at,
+		            "set queue to a queue of fargate compute "
+		            "environments, or remove the key",
+		            "job definition '%s' sets %s, which only fargate "
+		            "job definitions take, but %s",
+		            name, k ? key : "assign_public_ip", why);
+		return;
+	}
+	if (!on_fargate) {
+		return;
+	}
+	if (jd->gpus.v > 0) {
+		GW_RULE_ERR(&c->rc, J13, gw_vm_at(jd->gpus.loc, jd->loc),
+		            "use a queue of ec2 compute environments for gpu "
+		            "jobs",
+		            "job definition '%s' needs %lld gpus, which fargate "
+		            "does not offer",
+		            name, jd->gpus.v);
+	}
+	if (jd->execution_role.s) {
+		const struct gw_role *r =
+		        gw_model_role(c->m, jd->execution_role.s);
+		if (!r) {
+			GW_RULE_ERR(&c->rc, J13, jd->execution_role.loc,
+			            "define it under 'roles:', or remove "
+			            "execution_role to let gwgen create one",
+			            "execution role '%s' of job definition '%s' "
+			            "is not defined",
+			            jd->execution_role.s, name);
+		} else if (!gw_vm_role_trusts(r, "ecs-tasks")) {
+			GW_RULE_ERR(&c->rc, J13, jd->execution_role.loc,
+			            "add 'ecs-tasks' to its trust",
+			            "execution role '%s' of job definition '%s' "
+			            "is not trusted by ecs-tasks",
+			            jd->execution_role.s, name);
+		}
+	}
+}
+
 static void model_job(struct gw_vctx *c, const struct gw_job_def *jd,
                       struct gw_name_list *seen)
 {
@@ -241,6 +370,10 @@ static void model_job(struct gw_vctx *c, const struct gw_job_def *jd,
 	        .vcpus_at = gw_vm_at(jd->vcpus.loc, jd->loc),
 	        .memory_at = gw_vm_at(jd->memory_mib.loc, jd->loc),
 	        .on_fargate = q && queue_is_fargate(c, q),
+	        .vcpu_millis = gw_vm_str_is(&jd->fractional_vcpus, "0.25")  ? 250
+	                       : gw_vm_str_is(&jd->fractional_vcpus, "0.5") ? 500
+	                                                                    : 0,
+	        .vcpus_text = jd->fractional_vcpus.s,
 	        .k_timeout = "timeout",
 	        .has_timeout = true,
 	        .timeout_zero_is_none = true,
@@ -271,7 +404,11 @@ static void model_job(struct gw_vctx *c, const struct gw_job_def *jd,
 		f.log_group_defined = gw_model_log_group(c->m, lg) != NULL;
 		f.log_group_at = jd->log_group.loc;
 	}
+	if (jd->fractional_vcpus.s) {
+		f.vcpus_at = jd->fractional_vcpus.loc;
+	}
 	gw_rule_job(&c->rc, &f);
+	model_fargate(c, jd, q, f.on_fargate);
 	for (size_t i = 0; i < jd->environment.n; i++) {
 		const struct gw_str *k = &jd->environment.v[i].key;
 		gw_rule_job_env(&c->rc, name, k->s, k->loc);
@@ -300,6 +437,21 @@ void gw_batch_model_jobs(struct gw_vctx *c)
 	struct gw_name_list seen = {.kind = "job definition"};
 	for (size_t i = 0; i < c->m->n_job_defs; i++) {
 		model_job(c, &c->m->job_defs[i], &seen);
+	}
+	/* J13: the execution role gwgen creates takes a name no profile
+	 * role may have. */
+	char own[GW_VM_MSG_BYTES];
+	const struct gw_role *r =
+	        gw_model_execution_role(c->m, own, sizeof(own))
+	                ? gw_model_role(c->m, own)
+	                : NULL;
+	if (r) {
+		GW_RULE_ERR(&c->rc, J13, r->name.loc,
+		            "rename the role, or name it as the fargate job "
+		            "definitions' execution_role",
+		            "role '%s' has the name of the fargate execution "
+		            "role gwgen creates",
+		            own);
 	}
 }
 
@@ -361,6 +513,25 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 	        .secrets_at = gw_cfn_loc(t, secrets),
 	};
 	f.has_vcpus = gw_cfn_int(t, vc, &f.vcpus);
+	const char *vtext = gw_cfn_literal(t, vc);
+	if (!f.has_vcpus && vtext &&
+	    (strcmp(vtext, "0.25") == 0 || strcmp(vtext, "0.5") == 0)) {
+		f.has_vcpus = true;
+		f.vcpu_millis = vtext[2] == '2' ? 250 : 500;
+		f.vcpus_text = vtext;
+	}
+	yaml_node_t *caps = gw_cfn_get(t, props, "PlatformCapabilities");
+	for (size_t i = 0; i < gw_cfn_seq_len(caps); i++) {
+		const char *cap = gw_cfn_literal(t, gw_cfn_seq_at(t, caps, i));
+		f.on_fargate = f.on_fargate || (cap && strcmp(cap, "FARGATE") == 0);
+	}
+	if (f.on_fargate && !f.has_execution_role) {
+		GW_RULE_ERR(&t->rc, J13, gw_cfn_loc(t, caps),
+		            "add ContainerProperties.ExecutionRoleArn",
+		            "job definition '%s' runs on fargate without an "
+		            "execution role",
+		            logical);
+	}
 	f.has_memory = gw_cfn_int(t, mem, &f.memory_mib);
 	f.has_timeout = gw_cfn_int(t, to, &f.timeout);
 	f.has_attempts = gw_cfn_int(t, at, &f.attempts);
@@ -381,7 +552,8 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 		gw_rule_job_env(&t->rc, logical, gw_cfn_literal(t, n),
 		                gw_cfn_loc(t, n));
 	}
-	if (t->n_jobs < GW_CFN_TRACK_MAX) {
+	/* Fargate jobs are sized by J2, not by instance types. */
+	if (!f.on_fargate && t->n_jobs < GW_CFN_TRACK_MAX) {
 		t->jobs[t->n_jobs++] = (struct cfn_job){
 		        .logical = logical,
 		        .vcpus = f.has_vcpus ? f.vcpus : 0,

@@ -953,37 +953,125 @@ static void check_runcmd(struct gw_vctx *c, const struct gw_user_data *u,
 	}
 }
 
+/* L9 on one pin: a release number and 64 hex digits ('arch' names the
+ * build in messages). */
+static void check_cli_pin(struct gw_vctx *c, const struct gw_str *version,
+                          const struct gw_str *sha256, const char *arch,
+                          const char *key)
+{
+	if (version->s &&
+	    gw_vm_check_one_line(c, version, "aws_cli version") &&
+	    !gw_names_is_release(version->s)) {
+		GW_RULE_ERR(&c->rc, L9, version->loc,
+		            "write a release number such as '2.36.11'",
+		            "aws_cli %sversion '%s' is not a release number",
+		            key, version->s);
+	}
+	if (sha256->s && !is_hex_string(sha256->s, SHA256_HEX)) {
+		char hint[GW_VM_MSG_BYTES];
+		snprintf(hint, sizeof(hint),
+		         "give the sha-256 of awscli-exe-linux-%s-VERSION.zip",
+		         arch);
+		GW_RULE_ERR(&c->rc, L9, sha256->loc, hint,
+		            "aws_cli %ssha256 '%s' is not 64 hex digits", key,
+		            text_or_q(sha256->s));
+	}
+}
+
 /*
- * L9. The loader requires aws_cli.sha256, and the rendered script checks
- * the zip against it: an AWS CLI without a checksum cannot be written, so
- * no rule warns about one.
+ * L9. Each pin has a version and a sha-256 (the aarch64 map's loader
+ * requires both; the x86_64 pin is aws_cli's own version and sha256, both
+ * or neither), and the rendered script checks the zip against it: an AWS
+ * CLI without a checksum cannot be written.
  */
 static void check_aws_cli(struct gw_vctx *c, const struct gw_aws_cli *cli)
 {
 	if (!cli->present) {
 		return;
 	}
-	if (cli->version.s &&
-	    gw_vm_check_one_line(c, &cli->version, "aws_cli version") &&
-	    !gw_names_is_release(cli->version.s)) {
-		GW_RULE_ERR(&c->rc, L9, cli->version.loc,
-		            "write a release number such as '2.36.11'",
-		            "aws_cli version '%s' is not a release number",
-		            cli->version.s);
+	bool x86 = cli->version.s || cli->sha256.s;
+	if (x86 && (!cli->version.s || !cli->sha256.s)) {
+		const struct gw_str *given =
+		        cli->version.s ? &cli->version : &cli->sha256;
+		GW_RULE_ERR(&c->rc, L9, given->loc,
+		            cli->version.s ? "add the sha256 of "
+		                             "awscli-exe-linux-x86_64-VERSION.zip"
+		                           : "add the version it is the "
+		                             "sha-256 of",
+		            "aws_cli pins the x86_64 build with a %s but no %s",
+		            cli->version.s ? "version" : "sha256",
+		            cli->version.s ? "sha256" : "version");
+	}
+	if (!x86 && !cli->aarch64.present) {
+		GW_RULE_ERR(&c->rc, L9, cli->loc,
+		            "add version and sha256 (x86_64) or aarch64: "
+		            "{version, sha256}",
+		            "aws_cli pins no build of the AWS CLI");
+	}
+	check_cli_pin(c, &cli->version, &cli->sha256, "x86_64", "");
+	if (cli->aarch64.present) {
+		check_cli_pin(c, &cli->aarch64.version, &cli->aarch64.sha256,
+		              "aarch64", "aarch64 ");
 	}
 	gw_vm_check_abs_path(c, &cli->prefix, "aws_cli prefix", GW_RULE_L9,
 	                     "/usr/local/aws-cli");
-	if (cli->sha256.s && !is_hex_string(cli->sha256.s, SHA256_HEX)) {
-		GW_RULE_ERR(&c->rc, L9, cli->sha256.loc,
-		            "give the sha-256 of "
-		            "awscli-exe-linux-x86_64-VERSION.zip",
-		            "aws_cli sha256 '%s' is not 64 hex digits",
-		            text_or_q(cli->sha256.s));
-	}
 	if (gw_vm_str_is(&cli->source, "bucket") && !c->m->bucket.present) {
 		GW_RULE_ERR(&c->rc, L11, cli->source.loc,
 		            "add a 'bucket' or use source 'release'",
 		            "aws_cli source 'bucket' needs the profile's bucket");
+	}
+}
+
+/*
+ * L12: the boot script installs the build for the instance's `uname -m`
+ * (x86_64 or aarch64) and fails on an architecture without a pin, which
+ * with fail_fast powers every such node off. So every architecture that a
+ * compute environment using the launch template can launch needs its pin.
+ * AWS publishes awscli-exe-linux-x86_64.zip and
+ * awscli-exe-linux-aarch64.zip ("Installing or updating to the latest
+ * version of the AWS CLI", AWS CLI User Guide v2, Linux).
+ */
+static void check_cli_arch(struct gw_vctx *c,
+                           const struct gw_launch_template *lt)
+{
+	const struct gw_aws_cli *cli = &lt->user_data.aws_cli;
+	if (!lt->user_data.present || !cli->present || !lt->name.s) {
+		return;
+	}
+	bool pinned[GW_ARCH_ARM64 + 1] = {
+	        [GW_ARCH_X86_64] = cli->version.s && cli->sha256.s,
+	        [GW_ARCH_ARM64] = cli->aarch64.present,
+	};
+	if (!pinned[GW_ARCH_X86_64] && !cli->version.s && !cli->sha256.s &&
+	    !cli->aarch64.present) {
+		return; /* L9 reported it */
+	}
+	const struct gw_model *m = c->m;
+	for (size_t i = 0; i < m->n_compute_envs; i++) {
+		const struct gw_compute_env *ce = &m->compute_envs[i];
+		if (!gw_vm_str_is(&ce->launch_template, lt->name.s)) {
+			continue;
+		}
+		struct gw_ce_info info;
+		gw_vm_describe_ce(&c->types, ce, &info);
+		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
+			if (!info.arch_seen[a] || pinned[a]) {
+				continue;
+			}
+			bool arm = a == GW_ARCH_ARM64;
+			GW_RULE_ERR(&c->rc, L12, cli->loc,
+			            arm ? "add aarch64: {version, sha256} of "
+			                  "awscli-exe-linux-aarch64-VERSION.zip"
+			                : "add version and sha256 of "
+			                  "awscli-exe-linux-x86_64-VERSION.zip",
+			            "launch template '%s' is used by compute "
+			            "environment '%s', whose instance type '%s' is "
+			            "%s, but aws_cli pins no %s build",
+			            lt->name.s, gw_vm_str_or(&ce->name, "?"),
+			            info.arch_seen[a]->name,
+			            gw_arch_name((enum gw_arch)a),
+			            arm ? "aarch64" : "x86_64");
+		}
 	}
 }
 
@@ -1117,6 +1205,7 @@ static void check_user_data_model(struct gw_vctx *c,
 	check_packages(c, u, al2023);
 	check_runcmd(c, u, al2023);
 	check_aws_cli(c, &u->aws_cli);
+	check_cli_arch(c, lt);
 	check_ecs_config(c, &u->ecs_config);
 	check_provision(c, lt);
 	/* The same test as userdata.c's plan: what gives the archive a

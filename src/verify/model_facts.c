@@ -2,7 +2,9 @@
 /* What the profile adapters share (model_facts.h). */
 #include "model_facts.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws_limits.h"
@@ -83,125 +85,111 @@ bool gw_vm_ce_selects(const struct gw_compute_env *ce,
 	return false;
 }
 
-/* gw_vm_ce_each: one spec's entries, skipping those an earlier spec of
- * the compute environment selected already. */
-struct ce_walk {
-	const struct gw_compute_env *ce;
-	size_t spec;
-	bool (*fn)(const struct gw_instance_type *t, void *arg);
-	void *arg;
-};
-
-static bool first_time(const struct gw_instance_type *t, void *arg)
+bool gw_vm_type_name_ok(const char *name)
 {
-	const struct ce_walk *w = arg;
-	for (size_t j = 0; j < w->spec; j++) {
-		const char *spec = w->ce->instance_types.v[j].s;
-		if (spec && gw_catalog_selects(spec, t)) {
-			return true;
+	const char *dot = strchr(name, '.');
+	if (!dot || dot == name || dot[1] == '\0' || strchr(dot + 1, '.')) {
+		return false;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '.')) {
+			return false;
 		}
-	}
-	return w->fn(t, w->arg);
-}
-
-void gw_vm_ce_each(const struct gw_compute_env *ce,
-                   bool (*fn)(const struct gw_instance_type *t, void *arg),
-                   void *arg)
-{
-	if (ce->instance_types.n == 0) {
-		gw_catalog_each("optimal", fn, arg);
-		return;
-	}
-	struct ce_walk w = {.ce = ce, .fn = fn, .arg = arg};
-	for (w.spec = 0; w.spec < ce->instance_types.n; w.spec++) {
-		const char *spec = ce->instance_types.v[w.spec].s;
-		if (spec) {
-			gw_catalog_each(spec, first_time, &w);
-		}
-	}
-}
-
-/* Whether 't' comes before 'u' in the catalog table (both are entries of
- * the one sorted array): ties go to the first, as a scan of the table in
- * order would have it, whatever order the specs list the types in. */
-static bool earlier(const struct gw_instance_type *t,
-                    const struct gw_instance_type *u)
-{
-	return t < u;
-}
-
-static bool add_to_info(const struct gw_instance_type *t, void *arg)
-{
-	struct gw_ce_info *info = arg;
-	info->n_types++;
-	const struct gw_instance_type *s = info->smallest;
-	if (!s || t->vcpus < s->vcpus || (t->vcpus == s->vcpus && earlier(t, s))) {
-		info->smallest = t;
-	}
-	s = info->most_vcpus;
-	if (!s || t->vcpus > s->vcpus || (t->vcpus == s->vcpus && earlier(t, s))) {
-		info->most_vcpus = t;
-	}
-	s = info->most_memory;
-	if (!s || t->memory_mib > s->memory_mib ||
-	    (t->memory_mib == s->memory_mib && earlier(t, s))) {
-		info->most_memory = t;
-	}
-	s = info->most_gpus;
-	if (!s || t->gpus > s->gpus || (t->gpus == s->gpus && earlier(t, s))) {
-		info->most_gpus = t;
-	}
-	s = info->arch_seen[t->arch];
-	if (!s || earlier(t, s)) {
-		info->arch_seen[t->arch] = t;
 	}
 	return true;
 }
 
-void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info)
+void gw_vm_types_init(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	struct gw_instance_type *extra =
+	        m->n_new_types ? gw_xcalloc(m->n_new_types, sizeof(*extra))
+	                       : NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_new_types; i++) {
+		const struct gw_new_type *nt = &m->new_types[i];
+		if (!nt->name.s || !gw_vm_type_name_ok(nt->name.s) ||
+		    gw_catalog_find(nt->name.s) || !nt->arch.s ||
+		    nt->vcpus.v < 1 || nt->memory_mib.v < 1 || nt->gpus.v < 0 ||
+		    nt->vcpus.v > UINT_MAX || nt->memory_mib.v > UINT_MAX ||
+		    nt->gpus.v > UINT_MAX) {
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < n; j++) {
+			dup = dup || strcmp(extra[j].name, nt->name.s) == 0;
+		}
+		if (dup) {
+			continue;
+		}
+		extra[n++] = (struct gw_instance_type){
+		        .name = nt->name.s,
+		        .vcpus = (unsigned)nt->vcpus.v,
+		        .memory_mib = (unsigned)nt->memory_mib.v,
+		        .gpus = (unsigned)nt->gpus.v,
+		        .arch = strcmp(nt->arch.s, "arm64") == 0 ? GW_ARCH_ARM64
+		                                                 : GW_ARCH_X86_64,
+		};
+	}
+	c->types = (struct gw_type_set){.extra = extra, .n_extra = n};
+}
+
+void gw_vm_types_finish(struct gw_vctx *c)
+{
+	free((void *)c->types.extra);
+	c->types = (struct gw_type_set){0};
+}
+
+void gw_vm_describe_ce(const struct gw_type_set *types,
+                       const struct gw_compute_env *ce,
+                       struct gw_ce_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->all_known = true;
 	for (size_t i = 0; i < ce->instance_types.n; i++) {
 		const char *spec = ce->instance_types.v[i].s;
-		if (!spec || !gw_catalog_spec_known(spec)) {
+		if (!spec || !gw_type_set_spec_known(types, spec)) {
 			info->all_known = false;
 		}
 	}
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 		return;
 	}
-	gw_vm_ce_each(ce, add_to_info, info);
+	for (size_t i = 0; i < gw_type_set_count(types); i++) {
+		const struct gw_instance_type *t = gw_type_set_at(types, i);
+		if (!gw_vm_ce_selects(ce, t)) {
+			continue;
+		}
+		info->n_types++;
+		if (!info->smallest || t->vcpus < info->smallest->vcpus) {
+			info->smallest = t;
+		}
+		if (!info->most_vcpus || t->vcpus > info->most_vcpus->vcpus) {
+			info->most_vcpus = t;
+		}
+		if (!info->most_memory ||
+		    t->memory_mib > info->most_memory->memory_mib) {
+			info->most_memory = t;
+		}
+		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
+			info->most_gpus = t;
+		}
+		if (!info->arch_seen[t->arch]) {
+			info->arch_seen[t->arch] = t;
+		}
+	}
 }
 
 /* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
  */
-
-/* The type with the most memory that fits a request in every dimension. */
-struct fit {
-	const struct gw_request *r;
-	const struct gw_instance_type *best;
-};
-
-static bool fits_all(const struct gw_instance_type *t, void *arg)
-{
-	struct fit *f = arg;
-	const struct gw_request *r = f->r;
-	if ((long long)t->vcpus >= r->vcpus && (long long)t->gpus >= r->gpus &&
-	    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB >= r->memory_mib &&
-	    (!f->best || t->memory_mib > f->best->memory_mib ||
-	     (t->memory_mib == f->best->memory_mib && t < f->best))) {
-		f->best = t;
-	}
-	return true;
-}
 
 static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
                          const struct gw_queue *q,
                          const struct gw_compute_env *ce)
 {
 	struct gw_ce_info info;
-	gw_vm_describe_ce(ce, &info);
+	gw_vm_describe_ce(&c->types, ce, &info);
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce)) || info.n_types == 0) {
 		return; /* Fargate sizes are J2's; unknown types were warned */
 	}
@@ -276,9 +264,19 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		return;
 	}
 	/* Each dimension fits some type; does one type fit them all? */
-	struct fit fit = {.r = r};
-	gw_vm_ce_each(ce, fits_all, &fit);
-	const struct gw_instance_type *best = fit.best;
+	const struct gw_instance_type *best = NULL;
+	for (size_t i = 0; i < gw_type_set_count(&c->types); i++) {
+		const struct gw_instance_type *t = gw_type_set_at(&c->types, i);
+		if (!gw_vm_ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
+		    (long long)t->gpus < r->gpus ||
+		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
+		            r->memory_mib) {
+			continue;
+		}
+		if (!best || t->memory_mib > best->memory_mib) {
+			best = t;
+		}
+	}
 	if (!best) {
 		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
 		    "lower vcpus or memory, or add an instance type "

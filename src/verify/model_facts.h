@@ -33,7 +33,20 @@ struct gw_vctx {
 	 * verification began: the loader's range errors, whose values it
 	 * kept (profile.c, load()). */
 	struct gw_rule_ctx rc;
+	/* The catalog plus the profile's new_instance_types that pass CE6
+	 * (gw_vm_types_init). */
+	struct gw_type_set types;
 };
+
+/* Fill c->types from the model's new_instance_types; free it with
+ * gw_vm_types_finish. Declarations the catalog already has, or without a
+ * FAMILY.SIZE name, an architecture or a size, are left out (CE6 reports
+ * them). */
+void gw_vm_types_init(struct gw_vctx *c);
+void gw_vm_types_finish(struct gw_vctx *c);
+
+/* Whether 'name' is FAMILY.SIZE of [a-z0-9-] (EC2's instance type form). */
+bool gw_vm_type_name_ok(const char *name);
 
 
 /* What the instance types of one CE can offer. */
@@ -78,13 +91,9 @@ const char *gw_vm_ce_strategy(const struct gw_compute_env *ce);
 const char *gw_vm_ce_image(const struct gw_compute_env *ce);
 bool gw_vm_ce_selects(const struct gw_compute_env *ce,
                        const struct gw_instance_type *t);
-/* Call 'fn' once for each catalog entry the instance types of 'ce' select
- * ("optimal" when it lists none), until it returns false. */
-void gw_vm_ce_each(const struct gw_compute_env *ce,
-                   bool (*fn)(const struct gw_instance_type *t, void *arg),
-                   void *arg);
-
-void gw_vm_describe_ce(const struct gw_compute_env *ce, struct gw_ce_info *info);
+void gw_vm_describe_ce(const struct gw_type_set *types,
+                       const struct gw_compute_env *ce,
+                       struct gw_ce_info *info);
 void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
                       const struct gw_queue *q);
 void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The stack family of rules: the stack as a whole (C2, C3, C4), region and
- * literal partitions (A1, A2), Fn::Sub variables (L10), the S3 bucket (N1,
+ * literal partitions (A1), Fn::Sub variables (L10), the S3 bucket (N1,
  * N2, S9), log groups (N6, N7), tags (N10) and SSH (S8). Each rule is one
  * function over neutral facts; the adapters below fill the facts from a
  * profile's model or from a CloudFormation template.
@@ -559,46 +559,6 @@ static void scan_partition(struct gw_cfn *t, yaml_node_t *n, void *data)
 	             "in aws-cn and aws-us-gov",
 	             "resource '%s' hard-codes partition 'aws' in '%.*s'",
 	             s->logical, (int)(end - hit), hit);
-}
-
-/* ---- A2: literal DNS suffixes ------------------------------------------- */
-
-/* Item 'i' of 'n', a sequence, or 'n' itself (i == 0) when it is not. */
-static yaml_node_t *item_at(struct gw_cfn *t, yaml_node_t *n, size_t i)
-{
-	if (gw_cfn_is_seq(n)) {
-		return gw_cfn_seq_at(t, n, i);
-	}
-	return i == 0 ? n : NULL;
-}
-
-static size_t item_count(const yaml_node_t *n)
-{
-	return gw_cfn_is_seq(n) ? gw_cfn_seq_len(n) : n != NULL;
-}
-
-void gw_stack_cfn_principals(struct gw_cfn *t, const char *logical,
-                             yaml_node_t *doc)
-{
-	yaml_node_t *st = gw_cfn_get(t, doc, "Statement");
-	for (size_t i = 0; i < item_count(st); i++) {
-		yaml_node_t *principal =
-		        gw_cfn_get(t, item_at(t, st, i), "Principal");
-		yaml_node_t *svc = gw_cfn_get(t, principal, "Service");
-		for (size_t j = 0; j < item_count(svc); j++) {
-			yaml_node_t *n = item_at(t, svc, j);
-			const char *p = gw_cfn_literal(t, n);
-			if (p && gw_has_suffix(p, ".amazonaws.com")) {
-				GW_RULE_WARN(&t->rc, A2, gw_cfn_loc(t, n),
-				             "write !Sub 'SERVICE.${AWS::URLSuffix}'",
-				             "role '%s' trusts '%s', a literal dns "
-				             "suffix that aws-cn spells "
-				             "'amazonaws.com.cn'",
-				             logical, p);
-				return; /* once per role */
-			}
-		}
-	}
 }
 
 /* ---- L10: Fn::Sub variables --------------------------------------------- */

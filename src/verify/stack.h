@@ -135,9 +135,6 @@ void gw_stack_cfn_resource(struct gw_cfn *t, const char *logical,
                            yaml_node_t *r, yaml_node_t *props);
 /* C4, once the resources are walked. */
 void gw_stack_cfn_finish(struct gw_cfn *t);
-/* A2: literal SERVICE.amazonaws.com principals of trust policy 'doc'. */
-void gw_stack_cfn_principals(struct gw_cfn *t, const char *logical,
-                             yaml_node_t *doc);
 /* Resource checks, rows of template.c's table. */
 void gw_stack_cfn_bucket(struct gw_cfn *t, const char *logical,
                          yaml_node_t *props);

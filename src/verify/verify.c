@@ -53,8 +53,10 @@ bool gw_verify_model(const struct gw_model *m, struct gw_diags *d)
 	    gw_partition_for_region(m->region.s, &p, &dns)) {
 		c.partition = p;
 	}
+	gw_vm_types_init(&c);
 	for (size_t i = 0; i < GW_ARRAY_LEN(rule_groups); i++) {
 		rule_groups[i].run(&c);
 	}
+	gw_vm_types_finish(&c);
 	return d->n_errors == errors;
 }

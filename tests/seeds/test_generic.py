@@ -267,7 +267,10 @@ def check_user_data(out, c):
                     f"{rel}: AWS CLI download without a version: {url}",
                     "task: pinned AWS CLI")
         if "awscli.amazonaws.com" in whole:
-            c.check(re.search(r"awscli-exe-linux-x86_64-(\d+\.\d+\.\d+|"
+            # The zip of the machine's architecture (uname -m), each
+            # pinned: awscli-exe-linux-$arch-$version.zip.
+            c.check(re.search(r"awscli-exe-linux-(x86_64|aarch64|"
+                              r"\$\{?arch\}?)-(\d+\.\d+\.\d+|"
                               r"\$\{?version\}?)\.zip", whole)
                     and re.search(r"version='\d+\.\d+\.\d+'", whole),
                     f"{rel}: AWS CLI download without a pinned version",

@@ -66,7 +66,8 @@ def check_user_data(out, c):
         c.check("btrfs-progs" not in pkgs, "no btrfs-progs (AL2023)",
                 "domain.md L8")
     whole = "\n".join(t for _, t in parts)
-    c.check("awscli-exe-linux-x86_64-" in whole, "AWS CLI v2 install",
+    c.check(("awscli-exe-linux-$arch-$version.zip" in whole
+            and "'x86_64') version=" in whole), "AWS CLI v2 install",
             SEED + " 'awscli-exe-linux-x86_64.zip'")
     c.check("/var/lib/docker" in whole, "scratch on /var/lib/docker",
             SEED + " 'apply Amazon EBS Autoscaling to /var/lib/docker'")
@@ -179,7 +180,7 @@ def check_head_job(out, c):
     principals = [sub_text(p) for st in statements(
         r["AssumeRolePolicyDocument"]) for p in
         as_list(st["Principal"]["Service"])]
-    c.check("ecs-tasks.${AWS::URLSuffix}" in principals,
+    c.check("ecs-tasks.amazonaws.com" in principals,
             "the head job role trusts ecs-tasks", "Batch job role")
     docs = [out.resource(seedlib.ref_target(ref))["Properties"]
             ["PolicyDocument"] for ref in as_list(r.get("ManagedPolicyArns"))]

@@ -182,7 +182,8 @@ def check_launch_template(out, c):
     ud = out.text(f"userdata/{p['LaunchTemplateName']}.mime")
     c.check("/var/lib/docker" in ud, "the volume backs /var/lib/docker",
             SEED + " 'Adjust Docker container size to EBS'")
-    c.check("awscli-exe-linux-x86_64-" in ud, "user data installs AWS CLI "
+    c.check(("awscli-exe-linux-$arch-$version.zip" in ud
+            and "'x86_64') version=" in ud), "user data installs AWS CLI "
             "v2", SEED + " 'Install AWS CLI'")
     for _, ce in out.resources("AWS::Batch::ComputeEnvironment"):
         c.check(ce["Properties"]["ComputeResources"].get("LaunchTemplate")

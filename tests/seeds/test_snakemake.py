@@ -93,7 +93,7 @@ def check_executor_settings(out, c):
     for st in statements(role["AssumeRolePolicyDocument"]):
         principals += [sub_text(p) for p in
                        as_list(st.get("Principal", {}).get("Service"))]
-    c.check("ecs-tasks.${AWS::URLSuffix}" in principals,
+    c.check("ecs-tasks.amazonaws.com" in principals,
             "the job role trusts ecs-tasks", "Batch 'IAM roles for tasks'")
 
 

@@ -57,6 +57,9 @@ for c in shutdown pvcreate vgcreate lvcreate lvextend vgextend mkfs.ext4 \
 done
 stub rpm '[[ $* != "-q --quiet lvm2" ]]'
 stub vgs 'exit 5'
+# The machine: x86_64, or what the run sets in BOX_ARCH (aarch64 on
+# Graviton, as `uname -m` prints it there).
+stub uname 'echo "${BOX_ARCH:-x86_64}"'
 stub systemctl '[[ $1 != is-active || $3 == docker.service ]]'
 stub cloud-init-per 'shift 2; exec "$@"'
 stub lsblk 'dev=${*: -1}
@@ -72,6 +75,7 @@ case $url in
 *api/token) echo TOKEN;;
 *instance-identity/document) printf "{\n  \"availabilityZone\" : \"us-west-2a\",\n  \"instanceId\" : \"i-0abc\",\n  \"region\" : \"us-west-2\"\n}\n";;
 */awscli-exe-linux-x86_64-9.9.9.zip) cp '"$box"'/awscli.zip "$out";;
+*/awscli-exe-linux-aarch64-9.9.9.zip) cp '"$box"'/awscli-arm.zip "$out";;
 *) exit 22;;
 esac'
 
@@ -98,6 +102,11 @@ EOF
 chmod +x "$box/zip/aws/install"
 (cd "$box/zip" && zip -qr ../awscli.zip aws)
 cli_sha=$(sha256sum "$box/awscli.zip" | cut -d ' ' -f 1)
+# The aarch64 release: the same installer with another zip comment, so
+# its SHA-256 differs and a mix-up of the two pins fails the check.
+cp "$box/awscli.zip" "$box/awscli-arm.zip"
+echo aarch64 | zip -qz "$box/awscli-arm.zip"
+arm_sha=$(sha256sum "$box/awscli-arm.zip" | cut -d ' ' -f 1)
 
 cat >"$box/sbx.yaml" <<EOF
 name: sbx
@@ -115,6 +124,9 @@ launch_templates:
       aws_cli:
         version: 9.9.9
         sha256: $cli_sha
+        aarch64:
+          version: 9.9.9
+          sha256: $arm_sha
       scratch:
         kind: ebs-autoscale
         device: /dev/xvdba
@@ -213,6 +225,36 @@ grep -qxF "ECS_LOGLEVEL=it's \$(id)" "$box/etc/ecs/ecs.config" || {
 	failures=$((failures + 1))
 }
 expect autoscale.out 'gwgen-boot: done'
+expect cmds.log "curl -fsS --retry 5 -o $(grep -o '/tmp[^ ]*/awscli-exe-linux-x86_64-9.9.9.zip' \
+	"$box/log/cmds.log" | head -n 1) https://awscli.amazonaws.com/awscli-exe-linux-x86_64-9.9.9.zip"
+
+# The same script on Graviton (AL2023 arm64): the aarch64 zip, checked
+# against its own pin, and everything else as on x86_64.
+: >"$box/log/cmds.log"
+BOX_ARCH=aarch64 sandbox "$box/autoscale.boot" >"$box/log/arm.out" 2>&1 || {
+	cat "$box/log/arm.out" >&2
+	failures=$((failures + 1))
+}
+expect arm.out 'gwgen-boot: done'
+if grep -q 'awscli-exe-linux-x86_64' "$box/log/cmds.log"; then
+	echo 'check_userdata: FAIL: aarch64 fetched the x86_64 AWS CLI' >&2
+	failures=$((failures + 1))
+fi
+expect cmds.log "curl -fsS --retry 5 -o $(grep -o '/tmp[^ ]*/awscli-exe-linux-aarch64-9.9.9.zip' \
+	"$box/log/cmds.log" | head -n 1) https://awscli.amazonaws.com/awscli-exe-linux-aarch64-9.9.9.zip"
+expect cmds.log 'pvcreate -y /dev/xvdba'
+expect cmds.log "mount /dev/gwgen-scratch/scratch $box/mnt/docker"
+expect cmds.log 'systemctl enable gwgen-scratch.service'
+
+# A machine the profile pins no build for fails, and fail_fast powers it
+# off.
+: >"$box/log/cmds.log"
+if BOX_ARCH=riscv64 sandbox "$box/autoscale.boot" >"$box/log/riscv.out" 2>&1; then
+	echo 'check_userdata: FAIL: riscv64 booted without an AWS CLI pin' >&2
+	failures=$((failures + 1))
+fi
+expect riscv.out 'gwgen-boot: error: the profile pins no AWS CLI build for riscv64'
+expect cmds.log 'shutdown -P now'
 
 sandbox "$box/nvme.hook" >"$box/log/nvme.out" 2>&1 || {
 	cat "$box/log/nvme.out" >&2

@@ -560,6 +560,102 @@ static void test_emit_broken_dir_template_is_located(void **state)
 	free(rm);
 }
 
+/*
+ * A Fargate lab: job definitions with FARGATE capabilities, an execution
+ * role (gwgen's, with AmazonECSTaskExecutionRolePolicy, or the profile's),
+ * the network configuration and platform version, 0.25 vCPU, and Nextflow's
+ * platformType and executionRole (Batch job_definition_parameters.md;
+ * Nextflow config reference).
+ */
+static const char fargate_profile[] =
+	"name: fg\n"
+	"description: fargate\n"
+	"region: us-east-1\n"
+	"account_id: \"123456789012\"\n"
+	"engine: nextflow\n"
+	"bucket:\n"
+	"  name: fg-lab-bucket\n"
+	"roles:\n"
+	"  - name: fg-exec\n"
+	"    trust: [ecs-tasks]\n"
+	"compute_environments:\n"
+	"  - name: fg\n"
+	"    type: FARGATE\n"
+	"    max_vcpus: 16\n"
+	"job_queues:\n"
+	"  - name: fg\n"
+	"    compute_environments: [fg]\n"
+	"job_definitions:\n"
+	"  - name: tiny\n"
+	"    image: busybox\n"
+	"    fractional_vcpus: \"0.25\"\n"
+	"    memory_mib: 1024\n"
+	"    assign_public_ip: true\n"
+	"    queue: fg\n"
+	"  - name: own\n"
+	"    image: busybox\n"
+	"    memory_mib: 2048\n"
+	"    execution_role: fg-exec\n"
+	"    platform_version: \"1.4.0\"\n"
+	"    queue: fg\n"
+	"nextflow:\n"
+	"  queue: fg\n";
+
+static void test_emit_fargate(void **state)
+{
+	(void)state;
+	struct gw_diags d;
+	struct gw_files files;
+	gw_diags_init(&d);
+	gw_files_init(&files);
+	struct gw_model *m = gw_profile_load_string(fargate_profile,
+			strlen(fargate_profile), "fg.yaml", &d);
+	assert_non_null(m);
+	assert_true(gw_emit(m, gw_templates_builtin(), &files, &d));
+	const struct gw_file *f = gw_files_find(&files, "cloudformation.yaml");
+	assert_non_null(f);
+	char *cfn = gw_xstrndup(f->data, f->len);
+	static const char *const want[] = {
+		"      PlatformCapabilities:\n        - \"FARGATE\"\n",
+		"        ExecutionRoleArn: !GetAtt FgFargateExecutionRole.Arn\n"
+		"        NetworkConfiguration:\n"
+		"          AssignPublicIp: \"ENABLED\"\n"
+		"        FargatePlatformConfiguration:\n"
+		"          PlatformVersion: \"LATEST\"\n",
+		"          - Type: VCPU\n            Value: \"0.25\"\n"
+		"          - Type: MEMORY\n            Value: \"1024\"\n",
+		"        ExecutionRoleArn: !GetAtt FgExecRole.Arn\n"
+		"        NetworkConfiguration:\n"
+		"          AssignPublicIp: \"DISABLED\"\n"
+		"        FargatePlatformConfiguration:\n"
+		"          PlatformVersion: \"1.4.0\"\n",
+		"      RoleName: \"fg-fargate-execution\"\n",
+		"service-role/AmazonECSTaskExecutionRolePolicy\"\n",
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(want); i++) {
+		if (!strstr(cfn, want[i])) {
+			fail_msg("cloudformation.yaml lacks:\n%s", want[i]);
+		}
+	}
+	/* No EC2 capabilities, and no CE15 comment on a Fargate CE. */
+	assert_null(strstr(cfn, "- \"EC2\""));
+	assert_null(strstr(cfn, "(CE15)"));
+	assert_null(strstr(cfn, "infrastructure updates"));
+	free(cfn);
+	f = gw_files_find(&files, "client/nextflow.config");
+	assert_non_null(f);
+	char *nf = gw_xstrndup(f->data, f->len);
+	assert_non_null(strstr(nf, "        platformType = 'fargate'\n"
+			"        executionRole = 'arn:aws:iam::123456789012:role/"
+			"fg-fargate-execution'\n"));
+	free(nf);
+	assert_non_null(gw_files_find(&files,
+			"iam/fg-fargate-execution-trust.json"));
+	gw_files_finish(&files);
+	gw_model_destroy(m);
+	gw_diags_finish(&d);
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -574,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_emit_checks_refuse_broken_output),
 		cmocka_unit_test(test_emit_groovy_and_markdown_escapers),
 		cmocka_unit_test(test_emit_broken_dir_template_is_located),
+		cmocka_unit_test(test_emit_fargate),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -60,8 +60,7 @@ static const char base_template[] =
         "        Statement:\n"
         "          - Effect: Allow\n"
         "            Principal:\n"
-        "              Service: !Sub \"ecs-tasks.${AWS::URLSuffix}\""
-        "\n"
+        "              Service: ecs-tasks.amazonaws.com\n"
         "            Action: sts:AssumeRole\n"
         "      Policies:\n"
         "        - PolicyName: jobs\n"
@@ -474,11 +473,31 @@ static const struct row rows[] = {
          "    Properties:\n"
          "      Roles: [!Ref JobRole]\n",
          "R1", GW_SEV_ERROR, 0, NULL, 0},
-        {GW_TEMPLATE_SIDE, "t-a2-literal",
-         "!Sub \"ecs-tasks.${AWS::URLSuffix}\"",
-         "ecs-tasks.amazonaws.com",
-         "A2", GW_SEV_WARNING, 1, "role 'JobRole' trusts 'ecs-tasks.amazonaws.com', a literal d"
-         "ns suffix that aws-cn spells 'amazonaws.com.cn'", 0},
+        /* A2: ecs-tasks is ecs-tasks.amazonaws.com in aws-cn too
+         * (terraform-aws-ecs#124), so ${AWS::URLSuffix} is wrong there
+         * and the literal (the base) is right everywhere. */
+        {GW_TEMPLATE_SIDE, "t-a2-url-suffix",
+         "Service: ecs-tasks.amazonaws.com\n",
+         "Service: !Sub \"ecs-tasks.${AWS::URLSuffix}\"\n",
+         "A2", GW_SEV_WARNING, 1, "role 'JobRole' trusts "
+         "'ecs-tasks.${AWS::URLSuffix}', which is "
+         "'ecs-tasks.amazonaws.com.cn' in aws-cn, where the principal is "
+         "'ecs-tasks.amazonaws.com'", 0},
+        {GW_TEMPLATE_SIDE, "t-a2-cn-suffix",
+         "Service: ecs-tasks.amazonaws.com\n",
+         "Service: ecs-tasks.amazonaws.com.cn\n",
+         "A2", GW_SEV_WARNING, 1, "role 'JobRole' trusts "
+         "'ecs-tasks.amazonaws.com.cn', but the principal of 'ecs-tasks' "
+         "in aws is 'ecs-tasks.amazonaws.com'", 0},
+        /* A2: a partition without sourced principals (principal.c) */
+        {GW_PROFILE_SIDE, "p-a2-unsourced-partition",
+         "region: us-west-2\n", "region: us-iso-east-1\n",
+         "A2", GW_SEV_WARNING, 1, "role 'job' trusts 'ecs-tasks', whose "
+         "principal in partition 'aws-iso' gwgen has no source for; it "
+         "writes 'ecs-tasks.amazonaws.com'", 0},
+        {GW_PROFILE_SIDE, "p-a2-aws-cn-sourced",
+         "region: us-west-2\n", "region: cn-north-1\n",
+         "A2", GW_SEV_WARNING, 0, NULL, 0},
         {GW_PROFILE_SIDE, "p-r1-no-trust",
          "    trust: [ecs-tasks]\n",
          "    trust: []\n",

@@ -321,6 +321,28 @@ static const struct row rows[] = {
          "J2", E, 0, NULL},
         {"j2-template-0vcpu", TEMPLATE, {"Value: \"4\""}, {"Value: \"0\""},
          "J2", E, 1, "job definition 'Job' has VCPU 0"},
+        /* J2/J13 on a Fargate template job: 0.25 vCPU takes 512, 1024
+         * or 2048 MiB (Batch API ResourceRequirement); Fargate needs an
+         * execution role (job_definition_parameters.md) */
+#define FARGATE_JOB "      Type: container\n      PlatformCapabilities: [FARGATE]\n"
+        {"j2-template-fargate-quarter", TEMPLATE,
+         {"      Type: container\n", "Value: \"4\"", "Value: \"8192\""},
+         {FARGATE_JOB, "Value: \"0.25\"", "Value: \"2048\""},
+         "J2", E, 0, NULL},
+        {"j2-template-fargate-quarter-4096", TEMPLATE,
+         {"      Type: container\n", "Value: \"4\"", "Value: \"8192\""},
+         {FARGATE_JOB, "Value: \"0.25\"", "Value: \"4096\""},
+         "J2", E, 1,
+         "job definition 'Job' runs on fargate with 0.25 vcpus, which takes "
+         "512, 1024 or 2048 mib, not 4096"},
+        {"j13-template-no-execution-role", TEMPLATE,
+         {"      Type: container\n"}, {FARGATE_JOB}, "J13", E, 1,
+         "job definition 'Job' runs on fargate without an execution role"},
+        {"j13-template-execution-role", TEMPLATE,
+         {"      Type: container\n", "        ResourceRequirements:\n"},
+         {FARGATE_JOB, "        ExecutionRoleArn: arn:aws:iam::123456789012:"
+                       "role/exec\n        ResourceRequirements:\n"},
+         "J13", E, 0, NULL},
         /* J3: 16 vCPUs fit c5.4xlarge, 17 do not */
         {"j3-template-16", TEMPLATE, {"Value: \"4\""}, {"Value: \"16\""},
          "J3", E, 0, NULL},

@@ -232,8 +232,16 @@ static const struct row rows[] = {
                "              Service: [ec2.amazonaws.com]\n"
                "            Action: sts:AssumeRole\n",
          "", 0, "", "A2", W, 1,
-         "role 'Role' trusts 'ec2.amazonaws.com', a literal dns suffix "
-         "that aws-cn spells 'amazonaws.com.cn'"},
+         "role 'Role' trusts 'ec2.amazonaws.com', but the principal of "
+         "'ec2' in aws-cn is 'ec2.amazonaws.com.cn'"},
+        /* ec2 is ec2.DNS_SUFFIX in aws, aws-cn and aws-us-gov alike */
+        {"a2-url-suffix-ec2", TEMPLATE, RES_T,
+         RES_T "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+               "      AssumeRolePolicyDocument:\n        Statement:\n"
+               "          - Effect: Allow\n            Principal:\n"
+               "              Service: [!Sub \"ec2.${AWS::URLSuffix}\"]\n"
+               "            Action: sts:AssumeRole\n",
+         "", 0, "", "A2", W, 0, NULL},
         {"l10-unknown-variable", TEMPLATE, "LogGroupName: /aws/batch/st",
          "LogGroupName: !Sub /aws/batch/${Lab}", "", 0, "", "L10", E, 1,
          "!Sub refers to '${Lab}', which is no parameter, resource or "

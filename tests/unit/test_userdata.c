@@ -29,6 +29,8 @@
 #define USERDATA_MAX 16384
 /* The published SHA-256 of awscli-exe-linux-x86_64-2.36.11.zip. */
 #define CLI_SHA "50fbb7a2f44a78eab4a210088040e8f0bc4b9937cac8043c2354269d58614df6"
+/* A well-formed stand-in: only its place in the script is tested. */
+#define CLI_SHA_ARM "aa0a1e5a3e1bb1b1ad1cf2cd2e8d2f6e9e1c2a1b0c9d8e7f6a5b4c3d2e1f0a9b"
 
 /* A profile with one launch template; USER_DATA follows "    user_data:". */
 #define PROFILE_HEAD \
@@ -538,10 +540,14 @@ static void test_userdata_aws_cli_pinned(void **state)
 	struct run r;
 	render_ok(&r, AWS_CLI);
 	char *boot = part(gw_buf_str(&r.mime), "text/x-shellscript");
-	assert_true(has(boot, "\tlocal version='2.36.11'\n"));
-	assert_true(has(boot, "\tlocal sha256='" CLI_SHA "'\n"));
-	assert_true(has(boot, "local zip=\"awscli-exe-linux-x86_64-$version"
-			".zip\""));
+	/* The x86_64 pin only: by `uname -m`, other machines fail. */
+	assert_true(has(boot, "\tarch=$(uname -m)\n"));
+	assert_true(has(boot, "\t'x86_64') version='2.36.11' sha256='" CLI_SHA
+			"' ;;\n"));
+	assert_false(has(boot, "'aarch64')"));
+	assert_true(has(boot, "\t*) fail \"the profile pins no AWS CLI build "
+			"for $arch\" ;;\n"));
+	assert_true(has(boot, "\tzip=\"awscli-exe-linux-$arch-$version.zip\""));
 	assert_true(has(boot, "\"https://awscli.amazonaws.com/$zip\""));
 	assert_true(has(boot, "--install-dir \"$prefix\""));
 	/* Checked before it is unpacked. */
@@ -551,6 +557,18 @@ static void test_userdata_aws_cli_pinned(void **state)
 	char *cc = part(gw_buf_str(&r.mime), "text/cloud-config");
 	assert_true(has(cc, "packages:\n  - \"unzip\"\n"));
 	free(cc);
+	free(boot);
+	finish(&r);
+
+	/* Both pins, each with its own version and checksum (AWS publishes
+	 * awscli-exe-linux-aarch64.zip next to the x86_64 one). */
+	render_ok(&r, AWS_CLI "        aarch64:\n"
+			"          version: 2.36.10\n"
+			"          sha256: " CLI_SHA_ARM "\n");
+	boot = part(gw_buf_str(&r.mime), "text/x-shellscript");
+	assert_true(has(boot, "\t'x86_64') version='2.36.11' sha256='" CLI_SHA
+			"' ;;\n\t'aarch64') version='2.36.10' sha256='"
+			CLI_SHA_ARM "' ;;\n"));
 	free(boot);
 	finish(&r);
 

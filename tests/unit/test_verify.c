@@ -436,6 +436,8 @@ static void volume_unencrypted(struct gw_model *m)
 
 #define ONDEMAND "instance_types: [r6a.large, r6a.4xlarge]\n"
 #define SPOT "    type: SPOT\n"
+#define ZEROS                                                                  \
+	"0000000000000000000000000000000000000000000000000000000000000000"
 #define JOB_VCPUS "    vcpus: 4\n    memory_mib: 8192\n"
 
 static const struct row rows[] = {
@@ -490,11 +492,44 @@ static const struct row rows[] = {
          .repl = {"[c6g, m6a]"},
          .msg = "compute environment 'demo-spot' mixes architectures: "
                 "'m6a.12xlarge' is x86_64 and 'c6g.12xlarge' is arm64"},
+        /* The catalog has every EC2 type: an unknown one is an error
+         * (r6a.huge is the issue's misspelling). */
         {.name = "ce6_unknown_type",
          .rule = "CE6",
-         .sev = W,
+         .sev = E,
          .find = {"[c6a, m6a]"},
-         .repl = {"[c6a, z9.large]"}},
+         .repl = {"[c6a, r6a.huge]"},
+         .msg = "compute environment 'demo-spot' names instance type "
+                "'r6a.huge', which is not an EC2 instance type"},
+        {.name = "ce6_unknown_family",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]"},
+         .repl = {"[c6a, m6ii]"},
+         .msg = "compute environment 'demo-spot' names instance family "
+                "'m6ii', which is not an EC2 instance family or batch "
+                "class"},
+        /* A type newer than the catalog, declared with its size: no
+         * CE6, and its arm64 architecture counts for the mix check. */
+        {.name = "ce6_declared_new_type",
+         .rule = "CE6",
+         .sev = E,
+         .absent = true,
+         .find = {"[c6a, m6a]", "region: us-west-2\n"},
+         .repl = {"[c6a, z9.large]",
+                  "region: us-west-2\nnew_instance_types:\n"
+                  "  - {name: z9.large, vcpus: 2, memory_mib: 4096, "
+                  "arch: x86_64}\n"}},
+        {.name = "ce6_declared_new_type_arch",
+         .rule = "CE6",
+         .sev = E,
+         .find = {"[c6a, m6a]", "region: us-west-2\n"},
+         .repl = {"[c6a, z9g.large]",
+                  "region: us-west-2\nnew_instance_types:\n"
+                  "  - {name: z9g.large, vcpus: 2, memory_mib: 4096, "
+                  "arch: arm64}\n"},
+         .msg = "compute environment 'demo-spot' mixes architectures: "
+                "'c6a.12xlarge' is x86_64 and 'z9g.large' is arm64"},
         /* Batch's default classes are sized like 'optimal', not unknown */
         {.name = "ce6_default_class_known",
          .rule = "CE6",
@@ -1422,6 +1457,58 @@ static const struct row rows[] = {
          .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
                   "0000000000000000000000000000000000000000000000000000000000"
                   "000000}\n"}},
+        {.name = "l9_pass", .rule = "L9", .sev = W, .absent = true},
+        /* L9: a pin is a version and a sha-256, both or neither */
+        {.name = "l9_cli_no_pin",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {source: release}\n"},
+         .msg = "aws_cli pins no build of the AWS CLI"},
+        {.name = "l9_cli_half_pin",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11}\n"},
+         .msg = "aws_cli pins the x86_64 build with a version but no "
+                "sha256"},
+        {.name = "l9_cli_aarch64_sha",
+         .rule = "L9",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS ", aarch64: {version: 2.36.11, sha256: abc}}\n"},
+         .msg = "aws_cli aarch64 sha256 'abc' is not 64 hex digits"},
+        /* L12: Graviton compute environments need the aarch64 build
+         * (demo-spot uses demo-lt) */
+        {.name = "l12_arm64_without_aarch64",
+         .rule = "L12",
+         .sev = E,
+         .find = {"    user_data:\n", "[c6a, m6a]"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS "}\n",
+                  "[c6g, m6g]"},
+         .msg = "launch template 'demo-lt' is used by compute environment "
+                "'demo-spot', whose instance type 'c6g.12xlarge' is arm64, "
+                "but aws_cli pins no aarch64 build"},
+        {.name = "l12_arm64_with_aarch64",
+         .rule = "L12",
+         .sev = E,
+         .absent = true,
+         .find = {"    user_data:\n", "[c6a, m6a]"},
+         .repl = {"    user_data:\n      aws_cli: {version: 2.36.11, sha256: "
+                  ZEROS ", aarch64: {version: 2.36.11, sha256: " ZEROS
+                  "}}\n",
+                  "[c6g, m6g]"}},
+        {.name = "l12_x86_64_without_x86_64",
+         .rule = "L12",
+         .sev = E,
+         .find = {"    user_data:\n"},
+         .repl = {"    user_data:\n      aws_cli: {aarch64: {version: "
+                  "2.36.11, sha256: " ZEROS "}}\n"},
+         .msg = "launch template 'demo-lt' is used by compute environment "
+                "'demo-ondemand', whose instance type 'r6a.4xlarge' is "
+                "x86_64, but aws_cli pins no x86_64 build"},
         /* L2: the size is only known once rendered; verify renders it */
         {.name = "l2_user_data_over_16k",
          .rule = "L2",

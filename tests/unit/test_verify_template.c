@@ -266,6 +266,14 @@ static const struct row rows[] = {
          "amazon linux 2023, the default image"},
         {"ce10-graviton2-al2023", {TYPES}, {"InstanceTypes: [c6g]"}, "CE10",
          GW_SEV_ERROR, 0, NULL},
+        /* CE6: the catalog has every EC2 type, so templates get the
+         * error too (and no new_instance_types to declare one). */
+        {"ce6-misspelled", {TYPES}, {"InstanceTypes: [c5.4xlareg]"}, "CE6",
+         GW_SEV_ERROR, 1,
+         "compute environment 'CE' names instance type 'c5.4xlareg', "
+         "which is not an EC2 instance type"},
+        {"ce6-known", {TYPES}, {"InstanceTypes: [c5.4xlarge, m6i]"},
+         "CE6", GW_SEV_ERROR, 0, NULL},
         /* CE1: Type and ComputeResources.Type are required. */
         {"ce1-no-type", {"      Type: MANAGED\n"}, {""}, "CE1", GW_SEV_ERROR,
          1, "compute environment 'CE' has no Type"},
