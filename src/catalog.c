@@ -345,3 +345,33 @@ bool gw_type_set_spec_known(const struct gw_type_set *s, const char *spec)
 	}
 	return false;
 }
+
+static bool in_catalog(const struct gw_instance_type *t)
+{
+	uintptr_t p = (uintptr_t)t, lo = (uintptr_t)gw_catalog_types;
+	return p >= lo && p < lo + gw_catalog_n_types * sizeof(*t);
+}
+
+bool gw_type_set_before(const struct gw_type_set *s,
+		const struct gw_instance_type *a, const struct gw_instance_type *b)
+{
+	(void)s;
+	bool ca = in_catalog(a), cb = in_catalog(b);
+	if (ca != cb) {
+		return ca;
+	}
+	/* Both in the catalog, or both among the declared types: one array. */
+	return (uintptr_t)a < (uintptr_t)b;
+}
+
+void gw_type_set_each(const struct gw_type_set *s, const char *spec,
+		bool (*fn)(const struct gw_instance_type *t, void *arg),
+		void *arg)
+{
+	gw_catalog_each(spec, fn, arg);
+	for (size_t i = 0; s && i < s->n_extra; i++) {
+		if (gw_catalog_selects(spec, &s->extra[i])) {
+			fn(&s->extra[i], arg);
+		}
+	}
+}

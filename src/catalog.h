@@ -89,6 +89,22 @@ size_t gw_type_set_count(const struct gw_type_set *s);
 const struct gw_instance_type *gw_type_set_at(const struct gw_type_set *s,
 		size_t i);
 
+/*
+ * Whether entry 'a' of 's' comes before entry 'b' (the catalog's, in table
+ * order, then the declared ones in order): the order in which a scan of
+ * the set meets them, for ties.
+ */
+bool gw_type_set_before(const struct gw_type_set *s,
+		const struct gw_instance_type *a, const struct gw_instance_type *b);
+
+/*
+ * Call 'fn' with each entry of 's' that 'spec' selects: the catalog's (a
+ * binary search per family, gw_catalog_each), then the declared types.
+ */
+void gw_type_set_each(const struct gw_type_set *s, const char *spec,
+		bool (*fn)(const struct gw_instance_type *t, void *arg),
+		void *arg);
+
 /* Whether 'spec' (a type, family or class) selects an entry of 's'. */
 bool gw_type_set_spec_known(const struct gw_type_set *s, const char *spec);
 

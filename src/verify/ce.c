@@ -126,16 +126,55 @@ static bool spec_known(const struct gw_ce_facts *f, const char *spec)
 	                gw_catalog_is_class(spec));
 }
 
-static bool any_spec_selects(const struct gw_ce_facts *f,
-                             const struct gw_instance_type *it)
+/* select_types: one spec's entries, skipping those an earlier spec
+ * selected already; ties go to the entry a scan of the set meets first,
+ * whatever order the specs list the types in. */
+struct select_walk {
+	const struct gw_ce_facts *f;
+	size_t spec;
+	struct ce_selection *s;
+};
+
+static bool select_one(const struct gw_instance_type *it, void *arg)
 {
-	for (size_t i = 0; i < f->n_specs; i++) {
-		const char *spec = f->specs[i].spec;
+	struct select_walk *w = arg;
+	const struct gw_type_set *ts = w->f->types;
+	for (size_t j = 0; j < w->spec; j++) {
+		const char *spec = w->f->specs[j].spec;
 		if (spec && gw_catalog_selects(spec, it)) {
 			return true;
 		}
 	}
-	return false;
+	struct ce_selection *s = w->s;
+	s->n_types++;
+	if (!s->arch[it->arch] || gw_type_set_before(ts, it, s->arch[it->arch])) {
+		s->arch[it->arch] = it;
+	}
+	if (!s->smallest || it->vcpus < s->smallest->vcpus ||
+	    (it->vcpus == s->smallest->vcpus &&
+	     gw_type_set_before(ts, it, s->smallest))) {
+		s->smallest = it;
+	}
+	if (!s->most_vcpus || it->vcpus > s->most_vcpus->vcpus ||
+	    (it->vcpus == s->most_vcpus->vcpus &&
+	     gw_type_set_before(ts, it, s->most_vcpus))) {
+		s->most_vcpus = it;
+	}
+	if (!s->most_memory || it->memory_mib > s->most_memory->memory_mib ||
+	    (it->memory_mib == s->most_memory->memory_mib &&
+	     gw_type_set_before(ts, it, s->most_memory))) {
+		s->most_memory = it;
+	}
+	if (it->gpus > 0 && (!s->gpu || it->gpus > s->gpu->gpus ||
+	                     (it->gpus == s->gpu->gpus &&
+	                      gw_type_set_before(ts, it, s->gpu)))) {
+		s->gpu = it;
+	}
+	if (it->gpus > 0 && gw_has_prefix(it->name, "p3.") &&
+	    (!s->p3 || gw_type_set_before(ts, it, s->p3))) {
+		s->p3 = it;
+	}
+	return true;
 }
 
 static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
@@ -150,30 +189,11 @@ static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
 	if (!f->types_literal) {
 		return;
 	}
-	for (size_t i = 0; i < gw_type_set_count(f->types); i++) {
-		const struct gw_instance_type *it = gw_type_set_at(f->types, i);
-		if (!any_spec_selects(f, it)) {
-			continue;
-		}
-		s->n_types++;
-		if (!s->arch[it->arch]) {
-			s->arch[it->arch] = it;
-		}
-		if (!s->smallest || it->vcpus < s->smallest->vcpus) {
-			s->smallest = it;
-		}
-		if (!s->most_vcpus || it->vcpus > s->most_vcpus->vcpus) {
-			s->most_vcpus = it;
-		}
-		if (!s->most_memory ||
-		    it->memory_mib > s->most_memory->memory_mib) {
-			s->most_memory = it;
-		}
-		if (it->gpus > 0 && (!s->gpu || it->gpus > s->gpu->gpus)) {
-			s->gpu = it;
-		}
-		if (it->gpus > 0 && !s->p3 && gw_has_prefix(it->name, "p3.")) {
-			s->p3 = it;
+	struct select_walk w = {.f = f, .s = s};
+	for (w.spec = 0; w.spec < f->n_specs; w.spec++) {
+		if (f->specs[w.spec].spec) {
+			gw_type_set_each(f->types, f->specs[w.spec].spec,
+			                 select_one, &w);
 		}
 	}
 }

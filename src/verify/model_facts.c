@@ -141,6 +141,98 @@ void gw_vm_types_finish(struct gw_vctx *c)
 	c->types = (struct gw_type_set){0};
 }
 
+/* A walk over the entries of a type set that a compute environment's
+ * instance types select ("optimal" when it lists none), each entry once:
+ * per spec, skipping what an earlier spec selected. */
+struct ce_walk {
+	const struct gw_type_set *types;
+	const struct gw_compute_env *ce;
+	size_t spec;
+	bool (*fn)(const struct gw_instance_type *t, void *arg,
+	           const struct gw_type_set *types);
+	void *arg;
+};
+
+static bool ce_walk_one(const struct gw_instance_type *t, void *arg)
+{
+	const struct ce_walk *w = arg;
+	for (size_t j = 0; j < w->spec; j++) {
+		const char *spec = w->ce->instance_types.v[j].s;
+		if (spec && gw_catalog_selects(spec, t)) {
+			return true;
+		}
+	}
+	return w->fn(t, w->arg, w->types);
+}
+
+static void ce_each(struct ce_walk *w)
+{
+	if (w->ce->instance_types.n == 0) {
+		gw_type_set_each(w->types, "optimal", ce_walk_one, w);
+		return;
+	}
+	for (w->spec = 0; w->spec < w->ce->instance_types.n; w->spec++) {
+		const char *spec = w->ce->instance_types.v[w->spec].s;
+		if (spec) {
+			gw_type_set_each(w->types, spec, ce_walk_one, w);
+		}
+	}
+}
+
+/* Ties go to the entry a scan of the set meets first. */
+static bool add_to_info(const struct gw_instance_type *t, void *arg,
+                        const struct gw_type_set *ts)
+{
+	struct gw_ce_info *info = arg;
+	info->n_types++;
+	const struct gw_instance_type *s = info->smallest;
+	if (!s || t->vcpus < s->vcpus ||
+	    (t->vcpus == s->vcpus && gw_type_set_before(ts, t, s))) {
+		info->smallest = t;
+	}
+	s = info->most_vcpus;
+	if (!s || t->vcpus > s->vcpus ||
+	    (t->vcpus == s->vcpus && gw_type_set_before(ts, t, s))) {
+		info->most_vcpus = t;
+	}
+	s = info->most_memory;
+	if (!s || t->memory_mib > s->memory_mib ||
+	    (t->memory_mib == s->memory_mib && gw_type_set_before(ts, t, s))) {
+		info->most_memory = t;
+	}
+	s = info->most_gpus;
+	if (!s || t->gpus > s->gpus ||
+	    (t->gpus == s->gpus && gw_type_set_before(ts, t, s))) {
+		info->most_gpus = t;
+	}
+	s = info->arch_seen[t->arch];
+	if (!s || gw_type_set_before(ts, t, s)) {
+		info->arch_seen[t->arch] = t;
+	}
+	return true;
+}
+
+/* The type with the most memory that fits a request in every dimension. */
+struct fit {
+	const struct gw_request *r;
+	const struct gw_instance_type *best;
+};
+
+static bool fits_all(const struct gw_instance_type *t, void *arg,
+                     const struct gw_type_set *ts)
+{
+	struct fit *f = arg;
+	const struct gw_request *r = f->r;
+	if ((long long)t->vcpus >= r->vcpus && (long long)t->gpus >= r->gpus &&
+	    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB >= r->memory_mib &&
+	    (!f->best || t->memory_mib > f->best->memory_mib ||
+	     (t->memory_mib == f->best->memory_mib &&
+	      gw_type_set_before(ts, t, f->best)))) {
+		f->best = t;
+	}
+	return true;
+}
+
 void gw_vm_describe_ce(const struct gw_type_set *types,
                        const struct gw_compute_env *ce,
                        struct gw_ce_info *info)
@@ -156,29 +248,9 @@ void gw_vm_describe_ce(const struct gw_type_set *types,
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
 		return;
 	}
-	for (size_t i = 0; i < gw_type_set_count(types); i++) {
-		const struct gw_instance_type *t = gw_type_set_at(types, i);
-		if (!gw_vm_ce_selects(ce, t)) {
-			continue;
-		}
-		info->n_types++;
-		if (!info->smallest || t->vcpus < info->smallest->vcpus) {
-			info->smallest = t;
-		}
-		if (!info->most_vcpus || t->vcpus > info->most_vcpus->vcpus) {
-			info->most_vcpus = t;
-		}
-		if (!info->most_memory ||
-		    t->memory_mib > info->most_memory->memory_mib) {
-			info->most_memory = t;
-		}
-		if (!info->most_gpus || t->gpus > info->most_gpus->gpus) {
-			info->most_gpus = t;
-		}
-		if (!info->arch_seen[t->arch]) {
-			info->arch_seen[t->arch] = t;
-		}
-	}
+	struct ce_walk w = {.types = types, .ce = ce, .fn = add_to_info,
+	                    .arg = info};
+	ce_each(&w);
 }
 
 /* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
@@ -264,19 +336,11 @@ static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
 		return;
 	}
 	/* Each dimension fits some type; does one type fit them all? */
-	const struct gw_instance_type *best = NULL;
-	for (size_t i = 0; i < gw_type_set_count(&c->types); i++) {
-		const struct gw_instance_type *t = gw_type_set_at(&c->types, i);
-		if (!gw_vm_ce_selects(ce, t) || (long long)t->vcpus < r->vcpus ||
-		    (long long)t->gpus < r->gpus ||
-		    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB <
-		            r->memory_mib) {
-			continue;
-		}
-		if (!best || t->memory_mib > best->memory_mib) {
-			best = t;
-		}
-	}
+	struct fit fit = {.r = r};
+	struct ce_walk w = {.types = &c->types, .ce = ce, .fn = fits_all,
+	                    .arg = &fit};
+	ce_each(&w);
+	const struct gw_instance_type *best = fit.best;
 	if (!best) {
 		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
 		    "lower vcpus or memory, or add an instance type "
