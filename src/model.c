@@ -174,6 +174,7 @@ static void nextflow_finish(struct gw_nextflow *nf)
 	str_finish(&nf->storage_class);
 	str_finish(&nf->storage_encryption);
 	str_finish(&nf->retry_mode);
+	str_finish(&nf->s3_acl);
 	str_finish(&nf->config_profile);
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		struct gw_nf_process *p = &nf->processes[i];
