@@ -159,6 +159,48 @@ void gw_cfn_doc_finish(struct gw_cfn_doc *c)
 	}
 }
 
+/*
+ * Load the first YAML document of 'text' into 'doc' with 'l' (initialised
+ * here; the caller finishes it). Returns 1 with a document, 0 with why it
+ * is not YAML in 'why', -1 when the loader could not start (reported).
+ */
+static int load_first(const struct gw_check_ctx *c, struct gw_yaml_loader *l,
+		const char *text, size_t len, yaml_document_t *doc,
+		struct gw_buf *why, struct gw_diags *d)
+{
+	if (!gw_yaml_loader_init(l, text, len, 0)) {
+		gw_check_failed(d, c, "could not be parsed (libyaml out of "
+				"memory)");
+		return -1;
+	}
+	if (!gw_yaml_loader_next(l, doc)) {
+		gw_buf_printf(why, "is not YAML: %s at line %lu column %lu",
+				l->problem ? l->problem : "error",
+				(unsigned long)l->mark.line + 1,
+				(unsigned long)l->mark.column + 1);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether 'l' ends after the document it gave: a stray '---' would make a
+ * second one. Says why not in 'why'. */
+static bool ends_after_one(struct gw_yaml_loader *l, struct gw_buf *why)
+{
+	yaml_document_t next;
+	if (!gw_yaml_loader_next(l, &next)) {
+		gw_buf_puts(why, "does not end cleanly after its document");
+		return false;
+	}
+	bool more = yaml_document_get_root_node(&next) != NULL;
+	gw_yaml_doc_finish(&next);
+	if (more) {
+		gw_buf_puts(why, "holds more than one YAML document");
+		return false;
+	}
+	return true;
+}
+
 bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 		struct gw_diags *d)
 {
@@ -170,16 +212,12 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 	struct gw_buf why;
 	gw_buf_init(&why);
 	bool ok = false;
-	if (!gw_yaml_loader_init(&l, text, len, 0)) {
-		gw_check_failed(d, c, "could not be parsed (libyaml out of "
-				"memory)");
+	int loaded = load_first(c, &l, text, len, &doc, &why, d);
+	if (loaded < 0) {
+		gw_buf_finish(&why);
 		return false;
 	}
-	if (!gw_yaml_loader_next(&l, &doc)) {
-		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
-				l.problem ? l.problem : "error",
-				(unsigned long)l.mark.line + 1,
-				(unsigned long)l.mark.column + 1);
+	if (!loaded) {
 		goto out_parser;
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -192,16 +230,7 @@ bool gw_check_cfn(const struct gw_check_ctx *c, const char *text, size_t len,
 			!user_data_matches(&doc, resources, c->files, &why)) {
 		goto out_doc;
 	}
-	/* One document only: a stray '---' would split the template. */
-	yaml_document_t next;
-	if (!gw_yaml_loader_next(&l, &next)) {
-		gw_buf_puts(&why, "does not end cleanly after its document");
-		goto out_doc;
-	}
-	bool more = yaml_document_get_root_node(&next) != NULL;
-	gw_yaml_doc_finish(&next);
-	if (more) {
-		gw_buf_puts(&why, "holds more than one YAML document");
+	if (!ends_after_one(&l, &why)) {
 		goto out_doc;
 	}
 	ok = true;
@@ -231,16 +260,12 @@ bool gw_check_yaml(const struct gw_check_ctx *c, const char *text, size_t len,
 	struct gw_buf why;
 	gw_buf_init(&why);
 	bool ok = false;
-	if (!gw_yaml_loader_init(&l, text, len, 0)) {
-		gw_check_failed(d, c, "could not be parsed (libyaml out of "
-				"memory)");
+	int loaded = load_first(c, &l, text, len, &doc, &why, d);
+	if (loaded < 0) {
+		gw_buf_finish(&why);
 		return false;
 	}
-	if (!gw_yaml_loader_next(&l, &doc)) {
-		gw_buf_printf(&why, "is not YAML: %s at line %lu column %lu",
-				l.problem ? l.problem : "error",
-				(unsigned long)l.mark.line + 1,
-				(unsigned long)l.mark.column + 1);
+	if (!loaded) {
 		goto out_parser;
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -248,15 +273,7 @@ bool gw_check_yaml(const struct gw_check_ctx *c, const char *text, size_t len,
 		gw_buf_puts(&why, "is not one YAML mapping");
 		goto out_doc;
 	}
-	yaml_document_t next;
-	if (!gw_yaml_loader_next(&l, &next)) {
-		gw_buf_puts(&why, "does not end cleanly after its document");
-		goto out_doc;
-	}
-	bool more = yaml_document_get_root_node(&next) != NULL;
-	gw_yaml_doc_finish(&next);
-	if (more) {
-		gw_buf_puts(&why, "holds more than one YAML document");
+	if (!ends_after_one(&l, &why)) {
 		goto out_doc;
 	}
 	ok = true;
