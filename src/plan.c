@@ -1141,7 +1141,9 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 		size_t before = d.n;
 		run_plan(&p);
 		findings = d.n - before;
-		qsort(p.res, p.n_res, sizeof *p.res, res_order);
+		if (p.n_res) {
+			qsort(p.res, p.n_res, sizeof *p.res, res_order);
+		}
 		gw_diags_sort(&d);
 		if (format == PLAN_SARIF) {
 			/* The findings are the document: on standard output. */
