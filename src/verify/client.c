@@ -54,17 +54,25 @@ static void check_selector(struct gw_vctx *c, const struct gw_str *sel)
 	    "'%s'", s);
 }
 
+/* The profile names 'engine' but has no section for it ('rule'). */
+static void section_missing(struct gw_vctx *c, enum gw_engine engine,
+                            enum gw_rule rule, const char *name,
+                            const char *hint)
+{
+	if (c->m->engine == engine) {
+		gw_rule_report(&c->rc, rule, GW_SEV_ERROR,
+		               c->m->engine_name.loc, hint,
+		               "engine is %s but the profile has no %s section",
+		               name, name);
+	}
+}
+
 void gw_client_model_nextflow(struct gw_vctx *c)
 {
 	const struct gw_nextflow *nf = &c->m->nextflow;
 	if (!nf->present) {
-		if (c->m->engine == GW_ENGINE_NEXTFLOW) {
-			GW_RULE_ERR(&c->rc, NF1, c->m->engine_name.loc,
-			    "add a 'nextflow:' "
-			    "section",
-			    "engine is nextflow but the "
-			    "profile has no nextflow section");
-		}
+		section_missing(c, GW_ENGINE_NEXTFLOW, GW_RULE_NF1, "nextflow",
+		                "add a 'nextflow:' section");
 		return;
 	}
 	const struct gw_queue *q =
@@ -222,13 +230,8 @@ void gw_client_model_nextstrain(struct gw_vctx *c)
 {
 	const struct gw_nextstrain *ns = &c->m->nextstrain;
 	if (!ns->present) {
-		if (c->m->engine == GW_ENGINE_NEXTSTRAIN) {
-			GW_RULE_ERR(&c->rc, NS1, c->m->engine_name.loc,
-			    "add a 'nextstrain:' "
-			    "section",
-			    "engine is nextstrain but the "
-			    "profile has no nextstrain section");
-		}
+		section_missing(c, GW_ENGINE_NEXTSTRAIN, GW_RULE_NS1, "nextstrain",
+		                "add a 'nextstrain:' section");
 		return;
 	}
 	const struct gw_queue *q =
@@ -415,13 +418,8 @@ void gw_client_model_snakemake(struct gw_vctx *c)
 {
 	const struct gw_snakemake *sm = &c->m->snakemake;
 	if (!sm->present) {
-		if (c->m->engine == GW_ENGINE_SNAKEMAKE) {
-			GW_RULE_ERR(&c->rc, SM1, c->m->engine_name.loc,
-			    "add a 'snakemake:' section with 'queue' and "
-			    "'job_role'",
-			    "engine is snakemake but the profile has no "
-			    "snakemake section");
-		}
+		section_missing(c, GW_ENGINE_SNAKEMAKE, GW_RULE_SM1, "snakemake",
+		                "add a 'snakemake:' section with 'queue' and 'job_role'");
 		return;
 	}
 	if (!c->m->account_id.s) {
@@ -612,12 +610,8 @@ void gw_client_model_cromwell(struct gw_vctx *c)
 {
 	const struct gw_cromwell *cr = &c->m->cromwell;
 	if (!cr->present) {
-		if (c->m->engine == GW_ENGINE_CROMWELL) {
-			GW_RULE_ERR(&c->rc, CR1, c->m->engine_name.loc,
-			    "add a 'cromwell:' section with 'queue'",
-			    "engine is cromwell but the profile has no "
-			    "cromwell section");
-		}
+		section_missing(c, GW_ENGINE_CROMWELL, GW_RULE_CR1, "cromwell",
+		                "add a 'cromwell:' section with 'queue'");
 		return;
 	}
 	if (!c->m->account_id.s) {
