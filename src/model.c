@@ -206,6 +206,7 @@ void gw_model_destroy(struct gw_model *m)
 	str_finish(&m->account_id);
 	str_finish(&m->stack_name);
 	str_finish(&m->engine_name);
+	str_finish(&m->compliance);
 	kvs_finish(&m->tags);
 	str_finish(&m->bucket.name);
 	str_finish(&m->bucket.encryption);

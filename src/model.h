@@ -450,6 +450,8 @@ struct gw_model {
 	struct gw_str stack_name;  /* default "gwgen-NAME" */
 	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | cromwell | none */
 	enum gw_engine engine;
+	struct gw_str compliance;  /* "baseline" (default) or "hipaa" */
+	bool hipaa;                /* compliance is "hipaa" */
 	struct gw_kvs tags;        /* on every taggable resource */
 	struct gw_network network;
 	struct gw_bucket bucket;

@@ -66,6 +66,62 @@ static const struct principal_row rows[] = {
          "AWS CDK standardized service principals (no China exception)"},
 };
 
+/*
+ * Regional principals: the suffix after SERVICE.REGION. CloudWatch Logs
+ * names logs.REGION.amazonaws.com in the key policy that lets it encrypt
+ * a log group (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch
+ * Logs using AWS Key Management Service", step 2; docs.amazonaws.cn the
+ * same for China); its China form ends in amazonaws.com.cn, as the AWS
+ * CDK renders it (aws-cdk-lib region-info default.ts: "logs" is
+ * regional and partitional).
+ */
+#define LOGS_SOURCE "CloudWatch Logs User Guide, encrypt-log-data-kms.html"
+static const struct principal_row regional_rows[] = {
+        {"aws", "logs", "amazonaws.com", LOGS_SOURCE},
+        {"aws-us-gov", "logs", "amazonaws.com", LOGS_SOURCE},
+        {"aws-cn", "logs", "amazonaws.com.cn",
+         LOGS_SOURCE " (China); AWS CDK region-info (logs: regional, "
+         "partitional)"},
+};
+
+static const struct principal_row *find_regional(const char *partition,
+                                                 const char *service)
+{
+	for (size_t i = 0; partition && service &&
+	     i < GW_ARRAY_LEN(regional_rows); i++) {
+		if (strcmp(regional_rows[i].partition, partition) == 0 &&
+		    strcmp(regional_rows[i].service, service) == 0) {
+			return &regional_rows[i];
+		}
+	}
+	return NULL;
+}
+
+bool gw_principal_regional(const char *partition, const char *service,
+                           const char *region, char *out, size_t size)
+{
+	const struct principal_row *r = find_regional(partition, service);
+	if (!r || !region) {
+		return false;
+	}
+	snprintf(out, size, "%s.%s.%s", service, region, r->principal);
+	return true;
+}
+
+bool gw_principal_regional_follows_url_suffix(const char *service)
+{
+	static const char *const partitions[] = {"aws", "aws-cn", "aws-us-gov"};
+	for (size_t i = 0; i < GW_ARRAY_LEN(partitions); i++) {
+		const struct principal_row *r = find_regional(partitions[i],
+		                                              service);
+		const char *dns = gw_partition_dns_suffix(partitions[i]);
+		if (!r || !dns || strcmp(r->principal, dns) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static const struct principal_row *find_row(const char *partition,
                                             const char *service)
 {

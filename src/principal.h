@@ -36,4 +36,20 @@ bool gw_principal_follows_url_suffix(const char *service);
 /* Where the row of 'service' in 'partition' comes from, or NULL. */
 const char *gw_principal_source(const char *partition, const char *service);
 
+/*
+ * Regional service principals (SERVICE.REGION.SUFFIX), which key policies
+ * name: "logs" (CloudWatch Logs) only. The principal of 'service' in
+ * 'region' of 'partition' goes to 'out' ('size' bytes); false when gwgen
+ * has no sourced row for the pair.
+ */
+bool gw_principal_regional(const char *partition, const char *service,
+		const char *region, char *out, size_t size);
+
+/*
+ * Whether the regional principal of 'service' is SERVICE.REGION.DNS_SUFFIX
+ * in each of aws, aws-cn and aws-us-gov, so that
+ * "SERVICE.${AWS::Region}.${AWS::URLSuffix}" is right in all three.
+ */
+bool gw_principal_regional_follows_url_suffix(const char *service);
+
 #endif

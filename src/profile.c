@@ -118,6 +118,8 @@ static const char *const engines[] = {
 	"nextflow", "nextstrain", "snakemake", "cromwell", "none", NULL,
 };
 static const char *const encryptions[] = {"sse-s3", "sse-kms", NULL};
+/* The stack's compliance level (docs/profile.md, "compliance"). */
+static const char *const compliances[] = {"baseline", "hipaa", NULL};
 static const char *const effects[] = {"Allow", "Deny", NULL};
 static const char *const trusts[] = {
 	"ec2", "ecs-tasks", "batch", "spotfleet", NULL,
@@ -552,6 +554,8 @@ static const struct field model_fields[] = {
 	{F_STR(struct gw_model, "account_id", account_id)},
 	{F_STR(struct gw_model, "stack_name", stack_name)},
 	{F_ENUM(struct gw_model, "engine", engine_name, engines, "none")},
+	{F_ENUM(struct gw_model, "compliance", compliance, compliances,
+			"baseline")},
 	{F_KVS(struct gw_model, "tags", tags)},
 	{F_MAP(struct gw_model, "network", network, network_schema)},
 	{F_MAP(struct gw_model, "bucket", bucket, bucket_schema),
@@ -1216,6 +1220,7 @@ static void finish_model(struct conv *c, struct gw_model *m)
 		{"snakemake", GW_ENGINE_SNAKEMAKE},
 		{"cromwell", GW_ENGINE_CROMWELL},
 	};
+	m->hipaa = m->compliance.s && strcmp(m->compliance.s, "hipaa") == 0;
 	m->engine = GW_ENGINE_NONE;
 	for (size_t i = 0; i < GW_ARRAY_LEN(engine_map); i++) {
 		if (m->engine_name.s &&

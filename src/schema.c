@@ -50,6 +50,10 @@ static const struct key_doc {
 		"CloudFormation stack name: `[A-Za-z][A-Za-z0-9-]*`, at most "
 		"128 characters"},
 	{"profile", "engine", "which client configuration is written"},
+	{"profile", "compliance",
+		"'baseline' (default) or 'hipaa': a customer-managed KMS key "
+		"for the bucket and the log groups, its use limited to the "
+		"stack's roles and users"},
 	{"profile", "tags", "applied to every taggable resource"},
 	{"profile", "network",
 		"template parameters for the network: subnets and security "

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iam.h"
 #include "principal.h"
 #include "util.h"
 
@@ -26,6 +27,9 @@
 #define ACCESS_LOG_PREFIX "s3-access-logs/"
 /* In a policy condition value: the stack's name (docs/profile.md). */
 #define STACK_VARIABLE "${gwgen:stack}"
+/* The Sid of the statement 'compliance: hipaa' adds to each policy that
+ * reads or writes the bucket's objects (the stack key's use through S3). */
+#define KMS_STATEMENT_SID "GwgenStackKey"
 /*
  * The blocked-job reasons a queue's JobStateTimeLimitActions can act on;
  * Batch accepts no others (AWS Batch "jobStateTimeLimitActions", CDK's
@@ -376,6 +380,8 @@ static void add_arn_pair(cJSON *o, const struct gw_model *m,
 	struct gw_buf b;
 	gw_buf_init(&b);
 	add_bool(o, "any", r->kind == GW_RES_ANY);
+	add_bool(o, "has_getatt", false);
+	add_str(o, "getatt", "");
 	gw_view_resource_arn(&b, m, r, true);
 	add_str(o, "sub", gw_buf_str(&b));
 	gw_buf_clear(&b);
@@ -586,9 +592,16 @@ static void build_bucket(const struct gw_model *m, cJSON *root,
 	add_str(o, "logical_id", b->present ? ids_take(ids, "", "Bucket") : "");
 	add_str(o, "policy_id",
 			b->present ? ids_take(ids, "", "BucketPolicy") : "");
-	bool kms = b->encryption.s && strcmp(b->encryption.s, "sse-kms") == 0;
+	/* 'compliance: hipaa' encrypts with the stack's own key (K1 refuses
+	 * an explicit sse-s3); 'sse-kms' alone uses S3's AWS managed key. */
+	bool kms = m->hipaa || (b->encryption.s &&
+			strcmp(b->encryption.s, "sse-kms") == 0);
 	add_bool(o, "kms", kms);
 	add_str(o, "sse_algorithm", kms ? "aws:kms" : "AES256");
+	add_bool(o, "stack_key", m->hipaa && b->present);
+	add_str(o, "key_id", cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(root, "kms"),
+			"logical_id")->valuestring);
 	add_bool(o, "versioning", b->versioning.v);
 	add_bool(o, "retain", b->retain.v);
 	add_bool(o, "has_expiry", b->expire_days.v > 0);
@@ -720,9 +733,80 @@ static void add_conditions(cJSON *so, const struct gw_model *m,
 	finish_list(so, "conditions", tests);
 }
 
+/*
+ * What an Allow statement does with the bucket's objects (an objects
+ * resource): 1 reads them, 2 also writes them (an action matching
+ * s3:PutObject); 0 neither.
+ */
+static int object_use(const struct gw_statement *st)
+{
+	bool objects = false;
+	for (size_t k = 0; k < st->n_resources; k++) {
+		objects = objects || st->resources[k].kind == GW_RES_OBJECTS;
+	}
+	if (!objects || (st->effect.s && strcmp(st->effect.s, "Allow") != 0)) {
+		return 0;
+	}
+	for (size_t j = 0; j < st->actions.n; j++) {
+		if (st->actions.v[j].s &&
+				gw_iam_glob(st->actions.v[j].s, "s3:PutObject")) {
+			return 2;
+		}
+	}
+	return 1;
+}
+
+int gw_view_policy_object_use(const struct gw_policy *p)
+{
+	int use = 0;
+	for (size_t j = 0; j < p->n_statements; j++) {
+		int u = object_use(&p->statements[j]);
+		use = u > use ? u : use;
+	}
+	return use;
+}
+
+/*
+ * 'compliance: hipaa': the statement that lets a policy's holder use the
+ * stack's key for the bucket's objects (SSE-KMS: GetObject needs
+ * kms:Decrypt, PutObject kms:GenerateDataKey; S3 User Guide, "Using
+ * server-side encryption with AWS KMS keys", permissions). The key's ID
+ * exists only once CloudFormation creates it, so the standalone JSON
+ * shows the key ARN with a wildcard ID.
+ */
+static void add_key_statement(cJSON *sts, const cJSON *kms, bool writes)
+{
+	cJSON *so = push_obj(sts);
+	add_bool(so, "has_sid", true);
+	add_str(so, "sid", KMS_STATEMENT_SID);
+	add_str(so, "effect", "Allow");
+	cJSON *acts = add_arr(so, "actions");
+	add_str(push_obj(acts), "value", "kms:Decrypt");
+	if (writes) {
+		add_str(push_obj(acts), "value", "kms:GenerateDataKey");
+	}
+	finish_list(so, "actions", acts);
+	cJSON *res = add_arr(so, "resources");
+	cJSON *r = push_obj(res);
+	add_bool(r, "any", false);
+	add_bool(r, "has_getatt", true);
+	static const char *const keys[][2] = {
+		{"getatt", "getatt"}, {"sub", "arn_sub"}, {"arn", "key_arn"},
+	};
+	for (size_t i = 0; i < GW_ARRAY_LEN(keys); i++) {
+		add_str(r, keys[i][0], cJSON_GetObjectItemCaseSensitive(kms,
+				keys[i][1])->valuestring);
+	}
+	finish_list(so, "resources", res);
+	finish_list(so, "conditions", add_arr(so, "conditions"));
+}
+
 static void build_policies(const struct gw_model *m, cJSON *root,
 		struct ids *ids)
 {
+	const cJSON *kms = cJSON_GetObjectItemCaseSensitive(root, "kms");
+	bool key = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kms,
+			"present"));
 	cJSON *arr = add_arr(root, "policies");
 	for (size_t i = 0; i < m->n_policies; i++) {
 		const struct gw_policy *p = &m->policies[i];
@@ -751,10 +835,191 @@ static void build_policies(const struct gw_model *m, cJSON *root,
 			finish_list(so, "resources", res);
 			add_conditions(so, m, st);
 		}
+		int use = gw_view_policy_object_use(p);
+		if (key && m->bucket.present && use) {
+			add_key_statement(sts, kms, use > 1);
+		}
 		finish_list(o, "statements", sts);
 		add_bool(o, "uses_bucket", uses_bucket && m->bucket.present);
 	}
 	finish_list(root, "policies", arr);
+}
+
+/*
+ * The key administration actions a key policy gives the account (AWS KMS
+ * Developer Guide, "Default key policy", "Allows key administrators to
+ * administer the KMS key"): manage, describe, tag, rotate and schedule the
+ * deletion of the key, never use it. Through the account's IAM policies,
+ * so the deployer can change the policy later (the CreateKey lockout
+ * check asks exactly that).
+ */
+static const char *const key_admin_actions[] = {
+	"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*",
+	"kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*",
+	"kms:Delete*", "kms:TagResource", "kms:UntagResource",
+	"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+	"kms:RotateKeyOnDemand",
+};
+
+/*
+ * What CloudWatch Logs may do with the key for a log group (CloudWatch
+ * Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS",
+ * step 2), limited by the kms:EncryptionContext:aws:logs:arn condition to
+ * the stack's own groups.
+ */
+static const char *const key_logs_actions[] = {
+	"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+	"kms:GenerateDataKey*", "kms:Describe*",
+};
+
+static void add_values(cJSON *o, const char *key, const char *const *v,
+		size_t n)
+{
+	cJSON *arr = add_arr(o, key);
+	for (size_t i = 0; i < n; i++) {
+		add_str(push_obj(arr), "value", v[i]);
+	}
+	finish_list(o, key, arr);
+}
+
+/*
+ * 'compliance: hipaa': the stack's customer-managed key, when there is
+ * something to encrypt (the bucket, a log group). Its logical ID comes
+ * first, so the policies' key statements can name it.
+ */
+static void start_kms(const struct gw_model *m, cJSON *root, struct ids *ids)
+{
+	bool present = m->hipaa && (m->bucket.present || m->n_log_groups);
+	cJSON *k = add_obj(root, "kms");
+	add_bool(k, "present", present);
+	const char *id = present ? ids_take(ids, "", "StackKey") : "";
+	add_str(k, "logical_id", id);
+	add_str(k, "alias_id", present ? ids_take(ids, "", "StackKeyAlias") :
+			"");
+	/* Its ARN: an attribute in the template; in the standalone JSON the
+	 * key ID, which CloudFormation assigns, is a wildcard. */
+	char *v = gw_xasprintf("%s.Arn", id);
+	add_str(k, "getatt", v);
+	free(v);
+	v = gw_xasprintf("${%s.Arn}", id);
+	add_str(k, "arn_sub", v);
+	free(v);
+	struct arn_parts p = arn_parts(m, false);
+	v = gw_xasprintf("arn:%s:kms:%s:%s:key/*", p.partition, p.region,
+			p.account);
+	add_str(k, "key_arn", v);
+	free(v);
+}
+
+/* Push {sub, arn, name} of the role or user 'name' onto 'arr'. */
+static void add_principal_arn(cJSON *arr, const struct gw_model *m,
+		const char *kind, const char *name)
+{
+	cJSON *e = push_obj(arr);
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "arn:${AWS::Partition}:iam::${AWS::AccountId}:%s/",
+			kind);
+	gw_view_sub_literal(&b, name);
+	add_str(e, "sub", gw_buf_str(&b));
+	gw_buf_clear(&b);
+	struct arn_parts p = arn_parts(m, false);
+	gw_buf_printf(&b, "arn:%s:iam::%s:%s/%s", p.partition, p.account, kind,
+			name);
+	add_str(e, "arn", gw_buf_str(&b));
+	gw_buf_finish(&b);
+	add_str(e, "kind", kind);
+	add_str(e, "name", name);
+}
+
+/* Whether one of the policies named in 'names' uses the bucket's objects. */
+static bool names_object_policy(const struct gw_model *m,
+		const struct gw_strs *names)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		const struct gw_policy *p = gw_model_policy(m, names->v[i].s);
+		if (p && gw_view_policy_object_use(p)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the user 'u' reaches the bucket's objects, directly or through
+ * one of its groups. */
+static bool user_uses_objects(const struct gw_model *m,
+		const struct gw_user *u)
+{
+	if (names_object_policy(m, &u->policies)) {
+		return true;
+	}
+	for (size_t i = 0; i < u->groups.n; i++) {
+		const struct gw_group *g = gw_model_group(m, u->groups.v[i].s);
+		if (g && names_object_policy(m, &g->policies)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The key's policy (AWS KMS Developer Guide, "Key policies"): the account
+ * administers the key; S3 may use it, for the bucket only, on behalf of
+ * the stack's roles and the profile's users whose policies read or write
+ * the bucket's objects (kms:ViaService, kms:EncryptionContext:aws:s3:arn,
+ * which with S3 Bucket Keys is the bucket's ARN; aws:PrincipalArn names
+ * them, as a condition because KMS refuses a principal that does not
+ * exist yet and the users are created after the stack); CloudWatch Logs
+ * may use it for the stack's log groups. Nothing else may use it.
+ */
+static void build_kms(const struct gw_model *m, cJSON *root)
+{
+	cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "kms");
+	char *v = gw_xasprintf("alias/%s", m->stack_name.s);
+	add_str(k, "alias", v);
+	free(v);
+	v = gw_xasprintf("%s: the bucket's objects and the log groups "
+			"(compliance: hipaa)", m->stack_name.s);
+	add_str(k, "description", v);
+	free(v);
+	add_str(k, "root_sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+	add_values(k, "admin_actions", key_admin_actions,
+			GW_ARRAY_LEN(key_admin_actions));
+	add_values(k, "logs_actions", key_logs_actions,
+			GW_ARRAY_LEN(key_logs_actions));
+
+	cJSON *who = add_arr(k, "s3_principals");
+	for (size_t i = 0; m->bucket.present && i < m->n_roles; i++) {
+		if (names_object_policy(m, &m->roles[i].policies)) {
+			add_principal_arn(who, m, "role", m->roles[i].name.s);
+		}
+	}
+	for (size_t i = 0; m->bucket.present && i < m->n_users; i++) {
+		if (user_uses_objects(m, &m->users[i])) {
+			add_principal_arn(who, m, "user", m->users[i].name.s);
+		}
+	}
+	finish_list(k, "s3_principals", who);
+	add_bool(k, "has_s3", cJSON_GetArraySize(who) > 0);
+	add_str(k, "s3_via_sub", "s3.${AWS::Region}.${AWS::URLSuffix}");
+
+	char principal[GW_PRINCIPAL_MAX];
+	if (!gw_principal_regional(m->partition, "logs", m->region.s,
+				principal, sizeof(principal))) {
+		snprintf(principal, sizeof(principal), "logs.%s.%s",
+				m->region.s, m->dns_suffix);
+	}
+	bool portable = gw_principal_regional_follows_url_suffix("logs");
+	add_bool(k, "logs_use_sub", portable);
+	add_str(k, "logs_principal_sub", "logs.${AWS::Region}.${AWS::URLSuffix}");
+	add_str(k, "logs_principal", principal);
+	cJSON *groups = add_arr(k, "log_groups");
+	for (size_t i = 0; i < m->n_log_groups; i++) {
+		struct gw_resource r = { .kind = GW_RES_LOG_GROUP,
+			.value = m->log_groups[i].name };
+		add_arn_pair(push_obj(groups), m, &r);
+	}
+	finish_list(k, "log_groups", groups);
 }
 
 /* Whether one of the objects in 'arr' has "id": 'id'. */
@@ -1280,6 +1545,11 @@ static void build_log_groups(const struct gw_model *m, cJSON *root,
 		add_label(o, g->name.s);
 		add_str(o, "logical_id", ids_take(ids, g->name.s, "LogGroup"));
 		add_int(o, "retention_days", g->retention_days.v);
+		/* 'compliance: hipaa': encrypted with the stack's key. */
+		add_bool(o, "stack_key", m->hipaa);
+		add_str(o, "key_id", cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(root, "kms"),
+				"logical_id")->valuestring);
 		/*
 		 * Batch's default group is account-wide: the first job of any
 		 * workload creates it, so a stack that always created it would
@@ -1529,6 +1799,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 		ids.v[ids.n++] = gw_xstrdup(reserved_ids[i]);
 	}
 	build_profile(m, root);
+	start_kms(m, root, &ids);
 	build_bucket(m, root, &ids);
 	build_policies(m, root, &ids);
 	ok = build_roles(m, root, &ids, d) && ok;
@@ -1537,6 +1808,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	ok = build_compute_envs(m, root, &ids, d) && ok;
 	ok = build_queues(m, root, &ids, d) && ok;
 	build_log_groups(m, root, &ids);
+	build_kms(m, root);
 	link_policy_log_groups(m, root);
 	ok = build_job_defs(m, root, &ids, d) && ok;
 	ok = build_nextflow(m, root, d) && ok;

@@ -49,6 +49,14 @@
 char *gw_view_regen_command(const struct gw_model *m);
 
 /*
+ * What policy 'p' does with the bucket's objects in its Allow statements:
+ * 0 nothing, 1 reads them, 2 also writes them (an action matching
+ * s3:PutObject). 'compliance: hipaa' gives the policy the stack key's use
+ * to match (kms:Decrypt, and kms:GenerateDataKey for writes).
+ */
+int gw_view_policy_object_use(const struct gw_policy *p);
+
+/*
  * Build the view of the verified model 'm' into the empty object 'root'.
  * Returns false with errors in 'd' when the model holds something no
  * template can express (an unknown trust service, a bad selector).

@@ -2,7 +2,8 @@
 /*
  * The stack family of rules: the stack as a whole (C2, C3, C4), region and
  * literal partitions (A1), Fn::Sub variables (L10), the S3 bucket (N1,
- * N2, S9), log groups (N6, N7), tags (N10) and SSH (S8). Each rule is one
+ * N2, S9), log groups (N6, N7), tags (N10), SSH (S8) and the compliance
+ * level (K1). Each rule is one
  * function over neutral facts; the adapters below fill the facts from a
  * profile's model or from a CloudFormation template.
  */
@@ -399,6 +400,75 @@ void gw_stack_model_bucket(struct gw_vctx *c)
 	                            b->loc),
 	};
 	gw_rule_bucket(&c->rc, &f);
+}
+
+/*
+ * K1: 'compliance: hipaa' encrypts the bucket with the stack's own KMS
+ * key, whose policy lets S3 use it only for the profile's roles and users
+ * (view.c, build_kms), and keeps the bucket's history and access log. A
+ * setting that undoes one of those is an error; provisioning scripts,
+ * which deploy.sh uploads as whoever deploys, a warning.
+ */
+void gw_stack_model_compliance(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	const struct gw_bucket *b = &m->bucket;
+	if (!m->hipaa) {
+		return;
+	}
+	if (b->present && b->encryption.set && b->encryption.s &&
+	    strcmp(b->encryption.s, "sse-s3") == 0) {
+		GW_RULE_ERR(&c->rc, K1, b->encryption.loc,
+		            "remove 'encryption' (or use 'sse-kms')",
+		            "bucket encryption 'sse-s3' with compliance "
+		            "'hipaa', which encrypts the bucket with the stack's "
+		            "KMS key");
+	}
+	const struct {
+		const struct gw_bool *v;
+		const char *key, *what;
+	} kept[] = {
+	        {&b->versioning, "versioning",
+	         "old versions, so an overwrite or a delete can be undone"},
+	        {&b->access_logging, "access_logging",
+	         "the server access log (who read or wrote which object)"},
+	};
+	for (size_t i = 0; b->present && i < GW_ARRAY_LEN(kept); i++) {
+		if (kept[i].v->set && !kept[i].v->v) {
+			char hint[MSG_BYTES];
+			snprintf(hint, sizeof(hint), "remove '%s: false'",
+			         kept[i].key);
+			GW_RULE_ERR(&c->rc, K1, kept[i].v->loc, hint,
+			            "bucket %s off with compliance 'hipaa', "
+			            "which keeps %s",
+			            kept[i].key, kept[i].what);
+		}
+	}
+	const struct gw_str *se = &m->nextflow.storage_encryption;
+	if (m->nextflow.present && se->s && se->s[0]) {
+		GW_RULE_ERR(&c->rc, K1, se->loc,
+		            "remove 'storage_encryption': the bucket's default "
+		            "encryption applies the stack's key",
+		            "storage_encryption '%s' with compliance 'hipaa': "
+		            "Nextflow's uploads would ask S3 for %s instead of "
+		            "the stack's key, and the bucket policy refuses them",
+		            se->s, strcmp(se->s, "AES256") == 0 ? "SSE-S3" :
+		            "S3's AWS managed key");
+	}
+	for (size_t i = 0; b->present && i < m->n_launch_templates; i++) {
+		const struct gw_provision *p =
+		        &m->launch_templates[i].user_data.provision;
+		if (p->present) {
+			GW_RULE_WARN(&c->rc, K1, p->loc,
+			             "run deploy.sh as one of the profile's users "
+			             "whose policies write the bucket",
+			             "deploy.sh uploads the provisioning scripts "
+			             "as the deployer, and the stack's KMS key "
+			             "(compliance 'hipaa') lets only the profile's "
+			             "roles and users write the bucket");
+			return;
+		}
+	}
 }
 
 void gw_stack_model_log_groups(struct gw_vctx *c)

@@ -104,6 +104,8 @@ void gw_stack_model_region(struct gw_vctx *c);
 void gw_stack_model_bucket(struct gw_vctx *c);
 /* N6, N7. */
 void gw_stack_model_log_groups(struct gw_vctx *c);
+/* K1. */
+void gw_stack_model_compliance(struct gw_vctx *c);
 /*
  * A reference to log group 'ref' by 'owner' (of 'owner_kind'): a valid
  * name (N6) that the profile creates ('rule', W) unless it is Batch's

@@ -27,6 +27,7 @@ static const struct rule_group rule_groups[] = {
         {"tags", gw_stack_model_tags},
         {"region and partition", gw_stack_model_region},
         {"bucket", gw_stack_model_bucket},
+        {"compliance", gw_stack_model_compliance},
         {"iam", gw_iam_check_model},
         {"launch templates", gw_lt_check_models},
         {"compute environments", gw_ce_check_model},

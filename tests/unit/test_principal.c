@@ -164,6 +164,34 @@ static void test_principal_aws(void **state)
 	expect_cfn(y, "                - \"spotfleet.amazonaws.com\"\n");
 }
 
+/*
+ * CloudWatch Logs' key-policy principal is regional: logs.REGION.amazonaws.com
+ * (CloudWatch Logs User Guide, encrypt-log-data-kms), with the China DNS
+ * suffix in aws-cn (docs.amazonaws.cn; the AWS CDK's region-info renders
+ * logs as regional and partitional). No row: no principal.
+ */
+static void test_principal_regional_logs(void **state)
+{
+	(void)state;
+	char out[128];
+	assert_true(gw_principal_regional("aws", "logs", "us-west-2", out,
+			sizeof(out)));
+	assert_string_equal(out, "logs.us-west-2.amazonaws.com");
+	assert_true(gw_principal_regional("aws-cn", "logs", "cn-north-1", out,
+			sizeof(out)));
+	assert_string_equal(out, "logs.cn-north-1.amazonaws.com.cn");
+	assert_true(gw_principal_regional("aws-us-gov", "logs",
+			"us-gov-west-1", out, sizeof(out)));
+	assert_string_equal(out, "logs.us-gov-west-1.amazonaws.com");
+	assert_false(gw_principal_regional("aws-iso", "logs", "us-iso-east-1",
+			out, sizeof(out)));
+	assert_false(gw_principal_regional("aws", "ec2", "us-west-2", out,
+			sizeof(out)));
+	/* So "logs.${AWS::Region}.${AWS::URLSuffix}" is right in all three. */
+	assert_true(gw_principal_regional_follows_url_suffix("logs"));
+	assert_false(gw_principal_regional_follows_url_suffix("ec2"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_principal_aws_cn),
 		cmocka_unit_test(test_principal_aws_us_gov),
 		cmocka_unit_test(test_principal_aws),
+		cmocka_unit_test(test_principal_regional_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

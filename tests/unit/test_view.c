@@ -2,6 +2,7 @@
 /* Unit tests for view.c: a small model built in C, its ARNs, principals and IDs. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -387,6 +388,58 @@ static void test_view_regen_names_the_profile_file(void **state)
 	(void)state;
 }
 
+static const cJSON *item(const cJSON *root, const char *list, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, list),
+			i);
+}
+
+/* The key of 'compliance: hipaa', in aws-cn: the bucket's default
+ * encryption, the policies' use of it, and who the key policy names. */
+static void test_view_hipaa_key(void **state)
+{
+	(void)state;
+	struct gw_model *m = small_model("cn-north-1", NULL);
+	m->hipaa = true;
+	m->n_log_groups = 1;
+	m->log_groups = gw_xcalloc(1, sizeof(struct gw_log_group));
+	m->log_groups[0].name = str("/lab/jobs");
+	m->log_groups[0].retention_days.v = 30;
+	cJSON *v = view_of(m);
+	assert_string_equal(at(v, "kms.logical_id"), "StackKey");
+	assert_string_equal(at(v, "kms.alias"), "alias/gwgen-demo");
+	assert_string_equal(at(v, "bucket.sse_algorithm"), "aws:kms");
+	assert_string_equal(at(v, "bucket.key_id"), "StackKey");
+	/* a_b reads objects under work/ and writes none: kms:Decrypt only. */
+	assert_string_equal(at(v, "policies.#1.statements.#1.sid"),
+			"GwgenStackKey");
+	assert_string_equal(at(v, "policies.#1.statements.#1.actions.#0.value"),
+			"kms:Decrypt");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+			item(v, "policies", 1), "statements"), 1), "actions")), 1);
+	assert_string_equal(at(v, "policies.#1.statements.#1.resources.#0.sub"),
+			"${StackKey.Arn}");
+	assert_string_equal(at(v, "policies.#1.statements.#1.resources.#0.arn"),
+			"arn:aws-cn:kms:cn-north-1:*:key/*");
+	/* a-b has no statement, so no key statement either. */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+			item(v, "policies", 0), "statements")), 0);
+	assert_string_equal(at(v, "kms.s3_principals.#0.sub"),
+			"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
+			"batch-role");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(v, "kms"),
+			"s3_principals")), 1);
+	assert_string_equal(at(v, "kms.logs_principal"),
+			"logs.cn-north-1.amazonaws.com.cn");
+	assert_string_equal(at(v, "kms.log_groups.#0.sub"),
+			"arn:${AWS::Partition}:logs:${AWS::Region}:"
+			"${AWS::AccountId}:log-group:/lab/jobs");
+	cJSON_Delete(v);
+	gw_model_destroy(m);
+}
+
 int main(void)
 {
 	gw_cjson_init();
@@ -401,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_view_warnings_without_directories),
 		cmocka_unit_test(test_view_warnings_relative_to_project),
 		cmocka_unit_test(test_view_regen_names_the_profile_file),
+		cmocka_unit_test(test_view_hipaa_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
