@@ -1816,6 +1816,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	build_snakemake(m, root);
 	build_head_job(m, root);
 	build_cromwell(m, root);
+	gw_view_nag(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));
 	cJSON *t = add_obj(root, "template");

@@ -388,10 +388,76 @@ static void test_view_regen_names_the_profile_file(void **state)
 	(void)state;
 }
 
+/* Whether 'o'.nag has rule 'id' whose applies_to lists 'finding' (NULL: a
+ * rule for the whole resource, no applies_to). */
+static bool nag_has(const cJSON *o, const char *id, const char *finding)
+{
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(o, "nag"), "rules");
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules) {
+		const cJSON *at = cJSON_GetObjectItemCaseSensitive(r,
+				"applies_to");
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring,
+				id) != 0) {
+			continue;
+		}
+		if (!finding) {
+			return cJSON_GetArraySize(at) == 0;
+		}
+		const cJSON *v;
+		cJSON_ArrayForEach(v, at) {
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(v,
+					"value")->valuestring, finding) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 static const cJSON *item(const cJSON *root, const char *list, int i)
 {
 	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, list),
 			i);
+}
+
+/*
+ * cdk-nag's AwsSolutions-IAM5 names a wildcard as "Resource::" and the
+ * !Sub body with "${" turned into "<" and "}" into ">" (its
+ * flattenCfnReference); a suppression covers exactly the accepted ones.
+ */
+static void test_view_nag_suppressions(void **state)
+{
+	(void)state;
+	struct gw_model *m = small_model("us-west-2", NULL);
+	cJSON *v = view_of(m);
+	const cJSON *p = item(v, "policies", 1);
+	assert_true(nag_has(p, "AwsSolutions-IAM5", "Resource::arn:"
+			"<AWS::Partition>:secretsmanager:<AWS::Region>:"
+			"<AWS::AccountId>:secret:NF_<!aws:username>_*"));
+	assert_true(nag_has(p, "AwsSolutions-IAM5",
+			"Resource::arn:<AWS::Partition>:s3:::lab-data/work/*"));
+	assert_true(nag_has(p, "AwsSolutions-IAM5", "Resource::arn:"
+			"<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:"
+			"log-group:/aws/batch/job:*"));
+	/* secretsmanager:GetSecretValue takes secret ARNs: its "*" is not
+	 * accepted (S2 warns), and neither is anything not a wildcard. */
+	assert_false(nag_has(p, "AwsSolutions-IAM5", "Resource::*"));
+	assert_false(nag_has(item(v, "policies", 0), "AwsSolutions-IAM5",
+			"Resource::*"));
+	const cJSON *role = item(v, "roles", 0);
+	assert_true(nag_has(role, "AwsSolutions-IAM4", "Policy::arn:"
+			"<AWS::Partition>:iam::aws:policy/service-role/"
+			"AmazonEC2ContainerServiceforEC2Role"));
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bucket");
+	assert_true(nag_has(b, "HIPAA.Security-S3BucketReplicationEnabled",
+			NULL));
+	assert_true(nag_has(b, "NIST.800.53.R5-S3DefaultEncryptionKMS", NULL));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+			"has_nag_suppressions")));
+	cJSON_Delete(v);
+	gw_model_destroy(m);
 }
 
 /* The key of 'compliance: hipaa', in aws-cn: the bucket's default
@@ -436,6 +502,11 @@ static void test_view_hipaa_key(void **state)
 	assert_string_equal(at(v, "kms.log_groups.#0.sub"),
 			"arn:${AWS::Partition}:logs:${AWS::Region}:"
 			"${AWS::AccountId}:log-group:/lab/jobs");
+	/* Encrypted with the key: no KMS findings left to suppress. */
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bucket");
+	assert_false(nag_has(b, "HIPAA.Security-S3DefaultEncryptionKMS", NULL));
+	assert_false(nag_has(item(v, "log_groups", 0),
+			"HIPAA.Security-CloudWatchLogGroupEncrypted", NULL));
 	cJSON_Delete(v);
 	gw_model_destroy(m);
 }
@@ -454,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_view_warnings_without_directories),
 		cmocka_unit_test(test_view_warnings_relative_to_project),
 		cmocka_unit_test(test_view_regen_names_the_profile_file),
+		cmocka_unit_test(test_view_nag_suppressions),
 		cmocka_unit_test(test_view_hipaa_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
