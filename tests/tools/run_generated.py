@@ -5,8 +5,9 @@
 usage: run_generated.py GWGEN PROFILE OUTDIR CHECK...
 
 Profiles unlike the shipped ones (tests/tools/profiles/fargate.yaml: Fargate
-job definitions, in aws-cn) are generated into OUTDIR (replaced) and each
-CHECK of validate.py runs on OUTDIR/NAME. Exit status: the worst of the
+job definitions, in aws-cn; maccoss-hipaa.yaml: compliance hipaa) are
+generated into OUTDIR (replaced) and each CHECK of validate.py runs on
+OUTDIR/NAME; CHECK 'kms-policy' runs kms_policy.py on it instead. Exit status: the worst of the
 checks (1 findings, 2 missing tool), 77 when every check skipped.
 """
 
@@ -42,6 +43,9 @@ def main(argv):
     for check in argv[4:]:
         if check == "userdata-parsers":
             cmd = [sys.executable, os.path.join(HERE, "userdata_parsers.py"),
+                   bundle]
+        elif check == "kms-policy":
+            cmd = [sys.executable, os.path.join(HERE, "kms_policy.py"),
                    bundle]
         else:
             cmd = [sys.executable, os.path.join(HERE, "validate.py"), check,

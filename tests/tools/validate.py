@@ -25,14 +25,21 @@ CHECK is one of:
             when it is not installed the check is skipped (exit 77, shown
             as SKIP with how to install it), never passed;
             GWGEN_REQUIRE_CFN_LINT=1 makes its absence a failure
+  nag       cloudformation.yaml through cdk-nag's AwsSolutions, HIPAA
+            Security and NIST 800-53 rev 5 packs, imported with the AWS
+            CDK's CfnInclude (node cdk_nag.js, tests/tools/cdk): any
+            finding the template's own Metadata does not suppress fails.
+            Skipped (exit 77) without tests/tools/cdk/node_modules, like
+            the CfnInclude tests; CI=true or GWGEN_REQUIRE_CDK=1 makes its
+            absence a failure
 
 With --expect-fail the check must find errors (exit 1, not a missing tool)
 and its output must contain every TEXT: that is how each validator proves
 on tests/tools/samples/bad-* that it rejects bad input.
 
 Exit status: 0 valid, 1 findings, 2 a validator is missing or bad usage,
-77 skipped (cfnlint only, without cfn-lint). Any other missing validator is
-a failure, never a skip.
+77 skipped (cfnlint without cfn-lint, nag without the AWS CDK). Any other
+missing validator is a failure, never a skip.
 """
 
 import configparser
@@ -750,6 +757,25 @@ def check_cfnlint(d, res):
           f"in {tmpl}")
 
 
+def check_nag(d, res):
+    tmpl = os.path.join(d, "cloudformation.yaml")
+    if not os.path.exists(tmpl):
+        res.fail(f"{tmpl}: error: missing")
+        return
+    need(["node"])
+    r = run(["node", os.path.join(HERE, "cdk_nag.js"), tmpl],
+            timeout=AWS_TIMEOUT * 2)
+    out = (r.stdout + r.stderr).strip()
+    if r.returncode == EXIT_SKIP:
+        print(out, file=sys.stderr)
+        required = os.environ.get("GWGEN_REQUIRE_CDK") or \
+            os.environ.get("CI") == "true"
+        sys.exit(EXIT_SETUP if required else EXIT_SKIP)
+    print(out)
+    if r.returncode != 0:
+        res.errors += 1
+
+
 CHECKS = {
     "syntax": check_syntax,
     "cfn": check_cfn,
@@ -758,6 +784,7 @@ CHECKS = {
     "scripts": check_scripts,
     "awscli": check_awscli,
     "cfnlint": check_cfnlint,
+    "nag": check_nag,
 }
 
 
