@@ -67,6 +67,122 @@ static void section_missing(struct gw_vctx *c, enum gw_engine engine,
 	}
 }
 
+/*
+ * The value lists below are Nextflow's own (nextflow-io/nextflow, commit
+ * 2aad02f, 2026-08-21): docs/reference/config/aws.mdx and the config
+ * classes of plugins/nf-amazon that read them. tests/unit/test_nextflow_values.c
+ * holds them to that reference, typed from it, not from this file.
+ */
+
+/*
+ * aws.batch.retryMode: "one of standard, legacy, adaptive, or built-in"
+ * (aws.mdx); AwsBatchConfig takes 'built-in' as Nextflow's own retries and
+ * checks the rest against AwsOptions.VALID_RETRY_MODES (legacy, standard,
+ * adaptive, the AWS CLI's retry modes).
+ */
+static const char *const nf_retry_modes[] = {
+	"legacy", "standard", "adaptive", "built-in",
+};
+
+static void check_nf_retry_mode(struct gw_vctx *c, const struct gw_str *v)
+{
+	if (v->s && !gw_vm_in_set(v->s, nf_retry_modes,
+	                          GW_ARRAY_LEN(nf_retry_modes))) {
+		GW_RULE_ERR(&c->rc, NF6, v->loc,
+		    "use legacy, standard, adaptive or built-in",
+		    "retry_mode '%s' is unknown", v->s);
+	}
+}
+
+/*
+ * aws.client.uploadStorageClass: aws.mdx lists STANDARD, STANDARD_IA,
+ * ONEZONE_IA and INTELLIGENT_TIERING; AwsS3Config.parseStorageClass also
+ * takes REDUCED_REDUNDANCY, with a warning that it is deprecated and costs
+ * more than STANDARD, and drops anything else with a warning (the upload
+ * then uses STANDARD, not what the profile asked for).
+ */
+static const char *const nf_storage_classes[] = {
+	"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+};
+#define NF_DEPRECATED_STORAGE_CLASS "REDUCED_REDUNDANCY"
+
+static void check_nf_storage_class(struct gw_vctx *c, const struct gw_str *v)
+{
+	if (!v->s || gw_vm_in_set(v->s, nf_storage_classes,
+	                          GW_ARRAY_LEN(nf_storage_classes))) {
+		return;
+	}
+	if (strcmp(v->s, NF_DEPRECATED_STORAGE_CLASS) == 0) {
+		GW_RULE_WARN(&c->rc, NF6, v->loc,
+		    "use STANDARD, or INTELLIGENT_TIERING for data kept long",
+		    "storage_class '%s' is deprecated and costs more than "
+		    "STANDARD (nextflow warns about it too)", v->s);
+		return;
+	}
+	GW_RULE_ERR(&c->rc, NF6, v->loc,
+	    "use STANDARD, STANDARD_IA, ONEZONE_IA or INTELLIGENT_TIERING",
+	    "storage_class '%s' is not an upload storage class "
+	    "nextflow accepts", v->s);
+}
+
+/*
+ * aws.client.s3Acl: AwsHelper.parseS3Acl reads a canned ACL written in
+ * UpperCamel ('BucketOwnerFullControl') or as S3 spells it
+ * ('bucket-owner-full-control') into the AWS SDK's ObjectCannedACL, and
+ * fails the run on anything else. Since Nextflow 25.06 (AWS SDK v2,
+ * nextflow-io/nextflow#6165) that enum has the seven object ACLs of S3's
+ * PutObject x-amz-acl; aws.mdx still lists LogDeliveryWrite, a bucket-only
+ * ACL SDK v1 had, which 25.06 and later refuse.
+ */
+static const char *const nf_s3_acls[][2] = {
+	{"Private", "private"},
+	{"PublicRead", "public-read"},
+	{"PublicReadWrite", "public-read-write"},
+	{"AuthenticatedRead", "authenticated-read"},
+	{"AwsExecRead", "aws-exec-read"},
+	{"BucketOwnerRead", "bucket-owner-read"},
+	{"BucketOwnerFullControl", "bucket-owner-full-control"},
+};
+/* The one ACL a bucket with ACLs disabled takes (below). */
+#define NF_OWNER_ACL 6
+
+/* The index of 'acl' in nf_s3_acls (either spelling), or -1. */
+static int nf_s3_acl_index(const char *acl)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(nf_s3_acls); i++) {
+		if (strcmp(acl, nf_s3_acls[i][0]) == 0 ||
+		    strcmp(acl, nf_s3_acls[i][1]) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void check_nf_s3_acl(struct gw_vctx *c, const struct gw_str *v)
+{
+	if (!v->s) {
+		return;
+	}
+	int i = nf_s3_acl_index(v->s);
+	if (i < 0) {
+		GW_RULE_ERR(&c->rc, NF6, v->loc,
+		    "use BucketOwnerFullControl, or leave s3_acl out",
+		    "s3_acl '%s' is not a canned acl nextflow accepts",
+		    v->s);
+	} else if (i != NF_OWNER_ACL) {
+		/* gwgen's bucket always has ObjectOwnership
+		 * BucketOwnerEnforced: "All S3 PUT requests must either
+		 * specify the bucket-owner-full-control canned ACL or not
+		 * specify an ACL" (S3 User Guide, Object Ownership,
+		 * "Troubleshooting": AccessControlListNotSupported). */
+		GW_RULE_ERR(&c->rc, NF6, v->loc,
+		    "use BucketOwnerFullControl, or leave s3_acl out",
+		    "s3_acl '%s': the bucket has ACLs disabled "
+		    "(BucketOwnerEnforced), so S3 refuses every upload "
+		    "nextflow makes with it", v->s);
+	}
+}
+
 void gw_client_model_nextflow(struct gw_vctx *c)
 {
 	const struct gw_nextflow *nf = &c->m->nextflow;
@@ -179,49 +295,9 @@ void gw_client_model_nextflow(struct gw_vctx *c)
 		    "storage_encryption '%s' is unknown",
 		    nf->storage_encryption.s);
 	}
-	/* Nextflow configuration reference, aws.batch.retryMode: standard
-	 * (default), legacy, adaptive (the AWS SDK's), or built-in
-	 * (Nextflow's own retries). */
-	static const char *const modes[] = {"legacy", "standard", "adaptive",
-	                                    "built-in"};
-	if (nf->retry_mode.s &&
-	    !gw_vm_in_set(nf->retry_mode.s, modes, GW_ARRAY_LEN(modes))) {
-		GW_RULE_ERR(&c->rc, NF6, nf->retry_mode.loc,
-		    "use legacy, standard, adaptive or built-in",
-		    "retry_mode '%s' is unknown", nf->retry_mode.s);
-	}
-	/* aws.client.uploadStorageClass: "one of STANDARD, STANDARD_IA,
-	 * ONEZONE_IA, INTELLIGENT_TIERING" (Nextflow configuration
-	 * reference). */
-	static const char *const classes[] = {"STANDARD", "STANDARD_IA",
-	                                      "ONEZONE_IA",
-	                                      "INTELLIGENT_TIERING"};
-	if (nf->storage_class.s &&
-	    !gw_vm_in_set(nf->storage_class.s, classes,
-	                  GW_ARRAY_LEN(classes))) {
-		GW_RULE_ERR(&c->rc, NF6, nf->storage_class.loc,
-		    "use STANDARD, STANDARD_IA, ONEZONE_IA or "
-		    "INTELLIGENT_TIERING",
-		    "storage_class '%s' is not an upload storage class "
-		    "nextflow accepts", nf->storage_class.s);
-	}
-	/* aws.client.s3Acl: a canned ACL, spelled as Nextflow's
-	 * configuration reference lists them. */
-	static const char *const acls[] = {
-	        "Private", "PublicRead", "PublicReadWrite",
-	        "AuthenticatedRead", "LogDeliveryWrite", "BucketOwnerRead",
-	        "BucketOwnerFullControl", "AwsExecRead"};
-	if (nf->s3_acl.s &&
-	    !gw_vm_in_set(nf->s3_acl.s, acls, GW_ARRAY_LEN(acls))) {
-		GW_RULE_ERR(&c->rc, NF6, nf->s3_acl.loc,
-		    "use Private or BucketOwnerFullControl",
-		    "s3_acl '%s' is not a canned acl nextflow accepts",
-		    nf->s3_acl.s);
-	} else if (nf->s3_acl.s && gw_has_prefix(nf->s3_acl.s, "Public")) {
-		GW_RULE_WARN(&c->rc, NF6, nf->s3_acl.loc, "use Private",
-		    "s3_acl '%s' makes every object nextflow writes "
-		    "public", nf->s3_acl.s);
-	}
+	check_nf_retry_mode(c, &nf->retry_mode);
+	check_nf_storage_class(c, &nf->storage_class);
+	check_nf_s3_acl(c, &nf->s3_acl);
 	gw_stack_model_log_ref(c, &nf->log_group, "nextflow", "logsGroup",
 	                       GW_RULE_NF6);
 }
