@@ -176,6 +176,7 @@ static void nextflow_finish(struct gw_nextflow *nf)
 	str_finish(&nf->retry_mode);
 	str_finish(&nf->s3_acl);
 	str_finish(&nf->config_profile);
+	str_finish(&nf->spot_fallback.queue);
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		struct gw_nf_process *p = &nf->processes[i];
 		str_finish(&p->selector);

@@ -1372,6 +1372,15 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_str(o, "submit_rate_limit", rate);
 	free(rate);
 	add_int(o, "queue_size", nf->queue_size.v);
+	/* spot_fallback (NF11, NF12): maxRetries defaults to N, the fewest
+	 * retries that reach attempt N + 1, the first on the fallback. */
+	const struct gw_nf_spot_fallback *fb = &nf->spot_fallback;
+	cJSON *f = add_obj(o, "spot_fallback");
+	add_bool(f, "present", fb->present);
+	add_str(f, "queue", fb->queue.s);
+	add_int(f, "after_attempts", fb->after_attempts.v);
+	add_int(f, "max_retries", fb->max_retries.set ? fb->max_retries.v :
+			fb->after_attempts.v);
 	/* Fargate (Nextflow config reference: aws.batch.platformType, and
 	 * aws.batch.executionRole, "mandatory when using AWS Fargate
 	 * platform type"): the ARN of gwgen's execution role, which needs

@@ -361,6 +361,17 @@ static void nf_spot_negative(struct gw_model *m)
 	m->nextflow.max_spot_attempts.v = -1;
 }
 
+/* Batch takes RetryStrategy attempts 1..10. */
+static void nf_spot_attempts_11(struct gw_model *m)
+{
+	m->nextflow.max_spot_attempts.v = 11;
+}
+
+static void nf_after_attempts_11(struct gw_model *m)
+{
+	m->nextflow.spot_fallback.after_attempts.v = 11;
+}
+
 static void nf_retry_mode(struct gw_model *m)
 {
 	set_str(&m->nextflow.retry_mode, "turbo");
@@ -1539,6 +1550,65 @@ static const struct row rows[] = {
          .rule = "NF4",
          .sev = E,
          .mutate = nf_spot_negative},
+        {.name = "nf4_spot_attempts_10",
+         .rule = "NF4",
+         .sev = E,
+         .absent = true,
+         .find = {"max_spot_attempts: 3"},
+         .repl = {"max_spot_attempts: 10"}},
+        {.name = "nf4_spot_attempts_11",
+         .rule = "NF4",
+         .sev = E,
+         .mutate = nf_spot_attempts_11},
+        {.name = "nf11_spot_fallback",
+         .rule = "NF11",
+         .sev = E,
+         .absent = true,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 2}\n"}},
+        {.name = "nf11_fallback_reaches_spot",
+         .rule = "NF11",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-work}\n"},
+         .msg = "spot_fallback queue 'demo-work' reaches spot compute "
+                "environment 'demo-spot', so a task moved there can be "
+                "reclaimed again"},
+        {.name = "nf11_fallback_from_on_demand",
+         .rule = "NF11",
+         .sev = E,
+         .find = {"  queue: demo-work\n  max_spot_attempts: 3\n"},
+         .repl = {"  queue: demo-gpu\n  spot_fallback: {queue: demo-head}\n"},
+         .msg = "nextflow queue 'demo-gpu' reaches no spot compute "
+                "environment, so spot_fallback has no spot attempts to "
+                "fall back from"},
+        /* A process without its own queue may run on either queue. */
+        {.name = "nf2_fallback_too_small",
+         .rule = "NF2",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n",
+                  "instance_types: [r6a.large, r6a.4xlarge]"},
+         .repl = {"  spot_fallback: {queue: demo-head}\n",
+                  "instance_types: [r6a.large]"}},
+        {.name = "nf12_retries_ok",
+         .rule = "NF12",
+         .sev = E,
+         .absent = true,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 2, "
+                  "max_retries: 2}\n"}},
+        {.name = "nf12_retries_below",
+         .rule = "NF12",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 3, "
+                  "max_retries: 2}\n"}},
+        {.name = "nf12_after_attempts_11",
+         .rule = "NF12",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head}\n"},
+         .mutate = nf_after_attempts_11},
         {.name = "nf5_cli_path_bin",
          .rule = "NF5",
          .sev = W,
