@@ -71,6 +71,7 @@ static void role_finish(struct gw_role *r)
 	strs_finish(&r->trust);
 	strs_finish(&r->managed);
 	strs_finish(&r->policies);
+	strs_finish(&r->open_data);
 }
 
 static void group_finish(struct gw_group *g)

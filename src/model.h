@@ -175,6 +175,10 @@ struct gw_role {
 				    * "service-role/AmazonEC2ContainerServiceforEC2Role" */
 	struct gw_strs policies;   /* names of gw_policy in this profile */
 	struct gw_bool instance_profile; /* also create an instance profile */
+	struct gw_strs open_data;  /* names of public S3 buckets the role may
+	                              list and read (s3:ListBucket on the
+	                              bucket, s3:GetObject on its objects),
+	                              in an inline policy (N12) */
 };
 
 struct gw_group {

@@ -229,6 +229,7 @@ static const struct field role_fields[] = {
 	{F_STRS(struct gw_role, "managed", managed)},
 	{F_STRS(struct gw_role, "policies", policies)},
 	{F_BOOL(struct gw_role, "instance_profile", instance_profile, false)},
+	{F_STRS(struct gw_role, "open_data", open_data)},
 };
 static const struct schema role_schema =
 	SCHEMA(struct gw_role, "role", role_fields);

@@ -116,6 +116,10 @@ static const struct key_doc {
 		"`service-role/AmazonEC2ContainerServiceforEC2Role`"},
 	{"role", "policies", "names from `policies`"},
 	{"role", "instance_profile", "also create an instance profile"},
+	{"role", "open_data",
+		"public S3 buckets (e.g. `1000genomes`) the role may list and "
+		"read: `s3:ListBucket` on each bucket and `s3:GetObject` on its "
+		"objects, nothing else"},
 	{"group", "policies", "names from `policies`"},
 	{"group", "managed", "AWS-managed policy paths"},
 	{"user", "groups", "names from `groups`"},

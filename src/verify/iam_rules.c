@@ -867,6 +867,99 @@ static void check_model_trust(struct gw_vctx *c, const struct gw_role *r)
 	}
 }
 
+/*
+ * The length of a role's inline open-data policy as IAM counts it (no
+ * white space): the minified JSON of the two statements gwgen renders, one
+ * listing the buckets, one reading their objects (an upper bound: every
+ * resource counted with a comma).
+ */
+static size_t open_data_policy_len(const char *partition,
+                                   const struct gw_strs *buckets)
+{
+	size_t n = strlen("{\"Version\":\"2012-10-17\",\"Statement\":["
+	                  "{\"Sid\":\"ListOpenData\",\"Effect\":\"Allow\","
+	                  "\"Action\":[\"s3:ListBucket\"],\"Resource\":[]},"
+	                  "{\"Sid\":\"ReadOpenData\",\"Effect\":\"Allow\","
+	                  "\"Action\":[\"s3:GetObject\"],\"Resource\":[]}]}");
+	for (size_t i = 0; i < buckets->n; i++) {
+		size_t arn = strlen("\"arn:") + strlen(partition) +
+		             strlen(":s3:::") +
+		             strlen(gw_vm_str_or(&buckets->v[i], "")) +
+		             strlen("\",");
+		n += 2 * arn + strlen("/*");
+	}
+	return n;
+}
+
+/*
+ * N12: the public buckets a role may read (roles[].open_data). The names
+ * go into ARNs unquoted by IAM, so they must be bucket names: no wildcard,
+ * no other character S3 refuses in a name (S3 "General purpose bucket
+ * naming rules").
+ */
+static void check_model_open_data(struct gw_vctx *c, const struct gw_role *r)
+{
+	const struct gw_strs *od = &r->open_data;
+	const char *role = gw_vm_str_or(&r->name, "?");
+	for (size_t i = 0; i < od->n; i++) {
+		const struct gw_str *b = &od->v[i];
+		const char *why = b->s ? gw_names_bucket_error(b->s) : NULL;
+		if (!b->s) {
+			continue;
+		}
+		if (why) {
+			R_ERR(&c->rc, b->loc, GW_RULE_N12,
+			      "name a bucket, as in s3://BUCKET: 3..63 of "
+			      "[a-z0-9.-], no wildcard",
+			      "role '%s' reads open-data bucket '%s', which "
+			      "%s", role, b->s, why);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (gw_vm_str_is(&od->v[j], b->s)) {
+				R_ERR(&c->rc, b->loc, GW_RULE_N12,
+				      "list it once",
+				      "role '%s' lists open-data bucket '%s' "
+				      "twice", role, b->s);
+				break;
+			}
+		}
+		if (c->m->bucket.present &&
+		    gw_vm_str_is(&c->m->bucket.name, b->s)) {
+			R_WARN(&c->rc, b->loc, GW_RULE_N12,
+			       "grant the stack's bucket through a policy "
+			       "('bucket', 'bucket/*')",
+			       "open-data bucket '%s' of role '%s' is the "
+			       "profile's own bucket", b->s, role);
+		}
+	}
+	if (od->n == 0) {
+		return;
+	}
+	size_t len = open_data_policy_len(c->partition ? c->partition : "aws",
+	                                  od);
+	if (len > GW_LIM_ROLE_INLINE_POLICY_MAX) {
+		R_ERR(&c->rc, od->loc, GW_RULE_N12,
+		      "read fewer buckets from this role",
+		      "the open-data policy of role '%s' renders to about %zu "
+		      "characters, more than the %d iam allows for a role's "
+		      "inline policies", role, len,
+		      GW_LIM_ROLE_INLINE_POLICY_MAX);
+	}
+	/* Its review copy is iam/ROLE-open-data.json, a policy's
+	 * iam/POLICY.json. */
+	char *file = gw_xasprintf("%s-open-data", role);
+	const struct gw_policy *p = gw_model_policy(c->m, file);
+	if (p) {
+		R_ERR(&c->rc, p->name.loc, GW_RULE_N12,
+		      "rename the policy",
+		      "policy '%s' and the open-data policy of role '%s' "
+		      "would both be written to iam/%s.json", file, role,
+		      file);
+	}
+	free(file);
+}
+
 void gw_iam_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -890,6 +983,7 @@ void gw_iam_check_model(struct gw_vctx *c)
 		check_model_trust(c, r);
 		check_policy_refs(c, &r->policies, &o);
 		check_model_managed(c, &r->managed, r->policies.n, &o);
+		check_model_open_data(c, r);
 	}
 	seen = (struct gw_name_list){.kind = "group", .nocase = true};
 	for (size_t i = 0; i < m->n_groups; i++) {

@@ -361,6 +361,21 @@ static void nf_spot_negative(struct gw_model *m)
 	m->nextflow.max_spot_attempts.v = -1;
 }
 
+/* 63 buckets of 63 characters besides 'a-b': 160 characters each in the
+ * two statements, past the 10,240 of a role's inline policies. */
+#define MANY_BUCKETS 64
+
+static void open_data_many(struct gw_model *m)
+{
+	struct gw_strs *od = &m->roles[0].open_data;
+	od->v = gw_xrealloc(od->v, MANY_BUCKETS * sizeof(*od->v));
+	for (size_t i = od->n; i < MANY_BUCKETS; i++) {
+		od->v[i] = (struct gw_str){.s = gw_xasprintf(
+		        "open-data-bucket-%02zu-%043d", i, 0), .set = true};
+	}
+	od->n = MANY_BUCKETS;
+}
+
 /* Batch takes RetryStrategy attempts 1..10. */
 static void nf_spot_attempts_11(struct gw_model *m)
 {
@@ -1550,6 +1565,31 @@ static const struct row rows[] = {
          .rule = "NF4",
          .sev = E,
          .mutate = nf_spot_negative},
+        {.name = "n12_open_data",
+         .rule = "N12",
+         .sev = E,
+         .absent = true,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n"
+                  "    open_data: [1000genomes, broad-references]\n"}},
+        {.name = "n12_open_data_wildcard",
+         .rule = "N12",
+         .sev = E,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n"
+                  "    open_data: [\"1000genomes*\"]\n"},
+         .msg = "role 'demo-instance' reads open-data bucket "
+                "'1000genomes*', which may only contain lowercase "
+                "letters, digits, '.' and '-'"},
+        {.name = "n12_open_data_too_many",
+         .rule = "N12",
+         .sev = E,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n    open_data: [a-b]\n"},
+         .mutate = open_data_many,
+         .msg = "the open-data policy of role 'demo-instance' renders to "
+                "about 10319 characters, more than the 10240 iam allows "
+                "for a role's inline policies"},
         {.name = "nf4_spot_attempts_10",
          .rule = "NF4",
          .sev = E,
