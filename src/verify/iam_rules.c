@@ -960,6 +960,98 @@ static void check_model_open_data(struct gw_vctx *c, const struct gw_role *r)
 	free(file);
 }
 
+/* Whether a name of 'names' is 'name'. */
+static bool strs_have(const struct gw_strs *names, const char *name)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		if (gw_vm_str_is(&names->v[i], name)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * R11: whether something in the profile names role 'name': a compute
+ * environment, a job definition, Snakemake's job role, or a policy
+ * resource role:NAME (a role its holder may pass, e.g. to the jobs it
+ * registers; glob patterns count).
+ */
+static bool role_is_used(const struct gw_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_compute_envs; i++) {
+		const struct gw_compute_env *ce = &m->compute_envs[i];
+		if (gw_vm_str_is(&ce->instance_role, name) ||
+		    gw_vm_str_is(&ce->spot_fleet_role, name) ||
+		    gw_vm_str_is(&ce->service_role, name)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		if (gw_vm_str_is(&j->job_role, name) ||
+		    gw_vm_str_is(&j->execution_role, name)) {
+			return true;
+		}
+	}
+	if (m->snakemake.present && gw_vm_str_is(&m->snakemake.job_role, name)) {
+		return true;
+	}
+	for (size_t i = 0; i < m->n_policies; i++) {
+		const struct gw_policy *p = &m->policies[i];
+		for (size_t j = 0; j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			for (size_t k = 0; k < st->n_resources; k++) {
+				const struct gw_resource *r = &st->resources[k];
+				if (r->kind == GW_RES_ROLE && r->value.s &&
+				    gw_iam_glob(r->value.s, name)) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* R11 and R12: roles nothing names, policies nothing attaches. */
+static void check_model_unused(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	for (size_t i = 0; i < m->n_roles; i++) {
+		const struct gw_role *r = &m->roles[i];
+		if (r->name.s && gw_vm_is_one_line(&r->name) &&
+		    !role_is_used(m, r->name.s)) {
+			R_WARN(&c->rc, gw_vm_at(r->name.loc, r->loc), GW_RULE_R11,
+			       "name it where it serves (instance_role, "
+			       "job_role, ...), or remove it",
+			       "role '%s' is used by nothing in the profile: no "
+			       "compute environment, job definition or engine "
+			       "names it, and no policy lets anyone pass it",
+			       r->name.s);
+		}
+	}
+	for (size_t i = 0; i < m->n_policies; i++) {
+		const struct gw_policy *p = &m->policies[i];
+		bool used = false;
+		for (size_t j = 0; j < m->n_roles && !used; j++) {
+			used = strs_have(&m->roles[j].policies, p->name.s);
+		}
+		for (size_t j = 0; j < m->n_groups && !used; j++) {
+			used = strs_have(&m->groups[j].policies, p->name.s);
+		}
+		for (size_t j = 0; j < m->n_users && !used; j++) {
+			used = strs_have(&m->users[j].policies, p->name.s);
+		}
+		if (p->name.s && gw_vm_is_one_line(&p->name) && !used) {
+			R_WARN(&c->rc, gw_vm_at(p->name.loc, p->loc), GW_RULE_R12,
+			       "list it under the policies of a role, group or "
+			       "user, or remove it",
+			       "policy '%s' is attached to no role, group or "
+			       "user", p->name.s);
+		}
+	}
+}
+
 void gw_iam_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -985,6 +1077,7 @@ void gw_iam_check_model(struct gw_vctx *c)
 		check_model_managed(c, &r->managed, r->policies.n, &o);
 		check_model_open_data(c, r);
 	}
+	check_model_unused(c);
 	seen = (struct gw_name_list){.kind = "group", .nocase = true};
 	for (size_t i = 0; i < m->n_groups; i++) {
 		const struct gw_group *g = &m->groups[i];

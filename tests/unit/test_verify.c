@@ -50,7 +50,7 @@ static const char base_yaml[] =
         "      - actions: [logs:GetLogEvents]\n"
         "        resources: [\"log-group:/aws/batch/job:*\"]\n"
         "      - actions: [iam:PassRole]\n"
-        "        resources: [\"role:demo-job\"]\n"
+        "        resources: [\"role:demo-job\", \"role:demo-fleet\"]\n"
         "      - actions: [secretsmanager:ListSecrets]\n"
         "        resources: [\"*\"]\n"
         "roles:\n"
@@ -1565,6 +1565,45 @@ static const struct row rows[] = {
          .rule = "NF4",
          .sev = E,
          .mutate = nf_spot_negative},
+        /* Resources nothing uses (the base uses all of its own). */
+        {.name = "r9_ce_in_no_queue",
+         .rule = "R9",
+         .sev = W,
+         .find = {"job_queues:\n"},
+         .repl = {"  - name: demo-spare\n    max_vcpus: 16\n"
+                  "    instance_role: demo-instance\njob_queues:\n"},
+         .msg = "compute environment 'demo-spare' is in no job queue, so "
+                "no job runs on it"},
+        {.name = "r10_lt_unused",
+         .rule = "R10",
+         .sev = W,
+         .find = {"compute_environments:\n"},
+         .repl = {"  - name: demo-spare-lt\ncompute_environments:\n"},
+         .msg = "launch template 'demo-spare-lt' is used by no compute "
+                "environment"},
+        {.name = "r11_role_unused",
+         .rule = "R11",
+         .sev = W,
+         .find = {", \"role:demo-fleet\""},
+         .repl = {""},
+         .msg = "role 'demo-fleet' is used by nothing in the profile: no "
+                "compute environment, job definition or engine names it, "
+                "and no policy lets anyone pass it"},
+        {.name = "r11_role_passed_by_pattern",
+         .rule = "R11",
+         .sev = W,
+         .absent = true,
+         .find = {"\"role:demo-job\", \"role:demo-fleet\""},
+         .repl = {"\"role:demo-*\""}},
+        {.name = "r12_policy_unused",
+         .rule = "R12",
+         .sev = W,
+         .find = {"roles:\n"},
+         .repl = {"  - name: demo-spare-policy\n    statements:\n"
+                  "      - actions: [s3:ListBucket]\n"
+                  "        resources: [bucket]\nroles:\n"},
+         .msg = "policy 'demo-spare-policy' is attached to no role, group "
+                "or user"},
         {.name = "n12_open_data",
          .rule = "N12",
          .sev = E,
