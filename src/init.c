@@ -66,8 +66,9 @@ static const char init_help[] =
 	"(nextflow: a pinned AWS CLI and nextflow.config; nextstrain: a job\n"
 	"definition and the [aws-batch] config; snakemake: a job role and\n"
 	"the Snakemake profile client/snakemake/config.yaml, with a\n"
-	"placeholder account_id to replace; none: a job role). With --from,\n"
-	"a profile that extends PROFILE instead. The\n"
+	"placeholder account_id to replace; none: a job role and an example\n"
+	"job definition that runs with it). With --from, a profile that\n"
+	"extends PROFILE instead. The\n"
 	"profile schema (gwgen schema) is written beside it, as\n"
 	"profile.schema.json, when missing or stale. Then it says what to\n"
 	"change before deploying: the bucket name and the subnets.\n"
@@ -332,6 +333,7 @@ static cJSON *create_starter_view(const struct init_options *o)
 			strcmp(o->engine, "nextstrain") == 0);
 	cJSON_AddBoolToObject(v, "snakemake",
 			strcmp(o->engine, "snakemake") == 0);
+	cJSON_AddBoolToObject(v, "none", strcmp(o->engine, "none") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
 	return v;
 }
