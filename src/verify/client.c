@@ -215,10 +215,10 @@ static void queue_reach(struct gw_vctx *c, const struct gw_queue *q,
 		} else if (k != GW_CE_UNKNOWN) {
 			r->ec2 = r->ec2 ? r->ec2 : name;
 		}
-		struct gw_ce_info info;
+		struct gw_type_selection info;
 		gw_vm_describe_ce(&c->types, ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
-			if (info.arch_seen[a] && !r->arch[a]) {
+			if (info.arch[a] && !r->arch[a]) {
 				r->arch[a] = name;
 			}
 		}
