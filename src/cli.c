@@ -75,15 +75,6 @@ static const char *const color_names[] = {
 _Static_assert(GW_ARRAY_LEN(color_names) == COLOR_NEVER + 1,
 		"one name per colour choice");
 
-static const char *const format_names[] = {
-	[GW_DIAG_TEXT] = "text",
-	[GW_DIAG_JSON] = "json",
-	[GW_DIAG_GITHUB] = "github",
-	[GW_DIAG_SARIF] = "sarif",
-};
-_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_SARIF + 1,
-		"one name per diagnostics format");
-
 /* Long-only options: values past every character getopt can return. */
 enum long_only {
 	OPT_VERIFY_ONLY = 256,
@@ -439,9 +430,9 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 			o->strict = true;
 			break;
 		case OPT_FORMAT:
-			i = parse_choice(format_names,
-					GW_ARRAY_LEN(format_names), "--format",
-					err);
+			i = parse_choice(gw_diag_format_names,
+					GW_ARRAY_LEN(gw_diag_format_names),
+					"--format", err);
 			if (i < 0) {
 				return GW_EXIT_USAGE;
 			}

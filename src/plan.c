@@ -663,18 +663,26 @@ static void run_plan(struct gw_plan *p)
 	gw_plan_batch_ceiling(p);
 }
 
+/* What needs a reviewer most comes first: replacements, removals, then
+ * conditional and in-place updates, then additions. */
+static int res_rank(const struct gw_plan_res *r)
+{
+	switch (r->action) {
+	case GW_PLAN_MODIFY:
+		return r->repl == GW_REPL_ALWAYS ? 0
+			: r->repl == GW_REPL_CONDITIONAL ? 2 : 3;
+	case GW_PLAN_REMOVE:
+		return 1;
+	default:
+		return 4;
+	}
+}
+
 static int res_order(const void *a, const void *b)
 {
 	const struct gw_plan_res *x = a, *y = b;
-	int rx = x->action == GW_PLAN_MODIFY ? (int)x->repl : -1;
-	int ry = y->action == GW_PLAN_MODIFY ? (int)y->repl : -1;
-	if (rx != ry) {
-		return ry - rx; /* replacements first */
-	}
-	if (x->action != y->action) {
-		return (int)y->action - (int)x->action;
-	}
-	return strcmp(x->id, y->id);
+	int rx = res_rank(x), ry = res_rank(y);
+	return rx != ry ? rx - ry : strcmp(x->id, y->id);
 }
 
 static void plan_finish(struct gw_plan *p)
