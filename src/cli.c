@@ -177,14 +177,14 @@ static const char help_text[] =
 	"Exit status:\n"
 	"  0  success\n"
 	"  1  a profile, template or data file is invalid (or has warnings\n"
-	"     with --strict)\n"
+	"     with --strict); plan: a finding says the update will fail\n"
 	"  2  usage error (also: an empty option value)\n"
 	"  3  reading or writing files failed (also: no such profile,\n"
 	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
 	"     output or error cannot be written)\n"
 	"  4  check: the files under DIR/NAME/ are stale, missing or extra;\n"
-	"     plan: a change needs a human (replacement, data at risk, IAM\n"
-	"     broadened, more vCPUs)\n"
+	"     plan: a change needs a human (replacement, data or jobs at\n"
+	"     risk, IAM broadened, a higher capacity ceiling)\n"
 	"With several profiles the highest status is returned.\n";
 
 struct strv {

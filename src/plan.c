@@ -967,8 +967,12 @@ static const char plan_help[] =
 	"DIR/NAME/cloudformation.yaml (default DIR: out), or template NEW with\n"
 	"template OLD. Each resource is added, removed or modified; each\n"
 	"changed property replaces the resource never, conditionally or\n"
-	"always (CloudFormation resource schemas, data/cfn-update.tsv).\n"
-	"Findings PL1-PL9 (docs/rules.md) go to standard error.\n"
+	"always (CloudFormation resource schemas, data/cfn-update.tsv; a\n"
+	"compute environment's by ReplaceComputeEnvironment, its service role\n"
+	"and allocation strategy). The worst-case capacity (vCPUs, EC2\n"
+	"instances, GPUs, memory) is shown when it changes: capacity, not\n"
+	"cost, as gwgen has no prices. Findings PL1-PL9 (docs/rules.md) go to\n"
+	"standard error.\n"
 	"\n"
 	"  -p, --profile NAME|FILE  the profile to plan\n"
 	"  -o, --out DIR            where its committed output is (out)\n"
@@ -983,8 +987,8 @@ static const char plan_help[] =
 	"  1  an error finding (the update will fail), or invalid input\n"
 	"  2  usage error\n"
 	"  3  reading a file failed\n"
-	"  4  a change that needs a human: a replacement, data at risk, IAM\n"
-	"     broadened, more vCPUs\n";
+	"  4  a change that needs a human: a replacement, a removal, data or\n"
+	"     jobs at risk, IAM broadened, a higher capacity ceiling\n";
 
 static int plan_usage(FILE *err, const char *msg)
 {

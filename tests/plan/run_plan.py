@@ -16,7 +16,7 @@ Expected values come from the documentation, not from gwgen's output:
   `bucket.retain`, out/maccoss/cloudformation.yaml).
 - AWS::Batch::JobQueue Priority: "Update requires: No interruption".
 - CloudFormation "Name type": a custom-named resource cannot be replaced.
-Exit statuses: docs/profile.md "gwgen plan".
+Exit statuses: README.md, "Planning a change"; the rules: docs/rules.md (PL).
 """
 import json
 import os
