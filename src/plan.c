@@ -771,7 +771,7 @@ static void print_text_ceiling(const struct gw_plan *p, FILE *out)
 
 static void print_text(const struct gw_plan *p, FILE *out)
 {
-	if (p->n_res == 0) {
+	if (p->n_res == 0 && !ceiling_moved(p)) {
 		fputs("no changes\n", out);
 		return;
 	}
@@ -819,7 +819,7 @@ static void print_markdown(const struct gw_plan *p, const struct gw_diags *d,
 		FILE *out)
 {
 	fputs("### gwgen plan\n\n", out);
-	if (p->n_res == 0) {
+	if (p->n_res == 0 && !ceiling_moved(p)) {
 		fputs("no changes\n", out);
 		return;
 	}
@@ -827,8 +827,10 @@ static void print_markdown(const struct gw_plan *p, const struct gw_diags *d,
 	counts(p, n);
 	fprintf(out, "%zu to add, %zu to change in place, **%zu to replace**, "
 			"%zu to remove\n\n", n[0], n[1], n[2], n[3]);
-	fputs("| | Resource | Type | Action | Replacement | Properties |\n"
-	      "|---|---|---|---|---|---|\n", out);
+	if (p->n_res) {
+		fputs("| | Resource | Type | Action | Replacement | "
+		      "Properties |\n|---|---|---|---|---|---|\n", out);
+	}
 	for (size_t i = 0; i < p->n_res; i++) {
 		const struct gw_plan_res *r = &p->res[i];
 		fprintf(out, "| `%s` | ", sym(r));

@@ -535,6 +535,18 @@ def test_ceiling(tmp):
                   'InstanceTypes: [c6a.4xlarge]'), 4,
            {'Ce': ('modify', 'never')}, ['PL4'],
            ['vCPUs from 16 to 32', 'MaxvCpus from 16 to 20'])
+    # MaxvCpus from a parameter's default: a new default changes no
+    # resource, but the ceiling, which the plan shows.
+    param = ('Parameters:\n  Max:\n    Type: Number\n    Default: {}\n')
+    old = param.format(64) + ce_tpl(cr=EC2.replace('MaxvCpus: 64',
+                                                   'MaxvCpus: !Ref Max') +
+                                    'InstanceTypes: [c6a.large]')
+    new = old.replace('Default: 64', 'Default: 128')
+    doc, paths = expect(tmp, 'parameter', old, new, 4, {}, ['PL4'],
+                        ['vCPUs from 64 to 128'])
+    rc, out, err = plan(['--template', *paths])
+    check(rc == 4 and 'ceiling: vCPUs 64 -> 128' in out and
+          'no changes' not in out, f'parameter: text {out!r}')
     # A type the catalog lacks leaves the count incomplete, and says so.
     doc, _ = expect(tmp, 'unknown-type',
                     ce_tpl(ce=keep, cr=EC2 + 'InstanceTypes: [c6a.large]'),
