@@ -281,6 +281,15 @@ def test_profile(tmp):
     check(out.startswith('### gwgen plan\n') and rows and
           '| Bucket |' in rows[0] and '#### IAM changes' in out and
           '#### Findings' in out, f'markdown:\n{out}')
+    # Each table row has the header's six cells (a '|' in a value is
+    # escaped), and each finding is one list item: GitHub renders it.
+    table = [l for l in out.splitlines() if l.startswith('|')]
+    check(table and all(len(re.split(r'(?<!\\)\|', l)) == 8 for l in table),
+          f'markdown table:\n{out}')
+    items = [l for l in out.split('#### Findings\n\n', 1)[-1].splitlines()
+             if l]
+    check(items and all(l.startswith('- **') for l in items),
+          f'markdown findings:\n{out}')
 
 
 def test_templates():
