@@ -83,7 +83,7 @@ static const char init_help[] =
 	"                        standard output (no schema is written)\n"
 	"  -f, --force           replace FILE if it exists\n"
 	"      --format FORMAT   diagnostics on standard error as text\n"
-	"                        (default), json, github or sarif (SARIF 2.1.0)\n"
+	"                        (default), json, github or sarif\n"
 	"  -h, --help            show this help and exit\n";
 
 enum init_long_only {
@@ -180,8 +180,9 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 			break;
 		case OPT_FORMAT:
 			if (!gw_diag_format_parse(optarg, &o->format)) {
-				return init_usage(err, "unknown format (text, "
-						"json, github or sarif)", optarg);
+				return init_usage(err, "unknown format "
+						"(text, json, github or sarif)",
+						optarg);
 			}
 			break;
 		case 'h':

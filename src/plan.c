@@ -105,7 +105,7 @@ static struct gw_loc loc_of(const struct gw_plan_tpl *t, const yaml_node_t *n)
 		(unsigned)n->start_mark.column + 1};
 }
 
-yaml_node_t *gw_plan_node(struct gw_plan_tpl *t, int i)
+static yaml_node_t *node(struct gw_plan_tpl *t, int i)
 {
 	return gw_cfn_node(&t->c, i);
 }
@@ -115,7 +115,7 @@ static const char *scalar(const yaml_node_t *n)
 	return gw_cfn_scalar(n);
 }
 
-yaml_node_t *gw_plan_get(struct gw_plan_tpl *t, yaml_node_t *map,
+static yaml_node_t *get(struct gw_plan_tpl *t, yaml_node_t *map,
 		const char *key)
 {
 	return gw_cfn_get(&t->c, map, key);
@@ -156,8 +156,8 @@ static bool tpl_load(struct gw_plan_tpl *t, const char *file, char *text,
 				"is not a mapping");
 		return false;
 	}
-	t->resources = gw_plan_get(t, root, "Resources");
-	t->c.parameters = gw_plan_get(t, root, "Parameters");
+	t->resources = get(t, root, "Resources");
+	t->c.parameters = get(t, root, "Parameters");
 	t->c.resources = t->resources;
 	if (t->resources && t->resources->type != YAML_MAPPING_NODE) {
 		gw_diag_error(d, loc_of(t, t->resources),
@@ -182,7 +182,7 @@ static bool tag_equal(const yaml_node_t *a, const yaml_node_t *b)
 }
 
 /* Deep equality, mappings compared without regard to key order. */
-bool gw_plan_equal(struct gw_plan_tpl *ta, yaml_node_t *a,
+static bool equal(struct gw_plan_tpl *ta, yaml_node_t *a,
 		struct gw_plan_tpl *tb, yaml_node_t *b)
 {
 	if (!a || !b) {
@@ -204,7 +204,7 @@ bool gw_plan_equal(struct gw_plan_tpl *ta, yaml_node_t *a,
 			return false;
 		}
 		for (; i < a->data.sequence.items.top; i++, j++) {
-			if (!gw_plan_equal(ta, gw_plan_node(ta, *i), tb, gw_plan_node(tb, *j))) {
+			if (!equal(ta, node(ta, *i), tb, node(tb, *j))) {
 				return false;
 			}
 		}
@@ -217,9 +217,9 @@ bool gw_plan_equal(struct gw_plan_tpl *ta, yaml_node_t *a,
 		}
 		for (yaml_node_pair_t *p = a->data.mapping.pairs.start;
 		     p < a->data.mapping.pairs.top; p++) {
-			const char *k = scalar(gw_plan_node(ta, p->key));
-			if (!k || !gw_plan_equal(ta, gw_plan_node(ta, p->value), tb,
-						gw_plan_get(tb, b, k))) {
+			const char *k = scalar(node(ta, p->key));
+			if (!k || !equal(ta, node(ta, p->value), tb,
+						get(tb, b, k))) {
 				return false;
 			}
 		}
@@ -352,12 +352,12 @@ static void diff_props(struct gw_plan *p, struct gw_plan_res *r,
 		}
 		for (yaml_node_pair_t *q = m->data.mapping.pairs.start;
 		     q < m->data.mapping.pairs.top; q++) {
-			const char *k = scalar(gw_plan_node(ts, q->key));
-			if (!k || (pass && gw_plan_get(tn, np, k))) {
+			const char *k = scalar(node(ts, q->key));
+			if (!k || (pass && get(tn, np, k))) {
 				continue;
 			}
-			yaml_node_t *a = gw_plan_get(to, op, k), *b = gw_plan_get(tn, np, k);
-			if (gw_plan_equal(to, a, tn, b)) {
+			yaml_node_t *a = get(to, op, k), *b = get(tn, np, k);
+			if (equal(to, a, tn, b)) {
 				continue;
 			}
 			if (a && b && a->type == YAML_MAPPING_NODE &&
@@ -371,10 +371,10 @@ static void diff_props(struct gw_plan *p, struct gw_plan_res *r,
 					     s < sm->data.mapping.pairs.top;
 					     s++) {
 						const char *sk = scalar(
-							gw_plan_node(ss, s->key));
-						if (!sk || (sp && gw_plan_get(tn, b, sk))
-						    || gw_plan_equal(to, gw_plan_get(to, a, sk),
-							tn, gw_plan_get(tn, b, sk))) {
+							node(ss, s->key));
+						if (!sk || (sp && get(tn, b, sk))
+						    || equal(to, get(to, a, sk),
+							tn, get(tn, b, sk))) {
 							continue;
 						}
 						char *path = gw_xasprintf(
@@ -447,14 +447,14 @@ static void scalars(struct gw_plan_tpl *t, yaml_node_t *n, const char *kind,
 	} else if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = n->data.sequence.items.start;
 		     i < n->data.sequence.items.top; i++) {
-			scalars(t, gw_plan_node(t, *i), kind, s, depth + 1);
+			scalars(t, node(t, *i), kind, s, depth + 1);
 		}
 	} else if (n->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *q = n->data.mapping.pairs.start;
 		     q < n->data.mapping.pairs.top; q++) {
-			const char *k = scalar(gw_plan_node(t, q->key));
+			const char *k = scalar(node(t, q->key));
 			char *sub = gw_xasprintf("%s %s:", kind, k ? k : "?");
-			scalars(t, gw_plan_node(t, q->value), sub, s, depth + 1);
+			scalars(t, node(t, q->value), sub, s, depth + 1);
 			free(sub);
 		}
 	}
@@ -470,27 +470,27 @@ static void grants(struct gw_plan_tpl *t, yaml_node_t *n, struct strset *s,
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = n->data.sequence.items.start;
 		     i < n->data.sequence.items.top; i++) {
-			grants(t, gw_plan_node(t, *i), s, depth + 1);
+			grants(t, node(t, *i), s, depth + 1);
 		}
 		return;
 	}
 	if (n->type != YAML_MAPPING_NODE) {
 		return;
 	}
-	const char *effect = scalar(gw_plan_get(t, n, "Effect"));
+	const char *effect = scalar(get(t, n, "Effect"));
 	if (effect && strcmp(effect, "Allow") == 0) {
-		scalars(t, gw_plan_get(t, n, "Action"), "action", s, depth);
-		scalars(t, gw_plan_get(t, n, "NotAction"), "all actions except", s,
+		scalars(t, get(t, n, "Action"), "action", s, depth);
+		scalars(t, get(t, n, "NotAction"), "all actions except", s,
 				depth);
-		scalars(t, gw_plan_get(t, n, "Resource"), "resource", s, depth);
-		scalars(t, gw_plan_get(t, n, "NotResource"), "all resources except",
+		scalars(t, get(t, n, "Resource"), "resource", s, depth);
+		scalars(t, get(t, n, "NotResource"), "all resources except",
 				s, depth);
-		scalars(t, gw_plan_get(t, n, "Principal"), "principal", s, depth);
+		scalars(t, get(t, n, "Principal"), "principal", s, depth);
 		return;
 	}
 	for (yaml_node_pair_t *q = n->data.mapping.pairs.start;
 	     q < n->data.mapping.pairs.top; q++) {
-		grants(t, gw_plan_node(t, q->value), s, depth + 1);
+		grants(t, node(t, q->value), s, depth + 1);
 	}
 }
 
@@ -545,9 +545,9 @@ static void judge(struct gw_plan *p, struct gw_plan_res *r, yaml_node_t *or,
 	const char *name_prop = type_fact(r->type, "@name");
 	if (r->action == GW_PLAN_MODIFY && r->repl == GW_REPL_ALWAYS &&
 	    name_prop) {
-		yaml_node_t *a = gw_plan_get(to, gw_plan_get(to, or, "Properties"), name_prop);
-		yaml_node_t *b = gw_plan_get(tn, gw_plan_get(tn, nr, "Properties"), name_prop);
-		if (a && b && gw_plan_equal(to, a, tn, b)) {
+		yaml_node_t *a = get(to, get(to, or, "Properties"), name_prop);
+		yaml_node_t *b = get(tn, get(tn, nr, "Properties"), name_prop);
+		if (a && b && equal(to, a, tn, b)) {
 			char *hint = gw_xasprintf("CloudFormation creates the "
 				"replacement before it deletes %s, and the name "
 				"is taken: change the name too (%s) so the "
@@ -568,7 +568,7 @@ static void judge(struct gw_plan *p, struct gw_plan_res *r, yaml_node_t *or,
 	if (gone && holds_data(r->type)) {
 		const char *key = r->action == GW_PLAN_REMOVE ? "DeletionPolicy"
 			: "UpdateReplacePolicy";
-		const char *pol = scalar(gw_plan_get(to, or, key));
+		const char *pol = scalar(get(to, or, key));
 		bool kept = pol && (strcmp(pol, "Retain") == 0 ||
 				strcmp(pol, "RetainExceptOnCreate") == 0 ||
 				strcmp(pol, "Snapshot") == 0);
@@ -582,7 +582,8 @@ static void judge(struct gw_plan *p, struct gw_plan_res *r, yaml_node_t *or,
 		: "set DeletionPolicy and UpdateReplacePolicy to Retain "
 		  "first, or export the logs you need",
 			"%s (%s) is %s: its %s is %s, so the %s %s", r->id,
-			r->type, r->action == GW_PLAN_REMOVE ? "removed" : "replaced",
+			r->type, r->action == GW_PLAN_REMOVE ? "removed"
+			: "replaced",
 			key, pol ? pol : "Delete (the default)",
 			strcmp(r->type, "AWS::S3::Bucket") == 0
 				? "bucket and its objects" : "log group and its logs",
@@ -597,33 +598,33 @@ static void run_plan(struct gw_plan *p)
 	if (tn->resources) {
 		for (yaml_node_pair_t *q = tn->resources->data.mapping.pairs.start;
 		     q < tn->resources->data.mapping.pairs.top; q++) {
-			yaml_node_t *kn = gw_plan_node(tn, q->key);
+			yaml_node_t *kn = node(tn, q->key);
 			const char *id = scalar(kn);
-			yaml_node_t *nr = gw_plan_node(tn, q->value);
-			yaml_node_t *or = id ? gw_plan_get(to, to->resources, id) : NULL;
-			const char *type = scalar(gw_plan_get(tn, nr, "Type"));
+			yaml_node_t *nr = node(tn, q->value);
+			yaml_node_t *or = id ? get(to, to->resources, id) : NULL;
+			const char *type = scalar(get(tn, nr, "Type"));
 			if (!id || !type) {
 				continue;
 			}
 			if (!or) {
-				add_res(p, id, type, GW_PLAN_ADD, loc_of(tn, kn),
-						NULL, nr);
+				add_res(p, id, type, GW_PLAN_ADD,
+						loc_of(tn, kn), NULL, nr);
 				if (is_iam(type)) {
 					diff_iam(p, id, type, NULL, nr);
 				}
 				continue;
 			}
-			if (gw_plan_equal(to, or, tn, nr)) {
+			if (equal(to, or, tn, nr)) {
 				continue;
 			}
 			struct gw_plan_res *r = add_res(p, id, type,
 					GW_PLAN_MODIFY, loc_of(tn, kn), or, nr);
-			const char *otype = scalar(gw_plan_get(to, or, "Type"));
-			yaml_node_t *np = gw_plan_get(tn, nr, "Properties");
+			const char *otype = scalar(get(to, or, "Type"));
+			yaml_node_t *np = get(tn, nr, "Properties");
 			if (!otype || strcmp(otype, type) != 0) {
 				add_prop(r, "Type", GW_REPL_ALWAYS);
 			} else {
-				diff_props(p, r, gw_plan_get(to, or, "Properties"), np);
+				diff_props(p, r, get(to, or, "Properties"), np);
 			}
 			if (r->n_props == 0) {
 				/* Only attributes (DeletionPolicy, DependsOn,
@@ -643,15 +644,16 @@ static void run_plan(struct gw_plan *p)
 	if (to->resources) {
 		for (yaml_node_pair_t *q = to->resources->data.mapping.pairs.start;
 		     q < to->resources->data.mapping.pairs.top; q++) {
-			yaml_node_t *kn = gw_plan_node(to, q->key);
+			yaml_node_t *kn = node(to, q->key);
 			const char *id = scalar(kn);
-			yaml_node_t *or = gw_plan_node(to, q->value);
-			if (!id || gw_plan_get(tn, tn->resources, id)) {
+			yaml_node_t *or = node(to, q->value);
+			if (!id || get(tn, tn->resources, id)) {
 				continue;
 			}
 			struct gw_plan_res *r = add_res(p, id,
-					scalar(gw_plan_get(to, or, "Type")),
-					GW_PLAN_REMOVE, loc_of(to, kn), or, NULL);
+					scalar(get(to, or, "Type")),
+					GW_PLAN_REMOVE, loc_of(to, kn), or,
+					NULL);
 			judge(p, r, or, NULL);
 		}
 	}
@@ -717,7 +719,8 @@ static void counts(const struct gw_plan *p, size_t n[4])
 
 static const char *sym(const struct gw_plan_res *r)
 {
-	return r->action == GW_PLAN_ADD ? "+" : r->action == GW_PLAN_REMOVE ? "-"
+	return r->action == GW_PLAN_ADD ? "+"
+		: r->action == GW_PLAN_REMOVE ? "-"
 		: r->repl == GW_REPL_ALWAYS ? "-/+" : "~";
 }
 
@@ -751,6 +754,14 @@ static size_t measures(const struct gw_plan *p, struct measure m[5])
 
 static const char ceiling_caveat[] = "no prices: gwgen has no price data";
 
+/* What an incomplete ceiling adds to the caveat, or "". */
+static const char *ceiling_gap(const struct gw_plan *p)
+{
+	return p->old_ceiling.complete && p->new_ceiling.complete ? ""
+		: "; incomplete: an instance type the catalog lacks, or an "
+		  "intrinsic, is not counted";
+}
+
 static void print_text_ceiling(const struct gw_plan *p, FILE *out)
 {
 	if (!ceiling_moved(p)) {
@@ -763,10 +774,7 @@ static void print_text_ceiling(const struct gw_plan *p, FILE *out)
 		fprintf(out, "%s %s %lld -> %lld%s", i ? "," : "", m[i].name,
 				m[i].old, m[i].new, m[i].unit);
 	}
-	fprintf(out, "\n         (%s%s)\n", ceiling_caveat,
-			p->old_ceiling.complete && p->new_ceiling.complete ? ""
-			: "; incomplete: an instance type the catalog lacks, or "
-			  "an intrinsic, is not counted");
+	fprintf(out, "\n         (%s%s)\n", ceiling_caveat, ceiling_gap(p));
 }
 
 static void print_text(const struct gw_plan *p, FILE *out)
@@ -836,7 +844,8 @@ static void print_markdown(const struct gw_plan *p, const struct gw_diags *d,
 		fprintf(out, "| `%s` | ", sym(r));
 		md_cell(out, r->id);
 		fprintf(out, " | %s | %s | %s | ", r->type,
-				action_names[r->action], r->action == GW_PLAN_MODIFY
+				action_names[r->action],
+				r->action == GW_PLAN_MODIFY
 				? repl_names[r->repl] : "");
 		for (size_t j = 0; j < r->n_props; j++) {
 			fprintf(out, "%s", j ? ", " : "");
@@ -859,14 +868,12 @@ static void print_markdown(const struct gw_plan *p, const struct gw_diags *d,
 		fputs("\n#### Worst-case capacity\n\n| | before | after |\n"
 		      "|---|---|---|\n", out);
 		for (size_t i = 0; i < n_m; i++) {
-			fprintf(out, "| %s | %lld%s | %lld%s |\n", m[i].name,
-					m[i].old, m[i].unit, m[i].new, m[i].unit);
+			fprintf(out, "| %s | %lld%s | %lld%s |\n",
+					m[i].name, m[i].old, m[i].unit,
+					m[i].new, m[i].unit);
 		}
 		fprintf(out, "\n_Capacity, not cost: gwgen has no price "
-				"data%s._\n",
-				p->old_ceiling.complete && p->new_ceiling.complete
-				? "" : "; incomplete: an instance type the catalog "
-				"lacks, or an intrinsic, is not counted");
+				"data%s._\n", ceiling_gap(p));
 	}
 	bool any = false;
 	for (size_t i = 0; i < d->n; i++) {

@@ -41,20 +41,31 @@
 #include "facts.h"
 #include "util.h"
 
+static yaml_node_t *node(struct gw_plan_tpl *t, int i)
+{
+	return gw_cfn_node(&t->c, i);
+}
+
+static yaml_node_t *get(struct gw_plan_tpl *t, yaml_node_t *map,
+		const char *key)
+{
+	return gw_cfn_get(&t->c, map, key);
+}
+
 static yaml_node_t *props_of(struct gw_plan_tpl *t, yaml_node_t *res)
 {
-	return gw_plan_get(t, res, "Properties");
+	return get(t, res, "Properties");
 }
 
 static yaml_node_t *compute_of(struct gw_plan_tpl *t, yaml_node_t *res)
 {
-	return gw_plan_get(t, props_of(t, res), "ComputeResources");
+	return get(t, props_of(t, res), "ComputeResources");
 }
 
 static const char *compute_str(struct gw_plan_tpl *t, yaml_node_t *res,
 		const char *key)
 {
-	return gw_cfn_literal(&t->c, gw_plan_get(t, compute_of(t, res), key));
+	return gw_cfn_literal(&t->c, get(t, compute_of(t, res), key));
 }
 
 static enum gw_ce_type ce_type(struct gw_plan_tpl *t, yaml_node_t *res)
@@ -64,7 +75,7 @@ static enum gw_ce_type ce_type(struct gw_plan_tpl *t, yaml_node_t *res)
 
 static bool has_prop(struct gw_plan_tpl *t, yaml_node_t *res, const char *key)
 {
-	return gw_plan_get(t, props_of(t, res), key) != NULL;
+	return get(t, props_of(t, res), key) != NULL;
 }
 
 static bool changed(const struct gw_plan_res *r, const char *prop)
@@ -84,6 +95,14 @@ static bool is_type(const struct gw_plan_res *r, const char *type)
 
 /* ---- compute environments: in place or replaced ------------------------- */
 
+/* A Fargate compute environment's subnets and security groups, which it
+ * updates in place. */
+static bool is_network(const char *prop)
+{
+	return strcmp(prop, "ComputeResources.Subnets") == 0 ||
+		strcmp(prop, "ComputeResources.SecurityGroupIds") == 0;
+}
+
 /* Set each conditional property to 'repl', and the resource to the worst
  * of its properties. */
 static void settle(struct gw_plan_res *r, enum gw_replacement repl,
@@ -93,10 +112,7 @@ static void settle(struct gw_plan_res *r, enum gw_replacement repl,
 	for (size_t i = 0; i < r->n_props; i++) {
 		struct gw_plan_prop *q = &r->props[i];
 		if (q->repl == GW_REPL_CONDITIONAL) {
-			bool network = strcmp(q->name,
-					"ComputeResources.Subnets") == 0 ||
-				strcmp(q->name,
-					"ComputeResources.SecurityGroupIds") == 0;
+			bool network = is_network(q->name);
 			q->repl = fargate_network_in_place && network
 				? GW_REPL_NEVER : repl;
 		}
@@ -114,8 +130,8 @@ static const char *update_refused(struct gw_plan *p, struct gw_plan_res *r)
 {
 	struct gw_plan_tpl *to = &p->old, *tn = &p->new;
 	if (gw_ce_is_fargate(ce_type(tn, r->new))) {
-		return "a Fargate compute environment updates only its subnets, "
-			"security groups and MaxvCpus in place";
+		return "a Fargate compute environment updates only its "
+			"subnets, security groups and MaxvCpus in place";
 	}
 	if (has_prop(to, r->old, "ServiceRole") ||
 	    has_prop(tn, r->new, "ServiceRole")) {
@@ -135,7 +151,7 @@ static const char *update_refused(struct gw_plan *p, struct gw_plan_res *r)
 
 static bool keeps_instances(struct gw_plan_tpl *t, yaml_node_t *res)
 {
-	const char *v = gw_cfn_literal(&t->c, gw_plan_get(t, props_of(t, res),
+	const char *v = gw_cfn_literal(&t->c, get(t, props_of(t, res),
 				"ReplaceComputeEnvironment"));
 	return v && strcasecmp(v, "false") == 0;
 }
@@ -150,34 +166,37 @@ static void check_in_place(struct gw_plan *p, struct gw_plan_res *r,
 		GW_RULE_ERR(&p->rc, PL8, r->at, "create a new compute "
 			"environment (a new logical ID) with the other role, "
 			"move the queues to it, then remove this one",
-			"%s (%s) switches between the service-linked role and a "
-			"regular ServiceRole in place, which Batch refuses: the "
-			"update fails", r->id, r->type);
+			"%s (%s) switches between the service-linked role "
+			"and a regular ServiceRole in place, which Batch "
+			"refuses: the update fails", r->id, r->type);
 	}
 	if (refused) {
-		GW_RULE_ERR(&p->rc, PL8, r->at, "set ReplaceComputeEnvironment "
-			"to true so the change replaces it (with a new name, or "
-			"none), or deploy the change as a new compute "
-			"environment",
-			"%s (%s) changes settings that need new instances, with "
-			"ReplaceComputeEnvironment false, but %s: Batch refuses "
-			"the update", r->id, r->type, refused);
+		GW_RULE_ERR(&p->rc, PL8, r->at, "set "
+			"ReplaceComputeEnvironment to true so the change "
+			"replaces it (with a new name, or none), or deploy the "
+			"change as a new compute environment",
+			"%s (%s) changes settings that need new instances, "
+			"with ReplaceComputeEnvironment false, but %s: Batch "
+			"refuses the update", r->id, r->type, refused);
 	}
 	if (changed(r, "ReplaceComputeEnvironment") && r->n_props > 1 &&
 	    keeps_instances(tn, r->new)) {
-		GW_RULE_WARN(&p->rc, PL8, r->at, "deploy ReplaceComputeEnvironment"
-			": false alone first, then the other changes",
-			"%s (%s) sets ReplaceComputeEnvironment to false together "
-			"with other changes: if the update rolls back, the stack "
-			"can end in UPDATE_ROLLBACK_FAILED", r->id, r->type);
+		GW_RULE_WARN(&p->rc, PL8, r->at, "deploy "
+			"ReplaceComputeEnvironment: false alone first, then "
+			"the other changes",
+			"%s (%s) sets ReplaceComputeEnvironment to false "
+			"together with other changes: if the update rolls "
+			"back, the stack can end in UPDATE_ROLLBACK_FAILED",
+			r->id, r->type);
 	}
 	if (changed(r, "ComputeResources.DesiredvCpus")) {
-		GW_RULE_WARN(&p->rc, PL8, r->at, "leave DesiredvCpus out of the "
-			"template, or make sure the value is not below the one "
-			"the compute environment has now",
-			"%s (%s) changes DesiredvCpus: Batch refuses a value below "
-			"the compute environment's current desired vCPUs, which "
-			"the template cannot know", r->id, r->type);
+		GW_RULE_WARN(&p->rc, PL8, r->at, "leave DesiredvCpus out of "
+			"the template, or make sure the value is not below "
+			"the one the compute environment has now",
+			"%s (%s) changes DesiredvCpus: Batch refuses a value "
+			"below the compute environment's current desired "
+			"vCPUs, which the template cannot know", r->id,
+			r->type);
 	}
 }
 
@@ -235,9 +254,9 @@ static void judge_queue(struct gw_plan *p, struct gw_plan_res *r)
 			"a change of its own and deploy this one once its jobs "
 			"have finished; clients that submit to its name or ARN "
 			"need the new one",
-			"job queue %s is %s: CloudFormation deletes the old queue, "
-			"and Batch terminates every job still in it", r->id,
-			gone_word(r));
+			"job queue %s is %s: CloudFormation deletes the old "
+			"queue, and Batch terminates every job still in it",
+			r->id, gone_word(r));
 	}
 	if (r->action != GW_PLAN_MODIFY || r->repl == GW_REPL_ALWAYS) {
 		return;
@@ -249,8 +268,8 @@ static void judge_queue(struct gw_plan *p, struct gw_plan_res *r)
 			"another logical ID and name, move the clients to it, "
 			"and remove this one once it is drained",
 			"job queue %s %s its fair-share scheduling policy "
-			"(SchedulingPolicyArn) in place: Batch %s, so the update "
-			"fails", r->id, has ? "gets" : "loses",
+			"(SchedulingPolicyArn) in place: Batch %s, so the "
+			"update fails", r->id, has ? "gets" : "loses",
 			has ? "cannot add one to a first-in, first-out queue"
 			    : "can replace a queue's policy but not remove it");
 	}
@@ -285,14 +304,14 @@ static const char *old_ce_named(struct gw_plan *p, const char *name)
 	const char *want = slash ? strchr(slash + 1, '/') + 1 : name;
 	for (yaml_node_pair_t *q = to->resources->data.mapping.pairs.start;
 	     q < to->resources->data.mapping.pairs.top; q++) {
-		yaml_node_t *res = gw_plan_node(to, q->value);
-		const char *type = gw_cfn_scalar(gw_plan_get(to, res, "Type"));
-		const char *ce = gw_cfn_literal(&to->c, gw_plan_get(to,
+		yaml_node_t *res = node(to, q->value);
+		const char *type = gw_cfn_scalar(get(to, res, "Type"));
+		const char *ce = gw_cfn_literal(&to->c, get(to,
 					props_of(to, res),
 					"ComputeEnvironmentName"));
 		if (type && strcmp(type, GW_PLAN_CE_TYPE) == 0 && ce &&
 		    strcmp(ce, want) == 0) {
-			return gw_cfn_scalar(gw_plan_node(to, q->key));
+			return gw_cfn_scalar(node(to, q->key));
 		}
 	}
 	return NULL;
@@ -305,18 +324,19 @@ static void check_entry(struct gw_plan *p, const char *queue, yaml_node_t *n)
 			gw_cfn_loc(&tn->c, n));
 	const char *target = gw_cfn_ref_target(&tn->c, n);
 	if (target) {
-		yaml_node_t *was = gw_plan_get(to, to->resources, target);
-		const char *type = gw_cfn_scalar(gw_plan_get(to, was, "Type"));
-		if (!gw_plan_get(tn, tn->resources, target) &&
-		    !gw_plan_get(tn, tn->c.parameters, target) && type &&
+		yaml_node_t *was = get(to, to->resources, target);
+		const char *type = gw_cfn_scalar(get(to, was, "Type"));
+		if (!get(tn, tn->resources, target) &&
+		    !get(tn, tn->c.parameters, target) && type &&
 		    strcmp(type, GW_PLAN_CE_TYPE) == 0) {
 			GW_RULE_ERR(&p->rc, PL7, at, "take it out of the "
 				"queue's ComputeEnvironmentOrder in the same "
 				"change",
-				"job queue %s still refers to compute environment "
-				"%s, which this change removes: CloudFormation "
-				"rejects the template (an unresolved resource "
-				"dependency)", queue, target);
+				"job queue %s still refers to compute "
+				"environment %s, which this change removes: "
+				"CloudFormation rejects the template (an "
+				"unresolved resource dependency)", queue,
+				target);
 		}
 		return;
 	}
@@ -328,10 +348,10 @@ static void check_entry(struct gw_plan *p, const char *queue, yaml_node_t *n)
 			"!GetAtt) so CloudFormation moves the queue before it "
 			"deletes the old one, or take it out of the queue in "
 			"this change",
-			"job queue %s still names compute environment %s ('%s'), "
-			"which this change %s: Batch deletes a compute "
-			"environment only once no queue has it, so its deletion "
-			"fails", queue, ce, name,
+			"job queue %s still names compute environment %s "
+			"('%s'), which this change %s: Batch deletes a "
+			"compute environment only once no queue has it, so "
+			"its deletion fails", queue, ce, name,
 			r->action == GW_PLAN_REMOVE ? "removes" : "replaces");
 	}
 }
@@ -344,17 +364,18 @@ void gw_plan_batch_order(struct gw_plan *p)
 	}
 	for (yaml_node_pair_t *q = tn->resources->data.mapping.pairs.start;
 	     q < tn->resources->data.mapping.pairs.top; q++) {
-		yaml_node_t *res = gw_plan_node(tn, q->value);
-		const char *id = gw_cfn_scalar(gw_plan_node(tn, q->key));
-		const char *type = gw_cfn_scalar(gw_plan_get(tn, res, "Type"));
+		yaml_node_t *res = node(tn, q->value);
+		const char *id = gw_cfn_scalar(node(tn, q->key));
+		const char *type = gw_cfn_scalar(get(tn, res, "Type"));
 		if (!id || !type || strcmp(type, GW_PLAN_QUEUE_TYPE) != 0) {
 			continue;
 		}
-		yaml_node_t *order = gw_plan_get(tn, props_of(tn, res),
+		yaml_node_t *order = get(tn, props_of(tn, res),
 				"ComputeEnvironmentOrder");
 		for (size_t i = 0; i < gw_cfn_seq_len(order); i++) {
 			yaml_node_t *e = gw_cfn_seq_at(&tn->c, order, i);
-			yaml_node_t *ce = gw_plan_get(tn, e, "ComputeEnvironment");
+			yaml_node_t *ce = get(tn, e,
+					"ComputeEnvironment");
 			if (ce) {
 				check_entry(p, id, ce);
 			}
@@ -397,7 +418,7 @@ static void add_ce(struct gw_plan_tpl *t, yaml_node_t *res,
 {
 	yaml_node_t *cr = compute_of(t, res);
 	long long max = 0;
-	if (!gw_cfn_int(&t->c, gw_plan_get(t, cr, "MaxvCpus"), &max) ||
+	if (!gw_cfn_int(&t->c, get(t, cr, "MaxvCpus"), &max) ||
 	    max <= 0 || max > GW_PLAN_VCPUS_MAX) {
 		c->complete = false;
 		return;
@@ -413,7 +434,7 @@ static void add_ce(struct gw_plan_tpl *t, yaml_node_t *res,
 	const char *strategy = compute_str(t, res, "AllocationStrategy");
 	struct worst w = {.max = max, .overshoot = type != GW_CE_EC2 ||
 		(strategy && strcmp(strategy, "BEST_FIT") != 0)};
-	yaml_node_t *types = gw_plan_get(t, cr, "InstanceTypes");
+	yaml_node_t *types = get(t, cr, "InstanceTypes");
 	for (size_t i = 0; i < gw_cfn_seq_len(types); i++) {
 		const char *spec = gw_cfn_literal(&t->c,
 				gw_cfn_seq_at(&t->c, types, i));
@@ -442,8 +463,8 @@ static void ceiling_of(struct gw_plan_tpl *t, struct gw_plan_ceiling *c)
 	}
 	for (yaml_node_pair_t *q = t->resources->data.mapping.pairs.start;
 	     q < t->resources->data.mapping.pairs.top; q++) {
-		yaml_node_t *res = gw_plan_node(t, q->value);
-		const char *type = gw_cfn_scalar(gw_plan_get(t, res, "Type"));
+		yaml_node_t *res = node(t, q->value);
+		const char *type = gw_cfn_scalar(get(t, res, "Type"));
 		if (type && strcmp(type, GW_PLAN_CE_TYPE) == 0) {
 			add_ce(t, res, c);
 		}
@@ -469,7 +490,8 @@ void gw_plan_batch_ceiling(struct gw_plan *p)
 	gw_buf_init(&b);
 	rises(&b, "vCPUs", o->vcpus, n->vcpus, "");
 	if (n->max_vcpus != n->vcpus || o->max_vcpus != o->vcpus) {
-		rises(&b, "the sum of MaxvCpus", o->max_vcpus, n->max_vcpus, "");
+		rises(&b, "the sum of MaxvCpus", o->max_vcpus,
+				n->max_vcpus, "");
 	}
 	rises(&b, "GPUs", o->gpus, n->gpus, "");
 	rises(&b, "memory", GW_PLAN_GIB(o->memory_mib),
@@ -486,8 +508,8 @@ void gw_plan_batch_ceiling(struct gw_plan *p)
 		GW_RULE_WARN(&p->rc, PL4, at, "gwgen has no prices: check "
 			"the account's quotas and the budget against these "
 			"numbers",
-			"the worst-case capacity Batch may run at once rises: %s",
-			gw_buf_str(&b));
+			"the worst-case capacity Batch may run at once "
+			"rises: %s", gw_buf_str(&b));
 	}
 	gw_buf_finish(&b);
 }

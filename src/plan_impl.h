@@ -90,16 +90,6 @@ struct gw_plan {
 	struct gw_bundle bundle; /* --profile: the model findings point into */
 };
 
-/* The node 'i' of 't', and the value of 'key' in mapping 'map' (NULL when
- * 'map' is no mapping or lacks it). */
-yaml_node_t *gw_plan_node(struct gw_plan_tpl *t, int i);
-yaml_node_t *gw_plan_get(struct gw_plan_tpl *t, yaml_node_t *map,
-		const char *key);
-
-/* Deep equality of two nodes, mappings compared without regard to order. */
-bool gw_plan_equal(struct gw_plan_tpl *ta, yaml_node_t *a,
-		struct gw_plan_tpl *tb, yaml_node_t *b);
-
 /* The change of resource 'id', or NULL when it did not change. */
 struct gw_plan_res *gw_plan_find(struct gw_plan *p, const char *id);
 

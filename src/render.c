@@ -49,8 +49,8 @@ static const char help_text[] =
 	"                      shell (POSIX sh single quotes) or none\n"
 	"      --strict        an undefined name or unknown partial is an error\n"
 	"                      (default: the mustache spec's empty string)\n"
-	"      --format FORMAT diagnostics on standard error as text (default),\n"
-	"                      json, github or sarif (SARIF 2.1.0)\n"
+	"      --format FORMAT diagnostics on standard error as text\n"
+	"                      (default), json, github or sarif\n"
 	"  -h, --help          show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 template or data invalid, 2 usage error,\n"
@@ -172,9 +172,9 @@ static int parse_args(int argc, char **argv, struct render_opts *o,
 			break;
 		case OPT_FORMAT:
 			if (!gw_diag_format_parse(optarg, &o->format)) {
-				return usage_error(err, "unknown format '%s', "
-						"expected text, json, github or "
-						"sarif", optarg);
+				return usage_error(err, "unknown format "
+						"'%s', expected text, json, "
+						"github or sarif", optarg);
 			}
 			break;
 		case 'h':
