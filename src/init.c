@@ -83,15 +83,19 @@ static const char init_help[] =
 	"  -o, --out FILE        write FILE, not profiles/NAME.yaml; '-' is\n"
 	"                        standard output (no schema is written)\n"
 	"  -f, --force           replace FILE if it exists\n"
+	"      --format FORMAT   diagnostics on standard error as text\n"
+	"                        (default), json, github or sarif\n"
 	"  -h, --help            show this help and exit\n";
 
 enum init_long_only {
 	OPT_FROM = 256,
+	OPT_FORMAT,
 };
 
 struct init_options {
 	const char *name, *engine, *region, *from, *file;
 	bool region_set, force;
+	enum gw_diag_format format;
 };
 
 static int init_usage(FILE *err, const char *what, const char *arg)
@@ -146,6 +150,7 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 		{"from", required_argument, NULL, OPT_FROM},
 		{"out", required_argument, NULL, 'o'},
 		{"force", no_argument, NULL, 'f'},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -173,6 +178,13 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case OPT_FORMAT:
+			if (!gw_diag_format_parse(optarg, &o->format)) {
+				return init_usage(err, "unknown format "
+						"(text, json, github or sarif)",
+						optarg);
+			}
 			break;
 		case 'h':
 			fputs(init_help, out);
@@ -530,7 +542,7 @@ out:
 				"'%s'", file);
 	}
 	gw_diags_sort(&d);
-	gw_diags_print(&d, err, GW_DIAG_TEXT, false);
+	gw_diags_print(&d, err, o.format, false);
 	gw_diags_finish(&d);
 	gw_model_destroy(m);
 	free(text);
