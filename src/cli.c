@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
+#include "report.h"
 #include "diff.h"
 #include "emit.h"
 #include "init.h"

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "status.h"
 #include "diag.h"
+#include "report.h"
 #include "escape.h"
 #include "model.h"
 #include "mustache.h"

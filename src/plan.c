@@ -25,6 +25,7 @@
  *   (CloudFormation "DeletionPolicy attribute"); S3 refuses to delete a
  *   bucket that holds objects.
  */
+#include "plan.h"
 #include "plan_impl.h"
 
 #include <errno.h>
@@ -38,6 +39,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "report.h"
 #include "files.h"
 #include "pipeline.h"
 #include "profile.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "report.h"
 #include "status.h"
 #include "profile_keys.h"
 #include "textfile.h"

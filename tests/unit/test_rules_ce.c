@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "model.h"
 #include "profile.h"
+#include "report.h"
 #include "rows.h"
 #include "util.h"
 #include "verify.h"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "report.h"
 #include "model.h"
 #include "profile.h"
 #include "rows.h"

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "pipeline.h"
 #include "profile.h"
+#include "report.h"
 #include "rows.h"
 #include "templates.h"
 #include "util.h"
