@@ -380,10 +380,13 @@ class Sandbox:
             return f.read().splitlines()
 
 
-# Scripts whose --dry-run needs operands: run-head.sh PIPELINE [ARGS]
+# Scripts whose --dry-run needs operands: run-head.sh PIPELINE [ARGS],
+# run-miniwdl.sh WORKFLOW [ARGS]
 # (a usage error without them, status 2).
 DRY_RUN_OPERANDS = {
     "run-head.sh": ["nextflow-io/hello", "-profile", "test"],
+    # run-miniwdl.sh WORKFLOW [ARGS]: miniwdl-aws's own self-test.
+    "run-miniwdl.sh": ["--self-test", "--follow"],
 }
 
 
