@@ -64,9 +64,8 @@ EXIT_INVALID = 1
 EXIT_IO = 3
 EXIT_STALE = 4
 
-SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
-           "snakemake",
-           "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
+           "salmon", "snakemake", "workshop"]
 ESC = "\x1b["
 
 failures = []

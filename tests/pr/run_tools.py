@@ -632,9 +632,8 @@ def test_pre_commit():
 
 # (line typed, matches wanted), from 'gwgen --help' and its commands' help.
 COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init"]
-SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
-           "snakemake",
-           "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
+           "salmon", "snakemake", "workshop"]
 SHELL_CASES = [
     ("gwgen ", COMMANDS),
     ("gwgen --for", ["--format"]),
