@@ -786,7 +786,7 @@ void gw_stack_cfn_security_group(struct gw_cfn *t, const char *logical,
 	for (size_t i = 0; i < gw_cfn_seq_len(in); i++) {
 		check_ingress_rule(t, logical, gw_cfn_seq_at(t, in, i));
 	}
-	if (gw_cfn_get(t, props, "CidrIp")) {
+	if (gw_cfn_get(t, props, "CidrIp") || gw_cfn_get(t, props, "CidrIpv6")) {
 		check_ingress_rule(t, logical, props);
 	}
 }

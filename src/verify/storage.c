@@ -193,7 +193,7 @@ static void check_imds_tags(struct gw_vctx *c, const struct gw_kvs *tags,
 		const struct gw_str *k = &tags->v[i].key;
 		if (k->s && !is_imds_tag_key(k->s)) {
 			GW_RULE_ERR(&c->rc, FS5, k->loc,
-			    "use letters, digits and + - = . , _ : @ in the key",
+			    "use letters, digits and + - = . _ : @ in the key",
 			    "%s tag key '%s' cannot be in instance metadata, "
 			    "where the boot script reads the shared storage's "
 			    "id: ec2 would not launch the instances", whose,
