@@ -22,7 +22,7 @@ _gwgen_schema_options='-o --out -h --help'
 _gwgen_init_options='-e --engine -r --region --from -o --out -f --force
 	-h --help'
 # The engines of 'gwgen init --engine' (the profile's 'engine:').
-_gwgen_engines='nextflow nextstrain snakemake none'
+_gwgen_engines='nextflow nextstrain snakemake miniwdl none'
 
 # Reply with the words of $1 that start with $2 (one per COMPREPLY entry).
 _gwgen_reply_words()

@@ -264,7 +264,7 @@ def test_schema():
 
 # ---- init -----------------------------------------------------------------
 
-ENGINES = ["nextflow", "nextstrain", "snakemake", "none"]
+ENGINES = ["nextflow", "nextstrain", "snakemake", "miniwdl", "none"]
 # Exit statuses, from gwgen(1).
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -319,7 +319,8 @@ def test_init():
                                            "cloudformation.yaml")),
                f"{name}: out/{name}/cloudformation.yaml written")
     for engine, client in [("nextflow", "nextflow.config"),
-                           ("nextstrain", "nextstrain.config")]:
+                           ("nextstrain", "nextstrain.config"),
+                           ("miniwdl", "miniwdl.cfg")]:
         expect(os.path.isfile(os.path.join(top, "out", f"lab-{engine}",
                                            "client", client)),
                f"lab-{engine}: client/{client}")
@@ -646,7 +647,7 @@ SHELL_CASES = [
     ("gwgen render --escape y", ["yaml"]),
     ("gwgen schema --", ["--out", "--help"]),
     ("gwgen init x --engine ", ["nextflow", "nextstrain", "snakemake",
-                                "none"]),
+                                "miniwdl", "none"]),
     ("gwgen init x --from sa", ["salmon"]),
     ("gwgen init x --f", ["--from", "--force"]),
 ]
