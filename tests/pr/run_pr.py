@@ -546,7 +546,7 @@ def test_completion():
     case(["gwgen", "--qu"], ["--quiet"])
     case(["gwgen", "schema", "-"], ["-o", "--out", "-h", "--help"])
     case(["gwgen", "init", "x", "--engine", ""],
-         ["nextflow", "nextstrain", "snakemake", "none"])
+         ["nextflow", "nextstrain", "snakemake", "miniwdl", "none"])
     case(["gwgen", "init", "x", "--from", "sa"], ["salmon"])
     case(["gwgen", "init", "x", "--f"], ["--from", "--force"])
     case(["gwgen", "check", "--d"], ["--diff"])
