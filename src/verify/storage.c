@@ -20,18 +20,22 @@
  * Linux); the fstab line and every job's mount carry it. */
 #define MOUNT_POINT_MAX 255
 
-/* Top-level directories a mount would hide (the Filesystem Hierarchy
- * Standard's, and those of the ECS-optimized AMI). */
-static const char *const system_dirs[] = {
-	"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media",
-	"/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys",
-	"/tmp", "/usr", "/var",
-};
-/* Trees no mount point may be inside: the system's, and those of Docker
- * and the ECS agent on the ECS-optimized AMI. */
-static const char *const system_trees[] = {
-	"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run",
-	"/sbin", "/sys", "/usr", "/var/lib/docker", "/var/lib/ecs",
+/*
+ * Directories a mount would hide: the top-level ones of the Filesystem
+ * Hierarchy Standard and of the ECS-optimized AMI; with 'tree', nothing
+ * inside them either (the system's, and Docker's and the ECS agent's
+ * state).
+ */
+static const struct {
+	const char *path;
+	bool tree;
+} system_dirs[] = {
+	{"/bin", true}, {"/boot", true}, {"/dev", true}, {"/etc", true},
+	{"/home", false}, {"/lib", true}, {"/lib64", true}, {"/media", false},
+	{"/mnt", false}, {"/opt", false}, {"/proc", true}, {"/root", false},
+	{"/run", true}, {"/sbin", true}, {"/srv", false}, {"/sys", true},
+	{"/tmp", false}, {"/usr", true}, {"/var", false},
+	{"/var/lib/docker", true}, {"/var/lib/ecs", true},
 };
 
 /* Whether path 'a' is 'b' or lies under it. */
@@ -125,22 +129,15 @@ static void check_mount_point(struct gw_vctx *c)
 		return;
 	}
 	for (size_t i = 0; i < GW_ARRAY_LEN(system_dirs); i++) {
-		if (strcmp(mp->s, system_dirs[i]) == 0) {
+		const char *dir = system_dirs[i].path;
+		bool same = strcmp(mp->s, dir) == 0;
+		if (same || (system_dirs[i].tree && path_within(mp->s, dir))) {
 			GW_RULE_ERR(&c->rc, FS2, mp->loc,
 			    "mount it in a directory of its own, such as "
 			    "/mnt/efs",
-			    "mount_point '%s' would hide the system directory "
-			    "'%s'", mp->s, system_dirs[i]);
-			return;
-		}
-	}
-	for (size_t i = 0; i < GW_ARRAY_LEN(system_trees); i++) {
-		if (path_within(mp->s, system_trees[i])) {
-			GW_RULE_ERR(&c->rc, FS2, mp->loc,
-			    "mount it in a directory of its own, such as "
-			    "/mnt/efs",
-			    "mount_point '%s' is inside '%s', which belongs "
-			    "to the system", mp->s, system_trees[i]);
+			    same ? "mount_point '%s' would hide the system "
+			    "directory '%s'" : "mount_point '%s' is inside '%s', "
+			    "which belongs to the system", mp->s, dir);
 			return;
 		}
 	}
