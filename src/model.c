@@ -507,17 +507,9 @@ bool gw_res_regional(enum gw_res_kind kind, const char **service,
 	 * Container Service", "... by Amazon Elastic Container Registry"
 	 * and "... by Amazon EC2" (data/iam-actions.tsv). */
 	switch (kind) {
-	case GW_RES_JOB_QUEUE:
+	case GW_RES_BATCH:
 		*service = "batch";
-		*prefix = "job-queue/";
-		return true;
-	case GW_RES_JOB_DEFINITION:
-		*service = "batch";
-		*prefix = "job-definition/";
-		return true;
-	case GW_RES_JOB:
-		*service = "batch";
-		*prefix = "job/";
+		*prefix = "";
 		return true;
 	case GW_RES_ECS:
 		*service = "ecs";

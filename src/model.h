@@ -152,12 +152,9 @@ enum gw_res_kind {
 	GW_RES_SECRET,    /* secret: "NF_*"  -> arn:P:secretsmanager:R:A:secret:NF_* */
 	GW_RES_LOG_GROUP, /* log_group: "/aws/batch/job[:log-stream:*]" -> arn:P:logs:R:A:log-group:... */
 	GW_RES_ROLE,      /* role: "NAME"    -> arn:P:iam::A:role/NAME */
+	/* Batch, ECS, ECR and EC2 resources in the stack's region and
+	 * account (docs/profile.md; STAR is '*'). */
 	GW_RES_BATCH,     /* batch: "job-queue/NAME" -> arn:P:batch:R:A:job-queue/NAME */
-	/* The stack's own Batch resources, and ECS, ECR and EC2 resources in
-	 * the stack's region and account (docs/profile.md; STAR is '*'). */
-	GW_RES_JOB_QUEUE, /* job-queue: "NAME" -> arn:P:batch:R:A:job-queue/NAME */
-	GW_RES_JOB_DEFINITION, /* job-definition: "nf-STAR" -> ...:job-definition/nf-STAR */
-	GW_RES_JOB,       /* job: "STAR" -> arn:P:batch:R:A:job/STAR */
 	GW_RES_ECS,       /* ecs: "task/STAR" -> arn:P:ecs:R:A:task/STAR */
 	GW_RES_ECR,       /* ecr: "repository/NAME" -> arn:P:ecr:R:A:repository/NAME */
 	GW_RES_EC2,       /* ec2: "volume/STAR" -> arn:P:ec2:R:A:volume/STAR */

@@ -1091,9 +1091,6 @@ static const struct {
 	{"log-group:", GW_RES_LOG_GROUP, false},
 	{"role:", GW_RES_ROLE, false},
 	{"batch:", GW_RES_BATCH, false},
-	{"job-queue:", GW_RES_JOB_QUEUE, false},
-	{"job-definition:", GW_RES_JOB_DEFINITION, false},
-	{"job:", GW_RES_JOB, false},
 	{"ecs:", GW_RES_ECS, false},
 	{"ecr:", GW_RES_ECR, false},
 	{"ec2:", GW_RES_EC2, false},
@@ -1172,8 +1169,7 @@ static void parse_resource(struct conv *c, const struct gw_pnode *n,
 	gw_diag_add(c->d, GW_SEV_ERROR, n->loc, NULL,
 			"write '*', 'bucket', 'bucket/PATTERN', "
 			"'secret:PATTERN', 'log-group:NAME', 'role:NAME', "
-			"'batch:TYPE/NAME', 'job-queue:NAME', "
-			"'job-definition:PATTERN', 'job:PATTERN', 'ecs:RESOURCE', "
+			"'batch:TYPE/NAME', 'ecs:RESOURCE', "
 			"'ecr:RESOURCE', 'ec2:RESOURCE' or 'arn:...'",
 			"unknown resource reference '%.*s%s'",
 			GW_PROFILE_QUOTED(s));

@@ -346,13 +346,6 @@ void gw_view_resource_arn(struct gw_buf *out, const struct gw_model *m,
 		put_lit(out, v, sub);
 		return;
 	case GW_RES_BATCH:
-		gw_buf_printf(out, "arn:%s:batch:%s:%s:", p.partition,
-				p.region, p.account);
-		put_lit(out, v, sub);
-		return;
-	case GW_RES_JOB_QUEUE:
-	case GW_RES_JOB_DEFINITION:
-	case GW_RES_JOB:
 	case GW_RES_ECS:
 	case GW_RES_ECR:
 	case GW_RES_EC2: {

@@ -650,16 +650,13 @@ static const char *const miniwdl_batch_actions[] = {
         "batch:DescribeJobs", "batch:TerminateJob",
 };
 
-/* Whether 'role' may submit to queue 'queue', in either form the profile
- * writes a queue in (batch:job-queue/NAME or job-queue:NAME). */
+/* Whether 'role' may submit to queue 'queue' (batch:job-queue/NAME). */
 static bool role_can_submit(const struct gw_model *m, const struct gw_role *role,
                             const char *queue)
 {
 	char *v = gw_xasprintf("job-queue/%s", queue);
-	struct want_resource batch = {.kind = GW_RES_BATCH, .value = v};
-	struct want_resource own = {.kind = GW_RES_JOB_QUEUE, .value = queue};
-	bool ok = role_allows(m, role, "batch:SubmitJob", &batch) ||
-	          role_allows(m, role, "batch:SubmitJob", &own);
+	struct want_resource w = {.kind = GW_RES_BATCH, .value = v};
+	bool ok = role_allows(m, role, "batch:SubmitJob", &w);
 	free(v);
 	return ok;
 }

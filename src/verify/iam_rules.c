@@ -631,14 +631,9 @@ static char *profile_arn(struct gw_vctx *c, const struct gw_resource *r)
 		                    c->region, acct, v);
 	case GW_RES_ROLE:
 		return gw_xasprintf("arn:%s:iam::%s:role/%s", p, acct, v);
-	case GW_RES_BATCH:
-		return gw_xasprintf("arn:%s:batch:%s:%s:%s", p, c->region,
-		                    acct, v);
 	case GW_RES_ARN:
 		return gw_xasprintf("%s", v);
-	case GW_RES_JOB_QUEUE:
-	case GW_RES_JOB_DEFINITION:
-	case GW_RES_JOB:
+	case GW_RES_BATCH:
 	case GW_RES_ECS:
 	case GW_RES_ECR:
 	case GW_RES_EC2: {
@@ -660,9 +655,7 @@ static char *profile_written(const struct gw_resource *r)
 	        [GW_RES_ANY] = "",           [GW_RES_BUCKET] = "bucket",
 	        [GW_RES_OBJECTS] = "bucket/", [GW_RES_SECRET] = "secret:",
 	        [GW_RES_LOG_GROUP] = "log-group:", [GW_RES_ROLE] = "role:",
-	        [GW_RES_JOB_QUEUE] = "job-queue:",
-	        [GW_RES_JOB_DEFINITION] = "job-definition:",
-	        [GW_RES_JOB] = "job:", [GW_RES_ECS] = "ecs:",
+	        [GW_RES_ECS] = "ecs:",
 	        [GW_RES_ECR] = "ecr:", [GW_RES_EC2] = "ec2:",
 	        [GW_RES_BATCH] = "batch:", [GW_RES_ARN] = "",
 	};

@@ -1052,10 +1052,10 @@ static void check_cli_arch(struct gw_vctx *c,
 		if (!gw_vm_str_is(&ce->launch_template, lt->name.s)) {
 			continue;
 		}
-		struct gw_ce_info info;
+		struct gw_type_selection info;
 		gw_vm_describe_ce(&c->types, ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
-			if (!info.arch_seen[a] || pinned[a]) {
+			if (!info.arch[a] || pinned[a]) {
 				continue;
 			}
 			bool arm = a == GW_ARCH_ARM64;
@@ -1068,7 +1068,7 @@ static void check_cli_arch(struct gw_vctx *c,
 			            "environment '%s', whose instance type '%s' is "
 			            "%s, but aws_cli pins no %s build",
 			            lt->name.s, gw_vm_str_or(&ce->name, "?"),
-			            info.arch_seen[a]->name,
+			            info.arch[a]->name,
 			            gw_arch_name((enum gw_arch)a),
 			            arm ? "aarch64" : "x86_64");
 		}

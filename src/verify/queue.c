@@ -377,10 +377,10 @@ static void model_queue_facts(struct gw_vctx *c, const struct gw_queue *q,
 		}
 		ef->defined = true;
 		ef->type = gw_vm_ce_type(ce);
-		struct gw_ce_info info;
+		struct gw_type_selection info;
 		gw_vm_describe_ce(&c->types, ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
-			ef->arch[a] = info.arch_seen[a] != NULL;
+			ef->arch[a] = info.arch[a] != NULL;
 		}
 	}
 }

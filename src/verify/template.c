@@ -249,6 +249,9 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	free(t.ids);
 	free(t.dups);
 	free(t.ce_names);
+	for (size_t i = 0; i < t.n_ces; i++) {
+		free(t.ces[i].specs);
+	}
 	if (!limits_only) {
 		gw_stack_cfn_finish(&t);
 	}

@@ -321,8 +321,8 @@ static const struct row rows[] = {
          "instance role 'fs-workflow' of miniwdl's workflow queue "
          "'fs-workflow' does not allow what miniwdl-aws calls from the "
          "workflow job: batch:SubmitJob on queue 'fs-task'"},
-        {"mw3-job-queue-form-passes", PROFILE, "batch:job-queue/fs-task",
-         "\"job-queue:fs-task\"", "", 0, "", "MW3", E, 0, NULL},
+        {"mw3-queue-wildcard-passes", PROFILE, "batch:job-queue/fs-task",
+         "batch:job-queue/fs-*", "", 0, "", "MW3", E, 0, NULL},
         {"mw3-no-describe-no-upload", PROFILE,
          "      - actions: [batch:DescribeJobs]\n        resources: [\"*\"]\n"
          "      - actions: [s3:PutObject]\n"
