@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "rules.h"
 #include "util.h"
 
 static const char *const severity_names[] = {
@@ -20,6 +21,24 @@ static const char *const severity_names[] = {
 };
 _Static_assert(GW_ARRAY_LEN(severity_names) == GW_SEV_ERROR + 1,
 		"severity_names must name every severity");
+
+const char *const gw_diag_format_names[GW_DIAG_SARIF + 1] = {
+	[GW_DIAG_TEXT] = "text",
+	[GW_DIAG_JSON] = "json",
+	[GW_DIAG_GITHUB] = "github",
+	[GW_DIAG_SARIF] = "sarif",
+};
+
+bool gw_diag_format_parse(const char *name, enum gw_diag_format *out)
+{
+	for (size_t i = 0; i < GW_ARRAY_LEN(gw_diag_format_names); i++) {
+		if (strcmp(name, gw_diag_format_names[i]) == 0) {
+			*out = (enum gw_diag_format)i;
+			return true;
+		}
+	}
+	return false;
+}
 
 const char *gw_severity_name(enum gw_severity sev)
 {
@@ -374,6 +393,35 @@ static char *path_uri(const char *path)
 }
 
 /*
+ * The rules the results name, once each, as the tool's reportingDescriptor
+ * objects: code scanning shows a rule's shortDescription (what it checks)
+ * and fullDescription (with its source) at the top of an alert.
+ */
+static void add_sarif_rules(cJSON *driver, const struct gw_diags *d)
+{
+	cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
+	bool seen[GW_RULE_COUNT] = {false};
+	for (size_t i = 0; i < d->n; i++) {
+		enum gw_rule r = gw_rule_find(d->v[i].rule);
+		if (r == GW_RULE_NONE || seen[r]) {
+			continue;
+		}
+		seen[r] = true;
+		const struct gw_rule_info *info = gw_rule_info(r);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", info->id);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o,
+				"shortDescription"), "text", info->what);
+		char *full = gw_xasprintf("%s (source: %s)", info->what,
+				info->source);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o,
+				"fullDescription"), "text", full);
+		free(full);
+		cJSON_AddItemToArray(rules, o);
+	}
+}
+
+/*
  * SARIF 2.1.0 (OASIS, sarif-schema-2.1.0.json): one run of the tool
  * "gwgen", a result per diagnostic with its ruleId, level (error, warning,
  * note, as SARIF names them) and the message with its hint, located at
@@ -393,6 +441,7 @@ static void print_sarif(const struct gw_diags *d, FILE *out)
 		cJSON_AddObjectToObject(run, "tool"), "driver");
 	cJSON_AddStringToObject(driver, "name", "gwgen");
 	cJSON_AddStringToObject(driver, "version", GW_VERSION);
+	add_sarif_rules(driver, d);
 	cJSON *results = cJSON_AddArrayToObject(run, "results");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct gw_diag *g = &d->v[i];

@@ -52,6 +52,12 @@ enum gw_diag_format {
 	GW_DIAG_SARIF,  /* one SARIF 2.1.0 log, for GitHub code scanning */
 };
 
+/* The name of each format, as --format takes it ("sarif"). */
+extern const char *const gw_diag_format_names[GW_DIAG_SARIF + 1];
+
+/* The format named 'name' into 'out'; false when there is none. */
+bool gw_diag_format_parse(const char *name, enum gw_diag_format *out);
+
 /* Initialise / free a list. gw_diags_finish accepts a zeroed list. */
 void gw_diags_init(struct gw_diags *d);
 void gw_diags_finish(struct gw_diags *d);

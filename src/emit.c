@@ -32,6 +32,7 @@ enum gw_kind {
 	GW_KIND_CFN,          /* cloudformation.yaml */
 	GW_KIND_IAM_POLICY,   /* iam/POLICY.json, one per policy */
 	GW_KIND_IAM_TRUST,    /* iam/ROLE-trust.json, one per role */
+	GW_KIND_IAM_OPEN_DATA, /* iam/ROLE-open-data.json, per role with open_data */
 	GW_KIND_BUCKET_POLICY, /* iam/bucket-policy.json */
 	GW_KIND_DEPLOY,       /* scripts/deploy.sh */
 	GW_KIND_TEARDOWN,     /* scripts/teardown.sh */
@@ -90,6 +91,13 @@ static const struct gw_artifact artifacts[] = {
 		.name = "iam-trust", .template = "iam/trust.json.mustache",
 		.out = "iam/" ITEM_MARK "-trust.json", .escape = gw_escape_json,
 		.each = "roles", .mode = MODE_FILE, .kind = GW_FILE_JSON,
+	},
+	[GW_KIND_IAM_OPEN_DATA] = {
+		.name = "iam-open-data",
+		.template = "iam/open-data.json.mustache",
+		.out = "iam/" ITEM_MARK ".json", .escape = gw_escape_json,
+		.each = "open_data_roles", .mode = MODE_FILE,
+		.kind = GW_FILE_JSON,
 	},
 	[GW_KIND_BUCKET_POLICY] = {
 		.name = "bucket-policy",

@@ -69,8 +69,8 @@ static const char init_help[] =
 	"the Snakemake profile client/snakemake/config.yaml, with a\n"
 	"placeholder account_id to replace; miniwdl: shared storage (EFS) the\n"
 	"instances mount, a workflow queue and the miniwdl-aws config;\n"
-	"none: a job role). With --from,\n"
-	"a profile that extends PROFILE instead. The\n"
+	"none: a job role and an example job definition that runs with\n"
+	"it). With --from, a profile that extends PROFILE instead. The\n"
 	"profile schema (gwgen schema) is written beside it, as\n"
 	"profile.schema.json, when missing or stale. Then it says what to\n"
 	"change before deploying: the bucket name and the subnets.\n"
@@ -85,15 +85,19 @@ static const char init_help[] =
 	"  -o, --out FILE        write FILE, not profiles/NAME.yaml; '-' is\n"
 	"                        standard output (no schema is written)\n"
 	"  -f, --force           replace FILE if it exists\n"
+	"      --format FORMAT   diagnostics on standard error as text\n"
+	"                        (default), json, github or sarif\n"
 	"  -h, --help            show this help and exit\n";
 
 enum init_long_only {
 	OPT_FROM = 256,
+	OPT_FORMAT,
 };
 
 struct init_options {
 	const char *name, *engine, *region, *from, *file;
 	bool region_set, force;
+	enum gw_diag_format format;
 };
 
 static int init_usage(FILE *err, const char *what, const char *arg)
@@ -148,6 +152,7 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 		{"from", required_argument, NULL, OPT_FROM},
 		{"out", required_argument, NULL, 'o'},
 		{"force", no_argument, NULL, 'f'},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -175,6 +180,13 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case OPT_FORMAT:
+			if (!gw_diag_format_parse(optarg, &o->format)) {
+				return init_usage(err, "unknown format "
+						"(text, json, github or sarif)",
+						optarg);
+			}
 			break;
 		case 'h':
 			fputs(init_help, out);
@@ -339,6 +351,7 @@ static cJSON *create_starter_view(const struct init_options *o)
 	cJSON_AddBoolToObject(v, "miniwdl", miniwdl);
 	cJSON_AddBoolToObject(v, "launch_template", miniwdl ||
 			strcmp(o->engine, "nextflow") == 0);
+	cJSON_AddBoolToObject(v, "none", strcmp(o->engine, "none") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
 	return v;
 }
@@ -536,7 +549,7 @@ out:
 				"'%s'", file);
 	}
 	gw_diags_sort(&d);
-	gw_diags_print(&d, err, GW_DIAG_TEXT, false);
+	gw_diags_print(&d, err, o.format, false);
 	gw_diags_finish(&d);
 	gw_model_destroy(m);
 	free(text);

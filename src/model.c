@@ -71,6 +71,7 @@ static void role_finish(struct gw_role *r)
 	strs_finish(&r->trust);
 	strs_finish(&r->managed);
 	strs_finish(&r->policies);
+	strs_finish(&r->open_data);
 }
 
 static void group_finish(struct gw_group *g)
@@ -176,6 +177,7 @@ static void nextflow_finish(struct gw_nextflow *nf)
 	str_finish(&nf->retry_mode);
 	str_finish(&nf->s3_acl);
 	str_finish(&nf->config_profile);
+	str_finish(&nf->spot_fallback.queue);
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		struct gw_nf_process *p = &nf->processes[i];
 		str_finish(&p->selector);

@@ -206,6 +206,10 @@ struct gw_role {
 				    * "service-role/AmazonEC2ContainerServiceforEC2Role" */
 	struct gw_strs policies;   /* names of gw_policy in this profile */
 	struct gw_bool instance_profile; /* also create an instance profile */
+	struct gw_strs open_data;  /* names of public S3 buckets the role may
+	                              list and read (s3:ListBucket on the
+	                              bucket, s3:GetObject on its objects),
+	                              in an inline policy (N12) */
 };
 
 struct gw_group {
@@ -414,10 +418,26 @@ struct gw_nf_process {
 	struct gw_str disk;        /* optional, e.g. "40 GB" */
 };
 
+/*
+ * Nextflow's answer to Spot reclamation, a dynamic process.queue: a task's
+ * attempts 1..after_attempts go to nextflow.queue (Spot), later ones to
+ * 'queue' (on-demand), with errorStrategy 'retry' so that later attempts
+ * happen (NF11, NF12).
+ */
+struct gw_nf_spot_fallback {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue reaching on-demand capacity only */
+	struct gw_int after_attempts; /* 1..10; default 1 */
+	struct gw_int max_retries; /* process.maxRetries, >= after_attempts;
+	                              default after_attempts */
+};
+
 struct gw_nextflow {
 	struct gw_loc loc;
 	bool present;
 	struct gw_str queue;       /* default process.queue: a gw_queue name */
+	struct gw_nf_spot_fallback spot_fallback;
 	struct gw_str work_dir;    /* key prefix in the bucket; default "work" */
 	struct gw_str cli_path;    /* aws.batch.cliPath */
 	struct gw_int max_spot_attempts; /* aws.batch.maxSpotAttempts; default 0 */

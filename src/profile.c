@@ -265,6 +265,7 @@ static const struct field role_fields[] = {
 	{F_STRS(struct gw_role, "managed", managed)},
 	{F_STRS(struct gw_role, "policies", policies)},
 	{F_BOOL(struct gw_role, "instance_profile", instance_profile, false)},
+	{F_STRS(struct gw_role, "open_data", open_data)},
 };
 static const struct schema role_schema =
 	SCHEMA(struct gw_role, "role", role_fields);
@@ -515,12 +516,25 @@ static const struct field nf_process_fields[] = {
 static const struct schema nf_process_schema =
 	SCHEMA(struct gw_nf_process, "nextflow process", nf_process_fields);
 
+static const struct field nf_fallback_fields[] = {
+	{F_STR(struct gw_nf_spot_fallback, "queue", queue), .required = true},
+	{F_INT(struct gw_nf_spot_fallback, "after_attempts", after_attempts, 1,
+			GW_LIM_ATTEMPTS_MAX, 1), .rule = GW_RULE_NF12},
+	{F_INT(struct gw_nf_spot_fallback, "max_retries", max_retries, 1,
+			UNBOUNDED, 0), .rule = GW_RULE_NF12},
+};
+static const struct schema nf_fallback_schema = SCHEMA(
+	struct gw_nf_spot_fallback, "spot_fallback", nf_fallback_fields);
+
 static const struct field nextflow_fields[] = {
 	{F_STR(struct gw_nextflow, "queue", queue), .required = true},
+	{F_MAP(struct gw_nextflow, "spot_fallback", spot_fallback,
+			nf_fallback_schema),
+		F_PRESENT(struct gw_nextflow, spot_fallback.present)},
 	{F_STR(struct gw_nextflow, "work_dir", work_dir), .def_str = "work"},
 	{F_STR(struct gw_nextflow, "cli_path", cli_path)},
 	{F_INT(struct gw_nextflow, "max_spot_attempts", max_spot_attempts, 0,
-			UNBOUNDED, 0), .rule = GW_RULE_NF4},
+			GW_LIM_ATTEMPTS_MAX, 0), .rule = GW_RULE_NF4},
 	{F_INT(struct gw_nextflow, "max_parallel_transfers",
 			max_parallel_transfers, 0, UNBOUNDED, 0),
 		.rule = GW_RULE_NF6},

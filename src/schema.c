@@ -124,6 +124,10 @@ static const struct key_doc {
 		"`service-role/AmazonEC2ContainerServiceforEC2Role`"},
 	{"role", "policies", "names from `policies`"},
 	{"role", "instance_profile", "also create an instance profile"},
+	{"role", "open_data",
+		"public S3 buckets (e.g. `1000genomes`) the role may list and "
+		"read: `s3:ListBucket` on each bucket and `s3:GetObject` on its "
+		"objects, nothing else"},
 	{"group", "policies", "names from `policies`"},
 	{"group", "managed", "AWS-managed policy paths"},
 	{"user", "groups", "names from `groups`"},
@@ -304,7 +308,20 @@ static const struct key_doc {
 	{"nextflow", "queue", "default `process.queue`: a job queue name"},
 	{"nextflow", "work_dir", "key prefix in the bucket"},
 	{"nextflow", "cli_path", "`aws.batch.cliPath`"},
-	{"nextflow", "max_spot_attempts", "`aws.batch.maxSpotAttempts`"},
+	{"nextflow", "spot_fallback",
+		"Spot first, then on-demand: `process.queue` becomes `{ "
+		"task.attempt > N ? FALLBACK : QUEUE }` with `errorStrategy "
+		"'retry'` and `maxRetries`"},
+	{"spot_fallback", "queue",
+		"the on-demand job queue later attempts go to: its compute "
+		"environments are all EC2 (or all FARGATE)"},
+	{"spot_fallback", "after_attempts",
+		"N: attempts 1..N of a task run on `nextflow.queue` (Spot)"},
+	{"spot_fallback", "max_retries",
+		"`process.maxRetries`, at least `after_attempts` (its default)"},
+	{"nextflow", "max_spot_attempts",
+		"`aws.batch.maxSpotAttempts`: Batch's retry attempts of a job "
+		"whose Spot instance was reclaimed, 0..10"},
 	{"nextflow", "max_parallel_transfers",
 		"`aws.batch.maxParallelTransfers`"},
 	{"nextflow", "max_cpus", "`params.max_cpus`"},
@@ -443,6 +460,8 @@ static const struct key_doc map_docs[] = {
 	{"log group", NULL, "a CloudWatch log group"},
 	{"nextflow process", NULL, "one process's resources in "
 		"nextflow.config"},
+	{"spot_fallback", NULL, "a dynamic process.queue from the Spot "
+		"queue to an on-demand one after N attempts"},
 };
 
 /* While building: which docs were used, and the findings. */

@@ -850,10 +850,54 @@ static bool build_trust(const struct gw_model *m, cJSON *o,
 	return ok;
 }
 
+/*
+ * A role's open-data buckets (roles[].open_data, rule N12): s3:ListBucket
+ * on arn:P:s3:::NAME and s3:GetObject on arn:P:s3:::NAME/STAR, exactly those,
+ * as an inline policy of the role ('open_data', 'has_open_data') and its
+ * review copy iam/ROLE-open-data.json (an entry of 'reviews', the root's
+ * "open_data_roles").
+ */
+static void add_open_data(cJSON *o, const struct gw_model *m,
+		const struct gw_role *r, cJSON *reviews)
+{
+	cJSON *arr = add_arr(o, "open_data");
+	for (size_t i = 0; i < r->open_data.n; i++) {
+		const char *name = r->open_data.v[i].s ?
+			r->open_data.v[i].s : "";
+		cJSON *e = push_obj(arr);
+		add_str(e, "name", name);
+		struct gw_buf b;
+		gw_buf_init(&b);
+		gw_buf_puts(&b, "arn:${AWS::Partition}:s3:::");
+		gw_view_sub_literal(&b, name);
+		add_str(e, "bucket_sub", gw_buf_str(&b));
+		gw_buf_puts(&b, "/*");
+		add_str(e, "objects_sub", gw_buf_str(&b));
+		gw_buf_clear(&b);
+		gw_buf_printf(&b, "arn:%s:s3:::%s", m->partition, name);
+		add_str(e, "bucket_arn", gw_buf_str(&b));
+		gw_buf_puts(&b, "/*");
+		add_str(e, "objects_arn", gw_buf_str(&b));
+		gw_buf_finish(&b);
+	}
+	finish_list(o, "open_data", arr);
+	char *file = gw_xasprintf("%s-open-data", r->name.s);
+	add_str(o, "open_data_file", file);
+	if (r->open_data.n > 0) {
+		cJSON *e = push_obj(reviews);
+		add_str(e, "name", file);
+		add_str(e, "role", r->name.s);
+		put_dup(e, "open_data", cJSON_Duplicate(
+				cJSON_GetObjectItemCaseSensitive(o, "open_data"),
+				true));
+	}
+	free(file);
+}
+
 /* One role of the view (and its instance profile). */
 static bool build_role(const struct gw_model *m, const struct gw_role *r,
 		const cJSON *policies, cJSON *arr, cJSON *profiles,
-		struct ids *ids, struct gw_diags *d)
+		cJSON *reviews, struct ids *ids, struct gw_diags *d)
 {
 	bool ok = true;
 	cJSON *o = push_obj(arr);
@@ -869,6 +913,7 @@ static bool build_role(const struct gw_model *m, const struct gw_role *r,
 	add_managed(o, m, &r->managed);
 	ok = add_refs(o, "policies", policies, &r->policies, d) && ok;
 	add_bool(o, "has_policy_arns", r->managed.n + r->policies.n > 0);
+	add_open_data(o, m, r, reviews);
 	add_bool(o, "instance_profile", r->instance_profile.v);
 	const char *ip = r->instance_profile.v ?
 		ids_take(ids, r->name.s, "InstanceProfile") : "";
@@ -892,9 +937,10 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 	const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
 	cJSON *arr = add_arr(root, "roles");
 	cJSON *profiles = add_arr(root, "instance_profiles");
+	cJSON *reviews = add_arr(root, "open_data_roles");
 	for (size_t i = 0; i < m->n_roles; i++) {
-		ok = build_role(m, &m->roles[i], policies, arr, profiles, ids,
-				d) && ok;
+		ok = build_role(m, &m->roles[i], policies, arr, profiles,
+				reviews, ids, d) && ok;
 	}
 	/* The Fargate execution role gwgen creates when a Fargate job
 	 * definition names none (ECS Developer Guide, "Amazon ECS task
@@ -911,11 +957,12 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 			.trust = {.v = &trust, .n = 1},
 			.managed = {.v = &managed, .n = 1},
 		};
-		ok = build_role(m, &exec, policies, arr, profiles, ids, d) &&
-			ok;
+		ok = build_role(m, &exec, policies, arr, profiles, reviews,
+				ids, d) && ok;
 	}
 	finish_list(root, "roles", arr);
 	finish_list(root, "instance_profiles", profiles);
+	finish_list(root, "open_data_roles", reviews);
 	return ok;
 }
 
@@ -1414,6 +1461,15 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_str(o, "submit_rate_limit", rate);
 	free(rate);
 	add_int(o, "queue_size", nf->queue_size.v);
+	/* spot_fallback (NF11, NF12): maxRetries defaults to N, the fewest
+	 * retries that reach attempt N + 1, the first on the fallback. */
+	const struct gw_nf_spot_fallback *fb = &nf->spot_fallback;
+	cJSON *f = add_obj(o, "spot_fallback");
+	add_bool(f, "present", fb->present);
+	add_str(f, "queue", fb->queue.s);
+	add_int(f, "after_attempts", fb->after_attempts.v);
+	add_int(f, "max_retries", fb->max_retries.set ? fb->max_retries.v :
+			fb->after_attempts.v);
 	/* Fargate (Nextflow config reference: aws.batch.platformType, and
 	 * aws.batch.executionRole, "mandatory when using AWS Fargate
 	 * platform type"): the ARN of gwgen's execution role, which needs

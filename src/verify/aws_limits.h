@@ -91,6 +91,10 @@
 /* ManagedPolicy document, characters without white space (cfn-lint
  * aws-iam-managedpolicy.json; IAM quotas). */
 #define GW_LIM_MANAGED_POLICY_DOC_MAX 6144
+/* The inline policies of one role together, characters without white space
+ * ("IAM and AWS STS quotas": "Role policy size cannot exceed 10,240
+ * characters"). */
+#define GW_LIM_ROLE_INLINE_POLICY_MAX 10240
 /* Role names at most 64, other IAM names at most 128 (cfn-lint
  * aws-iam-role.json; IAM quotas [unconf]). */
 #define GW_LIM_ROLE_NAME_MAX 64

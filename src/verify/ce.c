@@ -953,6 +953,25 @@ static void check_new_types(struct gw_vctx *c)
 	}
 }
 
+/* R9: a compute environment no job queue lists runs no job (Batch "Job
+ * queues": jobs reach compute environments only through a queue). */
+static void check_ce_used(struct gw_vctx *c, const struct gw_compute_env *ce)
+{
+	for (size_t i = 0; i < c->m->n_queues; i++) {
+		const struct gw_queue *q = &c->m->queues[i];
+		for (size_t j = 0; j < q->n_ces; j++) {
+			if (gw_vm_str_is(&q->ces[j].ce, ce->name.s)) {
+				return;
+			}
+		}
+	}
+	GW_RULE_WARN(&c->rc, R9, gw_vm_at(ce->name.loc, ce->loc),
+	             "list it under a queue's compute_environments, or "
+	             "remove it",
+	             "compute environment '%s' is in no job queue, so no job "
+	             "runs on it", ce->name.s);
+}
+
 void gw_ce_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -978,6 +997,9 @@ void gw_ce_check_model(struct gw_vctx *c)
 		check_ce(&c->rc, &f, &s);
 		rule_ce16_unique(&c->rc, &f, earlier);
 		rule_ce20(c, ce);
+		if (ce->name.s && one_line) {
+			check_ce_used(c, ce);
+		}
 	}
 }
 

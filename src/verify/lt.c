@@ -1438,6 +1438,24 @@ static void check_cfn_user_data(struct gw_cfn *t, yaml_node_t *ud)
 	gw_verify_user_data(text, strlen(text), gw_cfn_loc(t, at), t->d);
 }
 
+/* R10: a launch template no compute environment names is never used
+ * (Batch launches instances from a compute environment's template). */
+static void check_lt_used(struct gw_vctx *c,
+                          const struct gw_launch_template *lt)
+{
+	for (size_t i = 0; i < c->m->n_compute_envs; i++) {
+		if (gw_vm_str_is(&c->m->compute_envs[i].launch_template,
+		                 lt->name.s)) {
+			return;
+		}
+	}
+	GW_RULE_WARN(&c->rc, R10, gw_vm_at(lt->name.loc, lt->loc),
+	             "name it as a compute environment's launch_template, "
+	             "or remove it",
+	             "launch template '%s' is used by no compute environment",
+	             lt->name.s);
+}
+
 void gw_lt_check_models(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -1451,6 +1469,9 @@ void gw_lt_check_models(struct gw_vctx *c)
 		                 GW_RULE_N5, LT_NAME_HINT);
 		gw_vm_check_unique(c, &lt->name, &seen, GW_RULE_N5);
 		gw_lt_check_model(c, lt);
+		if (lt->name.s && gw_vm_is_one_line(&lt->name)) {
+			check_lt_used(c, lt);
+		}
 	}
 }
 

@@ -281,6 +281,13 @@ static const char *control_name(unsigned cp)
 	}
 }
 
+bool gw_vm_is_one_line(const struct gw_str *s)
+{
+	unsigned cp;
+	size_t pos;
+	return !s->s || !find_control(s->s, &cp, &pos);
+}
+
 bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
                            const char *what)
 {

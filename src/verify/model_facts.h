@@ -94,6 +94,9 @@ void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
  */
 bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
                            const char *what);
+/* Whether 's' holds no control character (what N11 asks; no report):
+ * a name other rules may quote in their messages. */
+bool gw_vm_is_one_line(const struct gw_str *s);
 /*
  * 'path' (when set) is one line, an absolute path of [A-Za-z0-9._-] names:
  * the user data uses it unquoted (rule 'rule'; 'example' for the hint).

@@ -632,7 +632,8 @@ def test_pre_commit():
 # ---- shells ---------------------------------------------------------------
 
 # (line typed, matches wanted), from 'gwgen --help' and its commands' help.
-COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init"]
+COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init",
+            "plan", "rules"]
 SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
            "salmon", "snakemake", "workshop"]
 SHELL_CASES = [
@@ -649,7 +650,13 @@ SHELL_CASES = [
     ("gwgen init x --engine ", ["nextflow", "nextstrain", "snakemake",
                                 "miniwdl", "none"]),
     ("gwgen init x --from sa", ["salmon"]),
-    ("gwgen init x --f", ["--from", "--force"]),
+    ("gwgen init x --f", ["--from", "--force", "--format"]),
+    ("gwgen init x --format s", ["sarif"]),
+    ("gwgen render --format ", ["text", "json", "github", "sarif"]),
+    ("gwgen pl", ["plan"]),
+    ("gwgen plan --format ", ["text", "markdown", "json", "sarif"]),
+    ("gwgen plan --p", ["--profile"]),
+    ("gwgen plan --profile ma", ["maccoss"]),
 ]
 
 

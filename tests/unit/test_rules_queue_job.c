@@ -54,6 +54,13 @@ static const char base_profile[] =
         "  - name: work\n"
         "    priority: 10\n"
         "    compute_environments: [ondemand]\n"
+        /* The other compute environments in a queue each (R9). */
+        "  - name: spot-work\n"
+        "    priority: 5\n"
+        "    compute_environments: [spot]\n"
+        "  - name: arm-work\n"
+        "    priority: 5\n"
+        "    compute_environments: [graviton]\n"
         "job_definitions:\n"
         "  - name: job\n"
         "    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
