@@ -26,7 +26,7 @@ _gwgen_plan_options='-p --profile -o --out --template --format -h --help'
 _gwgen_formats='text json github sarif'
 _gwgen_plan_formats='text markdown json sarif'
 # The engines of 'gwgen init --engine' (the profile's 'engine:').
-_gwgen_engines='nextflow nextstrain snakemake none'
+_gwgen_engines='nextflow nextstrain snakemake miniwdl none'
 
 # Reply with the words of $1 that start with $2 (one per COMPREPLY entry).
 _gwgen_reply_words()

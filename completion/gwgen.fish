@@ -81,7 +81,7 @@ complete -c gwgen -n '__gwgen_in schema' -s o -l out -r -F -d 'write the schema 
 complete -c gwgen -n '__gwgen_in schema' -s h -l help -d 'show the help'
 
 # init NAME [--engine E] [--region R] [--from PROFILE] [-o FILE] [--force]
-complete -c gwgen -n '__gwgen_in init' -s e -l engine -x -a 'nextflow nextstrain snakemake none' -d 'what the starter is for'
+complete -c gwgen -n '__gwgen_in init' -s e -l engine -x -a 'nextflow nextstrain snakemake miniwdl none' -d 'what the starter is for'
 complete -c gwgen -n '__gwgen_in init' -s r -l region -x -d 'the AWS region'
 complete -c gwgen -n '__gwgen_in init' -l from -r -F -a '(__gwgen_profiles)' -d 'extend this profile instead'
 complete -c gwgen -n '__gwgen_in init' -s o -l out -r -F -d "write FILE, '-' for stdout"

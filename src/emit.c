@@ -40,11 +40,13 @@ enum gw_kind {
 	GW_KIND_VALIDATE,     /* scripts/validate.sh */
 	GW_KIND_DOCTOR,       /* scripts/doctor.sh */
 	GW_KIND_RUN_HEAD,     /* scripts/run-head.sh */
+	GW_KIND_RUN_MINIWDL,  /* scripts/run-miniwdl.sh */
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
 	GW_KIND_SNAKEMAKE,    /* client/snakemake/config.yaml */
 	GW_KIND_CROMWELL,     /* client/cromwell.conf */
+	GW_KIND_MINIWDL,      /* client/miniwdl.cfg */
 	GW_KIND_SUMMARY,      /* README.md */
 	GW_KIND_COUNT
 };
@@ -136,6 +138,12 @@ static const struct gw_artifact artifacts[] = {
 		.when = "head_job.present", .mode = MODE_SCRIPT,
 		.kind = GW_FILE_BASH,
 	},
+	[GW_KIND_RUN_MINIWDL] = {
+		.name = "run-miniwdl", .template = "cli/run-miniwdl.sh.mustache",
+		.out = "scripts/run-miniwdl.sh", .escape = gw_escape_sh,
+		.when = "engine.miniwdl_config", .mode = MODE_SCRIPT,
+		.kind = GW_FILE_BASH,
+	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",
 		.out = "deploy.env.example", .escape = gw_escape_sh,
@@ -171,6 +179,14 @@ static const struct gw_artifact artifacts[] = {
 		.out = "client/cromwell.conf", .escape = gw_escape_json,
 		.when = "engine.cromwell_config", .mode = MODE_FILE,
 		.kind = GW_FILE_HOCON,
+	},
+	[GW_KIND_MINIWDL] = {
+		.name = "miniwdl", .template = "client/miniwdl.cfg.mustache",
+		/* miniwdl reads it with configparser: values verbatim to the
+		 * line end, which the check keeps on one line. */
+		.out = "client/miniwdl.cfg", .escape = gw_escape_none,
+		.when = "engine.miniwdl_config", .mode = MODE_FILE,
+		.kind = GW_FILE_INI,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",

@@ -54,6 +54,7 @@ static const struct {
 	{"nextflow", "Nextflow", false},
 	{"nextstrain", "Nextstrain", true},
 	{"snakemake", "Snakemake", true},
+	{"miniwdl", "miniwdl", false},
 	{"none", "batch jobs", true},
 };
 
@@ -67,16 +68,17 @@ static const char init_help[] =
 	"(nextflow: a pinned AWS CLI and nextflow.config; nextstrain: a job\n"
 	"definition and the [aws-batch] config; snakemake: a job role and\n"
 	"the Snakemake profile client/snakemake/config.yaml, with a\n"
-	"placeholder account_id to replace; none: a job role and an example\n"
-	"job definition that runs with it). With --from, a profile that\n"
-	"extends PROFILE instead. The\n"
+	"placeholder account_id to replace; miniwdl: shared storage (EFS) the\n"
+	"instances mount, a workflow queue and the miniwdl-aws config;\n"
+	"none: a job role and an example job definition that runs with\n"
+	"it). With --from, a profile that extends PROFILE instead. The\n"
 	"profile schema (gwgen schema) is written beside it, as\n"
 	"profile.schema.json, when missing or stale. Then it says what to\n"
 	"change before deploying: the bucket name and the subnets.\n"
 	"\n"
 	"Options:\n"
-	"  -e, --engine ENGINE   nextflow (default), nextstrain, snakemake or\n"
-	"                        none\n"
+	"  -e, --engine ENGINE   nextflow (default), nextstrain, snakemake,\n"
+	"                        miniwdl or none\n"
 	"  -r, --region REGION   the AWS region (default: " DEFAULT_REGION
 	"; with\n"
 	"                        --from, the parent's)\n"
@@ -218,7 +220,7 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 	}
 	if (engine_index(o->engine) < 0) {
 		return init_usage(err, "unknown engine (nextflow, nextstrain, "
-				"snakemake or none)", o->engine);
+				"snakemake, miniwdl or none)", o->engine);
 	}
 	if (!o->region) {
 		o->region = DEFAULT_REGION;
@@ -346,6 +348,10 @@ static cJSON *create_starter_view(const struct init_options *o)
 			strcmp(o->engine, "nextstrain") == 0);
 	cJSON_AddBoolToObject(v, "snakemake",
 			strcmp(o->engine, "snakemake") == 0);
+	bool miniwdl = strcmp(o->engine, "miniwdl") == 0;
+	cJSON_AddBoolToObject(v, "miniwdl", miniwdl);
+	cJSON_AddBoolToObject(v, "launch_template", miniwdl ||
+			strcmp(o->engine, "nextflow") == 0);
 	cJSON_AddBoolToObject(v, "none", strcmp(o->engine, "none") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
 	return v;
@@ -460,9 +466,10 @@ static void print_next_steps(const struct init_options *o, const char *file,
 				"your own\n", file, m->bucket.name.loc.line,
 				m->bucket.name.loc.col, m->bucket.name.s);
 	}
-	fprintf(out, "  the subnets and security groups: after 'gwgen "
+	fprintf(out, "  the subnets and security groups%s: after 'gwgen "
 			"--profile %s', copy out/%s/deploy.env.example to "
-			"out/%s.env and fill them in\n", profile,
+			"out/%s.env and fill them in\n",
+			m->network.vpc.v ? " and their VPC" : "", profile,
 			m->name.s, m->name.s);
 	fprintf(out, "Then: gwgen verify --profile %s && gwgen --profile %s\n",
 			profile, profile);

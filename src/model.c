@@ -211,6 +211,9 @@ void gw_model_destroy(struct gw_model *m)
 	kvs_finish(&m->tags);
 	str_finish(&m->bucket.name);
 	str_finish(&m->bucket.encryption);
+	str_finish(&m->shared_storage.mount_point);
+	str_finish(&m->shared_storage.performance_mode);
+	str_finish(&m->shared_storage.throughput_mode);
 	FINISH_ARRAY(m->policies, m->n_policies, policy_finish);
 	FINISH_ARRAY(m->roles, m->n_roles, role_finish);
 	FINISH_ARRAY(m->groups, m->n_groups, group_finish);
@@ -237,6 +240,10 @@ void gw_model_destroy(struct gw_model *m)
 	str_finish(&m->snakemake.storage_prefix);
 	str_finish(&m->cromwell.queue);
 	str_finish(&m->cromwell.root_prefix);
+	str_finish(&m->miniwdl.workflow_queue);
+	str_finish(&m->miniwdl.task_queue);
+	str_finish(&m->miniwdl.task_queue_fallback);
+	str_finish(&m->miniwdl.output_prefix);
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i]);
 	}

@@ -536,7 +536,16 @@ static bool is_iam(const char *type)
 static bool holds_data(const char *type)
 {
 	return strcmp(type, "AWS::S3::Bucket") == 0 ||
-		strcmp(type, "AWS::Logs::LogGroup") == 0;
+		strcmp(type, "AWS::Logs::LogGroup") == 0 ||
+		strcmp(type, "AWS::EFS::FileSystem") == 0;
+}
+
+/* What a resource that holds data loses with it, for PL2's message. */
+static const char *data_of(const char *type)
+{
+	return strcmp(type, "AWS::S3::Bucket") == 0 ? "bucket and its objects"
+		: strcmp(type, "AWS::EFS::FileSystem") == 0
+		? "file system and its files" : "log group and its logs";
 }
 
 /* The findings about a resource that is replaced or removed. */
@@ -581,15 +590,16 @@ static void judge(struct gw_plan *p, struct gw_plan_res *r, yaml_node_t *or,
 		? "set DeletionPolicy and UpdateReplacePolicy to Retain "
 		  "first, or copy the data out; S3 refuses to delete a "
 		  "bucket that holds objects, which fails the update"
+		: strcmp(r->type, "AWS::EFS::FileSystem") == 0
+		? "set DeletionPolicy and UpdateReplacePolicy to Retain "
+		  "first, or copy the files you need out"
 		: "set DeletionPolicy and UpdateReplacePolicy to Retain "
 		  "first, or export the logs you need",
 			"%s (%s) is %s: its %s is %s, so the %s %s", r->id,
 			r->type, r->action == GW_PLAN_REMOVE ? "removed"
 			: "replaced",
 			key, pol ? pol : "Delete (the default)",
-			strcmp(r->type, "AWS::S3::Bucket") == 0
-				? "bucket and its objects" : "log group and its logs",
-			kept ? "are kept" : "are deleted");
+			data_of(r->type), kept ? "are kept" : "are deleted");
 	}
 }
 

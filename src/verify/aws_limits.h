@@ -116,6 +116,20 @@
 /* Log group names at most 512 (cfn-lint aws-logs-loggroup.json). */
 #define GW_LIM_LOG_GROUP_NAME_MAX 512
 
+/* ---- EFS ---------------------------------------------------------------- */
+
+/* ProvisionedThroughputInMibps: "Valid values are 1-3414 MiBps, with the
+ * upper limit depending on Region. To increase this limit, contact AWS
+ * Support" (EFS API CreateFileSystem) [unconf: per Region, raisable]. */
+#define GW_LIM_EFS_PROVISIONED_MIBPS_MAX 3414
+/* Mount targets: one per Availability Zone (EFS CreateMountTarget); the
+ * template makes one for each of the first six subnets, the most
+ * Availability Zones a Region has (us-east-1) [unconf]. */
+#define GW_LIM_EFS_MOUNT_TARGETS_MAX 6
+/* Fargate mounts EFS volumes from platform version 1.4.0 on (Batch User
+ * Guide, "Amazon EFS volumes"). */
+#define GW_LIM_FARGATE_EFS_PLATFORM "1.4.0"
+
 /* ---- CloudFormation ----------------------------------------------------- */
 
 /* TemplateBody passed inline, bytes (aws-cli; CFN quotas). */

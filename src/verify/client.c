@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client configuration rules (NF*, NS*, SM*, CR*): what gwgen renders for
- * Nextflow, Nextstrain, Snakemake and Cromwell must name the profile's queues, job
+ * The client configuration rules (NF*, NS*, SM*, CR*, MW*): what gwgen renders
+ * for Nextflow, Nextstrain, Snakemake, Cromwell and miniwdl must name the profile's queues, job
  * definitions and roles and fit their compute environments. Profiles only: a
  * CloudFormation template carries no client configuration.
  */
 #include "stack.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -863,5 +864,197 @@ void gw_client_model_cromwell(struct gw_vctx *c)
 	        need_queue(c, &cr->queue, cr->loc, GW_RULE_CR1, "cromwell");
 	if (q && prefix_ok) {
 		check_cromwell_roles(c, q, prefix);
+	}
+}
+
+/* ---- miniwdl (MW*) --------------------------------------------------------- */
+
+/*
+ * What miniwdl-aws calls from the workflow job (batch_job.py): a job
+ * definition registered per task and deregistered after it, DescribeJobs
+ * to watch it, TerminateJob when the run fails; SubmitJob is checked per
+ * task queue.
+ */
+static const char *const miniwdl_batch_actions[] = {
+        "batch:RegisterJobDefinition", "batch:DeregisterJobDefinition",
+        "batch:DescribeJobs", "batch:TerminateJob",
+};
+
+/* Whether 'role' may submit to queue 'queue' (batch:job-queue/NAME). */
+static bool role_can_submit(const struct gw_model *m, const struct gw_role *role,
+                            const char *queue)
+{
+	char *v = gw_xasprintf("job-queue/%s", queue);
+	struct want_resource w = {.kind = GW_RES_BATCH, .value = v};
+	bool ok = role_allows(m, role, "batch:SubmitJob", &w);
+	free(v);
+	return ok;
+}
+
+/* MW2: every compute environment of 'q' runs on EC2 and mounts the shared
+ * storage ('what' names the queue's part). */
+static void check_miniwdl_ces(struct gw_vctx *c, const struct gw_queue *q,
+                              const char *what)
+{
+	for (size_t i = 0; i < q->n_ces; i++) {
+		const struct gw_compute_env *ce = q->ces[i].ce.s ?
+		        gw_model_compute_env(c->m, q->ces[i].ce.s) : NULL;
+		if (!ce) {
+			continue; /* Q9 reports it */
+		}
+		enum gw_ce_type type = gw_vm_ce_type(ce);
+		const struct gw_launch_template *lt = ce->launch_template.s ?
+		        gw_model_launch_template(c->m, ce->launch_template.s) :
+		        NULL;
+		if (type != GW_CE_EC2 && type != GW_CE_SPOT) {
+			GW_RULE_ERR(&c->rc, MW2, q->ces[i].loc,
+			    "run miniwdl's jobs on EC2 or SPOT compute "
+			    "environments",
+			    "compute environment '%s' of the %s '%s' is "
+			    "fargate, which cannot mount the shared storage "
+			    "from its host", ce->name.s, what, q->name.s);
+		} else if (!lt || !lt->user_data.present ||
+		           !lt->user_data.shared_storage.v) {
+			GW_RULE_ERR(&c->rc, MW2, q->ces[i].loc,
+			    "give it a launch template with 'user_data: "
+			    "{shared_storage: true}'",
+			    "compute environment '%s' of the %s '%s' does not "
+			    "mount the shared storage, where miniwdl keeps "
+			    "every task's files", ce->name.s, what, q->name.s);
+		}
+	}
+}
+
+/* MW3, MW4: the workflow queue 'wq', whose jobs run miniwdl with the
+ * instance role, submitting to the task queues. */
+static void check_miniwdl_workflow(struct gw_vctx *c, const struct gw_queue *wq,
+                                   const char *prefix, bool prefix_ok)
+{
+	const struct gw_miniwdl *mw = &c->m->miniwdl;
+	const struct gw_str *tasks[] = {&mw->task_queue,
+	                                &mw->task_queue_fallback};
+	char *key = gw_xasprintf("%s/gwgen/probe", prefix);
+	for (size_t i = 0; i < wq->n_ces; i++) {
+		const struct gw_compute_env *ce = wq->ces[i].ce.s ?
+		        gw_model_compute_env(c->m, wq->ces[i].ce.s) : NULL;
+		if (ce && gw_vm_ce_type(ce) == GW_CE_SPOT) {
+			GW_RULE_WARN(&c->rc, MW4, wq->ces[i].loc,
+			    "run the workflow queue on on-demand (EC2) "
+			    "capacity",
+			    "compute environment '%s' of miniwdl's workflow "
+			    "queue '%s' is spot: an interruption ends the "
+			    "workflow job, and the run with it", ce->name.s,
+			    wq->name.s);
+		}
+		const struct gw_role *role = ce && ce->instance_role.s ?
+		        gw_model_role(c->m, ce->instance_role.s) : NULL;
+		if (!role) {
+			continue; /* R rules report a missing instance role */
+		}
+		struct gw_buf missing;
+		gw_buf_init(&missing);
+		for (size_t k = 0; k < GW_ARRAY_LEN(miniwdl_batch_actions); k++) {
+			if (!role_has_action(c->m, role, miniwdl_batch_actions[k])) {
+				gw_buf_printf(&missing, "%s%s",
+				              missing.len ? ", " : "",
+				              miniwdl_batch_actions[k]);
+			}
+		}
+		for (size_t k = 0; k < GW_ARRAY_LEN(tasks); k++) {
+			if (tasks[k]->s && gw_model_queue(c->m, tasks[k]->s) &&
+			    !role_can_submit(c->m, role, tasks[k]->s)) {
+				gw_buf_printf(&missing, "%sbatch:SubmitJob on "
+				              "queue '%s'", missing.len ? ", " : "",
+				              tasks[k]->s);
+			}
+		}
+		if (c->m->bucket.present && prefix_ok &&
+		    !role_allows_s3(c->m, role, "s3:PutObject", key)) {
+			gw_buf_printf(&missing, "%ss3:PutObject under 's3://%s/%s/'",
+			              missing.len ? ", " : "",
+			              gw_vm_str_or(&c->m->bucket.name, "?"), prefix);
+		}
+		if (missing.len) {
+			GW_RULE_ERR(&c->rc, MW3, ce->instance_role.loc,
+			    "allow them in a policy of the instance role",
+			    "instance role '%s' of miniwdl's workflow queue '%s' "
+			    "does not allow what miniwdl-aws calls from the "
+			    "workflow job: %s", role->name.s, wq->name.s,
+			    gw_buf_str(&missing));
+		}
+		gw_buf_finish(&missing);
+		if (!role_has_action(c->m, role, "batch:TagResource")) {
+			GW_RULE_WARN(&c->rc, MW3, ce->instance_role.loc,
+			    "allow batch:TagResource on 'batch:job/*'",
+			    "instance role '%s' of miniwdl's workflow queue '%s' "
+			    "does not allow batch:TagResource, and miniwdl-aws "
+			    "tags each task job with its parent job",
+			    role->name.s, wq->name.s);
+		}
+	}
+	free(key);
+}
+
+/* MW1: the queue the miniwdl section's 'key' names. */
+static const struct gw_queue *miniwdl_queue(struct gw_vctx *c,
+                                            const struct gw_str *q,
+                                            const char *key)
+{
+	if (!q->s) {
+		GW_RULE_ERR(&c->rc, MW1, c->m->miniwdl.loc,
+		    "name one of the profile's job queues",
+		    "miniwdl has no %s", key);
+		return NULL;
+	}
+	char what[GW_VM_MSG_BYTES];
+	snprintf(what, sizeof(what), "miniwdl's %s", key);
+	return need_queue(c, q, c->m->miniwdl.loc, GW_RULE_MW1, what);
+}
+
+void gw_client_model_miniwdl(struct gw_vctx *c)
+{
+	const struct gw_miniwdl *mw = &c->m->miniwdl;
+	if (!mw->present) {
+		section_missing(c, GW_ENGINE_MINIWDL, GW_RULE_MW1, "miniwdl",
+		                "add a 'miniwdl:' section with 'workflow_queue' "
+		                "and 'task_queue'");
+		return;
+	}
+	if (!c->m->shared_storage.present) {
+		GW_RULE_ERR(&c->rc, MW1, mw->loc,
+		    "add a 'shared_storage:' section, and 'user_data: "
+		    "{shared_storage: true}' to the launch templates of its "
+		    "compute environments",
+		    "miniwdl needs the profile's shared_storage: miniwdl-aws "
+		    "runs every task in a directory of one shared file system");
+	}
+	const char *prefix = gw_vm_str_or(&mw->output_prefix, "miniwdl");
+	bool prefix_ok = is_key_prefix(prefix);
+	if (!prefix_ok) {
+		GW_RULE_ERR(&c->rc, MW1, mw->output_prefix.loc,
+		    "e.g. 'miniwdl'",
+		    "output_prefix '%s' is not a relative S3 key prefix of "
+		    "[A-Za-z0-9._-] segments", prefix);
+	}
+	const struct gw_queue *wq = miniwdl_queue(c, &mw->workflow_queue,
+	                                          "workflow_queue");
+	const struct gw_queue *tq = miniwdl_queue(c, &mw->task_queue,
+	                                          "task_queue");
+	const struct gw_queue *fq = mw->task_queue_fallback.s ?
+	        miniwdl_queue(c, &mw->task_queue_fallback,
+	                      "task_queue_fallback") : NULL;
+	if (c->m->shared_storage.present) {
+		if (wq) {
+			check_miniwdl_ces(c, wq, "workflow queue");
+		}
+		if (tq) {
+			check_miniwdl_ces(c, tq, "task queue");
+		}
+		if (fq) {
+			check_miniwdl_ces(c, fq, "fallback task queue");
+		}
+	}
+	if (wq) {
+		check_miniwdl_workflow(c, wq, prefix, prefix_ok);
 	}
 }

@@ -1213,10 +1213,11 @@ static void check_user_data_model(struct gw_vctx *c,
 	bool scratch = u->scratch.present && u->scratch.k != GW_SCRATCH_NONE;
 	if (!scratch && u->packages.n == 0 && !u->aws_cli.present &&
 	    u->ecs_config.n == 0 && !u->provision.present &&
-	    u->runcmd.n == 0) {
+	    u->runcmd.n == 0 && !u->shared_storage.v) {
 		GW_RULE_ERR(&c->rc, L11, u->loc,
 		            "add packages, aws_cli, scratch, ecs_config, "
-		            "provision or runcmd, or remove 'user_data'",
+		            "provision, runcmd or shared_storage, or remove "
+		            "'user_data'",
 		            "user_data of launch template '%s' asks for nothing",
 		            gw_vm_str_or(&lt->name, ""));
 	}

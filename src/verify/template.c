@@ -21,6 +21,7 @@
 #include "lt.h"
 #include "rules.h"
 #include "stack.h"
+#include "storage.h"
 #include "util.h"
 #include "yaml_doc.h"
 
@@ -49,6 +50,7 @@ static const struct resource_rule resource_rules[] = {
         {"AWS::EC2::LaunchTemplate", gw_lt_check_cfn},
         {"AWS::EC2::SecurityGroup", gw_stack_cfn_security_group},
         {"AWS::EC2::SecurityGroupIngress", gw_stack_cfn_security_group},
+        {"AWS::EFS::FileSystem", gw_storage_cfn_file_system},
         {"AWS::IAM::Role", gw_iam_cfn_role},
         {"AWS::IAM::ManagedPolicy", gw_iam_cfn_managed_policy},
         {"AWS::IAM::Policy", gw_iam_cfn_policy},

@@ -64,9 +64,8 @@ EXIT_INVALID = 1
 EXIT_IO = 3
 EXIT_STALE = 4
 
-SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
-           "snakemake",
-           "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
+           "salmon", "snakemake", "workshop"]
 ESC = "\x1b["
 
 failures = []
@@ -547,7 +546,7 @@ def test_completion():
     case(["gwgen", "--qu"], ["--quiet"])
     case(["gwgen", "schema", "-"], ["-o", "--out", "-h", "--help"])
     case(["gwgen", "init", "x", "--engine", ""],
-         ["nextflow", "nextstrain", "snakemake", "none"])
+         ["nextflow", "nextstrain", "snakemake", "miniwdl", "none"])
     case(["gwgen", "init", "x", "--from", "sa"], ["salmon"])
     case(["gwgen", "init", "x", "--f"], ["--from", "--force", "--format"])
     case(["gwgen", "init", "x", "--format", "s"], ["sarif"])

@@ -37,6 +37,10 @@ test. The rules:
                  encryption-by-default
   imdsv2         every launch template has MetadataOptions HttpTokens
                  required
+  efs            every EFS file system is encrypted at rest, and its file
+                 system policy denies every request without TLS
+                 (aws:SecureTransport false); every NFS rule (port 2049)
+                 comes from a security group, not an address range
   secret         no AWS access keys (AKIA/ASIA), aws_secret_access_key,
                  private key blocks or password assignments in any file
   shell          every shell script (scripts/, provision/, the shell parts
@@ -292,10 +296,37 @@ class Checker:
                     self.add(path, line, "ebs-root", f"launch template {lid}: "
                              f"root device {ROOT_DEVICE} is not mapped "
                              "encrypted")
+            if t == "AWS::EFS::FileSystem":
+                self.check_efs(path, line, lid, p)
+            if t in ("AWS::EC2::SecurityGroupIngress",
+                     "AWS::EC2::SecurityGroup"):
+                rules = p.get("SecurityGroupIngress") or [p]
+                for rule in rules if isinstance(rules, list) else []:
+                    if not isinstance(rule, dict):
+                        continue
+                    nfs = rule.get("FromPort") in (2049, "2049") or \
+                        str(rule.get("IpProtocol")) == "-1"
+                    if nfs and ("CidrIp" in rule or "CidrIpv6" in rule):
+                        self.add(path, line, "efs", f"{lid}: NFS from an "
+                                 "address range, not a security group")
             if t == "AWS::EC2::Volume" and p.get("Encrypted") is not True:
                 self.add(path, line, "ebs-encrypted", f"volume {lid}")
         for b in buckets:
             self.check_tls(path, text, b, policies)
+
+    def check_efs(self, path, line, lid, p):
+        if p.get("Encrypted") is not True:
+            self.add(path, line, "efs", f"file system {lid}: not encrypted "
+                     "at rest")
+        sts = (p.get("FileSystemPolicy") or {}).get("Statement", [])
+        deny = [st for st in sts if isinstance(st, dict) and
+                st.get("Effect") == "Deny" and
+                str(((st.get("Condition") or {}).get("Bool") or {})
+                    .get("aws:SecureTransport")).lower() == "false" and
+                st.get("Action") in ("*", ["*"])]
+        if not deny:
+            self.add(path, line, "efs", f"file system {lid}: no file "
+                     "system policy denying requests without TLS")
 
     def check_tls(self, path, text, bucket, policies):
         """A Deny of s3:* without aws:SecureTransport on bucket + objects."""
