@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "model.h"
 #include "profile.h"
+#include "report.h"
 #include "util.h"
 #include "verify.h"
 
