@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "report.h"
 #include "model.h"
 #include "profile.h"
 #include "templates.h"

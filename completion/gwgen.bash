@@ -12,17 +12,21 @@
 # taken from where gwgen is installed) are read directly.
 
 # The commands (first word) and the options of each mode, as in 'gwgen --help'.
-_gwgen_commands='generate verify check list render schema init'
+_gwgen_commands='generate verify check list render schema init plan rules'
 _gwgen_common_options='--format --color --strict -v --verbose -q --quiet
 	-h --help -V --version'
 _gwgen_profile_options='-p --profile --all -o --out -T --templates'
 _gwgen_mode_options='--verify-only --check --list --diff --template'
-_gwgen_render_options='-p --partials -e --escape --strict -h --help'
+_gwgen_render_options='-p --partials -e --escape --strict --format -h --help'
 _gwgen_schema_options='-o --out -h --help'
 _gwgen_init_options='-e --engine -r --region --from -o --out -f --force
-	-h --help'
+	--format -h --help'
+_gwgen_plan_options='-p --profile -o --out --template --format -h --help'
+# The diagnostics formats, and plan's.
+_gwgen_formats='text json github sarif'
+_gwgen_plan_formats='text markdown json sarif'
 # The engines of 'gwgen init --engine' (the profile's 'engine:').
-_gwgen_engines='nextflow nextstrain snakemake none'
+_gwgen_engines='nextflow nextstrain snakemake miniwdl none'
 
 # Reply with the words of $1 that start with $2 (one per COMPREPLY entry).
 _gwgen_reply_words()
@@ -123,6 +127,10 @@ _gwgen_render()
 		_gwgen_reply_words 'html json yaml shell none' "$cur"
 		return
 		;;
+	--format)
+		_gwgen_reply_words "$_gwgen_formats" "$cur"
+		return
+		;;
 	esac
 	if [[ $cur == -* ]]; then
 		_gwgen_reply_words "$_gwgen_render_options" "$cur"
@@ -151,11 +159,41 @@ _gwgen_schema_init()
 	init:-r | init:--region)
 		return
 		;;
+	init:--format)
+		_gwgen_reply_words "$_gwgen_formats" "$cur"
+		return
+		;;
 	esac
 	if [[ $cur == -* && $command == schema ]]; then
 		_gwgen_reply_words "$_gwgen_schema_options" "$cur"
 	elif [[ $cur == -* ]]; then
 		_gwgen_reply_words "$_gwgen_init_options" "$cur"
+	fi
+}
+
+# Complete the words of 'gwgen plan ...': --profile NAME [-o DIR], or
+# --template OLD NEW.
+_gwgen_plan()
+{
+	local cur=$1 opt=$2
+	case $opt in
+	-p | --profile)
+		_gwgen_reply_profile "$cur" "${COMP_WORDS[0]}"
+		return
+		;;
+	-o | --out)
+		_gwgen_reply_paths "$cur" dirs
+		return
+		;;
+	--format)
+		_gwgen_reply_words "$_gwgen_plan_formats" "$cur"
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		_gwgen_reply_words "$_gwgen_plan_options" "$cur"
+	else
+		_gwgen_reply_paths "$cur" files
 	fi
 }
 
@@ -186,7 +224,7 @@ _gwgen_option_value()
 		return 0
 		;;
 	--format)
-		_gwgen_reply_words 'text json github sarif' "$cur"
+		_gwgen_reply_words "$_gwgen_formats" "$cur"
 		return 0
 		;;
 	--color)
@@ -224,7 +262,7 @@ _gwgen()
 	local command=
 	if ((cword > 1)); then
 		case ${COMP_WORDS[1]} in
-		generate | verify | check | list | render | schema | init)
+		generate | verify | check | list | render | schema | init | plan | rules)
 			command=${COMP_WORDS[1]}
 			;;
 		esac
@@ -233,6 +271,16 @@ _gwgen()
 	if [[ $command == render ]]; then
 		_gwgen_render "$cur" "$opt"
 		[[ -z $inword ]] || COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+		return 0
+	fi
+
+	if [[ $command == plan ]]; then
+		_gwgen_plan "$cur" "$opt"
+		[[ -z $inword ]] || COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+		return 0
+	fi
+
+	if [[ $command == rules ]]; then
 		return 0
 	fi
 

@@ -17,7 +17,7 @@ function __gwgen_command
     set -l words (commandline -opc)
     if test (count $words) -ge 2
         switch $words[2]
-            case generate verify check list render schema init
+            case generate verify check list render schema init plan rules
                 echo $words[2]
                 return 0
         end
@@ -46,6 +46,8 @@ complete -c gwgen -n __gwgen_first -a list -d 'list the profiles on the search p
 complete -c gwgen -n __gwgen_first -a render -d 'render a mustache template with JSON data'
 complete -c gwgen -n __gwgen_first -a schema -d "print the profile format's JSON Schema"
 complete -c gwgen -n __gwgen_first -a init -d 'write a commented starter profile'
+complete -c gwgen -n __gwgen_first -a plan -d 'what a change does in AWS: replacements, data at risk, IAM broadened'
+complete -c gwgen -n __gwgen_first -a rules -d 'print the rule book'
 
 # generate, verify, check and list (and no command).
 set -l main '__gwgen_in "" generate verify check list'
@@ -71,6 +73,7 @@ complete -c gwgen -n '__gwgen_in render' -F
 complete -c gwgen -n '__gwgen_in render' -s p -l partials -x -a '(__fish_complete_directories)' -d 'partials directory'
 complete -c gwgen -n '__gwgen_in render' -s e -l escape -x -a 'html json yaml shell none' -d 'escaper for {{name}}'
 complete -c gwgen -n '__gwgen_in render' -l strict -d 'an undefined name is an error'
+complete -c gwgen -n '__gwgen_in render' -l format -x -a 'text json github sarif' -d 'diagnostics format'
 complete -c gwgen -n '__gwgen_in render' -s h -l help -d 'show the help'
 
 # schema [-o FILE]
@@ -78,9 +81,18 @@ complete -c gwgen -n '__gwgen_in schema' -s o -l out -r -F -d 'write the schema 
 complete -c gwgen -n '__gwgen_in schema' -s h -l help -d 'show the help'
 
 # init NAME [--engine E] [--region R] [--from PROFILE] [-o FILE] [--force]
-complete -c gwgen -n '__gwgen_in init' -s e -l engine -x -a 'nextflow nextstrain snakemake none' -d 'what the starter is for'
+complete -c gwgen -n '__gwgen_in init' -s e -l engine -x -a 'nextflow nextstrain snakemake miniwdl none' -d 'what the starter is for'
 complete -c gwgen -n '__gwgen_in init' -s r -l region -x -d 'the AWS region'
 complete -c gwgen -n '__gwgen_in init' -l from -r -F -a '(__gwgen_profiles)' -d 'extend this profile instead'
 complete -c gwgen -n '__gwgen_in init' -s o -l out -r -F -d "write FILE, '-' for stdout"
 complete -c gwgen -n '__gwgen_in init' -s f -l force -d 'replace FILE if it exists'
+complete -c gwgen -n '__gwgen_in init' -l format -x -a 'text json github sarif' -d 'diagnostics format'
 complete -c gwgen -n '__gwgen_in init' -s h -l help -d 'show the help'
+
+# plan --profile NAME [-o DIR] | --template OLD NEW [--format FORMAT]
+complete -c gwgen -n '__gwgen_in plan' -F
+complete -c gwgen -n '__gwgen_in plan' -s p -l profile -r -F -a '(__gwgen_profiles)' -d 'the profile to plan'
+complete -c gwgen -n '__gwgen_in plan' -s o -l out -x -a '(__fish_complete_directories)' -d 'where its committed output is'
+complete -c gwgen -n '__gwgen_in plan' -l template -d 'compare two template files, OLD and NEW'
+complete -c gwgen -n '__gwgen_in plan' -l format -x -a 'text markdown json sarif' -d 'plan format'
+complete -c gwgen -n '__gwgen_in plan' -s h -l help -d 'show the help'

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
+#include "report.h"
 #include "diff.h"
 #include "emit.h"
 #include "init.h"
@@ -74,15 +75,6 @@ static const char *const color_names[] = {
 };
 _Static_assert(GW_ARRAY_LEN(color_names) == COLOR_NEVER + 1,
 		"one name per colour choice");
-
-static const char *const format_names[] = {
-	[GW_DIAG_TEXT] = "text",
-	[GW_DIAG_JSON] = "json",
-	[GW_DIAG_GITHUB] = "github",
-	[GW_DIAG_SARIF] = "sarif",
-};
-_Static_assert(GW_ARRAY_LEN(format_names) == GW_DIAG_SARIF + 1,
-		"one name per diagnostics format");
 
 /* Long-only options: values past every character getopt can return. */
 enum long_only {
@@ -186,14 +178,14 @@ static const char help_text[] =
 	"Exit status:\n"
 	"  0  success\n"
 	"  1  a profile, template or data file is invalid (or has warnings\n"
-	"     with --strict)\n"
+	"     with --strict); plan: a finding says the update will fail\n"
 	"  2  usage error (also: an empty option value)\n"
 	"  3  reading or writing files failed (also: no such profile,\n"
 	"     DIR/NAME/ holding files gwgen did not write, or standard\n"
 	"     output or error cannot be written)\n"
 	"  4  check: the files under DIR/NAME/ are stale, missing or extra;\n"
-	"     plan: a change needs a human (replacement, data at risk, IAM\n"
-	"     broadened, more vCPUs)\n"
+	"     plan: a change needs a human (replacement, data or jobs at\n"
+	"     risk, IAM broadened, a higher capacity ceiling)\n"
 	"With several profiles the highest status is returned.\n";
 
 struct strv {
@@ -439,9 +431,9 @@ static int parse_options(int argc, char **argv, struct options *o, FILE *out,
 			o->strict = true;
 			break;
 		case OPT_FORMAT:
-			i = parse_choice(format_names,
-					GW_ARRAY_LEN(format_names), "--format",
-					err);
+			i = parse_choice(gw_diag_format_names,
+					GW_ARRAY_LEN(gw_diag_format_names),
+					"--format", err);
 			if (i < 0) {
 				return GW_EXIT_USAGE;
 			}

@@ -45,13 +45,6 @@ struct gw_diags {
 	size_t dropped;    /* reported but not recorded because of 'limit' */
 };
 
-enum gw_diag_format {
-	GW_DIAG_TEXT,   /* FILE:LINE:COL: error: MESSAGE [RULE] */
-	GW_DIAG_JSON,   /* one JSON document: {"diagnostics": [...]} */
-	GW_DIAG_GITHUB, /* ::error file=F,line=L,col=C,title=RULE::MESSAGE */
-	GW_DIAG_SARIF,  /* one SARIF 2.1.0 log, for GitHub code scanning */
-};
-
 /* Initialise / free a list. gw_diags_finish accepts a zeroed list. */
 void gw_diags_init(struct gw_diags *d);
 void gw_diags_finish(struct gw_diags *d);
@@ -85,17 +78,6 @@ void gw_diags_move(struct gw_diags *to, struct gw_diags *from);
  * note without a rule stays right after the diagnostic it follows.
  */
 void gw_diags_sort(struct gw_diags *d);
-
-/*
- * Print all diagnostics to 'out' in 'format'. With 'color', TEXT output uses
- * ANSI colours for the severity. Nothing is printed for an empty list in the
- * TEXT and GITHUB formats; JSON always prints a document.
- */
-void gw_diags_print(const struct gw_diags *d, FILE *out,
-		enum gw_diag_format format, bool color);
-
-/* Whether colour should be used on 'stream': a terminal and no NO_COLOR. */
-bool gw_diag_want_color(FILE *stream);
 
 /* The name of a severity: "note", "warning", "error". */
 const char *gw_severity_name(enum gw_severity sev);

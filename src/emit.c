@@ -32,6 +32,7 @@ enum gw_kind {
 	GW_KIND_CFN,          /* cloudformation.yaml */
 	GW_KIND_IAM_POLICY,   /* iam/POLICY.json, one per policy */
 	GW_KIND_IAM_TRUST,    /* iam/ROLE-trust.json, one per role */
+	GW_KIND_IAM_OPEN_DATA, /* iam/ROLE-open-data.json, per role with open_data */
 	GW_KIND_BUCKET_POLICY, /* iam/bucket-policy.json */
 	GW_KIND_DEPLOY,       /* scripts/deploy.sh */
 	GW_KIND_TEARDOWN,     /* scripts/teardown.sh */
@@ -39,11 +40,13 @@ enum gw_kind {
 	GW_KIND_VALIDATE,     /* scripts/validate.sh */
 	GW_KIND_DOCTOR,       /* scripts/doctor.sh */
 	GW_KIND_RUN_HEAD,     /* scripts/run-head.sh */
+	GW_KIND_RUN_MINIWDL,  /* scripts/run-miniwdl.sh */
 	GW_KIND_ENV,          /* deploy.env.example */
 	GW_KIND_NEXTFLOW,     /* client/nextflow.config */
 	GW_KIND_NEXTSTRAIN,   /* client/nextstrain.config */
 	GW_KIND_SNAKEMAKE,    /* client/snakemake/config.yaml */
 	GW_KIND_CROMWELL,     /* client/cromwell.conf */
+	GW_KIND_MINIWDL,      /* client/miniwdl.cfg */
 	GW_KIND_SUMMARY,      /* README.md */
 	GW_KIND_COUNT
 };
@@ -89,6 +92,13 @@ static const struct gw_artifact artifacts[] = {
 		.out = "iam/" ITEM_MARK "-trust.json", .escape = gw_escape_json,
 		.each = "roles", .mode = MODE_FILE, .kind = GW_FILE_JSON,
 	},
+	[GW_KIND_IAM_OPEN_DATA] = {
+		.name = "iam-open-data",
+		.template = "iam/open-data.json.mustache",
+		.out = "iam/" ITEM_MARK ".json", .escape = gw_escape_json,
+		.each = "open_data_roles", .mode = MODE_FILE,
+		.kind = GW_FILE_JSON,
+	},
 	[GW_KIND_BUCKET_POLICY] = {
 		.name = "bucket-policy",
 		.template = "iam/bucket-policy.json.mustache",
@@ -128,6 +138,12 @@ static const struct gw_artifact artifacts[] = {
 		.when = "head_job.present", .mode = MODE_SCRIPT,
 		.kind = GW_FILE_BASH,
 	},
+	[GW_KIND_RUN_MINIWDL] = {
+		.name = "run-miniwdl", .template = "cli/run-miniwdl.sh.mustache",
+		.out = "scripts/run-miniwdl.sh", .escape = gw_escape_sh,
+		.when = "engine.miniwdl_config", .mode = MODE_SCRIPT,
+		.kind = GW_FILE_BASH,
+	},
 	[GW_KIND_ENV] = {
 		.name = "deploy-env", .template = "cli/deploy.env.mustache",
 		.out = "deploy.env.example", .escape = gw_escape_sh,
@@ -163,6 +179,14 @@ static const struct gw_artifact artifacts[] = {
 		.out = "client/cromwell.conf", .escape = gw_escape_json,
 		.when = "engine.cromwell_config", .mode = MODE_FILE,
 		.kind = GW_FILE_HOCON,
+	},
+	[GW_KIND_MINIWDL] = {
+		.name = "miniwdl", .template = "client/miniwdl.cfg.mustache",
+		/* miniwdl reads it with configparser: values verbatim to the
+		 * line end, which the check keeps on one line. */
+		.out = "client/miniwdl.cfg", .escape = gw_escape_none,
+		.when = "engine.miniwdl_config", .mode = MODE_FILE,
+		.kind = GW_FILE_INI,
 	},
 	[GW_KIND_SUMMARY] = {
 		.name = "summary", .template = "summary/README.md.mustache",

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "status.h"
 #include "diag.h"
+#include "report.h"
 #include "escape.h"
 #include "model.h"
 #include "mustache.h"
@@ -53,6 +54,7 @@ static const struct {
 	{"nextflow", "Nextflow", false},
 	{"nextstrain", "Nextstrain", true},
 	{"snakemake", "Snakemake", true},
+	{"miniwdl", "miniwdl", false},
 	{"none", "batch jobs", true},
 };
 
@@ -66,15 +68,17 @@ static const char init_help[] =
 	"(nextflow: a pinned AWS CLI and nextflow.config; nextstrain: a job\n"
 	"definition and the [aws-batch] config; snakemake: a job role and\n"
 	"the Snakemake profile client/snakemake/config.yaml, with a\n"
-	"placeholder account_id to replace; none: a job role). With --from,\n"
-	"a profile that extends PROFILE instead. The\n"
+	"placeholder account_id to replace; miniwdl: shared storage (EFS) the\n"
+	"instances mount, a workflow queue and the miniwdl-aws config;\n"
+	"none: a job role and an example job definition that runs with\n"
+	"it). With --from, a profile that extends PROFILE instead. The\n"
 	"profile schema (gwgen schema) is written beside it, as\n"
 	"profile.schema.json, when missing or stale. Then it says what to\n"
 	"change before deploying: the bucket name and the subnets.\n"
 	"\n"
 	"Options:\n"
-	"  -e, --engine ENGINE   nextflow (default), nextstrain, snakemake or\n"
-	"                        none\n"
+	"  -e, --engine ENGINE   nextflow (default), nextstrain, snakemake,\n"
+	"                        miniwdl or none\n"
 	"  -r, --region REGION   the AWS region (default: " DEFAULT_REGION
 	"; with\n"
 	"                        --from, the parent's)\n"
@@ -82,15 +86,19 @@ static const char init_help[] =
 	"  -o, --out FILE        write FILE, not profiles/NAME.yaml; '-' is\n"
 	"                        standard output (no schema is written)\n"
 	"  -f, --force           replace FILE if it exists\n"
+	"      --format FORMAT   diagnostics on standard error as text\n"
+	"                        (default), json, github or sarif\n"
 	"  -h, --help            show this help and exit\n";
 
 enum init_long_only {
 	OPT_FROM = 256,
+	OPT_FORMAT,
 };
 
 struct init_options {
 	const char *name, *engine, *region, *from, *file;
 	bool region_set, force;
+	enum gw_diag_format format;
 };
 
 static int init_usage(FILE *err, const char *what, const char *arg)
@@ -145,6 +153,7 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 		{"from", required_argument, NULL, OPT_FROM},
 		{"out", required_argument, NULL, 'o'},
 		{"force", no_argument, NULL, 'f'},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -172,6 +181,13 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case OPT_FORMAT:
+			if (!gw_diag_format_parse(optarg, &o->format)) {
+				return init_usage(err, "unknown format "
+						"(text, json, github or sarif)",
+						optarg);
+			}
 			break;
 		case 'h':
 			fputs(init_help, out);
@@ -204,7 +220,7 @@ static int parse_init(int argc, char **argv, struct init_options *o,
 	}
 	if (engine_index(o->engine) < 0) {
 		return init_usage(err, "unknown engine (nextflow, nextstrain, "
-				"snakemake or none)", o->engine);
+				"snakemake, miniwdl or none)", o->engine);
 	}
 	if (!o->region) {
 		o->region = DEFAULT_REGION;
@@ -332,6 +348,11 @@ static cJSON *create_starter_view(const struct init_options *o)
 			strcmp(o->engine, "nextstrain") == 0);
 	cJSON_AddBoolToObject(v, "snakemake",
 			strcmp(o->engine, "snakemake") == 0);
+	bool miniwdl = strcmp(o->engine, "miniwdl") == 0;
+	cJSON_AddBoolToObject(v, "miniwdl", miniwdl);
+	cJSON_AddBoolToObject(v, "launch_template", miniwdl ||
+			strcmp(o->engine, "nextflow") == 0);
+	cJSON_AddBoolToObject(v, "none", strcmp(o->engine, "none") == 0);
 	cJSON_AddBoolToObject(v, "job_role", engines[e].job_role);
 	return v;
 }
@@ -445,9 +466,10 @@ static void print_next_steps(const struct init_options *o, const char *file,
 				"your own\n", file, m->bucket.name.loc.line,
 				m->bucket.name.loc.col, m->bucket.name.s);
 	}
-	fprintf(out, "  the subnets and security groups: after 'gwgen "
+	fprintf(out, "  the subnets and security groups%s: after 'gwgen "
 			"--profile %s', copy out/%s/deploy.env.example to "
-			"out/%s.env and fill them in\n", profile,
+			"out/%s.env and fill them in\n",
+			m->network.vpc.v ? " and their VPC" : "", profile,
 			m->name.s, m->name.s);
 	fprintf(out, "Then: gwgen verify --profile %s && gwgen --profile %s\n",
 			profile, profile);
@@ -528,7 +550,7 @@ out:
 				"'%s'", file);
 	}
 	gw_diags_sort(&d);
-	gw_diags_print(&d, err, GW_DIAG_TEXT, false);
+	gw_diags_print(&d, err, o.format, false);
 	gw_diags_finish(&d);
 	gw_model_destroy(m);
 	free(text);

@@ -71,6 +71,7 @@ static void role_finish(struct gw_role *r)
 	strs_finish(&r->trust);
 	strs_finish(&r->managed);
 	strs_finish(&r->policies);
+	strs_finish(&r->open_data);
 }
 
 static void group_finish(struct gw_group *g)
@@ -176,6 +177,7 @@ static void nextflow_finish(struct gw_nextflow *nf)
 	str_finish(&nf->retry_mode);
 	str_finish(&nf->s3_acl);
 	str_finish(&nf->config_profile);
+	str_finish(&nf->spot_fallback.queue);
 	for (size_t i = 0; i < nf->n_processes; i++) {
 		struct gw_nf_process *p = &nf->processes[i];
 		str_finish(&p->selector);
@@ -210,6 +212,9 @@ void gw_model_destroy(struct gw_model *m)
 	kvs_finish(&m->tags);
 	str_finish(&m->bucket.name);
 	str_finish(&m->bucket.encryption);
+	str_finish(&m->shared_storage.mount_point);
+	str_finish(&m->shared_storage.performance_mode);
+	str_finish(&m->shared_storage.throughput_mode);
 	FINISH_ARRAY(m->policies, m->n_policies, policy_finish);
 	FINISH_ARRAY(m->roles, m->n_roles, role_finish);
 	FINISH_ARRAY(m->groups, m->n_groups, group_finish);
@@ -236,6 +241,10 @@ void gw_model_destroy(struct gw_model *m)
 	str_finish(&m->snakemake.storage_prefix);
 	str_finish(&m->cromwell.queue);
 	str_finish(&m->cromwell.root_prefix);
+	str_finish(&m->miniwdl.workflow_queue);
+	str_finish(&m->miniwdl.task_queue);
+	str_finish(&m->miniwdl.task_queue_fallback);
+	str_finish(&m->miniwdl.output_prefix);
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i]);
 	}

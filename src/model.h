@@ -80,6 +80,7 @@ enum gw_engine {
 	GW_ENGINE_NEXTSTRAIN,
 	GW_ENGINE_SNAKEMAKE,
 	GW_ENGINE_CROMWELL,
+	GW_ENGINE_MINIWDL,
 };
 
 /* ---- network: what the template takes as parameters ------------------ */
@@ -107,6 +108,39 @@ struct gw_bucket {
 	struct gw_bool access_logging; /* server access logs to a log bucket; default true */
 	struct gw_int access_log_days; /* expiry of the access logs; default 365, 0 = never */
 	struct gw_str encryption;  /* "sse-s3" (AES256, default) or "sse-kms" */
+};
+
+/* ---- shared storage: an EFS file system the stack creates --------------- */
+
+/*
+ * One Amazon EFS file system, encrypted, with a mount target in each of the
+ * stack's subnets behind a security group that takes NFS only from the
+ * compute environments; launch templates with user_data.shared_storage
+ * mount it at 'mount_point', job definitions with shared_storage get it as
+ * a volume there.
+ */
+/*
+ * The instance tag that carries the file system's ID to the boot script,
+ * which reads it from instance metadata (the user data is the same bytes
+ * in every stack, so it cannot name the file system).
+ */
+#define GW_FILE_SYSTEM_TAG_KEY "gwgen:file-system"
+
+struct gw_shared_storage {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str mount_point;   /* absolute path; default /mnt/efs */
+	struct gw_str performance_mode; /* generalPurpose (default) | maxIO */
+	struct gw_str throughput_mode; /* elastic (default) | bursting |
+					* provisioned */
+	struct gw_int provisioned_mibps; /* MiB/s with provisioned; 0 = unset */
+	struct gw_int ia_days;       /* to Infrequent Access after N days
+				      * without access: 0 (never), 1, 7, 14,
+				      * 30 (default), 60, 90, 180, 270, 365 */
+	struct gw_bool primary_on_access; /* back to Standard on first access;
+					   * default true */
+	struct gw_bool backup;       /* AWS Backup's daily backups; default true */
+	struct gw_bool retain;       /* DeletionPolicy Retain; default true */
 };
 
 /* ---- IAM ------------------------------------------------------------------ */
@@ -172,6 +206,10 @@ struct gw_role {
 				    * "service-role/AmazonEC2ContainerServiceforEC2Role" */
 	struct gw_strs policies;   /* names of gw_policy in this profile */
 	struct gw_bool instance_profile; /* also create an instance profile */
+	struct gw_strs open_data;  /* names of public S3 buckets the role may
+	                              list and read (s3:ListBucket on the
+	                              bucket, s3:GetObject on its objects),
+	                              in an inline policy (N12) */
 };
 
 struct gw_group {
@@ -261,6 +299,7 @@ struct gw_user_data {
 	struct gw_provision provision;
 	struct gw_strs runcmd;     /* extra commands, run last */
 	struct gw_bool fail_fast;  /* shutdown when provisioning fails; default true */
+	struct gw_bool shared_storage; /* mount the profile's shared storage */
 };
 
 struct gw_launch_template {
@@ -344,6 +383,8 @@ struct gw_job_def {
 				       * default: gwgen's (gw_model_execution_role) */
 	struct gw_bool assign_public_ip; /* NetworkConfiguration; default false */
 	struct gw_str platform_version; /* default "LATEST" */
+	struct gw_bool shared_storage; /* the profile's shared storage as a
+					* volume at its mount_point */
 };
 
 struct gw_log_group {
@@ -377,10 +418,26 @@ struct gw_nf_process {
 	struct gw_str disk;        /* optional, e.g. "40 GB" */
 };
 
+/*
+ * Nextflow's answer to Spot reclamation, a dynamic process.queue: a task's
+ * attempts 1..after_attempts go to nextflow.queue (Spot), later ones to
+ * 'queue' (on-demand), with errorStrategy 'retry' so that later attempts
+ * happen (NF11, NF12).
+ */
+struct gw_nf_spot_fallback {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str queue;       /* a gw_queue reaching on-demand capacity only */
+	struct gw_int after_attempts; /* 1..10; default 1 */
+	struct gw_int max_retries; /* process.maxRetries, >= after_attempts;
+	                              default after_attempts */
+};
+
 struct gw_nextflow {
 	struct gw_loc loc;
 	bool present;
 	struct gw_str queue;       /* default process.queue: a gw_queue name */
+	struct gw_nf_spot_fallback spot_fallback;
 	struct gw_str work_dir;    /* key prefix in the bucket; default "work" */
 	struct gw_str cli_path;    /* aws.batch.cliPath */
 	struct gw_int max_spot_attempts; /* aws.batch.maxSpotAttempts; default 0 */
@@ -433,6 +490,22 @@ struct gw_cromwell {
 				    * default "cromwell-execution" */
 };
 
+/*
+ * miniwdl with the miniwdl-aws plugin (client/miniwdl.cfg and
+ * scripts/run-miniwdl.sh): miniwdl-aws-submit runs miniwdl itself as a
+ * Batch job on 'workflow_queue', which submits the WDL tasks to
+ * 'task_queue'; both see the shared storage mounted at the same path.
+ */
+struct gw_miniwdl {
+	struct gw_loc loc;
+	bool present;
+	struct gw_str workflow_queue; /* a gw_queue name: the workflow job's */
+	struct gw_str task_queue;  /* a gw_queue name: [aws] task_queue */
+	struct gw_str task_queue_fallback; /* optional: [aws] task_queue_fallback */
+	struct gw_str output_prefix; /* key prefix in the bucket for
+				      * --s3upload; default "miniwdl" */
+};
+
 /* ---- the whole profile ------------------------------------------------------ */
 
 struct gw_model {
@@ -448,13 +521,15 @@ struct gw_model {
 	const char *dns_suffix;    /* derived: amazonaws.com, amazonaws.com.cn, ... */
 	struct gw_str account_id;  /* optional 12 digits; standalone IAM uses "*" without it */
 	struct gw_str stack_name;  /* default "gwgen-NAME" */
-	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | cromwell | none */
+	struct gw_str engine_name; /* nextflow | nextstrain | snakemake | cromwell |
+				    * miniwdl | none */
 	enum gw_engine engine;
 	struct gw_str compliance;  /* "baseline" (default) or "hipaa" */
 	bool hipaa;                /* compliance is "hipaa" */
 	struct gw_kvs tags;        /* on every taggable resource */
 	struct gw_network network;
 	struct gw_bucket bucket;
+	struct gw_shared_storage shared_storage;
 
 	struct gw_policy *policies; size_t n_policies;
 	struct gw_role *roles; size_t n_roles;
@@ -471,6 +546,7 @@ struct gw_model {
 	struct gw_nextstrain nextstrain;
 	struct gw_snakemake snakemake;
 	struct gw_cromwell cromwell;
+	struct gw_miniwdl miniwdl;
 };
 
 /* Allocate an empty model; free it with gw_model_destroy(). */

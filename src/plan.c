@@ -26,6 +26,7 @@
  *   bucket that holds objects.
  */
 #include "plan.h"
+#include "plan_impl.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "report.h"
 #include "files.h"
 #include "pipeline.h"
 #include "profile.h"
@@ -99,51 +101,32 @@ static const char *const repl_names[] = {
 
 /* ---- templates ---------------------------------------------------------- */
 
-struct tpl {
-	const char *file;
-	char *text;
-	size_t len;
-	yaml_document_t doc;
-	bool loaded;
-	yaml_node_t *resources; /* mapping or NULL */
-};
-
-static struct gw_loc loc_of(const struct tpl *t, const yaml_node_t *n)
+static struct gw_loc loc_of(const struct gw_plan_tpl *t, const yaml_node_t *n)
 {
 	return (struct gw_loc){t->file, (unsigned)n->start_mark.line + 1,
 		(unsigned)n->start_mark.column + 1};
 }
 
-static yaml_node_t *node(struct tpl *t, int i)
+static yaml_node_t *node(struct gw_plan_tpl *t, int i)
 {
-	return yaml_document_get_node(&t->doc, i);
+	return gw_cfn_node(&t->c, i);
 }
 
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE
-		? (const char *)n->data.scalar.value : NULL;
+	return gw_cfn_scalar(n);
 }
 
-static yaml_node_t *get(struct tpl *t, yaml_node_t *map, const char *key)
+static yaml_node_t *get(struct gw_plan_tpl *t, yaml_node_t *map,
+		const char *key)
 {
-	if (!map || map->type != YAML_MAPPING_NODE) {
-		return NULL;
-	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(t, p->key));
-		if (k && strcmp(k, key) == 0) {
-			return node(t, p->value);
-		}
-	}
-	return NULL;
+	return gw_cfn_get(&t->c, map, key);
 }
 
 /* Load 'text' (owned by 't' afterwards) as a template; false with an error
  * in 'd'. */
-static bool tpl_load(struct tpl *t, const char *file, char *text, size_t len,
-		struct gw_diags *d)
+static bool tpl_load(struct gw_plan_tpl *t, const char *file, char *text,
+		size_t len, struct gw_diags *d)
 {
 	t->file = file;
 	t->text = text;
@@ -166,6 +149,8 @@ static bool tpl_load(struct tpl *t, const char *file, char *text, size_t len,
 	}
 	gw_yaml_loader_finish(&l);
 	t->loaded = true;
+	/* A shallow copy for the cfn.h readers, which never change it. */
+	t->c = (struct gw_cfn){.doc = t->doc, .file = file};
 	yaml_node_t *root = yaml_document_get_root_node(&t->doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
 		gw_diag_error(d, (struct gw_loc){file, 1, 1},
@@ -174,6 +159,8 @@ static bool tpl_load(struct tpl *t, const char *file, char *text, size_t len,
 		return false;
 	}
 	t->resources = get(t, root, "Resources");
+	t->c.parameters = get(t, root, "Parameters");
+	t->c.resources = t->resources;
 	if (t->resources && t->resources->type != YAML_MAPPING_NODE) {
 		gw_diag_error(d, loc_of(t, t->resources),
 				"`Resources` is not a mapping");
@@ -182,7 +169,7 @@ static bool tpl_load(struct tpl *t, const char *file, char *text, size_t len,
 	return true;
 }
 
-static void tpl_finish(struct tpl *t)
+static void tpl_finish(struct gw_plan_tpl *t)
 {
 	if (t->loaded) {
 		gw_yaml_doc_finish(&t->doc);
@@ -197,8 +184,8 @@ static bool tag_equal(const yaml_node_t *a, const yaml_node_t *b)
 }
 
 /* Deep equality, mappings compared without regard to key order. */
-static bool equal(struct tpl *ta, yaml_node_t *a, struct tpl *tb,
-		yaml_node_t *b)
+static bool equal(struct gw_plan_tpl *ta, yaml_node_t *a,
+		struct gw_plan_tpl *tb, yaml_node_t *b)
 {
 	if (!a || !b) {
 		return a == b;
@@ -247,40 +234,10 @@ static bool equal(struct tpl *ta, yaml_node_t *a, struct tpl *tb,
 
 /* ---- the plan ----------------------------------------------------------- */
 
-enum action { ACT_ADD, ACT_REMOVE, ACT_MODIFY };
-static const char *const action_names[] = {"add", "remove", "modify"};
-
-struct prop_change {
-	char *name;
-	enum gw_replacement repl;
-};
-
-struct res_change {
-	const char *id, *type;
-	enum action action;
-	enum gw_replacement repl;
-	struct prop_change *props;
-	size_t n_props;
-	struct gw_loc at;
-	const char *why; /* how a conditional replacement was decided */
-};
-
-struct iam_change {
-	const char *id;
-	char *what; /* "action s3:DeleteObject", "principal ..." */
-	struct gw_loc at;
-};
-
-struct plan {
-	struct tpl old, new;
-	struct res_change *res;
-	size_t n_res;
-	struct iam_change *iam;
-	size_t n_iam;
-	struct gw_diags *d;
-	struct gw_rule_ctx rc;
-	long old_vcpus, new_vcpus;
-	struct gw_bundle bundle; /* --profile: the model findings point into */
+static const char *const action_names[] = {
+	[GW_PLAN_ADD] = "add",
+	[GW_PLAN_REMOVE] = "remove",
+	[GW_PLAN_MODIFY] = "modify",
 };
 
 /* The profile object (its name: or its mapping) whose logical ID 'id' is:
@@ -307,7 +264,7 @@ static void consider(const char *id, const char *name, struct gw_loc loc,
 	free(base);
 }
 
-static bool profile_loc(const struct plan *p, const char *type,
+static bool profile_loc(const struct gw_plan *p, const char *type,
 		const char *id, struct gw_loc *out)
 {
 	const struct gw_model *m = p->bundle.m;
@@ -316,9 +273,9 @@ static bool profile_loc(const struct plan *p, const char *type,
 	}
 	size_t best = 0;
 	struct gw_loc at = {0};
-	if (strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
+	if (strcmp(type, GW_PLAN_CE_TYPE) == 0) {
 		PLAN_BEST(m->compute_envs, m->n_compute_envs);
-	} else if (strcmp(type, "AWS::Batch::JobQueue") == 0) {
+	} else if (strcmp(type, GW_PLAN_QUEUE_TYPE) == 0) {
 		PLAN_BEST(m->queues, m->n_queues);
 	} else if (strcmp(type, "AWS::IAM::ManagedPolicy") == 0) {
 		PLAN_BEST(m->policies, m->n_policies);
@@ -340,24 +297,43 @@ static bool profile_loc(const struct plan *p, const char *type,
 	return true;
 }
 
-static void add_prop(struct res_change *r, const char *name,
+struct gw_loc gw_plan_where(const struct gw_plan *p, const char *type,
+		const char *id, struct gw_loc fallback)
+{
+	struct gw_loc at = fallback;
+	profile_loc(p, type, id, &at);
+	return at;
+}
+
+struct gw_plan_res *gw_plan_find(struct gw_plan *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_res; i++) {
+		if (strcmp(p->res[i].id, id) == 0) {
+			return &p->res[i];
+		}
+	}
+	return NULL;
+}
+
+static void add_prop(struct gw_plan_res *r, const char *name,
 		enum gw_replacement repl)
 {
 	r->props = gw_xrealloc(r->props, (r->n_props + 1) * sizeof *r->props);
-	r->props[r->n_props++] = (struct prop_change){gw_xstrdup(name), repl};
+	r->props[r->n_props++] = (struct gw_plan_prop){gw_xstrdup(name), repl};
 	if (repl > r->repl) {
 		r->repl = repl;
 	}
 }
 
-static struct res_change *add_res(struct plan *p, const char *id,
-		const char *type, enum action a, struct gw_loc at)
+static struct gw_plan_res *add_res(struct gw_plan *p, const char *id,
+		const char *type, enum gw_plan_action a, struct gw_loc at,
+		yaml_node_t *or, yaml_node_t *nr)
 {
 	p->res = gw_xrealloc(p->res, (p->n_res + 1) * sizeof *p->res);
-	struct res_change *r = &p->res[p->n_res++];
-	*r = (struct res_change){.id = id, .type = type ? type : "?",
-		.action = a, .at = at};
-	if (a != ACT_REMOVE) {
+	struct gw_plan_res *r = &p->res[p->n_res++];
+	*r = (struct gw_plan_res){.id = id, .type = type ? type : "?",
+		.action = a, .at = at, .old = or, .new = nr};
+	if (a != GW_PLAN_REMOVE) {
 		/* Where the change comes from: the profile's object. */
 		profile_loc(p, r->type, id, &r->at);
 	}
@@ -365,13 +341,13 @@ static struct res_change *add_res(struct plan *p, const char *id,
 }
 
 /* The properties of a resource that changed, with their behaviour. */
-static void diff_props(struct plan *p, struct res_change *r,
+static void diff_props(struct gw_plan *p, struct gw_plan_res *r,
 		yaml_node_t *op, yaml_node_t *np)
 {
-	struct tpl *to = &p->old, *tn = &p->new;
+	struct gw_plan_tpl *to = &p->old, *tn = &p->new;
 	/* Keys of the new properties, then keys only the old one has. */
 	for (int pass = 0; pass < 2; pass++) {
-		struct tpl *ts = pass ? to : tn;
+		struct gw_plan_tpl *ts = pass ? to : tn;
 		yaml_node_t *m = pass ? op : np;
 		if (!m || m->type != YAML_MAPPING_NODE) {
 			continue;
@@ -390,7 +366,7 @@ static void diff_props(struct plan *p, struct res_change *r,
 			    b->type == YAML_MAPPING_NODE &&
 			    has_nested(r->type, k)) {
 				for (int sp = 0; sp < 2; sp++) {
-					struct tpl *ss = sp ? to : tn;
+					struct gw_plan_tpl *ss = sp ? to : tn;
 					yaml_node_t *sm = sp ? a : b;
 					for (yaml_node_pair_t *s =
 					     sm->data.mapping.pairs.start;
@@ -416,41 +392,6 @@ static void diff_props(struct plan *p, struct res_change *r,
 			add_prop(r, k, gw_plan_behaviour(r->type, k));
 		}
 	}
-}
-
-/*
- * A Batch compute environment's conditional properties: an infrastructure
- * update in place with the service-linked role and a progressive or spot
- * capacity strategy, else a replacement ("Perform infrastructure updates").
- */
-static void decide_ce(struct plan *p, struct res_change *r, yaml_node_t *np)
-{
-	if (r->repl != GW_REPL_CONDITIONAL) {
-		return;
-	}
-	struct tpl *t = &p->new;
-	const char *strategy = scalar(get(t, get(t, np, "ComputeResources"),
-				"AllocationStrategy"));
-	bool progressive = strategy &&
-		(strcmp(strategy, "BEST_FIT_PROGRESSIVE") == 0 ||
-		 strcmp(strategy, "SPOT_CAPACITY_OPTIMIZED") == 0 ||
-		 strcmp(strategy, "SPOT_PRICE_CAPACITY_OPTIMIZED") == 0);
-	if (progressive && !get(t, np, "ServiceRole")) {
-		r->why = "an infrastructure update in place (service-linked "
-			"role, progressive allocation strategy)";
-		return;
-	}
-	r->repl = GW_REPL_ALWAYS;
-	for (size_t i = 0; i < r->n_props; i++) {
-		if (r->props[i].repl == GW_REPL_CONDITIONAL) {
-			r->props[i].repl = GW_REPL_ALWAYS;
-		}
-	}
-	r->why = get(t, np, "ServiceRole")
-		? "replaced: infrastructure updates need the service-linked "
-		  "role, not a ServiceRole"
-		: "replaced: infrastructure updates need BEST_FIT_PROGRESSIVE "
-		  "or a SPOT_*_OPTIMIZED allocation strategy";
 }
 
 /* ---- IAM: what a policy or trust policy allows ------------------------- */
@@ -496,7 +437,7 @@ static void set_finish(struct strset *s)
 
 /* Every scalar under 'n' (a string, a list, a Principal map, an
  * intrinsic), as "KIND VALUE". */
-static void scalars(struct tpl *t, yaml_node_t *n, const char *kind,
+static void scalars(struct gw_plan_tpl *t, yaml_node_t *n, const char *kind,
 		struct strset *s, unsigned depth)
 {
 	if (!n || depth > PLAN_MAX_DEPTH) {
@@ -522,7 +463,7 @@ static void scalars(struct tpl *t, yaml_node_t *n, const char *kind,
 }
 
 /* What the Allow statements anywhere under 'n' grant. */
-static void grants(struct tpl *t, yaml_node_t *n, struct strset *s,
+static void grants(struct gw_plan_tpl *t, yaml_node_t *n, struct strset *s,
 		unsigned depth)
 {
 	if (!n || depth > PLAN_MAX_DEPTH) {
@@ -555,7 +496,7 @@ static void grants(struct tpl *t, yaml_node_t *n, struct strset *s,
 	}
 }
 
-static void diff_iam(struct plan *p, const char *id, const char *type,
+static void diff_iam(struct gw_plan *p, const char *id, const char *type,
 		yaml_node_t *op, yaml_node_t *np)
 {
 	struct gw_loc in_profile;
@@ -569,7 +510,7 @@ static void diff_iam(struct plan *p, const char *id, const char *type,
 		}
 		p->iam = gw_xrealloc(p->iam, (p->n_iam + 1) * sizeof *p->iam);
 		struct gw_loc at = mapped ? in_profile : now.at[i];
-		p->iam[p->n_iam++] = (struct iam_change){id,
+		p->iam[p->n_iam++] = (struct gw_plan_iam){id,
 			gw_xstrdup(now.v[i]), at};
 		bool pass = strncmp(now.v[i], "action ", 7) == 0 &&
 			strcasecmp(now.v[i] + 7, "iam:PassRole") == 0;
@@ -595,41 +536,25 @@ static bool is_iam(const char *type)
 static bool holds_data(const char *type)
 {
 	return strcmp(type, "AWS::S3::Bucket") == 0 ||
-		strcmp(type, "AWS::Logs::LogGroup") == 0;
+		strcmp(type, "AWS::Logs::LogGroup") == 0 ||
+		strcmp(type, "AWS::EFS::FileSystem") == 0;
 }
 
-static long max_vcpus(struct tpl *t)
+/* What a resource that holds data loses with it, for PL2's message. */
+static const char *data_of(const char *type)
 {
-	long sum = 0;
-	if (!t->resources) {
-		return 0;
-	}
-	for (yaml_node_pair_t *q = t->resources->data.mapping.pairs.start;
-	     q < t->resources->data.mapping.pairs.top; q++) {
-		yaml_node_t *r = node(t, q->value);
-		const char *type = scalar(get(t, r, "Type"));
-		if (!type || strcmp(type, "AWS::Batch::ComputeEnvironment")) {
-			continue;
-		}
-		const char *v = scalar(get(t, get(t, get(t, r, "Properties"),
-					"ComputeResources"), "MaxvCpus"));
-		char *end;
-		errno = 0;
-		long n = v ? strtol(v, &end, 10) : 0;
-		if (v && !errno && *end == '\0' && n > 0 && n < 1000000000) {
-			sum += n;
-		}
-	}
-	return sum;
+	return strcmp(type, "AWS::S3::Bucket") == 0 ? "bucket and its objects"
+		: strcmp(type, "AWS::EFS::FileSystem") == 0
+		? "file system and its files" : "log group and its logs";
 }
 
 /* The findings about a resource that is replaced or removed. */
-static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
+static void judge(struct gw_plan *p, struct gw_plan_res *r, yaml_node_t *or,
 		yaml_node_t *nr)
 {
-	struct tpl *to = &p->old, *tn = &p->new;
+	struct gw_plan_tpl *to = &p->old, *tn = &p->new;
 	const char *name_prop = type_fact(r->type, "@name");
-	if (r->action == ACT_MODIFY && r->repl == GW_REPL_ALWAYS &&
+	if (r->action == GW_PLAN_MODIFY && r->repl == GW_REPL_ALWAYS &&
 	    name_prop) {
 		yaml_node_t *a = get(to, get(to, or, "Properties"), name_prop);
 		yaml_node_t *b = get(tn, get(tn, nr, "Properties"), name_prop);
@@ -641,6 +566,7 @@ static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
 				"as a new resource and remove the old one in a "
 				"second change", r->id, p->bundle.m
 				? "the profile's `name:`" : name_prop);
+			r->fails = true;
 			GW_RULE_ERR(&p->rc, PL1, r->at, hint,
 				"%s (%s) is replaced but keeps its custom name "
 				"%s %s: the update fails", r->id, r->type,
@@ -648,10 +574,10 @@ static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
 			free(hint);
 		}
 	}
-	bool gone = r->action == ACT_REMOVE ||
-		(r->action == ACT_MODIFY && r->repl == GW_REPL_ALWAYS);
+	bool gone = r->action == GW_PLAN_REMOVE ||
+		(r->action == GW_PLAN_MODIFY && r->repl == GW_REPL_ALWAYS);
 	if (gone && holds_data(r->type)) {
-		const char *key = r->action == ACT_REMOVE ? "DeletionPolicy"
+		const char *key = r->action == GW_PLAN_REMOVE ? "DeletionPolicy"
 			: "UpdateReplacePolicy";
 		const char *pol = scalar(get(to, or, key));
 		bool kept = pol && (strcmp(pol, "Retain") == 0 ||
@@ -664,20 +590,22 @@ static void judge(struct plan *p, struct res_change *r, yaml_node_t *or,
 		? "set DeletionPolicy and UpdateReplacePolicy to Retain "
 		  "first, or copy the data out; S3 refuses to delete a "
 		  "bucket that holds objects, which fails the update"
+		: strcmp(r->type, "AWS::EFS::FileSystem") == 0
+		? "set DeletionPolicy and UpdateReplacePolicy to Retain "
+		  "first, or copy the files you need out"
 		: "set DeletionPolicy and UpdateReplacePolicy to Retain "
 		  "first, or export the logs you need",
 			"%s (%s) is %s: its %s is %s, so the %s %s", r->id,
-			r->type, r->action == ACT_REMOVE ? "removed" : "replaced",
+			r->type, r->action == GW_PLAN_REMOVE ? "removed"
+			: "replaced",
 			key, pol ? pol : "Delete (the default)",
-			strcmp(r->type, "AWS::S3::Bucket") == 0
-				? "bucket and its objects" : "log group and its logs",
-			kept ? "are kept" : "are deleted");
+			data_of(r->type), kept ? "are kept" : "are deleted");
 	}
 }
 
-static void run_plan(struct plan *p)
+static void run_plan(struct gw_plan *p)
 {
-	struct tpl *to = &p->old, *tn = &p->new;
+	struct gw_plan_tpl *to = &p->old, *tn = &p->new;
 	p->rc = (struct gw_rule_ctx){.d = p->d, .n_before = p->d->n};
 	if (tn->resources) {
 		for (yaml_node_pair_t *q = tn->resources->data.mapping.pairs.start;
@@ -691,7 +619,8 @@ static void run_plan(struct plan *p)
 				continue;
 			}
 			if (!or) {
-				add_res(p, id, type, ACT_ADD, loc_of(tn, kn));
+				add_res(p, id, type, GW_PLAN_ADD,
+						loc_of(tn, kn), NULL, nr);
 				if (is_iam(type)) {
 					diff_iam(p, id, type, NULL, nr);
 				}
@@ -700,8 +629,8 @@ static void run_plan(struct plan *p)
 			if (equal(to, or, tn, nr)) {
 				continue;
 			}
-			struct res_change *r = add_res(p, id, type, ACT_MODIFY,
-					loc_of(tn, kn));
+			struct gw_plan_res *r = add_res(p, id, type,
+					GW_PLAN_MODIFY, loc_of(tn, kn), or, nr);
 			const char *otype = scalar(get(to, or, "Type"));
 			yaml_node_t *np = get(tn, nr, "Properties");
 			if (!otype || strcmp(otype, type) != 0) {
@@ -715,8 +644,8 @@ static void run_plan(struct plan *p)
 				add_prop(r, "(resource attributes)",
 						GW_REPL_NEVER);
 			}
-			if (strcmp(type, "AWS::Batch::ComputeEnvironment") == 0) {
-				decide_ce(p, r, np);
+			if (strcmp(type, GW_PLAN_CE_TYPE) == 0) {
+				gw_plan_batch_ce_update(p, r);
 			}
 			judge(p, r, or, nr);
 			if (is_iam(type)) {
@@ -733,46 +662,44 @@ static void run_plan(struct plan *p)
 			if (!id || get(tn, tn->resources, id)) {
 				continue;
 			}
-			struct res_change *r = add_res(p, id,
-					scalar(get(to, or, "Type")), ACT_REMOVE,
-					loc_of(to, kn));
+			struct gw_plan_res *r = add_res(p, id,
+					scalar(get(to, or, "Type")),
+					GW_PLAN_REMOVE, loc_of(to, kn), or,
+					NULL);
 			judge(p, r, or, NULL);
 		}
 	}
-	p->old_vcpus = max_vcpus(to);
-	p->new_vcpus = max_vcpus(tn);
-	if (p->new_vcpus > p->old_vcpus) {
-		struct gw_loc at = {tn->file, 1, 1};
-		for (size_t i = 0; i < p->n_res; i++) {
-			if (strcmp(p->res[i].type,
-				   "AWS::Batch::ComputeEnvironment") == 0 &&
-			    p->res[i].action != ACT_REMOVE) {
-				at = p->res[i].at;
-				break;
-			}
-		}
-		GW_RULE_WARN(&p->rc, PL4, at, "Batch may run this many vCPUs "
-			"at once: check the account's quota and budget",
-			"the worst-case vCPUs (the sum of MaxvCpus) rise from "
-			"%ld to %ld", p->old_vcpus, p->new_vcpus);
+	/* Every change is known now: what Batch makes of them. */
+	for (size_t i = 0; i < p->n_res; i++) {
+		gw_plan_batch_res(p, &p->res[i]);
+	}
+	gw_plan_batch_order(p);
+	gw_plan_batch_ceiling(p);
+}
+
+/* What needs a reviewer most comes first: replacements, removals, then
+ * conditional and in-place updates, then additions. */
+static int res_rank(const struct gw_plan_res *r)
+{
+	switch (r->action) {
+	case GW_PLAN_MODIFY:
+		return r->repl == GW_REPL_ALWAYS ? 0
+			: r->repl == GW_REPL_CONDITIONAL ? 2 : 3;
+	case GW_PLAN_REMOVE:
+		return 1;
+	default:
+		return 4;
 	}
 }
 
 static int res_order(const void *a, const void *b)
 {
-	const struct res_change *x = a, *y = b;
-	int rx = x->action == ACT_MODIFY ? (int)x->repl : -1;
-	int ry = y->action == ACT_MODIFY ? (int)y->repl : -1;
-	if (rx != ry) {
-		return ry - rx; /* replacements first */
-	}
-	if (x->action != y->action) {
-		return (int)y->action - (int)x->action;
-	}
-	return strcmp(x->id, y->id);
+	const struct gw_plan_res *x = a, *y = b;
+	int rx = res_rank(x), ry = res_rank(y);
+	return rx != ry ? rx - ry : strcmp(x->id, y->id);
 }
 
-static void plan_finish(struct plan *p)
+static void plan_finish(struct gw_plan *p)
 {
 	for (size_t i = 0; i < p->n_res; i++) {
 		for (size_t j = 0; j < p->res[i].n_props; j++) {
@@ -792,33 +719,87 @@ static void plan_finish(struct plan *p)
 
 /* ---- output ------------------------------------------------------------- */
 
-static void counts(const struct plan *p, size_t n[4])
+static void counts(const struct gw_plan *p, size_t n[4])
 {
 	n[0] = n[1] = n[2] = n[3] = 0; /* add, change, replace, remove */
 	for (size_t i = 0; i < p->n_res; i++) {
-		const struct res_change *r = &p->res[i];
-		n[r->action == ACT_ADD ? 0 : r->action == ACT_REMOVE ? 3
+		const struct gw_plan_res *r = &p->res[i];
+		n[r->action == GW_PLAN_ADD ? 0 : r->action == GW_PLAN_REMOVE ? 3
 			: r->repl == GW_REPL_ALWAYS ? 2 : 1]++;
 	}
 }
 
-static const char *sym(const struct res_change *r)
+static const char *sym(const struct gw_plan_res *r)
 {
-	return r->action == ACT_ADD ? "+" : r->action == ACT_REMOVE ? "-"
+	return r->action == GW_PLAN_ADD ? "+"
+		: r->action == GW_PLAN_REMOVE ? "-"
 		: r->repl == GW_REPL_ALWAYS ? "-/+" : "~";
 }
 
-static void print_text(const struct plan *p, FILE *out)
+static bool ceiling_moved(const struct gw_plan *p)
 {
-	if (p->n_res == 0) {
+	const struct gw_plan_ceiling *o = &p->old_ceiling, *n = &p->new_ceiling;
+	return o->max_vcpus != n->max_vcpus || o->vcpus != n->vcpus ||
+		o->instances != n->instances || o->gpus != n->gpus ||
+		o->memory_mib != n->memory_mib || o->complete != n->complete;
+}
+
+/* One measure of the ceiling, old and new: "vCPUs 64 -> 256". */
+struct measure {
+	const char *name, *unit;
+	long long old, new;
+};
+
+static size_t measures(const struct gw_plan *p, struct measure m[5])
+{
+	const struct gw_plan_ceiling *o = &p->old_ceiling, *n = &p->new_ceiling;
+	m[0] = (struct measure){"vCPUs", "", o->vcpus, n->vcpus};
+	m[1] = (struct measure){"MaxvCpus (sum)", "", o->max_vcpus,
+		n->max_vcpus};
+	m[2] = (struct measure){"EC2 instances", "", o->instances,
+		n->instances};
+	m[3] = (struct measure){"GPUs", "", o->gpus, n->gpus};
+	m[4] = (struct measure){"memory", " GiB", GW_PLAN_GIB(o->memory_mib),
+		GW_PLAN_GIB(n->memory_mib)};
+	return 5;
+}
+
+static const char ceiling_caveat[] = "no prices: gwgen has no price data";
+
+/* What an incomplete ceiling adds to the caveat, or "". */
+static const char *ceiling_gap(const struct gw_plan *p)
+{
+	return p->old_ceiling.complete && p->new_ceiling.complete ? ""
+		: "; incomplete: an instance type the catalog lacks, or an "
+		  "intrinsic, is not counted";
+}
+
+static void print_text_ceiling(const struct gw_plan *p, FILE *out)
+{
+	if (!ceiling_moved(p)) {
+		return;
+	}
+	struct measure m[5];
+	size_t n = measures(p, m);
+	fputs("ceiling:", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s %s %lld -> %lld%s", i ? "," : "", m[i].name,
+				m[i].old, m[i].new, m[i].unit);
+	}
+	fprintf(out, "\n         (%s%s)\n", ceiling_caveat, ceiling_gap(p));
+}
+
+static void print_text(const struct gw_plan *p, FILE *out)
+{
+	if (p->n_res == 0 && !ceiling_moved(p)) {
 		fputs("no changes\n", out);
 		return;
 	}
 	for (size_t i = 0; i < p->n_res; i++) {
-		const struct res_change *r = &p->res[i];
+		const struct gw_plan_res *r = &p->res[i];
 		fprintf(out, "%-3s %s (%s): %s", sym(r), r->id, r->type,
 				action_names[r->action]);
-		if (r->action == ACT_MODIFY) {
+		if (r->action == GW_PLAN_MODIFY) {
 			fprintf(out, ", replacement: %s", repl_names[r->repl]);
 		}
 		fputc('\n', out);
@@ -833,6 +814,7 @@ static void print_text(const struct plan *p, FILE *out)
 	for (size_t i = 0; i < p->n_iam; i++) {
 		fprintf(out, "iam %s: new %s\n", p->iam[i].id, p->iam[i].what);
 	}
+	print_text_ceiling(p, out);
 	size_t n[4];
 	counts(p, n);
 	fprintf(out, "plan: %zu to add, %zu to change in place, %zu to "
@@ -853,11 +835,11 @@ static void md_cell(FILE *out, const char *s)
 	}
 }
 
-static void print_markdown(const struct plan *p, const struct gw_diags *d,
+static void print_markdown(const struct gw_plan *p, const struct gw_diags *d,
 		FILE *out)
 {
 	fputs("### gwgen plan\n\n", out);
-	if (p->n_res == 0) {
+	if (p->n_res == 0 && !ceiling_moved(p)) {
 		fputs("no changes\n", out);
 		return;
 	}
@@ -865,14 +847,17 @@ static void print_markdown(const struct plan *p, const struct gw_diags *d,
 	counts(p, n);
 	fprintf(out, "%zu to add, %zu to change in place, **%zu to replace**, "
 			"%zu to remove\n\n", n[0], n[1], n[2], n[3]);
-	fputs("| | Resource | Type | Action | Replacement | Properties |\n"
-	      "|---|---|---|---|---|---|\n", out);
+	if (p->n_res) {
+		fputs("| | Resource | Type | Action | Replacement | "
+		      "Properties |\n|---|---|---|---|---|---|\n", out);
+	}
 	for (size_t i = 0; i < p->n_res; i++) {
-		const struct res_change *r = &p->res[i];
+		const struct gw_plan_res *r = &p->res[i];
 		fprintf(out, "| `%s` | ", sym(r));
 		md_cell(out, r->id);
 		fprintf(out, " | %s | %s | %s | ", r->type,
-				action_names[r->action], r->action == ACT_MODIFY
+				action_names[r->action],
+				r->action == GW_PLAN_MODIFY
 				? repl_names[r->repl] : "");
 		for (size_t j = 0; j < r->n_props; j++) {
 			fprintf(out, "%s", j ? ", " : "");
@@ -888,6 +873,19 @@ static void print_markdown(const struct plan *p, const struct gw_diags *d,
 			md_cell(out, p->iam[i].what);
 			fputc('\n', out);
 		}
+	}
+	if (ceiling_moved(p)) {
+		struct measure m[5];
+		size_t n_m = measures(p, m);
+		fputs("\n#### Worst-case capacity\n\n| | before | after |\n"
+		      "|---|---|---|\n", out);
+		for (size_t i = 0; i < n_m; i++) {
+			fprintf(out, "| %s | %lld%s | %lld%s |\n",
+					m[i].name, m[i].old, m[i].unit,
+					m[i].new, m[i].unit);
+		}
+		fprintf(out, "\n_Capacity, not cost: gwgen has no price "
+				"data%s._\n", ceiling_gap(p));
 	}
 	bool any = false;
 	for (size_t i = 0; i < d->n; i++) {
@@ -910,19 +908,31 @@ static void print_markdown(const struct plan *p, const struct gw_diags *d,
 	}
 }
 
-static void print_json(const struct plan *p, const struct gw_diags *d,
+static void add_ceiling(cJSON *to, const char *key,
+		const struct gw_plan_ceiling *c)
+{
+	cJSON *o = cJSON_AddObjectToObject(to, key);
+	cJSON_AddNumberToObject(o, "max_vcpus", (double)c->max_vcpus);
+	cJSON_AddNumberToObject(o, "vcpus", (double)c->vcpus);
+	cJSON_AddNumberToObject(o, "instances", (double)c->instances);
+	cJSON_AddNumberToObject(o, "gpus", (double)c->gpus);
+	cJSON_AddNumberToObject(o, "memory_mib", (double)c->memory_mib);
+	cJSON_AddBoolToObject(o, "complete", c->complete);
+}
+
+static void print_json(const struct gw_plan *p, const struct gw_diags *d,
 		FILE *out)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *res = cJSON_AddArrayToObject(root, "resources");
 	for (size_t i = 0; i < p->n_res; i++) {
-		const struct res_change *r = &p->res[i];
+		const struct gw_plan_res *r = &p->res[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "logical_id", r->id);
 		cJSON_AddStringToObject(o, "type", r->type);
 		cJSON_AddStringToObject(o, "action", action_names[r->action]);
 		cJSON_AddStringToObject(o, "replacement",
-			r->action == ACT_MODIFY ? repl_names[r->repl]
+			r->action == GW_PLAN_MODIFY ? repl_names[r->repl]
 			: "never");
 		cJSON *props = cJSON_AddArrayToObject(o, "properties");
 		for (size_t j = 0; j < r->n_props; j++) {
@@ -941,6 +951,9 @@ static void print_json(const struct plan *p, const struct gw_diags *d,
 		cJSON_AddStringToObject(o, "broadened", p->iam[i].what);
 		cJSON_AddItemToArray(iam, o);
 	}
+	cJSON *ceiling = cJSON_AddObjectToObject(root, "ceiling");
+	add_ceiling(ceiling, "old", &p->old_ceiling);
+	add_ceiling(ceiling, "new", &p->new_ceiling);
 	cJSON *f = cJSON_AddArrayToObject(root, "findings");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct gw_diag *g = &d->v[i];
@@ -975,8 +988,12 @@ static const char plan_help[] =
 	"DIR/NAME/cloudformation.yaml (default DIR: out), or template NEW with\n"
 	"template OLD. Each resource is added, removed or modified; each\n"
 	"changed property replaces the resource never, conditionally or\n"
-	"always (CloudFormation resource schemas, data/cfn-update.tsv).\n"
-	"Findings PL1-PL4 (docs/rules.md) go to standard error.\n"
+	"always (CloudFormation resource schemas, data/cfn-update.tsv; a\n"
+	"compute environment's by ReplaceComputeEnvironment, its service role\n"
+	"and allocation strategy). The worst-case capacity (vCPUs, EC2\n"
+	"instances, GPUs, memory) is shown when it changes: capacity, not\n"
+	"cost, as gwgen has no prices. Findings PL1-PL9 (docs/rules.md) go to\n"
+	"standard error.\n"
 	"\n"
 	"  -p, --profile NAME|FILE  the profile to plan\n"
 	"  -o, --out DIR            where its committed output is (out)\n"
@@ -991,8 +1008,8 @@ static const char plan_help[] =
 	"  1  an error finding (the update will fail), or invalid input\n"
 	"  2  usage error\n"
 	"  3  reading a file failed\n"
-	"  4  a change that needs a human: a replacement, data at risk, IAM\n"
-	"     broadened, more vCPUs\n";
+	"  4  a change that needs a human: a replacement, a removal, data or\n"
+	"     jobs at risk, IAM broadened, a higher capacity ceiling\n";
 
 static int plan_usage(FILE *err, const char *msg)
 {
@@ -1012,7 +1029,7 @@ static char *read_or_report(const char *path, size_t *len, struct gw_diags *d)
 }
 
 /* Render the profile 'arg' and load the committed template as p->old. */
-static int load_profile(struct plan *p, const char *arg, const char *dir,
+static int load_profile(struct gw_plan *p, const char *arg, const char *dir,
 		char **old_path, struct gw_diags *d)
 {
 	char *path = gw_profile_resolve(arg, d);
@@ -1116,7 +1133,7 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 
 	struct gw_diags d;
 	gw_diags_init(&d);
-	struct plan p = {.d = &d};
+	struct gw_plan p = {.d = &d};
 	char *old_path = NULL;
 	int status = GW_EXIT_OK;
 	if (templates) {
@@ -1157,8 +1174,8 @@ int gw_plan_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 		bool human = findings > 0;
 		for (size_t i = 0; i < p.n_res; i++) {
-			human |= p.res[i].action == ACT_REMOVE ||
-				(p.res[i].action == ACT_MODIFY &&
+			human |= p.res[i].action == GW_PLAN_REMOVE ||
+				(p.res[i].action == GW_PLAN_MODIFY &&
 				 p.res[i].repl == GW_REPL_ALWAYS);
 		}
 		status = gw_diags_has_errors(&d) ? GW_EXIT_INVALID

@@ -11,29 +11,7 @@
 #ifndef GW_PLAN_H
 #define GW_PLAN_H
 
-#include <stddef.h>
 #include <stdio.h>
-
-/* One row of data/cfn-update.tsv (cfn_update_data.c, generated). */
-struct gw_cfn_update_row {
-	const char *type;  /* AWS::Batch::ComputeEnvironment */
-	const char *prop;  /* Tags, ComputeResources.InstanceTypes, @name, @tags */
-	const char *value; /* always | conditional, or a property name */
-};
-
-extern const struct gw_cfn_update_row gw_cfn_update_rows[];
-extern const size_t gw_cfn_update_n_rows;
-
-/* The update behaviour of changing a property, worst last. */
-enum gw_replacement {
-	GW_REPL_NEVER,
-	GW_REPL_CONDITIONAL,
-	GW_REPL_ALWAYS,
-};
-
-/* What changing property 'prop' ("Tags", "ComputeResources.Subnets") of a
- * resource of 'type' does, from data/cfn-update.tsv. */
-enum gw_replacement gw_plan_behaviour(const char *type, const char *prop);
 
 /*
  * Run `gwgen plan --profile NAME|FILE [-o DIR] | --template OLD NEW

@@ -115,7 +115,8 @@ static void parse_queue_ce(struct conv *c, const struct gw_pnode *n,
 		void *elem, size_t index);
 
 static const char *const engines[] = {
-	"nextflow", "nextstrain", "snakemake", "cromwell", "none", NULL,
+	"nextflow", "nextstrain", "snakemake", "cromwell", "miniwdl", "none",
+	NULL,
 };
 static const char *const encryptions[] = {"sse-s3", "sse-kms", NULL};
 /* The stack's compliance level (docs/profile.md, "compliance"). */
@@ -154,6 +155,19 @@ static const long long retention_days[] = {
 	1827, 2192, 2557, 2922, 3288, 3653,
 };
 
+/* EFS PerformanceMode and ThroughputMode (AWS::EFS::FileSystem). */
+static const char *const efs_performance_modes[] = {
+	"generalPurpose", "maxIO", NULL,
+};
+static const char *const efs_throughput_modes[] = {
+	"elastic", "bursting", "provisioned", NULL,
+};
+/* EFS LifecyclePolicy TransitionToIA, in days (AFTER_1_DAY ...
+ * AFTER_365_DAYS); 0 is "never". */
+static const long long efs_ia_days[] = {
+	0, 1, 7, 14, 30, 60, 90, 180, 270, 365,
+};
+
 static const struct field network_fields[] = {
 	{F_BOOL(struct gw_network, "vpc", vpc, false)},
 	{F_BOOL(struct gw_network, "key_pair", key_pair, false)},
@@ -180,6 +194,28 @@ static const struct field bucket_fields[] = {
 };
 static const struct schema bucket_schema =
 	SCHEMA(struct gw_bucket, "bucket", bucket_fields);
+
+static const struct field shared_storage_fields[] = {
+	{F_STR(struct gw_shared_storage, "mount_point", mount_point),
+		.def_str = "/mnt/efs"},
+	{F_ENUM(struct gw_shared_storage, "performance_mode",
+			performance_mode, efs_performance_modes,
+			"generalPurpose")},
+	{F_ENUM(struct gw_shared_storage, "throughput_mode", throughput_mode,
+			efs_throughput_modes, "elastic")},
+	{F_INT(struct gw_shared_storage, "provisioned_mibps",
+			provisioned_mibps, 1, UNBOUNDED, 0),
+		.rule = GW_RULE_FS3},
+	{F_INT(struct gw_shared_storage, "ia_days", ia_days, 0, UNBOUNDED,
+			30), .rule = GW_RULE_FS3, .ints = efs_ia_days,
+		.n_ints = GW_ARRAY_LEN(efs_ia_days)},
+	{F_BOOL(struct gw_shared_storage, "primary_on_access",
+			primary_on_access, true)},
+	{F_BOOL(struct gw_shared_storage, "backup", backup, true)},
+	{F_BOOL(struct gw_shared_storage, "retain", retain, true)},
+};
+static const struct schema shared_storage_schema = SCHEMA(
+	struct gw_shared_storage, "shared_storage", shared_storage_fields);
 
 /* IAM condition operators (IAM User Guide, "IAM JSON policy elements:
  * Condition operators"): the ones a Batch stack's policies use. */
@@ -231,6 +267,7 @@ static const struct field role_fields[] = {
 	{F_STRS(struct gw_role, "managed", managed)},
 	{F_STRS(struct gw_role, "policies", policies)},
 	{F_BOOL(struct gw_role, "instance_profile", instance_profile, false)},
+	{F_STRS(struct gw_role, "open_data", open_data)},
 };
 static const struct schema role_schema =
 	SCHEMA(struct gw_role, "role", role_fields);
@@ -330,6 +367,7 @@ static const struct field user_data_fields[] = {
 		F_PRESENT(struct gw_user_data, provision.present)},
 	{F_STRS(struct gw_user_data, "runcmd", runcmd)},
 	{F_BOOL(struct gw_user_data, "fail_fast", fail_fast, true)},
+	{F_BOOL(struct gw_user_data, "shared_storage", shared_storage, false)},
 };
 static const struct schema user_data_schema =
 	SCHEMA(struct gw_user_data, "user_data", user_data_fields);
@@ -437,6 +475,7 @@ static const struct field job_def_fields[] = {
 			false)},
 	{F_STR(struct gw_job_def, "platform_version", platform_version),
 		.def_str = "LATEST"},
+	{F_BOOL(struct gw_job_def, "shared_storage", shared_storage, false)},
 };
 static const struct schema job_def_schema =
 	SCHEMA(struct gw_job_def, "job definition", job_def_fields);
@@ -479,12 +518,25 @@ static const struct field nf_process_fields[] = {
 static const struct schema nf_process_schema =
 	SCHEMA(struct gw_nf_process, "nextflow process", nf_process_fields);
 
+static const struct field nf_fallback_fields[] = {
+	{F_STR(struct gw_nf_spot_fallback, "queue", queue), .required = true},
+	{F_INT(struct gw_nf_spot_fallback, "after_attempts", after_attempts, 1,
+			GW_LIM_ATTEMPTS_MAX, 1), .rule = GW_RULE_NF12},
+	{F_INT(struct gw_nf_spot_fallback, "max_retries", max_retries, 1,
+			UNBOUNDED, 0), .rule = GW_RULE_NF12},
+};
+static const struct schema nf_fallback_schema = SCHEMA(
+	struct gw_nf_spot_fallback, "spot_fallback", nf_fallback_fields);
+
 static const struct field nextflow_fields[] = {
 	{F_STR(struct gw_nextflow, "queue", queue), .required = true},
+	{F_MAP(struct gw_nextflow, "spot_fallback", spot_fallback,
+			nf_fallback_schema),
+		F_PRESENT(struct gw_nextflow, spot_fallback.present)},
 	{F_STR(struct gw_nextflow, "work_dir", work_dir), .def_str = "work"},
 	{F_STR(struct gw_nextflow, "cli_path", cli_path)},
 	{F_INT(struct gw_nextflow, "max_spot_attempts", max_spot_attempts, 0,
-			UNBOUNDED, 0), .rule = GW_RULE_NF4},
+			GW_LIM_ATTEMPTS_MAX, 0), .rule = GW_RULE_NF4},
 	{F_INT(struct gw_nextflow, "max_parallel_transfers",
 			max_parallel_transfers, 0, UNBOUNDED, 0),
 		.rule = GW_RULE_NF6},
@@ -546,6 +598,16 @@ static const struct field cromwell_fields[] = {
 static const struct schema cromwell_schema =
 	SCHEMA(struct gw_cromwell, "cromwell", cromwell_fields);
 
+static const struct field miniwdl_fields[] = {
+	{F_STR(struct gw_miniwdl, "workflow_queue", workflow_queue)},
+	{F_STR(struct gw_miniwdl, "task_queue", task_queue)},
+	{F_STR(struct gw_miniwdl, "task_queue_fallback", task_queue_fallback)},
+	{F_STR(struct gw_miniwdl, "output_prefix", output_prefix),
+		.def_str = "miniwdl"},
+};
+static const struct schema miniwdl_schema =
+	SCHEMA(struct gw_miniwdl, "miniwdl", miniwdl_fields);
+
 static const struct field model_fields[] = {
 	{F_STR(struct gw_model, "name", name), .required = true},
 	{F_STR(struct gw_model, "description", description), .required = true},
@@ -560,6 +622,9 @@ static const struct field model_fields[] = {
 	{F_MAP(struct gw_model, "network", network, network_schema)},
 	{F_MAP(struct gw_model, "bucket", bucket, bucket_schema),
 		F_PRESENT(struct gw_model, bucket.present)},
+	{F_MAP(struct gw_model, "shared_storage", shared_storage,
+			shared_storage_schema),
+		F_PRESENT(struct gw_model, shared_storage.present)},
 	{F_LIST(struct gw_model, "policies", policies, n_policies,
 			struct gw_policy), .sub = &policy_schema},
 	{F_LIST(struct gw_model, "roles", roles, n_roles, struct gw_role),
@@ -591,6 +656,8 @@ static const struct field model_fields[] = {
 		F_PRESENT(struct gw_model, snakemake.present)},
 	{F_MAP(struct gw_model, "cromwell", cromwell, cromwell_schema),
 		F_PRESENT(struct gw_model, cromwell.present)},
+	{F_MAP(struct gw_model, "miniwdl", miniwdl, miniwdl_schema),
+		F_PRESENT(struct gw_model, miniwdl.present)},
 };
 /* The model itself has no 'loc': absent top-level keys use the root's. */
 static const struct schema model_schema = {
@@ -1219,6 +1286,7 @@ static void finish_model(struct conv *c, struct gw_model *m)
 		{"nextstrain", GW_ENGINE_NEXTSTRAIN},
 		{"snakemake", GW_ENGINE_SNAKEMAKE},
 		{"cromwell", GW_ENGINE_CROMWELL},
+		{"miniwdl", GW_ENGINE_MINIWDL},
 	};
 	m->hipaa = m->compliance.s && strcmp(m->compliance.s, "hipaa") == 0;
 	m->engine = GW_ENGINE_NONE;

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "report.h"
 #include "escape.h"
 #include "mustache.h"
 #include "mustache_cjson.h"
@@ -26,12 +27,14 @@
 
 enum {
 	OPT_STRICT = 256, /* long-only options */
+	OPT_FORMAT,
 };
 
 static const struct option long_options[] = {
 	{"partials", required_argument, NULL, 'p'},
 	{"escape", required_argument, NULL, 'e'},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"format", required_argument, NULL, OPT_FORMAT},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -47,6 +50,8 @@ static const char help_text[] =
 	"                      shell (POSIX sh single quotes) or none\n"
 	"      --strict        an undefined name or unknown partial is an error\n"
 	"                      (default: the mustache spec's empty string)\n"
+	"      --format FORMAT diagnostics on standard error as text\n"
+	"                      (default), json, github or sarif\n"
 	"  -h, --help          show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 template or data invalid, 2 usage error,\n"
@@ -56,6 +61,7 @@ struct render_opts {
 	const char *partials; /* directory, or NULL */
 	gw_escape_fn escape;
 	unsigned flags;       /* enum gw_mustache_flags */
+	enum gw_diag_format format;
 	const char *template_path;
 	const char *data_path;
 };
@@ -143,11 +149,11 @@ static int parse_args(int argc, char **argv, struct render_opts *o,
 	while ((c = getopt_long(argc, argv, short_options, long_options,
 					NULL)) != -1) {
 		/* -p "" would read partials from "/NAME.mustache", at the
-		 * root; an empty escaper name is no name either. */
-		if ((c == 'p' || c == 'e') && !*optarg) {
+		 * root; an empty escaper or format name is no name either. */
+		if ((c == 'p' || c == 'e' || c == OPT_FORMAT) && !*optarg) {
 			return usage_error(err, "option '%s' needs a non-empty "
 					"value", c == 'p' ? "--partials"
-					: "--escape");
+					: c == 'e' ? "--escape" : "--format");
 		}
 		switch (c) {
 		case 'p':
@@ -164,6 +170,13 @@ static int parse_args(int argc, char **argv, struct render_opts *o,
 			break;
 		case OPT_STRICT:
 			o->flags |= GW_MUSTACHE_STRICT;
+			break;
+		case OPT_FORMAT:
+			if (!gw_diag_format_parse(optarg, &o->format)) {
+				return usage_error(err, "unknown format "
+						"'%s', expected text, json, "
+						"github or sarif", optarg);
+			}
 			break;
 		case 'h':
 			fputs(help_text, out);
@@ -205,12 +218,12 @@ static struct gw_loc locate(const char *file, const char *text,
 	return loc;
 }
 
-static char *read_input(const char *path, size_t *len, FILE *err)
+static char *read_input(const char *path, size_t *len, struct gw_diags *d)
 {
 	char *text = gw_read_file(path, RENDER_MAX_FILE_BYTES, len);
 	if (!text) {
-		fprintf(err, "gwgen: error: cannot read '%s': %s\n", path,
-				gw_read_error(errno));
+		gw_diag_error(d, (struct gw_loc){0}, "cannot read '%s': %s",
+				path, gw_read_error(errno));
 	}
 	return text;
 }
@@ -236,8 +249,8 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 	const char *end = NULL;
 	size_t tlen, dlen;
 	char *dtext = NULL;
-	char *ttext = read_input(o.template_path, &tlen, err);
-	if (!ttext || !(dtext = read_input(o.data_path, &dlen, err))) {
+	char *ttext = read_input(o.template_path, &tlen, &d);
+	if (!ttext || !(dtext = read_input(o.data_path, &dlen, &d))) {
 		status = GW_EXIT_IO;
 		goto done;
 	}
@@ -259,14 +272,15 @@ int gw_render_main(int argc, char **argv, FILE *out, FILE *err)
 		status = GW_EXIT_INVALID;
 	} else if (fwrite(gw_buf_str(&result), 1, result.len, out) !=
 			result.len || fflush(out) != 0) {
-		fprintf(err, "gwgen: error: cannot write the output: %s\n",
-				strerror(errno));
+		gw_diag_error(&d, (struct gw_loc){0}, "cannot write the "
+				"output: %s", strerror(errno));
 		status = GW_EXIT_IO;
 	} else {
 		status = GW_EXIT_OK;
 	}
 done:
-	gw_diags_print(&d, err, GW_DIAG_TEXT, gw_diag_want_color(err));
+	gw_diags_print(&d, err, o.format, o.format == GW_DIAG_TEXT &&
+			gw_diag_want_color(err));
 	gw_mustache_destroy(t);
 	cJSON_Delete(data);
 	free(dtext);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "report.h"
 #include "status.h"
 #include "profile_keys.h"
 #include "textfile.h"
@@ -80,6 +81,14 @@ static const struct key_doc {
 	{"profile", "cromwell",
 		"Cromwell's AWS Batch backend `client/cromwell.conf` when "
 		"`engine: cromwell`"},
+	{"profile", "shared_storage",
+		"an EFS file system the stack creates: encrypted, backed up, "
+		"a mount target in each subnet, NFS only from the compute "
+		"environments; mounted by launch templates and job "
+		"definitions that ask for it"},
+	{"profile", "miniwdl",
+		"miniwdl-aws's `client/miniwdl.cfg` and "
+		"`scripts/run-miniwdl.sh` when `engine: miniwdl`"},
 	{"profile", "snakemake",
 		"the Snakemake profile `client/snakemake/config.yaml` when "
 		"`engine: snakemake`"},
@@ -120,6 +129,10 @@ static const struct key_doc {
 		"`service-role/AmazonEC2ContainerServiceforEC2Role`"},
 	{"role", "policies", "names from `policies`"},
 	{"role", "instance_profile", "also create an instance profile"},
+	{"role", "open_data",
+		"public S3 buckets (e.g. `1000genomes`) the role may list and "
+		"read: `s3:ListBucket` on each bucket and `s3:GetObject` on its "
+		"objects, nothing else"},
 	{"group", "policies", "names from `policies`"},
 	{"group", "managed", "AWS-managed policy paths"},
 	{"user", "groups", "names from `groups`"},
@@ -150,6 +163,9 @@ static const struct key_doc {
 	{"user_data", "runcmd", "extra commands, run last"},
 	{"user_data", "fail_fast",
 		"shut the instance down when provisioning fails"},
+	{"user_data", "shared_storage",
+		"mount the profile's `shared_storage` at its `mount_point` at "
+		"boot (EFS mount helper, TLS)"},
 	{"aws_cli", "version",
 		"the pinned x86_64 release, e.g. `2.36.11`; with `sha256`"},
 	{"aws_cli", "aarch64",
@@ -250,6 +266,41 @@ static const struct key_doc {
 		"a subnet without a NAT gateway needs one to pull its image"},
 	{"job definition", "platform_version",
 		"Fargate only: `FargatePlatformConfiguration.PlatformVersion`"},
+	{"job definition", "shared_storage",
+		"mount the profile's `shared_storage` at its `mount_point` "
+		"(an EFS volume, encrypted in transit)"},
+	{"shared_storage", "mount_point",
+		"where the instances and the jobs see it: an absolute path, "
+		"e.g. `/mnt/efs`"},
+	{"shared_storage", "performance_mode",
+		"EFS `PerformanceMode`; AWS recommends `generalPurpose`"},
+	{"shared_storage", "throughput_mode",
+		"EFS `ThroughputMode`; `provisioned` needs "
+		"`provisioned_mibps`"},
+	{"shared_storage", "provisioned_mibps",
+		"EFS `ProvisionedThroughputInMibps`, with `throughput_mode: "
+		"provisioned` only"},
+	{"shared_storage", "ia_days",
+		"move files to Infrequent Access after N days without access "
+		"(EFS `TransitionToIA`; 0 = never)"},
+	{"shared_storage", "primary_on_access",
+		"move a file back to Standard at its first access "
+		"(`TransitionToPrimaryStorageClass: AFTER_1_ACCESS`)"},
+	{"shared_storage", "backup",
+		"AWS Backup's daily backups of the file system "
+		"(`BackupPolicy`)"},
+	{"shared_storage", "retain",
+		"`DeletionPolicy: Retain`: the files outlive the stack"},
+	{"miniwdl", "workflow_queue",
+		"a job queue name: where `miniwdl-aws-submit` runs miniwdl "
+		"itself (On-Demand, its instances mount the shared storage)"},
+	{"miniwdl", "task_queue",
+		"a job queue name: `[aws] task_queue`, where the WDL tasks run"},
+	{"miniwdl", "task_queue_fallback",
+		"a job queue name: `[aws] task_queue_fallback`, for tasks "
+		"after their Spot interruptions"},
+	{"miniwdl", "output_prefix",
+		"key prefix in the bucket: `--s3upload s3://BUCKET/PREFIX`"},
 	{"new instance type", "name",
 		"`FAMILY.SIZE` as EC2 names it, e.g. `c9g.4xlarge`; a type "
 		"the catalog lacks (CE6)"},
@@ -262,7 +313,20 @@ static const struct key_doc {
 	{"nextflow", "queue", "default `process.queue`: a job queue name"},
 	{"nextflow", "work_dir", "key prefix in the bucket"},
 	{"nextflow", "cli_path", "`aws.batch.cliPath`"},
-	{"nextflow", "max_spot_attempts", "`aws.batch.maxSpotAttempts`"},
+	{"nextflow", "spot_fallback",
+		"Spot first, then on-demand: `process.queue` becomes `{ "
+		"task.attempt > N ? FALLBACK : QUEUE }` with `errorStrategy "
+		"'retry'` and `maxRetries`"},
+	{"spot_fallback", "queue",
+		"the on-demand job queue later attempts go to: its compute "
+		"environments are all EC2 (or all FARGATE)"},
+	{"spot_fallback", "after_attempts",
+		"N: attempts 1..N of a task run on `nextflow.queue` (Spot)"},
+	{"spot_fallback", "max_retries",
+		"`process.maxRetries`, at least `after_attempts` (its default)"},
+	{"nextflow", "max_spot_attempts",
+		"`aws.batch.maxSpotAttempts`: Batch's retry attempts of a job "
+		"whose Spot instance was reclaimed, 0..10"},
 	{"nextflow", "max_parallel_transfers",
 		"`aws.batch.maxParallelTransfers`"},
 	{"nextflow", "max_cpus", "`params.max_cpus`"},
@@ -401,6 +465,8 @@ static const struct key_doc map_docs[] = {
 	{"log group", NULL, "a CloudWatch log group"},
 	{"nextflow process", NULL, "one process's resources in "
 		"nextflow.config"},
+	{"spot_fallback", NULL, "a dynamic process.queue from the Spot "
+		"queue to an on-demand one after N attempts"},
 };
 
 /* While building: which docs were used, and the findings. */

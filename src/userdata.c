@@ -49,6 +49,18 @@
 /* Packages gwgen's own scripts need besides the profile's. */
 #define PACKAGE_UNZIP "unzip" /* the AWS CLI's zip */
 #define PACKAGE_LVM "lvm2"    /* gwgen-scratch */
+/* The EFS mount helper, mount -t efs with TLS (EFS User Guide, "Installing
+ * the Amazon EFS client"; in the Amazon Linux 2023 repositories). */
+#define PACKAGE_EFS_UTILS "amazon-efs-utils"
+/*
+ * The shared storage's mount (docs/profile.md): the file system ID comes
+ * from the instance's tag, which the compute environment sets, read from
+ * instance metadata; a new mount target's DNS name can take up to 90
+ * seconds to resolve (EFS User Guide, "Creating mount targets"), so the
+ * mount is tried MOUNT_TRIES times, MOUNT_WAIT seconds apart.
+ */
+#define MOUNT_TRIES 30
+#define MOUNT_WAIT 10
 
 #define ASCII_FIRST_PRINTABLE ' '
 #define ASCII_LAST_PRINTABLE '~'
@@ -107,6 +119,7 @@ struct script {
 struct plan {
 	bool autoscale;           /* scratch kind ebs-autoscale */
 	bool nvme;                /* scratch kind nvme-lvm */
+	bool shared;              /* mounts the profile's shared storage */
 	struct script scratch;    /* the embedded daemon (data NULL: none) */
 	struct script *provision; /* provision.scripts, in order */
 	size_t n_provision;
@@ -282,9 +295,11 @@ static bool make_plan(const struct gw_model *m,
 	p->part[PART_BOOTHOOK] = p->nvme;
 	p->part[PART_CLOUD_CONFIG] = ud->packages.n > 0 ||
 			ud->aws_cli.present || p->autoscale;
+	p->shared = m->shared_storage.present && ud->shared_storage.v;
+	p->part[PART_CLOUD_CONFIG] = p->part[PART_CLOUD_CONFIG] || p->shared;
 	p->part[PART_SCRIPT] = ud->packages.n > 0 || ud->aws_cli.present ||
 			p->autoscale || ud->ecs_config.n > 0 ||
-			ud->provision.present || ud->runcmd.n > 0;
+			ud->provision.present || ud->runcmd.n > 0 || p->shared;
 	/* gw_verify_model refuses user data that asks for nothing (L11). */
 	return p->part[PART_BOOTHOOK] || p->part[PART_SCRIPT];
 }
@@ -446,6 +461,9 @@ static cJSON *build_view(const struct gw_model *m,
 	if (p->autoscale) {
 		add_package(packages, PACKAGE_LVM);
 	}
+	if (p->shared) {
+		add_package(packages, PACKAGE_EFS_UTILS);
+	}
 	add_bool(v, "has_packages", cJSON_GetArraySize(packages) > 0);
 
 	bool from_bucket = ud->aws_cli.present && ud->aws_cli.source.s &&
@@ -483,6 +501,18 @@ static cJSON *build_view(const struct gw_model *m,
 				provision_view(&ud->provision, p));
 	} else {
 		add_bool(v, "provision", false);
+	}
+
+	if (p->shared) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "mount",
+				str_or_empty(&m->shared_storage.mount_point));
+		cJSON_AddStringToObject(o, "tag_key", GW_FILE_SYSTEM_TAG_KEY);
+		cJSON_AddNumberToObject(o, "tries", MOUNT_TRIES);
+		cJSON_AddNumberToObject(o, "wait", MOUNT_WAIT);
+		cJSON_AddItemToObject(v, "shared_storage", o);
+	} else {
+		add_bool(v, "shared_storage", false);
 	}
 
 	cJSON *runcmd = cJSON_AddArrayToObject(v, "runcmd");

@@ -42,6 +42,12 @@ static const char *const runnable_timeout_reasons[] = {
 	"MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
 };
 #define MIB_PER_GIB 1024
+/* Shared storage (docs/profile.md, "shared_storage"): NFS is TCP 2049
+ * (EFS User Guide, "Using VPC security groups"). */
+#define NFS_PORT 2049
+/* The name of the volume a job definition mounts the shared storage
+ * from (Batch Volume Name: letters, digits, '-' and '_'). */
+#define SHARED_VOLUME_NAME "shared-storage"
 /*
  * The root device of the ECS-optimized Amazon Linux AMIs Batch uses, and
  * the size of its snapshot (Amazon ECS developer guide, "Amazon ECS-optimized
@@ -579,6 +585,8 @@ static void build_profile(const struct gw_model *m, cJSON *root)
 			m->cromwell.present);
 	add_bool(e, "snakemake_config", m->engine == GW_ENGINE_SNAKEMAKE &&
 			m->snakemake.present);
+	add_bool(e, "miniwdl_config", m->engine == GW_ENGINE_MINIWDL &&
+			m->miniwdl.present);
 }
 
 static void build_bucket(const struct gw_model *m, cJSON *root,
@@ -1107,10 +1115,54 @@ static bool build_trust(const struct gw_model *m, cJSON *o,
 	return ok;
 }
 
+/*
+ * A role's open-data buckets (roles[].open_data, rule N12): s3:ListBucket
+ * on arn:P:s3:::NAME and s3:GetObject on arn:P:s3:::NAME/STAR, exactly those,
+ * as an inline policy of the role ('open_data', 'has_open_data') and its
+ * review copy iam/ROLE-open-data.json (an entry of 'reviews', the root's
+ * "open_data_roles").
+ */
+static void add_open_data(cJSON *o, const struct gw_model *m,
+		const struct gw_role *r, cJSON *reviews)
+{
+	cJSON *arr = add_arr(o, "open_data");
+	for (size_t i = 0; i < r->open_data.n; i++) {
+		const char *name = r->open_data.v[i].s ?
+			r->open_data.v[i].s : "";
+		cJSON *e = push_obj(arr);
+		add_str(e, "name", name);
+		struct gw_buf b;
+		gw_buf_init(&b);
+		gw_buf_puts(&b, "arn:${AWS::Partition}:s3:::");
+		gw_view_sub_literal(&b, name);
+		add_str(e, "bucket_sub", gw_buf_str(&b));
+		gw_buf_puts(&b, "/*");
+		add_str(e, "objects_sub", gw_buf_str(&b));
+		gw_buf_clear(&b);
+		gw_buf_printf(&b, "arn:%s:s3:::%s", m->partition, name);
+		add_str(e, "bucket_arn", gw_buf_str(&b));
+		gw_buf_puts(&b, "/*");
+		add_str(e, "objects_arn", gw_buf_str(&b));
+		gw_buf_finish(&b);
+	}
+	finish_list(o, "open_data", arr);
+	char *file = gw_xasprintf("%s-open-data", r->name.s);
+	add_str(o, "open_data_file", file);
+	if (r->open_data.n > 0) {
+		cJSON *e = push_obj(reviews);
+		add_str(e, "name", file);
+		add_str(e, "role", r->name.s);
+		put_dup(e, "open_data", cJSON_Duplicate(
+				cJSON_GetObjectItemCaseSensitive(o, "open_data"),
+				true));
+	}
+	free(file);
+}
+
 /* One role of the view (and its instance profile). */
 static bool build_role(const struct gw_model *m, const struct gw_role *r,
 		const cJSON *policies, cJSON *arr, cJSON *profiles,
-		struct ids *ids, struct gw_diags *d)
+		cJSON *reviews, struct ids *ids, struct gw_diags *d)
 {
 	bool ok = true;
 	cJSON *o = push_obj(arr);
@@ -1126,6 +1178,7 @@ static bool build_role(const struct gw_model *m, const struct gw_role *r,
 	add_managed(o, m, &r->managed);
 	ok = add_refs(o, "policies", policies, &r->policies, d) && ok;
 	add_bool(o, "has_policy_arns", r->managed.n + r->policies.n > 0);
+	add_open_data(o, m, r, reviews);
 	add_bool(o, "instance_profile", r->instance_profile.v);
 	const char *ip = r->instance_profile.v ?
 		ids_take(ids, r->name.s, "InstanceProfile") : "";
@@ -1149,9 +1202,10 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 	const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
 	cJSON *arr = add_arr(root, "roles");
 	cJSON *profiles = add_arr(root, "instance_profiles");
+	cJSON *reviews = add_arr(root, "open_data_roles");
 	for (size_t i = 0; i < m->n_roles; i++) {
-		ok = build_role(m, &m->roles[i], policies, arr, profiles, ids,
-				d) && ok;
+		ok = build_role(m, &m->roles[i], policies, arr, profiles,
+				reviews, ids, d) && ok;
 	}
 	/* The Fargate execution role gwgen creates when a Fargate job
 	 * definition names none (ECS Developer Guide, "Amazon ECS task
@@ -1168,11 +1222,12 @@ static bool build_roles(const struct gw_model *m, cJSON *root,
 			.trust = {.v = &trust, .n = 1},
 			.managed = {.v = &managed, .n = 1},
 		};
-		ok = build_role(m, &exec, policies, arr, profiles, ids, d) &&
-			ok;
+		ok = build_role(m, &exec, policies, arr, profiles, reviews,
+				ids, d) && ok;
 	}
 	finish_list(root, "roles", arr);
 	finish_list(root, "instance_profiles", profiles);
+	finish_list(root, "open_data_roles", reviews);
 	return ok;
 }
 
@@ -1294,6 +1349,11 @@ static void build_launch_templates(const struct gw_model *m, cJSON *root,
 		add_str(o, "shutdown_behavior", lt->shutdown_behavior.s ?
 				lt->shutdown_behavior.s : "terminate");
 		add_int(o, "hop_limit", lt->hop_limit.v);
+		/* The boot script reads the file system's ID from the
+		 * instance's tags in instance metadata. */
+		add_bool(o, "metadata_tags", m->shared_storage.present &&
+				lt->user_data.present &&
+				lt->user_data.shared_storage.v);
 		struct tagset t = { 0 };
 		tagset_kvs(&t, &m->tags);
 		tagset_kvs(&t, &lt->tags);
@@ -1395,6 +1455,19 @@ static bool build_compute_envs(const struct gw_model *m, cJSON *root,
 		tagset_kvs(&t, &ce->tags);
 		tagset_put(&t, STACK_TAG_KEY, m->stack_name.s);
 		tagset_emit(o, "instance_tags", &t);
+		/* Every compute environment reaches the shared storage: its
+		 * instances, and the Fargate tasks of a Fargate one, carry the
+		 * security group the mount targets take NFS from. The tag
+		 * tells the boot script of a launch template that mounts it
+		 * which file system to mount. */
+		const struct gw_launch_template *lt = ce->launch_template.s ?
+			gw_model_launch_template(m, ce->launch_template.s) :
+			NULL;
+		add_bool(o, "nfs_client", m->shared_storage.present);
+		add_bool(o, "mounts_shared_storage", m->shared_storage.present &&
+				is_ec2_type(type) && lt &&
+				lt->user_data.present &&
+				lt->user_data.shared_storage.v);
 	}
 	finish_list(root, "compute_environments", arr);
 	return ok;
@@ -1415,6 +1488,25 @@ static bool build_queues(const struct gw_model *m, cJSON *root,
 		add_str(o, "logical_id", ids_take(ids, q->name.s, "JobQueue"));
 		add_int(o, "priority", q->priority.v);
 		add_bool(o, "head", q->head.v);
+		/* miniwdl-aws-submit finds the task queues in the workflow
+		 * queue's tags (miniwdl-aws README; miniwdl-aws-terraform
+		 * tags its workflow queue the same way). */
+		struct tagset t = { 0 };
+		tagset_kvs(&t, &m->tags);
+		const struct gw_miniwdl *mw = &m->miniwdl;
+		if (m->engine == GW_ENGINE_MINIWDL && mw->present &&
+				mw->workflow_queue.s && q->name.s &&
+				strcmp(mw->workflow_queue.s, q->name.s) == 0) {
+			if (mw->task_queue.s) {
+				tagset_put(&t, "DefaultTaskQueue",
+						mw->task_queue.s);
+			}
+			if (mw->task_queue_fallback.s) {
+				tagset_put(&t, "DefaultTaskQueueFallback",
+						mw->task_queue_fallback.s);
+			}
+		}
+		tagset_emit(o, "tags", &t);
 		add_bool(o, "has_runnable_timeout", q->runnable_timeout.v > 0);
 		add_int(o, "runnable_timeout", q->runnable_timeout.v);
 		cJSON *reasons = add_arr(o, "runnable_timeout_reasons");
@@ -1521,6 +1613,9 @@ static bool build_job_defs(const struct gw_model *m, cJSON *root,
 		add_bool(o, "has_log_group_node", node != NULL);
 		add_str(o, "log_group_node", node ? node : "");
 		add_str(o, "queue", j->queue.s);
+		add_bool(o, "efs_volume", m->shared_storage.present &&
+				j->shared_storage.v);
+		add_str(o, "shared_volume", SHARED_VOLUME_NAME);
 	}
 	finish_list(root, "job_definitions", arr);
 	return ok;
@@ -1536,7 +1631,8 @@ static void build_log_groups(const struct gw_model *m, cJSON *root,
 	add_str(j, "name", DEFAULT_JOB_LOG_GROUP);
 	add_int(j, "retention_days", shared ? shared->retention_days.v : 0);
 	add_bool(add_obj(root, "conditions"), "present",
-			m->network.custom_ami.v || shared);
+			m->network.custom_ami.v || shared ||
+			m->shared_storage.present);
 	cJSON *arr = add_arr(root, "log_groups");
 	for (size_t i = 0; i < m->n_log_groups; i++) {
 		const struct gw_log_group *g = &m->log_groups[i];
@@ -1635,6 +1731,15 @@ static bool build_nextflow(const struct gw_model *m, cJSON *root,
 	add_str(o, "submit_rate_limit", rate);
 	free(rate);
 	add_int(o, "queue_size", nf->queue_size.v);
+	/* spot_fallback (NF11, NF12): maxRetries defaults to N, the fewest
+	 * retries that reach attempt N + 1, the first on the fallback. */
+	const struct gw_nf_spot_fallback *fb = &nf->spot_fallback;
+	cJSON *f = add_obj(o, "spot_fallback");
+	add_bool(f, "present", fb->present);
+	add_str(f, "queue", fb->queue.s);
+	add_int(f, "after_attempts", fb->after_attempts.v);
+	add_int(f, "max_retries", fb->max_retries.set ? fb->max_retries.v :
+			fb->after_attempts.v);
 	/* Fargate (Nextflow config reference: aws.batch.platformType, and
 	 * aws.batch.executionRole, "mandatory when using AWS Fargate
 	 * platform type"): the ARN of gwgen's execution role, which needs
@@ -1783,6 +1888,146 @@ static void build_snakemake(const struct gw_model *m, cJSON *root)
 	add_int(o, "jobs", sm->jobs.v);
 }
 
+/* EFS LifecyclePolicy TransitionToIA for 'days' (EFS API
+ * LifecyclePolicy: AFTER_1_DAY, AFTER_7_DAYS ... AFTER_365_DAYS); free() it. */
+static char *ia_transition(long long days)
+{
+	return days == 1 ? gw_xstrdup("AFTER_1_DAY") :
+		gw_xasprintf("AFTER_%lld_DAYS", days);
+}
+
+/* One resource of the shared storage: its logical ID and its tags (the
+ * profile's, a Name, and the stack tag). */
+static cJSON *add_storage_part(const struct gw_model *m, cJSON *o,
+		const char *key, struct ids *ids, const char *suffix,
+		const char *name, const char *what)
+{
+	cJSON *p = add_obj(o, key);
+	add_str(p, "logical_id", ids_take(ids, "", suffix));
+	char *full = gw_xasprintf("%s-%s", m->stack_name.s, name);
+	struct tagset t = { 0 };
+	tagset_kvs(&t, &m->tags);
+	tagset_put(&t, "Name", full);
+	tagset_put(&t, STACK_TAG_KEY, m->stack_name.s);
+	tagset_emit(p, "tags", &t);
+	add_str(p, "name", full);
+	/* A security group description takes letters, digits, spaces and
+	 * ._-:/()#,@[]+=&;{}!$* (EC2 CreateSecurityGroup); the stack name is
+	 * [A-Za-z0-9-]. */
+	char *desc = gw_xasprintf("%s of stack %s", what, m->stack_name.s);
+	add_str(p, "description", desc);
+	free(desc);
+	free(full);
+	return p;
+}
+
+/*
+ * Shared storage: one EFS file system, encrypted, with a mount target in
+ * each of the first GW_LIM_EFS_MOUNT_TARGETS_MAX subnets of the Subnets
+ * parameter (one per Availability Zone, EFS CreateMountTarget), whose
+ * security group takes NFS only from the client security group every
+ * compute environment gets. The subnets are a parameter, so the first
+ * mount target is unconditional and the others exist when the list has
+ * that many: the list joined, padded with empty items and split again
+ * (CloudFormation has no length function without a transform).
+ */
+static void build_shared_storage(const struct gw_model *m, cJSON *root,
+		struct ids *ids)
+{
+	const struct gw_shared_storage *s = &m->shared_storage;
+	cJSON *o = add_obj(root, "shared_storage");
+	add_bool(o, "present", s->present);
+	add_str(o, "mount_point", s->mount_point.s ? s->mount_point.s :
+			"/mnt/efs");
+	add_str(o, "tag_key", GW_FILE_SYSTEM_TAG_KEY);
+	add_int(o, "nfs_port", NFS_PORT);
+	cJSON *mts = add_arr(o, "mount_targets");
+	if (!s->present) {
+		finish_list(o, "mount_targets", mts);
+		return;
+	}
+	cJSON *fs = add_storage_part(m, o, "file_system", ids,
+			"SharedFileSystem", "shared-storage",
+			"Shared storage");
+	add_storage_part(m, o, "mount_target_sg", ids,
+			"SharedStorageSecurityGroup", "shared-storage-mount-targets",
+			"EFS mount targets - NFS in from the compute environments");
+	add_storage_part(m, o, "client_sg", ids,
+			"SharedStorageClientSecurityGroup", "shared-storage-clients",
+			"Compute environments - NFS out to the EFS mount targets");
+	add_str(o, "ingress_id", ids_take(ids, "", "SharedStorageNfsIngress"));
+	add_str(o, "egress_id", ids_take(ids, "", "SharedStorageNfsEgress"));
+	add_str(o, "id", cJSON_GetObjectItem(fs, "logical_id")->valuestring);
+	add_str(o, "performance_mode", s->performance_mode.s ?
+			s->performance_mode.s : "generalPurpose");
+	const char *tm = s->throughput_mode.s ? s->throughput_mode.s :
+		"elastic";
+	add_str(o, "throughput_mode", tm);
+	bool provisioned = strcmp(tm, "provisioned") == 0;
+	add_bool(o, "has_provisioned", provisioned);
+	add_int(o, "provisioned_mibps", s->provisioned_mibps.v);
+	add_bool(o, "has_ia", s->ia_days.v > 0);
+	char *ia = ia_transition(s->ia_days.v);
+	add_str(o, "ia", ia);
+	free(ia);
+	add_bool(o, "primary_on_access", s->primary_on_access.v);
+	add_bool(o, "has_lifecycle", s->ia_days.v > 0 ||
+			s->primary_on_access.v);
+	add_str(o, "backup", s->backup.v ? "ENABLED" : "DISABLED");
+	add_bool(o, "retain", s->retain.v);
+	struct gw_buf pad;
+	gw_buf_init(&pad);
+	for (int i = 2; i < GW_LIM_EFS_MOUNT_TARGETS_MAX; i++) {
+		gw_buf_putc(&pad, ',');
+	}
+	add_str(o, "subnet_padding", gw_buf_str(&pad));
+	gw_buf_finish(&pad);
+	for (int i = 0; i < GW_LIM_EFS_MOUNT_TARGETS_MAX; i++) {
+		cJSON *e = push_obj(mts);
+		char *suffix = gw_xasprintf("SharedStorageMountTarget%d", i + 1);
+		const char *id = ids_take(ids, "", suffix);
+		add_str(e, "logical_id", id);
+		if (i == 0) {
+			add_str(o, "first_mount_target", id);
+		}
+		free(suffix);
+		suffix = gw_xasprintf("SharedStorageSubnet%d", i + 1);
+		add_str(e, "condition", i > 0 ? ids_take(ids, "", suffix) : "");
+		free(suffix);
+		add_int(e, "index", i);
+		add_int(e, "number", i + 1);
+		add_bool(e, "conditional", i > 0);
+	}
+	finish_list(o, "mount_targets", mts);
+	add_int(o, "max_mount_targets", GW_LIM_EFS_MOUNT_TARGETS_MAX);
+}
+
+/*
+ * miniwdl with miniwdl-aws (client/miniwdl.cfg, scripts/run-miniwdl.sh):
+ * the no-EFS backend (aws_batch_job_no_efs), since the stack's instances
+ * mount the shared storage themselves, so miniwdl needs only the queues
+ * and the mount point, which the profile names (miniwdl-aws README,
+ * "FSx for Lustre and other shared filesystems"; miniwdl_aws.cfg).
+ */
+static void build_miniwdl(const struct gw_model *m, cJSON *root)
+{
+	const struct gw_miniwdl *mw = &m->miniwdl;
+	cJSON *o = add_obj(root, "miniwdl");
+	add_bool(o, "present", mw->present);
+	add_str(o, "workflow_queue", mw->workflow_queue.s);
+	add_str(o, "task_queue", mw->task_queue.s);
+	add_bool(o, "has_fallback", mw->task_queue_fallback.s != NULL);
+	add_str(o, "task_queue_fallback", mw->task_queue_fallback.s);
+	add_str(o, "mount_point", m->shared_storage.mount_point.s ?
+			m->shared_storage.mount_point.s : "/mnt/efs");
+	bool upload = m->bucket.present && m->bucket.name.s;
+	add_bool(o, "has_s3upload", upload);
+	char *v = gw_xasprintf("s3://%s/%s", upload ? m->bucket.name.s : "",
+			mw->output_prefix.s ? mw->output_prefix.s : "miniwdl");
+	add_str(o, "s3upload", v);
+	free(v);
+}
+
 /* Names the template's parameters and conditions take; a resource's logical
  * ID must differ from them (CFN "Template anatomy": one namespace). */
 static const char *const reserved_ids[] = {
@@ -1801,6 +2046,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	build_profile(m, root);
 	start_kms(m, root, &ids);
 	build_bucket(m, root, &ids);
+	build_shared_storage(m, root, &ids);
 	build_policies(m, root, &ids);
 	ok = build_roles(m, root, &ids, d) && ok;
 	ok = build_groups_users(m, root, &ids, d) && ok;
@@ -1816,6 +2062,7 @@ bool gw_view_build(const struct gw_model *m, cJSON *root, struct gw_diags *d)
 	build_snakemake(m, root);
 	build_head_job(m, root);
 	build_cromwell(m, root);
+	build_miniwdl(m, root);
 	gw_view_nag(m, root);
 	finish_list(root, "uploads", add_arr(root, "uploads"));
 	finish_list(root, "warnings", add_arr(root, "warnings"));

@@ -59,8 +59,9 @@ int gw_view_policy_object_use(const struct gw_policy *p);
 /*
  * Add the cdk-nag suppressions (view_nag.c) to the built view 'root' of
  * 'm': 'nag' {has_rules, rules: [{id, reason, has_applies_to, applies_to:
- * [{value}]}]} on the bucket, its access-log bucket, the key and every
- * policy, role, group and log group, and the summary's flat list
+ * [{value}]}]} on the bucket, its access-log bucket, the key, every
+ * policy, role, group and log group and the shared storage's file system,
+ * and the summary's flat list
  * 'nag_suppressions' [{resource, name, id, applies_to, reason}].
  */
 void gw_view_nag(const struct gw_model *m, cJSON *root);

@@ -309,7 +309,10 @@ static bool wildcard_accepted(const struct gw_model *m,
 			return true;
 		}
 		part = batch_part(r, "job-definition");
-		return part && part[0] && part[0] != '*';
+		/* miniwdl-aws names each task's job definition after its WDL
+		 * call plus a random suffix (batch_job.py): no prefix. */
+		return part && (m->engine == GW_ENGINE_MINIWDL ||
+				(part[0] && part[0] != '*'));
 	case GW_RES_ECS:
 		return gw_has_prefix(v, "task/") ||
 			gw_has_prefix(v, "container-instance/");
@@ -429,6 +432,12 @@ static char *wild_reason(const struct gw_model *m, const struct gw_policy *p,
 			return gw_xstrdup("Batch jobs: their IDs exist only "
 					"once SubmitJob accepts them");
 		}
+		if (m->engine == GW_ENGINE_MINIWDL) {
+			return gw_xstrdup("Job definitions miniwdl-aws registers "
+					"per task and deregisters after it, named "
+					"after the WDL call with a random suffix "
+					"(batch_job.py): no common prefix");
+		}
 		return gw_xasprintf("Job definitions '%s' and their "
 				"revisions, which the workflow engine registers "
 				"at run time", batch_part(r, "job-definition"));
@@ -520,6 +529,37 @@ static void managed_policies(const cJSON *o, struct nag_list *l)
 	}
 }
 
+/*
+ * A role's open data (roles[].open_data): the inline policy open-data-read
+ * (HIPAA/NIST IAMNoInlinePolicy) and the objects of each public bucket
+ * (AwsSolutions-IAM5).
+ */
+static void open_data(const cJSON *role, struct nag_list *l)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(role, "open_data");
+	if (cJSON_GetArraySize(arr) == 0) {
+		return;
+	}
+	nag_add_both(l, NAG_HIPAA "IAMNoInlinePolicy",
+			NAG_NIST "IAMNoInlinePolicy",
+			"open-data-read only lists and reads the public "
+			"buckets of the Registry of Open Data the profile "
+			"names, for this role alone (review copy "
+			"iam/ROLE-open-data.json)");
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		char *flat = flatten_sub(cJSON_GetObjectItemCaseSensitive(it,
+				"objects_sub")->valuestring);
+		char *finding = gw_xasprintf("Resource::%s", flat);
+		nag_add(l, NAG_IAM5, gw_xstrdup("Objects of a public "
+				"open-data bucket, read only (s3:GetObject): "
+				"the workflows read the dataset files they are "
+				"given"), finding);
+		free(finding);
+		free(flat);
+	}
+}
+
 /* ---- buckets and log groups ------------------------------------------------- */
 
 static void bucket_rules(const struct gw_model *m, const cJSON *bucket,
@@ -606,6 +646,7 @@ void gw_view_nag(const struct gw_model *m, cJSON *root)
 	cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "roles")) {
 		managed_policies(it, &l);
+		open_data(it, &l);
 		nag_emit(it, &l, all);
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "groups")) {
@@ -621,6 +662,23 @@ void gw_view_nag(const struct gw_model *m, cJSON *root)
 	for (size_t i = 0; i < m->n_log_groups; i++) {
 		log_group_rules(m, &l);
 		emit_at(root, "log_groups", i, &l, all);
+	}
+	/* EFS automatic backups put the file system in AWS Backup's
+	 * default plan, which the template does not declare. */
+	cJSON *fs = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(root, "shared_storage"),
+			"file_system");
+	if (fs && m->shared_storage.present && m->shared_storage.backup.v) {
+		nag_add_both(&l, NAG_HIPAA "EFSInBackupPlan",
+				NAG_NIST "EFSInBackupPlan",
+				"Automatic backups are on (BackupPolicy ENABLED): "
+				"AWS Backup's default plan "
+				"aws/efs/automatic-backup-plan backs it up daily, "
+				"kept 35 days (EFS User Guide, \"Automatic "
+				"backups\")");
+	}
+	if (fs) {
+		nag_emit(fs, &l, all);
 	}
 	set_flags(all, "has_nag_suppressions", root);
 	cJSON_AddItemToObject(root, "nag_suppressions", all);

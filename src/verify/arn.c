@@ -46,11 +46,6 @@ bool gw_arn_partition_known(const char *partition)
 	return gw_partition_dns_suffix(partition) != NULL;
 }
 
-const char *gw_arn_dns_suffix(const char *partition)
-{
-	return gw_partition_dns_suffix(partition);
-}
-
 bool gw_arn_parse(const char *text, struct gw_arn *arn)
 {
 	memset(arn, 0, sizeof(*arn));
@@ -561,23 +556,4 @@ bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
 	gw_arn_finish(&a);
 	free(flat);
 	return c.ok;
-}
-
-bool gw_arn_verify_principal(const char *principal, const char *partition,
-                             struct gw_loc at, struct gw_diags *d)
-{
-	const char *suffix = gw_arn_dns_suffix(partition);
-	const char *dot = strchr(principal, '.');
-	if (!suffix || strstr(principal, "${")) {
-		return true;
-	}
-	if (!dot || strcmp(dot + 1, suffix) != 0) {
-		gw_diag_add(d, GW_SEV_WARNING, at, gw_rule_id(GW_RULE_A2),
-		            "write SERVICE.DNS-SUFFIX of the partition",
-		            "service principal '%s' does not end in '.%s', the "
-		            "dns suffix of partition '%s'",
-		            principal, suffix, partition);
-		return false;
-	}
-	return true;
 }

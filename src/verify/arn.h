@@ -13,9 +13,6 @@
  */
 bool gw_arn_partition_known(const char *partition);
 
-/* The DNS suffix of a known 'partition', or NULL. Static string. */
-const char *gw_arn_dns_suffix(const char *partition);
-
 /*
  * An ARN split at its first five colons. All fields point into 'buf', which
  * gw_arn_parse allocates and gw_arn_finish frees.
@@ -56,13 +53,5 @@ enum gw_arn_flags {
  */
 bool gw_arn_verify(const char *text, const char *partition, unsigned flags,
                    struct gw_loc at, struct gw_diags *d);
-
-/*
- * Check a service principal such as "ecs-tasks.amazonaws.com" against the
- * DNS suffix of 'partition' (A2). Reports a warning into 'd' and returns
- * false when the suffix does not match.
- */
-bool gw_arn_verify_principal(const char *principal, const char *partition,
-                             struct gw_loc at, struct gw_diags *d);
 
 #endif

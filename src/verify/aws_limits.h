@@ -91,6 +91,10 @@
 /* ManagedPolicy document, characters without white space (cfn-lint
  * aws-iam-managedpolicy.json; IAM quotas). */
 #define GW_LIM_MANAGED_POLICY_DOC_MAX 6144
+/* The inline policies of one role together, characters without white space
+ * ("IAM and AWS STS quotas": "Role policy size cannot exceed 10,240
+ * characters"). */
+#define GW_LIM_ROLE_INLINE_POLICY_MAX 10240
 /* Role names at most 64, other IAM names at most 128 (cfn-lint
  * aws-iam-role.json; IAM quotas [unconf]). */
 #define GW_LIM_ROLE_NAME_MAX 64
@@ -111,6 +115,20 @@
 #define GW_LIM_BUCKET_NAME_MAX 63
 /* Log group names at most 512 (cfn-lint aws-logs-loggroup.json). */
 #define GW_LIM_LOG_GROUP_NAME_MAX 512
+
+/* ---- EFS ---------------------------------------------------------------- */
+
+/* ProvisionedThroughputInMibps: "Valid values are 1-3414 MiBps, with the
+ * upper limit depending on Region. To increase this limit, contact AWS
+ * Support" (EFS API CreateFileSystem) [unconf: per Region, raisable]. */
+#define GW_LIM_EFS_PROVISIONED_MIBPS_MAX 3414
+/* Mount targets: one per Availability Zone (EFS CreateMountTarget); the
+ * template makes one for each of the first six subnets, the most
+ * Availability Zones a Region has (us-east-1) [unconf]. */
+#define GW_LIM_EFS_MOUNT_TARGETS_MAX 6
+/* Fargate mounts EFS volumes from platform version 1.4.0 on (Batch User
+ * Guide, "Amazon EFS volumes"). */
+#define GW_LIM_FARGATE_EFS_PLATFORM "1.4.0"
 
 /* ---- CloudFormation ----------------------------------------------------- */
 

@@ -31,6 +31,8 @@ struct gw_cfn;
 /* JobStateTimeLimitActions entries and EvaluateOnExit entries kept. */
 #define GW_BATCH_TIME_LIMITS_MAX 16
 #define GW_BATCH_EXITS_MAX 16
+/* Longest "reachable through queue ..." phrase of a fit message. */
+#define GW_BATCH_WHERE_BYTES 640
 
 /* One entry of a queue's compute environment order. */
 struct gw_queue_ce_facts {
@@ -150,14 +152,53 @@ struct gw_job_facts {
 
 /*
  * J1, J2 (sizes, Fargate pairs), J6-J10, R5, R6 on one job definition. The
- * fit on instance types (J3-J5) is gw_vm_check_fit's on profiles and
- * gw_batch_cfn_job_sizes' on templates.
+ * fit on instance types (J3-J5) is gw_rule_job_fit.
  */
 void gw_rule_job(struct gw_rule_ctx *rc, const struct gw_job_facts *j);
 
 /* J12: environment variable 'name' at 'at' of job definition 'owner'. */
 void gw_rule_job_env(struct gw_rule_ctx *rc, const char *owner,
                      const char *name, struct gw_loc at);
+
+/* A request for vCPUs, memory and GPUs: a job definition's, or an engine's
+ * for one of its processes (NF2, NS2 name their own rules). */
+struct gw_request {
+	const char *kind; /* "job definition", "nextflow process", ... */
+	const char *name;
+	long long vcpus;      /* 0 = not requested */
+	long long memory_mib; /* 0 = not requested */
+	long long gpus;
+	struct gw_loc vcpus_at, memory_at, gpus_at;
+	enum gw_rule rule_vcpus, rule_memory, rule_gpus;
+};
+
+/* Where a request must fit: the instance types 'specs' select in 'types'
+ * (a profile's compute environment; on a template, every compute
+ * environment's, since a job definition names no queue). */
+struct gw_fit_target {
+	const struct gw_type_set *types; /* NULL: the catalog alone */
+	const struct gw_type_spec *specs;
+	size_t n_specs;
+	/* "reachable through queue 'q'[ in compute environment 'c']", or
+	 * "in this template": messages read "the largest instance type
+	 * WHERE (m5.24xlarge) has 96". */
+	char where[GW_BATCH_WHERE_BYTES];
+	/* Profiles: the compute environment's own bound and image; NULL and
+	 * false when not one compute environment (templates). */
+	const char *ce, *queue;
+	bool has_max_vcpus;
+	long long max_vcpus;
+	const char *image;
+};
+
+/*
+ * J3 (vCPUs: the largest type, then max_vcpus), J5 (GPUs, and an NVIDIA
+ * image for them), J4 (memory less the ECS agent's reservation; one type
+ * that fits every dimension; a warning above 90% of the roomiest fitting
+ * type's memory), under the rule IDs 'r' names.
+ */
+void gw_rule_job_fit(struct gw_rule_ctx *rc, const struct gw_request *r,
+                     const struct gw_fit_target *t);
 
 /* ---- adapters ------------------------------------------------------------ */
 
@@ -179,8 +220,9 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 /* After every resource: the queues, queue priorities and job sizes. */
 void gw_batch_cfn_finish(struct gw_cfn *t);
 
-/* J3, J4 on templates: each job definition fits the largest instance type
- * of the template (called by gw_batch_cfn_finish). */
+/* J3, J4, J5 on templates: each job definition fits the instance types of
+ * the template's compute environments together (gw_rule_job_fit; called
+ * by gw_batch_cfn_finish). */
 void gw_batch_cfn_job_sizes(struct gw_cfn *t);
 
 #endif

@@ -105,97 +105,22 @@ static const char *hint_of(struct key_hint *h, const char *before,
 
 /* ---- what the instance types select -------------------------------------- */
 
-/*
- * What the instance type specs select in the catalog, in one pass for CE6,
- * CE7, CE8 and CE10: the first type of each architecture, the smallest,
- * the ones with the most vCPUs and memory, the GPU type with the most GPUs
- * (NULL when none has any), a P3 type. 'all_known' when every spec is a
- * literal that selects something.
- */
-struct ce_selection {
-	size_t n_types;
-	bool all_known;
-	const struct gw_instance_type *arch[GW_ARCH_ARM64 + 1];
-	const struct gw_instance_type *smallest, *most_vcpus, *most_memory;
-	const struct gw_instance_type *gpu, *p3;
-};
-
 static bool spec_known(const struct gw_ce_facts *f, const char *spec)
 {
 	return spec && (gw_type_set_spec_known(f->types, spec) ||
 	                gw_catalog_is_class(spec));
 }
 
-/* select_types: one spec's entries, skipping those an earlier spec
- * selected already; ties go to the entry a scan of the set meets first,
- * whatever order the specs list the types in. */
-struct select_walk {
-	const struct gw_ce_facts *f;
-	size_t spec;
-	struct ce_selection *s;
-};
-
-static bool select_one(const struct gw_instance_type *it, void *arg)
+/* What the specs select (facts.h), for CE6, CE7, CE8 and CE10; a template's
+ * !Split of a parameter selects nothing knowable offline. */
+static void select_types(const struct gw_ce_facts *f,
+                         struct gw_type_selection *s)
 {
-	struct select_walk *w = arg;
-	const struct gw_type_set *ts = w->f->types;
-	for (size_t j = 0; j < w->spec; j++) {
-		const char *spec = w->f->specs[j].spec;
-		if (spec && gw_catalog_selects(spec, it)) {
-			return true;
-		}
-	}
-	struct ce_selection *s = w->s;
-	s->n_types++;
-	if (!s->arch[it->arch] || gw_type_set_before(ts, it, s->arch[it->arch])) {
-		s->arch[it->arch] = it;
-	}
-	if (!s->smallest || it->vcpus < s->smallest->vcpus ||
-	    (it->vcpus == s->smallest->vcpus &&
-	     gw_type_set_before(ts, it, s->smallest))) {
-		s->smallest = it;
-	}
-	if (!s->most_vcpus || it->vcpus > s->most_vcpus->vcpus ||
-	    (it->vcpus == s->most_vcpus->vcpus &&
-	     gw_type_set_before(ts, it, s->most_vcpus))) {
-		s->most_vcpus = it;
-	}
-	if (!s->most_memory || it->memory_mib > s->most_memory->memory_mib ||
-	    (it->memory_mib == s->most_memory->memory_mib &&
-	     gw_type_set_before(ts, it, s->most_memory))) {
-		s->most_memory = it;
-	}
-	if (it->gpus > 0 && (!s->gpu || it->gpus > s->gpu->gpus ||
-	                     (it->gpus == s->gpu->gpus &&
-	                      gw_type_set_before(ts, it, s->gpu)))) {
-		s->gpu = it;
-	}
-	if (it->gpus > 0 && gw_has_prefix(it->name, "p3.") &&
-	    (!s->p3 || gw_type_set_before(ts, it, s->p3))) {
-		s->p3 = it;
-	}
-	return true;
-}
-
-static void select_types(const struct gw_ce_facts *f, struct ce_selection *s)
-{
-	*s = (struct ce_selection){.all_known = f->types_literal &&
-	                                        f->n_specs > 0};
-	for (size_t i = 0; i < f->n_specs; i++) {
-		if (!spec_known(f, f->specs[i].spec)) {
-			s->all_known = false;
-		}
-	}
 	if (!f->types_literal) {
+		*s = (struct gw_type_selection){0};
 		return;
 	}
-	struct select_walk w = {.f = f, .s = s};
-	for (w.spec = 0; w.spec < f->n_specs; w.spec++) {
-		if (f->specs[w.spec].spec) {
-			gw_type_set_each(f->types, f->specs[w.spec].spec,
-			                 select_one, &w);
-		}
-	}
+	gw_types_select(f->types, f->specs, f->n_specs, s);
 }
 
 /* ---- the rules ------------------------------------------------------------ */
@@ -582,7 +507,7 @@ static void rule_ce10_ce11_images(struct gw_rule_ctx *rc,
  * cannot run Amazon Linux 2023, also the default image.
  */
 static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
-                            const struct ce_selection *s)
+                            const struct gw_type_selection *s)
 {
 	if (f->images_given && !f->images_literal) {
 		return;
@@ -609,14 +534,14 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 	struct gw_loc iat = gw_vm_at(f->images_at, f->at);
 	const char *k = f->keys->image_type;
 	struct key_hint h;
-	if (s->gpu && f->images_given && !nvidia) {
+	if (s->most_gpus && f->images_given && !nvidia) {
 		if (f->n_images == 1) {
 			GW_RULE_ERR(rc, CE10, iat,
 			            hint_of(&h, "use ", k, ": ECS_AL2023_NVIDIA"),
 			            "compute environment '%s' includes gpu type "
 			            "'%s' but image type '%s' has no nvidia "
 			            "drivers",
-			            f->owner, s->gpu->name, f->images[0].spec);
+			            f->owner, s->most_gpus->name, f->images[0].spec);
 		} else {
 			GW_RULE_ERR(rc, CE10, iat,
 			            "add an entry with ImageType: "
@@ -624,7 +549,7 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 			            "compute environment '%s' includes gpu type "
 			            "'%s' but none of its image types has nvidia "
 			            "drivers",
-			            f->owner, s->gpu->name);
+			            f->owner, s->most_gpus->name);
 		}
 	} else if (s->p3 && nvidia && !nvidia_other) {
 		GW_RULE_WARN(rc, CE10, gw_vm_at(f->types_at, f->at),
@@ -632,7 +557,7 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
 		             "instance type '%s' is reported as unsupported by "
 		             "ECS_AL2023_NVIDIA",
 		             s->p3->name);
-	} else if (!s->gpu && s->all_known && nvidia) {
+	} else if (!s->most_gpus && s->all_known && nvidia) {
 		GW_RULE_WARN(rc, CE10, gw_vm_at(nvidia_at, iat),
 		             "use ECS_AL2023 or add gpu types",
 		             "compute environment '%s' uses image type '%s' but "
@@ -668,7 +593,7 @@ static void rule_ce10_types(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
  * in new_instance_types.
  */
 static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
-                     const struct ce_selection *s)
+                     const struct gw_type_selection *s)
 {
 	for (size_t i = 0; f->types_literal && i < f->n_specs; i++) {
 		const char *spec = f->specs[i].spec;
@@ -730,7 +655,7 @@ static void rule_ce6(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
  * instance (Batch doc; hyp3#2965).
  */
 static void rule_ce7_ce8(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
-                         const struct ce_selection *s)
+                         const struct gw_type_selection *s)
 {
 	const struct gw_ce_int *max = &f->max;
 	if (s->n_types == 0 || !max->known || max->v < 1) {
@@ -817,9 +742,9 @@ static void rule_ce18(struct gw_rule_ctx *rc, size_t index, size_t total,
 /* Every rule of one compute environment. 's' receives what its instance
  * types select (zeroed when nothing is checked). */
 static void check_ce(struct gw_rule_ctx *rc, const struct gw_ce_facts *f,
-                     struct ce_selection *s)
+                     struct gw_type_selection *s)
 {
-	*s = (struct ce_selection){0};
+	*s = (struct gw_type_selection){0};
 	rule_ce16_name(rc, f);
 	if (!rule_ce1(rc, f)) {
 		rule_ce15(rc, f);
@@ -931,20 +856,11 @@ static void model_facts(const struct gw_vctx *c, const struct gw_compute_env *ce
 	f->launch_template.exists =
 	        ce->launch_template.s &&
 	        gw_model_launch_template(m, ce->launch_template.s);
-	f->images[0] = (struct gw_ce_spec){gw_vm_ce_image(ce), f->images_at};
+	f->images[0] = (struct gw_type_spec){gw_vm_ce_image(ce), f->images_at};
 	if (gw_ce_is_fargate(f->type)) {
 		f->images_given = ce->image_type.set;
 	}
-	if (ce->instance_types.n == 0) {
-		/* gwgen's default, which the renderer writes. */
-		f->specs[f->n_specs++] = (struct gw_ce_spec){"optimal", f->types_at};
-	}
-	for (size_t i = 0;
-	     i < ce->instance_types.n && f->n_specs < GW_CE_SPECS_CAP; i++) {
-		f->specs[f->n_specs++] = (struct gw_ce_spec){
-		        ce->instance_types.v[i].s,
-		        gw_vm_at(ce->instance_types.v[i].loc, f->types_at)};
-	}
+	f->n_specs = gw_vm_ce_specs(ce, f->types_at, f->specs);
 }
 
 /* Whether queue 'q' lists compute environment 'name'. */
@@ -1037,6 +953,25 @@ static void check_new_types(struct gw_vctx *c)
 	}
 }
 
+/* R9: a compute environment no job queue lists runs no job (Batch "Job
+ * queues": jobs reach compute environments only through a queue). */
+static void check_ce_used(struct gw_vctx *c, const struct gw_compute_env *ce)
+{
+	for (size_t i = 0; i < c->m->n_queues; i++) {
+		const struct gw_queue *q = &c->m->queues[i];
+		for (size_t j = 0; j < q->n_ces; j++) {
+			if (gw_vm_str_is(&q->ces[j].ce, ce->name.s)) {
+				return;
+			}
+		}
+	}
+	GW_RULE_WARN(&c->rc, R9, gw_vm_at(ce->name.loc, ce->loc),
+	             "list it under a queue's compute_environments, or "
+	             "remove it",
+	             "compute environment '%s' is in no job queue, so no job "
+	             "runs on it", ce->name.s);
+}
+
 void gw_ce_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -1050,7 +985,7 @@ void gw_ce_check_model(struct gw_vctx *c)
 		bool one_line = gw_vm_check_one_line(c, &ce->name,
 		                                     "compute environment name");
 		struct gw_ce_facts f;
-		struct ce_selection s;
+		struct gw_type_selection s;
 		model_facts(c, ce, one_line, &f);
 		const struct gw_loc *earlier = NULL;
 		for (size_t j = 0; ce->name.s && j < i && !earlier; j++) {
@@ -1062,6 +997,9 @@ void gw_ce_check_model(struct gw_vctx *c)
 		check_ce(&c->rc, &f, &s);
 		rule_ce16_unique(&c->rc, &f, earlier);
 		rule_ce20(c, ce);
+		if (ce->name.s && one_line) {
+			check_ce_used(c, ce);
+		}
 	}
 }
 
@@ -1162,10 +1100,10 @@ static void cfn_types(struct gw_cfn *t, yaml_node_t *cr, struct gw_ce_facts *f)
 	f->types_at = types ? gw_cfn_loc(t, types) : f->at;
 	f->types_literal = gw_cfn_is_seq(types) && !gw_cfn_intrinsic(t, types, &arg);
 	for (size_t i = 0; f->types_literal && i < gw_cfn_seq_len(types) &&
-	                   f->n_specs < GW_CE_SPECS_CAP;
+	                   f->n_specs < GW_TYPE_SPECS_CAP;
 	     i++) {
 		yaml_node_t *n = gw_cfn_seq_at(t, types, i);
-		f->specs[f->n_specs++] = (struct gw_ce_spec){gw_cfn_literal(t, n),
+		f->specs[f->n_specs++] = (struct gw_type_spec){gw_cfn_literal(t, n),
 		                                             gw_cfn_loc(t, n)};
 	}
 }
@@ -1189,7 +1127,7 @@ static void cfn_images(struct gw_cfn *t, yaml_node_t *props, yaml_node_t *cr,
 			f->images_literal = false;
 		} else if (f->n_images < GW_CE_IMAGES_CAP) {
 			f->images[f->n_images++] =
-			        (struct gw_ce_spec){image, gw_cfn_loc(t, it)};
+			        (struct gw_type_spec){image, gw_cfn_loc(t, it)};
 		}
 	}
 }
@@ -1269,7 +1207,7 @@ void gw_ce_check_template(struct gw_cfn *t, const char *logical,
 	cfn_census(t, logical, f.name, &index, &total, &earlier);
 	rule_ce18(&t->rc, index, total, key_at);
 	struct gw_loc earlier_at = earlier ? gw_cfn_loc(t, earlier) : key_at;
-	struct ce_selection s;
+	struct gw_type_selection s;
 	check_ce(&t->rc, &f, &s);
 	rule_ce16_unique(&t->rc, &f, earlier ? &earlier_at : NULL);
 	/* What the queue and job checks read (template.c). */
@@ -1277,7 +1215,10 @@ void gw_ce_check_template(struct gw_cfn *t, const char *logical,
 		struct cfn_ce rec = {.logical = logical, .type = f.type};
 		if (s.all_known && s.most_vcpus) {
 			rec.most_vcpus = s.most_vcpus;
-			rec.most_memory = s.most_memory;
+			rec.n_specs = f.n_specs;
+			rec.specs = gw_xmalloc(f.n_specs * sizeof(*rec.specs));
+			memcpy(rec.specs, f.specs,
+			       f.n_specs * sizeof(*rec.specs));
 		}
 		t->ces[t->n_ces++] = rec;
 	}

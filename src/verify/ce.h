@@ -19,9 +19,8 @@
 struct gw_vctx;
 struct gw_cfn;
 
-/* Instance type specs and image types looked at per compute environment;
- * not AWS limits, only the size of the facts (more are ignored). */
-#define GW_CE_SPECS_CAP 64
+/* Image types looked at per compute environment; not an AWS limit, only
+ * the size of the facts (more are ignored). */
 #define GW_CE_IMAGES_CAP 8
 
 /* How the input spells the keys of a compute environment ("max_vcpus" in
@@ -55,13 +54,6 @@ struct gw_ce_ref {
 	bool exists;
 	bool trusts;      /* the role trusts the service it needs */
 	bool has_profile; /* the role has an instance profile */
-};
-
-/* One instance type spec ("c5", "r6a.large", "optimal"), NULL when it is
- * not a literal. */
-struct gw_ce_spec {
-	const char *spec;
-	struct gw_loc at;
 };
 
 /* The facts of one compute environment. Strings are lent by the model or
@@ -115,7 +107,7 @@ struct gw_ce_facts {
 	/* What the specs are looked up in: the catalog plus the profile's
 	 * new_instance_types; NULL for the catalog alone (templates). */
 	const struct gw_type_set *types;
-	struct gw_ce_spec specs[GW_CE_SPECS_CAP];
+	struct gw_type_spec specs[GW_TYPE_SPECS_CAP];
 	size_t n_specs;
 	struct gw_loc types_at;
 
@@ -123,7 +115,7 @@ struct gw_ce_facts {
 	 * Ec2Configuration) Batch picks one per instance type. */
 	bool images_given, images_literal;
 	bool eks; /* an EKS compute environment (EksConfiguration) */
-	struct gw_ce_spec images[GW_CE_IMAGES_CAP];
+	struct gw_type_spec images[GW_CE_IMAGES_CAP]; /* image types */
 	size_t n_images;
 	struct gw_loc images_at;
 

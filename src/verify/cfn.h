@@ -26,15 +26,18 @@
 struct cfn_ce {
 	const char *logical;
 	enum gw_ce_type type;
-	/* Set when every instance type is a literal the catalog knows. */
-	const struct gw_instance_type *most_vcpus, *most_memory;
+	/* Set when every instance type is a literal the catalog knows:
+	 * those types (lent by the document), and the largest (Q*). */
+	struct gw_type_spec *specs;
+	size_t n_specs;
+	const struct gw_instance_type *most_vcpus;
 };
 
 /* A job definition's request, checked once every CE is known. */
 struct cfn_job {
 	const char *logical;
-	long long vcpus, memory_mib; /* 0 = not literal */
-	struct gw_loc vcpus_at, memory_at;
+	long long vcpus, memory_mib, gpus; /* 0 = not literal */
+	struct gw_loc vcpus_at, memory_at, gpus_at;
 };
 
 /* A job queue, checked once every CE is known (batch.h). */

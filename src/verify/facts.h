@@ -7,7 +7,10 @@
 #define GW_FACTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "catalog.h"
+#include "diag.h"
 #include "util.h"
 
 /* A compute environment's compute resources type (Batch ComputeResource
@@ -57,5 +60,43 @@ static inline bool gw_image_is_al2023(const char *image)
 {
 	return gw_has_prefix(image, "ECS_AL2023");
 }
+
+/* Instance type specs looked at per compute environment; not an AWS
+ * limit, only the size of the facts (more are ignored). */
+#define GW_TYPE_SPECS_CAP 64
+
+/* One instance type spec ("c5", "r6a.large", "optimal"), NULL when it is
+ * not a literal, and where it is written. */
+struct gw_type_spec {
+	const char *spec;
+	struct gw_loc at;
+};
+
+/*
+ * What a list of instance type specs selects, in one pass (CE6..CE10, the
+ * job sizes J3..J5, NF2, NS2, L12, the queues' architectures): how many
+ * types, the first of each architecture, the one with the fewest vCPUs,
+ * the most vCPUs, the most memory, the most GPUs (NULL when none has any)
+ * and a P3 type. Ties go to the entry a scan of the set meets first,
+ * whatever order the specs list the types in. 'all_known' when every spec
+ * selects something or names an instance class.
+ */
+struct gw_type_selection {
+	size_t n_types;
+	bool all_known;
+	const struct gw_instance_type *arch[GW_ARCH_ARM64 + 1];
+	const struct gw_instance_type *smallest, *most_vcpus, *most_memory;
+	const struct gw_instance_type *most_gpus, *p3;
+};
+
+void gw_types_select(const struct gw_type_set *ts,
+                     const struct gw_type_spec *specs, size_t n,
+                     struct gw_type_selection *s);
+
+/* Call 'fn' once with each entry of 'ts' that one of 'specs' selects. */
+void gw_types_each(const struct gw_type_set *ts,
+                   const struct gw_type_spec *specs, size_t n,
+                   bool (*fn)(const struct gw_instance_type *t, void *arg),
+                   void *arg);
 
 #endif

@@ -860,6 +860,191 @@ static void check_model_trust(struct gw_vctx *c, const struct gw_role *r)
 	}
 }
 
+/*
+ * The length of a role's inline open-data policy as IAM counts it (no
+ * white space): the minified JSON of the two statements gwgen renders, one
+ * listing the buckets, one reading their objects (an upper bound: every
+ * resource counted with a comma).
+ */
+static size_t open_data_policy_len(const char *partition,
+                                   const struct gw_strs *buckets)
+{
+	size_t n = strlen("{\"Version\":\"2012-10-17\",\"Statement\":["
+	                  "{\"Sid\":\"ListOpenData\",\"Effect\":\"Allow\","
+	                  "\"Action\":[\"s3:ListBucket\"],\"Resource\":[]},"
+	                  "{\"Sid\":\"ReadOpenData\",\"Effect\":\"Allow\","
+	                  "\"Action\":[\"s3:GetObject\"],\"Resource\":[]}]}");
+	for (size_t i = 0; i < buckets->n; i++) {
+		size_t arn = strlen("\"arn:") + strlen(partition) +
+		             strlen(":s3:::") +
+		             strlen(gw_vm_str_or(&buckets->v[i], "")) +
+		             strlen("\",");
+		n += 2 * arn + strlen("/*");
+	}
+	return n;
+}
+
+/*
+ * N12: the public buckets a role may read (roles[].open_data). The names
+ * go into ARNs unquoted by IAM, so they must be bucket names: no wildcard,
+ * no other character S3 refuses in a name (S3 "General purpose bucket
+ * naming rules").
+ */
+static void check_model_open_data(struct gw_vctx *c, const struct gw_role *r)
+{
+	const struct gw_strs *od = &r->open_data;
+	const char *role = gw_vm_str_or(&r->name, "?");
+	for (size_t i = 0; i < od->n; i++) {
+		const struct gw_str *b = &od->v[i];
+		const char *why = b->s ? gw_names_bucket_error(b->s) : NULL;
+		if (!b->s) {
+			continue;
+		}
+		if (why) {
+			R_ERR(&c->rc, b->loc, GW_RULE_N12,
+			      "name a bucket, as in s3://BUCKET: 3..63 of "
+			      "[a-z0-9.-], no wildcard",
+			      "role '%s' reads open-data bucket '%s', which "
+			      "%s", role, b->s, why);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (gw_vm_str_is(&od->v[j], b->s)) {
+				R_ERR(&c->rc, b->loc, GW_RULE_N12,
+				      "list it once",
+				      "role '%s' lists open-data bucket '%s' "
+				      "twice", role, b->s);
+				break;
+			}
+		}
+		if (c->m->bucket.present &&
+		    gw_vm_str_is(&c->m->bucket.name, b->s)) {
+			R_WARN(&c->rc, b->loc, GW_RULE_N12,
+			       "grant the stack's bucket through a policy "
+			       "('bucket', 'bucket/*')",
+			       "open-data bucket '%s' of role '%s' is the "
+			       "profile's own bucket", b->s, role);
+		}
+	}
+	if (od->n == 0) {
+		return;
+	}
+	size_t len = open_data_policy_len(c->partition ? c->partition : "aws",
+	                                  od);
+	if (len > GW_LIM_ROLE_INLINE_POLICY_MAX) {
+		R_ERR(&c->rc, od->loc, GW_RULE_N12,
+		      "read fewer buckets from this role",
+		      "the open-data policy of role '%s' renders to about %zu "
+		      "characters, more than the %d iam allows for a role's "
+		      "inline policies", role, len,
+		      GW_LIM_ROLE_INLINE_POLICY_MAX);
+	}
+	/* Its review copy is iam/ROLE-open-data.json, a policy's
+	 * iam/POLICY.json. */
+	char *file = gw_xasprintf("%s-open-data", role);
+	const struct gw_policy *p = gw_model_policy(c->m, file);
+	if (p) {
+		R_ERR(&c->rc, p->name.loc, GW_RULE_N12,
+		      "rename the policy",
+		      "policy '%s' and the open-data policy of role '%s' "
+		      "would both be written to iam/%s.json", file, role,
+		      file);
+	}
+	free(file);
+}
+
+/* Whether a name of 'names' is 'name'. */
+static bool strs_have(const struct gw_strs *names, const char *name)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		if (gw_vm_str_is(&names->v[i], name)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * R11: whether something in the profile names role 'name': a compute
+ * environment, a job definition, Snakemake's job role, or a policy
+ * resource role:NAME (a role its holder may pass, e.g. to the jobs it
+ * registers; glob patterns count).
+ */
+static bool role_is_used(const struct gw_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_compute_envs; i++) {
+		const struct gw_compute_env *ce = &m->compute_envs[i];
+		if (gw_vm_str_is(&ce->instance_role, name) ||
+		    gw_vm_str_is(&ce->spot_fleet_role, name) ||
+		    gw_vm_str_is(&ce->service_role, name)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < m->n_job_defs; i++) {
+		const struct gw_job_def *j = &m->job_defs[i];
+		if (gw_vm_str_is(&j->job_role, name) ||
+		    gw_vm_str_is(&j->execution_role, name)) {
+			return true;
+		}
+	}
+	if (m->snakemake.present && gw_vm_str_is(&m->snakemake.job_role, name)) {
+		return true;
+	}
+	for (size_t i = 0; i < m->n_policies; i++) {
+		const struct gw_policy *p = &m->policies[i];
+		for (size_t j = 0; j < p->n_statements; j++) {
+			const struct gw_statement *st = &p->statements[j];
+			for (size_t k = 0; k < st->n_resources; k++) {
+				const struct gw_resource *r = &st->resources[k];
+				if (r->kind == GW_RES_ROLE && r->value.s &&
+				    gw_iam_glob(r->value.s, name)) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* R11 and R12: roles nothing names, policies nothing attaches. */
+static void check_model_unused(struct gw_vctx *c)
+{
+	const struct gw_model *m = c->m;
+	for (size_t i = 0; i < m->n_roles; i++) {
+		const struct gw_role *r = &m->roles[i];
+		if (r->name.s && gw_vm_is_one_line(&r->name) &&
+		    !role_is_used(m, r->name.s)) {
+			R_WARN(&c->rc, gw_vm_at(r->name.loc, r->loc), GW_RULE_R11,
+			       "name it where it serves (instance_role, "
+			       "job_role, ...), or remove it",
+			       "role '%s' is used by nothing in the profile: no "
+			       "compute environment, job definition or engine "
+			       "names it, and no policy lets anyone pass it",
+			       r->name.s);
+		}
+	}
+	for (size_t i = 0; i < m->n_policies; i++) {
+		const struct gw_policy *p = &m->policies[i];
+		bool used = false;
+		for (size_t j = 0; j < m->n_roles && !used; j++) {
+			used = strs_have(&m->roles[j].policies, p->name.s);
+		}
+		for (size_t j = 0; j < m->n_groups && !used; j++) {
+			used = strs_have(&m->groups[j].policies, p->name.s);
+		}
+		for (size_t j = 0; j < m->n_users && !used; j++) {
+			used = strs_have(&m->users[j].policies, p->name.s);
+		}
+		if (p->name.s && gw_vm_is_one_line(&p->name) && !used) {
+			R_WARN(&c->rc, gw_vm_at(p->name.loc, p->loc), GW_RULE_R12,
+			       "list it under the policies of a role, group or "
+			       "user, or remove it",
+			       "policy '%s' is attached to no role, group or "
+			       "user", p->name.s);
+		}
+	}
+}
+
 void gw_iam_check_model(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -883,7 +1068,9 @@ void gw_iam_check_model(struct gw_vctx *c)
 		check_model_trust(c, r);
 		check_policy_refs(c, &r->policies, &o);
 		check_model_managed(c, &r->managed, r->policies.n, &o);
+		check_model_open_data(c, r);
 	}
+	check_model_unused(c);
 	seen = (struct gw_name_list){.kind = "group", .nocase = true};
 	for (size_t i = 0; i < m->n_groups; i++) {
 		const struct gw_group *g = &m->groups[i];

@@ -465,6 +465,7 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 	yaml_node_t *image = gw_cfn_get(t, cp, "Image");
 	yaml_node_t *vc = gw_cfn_get(t, cp, "Vcpus");
 	yaml_node_t *mem = gw_cfn_get(t, cp, "Memory");
+	yaml_node_t *gpus = NULL;
 	const char *k_vcpus = "Vcpus", *k_memory = "Memory";
 	yaml_node_t *rr = gw_cfn_get(t, cp, "ResourceRequirements");
 	for (size_t i = 0; i < gw_cfn_seq_len(rr); i++) {
@@ -476,6 +477,8 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 		} else if (type && strcmp(type, "MEMORY") == 0) {
 			mem = gw_cfn_get(t, e, "Value");
 			k_memory = "MEMORY";
+		} else if (type && strcmp(type, "GPU") == 0) {
+			gpus = gw_cfn_get(t, e, "Value");
 		}
 	}
 	yaml_node_t *to = gw_cfn_get(t, gw_cfn_get(t, props, "Timeout"),
@@ -554,64 +557,206 @@ void gw_batch_cfn_job(struct gw_cfn *t, const char *logical,
 	}
 	/* Fargate jobs are sized by J2, not by instance types. */
 	if (!f.on_fargate && t->n_jobs < GW_CFN_TRACK_MAX) {
+		long long n_gpus = 0;
+		gw_cfn_int(t, gpus, &n_gpus);
 		t->jobs[t->n_jobs++] = (struct cfn_job){
 		        .logical = logical,
 		        .vcpus = f.has_vcpus ? f.vcpus : 0,
 		        .memory_mib = f.has_memory ? f.memory_mib : 0,
+		        .gpus = n_gpus,
 		        .vcpus_at = f.vcpus_at,
 		        .memory_at = f.memory_at,
+		        .gpus_at = gw_cfn_loc(t, gpus),
 		};
 	}
 }
 
+/* ---- J3, J4, J5: a request against instance types ------------------------ */
+
+#define PERMILLE 1000
+
+/* The type with the most memory that fits a request in every dimension. */
+struct fit {
+	const struct gw_type_set *types;
+	const struct gw_request *r;
+	const struct gw_instance_type *best;
+};
+
+static bool fits_all(const struct gw_instance_type *t, void *arg)
+{
+	struct fit *f = arg;
+	const struct gw_request *r = f->r;
+	if ((long long)t->vcpus >= r->vcpus && (long long)t->gpus >= r->gpus &&
+	    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB >= r->memory_mib &&
+	    (!f->best || t->memory_mib > f->best->memory_mib ||
+	     (t->memory_mib == f->best->memory_mib &&
+	      gw_type_set_before(f->types, t, f->best)))) {
+		f->best = t;
+	}
+	return true;
+}
+
+/* J3 on the largest type, then on the compute environment's max_vcpus. */
+static bool rule_fit_vcpus(struct gw_rule_ctx *rc, const struct gw_request *r,
+                           const struct gw_fit_target *t,
+                           const struct gw_type_selection *s)
+{
+	if (r->vcpus > s->most_vcpus->vcpus) {
+		gw_rule_report(rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
+		    "lower the request or add a larger instance type "
+		    "to the compute environment",
+		    "%s '%s' needs %lld vcpus but the largest instance "
+		    "type %s (%s) has %u",
+		    r->kind, r->name, r->vcpus, t->where,
+		    s->most_vcpus->name, s->most_vcpus->vcpus);
+		return false;
+	}
+	if (t->has_max_vcpus && r->vcpus > t->max_vcpus) {
+		gw_rule_report(rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
+		    "raise max_vcpus of the compute "
+		    "environment or lower the request",
+		    "%s '%s' needs %lld vcpus but compute "
+		    "environment '%s' of queue '%s' allows at "
+		    "most %lld (max_vcpus)",
+		    r->kind, r->name, r->vcpus, t->ce, t->queue, t->max_vcpus);
+		return false;
+	}
+	return true;
+}
+
+/* J5: enough GPUs on one type, and an image with NVIDIA's drivers. */
+static bool rule_fit_gpus(struct gw_rule_ctx *rc, const struct gw_request *r,
+                          const struct gw_fit_target *t,
+                          const struct gw_type_selection *s)
+{
+	if (r->gpus <= 0) {
+		return true;
+	}
+	bool ok = true;
+	static const char hint[] = "add a gpu instance type (g4dn, g5, g6, "
+	                           "p3, p4d) with enough gpus";
+	if (!s->most_gpus) {
+		gw_rule_report(rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at, hint,
+		    "%s '%s' needs %lld gpus but no instance type %s has "
+		    "gpus",
+		    r->kind, r->name, r->gpus, t->where);
+		ok = false;
+	} else if (r->gpus > (long long)s->most_gpus->gpus) {
+		gw_rule_report(rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at, hint,
+		    "%s '%s' needs %lld gpus but the instance type with "
+		    "the most gpus %s (%s) has %u",
+		    r->kind, r->name, r->gpus, t->where, s->most_gpus->name,
+		    s->most_gpus->gpus);
+		ok = false;
+	}
+	if (t->image && !gw_image_is_nvidia(t->image)) {
+		gw_rule_report(rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at,
+		    "set image_type: ECS_AL2023_NVIDIA on the compute "
+		    "environment",
+		    "%s '%s' needs gpus but compute environment '%s' of "
+		    "queue '%s' uses image type '%s' without nvidia "
+		    "drivers",
+		    r->kind, r->name, t->ce, t->queue, t->image);
+	}
+	return ok;
+}
+
+void gw_rule_job_fit(struct gw_rule_ctx *rc, const struct gw_request *r,
+                     const struct gw_fit_target *t)
+{
+	struct gw_type_selection s;
+	gw_types_select(t->types, t->specs, t->n_specs, &s);
+	if (s.n_types == 0) {
+		return; /* unknown types were reported (CE6) */
+	}
+	bool vcpu_ok = rule_fit_vcpus(rc, r, t, &s);
+	bool gpu_ok = rule_fit_gpus(rc, r, t, &s);
+	long long most_avail =
+	        (long long)s.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
+	if (r->memory_mib > most_avail) {
+		gw_rule_report(rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
+		    "request less memory or add a larger instance "
+		    "type; the ECS agent reserves 32 MiB",
+		    "%s '%s' needs %lld mib but the largest instance "
+		    "type %s (%s) has %u "
+		    "mib, at most %lld after the ecs agent's 32 mib",
+		    r->kind, r->name, r->memory_mib, t->where,
+		    s.most_memory->name, s.most_memory->memory_mib,
+		    most_avail);
+		return;
+	}
+	if (!vcpu_ok || !gpu_ok) {
+		return;
+	}
+	/* Each dimension fits some type; does one type fit them all? */
+	struct fit fit = {.types = t->types, .r = r};
+	gw_types_each(t->types, t->specs, t->n_specs, fits_all, &fit);
+	const struct gw_instance_type *best = fit.best;
+	if (!best) {
+		gw_rule_report(rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
+		    "lower vcpus or memory, or add an instance type "
+		    "with both",
+		    "%s '%s' needs %lld vcpus and %lld mib together, "
+		    "which no single instance type %s offers",
+		    r->kind, r->name, r->vcpus, r->memory_mib, t->where);
+		return;
+	}
+	/* memory_mib is at most most_avail here; a negative request (a
+	 * range error the loader kept) must not overflow the product. */
+	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
+	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
+		gw_rule_report(rc, r->rule_memory, GW_SEV_WARNING, r->memory_at,
+		     "leave about 10% for the os and ecs agent "
+		     "(c5.xlarge: ~7400 of 8192 mib are available)",
+		     "%s '%s' needs %lld mib, more than 90%% of the %u "
+		     "mib of the roomiest fitting instance type (%s) "
+		     "%s, so it may stay runnable",
+		     r->kind, r->name, r->memory_mib, best->memory_mib,
+		     best->name, t->where);
+	}
+}
+
 /*
- * J3, J4 on templates. Job definitions do not name a queue, so a template
- * job is checked against every compute environment of the template: it
- * must fit one of them. Only done when every EC2/SPOT CE lists literal
- * instance types the catalog knows. The wording is gw_vm_check_fit's, with
- * "in this template" for "reachable through queue 'q'".
+ * J3, J4, J5 on templates. Job definitions do not name a queue, so a
+ * template job must fit the instance types of the template's compute
+ * environments taken together. Only done when every EC2/SPOT compute
+ * environment lists literal instance types the catalog knows.
  */
 void gw_batch_cfn_job_sizes(struct gw_cfn *t)
 {
-	const struct gw_instance_type *vcpus = NULL, *memory = NULL;
+	struct gw_type_spec *specs = NULL;
+	size_t n = 0;
 	for (size_t i = 0; i < t->n_ces; i++) {
 		const struct cfn_ce *ce = &t->ces[i];
 		if (gw_ce_is_fargate(ce->type)) {
 			continue;
 		}
-		if (!ce->most_vcpus) {
+		if (!ce->n_specs) {
+			free(specs);
 			return;
 		}
-		if (!vcpus || ce->most_vcpus->vcpus > vcpus->vcpus) {
-			vcpus = ce->most_vcpus;
-		}
-		if (!memory || ce->most_memory->memory_mib > memory->memory_mib) {
-			memory = ce->most_memory;
-		}
+		specs = gw_xrealloc(specs, (n + ce->n_specs) * sizeof(*specs));
+		memcpy(specs + n, ce->specs, ce->n_specs * sizeof(*specs));
+		n += ce->n_specs;
 	}
-	for (size_t i = 0; vcpus && i < t->n_jobs; i++) {
+	struct gw_fit_target target = {.specs = specs, .n_specs = n,
+	                               .where = "in this template"};
+	for (size_t i = 0; n && i < t->n_jobs; i++) {
 		const struct cfn_job *j = &t->jobs[i];
-		if (j->vcpus > (long long)vcpus->vcpus) {
-			GW_RULE_ERR(&t->rc, J3, j->vcpus_at,
-			            "lower the request or add a larger instance "
-			            "type to the compute environment",
-			            "job definition '%s' needs %lld vcpus but the "
-			            "largest instance type in this template (%s) "
-			            "has %u",
-			            j->logical, j->vcpus, vcpus->name, vcpus->vcpus);
-		}
-		long long avail =
-		        (long long)memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
-		if (j->memory_mib > avail) {
-			GW_RULE_ERR(&t->rc, J4, j->memory_at,
-			            "request less memory or add a larger instance "
-			            "type; the ECS agent reserves 32 MiB",
-			            "job definition '%s' needs %lld mib but the "
-			            "largest instance type in this template (%s) "
-			            "has %u mib, at most %lld after the ecs "
-			            "agent's 32 mib",
-			            j->logical, j->memory_mib, memory->name,
-			            memory->memory_mib, avail);
-		}
+		struct gw_request r = {
+		        .kind = "job definition",
+		        .name = j->logical,
+		        .vcpus = j->vcpus,
+		        .memory_mib = j->memory_mib,
+		        .gpus = j->gpus,
+		        .vcpus_at = j->vcpus_at,
+		        .memory_at = j->memory_at,
+		        .gpus_at = j->gpus_at,
+		        .rule_vcpus = GW_RULE_J3,
+		        .rule_memory = GW_RULE_J4,
+		        .rule_gpus = GW_RULE_J5,
+		};
+		gw_rule_job_fit(&t->rc, &r, &target);
 	}
+	free(specs);
 }

@@ -1052,10 +1052,10 @@ static void check_cli_arch(struct gw_vctx *c,
 		if (!gw_vm_str_is(&ce->launch_template, lt->name.s)) {
 			continue;
 		}
-		struct gw_ce_info info;
+		struct gw_type_selection info;
 		gw_vm_describe_ce(&c->types, ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
-			if (!info.arch_seen[a] || pinned[a]) {
+			if (!info.arch[a] || pinned[a]) {
 				continue;
 			}
 			bool arm = a == GW_ARCH_ARM64;
@@ -1068,7 +1068,7 @@ static void check_cli_arch(struct gw_vctx *c,
 			            "environment '%s', whose instance type '%s' is "
 			            "%s, but aws_cli pins no %s build",
 			            lt->name.s, gw_vm_str_or(&ce->name, "?"),
-			            info.arch_seen[a]->name,
+			            info.arch[a]->name,
 			            gw_arch_name((enum gw_arch)a),
 			            arm ? "aarch64" : "x86_64");
 		}
@@ -1213,10 +1213,11 @@ static void check_user_data_model(struct gw_vctx *c,
 	bool scratch = u->scratch.present && u->scratch.k != GW_SCRATCH_NONE;
 	if (!scratch && u->packages.n == 0 && !u->aws_cli.present &&
 	    u->ecs_config.n == 0 && !u->provision.present &&
-	    u->runcmd.n == 0) {
+	    u->runcmd.n == 0 && !u->shared_storage.v) {
 		GW_RULE_ERR(&c->rc, L11, u->loc,
 		            "add packages, aws_cli, scratch, ecs_config, "
-		            "provision or runcmd, or remove 'user_data'",
+		            "provision, runcmd or shared_storage, or remove "
+		            "'user_data'",
 		            "user_data of launch template '%s' asks for nothing",
 		            gw_vm_str_or(&lt->name, ""));
 	}
@@ -1437,6 +1438,24 @@ static void check_cfn_user_data(struct gw_cfn *t, yaml_node_t *ud)
 	gw_verify_user_data(text, strlen(text), gw_cfn_loc(t, at), t->d);
 }
 
+/* R10: a launch template no compute environment names is never used
+ * (Batch launches instances from a compute environment's template). */
+static void check_lt_used(struct gw_vctx *c,
+                          const struct gw_launch_template *lt)
+{
+	for (size_t i = 0; i < c->m->n_compute_envs; i++) {
+		if (gw_vm_str_is(&c->m->compute_envs[i].launch_template,
+		                 lt->name.s)) {
+			return;
+		}
+	}
+	GW_RULE_WARN(&c->rc, R10, gw_vm_at(lt->name.loc, lt->loc),
+	             "name it as a compute environment's launch_template, "
+	             "or remove it",
+	             "launch template '%s' is used by no compute environment",
+	             lt->name.s);
+}
+
 void gw_lt_check_models(struct gw_vctx *c)
 {
 	const struct gw_model *m = c->m;
@@ -1450,6 +1469,9 @@ void gw_lt_check_models(struct gw_vctx *c)
 		                 GW_RULE_N5, LT_NAME_HINT);
 		gw_vm_check_unique(c, &lt->name, &seen, GW_RULE_N5);
 		gw_lt_check_model(c, lt);
+		if (lt->name.s && gw_vm_is_one_line(&lt->name)) {
+			check_lt_used(c, lt);
+		}
 	}
 }
 

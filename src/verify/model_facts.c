@@ -11,7 +11,6 @@
 #include "names.h"
 #include "util.h"
 
-#define PERMILLE 1000
 
 struct gw_loc gw_vm_at(struct gw_loc value, struct gw_loc object)
 {
@@ -141,241 +140,68 @@ void gw_vm_types_finish(struct gw_vctx *c)
 	c->types = (struct gw_type_set){0};
 }
 
-/* A walk over the entries of a type set that a compute environment's
- * instance types select ("optimal" when it lists none), each entry once:
- * per spec, skipping what an earlier spec selected. */
-struct ce_walk {
-	const struct gw_type_set *types;
-	const struct gw_compute_env *ce;
-	size_t spec;
-	bool (*fn)(const struct gw_instance_type *t, void *arg,
-	           const struct gw_type_set *types);
-	void *arg;
-};
-
-static bool ce_walk_one(const struct gw_instance_type *t, void *arg)
+size_t gw_vm_ce_specs(const struct gw_compute_env *ce, struct gw_loc at,
+                      struct gw_type_spec *specs)
 {
-	const struct ce_walk *w = arg;
-	for (size_t j = 0; j < w->spec; j++) {
-		const char *spec = w->ce->instance_types.v[j].s;
-		if (spec && gw_catalog_selects(spec, t)) {
-			return true;
-		}
+	if (ce->instance_types.n == 0) {
+		/* gwgen's default, which the renderer writes. */
+		specs[0] = (struct gw_type_spec){"optimal", at};
+		return 1;
 	}
-	return w->fn(t, w->arg, w->types);
-}
-
-static void ce_each(struct ce_walk *w)
-{
-	if (w->ce->instance_types.n == 0) {
-		gw_type_set_each(w->types, "optimal", ce_walk_one, w);
-		return;
+	size_t n = 0;
+	for (size_t i = 0; i < ce->instance_types.n && n < GW_TYPE_SPECS_CAP;
+	     i++) {
+		const struct gw_str *t = &ce->instance_types.v[i];
+		specs[n++] = (struct gw_type_spec){t->s, gw_vm_at(t->loc, at)};
 	}
-	for (w->spec = 0; w->spec < w->ce->instance_types.n; w->spec++) {
-		const char *spec = w->ce->instance_types.v[w->spec].s;
-		if (spec) {
-			gw_type_set_each(w->types, spec, ce_walk_one, w);
-		}
-	}
-}
-
-/* Ties go to the entry a scan of the set meets first. */
-static bool add_to_info(const struct gw_instance_type *t, void *arg,
-                        const struct gw_type_set *ts)
-{
-	struct gw_ce_info *info = arg;
-	info->n_types++;
-	const struct gw_instance_type *s = info->smallest;
-	if (!s || t->vcpus < s->vcpus ||
-	    (t->vcpus == s->vcpus && gw_type_set_before(ts, t, s))) {
-		info->smallest = t;
-	}
-	s = info->most_vcpus;
-	if (!s || t->vcpus > s->vcpus ||
-	    (t->vcpus == s->vcpus && gw_type_set_before(ts, t, s))) {
-		info->most_vcpus = t;
-	}
-	s = info->most_memory;
-	if (!s || t->memory_mib > s->memory_mib ||
-	    (t->memory_mib == s->memory_mib && gw_type_set_before(ts, t, s))) {
-		info->most_memory = t;
-	}
-	s = info->most_gpus;
-	if (!s || t->gpus > s->gpus ||
-	    (t->gpus == s->gpus && gw_type_set_before(ts, t, s))) {
-		info->most_gpus = t;
-	}
-	s = info->arch_seen[t->arch];
-	if (!s || gw_type_set_before(ts, t, s)) {
-		info->arch_seen[t->arch] = t;
-	}
-	return true;
-}
-
-/* The type with the most memory that fits a request in every dimension. */
-struct fit {
-	const struct gw_request *r;
-	const struct gw_instance_type *best;
-};
-
-static bool fits_all(const struct gw_instance_type *t, void *arg,
-                     const struct gw_type_set *ts)
-{
-	struct fit *f = arg;
-	const struct gw_request *r = f->r;
-	if ((long long)t->vcpus >= r->vcpus && (long long)t->gpus >= r->gpus &&
-	    (long long)t->memory_mib - GW_LIM_ECS_RESERVED_MIB >= r->memory_mib &&
-	    (!f->best || t->memory_mib > f->best->memory_mib ||
-	     (t->memory_mib == f->best->memory_mib &&
-	      gw_type_set_before(ts, t, f->best)))) {
-		f->best = t;
-	}
-	return true;
+	return n;
 }
 
 void gw_vm_describe_ce(const struct gw_type_set *types,
                        const struct gw_compute_env *ce,
-                       struct gw_ce_info *info)
+                       struct gw_type_selection *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->all_known = true;
-	for (size_t i = 0; i < ce->instance_types.n; i++) {
-		const char *spec = ce->instance_types.v[i].s;
-		if (!spec || !gw_type_set_spec_known(types, spec)) {
-			info->all_known = false;
-		}
-	}
 	if (gw_ce_is_fargate(gw_vm_ce_type(ce))) {
+		*info = (struct gw_type_selection){0};
 		return;
 	}
-	struct ce_walk w = {.types = types, .ce = ce, .fn = add_to_info,
-	                    .arg = info};
-	ce_each(&w);
+	struct gw_type_spec specs[GW_TYPE_SPECS_CAP];
+	gw_types_select(types, specs, gw_vm_ce_specs(ce, ce->loc, specs), info);
 }
 
-/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) ----
- */
-
-static void fit_ce(struct gw_vctx *c, const struct gw_request *r,
-                         const struct gw_queue *q,
-                         const struct gw_compute_env *ce)
-{
-	struct gw_ce_info info;
-	gw_vm_describe_ce(&c->types, ce, &info);
-	if (gw_ce_is_fargate(gw_vm_ce_type(ce)) || info.n_types == 0) {
-		return; /* Fargate sizes are J2's; unknown types were warned */
-	}
-	char where[GW_VM_MSG_BYTES];
-	if (q->n_ces > 1) {
-		snprintf(where, sizeof(where), " in compute environment '%s'",
-		         gw_vm_str_or(&ce->name, "?"));
-	} else {
-		where[0] = '\0';
-	}
-	const char *qn = gw_vm_str_or(&q->name, "?");
-	bool vcpu_ok = true;
-	if (r->vcpus > info.most_vcpus->vcpus) {
-		gw_rule_report(&c->rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
-		    "lower the request or add a larger instance type "
-		    "to the compute environment",
-		    "%s '%s' needs %lld vcpus but the largest instance "
-		    "type reachable through queue '%s'%s (%s) has %u",
-		    r->kind, r->name, r->vcpus, qn, where,
-		    info.most_vcpus->name, info.most_vcpus->vcpus);
-		vcpu_ok = false;
-	} else if (ce->max_vcpus.set || ce->max_vcpus.v > 0) {
-		if (r->vcpus > ce->max_vcpus.v) {
-			gw_rule_report(&c->rc, r->rule_vcpus, GW_SEV_ERROR, r->vcpus_at,
-			    "raise max_vcpus of the compute "
-			    "environment or lower the request",
-			    "%s '%s' needs %lld vcpus but compute "
-			    "environment '%s' of queue '%s' allows at "
-			    "most %lld (max_vcpus)",
-			    r->kind, r->name, r->vcpus, gw_vm_str_or(&ce->name, "?"),
-			    qn, ce->max_vcpus.v);
-			vcpu_ok = false;
-		}
-	}
-	bool gpu_ok = true;
-	if (r->gpus > 0 && r->gpus > (long long)info.most_gpus->gpus) {
-		gw_rule_report(&c->rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at,
-		    "add a gpu instance type (g4dn, g5, g6, p3, p4d) "
-		    "with enough gpus",
-		    "%s '%s' needs %lld gpus but the instance type with "
-		    "the most gpus reachable through queue '%s'%s (%s) "
-		    "has %u",
-		    r->kind, r->name, r->gpus, qn, where, info.most_gpus->name,
-		    info.most_gpus->gpus);
-		gpu_ok = false;
-	}
-	if (r->gpus > 0 && !gw_image_is_nvidia(gw_vm_ce_image(ce))) {
-		gw_rule_report(&c->rc, r->rule_gpus, GW_SEV_ERROR, r->gpus_at,
-		    "set image_type: ECS_AL2023_NVIDIA on the compute "
-		    "environment",
-		    "%s '%s' needs gpus but compute environment '%s' of "
-		    "queue '%s' uses image type '%s' without nvidia "
-		    "drivers",
-		    r->kind, r->name, gw_vm_str_or(&ce->name, "?"), qn, gw_vm_ce_image(ce));
-	}
-	long long most_avail =
-	        (long long)info.most_memory->memory_mib - GW_LIM_ECS_RESERVED_MIB;
-	bool mem_ok = true;
-	if (r->memory_mib > most_avail) {
-		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
-		    "request less memory or add a larger instance "
-		    "type; the ECS agent reserves 32 MiB",
-		    "%s '%s' needs %lld mib but the largest instance "
-		    "type reachable through queue '%s'%s (%s) has %u "
-		    "mib, at most %lld after the ecs agent's 32 mib",
-		    r->kind, r->name, r->memory_mib, qn, where,
-		    info.most_memory->name, info.most_memory->memory_mib,
-		    most_avail);
-		mem_ok = false;
-	}
-	if (!vcpu_ok || !gpu_ok || !mem_ok) {
-		return;
-	}
-	/* Each dimension fits some type; does one type fit them all? */
-	struct fit fit = {.r = r};
-	struct ce_walk w = {.types = &c->types, .ce = ce, .fn = fits_all,
-	                    .arg = &fit};
-	ce_each(&w);
-	const struct gw_instance_type *best = fit.best;
-	if (!best) {
-		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_ERROR, r->memory_at,
-		    "lower vcpus or memory, or add an instance type "
-		    "with both",
-		    "%s '%s' needs %lld vcpus and %lld mib together, "
-		    "which no single instance type reachable through "
-		    "queue '%s'%s offers",
-		    r->kind, r->name, r->vcpus, r->memory_mib, qn, where);
-		return;
-	}
-	/* memory_mib is at most most_avail here; a negative request (a
-	 * range error the loader kept) must not overflow the product. */
-	if (r->memory_mib > 0 && r->memory_mib * PERMILLE >
-	    (long long)best->memory_mib * GW_LIM_MEMORY_WARN_PERMILLE) {
-		gw_rule_report(&c->rc, r->rule_memory, GW_SEV_WARNING, r->memory_at,
-		     "leave about 10% for the os and ecs agent "
-		     "(c5.xlarge: ~7400 of 8192 mib are available)",
-		     "%s '%s' needs %lld mib, more than 90%% of the %u "
-		     "mib of the roomiest fitting instance type (%s) "
-		     "reachable through queue '%s'%s, so it may stay "
-		     "runnable",
-		     r->kind, r->name, r->memory_mib, best->memory_mib,
-		     best->name, qn, where);
-	}
-}
+/* ---- sizing: a request against the CEs of a queue (J3/J4/J5, NF2, NS2) -- */
 
 void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
-                      const struct gw_queue *q)
+                     const struct gw_queue *q)
 {
+	const char *qn = gw_vm_str_or(&q->name, "?");
 	for (size_t i = 0; i < q->n_ces; i++) {
 		const struct gw_compute_env *ce =
 		        gw_model_compute_env(c->m, q->ces[i].ce.s);
-		if (ce) {
-			fit_ce(c, r, q, ce);
+		if (!ce || gw_ce_is_fargate(gw_vm_ce_type(ce))) {
+			continue; /* Fargate sizes are J2's */
 		}
+		struct gw_type_spec specs[GW_TYPE_SPECS_CAP];
+		struct gw_fit_target t = {
+		        .types = &c->types,
+		        .specs = specs,
+		        .n_specs = gw_vm_ce_specs(ce, ce->loc, specs),
+		        .ce = gw_vm_str_or(&ce->name, "?"),
+		        .queue = qn,
+		        .has_max_vcpus = ce->max_vcpus.set || ce->max_vcpus.v > 0,
+		        .max_vcpus = ce->max_vcpus.v,
+		        .image = gw_vm_ce_image(ce),
+		};
+		if (q->n_ces > 1) {
+			snprintf(t.where, sizeof(t.where),
+			         "reachable through queue '%s' in compute "
+			         "environment '%s'",
+			         qn, t.ce);
+		} else {
+			snprintf(t.where, sizeof(t.where),
+			         "reachable through queue '%s'", qn);
+		}
+		gw_rule_job_fit(&c->rc, r, &t);
 	}
 }
 
@@ -453,6 +279,13 @@ static const char *control_name(unsigned cp)
 	default:
 		return "";
 	}
+}
+
+bool gw_vm_is_one_line(const struct gw_str *s)
+{
+	unsigned cp;
+	size_t pos;
+	return !s->s || !find_control(s->s, &cp, &pos);
 }
 
 bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,

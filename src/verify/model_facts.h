@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "batch.h"
 #include "catalog.h"
 #include "diag.h"
 #include "facts.h"
@@ -49,29 +50,6 @@ void gw_vm_types_finish(struct gw_vctx *c);
 bool gw_vm_type_name_ok(const char *name);
 
 
-/* What the instance types of one CE can offer. */
-struct gw_ce_info {
-	size_t n_types; /* catalog entries selected */
-	bool all_known; /* every spec selects something */
-	const struct gw_instance_type *smallest; /* fewest vCPUs */
-	const struct gw_instance_type *most_vcpus;
-	const struct gw_instance_type *most_memory;
-	const struct gw_instance_type *most_gpus;
-	const struct gw_instance_type *arch_seen[GW_ARCH_ARM64 + 1];
-};
-
-/* A request for vCPUs, memory and GPUs, checked against the compute
- * environments of a queue (J3/J4/J5, NF2, NS2). */
-struct gw_request {
-	const char *kind; /* "job definition", "nextflow process", ... */
-	const char *name;
-	long long vcpus;      /* 0 = not requested */
-	long long memory_mib; /* 0 = not requested */
-	long long gpus;
-	struct gw_loc vcpus_at, memory_at, gpus_at;
-	enum gw_rule rule_vcpus, rule_memory, rule_gpus;
-};
-
 /* Names of one kind, for the duplicate checks. */
 struct gw_name_list {
 	const char *kind;
@@ -91,11 +69,20 @@ const char *gw_vm_ce_strategy(const struct gw_compute_env *ce);
 const char *gw_vm_ce_image(const struct gw_compute_env *ce);
 bool gw_vm_ce_selects(const struct gw_compute_env *ce,
                        const struct gw_instance_type *t);
+/* The instance type specs of 'ce' into 'specs' (GW_TYPE_SPECS_CAP), each
+ * at its own location or 'at'; "optimal", gwgen's default, when it lists
+ * none. Returns how many. */
+size_t gw_vm_ce_specs(const struct gw_compute_env *ce, struct gw_loc at,
+                      struct gw_type_spec *specs);
+/* What the instance types of 'ce' select ("optimal" when it lists none;
+ * nothing for Fargate). */
 void gw_vm_describe_ce(const struct gw_type_set *types,
                        const struct gw_compute_env *ce,
-                       struct gw_ce_info *info);
+                       struct gw_type_selection *info);
+/* J3/J4/J5 (or the rules 'r' names) for 'r' on each compute environment
+ * of queue 'q' (gw_rule_job_fit). */
 void gw_vm_check_fit(struct gw_vctx *c, const struct gw_request *r,
-                      const struct gw_queue *q);
+                     const struct gw_queue *q);
 void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
                          struct gw_name_list *seen, enum gw_rule rule);
 /*
@@ -107,6 +94,9 @@ void gw_vm_check_unique(struct gw_vctx *c, const struct gw_str *name,
  */
 bool gw_vm_check_one_line(struct gw_vctx *c, const struct gw_str *s,
                            const char *what);
+/* Whether 's' holds no control character (what N11 asks; no report):
+ * a name other rules may quote in their messages. */
+bool gw_vm_is_one_line(const struct gw_str *s);
 /*
  * 'path' (when set) is one line, an absolute path of [A-Za-z0-9._-] names:
  * the user data uses it unquoted (rule 'rule'; 'example' for the hint).

@@ -349,8 +349,10 @@ static void model_queue_facts(struct gw_vctx *c, const struct gw_queue *q,
 	        .priority_at = gw_vm_at(q->priority.loc, q->loc),
 	        .head = q->head.v,
 	        .head_at = gw_vm_at(q->head.loc, q->loc),
+	        /* spot_fallback retries a reclaimed task itself. */
 	        .spot_only_note = c->m->nextflow.present &&
-	                          c->m->nextflow.max_spot_attempts.v == 0,
+	                          c->m->nextflow.max_spot_attempts.v == 0 &&
+	                          !c->m->nextflow.spot_fallback.present,
 	        .no_spot_retries = true,
 	        .k_timeout = "runnable_timeout",
 	        .timeout_zero_is_none = true,
@@ -377,10 +379,10 @@ static void model_queue_facts(struct gw_vctx *c, const struct gw_queue *q,
 		}
 		ef->defined = true;
 		ef->type = gw_vm_ce_type(ce);
-		struct gw_ce_info info;
+		struct gw_type_selection info;
 		gw_vm_describe_ce(&c->types, ce, &info);
 		for (int a = GW_ARCH_X86_64; a <= GW_ARCH_ARM64; a++) {
-			ef->arch[a] = info.arch_seen[a] != NULL;
+			ef->arch[a] = info.arch[a] != NULL;
 		}
 	}
 }

@@ -38,6 +38,7 @@ static const char *const family_names[GW_FAM_COUNT] = {
 	[GW_FAM_QUEUE] = "job queues",
 	[GW_FAM_JOB] = "job definitions and sizing",
 	[GW_FAM_CLIENT] = "client configuration",
+	[GW_FAM_STORAGE] = "shared storage",
 	[GW_FAM_PLAN] = "plans",
 };
 

@@ -42,6 +42,7 @@ enum gw_rule_family {
 	GW_FAM_QUEUE,  /* job queues */
 	GW_FAM_JOB,    /* job definitions and sizing */
 	GW_FAM_CLIENT, /* workflow-engine client configuration */
+	GW_FAM_STORAGE, /* storage.c: shared storage (EFS) */
 	GW_FAM_PLAN,   /* plan.c: what a template change does in AWS */
 	GW_FAM_COUNT,
 };

@@ -25,6 +25,9 @@
 #define TAG_QUOTE_BYTES 300
 #define ACCOUNT_ID_DIGITS 12
 #define SSH_PORT 22
+/* NFS, which EFS mount targets serve (EFS User Guide, "Using VPC security
+ * groups"). */
+#define NFS_PORT 2049
 /*
  * The tag gwgen adds to every resource (view.c's STACK_TAG_KEY; deploy.sh
  * passes it with the profile tags as stack tags, which CloudFormation
@@ -810,10 +813,31 @@ static void check_ingress_rule(struct gw_cfn *t, const char *logical,
 {
 	yaml_node_t *cidr_node = gw_cfn_get(t, rule, "CidrIp");
 	const char *cidr = gw_cfn_literal(t, cidr_node);
+	yaml_node_t *v6_node = gw_cfn_get(t, rule, "CidrIpv6");
+	const char *v6 = gw_cfn_literal(t, v6_node);
+	bool world4 = cidr && strcmp(cidr, "0.0.0.0/0") == 0;
+	bool world6 = v6 && strcmp(v6, "::/0") == 0;
 	long long from = 0, to = 0;
-	if (!cidr || strcmp(cidr, "0.0.0.0/0") != 0 ||
-	    !gw_cfn_int(t, gw_cfn_get(t, rule, "FromPort"), &from) ||
-	    !gw_cfn_int(t, gw_cfn_get(t, rule, "ToPort"), &to)) {
+	if (!(world4 || world6)) {
+		return;
+	}
+	bool ports = gw_cfn_int(t, gw_cfn_get(t, rule, "FromPort"), &from) &&
+	             gw_cfn_int(t, gw_cfn_get(t, rule, "ToPort"), &to);
+	/* FS7: EFS takes NFS from the clients' security groups. Protocol
+	 * -1 is every protocol and port. */
+	const char *proto = gw_cfn_literal(t, gw_cfn_get(t, rule, "IpProtocol"));
+	bool all = proto && strcmp(proto, "-1") == 0;
+	bool tcp = !proto || strcmp(proto, "tcp") == 0 ||
+	           strcmp(proto, "6") == 0;
+	if (all || (tcp && ports && from <= NFS_PORT && to >= NFS_PORT)) {
+		GW_RULE_WARN(&t->rc, FS7,
+		             gw_cfn_loc(t, world4 ? cidr_node : v6_node),
+		             "allow nfs only from the clients' security group "
+		             "(SourceSecurityGroupId)",
+		             "'%s' opens nfs (tcp 2049) to the whole internet",
+		             logical);
+	}
+	if (!world4 || !ports) {
 		return;
 	}
 	if (from <= SSH_PORT && to >= SSH_PORT) {
@@ -832,7 +856,7 @@ void gw_stack_cfn_security_group(struct gw_cfn *t, const char *logical,
 	for (size_t i = 0; i < gw_cfn_seq_len(in); i++) {
 		check_ingress_rule(t, logical, gw_cfn_seq_at(t, in, i));
 	}
-	if (gw_cfn_get(t, props, "CidrIp")) {
+	if (gw_cfn_get(t, props, "CidrIp") || gw_cfn_get(t, props, "CidrIpv6")) {
 		check_ingress_rule(t, logical, props);
 	}
 }

@@ -3,7 +3,7 @@
  * The stack family of rules (the stack as a whole C2/C3/C4, region and
  * literal partitions A1/A2, Fn::Sub L10, the bucket N1/N2/S9, log groups
  * N6/N7, tags N10, SSH S8; stack.c) and the client configuration rules
- * (NF*, NS*, SM*, CR*; client.c): one rule function per rule over neutral facts,
+ * (NF*, NS*, SM*, CR*, MW*; client.c): one rule function per rule over neutral facts,
  * and the adapters the profile and template drivers call.
  */
 #ifndef GW_STACK_H
@@ -124,6 +124,8 @@ void gw_client_model_head_job(struct gw_vctx *c);
 void gw_client_model_cromwell(struct gw_vctx *c);
 /* SM1..SM3. */
 void gw_client_model_snakemake(struct gw_vctx *c);
+/* MW1..MW4. */
+void gw_client_model_miniwdl(struct gw_vctx *c);
 
 /* ---- template adapters (template.c's driver) ---------------------------- */
 

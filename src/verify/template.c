@@ -21,6 +21,7 @@
 #include "lt.h"
 #include "rules.h"
 #include "stack.h"
+#include "storage.h"
 #include "util.h"
 #include "yaml_doc.h"
 
@@ -49,6 +50,7 @@ static const struct resource_rule resource_rules[] = {
         {"AWS::EC2::LaunchTemplate", gw_lt_check_cfn},
         {"AWS::EC2::SecurityGroup", gw_stack_cfn_security_group},
         {"AWS::EC2::SecurityGroupIngress", gw_stack_cfn_security_group},
+        {"AWS::EFS::FileSystem", gw_storage_cfn_file_system},
         {"AWS::IAM::Role", gw_iam_cfn_role},
         {"AWS::IAM::ManagedPolicy", gw_iam_cfn_managed_policy},
         {"AWS::IAM::Policy", gw_iam_cfn_policy},
@@ -247,6 +249,9 @@ static bool verify_doc(yaml_document_t *doc, const char *yaml, size_t len,
 	free(t.ids);
 	free(t.dups);
 	free(t.ce_names);
+	for (size_t i = 0; i < t.n_ces; i++) {
+		free(t.ces[i].specs);
+	}
 	if (!limits_only) {
 		gw_stack_cfn_finish(&t);
 	}

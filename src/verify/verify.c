@@ -12,6 +12,7 @@
 #include "lt.h"
 #include "model_facts.h"
 #include "stack.h"
+#include "storage.h"
 #include "util.h"
 
 /* ---- the table ----------------------------------------------------------- */
@@ -34,10 +35,12 @@ static const struct rule_group rule_groups[] = {
         {"job queues", gw_batch_model_queues},
         {"job definitions", gw_batch_model_jobs},
         {"log groups", gw_stack_model_log_groups},
+        {"shared storage", gw_storage_model},
         {"nextflow", gw_client_model_nextflow},
         {"nextstrain", gw_client_model_nextstrain},
         {"snakemake", gw_client_model_snakemake},
         {"cromwell", gw_client_model_cromwell},
+        {"miniwdl", gw_client_model_miniwdl},
         {"nextflow head job", gw_client_model_head_job},
 };
 

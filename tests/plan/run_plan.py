@@ -16,10 +16,11 @@ Expected values come from the documentation, not from gwgen's output:
   `bucket.retain`, out/maccoss/cloudformation.yaml).
 - AWS::Batch::JobQueue Priority: "Update requires: No interruption".
 - CloudFormation "Name type": a custom-named resource cannot be replaced.
-Exit statuses: docs/profile.md "gwgen plan".
+Exit statuses: README.md, "Planning a change"; the rules: docs/rules.md (PL).
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,6 +124,12 @@ def test_unchanged():
           f'unchanged: plan {t_plan:.3f}s, check {t_check:.3f}s')
 
 
+def summary(doc):
+    """{logical_id: (action, replacement)} of every resource that changed."""
+    return {r['logical_id']: (r['action'], r['replacement'])
+            for r in doc['resources']}
+
+
 def test_profile(tmp):
     # The stack tags, which every taggable resource gets, are the CE's own
     # Tags: create-only, so the CE is replaced, and its custom name stays:
@@ -147,6 +154,20 @@ def test_profile(tmp):
     check('PL1' in rules(doc), f'stack tags: findings {rules(doc)}')
     q = resource(doc, 'NextflowDiaJobQueue')
     check(q and q['replacement'] == 'always', f'stack tags: queue {q}')
+    # Every other taggable resource takes the new tag in place (Tags: "No
+    # interruption" on AWS::S3::Bucket, AWS::Logs::LogGroup, AWS::IAM::Role;
+    # the launch template's TagSpecifications and LaunchTemplateData too),
+    # and the replacements fail, so no job is at risk (no PL5).
+    check(summary(doc) == {
+        'NextflowDiaComputeEnv': ('modify', 'always'),
+        'NextflowDiaJobQueue': ('modify', 'always'),
+        'AccessLogBucket': ('modify', 'never'),
+        'Bucket': ('modify', 'never'),
+        'AwsBatchNextflowDiaLogGroup': ('modify', 'never'),
+        'NextflowDiaEcsInstanceRole': ('modify', 'never'),
+        'NextflowDiaTemplateLaunchTemplate': ('modify', 'never')},
+          f'stack tags: {summary(doc)}')
+    check(rules(doc) == ['PL1', 'PL1'], f'stack tags: findings {rules(doc)}')
 
     # The CE's instance tags (ComputeResources.Tags) and instance types: an
     # infrastructure update in place (SPOT, BEST_FIT_PROGRESSIVE, no
@@ -163,6 +184,9 @@ def test_profile(tmp):
         rc, doc, err = plan_json(changed(tmp, label, [(old, new)]))
         ce = resource(doc, 'NextflowDiaComputeEnv')
         check(rc == 0, f'{label}: exit {rc} {err}')
+        check(summary(doc) == {'NextflowDiaComputeEnv':
+                               ('modify', 'conditional')},
+              f'{label}: {summary(doc)}')
         check(ce and ce['replacement'] == 'conditional' and
               ce['properties'] == [{'name': prop,
                                     'replacement': 'conditional'}],
@@ -187,7 +211,15 @@ def test_profile(tmp):
     check(q and q['replacement'] == 'never' and q['properties'] ==
           [{'name': 'ComputeEnvironmentOrder', 'replacement': 'never'}],
           f'ce-name: queue {q}')
-    check('PL1' not in rules(doc), f'ce-name: findings {rules(doc)}')
+    check(rules(doc) == [], f'ce-name: findings {rules(doc)}')
+    # A removal needs a reviewer, so it leads the markdown table with the
+    # replacements.
+    check(summary(doc) == {'NextflowDiaComputeEnv': ('remove', 'never'),
+                           'NextflowDiaV2ComputeEnv': ('add', 'never'),
+                           'NextflowDiaJobQueue': ('modify', 'never')},
+          f'ce-name: {summary(doc)}')
+    check([r['action'] for r in doc['resources']] ==
+          ['remove', 'modify', 'add'], f'ce-name: order {doc["resources"]}')
 
     # The bucket's name: replaced; Retain keeps the old bucket (PL2), and
     # the policies now name the new bucket (PL3); exit 4.
@@ -200,7 +232,16 @@ def test_profile(tmp):
     pl2 = [f for f in doc['findings'] if f.get('rule') == 'PL2']
     check(len(pl2) == 1 and 'Retain' in pl2[0]['message']
           and 'kept' in pl2[0]['message'], f'bucket: PL2 {pl2}')
-    check('PL3' in rules(doc), f'bucket: findings {rules(doc)}')
+    check(rules(doc) == ['PL2', 'PL3', 'PL3'],
+          f'bucket: findings {rules(doc)}')
+    check(b and b['action'] == 'modify' and b['properties'] ==
+          [{'name': 'BucketName', 'replacement': 'always'}], f'bucket: {b}')
+    check(doc['iam'] == [
+        {'logical_id': 'NextflowDiaBucketAccessPolicy', 'broadened':
+         'resource arn:${AWS::Partition}:s3:::example-lab-nextflow-dia2'},
+        {'logical_id': 'NextflowDiaBucketAccessPolicy', 'broadened':
+         'resource arn:${AWS::Partition}:s3:::example-lab-nextflow-dia2/*'}],
+          f'bucket: iam {doc["iam"]}')
 
     # A policy's actions: a new action is IAM broadening (PL3), in place.
     path = changed(tmp, 'actions', [(
@@ -228,6 +269,10 @@ def test_profile(tmp):
           [('NextflowDiaJobQueue', 'never',
             [{'name': 'Priority', 'replacement': 'never'}])],
           f'priority: {doc["resources"]}')
+    check(doc['findings'] == [] and doc['iam'] == [],
+          f'priority: findings {rules(doc)}')
+    check(summary(doc) == {'NextflowDiaJobQueue': ('modify', 'never')},
+          f'priority: {summary(doc)}')
 
     # The markdown for a pull-request comment: replacements first.
     rc, out, err = plan(['--profile', 'maccoss', '--format', 'markdown'],
@@ -236,6 +281,15 @@ def test_profile(tmp):
     check(out.startswith('### gwgen plan\n') and rows and
           '| Bucket |' in rows[0] and '#### IAM changes' in out and
           '#### Findings' in out, f'markdown:\n{out}')
+    # Each table row has the header's six cells (a '|' in a value is
+    # escaped), and each finding is one list item: GitHub renders it.
+    table = [l for l in out.splitlines() if l.startswith('|')]
+    check(table and all(len(re.split(r'(?<!\\)\|', l)) == 8 for l in table),
+          f'markdown table:\n{out}')
+    items = [l for l in out.split('#### Findings\n\n', 1)[-1].splitlines()
+             if l]
+    check(items and all(l.startswith('- **') for l in items),
+          f'markdown findings:\n{out}')
 
 
 def test_templates():
@@ -272,6 +326,264 @@ def test_templates():
         check(rc == 1 and 'error:' in err, f'bad template: {rc} {err!r}')
 
 
+# ---- compute environments and queues (hand-written templates) -------------
+
+def ce_tpl(ce='', cr='', queue='', ref='!Ref Ce', more=''):
+    """A small hand-written template: compute environment Ce (properties
+    'ce', ComputeResources 'cr', each a block of lines), queue Queue
+    (properties 'queue') that uses it through 'ref', then 'more'."""
+    def block(text, indent):
+        return ''.join(' ' * indent + line + '\n'
+                       for line in text.strip('\n').split('\n') if line)
+    return ('AWSTemplateFormatVersion: "2010-09-09"\n'
+            'Resources:\n'
+            '  Ce:\n'
+            '    Type: AWS::Batch::ComputeEnvironment\n'
+            '    Properties:\n'
+            '      Type: MANAGED\n' + block(ce, 6) +
+            '      ComputeResources:\n' + block(cr, 8) +
+            '  Queue:\n'
+            '    Type: AWS::Batch::JobQueue\n'
+            '    Properties:\n'
+            '      Priority: 1\n' + block(queue, 6) +
+            '      ComputeEnvironmentOrder:\n'
+            '        - Order: 1\n'
+            f'          ComputeEnvironment: {ref}\n' + more)
+
+
+EC2 = """
+Type: SPOT
+AllocationStrategy: SPOT_PRICE_CAPACITY_OPTIMIZED
+MinvCpus: 0
+MaxvCpus: 64
+Subnets: [subnet-1]
+InstanceRole: arn:aws:iam::123456789012:instance-profile/ecs
+"""
+FARGATE = """
+Type: FARGATE
+MaxvCpus: 64
+Subnets: [subnet-1]
+SecurityGroupIds: [sg-1]
+"""
+
+
+def plan_pair(tmp, label, old, new):
+    d = os.path.join(tmp, 'batch', label)
+    os.makedirs(d)
+    paths = []
+    for name, text in [('old.yaml', old), ('new.yaml', new)]:
+        paths.append(os.path.join(d, name))
+        with open(paths[-1], 'w') as f:
+            f.write(text)
+    rc, out, err = plan(['--template', *paths, '--format', 'json'])
+    return rc, json.loads(out), paths
+
+
+def expect(tmp, label, old, new, status, resources, found, says=()):
+    """Plan OLD -> NEW: exit 'status', {logical_id: (action, replacement)}
+    of the resources that changed, the sorted rule IDs of the findings,
+    and each text of 'says' in some finding's message."""
+    rc, doc, paths = plan_pair(tmp, label, old, new)
+    got = {r['logical_id']: (r['action'], r['replacement'])
+           for r in doc['resources']}
+    check(rc == status, f'{label}: exit {rc}, wanted {status}')
+    check(got == resources, f'{label}: resources {got}')
+    check(rules(doc) == sorted(found), f'{label}: findings {rules(doc)} '
+          f'{[f["message"] for f in doc["findings"]]}')
+    for text in says:
+        check(any(text in f['message'] for f in doc['findings']),
+              f'{label}: no finding says {text!r}')
+    return doc, paths
+
+
+def test_ce_updates(tmp):
+    types = 'InstanceTypes: [c6a.large]'
+    more_types = 'InstanceTypes: [c6a.large, c6a.xlarge]'
+    keep = 'ReplaceComputeEnvironment: false'
+    role = 'ServiceRole: arn:aws:iam::123456789012:role/batch'
+
+    # ReplaceComputeEnvironment true (CloudFormation's default): new
+    # instance types replace the unnamed compute environment; nothing
+    # fails, but a replacement needs a reviewer (4).
+    expect(tmp, 'replace-default', ce_tpl(cr=EC2 + types),
+           ce_tpl(cr=EC2 + more_types), 4,
+           {'Ce': ('modify', 'always')}, [])
+    # ReplaceComputeEnvironment false, the service-linked role and
+    # SPOT_PRICE_CAPACITY_OPTIMIZED: an infrastructure update in place.
+    expect(tmp, 'infra-update', ce_tpl(ce=keep, cr=EC2 + types),
+           ce_tpl(ce=keep, cr=EC2 + more_types), 0,
+           {'Ce': ('modify', 'conditional')}, [])
+    # ... which Batch refuses with a regular ServiceRole (PL8, exit 1) ...
+    expect(tmp, 'infra-refused-role',
+           ce_tpl(ce=keep + '\n' + role, cr=EC2 + types),
+           ce_tpl(ce=keep + '\n' + role, cr=EC2 + more_types), 1,
+           {'Ce': ('modify', 'conditional')}, ['PL8'],
+           ['not a ServiceRole'])
+    # ... and from BEST_FIT, whatever the strategy after.
+    best_fit = EC2.replace('SPOT_PRICE_CAPACITY_OPTIMIZED', 'BEST_FIT')
+    expect(tmp, 'infra-refused-best-fit',
+           ce_tpl(ce=keep, cr=best_fit + types),
+           ce_tpl(ce=keep, cr=EC2 + types), 1,
+           {'Ce': ('modify', 'conditional')}, ['PL8'], ['BEST_FIT'])
+    # ReplaceComputeEnvironment turned false with other changes: the
+    # rollback can fail (PL8 warning, exit 4).
+    expect(tmp, 'replace-flag-with-others', ce_tpl(cr=EC2 + types),
+           ce_tpl(ce=keep, cr=EC2 + more_types), 4,
+           {'Ce': ('modify', 'conditional')}, ['PL8'],
+           ['UPDATE_ROLLBACK_FAILED'])
+    # A regular ServiceRole removed (for the service-linked role) in
+    # place: Batch refuses the switch (PL8).
+    expect(tmp, 'service-role-switch', ce_tpl(ce=role, cr=EC2 + types),
+           ce_tpl(cr=EC2 + types), 1,
+           {'Ce': ('modify', 'never')}, ['PL8'], ['service-linked role'])
+    # DesiredvCpus changed: it may be below the current value (PL8 W).
+    expect(tmp, 'desired', ce_tpl(cr=EC2 + types + '\nDesiredvCpus: 8'),
+           ce_tpl(cr=EC2 + types + '\nDesiredvCpus: 4'), 4,
+           {'Ce': ('modify', 'never')}, ['PL8'], ['DesiredvCpus'])
+
+    # Fargate: subnets update in place; EC2 <-> Fargate creates a new
+    # compute environment; a replaced Fargate one must be drained (PL9).
+    expect(tmp, 'fargate-subnets', ce_tpl(cr=FARGATE),
+           ce_tpl(cr=FARGATE.replace('[subnet-1]', '[subnet-1, subnet-2]')),
+           0, {'Ce': ('modify', 'never')}, [])
+    expect(tmp, 'ec2-to-fargate', ce_tpl(ce=keep, cr=EC2 + types),
+           ce_tpl(ce=keep, cr=FARGATE), 4,
+           {'Ce': ('modify', 'always')}, [])
+    expect(tmp, 'fargate-replaced', ce_tpl(cr=FARGATE),
+           ce_tpl(cr=FARGATE.replace('FARGATE', 'FARGATE_SPOT')), 4,
+           {'Ce': ('modify', 'always')}, ['PL9'], ['INVALID'])
+
+
+def test_queue_updates(tmp):
+    types = 'InstanceTypes: [c6a.large]'
+    # A new name replaces the queue and terminates its jobs (PL5).
+    expect(tmp, 'queue-renamed', ce_tpl(cr=EC2 + types,
+                                        queue='JobQueueName: lab'),
+           ce_tpl(cr=EC2 + types, queue='JobQueueName: lab-2'), 4,
+           {'Queue': ('modify', 'always')}, ['PL5'], ['terminates'])
+    # A custom-named queue replaced: the update fails (PL1), so no job is
+    # lost (no PL5).
+    expect(tmp, 'queue-tags', ce_tpl(cr=EC2 + types,
+                                     queue='JobQueueName: lab'),
+           ce_tpl(cr=EC2 + types,
+                  queue='JobQueueName: lab\nTags: {team: dia}'), 1,
+           {'Queue': ('modify', 'always')}, ['PL1'])
+    # A fair-share policy cannot be added or removed in place (PL6).
+    policy = ('SchedulingPolicyArn: arn:aws:batch:us-east-1:123456789012:'
+              'scheduling-policy/fair')
+    expect(tmp, 'fair-share-added', ce_tpl(cr=EC2 + types),
+           ce_tpl(cr=EC2 + types, queue=policy), 1,
+           {'Queue': ('modify', 'never')}, ['PL6'], ['gets'])
+    expect(tmp, 'fair-share-removed', ce_tpl(cr=EC2 + types, queue=policy),
+           ce_tpl(cr=EC2 + types), 1,
+           {'Queue': ('modify', 'never')}, ['PL6'], ['loses'])
+
+    # A queue that names its compute environment by ARN keeps the old one
+    # when a rename replaces it, which Batch then cannot delete (PL7, at
+    # the queue's ComputeEnvironment line).
+    arn = 'arn:aws:batch:us-east-1:123456789012:compute-environment/'
+    doc, paths = expect(
+        tmp, 'queue-names-ce',
+        ce_tpl(ce='ComputeEnvironmentName: lab-ce', cr=EC2 + types,
+               ref=arn + 'lab-ce'),
+        ce_tpl(ce='ComputeEnvironmentName: lab-ce-2', cr=EC2 + types,
+               ref=arn + 'lab-ce'), 1,
+        {'Ce': ('modify', 'always')}, ['PL7'], ["'" + arn + "lab-ce'"])
+    pl7 = [f for f in doc['findings'] if f['rule'] == 'PL7'][0]
+    with open(paths[1]) as f:
+        line = f.read().split('\n').index(
+            '          ComputeEnvironment: ' + arn + 'lab-ce') + 1
+    check((pl7['file'], pl7['line'], pl7['column']) == (paths[1], line, 31),
+          f'queue-names-ce: PL7 at {pl7}')
+    # With !Ref the queue moves to the new one first: no finding.
+    expect(tmp, 'queue-refs-ce',
+           ce_tpl(ce='ComputeEnvironmentName: lab-ce', cr=EC2 + types),
+           ce_tpl(ce='ComputeEnvironmentName: lab-ce-2', cr=EC2 + types), 4,
+           {'Ce': ('modify', 'always')}, [])
+    # A compute environment removed while the queue still has !Ref to it:
+    # CloudFormation rejects the template (PL7).
+    second = ('  Ce2:\n    Type: AWS::Batch::ComputeEnvironment\n'
+              '    Properties:\n      Type: MANAGED\n'
+              '      ComputeResources:\n' +
+              ''.join('        ' + line + '\n'
+                      for line in (EC2 + types).strip().split('\n')))
+    old = ce_tpl(cr=EC2 + types, more=second).replace(
+        '          ComputeEnvironment: !Ref Ce\n',
+        '          ComputeEnvironment: !Ref Ce\n'
+        '        - Order: 2\n          ComputeEnvironment: !Ref Ce2\n')
+    expect(tmp, 'removed-ce-still-queued', old, old.replace(second, ''), 1,
+           {'Ce2': ('remove', 'never')}, ['PL7'], ['unresolved'])
+
+
+def test_ceiling(tmp):
+    keep = 'ReplaceComputeEnvironment: false'
+    # The same 64 vCPUs on p3 (V100 GPUs) instead of c6a.large. The EC2
+    # instance type specifications: c6a.large 2 vCPUs, 4 GiB; p3.2xlarge
+    # 8 vCPUs, 61 GiB, 1 GPU; p3.8xlarge 32, 244 GiB, 4; p3.16xlarge 64,
+    # 488 GiB, 8. In 64 vCPUs: 32 c6a.large (128 GiB), or 8 p3.2xlarge, 2
+    # p3.8xlarge or 1 p3.16xlarge (8 GPUs, 488 GiB).
+    doc, _ = expect(tmp, 'gpus',
+                    ce_tpl(ce=keep, cr=EC2 + 'InstanceTypes: [c6a.large]'),
+                    ce_tpl(ce=keep, cr=EC2 + 'InstanceTypes: [p3]'), 4,
+                    {'Ce': ('modify', 'conditional')}, ['PL4'],
+                    ['GPUs from 0 to 8', 'memory from 128 to 488 GiB'])
+    check(doc['ceiling'] == {
+        'old': {'max_vcpus': 64, 'vcpus': 64, 'instances': 32, 'gpus': 0,
+                'memory_mib': 32 * 4096, 'complete': True},
+        'new': {'max_vcpus': 64, 'vcpus': 64, 'instances': 8, 'gpus': 8,
+                'memory_mib': 8 * 62464, 'complete': True}},
+          f'gpus: ceiling {doc["ceiling"]}')
+    check(not any('vCPUs from' in f['message'] for f in doc['findings']),
+          'gpus: the vCPUs did not rise')
+    # Batch may exceed MaxvCpus by one instance (Spot, or a progressive
+    # strategy): 20 vCPUs of c6a.4xlarge (16 each) may be 32.
+    expect(tmp, 'overshoot',
+           ce_tpl(ce=keep, cr=EC2.replace('64', '16') +
+                  'InstanceTypes: [c6a.4xlarge]'),
+           ce_tpl(ce=keep, cr=EC2.replace('64', '20') +
+                  'InstanceTypes: [c6a.4xlarge]'), 4,
+           {'Ce': ('modify', 'never')}, ['PL4'],
+           ['vCPUs from 16 to 32', 'MaxvCpus from 16 to 20'])
+    # MaxvCpus from a parameter's default: a new default changes no
+    # resource, but the ceiling, which the plan shows.
+    param = ('Parameters:\n  Max:\n    Type: Number\n    Default: {}\n')
+    old = param.format(64) + ce_tpl(cr=EC2.replace('MaxvCpus: 64',
+                                                   'MaxvCpus: !Ref Max') +
+                                    'InstanceTypes: [c6a.large]')
+    new = old.replace('Default: 64', 'Default: 128')
+    doc, paths = expect(tmp, 'parameter', old, new, 4, {}, ['PL4'],
+                        ['vCPUs from 64 to 128'])
+    rc, out, err = plan(['--template', *paths])
+    check(rc == 4 and 'ceiling: vCPUs 64 -> 128' in out and
+          'no changes' not in out, f'parameter: text {out!r}')
+    # A type the catalog lacks leaves the count incomplete, and says so.
+    doc, _ = expect(tmp, 'unknown-type',
+                    ce_tpl(ce=keep, cr=EC2 + 'InstanceTypes: [c6a.large]'),
+                    ce_tpl(ce=keep, cr=EC2 + 'InstanceTypes: [zz9.large]'),
+                    0, {'Ce': ('modify', 'conditional')}, [])
+    check(doc['ceiling']['new']['complete'] is False,
+          f'unknown-type: {doc["ceiling"]}')
+
+
+def merge_like_workflow(tmp, logs):
+    """The jq program of docs/examples/github-actions.yml run on 'logs', as
+    the workflow runs it on plan/*.sarif; None when jq is missing."""
+    if not shutil.which('jq'):
+        print('jq missing: the workflow\'s SARIF merge is not tested')
+        return None
+    with open(os.path.join(ROOT, 'docs', 'examples',
+                           'github-actions.yml')) as f:
+        text = f.read()
+    m = re.search(r"jq -s '(.*?)' \\\n", text, re.S)
+    check(m is not None, 'workflow: no jq merge found')
+    if not m:
+        return None
+    p = subprocess.run(['jq', '-s', m.group(1), *logs], capture_output=True,
+                       text=True, timeout=60)
+    check(p.returncode == 0, f'workflow jq: {p.stderr}')
+    return p.stdout
+
+
 def test_sarif(tmp):
     """--format sarif validates against the SARIF 2.1.0 schema, for plan
     and for the commands whose diagnostics go to standard error."""
@@ -304,20 +616,77 @@ def test_sarif(tmp):
                                 'compute_environments: [nowhere]')
     with open(bad, 'w') as f:
         f.write(text)
-    for name, args in [('verify', ['verify', '--profile', 'maccoss']),
-                       ('check', ['check', '--profile', 'maccoss']),
-                       ('bad', ['verify', '--profile', bad])]:
+    # A template with an unclosed section, and data, for 'render'.
+    tpl = os.path.join(tmp, 'a dir', 'broken.mustache')
+    with open(tpl, 'w') as f:
+        f.write('{{#items}}\n{{name}}\n')
+    data = os.path.join(tmp, 'a dir', 'data.json')
+    with open(data, 'w') as f:
+        f.write('{"items": [{"name": "x"}]}\n')
+    good = os.path.join(tmp, 'a dir', 'good.mustache')
+    with open(good, 'w') as f:
+        f.write('{{#items}}{{name}}{{/items}}\n')
+    starter = os.path.join(tmp, 'a dir', 'lab.yaml')
+    out = os.path.join(tmp, 'sarif-out')
+    # Every command that reports diagnostics: (name, arguments, status,
+    # rule IDs or messages the results must have).
+    for name, args, status, want in [
+            ('generate', ['--profile', 'maccoss', '-o', out], 0, []),
+            ('verify', ['verify', '--profile', 'maccoss'], 0, []),
+            ('check', ['check', '--profile', 'maccoss', '-o', 'out'], 0, []),
+            ('bad', ['verify', '--profile', bad], 1, ['Q9']),
+            ('init', ['init', 'lab', '-o', starter], 0, []),
+            ('init-bad', ['init', 'lab2', '--region', 'zz-nowhere-9', '-o',
+                          os.path.join(tmp, 'a dir', 'lab2.yaml')], 1,
+             ["unknown region 'zz-nowhere-9'"]),
+            ('render', ['render', good, data], 0, []),
+            ('render-bad', ['render', tpl, data], 1,
+             ["unclosed section 'items'"]),
+            ('render-unreadable', ['render', good,
+                                   os.path.join(tmp, 'none.json')], 3,
+             ['cannot read'])]:
         p = subprocess.run([GWGEN, *args, '--format', 'sarif'], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
         doc = keep(name + '.sarif', p.stderr)
-        check(p.stdout == '', f'sarif {name}: stdout {p.stdout!r}')
+        results = doc['runs'][0]['results']
+        got = [r.get('ruleId') or r['message']['text'] for r in results]
+        check(p.returncode == status and
+              all(any(w in g for g in got) for w in want) and
+              (want or not [r for r in results if r['level'] == 'error']),
+              f'sarif {name}: exit {p.returncode}, results {got}')
+        if name.startswith('render') and status == 0:
+            check(p.stdout == 'x\n', f'sarif {name}: stdout {p.stdout!r}')
+        elif not name.startswith('init') and name != 'generate':
+            check(p.stdout == '', f'sarif {name}: stdout {p.stdout!r}')
+        # The rules the results name, described once each.
+        ids = sorted({r['ruleId'] for r in results if 'ruleId' in r})
+        rules_of = doc['runs'][0]['tool']['driver']['rules']
+        check(sorted(r['id'] for r in rules_of) == ids and
+              all(r['shortDescription']['text'] for r in rules_of),
+              f'sarif {name}: rules {rules_of}')
         if name == 'bad':
-            q9 = [r for r in doc['runs'][0]['results']
-                  if r.get('ruleId') == 'Q9']
+            q9 = [r for r in results if r.get('ruleId') == 'Q9']
             uri = q9 and q9[0]['locations'][0]['physicalLocation'][
                 'artifactLocation']['uri']
-            check(p.returncode == 1 and uri and '%20' in uri and
-                  uri.startswith('file:///'), f'sarif bad: {q9}')
+            check(uri and '%20' in uri and uri.startswith('file:///'),
+                  f'sarif bad: {q9}')
+        if name == 'render-bad':
+            loc = results[0]['locations'][0]['physicalLocation']
+            check(loc['region'] == {'startLine': 1, 'startColumn': 1} and
+                  loc['artifactLocation']['uri'].endswith(
+                      '/a%20dir/broken.mustache'),
+                  f'sarif render-bad: at {loc}')
+    # docs/examples/github-actions.yml merges the plan and verifier logs
+    # into one run with jq: the merged log is SARIF too, with every rule.
+    merged = merge_like_workflow(tmp, logs)
+    if merged:
+        doc = keep('merged.sarif', merged)
+        ids = {r['ruleId'] for run in doc['runs'] for r in run['results']
+               if 'ruleId' in r}
+        described = {r['id'] for r in doc['runs'][0]['tool']['driver']
+                     ['rules']}
+        check(len(doc['runs']) == 1 and ids == described and 'PL1' in ids
+              and 'Q9' in ids, f'merged sarif: {ids} {described}')
     v = subprocess.run(['node', os.path.join(HERE, 'validate-sarif.js'),
                         *logs], capture_output=True, text=True, timeout=60)
     print(v.stdout, end='')
@@ -330,6 +699,9 @@ def main():
         test_unchanged()
         test_profile(tmp)
         test_templates()
+        test_ce_updates(tmp)
+        test_queue_updates(tmp)
+        test_ceiling(tmp)
         test_sarif(tmp)
     finally:
         shutil.rmtree(tmp)

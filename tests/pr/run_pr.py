@@ -64,9 +64,8 @@ EXIT_INVALID = 1
 EXIT_IO = 3
 EXIT_STALE = 4
 
-SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
-           "snakemake",
-           "workshop"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
+           "salmon", "snakemake", "workshop"]
 ESC = "\x1b["
 
 failures = []
@@ -542,14 +541,21 @@ def test_completion():
     case(["gwgen", "-p", "ma"], ["maccoss"])
     case(["gwgen", "ve"], ["verify"])
     case(["gwgen", ""], ["generate", "verify", "check", "list", "render",
-                         "schema", "init"])
+                         "schema", "init", "plan", "rules"])
     case(["gwgen", "-q"], ["-q"])
     case(["gwgen", "--qu"], ["--quiet"])
     case(["gwgen", "schema", "-"], ["-o", "--out", "-h", "--help"])
     case(["gwgen", "init", "x", "--engine", ""],
-         ["nextflow", "nextstrain", "snakemake", "none"])
+         ["nextflow", "nextstrain", "snakemake", "miniwdl", "none"])
     case(["gwgen", "init", "x", "--from", "sa"], ["salmon"])
-    case(["gwgen", "init", "x", "--f"], ["--from", "--force"])
+    case(["gwgen", "init", "x", "--f"], ["--from", "--force", "--format"])
+    case(["gwgen", "init", "x", "--format", "s"], ["sarif"])
+    case(["gwgen", "render", "--format", ""],
+         ["text", "json", "github", "sarif"])
+    case(["gwgen", "plan", "--format", ""],
+         ["text", "markdown", "json", "sarif"])
+    case(["gwgen", "plan", "--p"], ["--profile"])
+    case(["gwgen", "plan", "-p", "ma"], ["maccoss"])
     case(["gwgen", "check", "--d"], ["--diff"])
     case(["gwgen", "verify", "--template"], ["--template", "--templates"])
     case(["gwgen", "--format", ""], ["text", "json", "github", "sarif"])

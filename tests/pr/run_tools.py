@@ -264,7 +264,7 @@ def test_schema():
 
 # ---- init -----------------------------------------------------------------
 
-ENGINES = ["nextflow", "nextstrain", "snakemake", "none"]
+ENGINES = ["nextflow", "nextstrain", "snakemake", "miniwdl", "none"]
 # Exit statuses, from gwgen(1).
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -319,7 +319,8 @@ def test_init():
                                            "cloudformation.yaml")),
                f"{name}: out/{name}/cloudformation.yaml written")
     for engine, client in [("nextflow", "nextflow.config"),
-                           ("nextstrain", "nextstrain.config")]:
+                           ("nextstrain", "nextstrain.config"),
+                           ("miniwdl", "miniwdl.cfg")]:
         expect(os.path.isfile(os.path.join(top, "out", f"lab-{engine}",
                                            "client", client)),
                f"lab-{engine}: client/{client}")
@@ -631,10 +632,10 @@ def test_pre_commit():
 # ---- shells ---------------------------------------------------------------
 
 # (line typed, matches wanted), from 'gwgen --help' and its commands' help.
-COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init"]
-SHIPPED = ["cromwell", "gwfcore", "maccoss", "nextstrain", "salmon",
-           "snakemake",
-           "workshop"]
+COMMANDS = ["generate", "verify", "check", "list", "render", "schema", "init",
+            "plan", "rules"]
+SHIPPED = ["cromwell", "gwfcore", "maccoss", "miniwdl", "nextstrain",
+           "salmon", "snakemake", "workshop"]
 SHELL_CASES = [
     ("gwgen ", COMMANDS),
     ("gwgen --for", ["--format"]),
@@ -647,9 +648,15 @@ SHELL_CASES = [
     ("gwgen render --escape y", ["yaml"]),
     ("gwgen schema --", ["--out", "--help"]),
     ("gwgen init x --engine ", ["nextflow", "nextstrain", "snakemake",
-                                "none"]),
+                                "miniwdl", "none"]),
     ("gwgen init x --from sa", ["salmon"]),
-    ("gwgen init x --f", ["--from", "--force"]),
+    ("gwgen init x --f", ["--from", "--force", "--format"]),
+    ("gwgen init x --format s", ["sarif"]),
+    ("gwgen render --format ", ["text", "json", "github", "sarif"]),
+    ("gwgen pl", ["plan"]),
+    ("gwgen plan --format ", ["text", "markdown", "json", "sarif"]),
+    ("gwgen plan --p", ["--profile"]),
+    ("gwgen plan --profile ma", ["maccoss"]),
 ]
 
 

@@ -19,6 +19,13 @@ test. The rules:
                  by `npm ci --prefix tests/tools`); a wildcard action such as
                  "ec2:Describe*" must only match such actions
   iam-passrole   iam:PassRole only on named roles (no "*" in the role name)
+  s3-scope       S3 actions of identity policies (managed, inline and
+                 iam/*.json) only on the stack's own buckets (the
+                 template's BucketName) and, on the public buckets the
+                 profile lists in roles[].open_data, only s3:ListBucket on
+                 the bucket and s3:GetObject on its objects: the open-data
+                 list replaces AmazonS3ReadOnlyAccess, which reads every
+                 bucket (seed 000), and grants nothing more
   s3-private     every bucket blocks all public access (all four flags),
                  has ObjectOwnership BucketOwnerEnforced and encryption
   s3-tls         every bucket has a bucket policy denying s3:* when
@@ -30,6 +37,10 @@ test. The rules:
                  encryption-by-default
   imdsv2         every launch template has MetadataOptions HttpTokens
                  required
+  efs            every EFS file system is encrypted at rest, and its file
+                 system policy denies every request without TLS
+                 (aws:SecureTransport false); every NFS rule (port 2049)
+                 comes from a security group, not an address range
   secret         no AWS access keys (AKIA/ASIA), aws_secret_access_key,
                  private key blocks or password assignments in any file
   shell          every shell script (scripts/, provision/, the shell parts
@@ -105,12 +116,31 @@ def line_of(text, needle, start=0):
     return text.count("\n", 0, i) + 1 if i >= 0 else 1
 
 
+# An S3 ARN, literal (iam/*.json) or in a !Sub: arn:PARTITION:s3:::BUCKET[/KEY]
+S3_ARN = re.compile(r"^arn:(?:\$\{AWS::Partition\}|[^:]*):s3:::([^/]*)(/.*)?$")
+
+
+def open_data_of(profile_path):
+    """The buckets a profile's roles may read (roles[].open_data)."""
+    try:
+        with open(profile_path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f) or {}
+    except OSError:
+        return set()
+    return {b for r in doc.get("roles") or [] for b in
+            (r.get("open_data") or [])}
+
+
 class Checker:
     def __init__(self, root):
         self.root = root
         self.findings = []
         self.actions = {}
         self.iam_dir = os.path.join(root, IAM_DATA)
+        # Of the tree being checked: its buckets and the open data its
+        # profile lists (check_tree sets them).
+        self.own_buckets = set()
+        self.open_data = set()
 
     def add(self, path, line, rule, msg, action=None):
         self.findings.append((path, line, rule, msg, action))
@@ -163,6 +193,7 @@ class Checker:
                     self.add(path, line, "iam-resource",
                              f"{a!r} on Resource '*', but it supports "
                              "resource-level permissions", action=a)
+        self.check_s3_scope(path, line, actions, resources)
         for a in actions:
             if isinstance(a, str) and re.fullmatch(
                     r"(?i)iam:(\*|p\*|pa\*|pas\*|pass\*|passrole)", a):
@@ -174,6 +205,28 @@ class Checker:
                             or "*" in s.split(":role/", 1)[1]:
                         self.add(path, line, "iam-passrole",
                                  f"iam:PassRole on {s!r}, not a named role")
+
+    def check_s3_scope(self, path, line, actions, resources):
+        s3 = [a for a in actions if isinstance(a, str) and
+              (a == "*" or a.lower().startswith("s3:"))]
+        for r in resources if s3 else []:
+            s = r.value if isinstance(r, Tagged) else r
+            m = S3_ARN.match(s) if isinstance(s, str) else None
+            if not m:
+                if s == "*":
+                    self.add(path, line, "s3-scope", f"{s3} on every "
+                             "bucket ('*')")
+                continue
+            bucket, key = m.group(1), m.group(2)
+            if bucket in self.own_buckets:
+                continue
+            want = "s3:GetObject" if key == "/*" else \
+                "s3:ListBucket" if key is None else None
+            for a in s3:
+                if bucket not in self.open_data or a != want:
+                    self.add(path, line, "s3-scope", f"{a} on {s}, outside "
+                             "the stack's buckets and not a read of the "
+                             "profile's open_data")
 
     def check_policy(self, path, text, doc, where=None):
         if not isinstance(doc, dict):
@@ -243,10 +296,37 @@ class Checker:
                     self.add(path, line, "ebs-root", f"launch template {lid}: "
                              f"root device {ROOT_DEVICE} is not mapped "
                              "encrypted")
+            if t == "AWS::EFS::FileSystem":
+                self.check_efs(path, line, lid, p)
+            if t in ("AWS::EC2::SecurityGroupIngress",
+                     "AWS::EC2::SecurityGroup"):
+                rules = p.get("SecurityGroupIngress") or [p]
+                for rule in rules if isinstance(rules, list) else []:
+                    if not isinstance(rule, dict):
+                        continue
+                    nfs = rule.get("FromPort") in (2049, "2049") or \
+                        str(rule.get("IpProtocol")) == "-1"
+                    if nfs and ("CidrIp" in rule or "CidrIpv6" in rule):
+                        self.add(path, line, "efs", f"{lid}: NFS from an "
+                                 "address range, not a security group")
             if t == "AWS::EC2::Volume" and p.get("Encrypted") is not True:
                 self.add(path, line, "ebs-encrypted", f"volume {lid}")
         for b in buckets:
             self.check_tls(path, text, b, policies)
+
+    def check_efs(self, path, line, lid, p):
+        if p.get("Encrypted") is not True:
+            self.add(path, line, "efs", f"file system {lid}: not encrypted "
+                     "at rest")
+        sts = (p.get("FileSystemPolicy") or {}).get("Statement", [])
+        deny = [st for st in sts if isinstance(st, dict) and
+                st.get("Effect") == "Deny" and
+                str(((st.get("Condition") or {}).get("Bool") or {})
+                    .get("aws:SecureTransport")).lower() == "false" and
+                st.get("Action") in ("*", ["*"])]
+        if not deny:
+            self.add(path, line, "efs", f"file system {lid}: no file "
+                     "system policy denying requests without TLS")
 
     def check_tls(self, path, text, bucket, policies):
         """A Deny of s3:* without aws:SecureTransport on bucket + objects."""
@@ -336,7 +416,20 @@ class Checker:
         elif path.endswith(".mime"):
             self.check_mime(path, text)
 
-    def check_tree(self, top):
+    def check_tree(self, top, profile=None):
+        """Check every file below 'top', gwgen's output for the profile
+        file 'profile' (None: a sample tree, which has no open data)."""
+        self.open_data = open_data_of(profile) if profile else set()
+        self.own_buckets = set()
+        cfn = os.path.join(top, "cloudformation.yaml")
+        if os.path.exists(cfn):
+            with open(cfn, encoding="utf-8") as f:
+                tpl = yaml.load(f, Loader=CfnLoader) or {}
+            for r in (tpl.get("Resources") or {}).values():
+                name = (r.get("Properties") or {}).get("BucketName")
+                if r.get("Type") == "AWS::S3::Bucket" and \
+                        isinstance(name, str):
+                    self.own_buckets.add(name)
         n = 0
         for dirpath, _, files in os.walk(top):
             for fn in sorted(files):
@@ -418,7 +511,9 @@ def main(argv):
     for t in trees:
         profile = os.path.basename(os.path.normpath(t))
         c.findings = []
-        files += c.check_tree(t)
+        files += c.check_tree(t, os.path.join(root, "profiles",
+                                              profile + ".yaml")
+                              if trees_are_shipped(argv) else None)
         for path, line, rule, msg, action in c.findings:
             key = (profile, action)
             if rule == "iam-resource" and key in accepted:

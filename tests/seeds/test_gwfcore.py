@@ -242,8 +242,42 @@ def check_run_head(out, c):
     c.eq(r.returncode, 2, "no PIPELINE is a usage error", "run-head --help")
 
 
+# With no spill-over, a task had no way to on-demand capacity
+# (aws-genomics-workflows#115); Nextflow's answer is a dynamic queue that
+# moves a task after N attempts (Nextflow docs, "Dynamic directives"), which
+# needs errorStrategy 'retry' and maxRetries >= N to make that attempt
+# (reference: errorStrategy, maxRetries).
+FALLBACK_SRC = "aws-genomics-workflows#115; Nextflow 'Dynamic directives'"
+
+
+def check_spot_fallback(out, c):
+    text = out.text("client/nextflow.config")
+    m = re.search(r"^\s*queue = \{ task\.attempt > (\d+) \? '([^']+)' : "
+                  r"'([^']+)' \}$", text, re.M)
+    if not c.check(m is not None, "process.queue is a closure over "
+                   "task.attempt", FALLBACK_SRC):
+        return
+    n, fallback, first = int(m.group(1)), m.group(2), m.group(3)
+    types = {}
+    for _, r in out.resources("AWS::Batch::ComputeEnvironment"):
+        p = r["Properties"]
+        types[p["ComputeEnvironmentName"]] = p["ComputeResources"]["Type"]
+    first_kinds = {types.get(x) for x in out.queue_order(first)[1] or []}
+    back_kinds = {types.get(x) for x in out.queue_order(fallback)[1] or []}
+    c.check("SPOT" in first_kinds, f"the first queue {first} reaches Spot "
+            f"({first_kinds})", FALLBACK_SRC)
+    c.check(back_kinds == {"EC2"}, f"the fallback queue {fallback} reaches "
+            f"on-demand only ({back_kinds})", FALLBACK_SRC)
+    c.check(re.search(r"^\s*errorStrategy = 'retry'$", text, re.M),
+            "errorStrategy 'retry'", "Nextflow reference 'errorStrategy'")
+    r = re.search(r"^\s*maxRetries = (\d+)$", text, re.M)
+    c.check(r is not None and int(r.group(1)) >= n,
+            f"maxRetries >= {n}, so attempt {n + 1} happens",
+            "Nextflow reference 'maxRetries'")
+
+
 CHECKS = [check_volume, check_user_data, check_provisioning, check_batch,
-          check_head_job, check_run_head]
+          check_head_job, check_run_head, check_spot_fallback]
 
 if __name__ == "__main__":
     sys.exit(seedlib.run(CHECKS, "gwfcore", "seeds gwfcore"))

@@ -138,6 +138,80 @@ def check_instance_role(out, c):
     c.check(found, "an instance profile exists", SEED)
 
 
+# Guide: AmazonS3ReadOnlyAccess on the instance role "is required if you use
+# publicly available datasets such as the 1000 Genomes dataset"
+# (registry.opendata.aws/1000-genomes: s3://1000genomes). The profile reads
+# that bucket through roles[].open_data instead, so the stack's IAM may
+# touch S3 only in its own bucket and, read-only, in 1000genomes.
+OPEN_DATA = "1000genomes"
+OPEN_SRC = SEED + " 'AmazonS3ReadOnlyAccess ... 1000 Genomes dataset'"
+
+
+def role_documents(out, role):
+    """[(where, policy document)] of a role: its customer-managed policies
+    and its inline policies."""
+    props = role["Properties"]
+    docs = []
+    for a in as_list(props.get("ManagedPolicyArns")):
+        lid = seedlib.ref_target(a)
+        p = out.resource(lid) if lid else None
+        if p is not None:
+            docs.append((lid, p["Properties"]["PolicyDocument"]))
+    for p in as_list(props.get("Policies")):
+        docs.append((p["PolicyName"], p["PolicyDocument"]))
+    return docs
+
+
+def arn(value):
+    text = seedlib.sub_text(value) or ""
+    return text.replace("${AWS::Partition}", "aws")
+
+
+def check_open_data(out, c):
+    _, bucket = out.by_name("AWS::S3::Bucket", "BucketName",
+                            "nextflow-workshop-abc-20261121")
+    own = {f"arn:aws:s3:::{bucket['BucketName']}",
+           f"arn:aws:s3:::{bucket['BucketName']}/*"} if bucket else set()
+    # What reading open data needs, no more (S3 API: ListObjectsV2 is
+    # s3:ListBucket on the bucket, GetObject s3:GetObject on the object).
+    open_grants = {(f"arn:aws:s3:::{OPEN_DATA}", "s3:ListBucket"),
+                   (f"arn:aws:s3:::{OPEN_DATA}/*", "s3:GetObject")}
+    seen = set()
+    for lid, role in out.resources("AWS::IAM::Role"):
+        for m in as_list(role["Properties"].get("ManagedPolicyArns")):
+            c.check("S3" not in (seedlib.sub_text(m) or ""),
+                    f"role {lid} has no AWS-managed S3 policy "
+                    f"({seedlib.sub_text(m)})", OPEN_SRC)
+        for where, doc in role_documents(out, role):
+            for st in seedlib.statements(doc):
+                if st.get("Effect", "Allow") != "Allow":
+                    continue
+                acts = [a for a in as_list(st.get("Action"))
+                        if a.lower().startswith("s3:") or a == "*"]
+                for r in (arn(x) for x in as_list(st.get("Resource"))):
+                    if not acts or r in own:
+                        continue
+                    for a in acts:
+                        ok = (r, a) in open_grants
+                        c.check(ok, f"{lid} {where}: {a} on {r} is "
+                                f"inside the stack's bucket or a read of "
+                                f"{OPEN_DATA}", OPEN_SRC)
+                        if ok:
+                            seen.add((lid, r, a))
+    instance = {seedlib.ref_target(ip["Properties"]["Roles"][0])
+                for _, ip in out.resources("AWS::IAM::InstanceProfile")}
+    for r, a in sorted(open_grants):
+        c.check(any((lid, r, a) in seen for lid in instance),
+                f"the instance role allows {a} on {r}", OPEN_SRC)
+    # The review copy in iam/ says the same.
+    doc = out.json("iam/workshop-ecs-instance-role-open-data.json")
+    grants = {(r, a) for st in seedlib.statements(doc)
+              for a in as_list(st.get("Action"))
+              for r in as_list(st.get("Resource"))}
+    c.eq(grants, open_grants, "iam/workshop-ecs-instance-role-open-data.json",
+         OPEN_SRC)
+
+
 def check_user_data(out, c):
     text = out.text("userdata/genomics-workflow-template.mime")
     _, parts = seedlib.mime_parts(text.encode())
@@ -162,6 +236,7 @@ CHECKS = [
     check_compute_environments,
     check_launch_template,
     check_instance_role,
+    check_open_data,
     check_user_data,
     check_nextflow,
 ]

@@ -52,9 +52,14 @@ stub() {
 }
 
 for c in shutdown pvcreate vgcreate lvcreate lvextend vgextend mkfs.ext4 \
-	mount umount udevadm dnf; do
+	umount udevadm dnf sleep; do
 	stub "$c"
 done
+# The EFS mount helper fails once, as while a new mount target's name does
+# not resolve yet, then mounts.
+stub mount '[[ $* != *"/mnt/efs" ]] || [[ -e '"$box"'/log/mounted ]] ||
+	{ : >'"$box"'/log/mounted; exit 32; }'
+
 stub rpm '[[ $* != "-q --quiet lvm2" ]]'
 stub vgs 'exit 5'
 # The machine: x86_64, or what the run sets in BOX_ARCH (aarch64 on
@@ -73,6 +78,10 @@ for a in "$@"; do [[ $prev != -o ]] || out=$a; prev=$a
 	[[ $a != http* ]] || url=$a; done
 case $url in
 *api/token) echo TOKEN;;
+*/tags/instance/gwgen:file-system)
+	# Not there at the first look: the tag comes with the instance.
+	[[ -e '"$box"'/log/tagged ]] || { : >'"$box"'/log/tagged; exit 22; }
+	echo fs-0123456789abcdef0;;
 *instance-identity/document) printf "{\n  \"availabilityZone\" : \"us-west-2a\",\n  \"instanceId\" : \"i-0abc\",\n  \"region\" : \"us-west-2\"\n}\n";;
 */awscli-exe-linux-x86_64-9.9.9.zip) cp '"$box"'/awscli.zip "$out";;
 */awscli-exe-linux-aarch64-9.9.9.zip) cp '"$box"'/awscli-arm.zip "$out";;
@@ -112,8 +121,12 @@ cat >"$box/sbx.yaml" <<EOF
 name: sbx
 description: user data sandbox
 region: us-west-2
+network:
+  vpc: true
 bucket:
   name: sbx-bucket
+shared_storage:
+  mount_point: $box/mnt/efs
 launch_templates:
   - name: autoscale
     volumes:
@@ -143,6 +156,9 @@ launch_templates:
       scratch:
         kind: nvme-lvm
         mount: $box/mnt/nvme
+  - name: shared
+    user_data:
+      shared_storage: true
 EOF
 "$gwgen" --profile "$box/sbx.yaml" -o "$box/out" >/dev/null
 cp "$box/out/sbx/provision/v1/"* "$box/prov/"
@@ -151,7 +167,7 @@ cp "$box/out/sbx/provision/v1/"* "$box/prov/"
 python3 - "$box" <<'EOF'
 import email, os, sys, yaml
 box = sys.argv[1]
-for lt in ("autoscale", "nvme"):
+for lt in ("autoscale", "nvme", "shared"):
     with open(f"{box}/out/sbx/userdata/{lt}.mime", "rb") as f:
         m = email.message_from_binary_file(f)
     for p in m.get_payload():
@@ -264,6 +280,30 @@ expect cmds.log 'vgcreate gwgen-nvme /dev/nvme1n1 /dev/nvme3n1 /dev/nvme2n1'
 expect cmds.log 'lvcreate -y --extents 100%PVS --name scratch gwgen-nvme /dev/nvme1n1 /dev/nvme3n1'
 expect cmds.log 'lvextend --extents +100%PVS gwgen-nvme/scratch /dev/nvme2n1'
 expect cmds.log "mount /dev/gwgen-nvme/scratch $box/mnt/nvme"
+
+# The shared storage: the file system's ID from the instance's tag (looked
+# up again after a miss), an fstab entry for the EFS mount helper with TLS,
+# and the mount, retried after a failure.
+: >"$box/log/cmds.log"
+sandbox "$box/shared.boot" >"$box/log/shared.out" 2>&1 || {
+	cat "$box/log/shared.out" >&2
+	failures=$((failures + 1))
+}
+expect cmds.log 'rpm -q --quiet --whatprovides -- amazon-efs-utils'
+expect cmds.log 'sleep 10'
+expect cmds.log "mount $box/mnt/efs"
+expect shared.out 'gwgen-boot: mounting fs-0123456789abcdef0 failed (try 1), retrying'
+expect shared.out "gwgen-boot: mounted fs-0123456789abcdef0 at $box/mnt/efs"
+expect shared.out 'gwgen-boot: done'
+grep -qxF "fs-0123456789abcdef0:/ $box/mnt/efs efs _netdev,noresvport,tls 0 0" \
+	"$box/etc/fstab" || {
+	echo 'check_userdata: FAIL: no fstab entry for the shared storage' >&2
+	failures=$((failures + 1))
+}
+[[ -d $box/mnt/efs ]] || {
+	echo 'check_userdata: FAIL: the mount point was not made' >&2
+	failures=$((failures + 1))
+}
 
 if ((failures > 0)); then
 	printf 'check_userdata: %d failure(s)\n' "$failures" >&2

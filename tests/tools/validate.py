@@ -6,7 +6,8 @@ usage: validate.py CHECK DIR [--expect-fail TEXT...]
 
 CHECK is one of:
   syntax    yamllint on every *.yaml, a JSON parse of every *.json,
-            configparser on client/nextstrain.config, KEY=VALUE lines in
+            configparser on client/nextstrain.config and client/miniwdl.cfg
+            (with miniwdl's option types), KEY=VALUE lines in
             deploy.env.example
   cfn       cloudformation.yaml against the CloudFormation resource schemas
             (node cfn_validate.js, @aws-cdk/aws-service-spec)
@@ -162,6 +163,12 @@ def check_syntax(d, res):
                 res.fail(f"{conf}: error: no [aws-batch] section")
         except configparser.Error as e:
             res.fail(f"{conf}: error: configparser rejects it: {e}")
+    # miniwdl reads its cfg with configparser (WDL/runtime/config.py,
+    # Loader), each value stripped of one pair of quotes; a JSON dict
+    # option (get_dict) must parse as JSON, booleans and numbers as
+    # configparser and miniwdl take them.
+    for conf in files(d, "client/miniwdl.cfg"):
+        check_miniwdl_cfg(conf, res)
     # deploy.sh reads deploy.env as KEY=VALUE lines and comments only.
     for env in files(d, "deploy.env.example"):
         with open(env, encoding="utf-8") as f:
@@ -170,6 +177,53 @@ def check_syntax(d, res):
                         not re.match(r"^[A-Z][A-Z0-9_]*=", line):
                     res.fail(f"{env}:{n}:1: error: expected KEY=VALUE or a comment")
     print(f"syntax: {len(yamls)} YAML and {len(jsons)} JSON file(s) checked")
+
+
+# The types of the miniwdl options gwgen writes: miniwdl's default.cfg and
+# miniwdl-aws's batch_job.py read them with get_int, get_float, get_bool
+# and get_dict.
+MINIWDL_INTS = {("scheduler", "task_concurrency"),
+                ("scheduler", "download_concurrency"),
+                ("aws", "job_timeout")}
+MINIWDL_FLOATS = {("aws", "describe_period"), ("aws", "submit_period"),
+                  ("aws", "retry_wait")}
+MINIWDL_BOOLS = {("call_cache", "get"), ("call_cache", "put"),
+                 ("download_cache", "get"), ("download_cache", "put"),
+                 ("download_cache", "flock")}
+MINIWDL_DICTS = {("task_runtime", "defaults"),
+                 ("task_runtime", "download_defaults")}
+
+
+def check_miniwdl_cfg(conf, res):
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(conf, encoding="utf-8")
+    except configparser.Error as e:
+        res.fail(f"{conf}: error: configparser rejects it: {e}")
+        return
+    for section in ("scheduler", "file_io", "aws"):
+        if not parser.has_section(section):
+            res.fail(f"{conf}: error: no [{section}] section")
+    for section in parser.sections():
+        for key in parser.options(section):
+            try:
+                value = parser.get(section, key)
+            except configparser.Error as e:
+                res.fail(f"{conf}: error: [{section}] {key}: {e}")
+                continue
+            k = (section, key)
+            try:
+                if k in MINIWDL_INTS:
+                    int(value)
+                elif k in MINIWDL_FLOATS:
+                    float(value)
+                elif k in MINIWDL_BOOLS:
+                    parser.getboolean(section, key)
+                elif k in MINIWDL_DICTS:
+                    if not isinstance(json.loads(value), dict):
+                        raise ValueError("not a JSON object")
+            except ValueError as e:
+                res.fail(f"{conf}: error: [{section}] {key} = {value}: {e}")
 
 
 def node_check(script, args, res):
@@ -387,10 +441,13 @@ class Sandbox:
             return f.read().splitlines()
 
 
-# Scripts whose --dry-run needs operands: run-head.sh PIPELINE [ARGS]
+# Scripts whose --dry-run needs operands: run-head.sh PIPELINE [ARGS],
+# run-miniwdl.sh WORKFLOW [ARGS]
 # (a usage error without them, status 2).
 DRY_RUN_OPERANDS = {
     "run-head.sh": ["nextflow-io/hello", "-profile", "test"],
+    # run-miniwdl.sh WORKFLOW [ARGS]: miniwdl-aws's own self-test.
+    "run-miniwdl.sh": ["--self-test", "--follow"],
 }
 
 

@@ -5,10 +5,15 @@
 #define GW_TEST_ROWS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
+#include "model.h"
+#include "profile.h"
+#include "report.h"
 #include "util.h"
+#include "verify.h"
 
 /* 'text' with the first 'find' replaced by 'repl' (free() it); the test
  * fails when 'find' is absent. */
@@ -41,6 +46,53 @@ static inline size_t rows_count(const struct gw_diags *d, const char *rule,
 		}
 	}
 	return n;
+}
+
+/*
+ * Verify 'text' into 'd': as a profile (loaded, then gw_verify_model) when
+ * 'profile', else as a CloudFormation template. Returns whether no error
+ * was found; the test ('name') fails when the loader refuses a profile.
+ */
+static inline bool rows_verify(const char *name, const char *text,
+                               bool profile, struct gw_diags *d)
+{
+	if (!profile) {
+		return gw_verify_template_text(text, strlen(text), "t.yaml", d);
+	}
+	struct gw_model *m = gw_profile_load_string(text, strlen(text),
+	                                            "t.yaml", d);
+	if (!m) {
+		gw_diags_print(d, stderr, GW_DIAG_TEXT, false);
+		fail_msg("%s: the loader refused the profile", name);
+		return false;
+	}
+	bool ok = gw_verify_model(m, d);
+	gw_model_destroy(m);
+	return ok;
+}
+
+/*
+ * The test ('name') passes when 'd' holds 'want' findings of 'rule' at
+ * 'sev', one of them saying 'msg' when set; 'ok' is what rows_verify
+ * returned. A passing row at the error level must pass every rule.
+ */
+static inline void rows_expect(const char *name, const struct gw_diags *d,
+                               bool ok, const char *rule,
+                               enum gw_severity sev, size_t want,
+                               const char *msg)
+{
+	assert_true(ok == (d->n_errors == 0));
+	if (want == 0 && sev == GW_SEV_ERROR && !ok) {
+		gw_diags_print(d, stderr, GW_DIAG_TEXT, false);
+		fail_msg("%s: errors on a passing row", name);
+	}
+	size_t n = rows_count(d, rule, sev, NULL);
+	bool said = !msg || rows_count(d, rule, sev, msg) > 0;
+	if (n != want || !said) {
+		gw_diags_print(d, stderr, GW_DIAG_TEXT, false);
+		fail_msg("%s: %zu findings of %s, want %zu%s%s", name, n, rule,
+		         want, msg ? " saying: " : "", msg ? msg : "");
+	}
 }
 
 #endif

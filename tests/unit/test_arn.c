@@ -77,7 +77,7 @@ static void test_arn_partitions(void **state)
 		         cases[i].partition, cases[i].region);
 		expect_ok(arn, cases[i].partition, 0);
 		assert_true(gw_arn_partition_known(cases[i].partition));
-		assert_string_equal(gw_arn_dns_suffix(cases[i].partition),
+		assert_string_equal(gw_partition_dns_suffix(cases[i].partition),
 		                    cases[i].dns);
 		/* The same region under the wrong partition is A1. */
 		snprintf(arn, sizeof(arn),
@@ -91,7 +91,7 @@ static void test_arn_partitions(void **state)
 	expect_rule("arn:aws:logs:us-west:123456789012:log-group:x", NULL, 0,
 	            "A1");
 	assert_false(gw_arn_partition_known("azure"));
-	assert_null(gw_arn_dns_suffix("azure"));
+	assert_null(gw_partition_dns_suffix("azure"));
 }
 
 static void test_arn_parse(void **state)
@@ -245,26 +245,6 @@ static void test_arn_partition_rules(void **state)
 	            GW_ARN_TEMPLATE, "A4");
 }
 
-static void test_arn_principals(void **state)
-{
-	(void)state;
-	struct gw_diags d;
-	gw_diags_init(&d);
-	struct gw_loc at = {"t", 1, 1};
-	assert_true(gw_arn_verify_principal("ecs-tasks.amazonaws.com", "aws",
-	                                    at, &d));
-	assert_true(gw_arn_verify_principal("ec2.amazonaws.com.cn", "aws-cn",
-	                                    at, &d));
-	assert_true(gw_arn_verify_principal("batch.amazonaws.com", "aws-us-gov",
-	                                    at, &d));
-	assert_int_equal(d.n, 0);
-	assert_false(
-	        gw_arn_verify_principal("ec2.amazonaws.com", "aws-cn", at, &d));
-	assert_int_equal(d.n_warnings, 1);
-	assert_string_equal(d.v[0].rule, "A2");
-	gw_diags_finish(&d);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,7 +252,6 @@ int main(void)
 	        cmocka_unit_test(test_arn_parse),
 	        cmocka_unit_test(test_arn_grammar),
 	        cmocka_unit_test(test_arn_partition_rules),
-	        cmocka_unit_test(test_arn_principals),
-	};
+		};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "check.h"
 #include "escape_groovy.h"
 #include "profile.h"
+#include "report.h"
 #include "templates.h"
 #include "util.h"
 

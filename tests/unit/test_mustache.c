@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "report.h"
 #include "escape.h"
 #include "mustache.h"
 #include "mustache_cjson.h"

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "profile.h"
 #include "profile_tree.h"
+#include "report.h"
 #include "util.h"
 
 /* The smallest valid profile; tests append to it. */

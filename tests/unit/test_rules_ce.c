@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "model.h"
 #include "profile.h"
+#include "report.h"
 #include "rows.h"
 #include "util.h"
 #include "verify.h"
@@ -75,9 +76,6 @@ static const char base_profile[] =
         "    trust: [ec2]\n"
         "    managed: [service-role/AmazonEC2ContainerServiceforEC2Role]\n"
         "    instance_profile: true\n"
-        "  - name: ce-fleet\n"
-        "    trust: [spotfleet]\n"
-        "    managed: [service-role/AmazonEC2SpotFleetTaggingRole]\n"
         "compute_environments:\n"
         "  - name: ce-ondemand\n"
         "    instance_types: [c5.xlarge]\n"
@@ -87,8 +85,20 @@ static const char base_profile[] =
         "    type: SPOT\n"
         "    instance_types: [c6a, m6a]\n"
         "    max_vcpus: 512\n"
-        "    instance_role: ce-instance\n";
+        "    instance_role: ce-instance\n"
+        "job_queues:\n"
+        "  - name: ce-queue\n"
+        "    compute_environments: [ce-ondemand]\n"
+        "  - name: ce-spot-queue\n"
+        "    compute_environments: [ce-spot]\n";
 
+/* A Spot Fleet role for the rows that name one (R11 would warn about it
+ * in the base, where nothing does). */
+#define FLEET_ROLE \
+        "  - name: ce-fleet\n" \
+        "    trust: [spotfleet]\n" \
+        "    managed: [service-role/AmazonEC2SpotFleetTaggingRole]\n" \
+        "compute_environments:\n"
 #define OD "    instance_types: [c5.xlarge]\n    max_vcpus: 64\n"
 #define SPOT "    type: SPOT\n"
 
@@ -148,18 +158,19 @@ static const struct row profile_rows[] = {
          {SPOT "    allocation_strategy: BEST_FIT\n"}, "CE4", E, 1,
          "spot compute environment 'ce-spot' uses BEST_FIT and has no "
          "spot_fleet_role"},
-        {"ce4-best-fit-role", {SPOT},
+        {"ce4-best-fit-role", {SPOT, "compute_environments:\n"},
          {SPOT "    allocation_strategy: BEST_FIT\n"
-               "    spot_fleet_role: ce-fleet\n"},
+               "    spot_fleet_role: ce-fleet\n", FLEET_ROLE},
          "CE4", E, 0, NULL},
-        {"ce4-unused-role", {SPOT}, {SPOT "    spot_fleet_role: ce-fleet\n"},
+        {"ce4-unused-role", {SPOT, "compute_environments:\n"},
+         {SPOT "    spot_fleet_role: ce-fleet\n", FLEET_ROLE},
          "CE4", W, 1,
          "compute environment 'ce-spot' uses "
          "'SPOT_PRICE_CAPACITY_OPTIMIZED', which does not use "
          "spot_fleet_role"},
         /* CE16: [A-Za-z0-9_-]{1,128}, unique */
         {"ce16-duplicate", {"name: ce-spot"}, {"name: ce-ondemand"}, "CE16", E,
-         1, "compute environment name 'ce-ondemand' is already used at line 14"},
+         1, "compute environment name 'ce-ondemand' is already used at line 11"},
         /* CE17: one finding per key Fargate refuses */
         {"ce17-fargate", {OD},
          {"    type: FARGATE\n    max_vcpus: 64\n    image_type: ECS_AL2023\n"

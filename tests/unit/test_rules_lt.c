@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "report.h"
 #include "profile.h"
 #include "rows.h"
 #include "util.h"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "report.h"
 #include "model.h"
 #include "profile.h"
 #include "rows.h"
@@ -54,6 +55,13 @@ static const char base_profile[] =
         "  - name: work\n"
         "    priority: 10\n"
         "    compute_environments: [ondemand]\n"
+        /* The other compute environments in a queue each (R9). */
+        "  - name: spot-work\n"
+        "    priority: 5\n"
+        "    compute_environments: [spot]\n"
+        "  - name: arm-work\n"
+        "    priority: 5\n"
+        "    compute_environments: [graviton]\n"
         "job_definitions:\n"
         "  - name: job\n"
         "    image: public.ecr.aws/docker/library/ubuntu:24.04\n"
@@ -350,6 +358,55 @@ static const struct row rows[] = {
          "J3", E, 1,
          "job definition 'Job' needs 17 vcpus but the largest instance type "
          "in this template (c5.4xlarge) has 16"},
+        /* J4: c5.4xlarge has 32768 MiB (EC2 instance types); the ECS
+         * agent reserves 32, so 32736 fit and 32737 do not; above 90%
+         * (29491.2 MiB) is a warning */
+        {"j4-template-32736", TEMPLATE, {"Value: \"8192\""},
+         {"Value: \"32736\""}, "J4", E, 0, NULL},
+        {"j4-template-32737", TEMPLATE, {"Value: \"8192\""},
+         {"Value: \"32737\""}, "J4", E, 1,
+         "job definition 'Job' needs 32737 mib but the largest instance "
+         "type in this template (c5.4xlarge) has 32768 mib, at most 32736 "
+         "after the ecs agent's 32 mib"},
+        {"j4-template-29491", TEMPLATE, {"Value: \"8192\""},
+         {"Value: \"29491\""}, "J4", W, 0, NULL},
+        {"j4-template-29492", TEMPLATE, {"Value: \"8192\""},
+         {"Value: \"29492\""}, "J4", W, 1,
+         "job definition 'Job' needs 29492 mib, more than 90% of the 32768 "
+         "mib of the roomiest fitting instance type (c5.4xlarge) in this "
+         "template, so it may stay runnable"},
+        /* J5: c5.4xlarge and c6g.4xlarge have no GPUs; g4dn.xlarge has
+         * one NVIDIA T4 (EC2 accelerated computing instances) */
+        {"j5-template-no-gpu-type", TEMPLATE,
+         {"          - {Type: MEMORY, Value: \"8192\"}\n"},
+         {"          - {Type: MEMORY, Value: \"8192\"}\n"
+          "          - {Type: GPU, Value: \"1\"}\n"},
+         "J5", E, 1,
+         "job definition 'Job' needs 1 gpus but no instance type in this "
+         "template has gpus"},
+        {"j5-profile-no-gpu-type", PROFILE, {"    attempts: 3\n"},
+         {"    attempts: 3\n    gpus: 1\n"}, "J5", E, 2,
+         "job definition 'job' needs 1 gpus but no instance type reachable "
+         "through queue 'work' has gpus"},
+        {"j5-profile-g4dn-1", PROFILE,
+         {"instance_types: [r6a.large, r6a.4xlarge]", "    attempts: 3\n"},
+         {"instance_types: [g4dn.xlarge]\n    image_type: ECS_AL2023_NVIDIA",
+          "    attempts: 3\n    gpus: 1\n"},
+         "J5", E, 0, NULL},
+        {"j5-profile-g4dn-2", PROFILE,
+         {"instance_types: [r6a.large, r6a.4xlarge]", "    attempts: 3\n"},
+         {"instance_types: [g4dn.xlarge]\n    image_type: ECS_AL2023_NVIDIA",
+          "    attempts: 3\n    gpus: 2\n"},
+         "J5", E, 1,
+         "job definition 'job' needs 2 gpus but the instance type with the "
+         "most gpus reachable through queue 'work' (g4dn.xlarge) has 1"},
+        {"j5-profile-image", PROFILE,
+         {"instance_types: [r6a.large, r6a.4xlarge]", "    attempts: 3\n"},
+         {"instance_types: [g4dn.xlarge]", "    attempts: 3\n    gpus: 1\n"},
+         "J5", E, 1,
+         "job definition 'job' needs gpus but compute environment 'ondemand' "
+         "of queue 'work' uses image type 'ECS_AL2023' without nvidia "
+         "drivers"},
         /* J6: at least 60 seconds; 0 is "none" only in profiles */
         {"j6-profile-60", PROFILE, {"timeout: 3600"}, {"timeout: 60"}, "J6",
          E, 0, NULL},

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "model.h"
 #include "profile.h"
+#include "report.h"
 #include "rows.h"
 #include "util.h"
 #include "verify.h"
@@ -294,33 +295,8 @@ static void run_row(void **state)
 	struct gw_diags d;
 	gw_diags_init(&d);
 	d.limit = 1000;
-	bool ok;
-	if (r->path == PROFILE) {
-		struct gw_model *m = gw_profile_load_string(
-		        text, strlen(text), "t.yaml", &d);
-		if (!m) {
-			gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
-			fail_msg("%s: the loader refused the profile", r->name);
-		}
-		ok = gw_verify_model(m, &d);
-		gw_model_destroy(m);
-	} else {
-		ok = gw_verify_template_text(text, strlen(text), "t.yaml", &d);
-	}
-	assert_true(ok == (d.n_errors == 0));
-	/* A passing row at the limit passes every rule, not only its own. */
-	if (r->want == 0 && r->sev == GW_SEV_ERROR && !ok) {
-		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
-		fail_msg("%s: errors on a passing row", r->name);
-	}
-	size_t n = rows_count(&d, r->rule, r->sev, NULL);
-	bool said = !r->msg || rows_count(&d, r->rule, r->sev, r->msg) > 0;
-	if (n != r->want || !said) {
-		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
-		fail_msg("%s: %zu findings of %s, want %zu%s%s", r->name, n,
-		         r->rule, r->want, r->msg ? " saying: " : "",
-		         r->msg ? r->msg : "");
-	}
+	bool ok = rows_verify(r->name, text, r->path == PROFILE, &d);
+	rows_expect(r->name, &d, ok, r->rule, r->sev, r->want, r->msg);
 	gw_diags_finish(&d);
 	free(text);
 	free(repl);

@@ -61,7 +61,8 @@ static void test_schema_top_level(void **state)
 			"http://json-schema.org/draft-07/schema#");
 	assert_true(cJSON_IsFalse(at(s, "additionalProperties", NULL)));
 	static const char *const engines[] = {
-		"nextflow", "nextstrain", "snakemake", "cromwell", "none", NULL,
+		"nextflow", "nextstrain", "snakemake", "cromwell", "miniwdl",
+		"none", NULL,
 	};
 	expect_strings(at(s, "properties", "engine", "enum", NULL), engines);
 	assert_string_equal(cJSON_GetStringValue(at(s, "properties", "engine",

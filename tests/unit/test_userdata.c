@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "emit.h"
 #include "profile.h"
+#include "report.h"
 #include "sha256.h"
 #include "templates.h"
 #include "aws_limits.h"

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "pipeline.h"
 #include "profile.h"
+#include "report.h"
 #include "rows.h"
 #include "templates.h"
 #include "util.h"
@@ -50,7 +51,7 @@ static const char base_yaml[] =
         "      - actions: [logs:GetLogEvents]\n"
         "        resources: [\"log-group:/aws/batch/job:*\"]\n"
         "      - actions: [iam:PassRole]\n"
-        "        resources: [\"role:demo-job\"]\n"
+        "        resources: [\"role:demo-job\", \"role:demo-fleet\"]\n"
         "      - actions: [secretsmanager:ListSecrets]\n"
         "        resources: [\"*\"]\n"
         "roles:\n"
@@ -359,6 +360,32 @@ static void hop_limit_bad(struct gw_model *m)
 static void nf_spot_negative(struct gw_model *m)
 {
 	m->nextflow.max_spot_attempts.v = -1;
+}
+
+/* 63 buckets of 63 characters besides 'a-b': 160 characters each in the
+ * two statements, past the 10,240 of a role's inline policies. */
+#define MANY_BUCKETS 64
+
+static void open_data_many(struct gw_model *m)
+{
+	struct gw_strs *od = &m->roles[0].open_data;
+	od->v = gw_xrealloc(od->v, MANY_BUCKETS * sizeof(*od->v));
+	for (size_t i = od->n; i < MANY_BUCKETS; i++) {
+		od->v[i] = (struct gw_str){.s = gw_xasprintf(
+		        "open-data-bucket-%02zu-%043d", i, 0), .set = true};
+	}
+	od->n = MANY_BUCKETS;
+}
+
+/* Batch takes RetryStrategy attempts 1..10. */
+static void nf_spot_attempts_11(struct gw_model *m)
+{
+	m->nextflow.max_spot_attempts.v = 11;
+}
+
+static void nf_after_attempts_11(struct gw_model *m)
+{
+	m->nextflow.spot_fallback.after_attempts.v = 11;
 }
 
 static void nf_retry_mode(struct gw_model *m)
@@ -1539,6 +1566,129 @@ static const struct row rows[] = {
          .rule = "NF4",
          .sev = E,
          .mutate = nf_spot_negative},
+        /* Resources nothing uses (the base uses all of its own). */
+        {.name = "r9_ce_in_no_queue",
+         .rule = "R9",
+         .sev = W,
+         .find = {"job_queues:\n"},
+         .repl = {"  - name: demo-spare\n    max_vcpus: 16\n"
+                  "    instance_role: demo-instance\njob_queues:\n"},
+         .msg = "compute environment 'demo-spare' is in no job queue, so "
+                "no job runs on it"},
+        {.name = "r10_lt_unused",
+         .rule = "R10",
+         .sev = W,
+         .find = {"compute_environments:\n"},
+         .repl = {"  - name: demo-spare-lt\ncompute_environments:\n"},
+         .msg = "launch template 'demo-spare-lt' is used by no compute "
+                "environment"},
+        {.name = "r11_role_unused",
+         .rule = "R11",
+         .sev = W,
+         .find = {", \"role:demo-fleet\""},
+         .repl = {""},
+         .msg = "role 'demo-fleet' is used by nothing in the profile: no "
+                "compute environment, job definition or engine names it, "
+                "and no policy lets anyone pass it"},
+        {.name = "r11_role_passed_by_pattern",
+         .rule = "R11",
+         .sev = W,
+         .absent = true,
+         .find = {"\"role:demo-job\", \"role:demo-fleet\""},
+         .repl = {"\"role:demo-*\""}},
+        {.name = "r12_policy_unused",
+         .rule = "R12",
+         .sev = W,
+         .find = {"roles:\n"},
+         .repl = {"  - name: demo-spare-policy\n    statements:\n"
+                  "      - actions: [s3:ListBucket]\n"
+                  "        resources: [bucket]\nroles:\n"},
+         .msg = "policy 'demo-spare-policy' is attached to no role, group "
+                "or user"},
+        {.name = "n12_open_data",
+         .rule = "N12",
+         .sev = E,
+         .absent = true,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n"
+                  "    open_data: [1000genomes, broad-references]\n"}},
+        {.name = "n12_open_data_wildcard",
+         .rule = "N12",
+         .sev = E,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n"
+                  "    open_data: [\"1000genomes*\"]\n"},
+         .msg = "role 'demo-instance' reads open-data bucket "
+                "'1000genomes*', which may only contain lowercase "
+                "letters, digits, '.' and '-'"},
+        {.name = "n12_open_data_too_many",
+         .rule = "N12",
+         .sev = E,
+         .find = {"    instance_profile: true\n"},
+         .repl = {"    instance_profile: true\n    open_data: [a-b]\n"},
+         .mutate = open_data_many,
+         .msg = "the open-data policy of role 'demo-instance' renders to "
+                "about 10319 characters, more than the 10240 iam allows "
+                "for a role's inline policies"},
+        {.name = "nf4_spot_attempts_10",
+         .rule = "NF4",
+         .sev = E,
+         .absent = true,
+         .find = {"max_spot_attempts: 3"},
+         .repl = {"max_spot_attempts: 10"}},
+        {.name = "nf4_spot_attempts_11",
+         .rule = "NF4",
+         .sev = E,
+         .mutate = nf_spot_attempts_11},
+        {.name = "nf11_spot_fallback",
+         .rule = "NF11",
+         .sev = E,
+         .absent = true,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 2}\n"}},
+        {.name = "nf11_fallback_reaches_spot",
+         .rule = "NF11",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-work}\n"},
+         .msg = "spot_fallback queue 'demo-work' reaches spot compute "
+                "environment 'demo-spot', so a task moved there can be "
+                "reclaimed again"},
+        {.name = "nf11_fallback_from_on_demand",
+         .rule = "NF11",
+         .sev = E,
+         .find = {"  queue: demo-work\n  max_spot_attempts: 3\n"},
+         .repl = {"  queue: demo-gpu\n  spot_fallback: {queue: demo-head}\n"},
+         .msg = "nextflow queue 'demo-gpu' reaches no spot compute "
+                "environment, so spot_fallback has no spot attempts to "
+                "fall back from"},
+        /* A process without its own queue may run on either queue. */
+        {.name = "nf2_fallback_too_small",
+         .rule = "NF2",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n",
+                  "instance_types: [r6a.large, r6a.4xlarge]"},
+         .repl = {"  spot_fallback: {queue: demo-head}\n",
+                  "instance_types: [r6a.large]"}},
+        {.name = "nf12_retries_ok",
+         .rule = "NF12",
+         .sev = E,
+         .absent = true,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 2, "
+                  "max_retries: 2}\n"}},
+        {.name = "nf12_retries_below",
+         .rule = "NF12",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head, after_attempts: 3, "
+                  "max_retries: 2}\n"}},
+        {.name = "nf12_after_attempts_11",
+         .rule = "NF12",
+         .sev = E,
+         .find = {"  max_spot_attempts: 3\n"},
+         .repl = {"  spot_fallback: {queue: demo-head}\n"},
+         .mutate = nf_after_attempts_11},
         {.name = "nf5_cli_path_bin",
          .rule = "NF5",
          .sev = W,

@@ -20,6 +20,7 @@
 #include "aws_limits.h"
 #include "buf.h"
 #include "check.h"
+#include "report.h"
 #include "rows.h"
 #include "util.h"
 #include "verify.h"

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "aws_limits.h"
 #include "model.h"
+#include "report.h"
 #include "util.h"
 #include "view.h"
 

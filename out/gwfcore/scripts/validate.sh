@@ -55,8 +55,9 @@ Ask AWS to check the generated files before deploying them, with your own
 credentials; nothing is created or changed:
   - aws cloudformation validate-template on cloudformation.yaml;
   - IAM Access Analyzer (aws accessanalyzer validate-policy) on every
-    iam/*.json: the customer-managed policies as identity policies, the
-    role trust policies and the bucket policy as resource policies.
+    iam/*.json: the customer-managed policies and the open-data policies
+    of roles as identity policies, the role trust policies and the bucket
+    policy as resource policies.
 Every finding is printed as 'FILE: TYPE ISSUE: DETAILS'.
 
 Options:

@@ -43,7 +43,7 @@ run() {
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly OUT_DIR=${script_dir%/*}
 readonly TEMPLATE=$OUT_DIR/cloudformation.yaml
-# The template is 39081 bytes; validate-template takes at most
+# The template is 40529 bytes; validate-template takes at most
 # 51200 inline, so a larger one is read from S3 (--template-url).
 readonly NEEDS_S3=0
 
@@ -55,8 +55,9 @@ Ask AWS to check the generated files before deploying them, with your own
 credentials; nothing is created or changed:
   - aws cloudformation validate-template on cloudformation.yaml;
   - IAM Access Analyzer (aws accessanalyzer validate-policy) on every
-    iam/*.json: the customer-managed policies as identity policies, the
-    role trust policies and the bucket policy as resource policies.
+    iam/*.json: the customer-managed policies and the open-data policies
+    of roles as identity policies, the role trust policies and the bucket
+    policy as resource policies.
 Every finding is printed as 'FILE: TYPE ISSUE: DETAILS'.
 
 Options:
@@ -149,6 +150,7 @@ check_policy() {
 
 check_policy iam/'workshop-bucket-access-policy'.json --policy-type=IDENTITY_POLICY || failed=1
 check_policy iam/'workshop-ebs-autoscale-policy'.json --policy-type=IDENTITY_POLICY || failed=1
+check_policy iam/'workshop-ecs-instance-role-open-data'.json --policy-type=IDENTITY_POLICY || failed=1
 check_policy 'iam/workshop-ecs-instance-role-trust.json' --policy-type=RESOURCE_POLICY \
 	--validate-policy-resource-type=AWS::IAM::AssumeRolePolicyDocument || failed=1
 check_policy iam/bucket-policy.json --policy-type=RESOURCE_POLICY \
