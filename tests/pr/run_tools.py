@@ -173,7 +173,8 @@ def test_setup():
         expect(lines and lines[0] == "apt-get update",
                f"{what}: apt-get update first: {lines[:1]}")
         steps = [ln.split()[0] for ln in lines]
-        want_steps = ["apt-get", "apt-get", "npm", "meson", "ninja", "gwgen"]
+        want_steps = ["apt-get", "apt-get", "npm", "npm", "meson", "ninja",
+                      "gwgen"]
         expect(steps == want_steps,
                f"{what}: steps {steps}, want {want_steps}")
 
