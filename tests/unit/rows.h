@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -93,6 +94,45 @@ static inline void rows_expect(const char *name, const struct gw_diags *d,
 		fail_msg("%s: %zu findings of %s, want %zu%s%s", name, n, rule,
 		         want, msg ? " saying: " : "", msg ? msg : "");
 	}
+}
+
+/* One row: 'find' in 'base' replaced by 'repl', verified as a profile or
+ * a template (rows_verify), held to its expectations (rows_expect). */
+static inline void rows_run(const char *name, const char *base, bool profile,
+                            const char *find, const char *repl,
+                            const char *rule, enum gw_severity sev,
+                            size_t want, const char *msg)
+{
+	char *text = rows_patch(base, find, repl);
+	struct gw_diags d;
+	gw_diags_init(&d);
+	d.limit = 1000;
+	bool ok = rows_verify(name, text, profile, &d);
+	rows_expect(name, &d, ok, rule, sev, want, msg);
+	gw_diags_finish(&d);
+	free(text);
+}
+
+/* The base profile and template verify without an error or a warning
+ * (and without a note unless 'notes_ok'), so each row's finding is its
+ * own. */
+static inline void rows_bases_clean(const char *profile, const char *tpl,
+                                    bool notes_ok)
+{
+	struct gw_diags d;
+	gw_diags_init(&d);
+	struct gw_model *m =
+	        gw_profile_load_string(profile, strlen(profile), "t.yaml", &d);
+	assert_non_null(m);
+	assert_true(gw_verify_model(m, &d));
+	gw_model_destroy(m);
+	assert_true(gw_verify_template_text(tpl, strlen(tpl), "t.yaml", &d));
+	size_t findings = notes_ok ? d.n_errors + d.n_warnings : d.n;
+	if (findings != 0) {
+		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
+		fail_msg("the bases have findings");
+	}
+	gw_diags_finish(&d);
 }
 
 #endif

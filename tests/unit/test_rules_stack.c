@@ -291,36 +291,15 @@ static void run_row(void **state)
 	const struct row *r = *state;
 	const char *base = r->path == PROFILE ? base_profile : base_template;
 	char *repl = replacement(r);
-	char *text = rows_patch(base, r->find, repl);
-	struct gw_diags d;
-	gw_diags_init(&d);
-	d.limit = 1000;
-	bool ok = rows_verify(r->name, text, r->path == PROFILE, &d);
-	rows_expect(r->name, &d, ok, r->rule, r->sev, r->want, r->msg);
-	gw_diags_finish(&d);
-	free(text);
+	rows_run(r->name, base, r->path == PROFILE, r->find, repl, r->rule,
+	         r->sev, r->want, r->msg);
 	free(repl);
 }
 
-/* Both bases are clean, so each row's finding is its own. */
 static void test_bases_are_clean(void **state)
 {
 	(void)state;
-	struct gw_diags d;
-	gw_diags_init(&d);
-	struct gw_model *m = gw_profile_load_string(
-	        base_profile, strlen(base_profile), "t.yaml", &d);
-	assert_non_null(m);
-	assert_true(gw_verify_model(m, &d));
-	gw_model_destroy(m);
-	assert_true(gw_verify_template_text(base_template,
-	                                    strlen(base_template), "t.yaml",
-	                                    &d));
-	if (d.n != 0) {
-		gw_diags_print(&d, stderr, GW_DIAG_TEXT, false);
-		fail_msg("the bases have findings");
-	}
-	gw_diags_finish(&d);
+	rows_bases_clean(base_profile, base_template, false);
 }
 
 int main(void)
