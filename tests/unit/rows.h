@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "model.h"
 #include "profile.h"
@@ -94,6 +95,29 @@ static inline void rows_expect(const char *name, const struct gw_diags *d,
 		fail_msg("%s: %zu findings of %s, want %zu%s%s", name, n, rule,
 		         want, msg ? " saying: " : "", msg ? msg : "");
 	}
+}
+
+/* 'pre', then 'each' 'count' times (a "%zu" in it is the repetition's
+ * index), then 'post' (free() it). */
+static inline char *rows_repeat(const char *pre, const char *each,
+                                size_t count, const char *post)
+{
+	struct gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_puts(&b, pre);
+	for (size_t i = 0; i < count; i++) {
+		const char *at = strstr(each, "%zu");
+		if (!at) {
+			gw_buf_puts(&b, each);
+			continue;
+		}
+		char *item = gw_xasprintf("%.*s%zu%s", (int)(at - each), each, i,
+		                          at + strlen("%zu"));
+		gw_buf_puts(&b, item);
+		free(item);
+	}
+	gw_buf_puts(&b, post);
+	return gw_buf_detach(&b, NULL);
 }
 
 /* One row: 'find' in 'base' replaced by 'repl', verified as a profile or

@@ -266,31 +266,11 @@ static const struct row rows[] = {
          "", 0, "", "S8", W, 0, NULL},
 };
 
-static char *replacement(const struct row *r)
-{
-	struct gw_buf b;
-	gw_buf_init(&b);
-	gw_buf_puts(&b, r->pre);
-	for (size_t i = 0; i < r->count; i++) {
-		const char *at = strstr(r->each, "%zu");
-		if (!at) {
-			gw_buf_puts(&b, r->each);
-			continue;
-		}
-		char *item = gw_xasprintf("%.*s%zu%s", (int)(at - r->each),
-		                          r->each, i, at + strlen("%zu"));
-		gw_buf_puts(&b, item);
-		free(item);
-	}
-	gw_buf_puts(&b, r->post);
-	return gw_buf_detach(&b, NULL);
-}
-
 static void run_row(void **state)
 {
 	const struct row *r = *state;
 	const char *base = r->path == PROFILE ? base_profile : base_template;
-	char *repl = replacement(r);
+	char *repl = rows_repeat(r->pre, r->each, r->count, r->post);
 	rows_run(r->name, base, r->path == PROFILE, r->find, repl, r->rule,
 	         r->sev, r->want, r->msg);
 	free(repl);
